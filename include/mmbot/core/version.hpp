@@ -1,0 +1,2 @@
+#pragma once
+namespace mmbot { inline constexpr const char* version = "0.1.0"; }
