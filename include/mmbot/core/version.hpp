@@ -1,2 +1,0 @@
-#pragma once
-namespace mmbot { inline constexpr const char* version = "0.1.0"; }
