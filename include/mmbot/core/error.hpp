@@ -33,7 +33,7 @@ struct error {
 /// Thrown only by the throwing convenience forms (`value()` on a failed result, start-up code).
 class error_exception : public std::runtime_error {
 public:
-    explicit error_exception(error e)
+    explicit error_exception(const error& e)
         : std::runtime_error(e.message), code_(e.code) {}
     [[nodiscard]] std::string_view code() const noexcept { return code_; }
 
