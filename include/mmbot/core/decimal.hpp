@@ -28,6 +28,8 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -139,6 +141,12 @@ public:
         return r;
     }
     friend decimal operator*(std::int64_t n, const decimal& a) { return a * n; }
+
+    /// Streams the canonical text (test frameworks and diagnostics use this).
+    friend std::ostream& operator<<(std::ostream& os, const decimal& d) {
+        std::array<char, max_decimal_chars> buf{};
+        return os.write(buf.data(), static_cast<std::streamsize>(d.to_chars(buf.data())));
+    }
 
     [[nodiscard]] decimal abs() const { return raw_ < 0 ? -*this : *this; }
 

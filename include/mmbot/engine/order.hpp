@@ -1,0 +1,213 @@
+// mmbot/engine/order.hpp
+//
+// One order as the engine tracks it, the lifecycle it may move through, and the five events that
+// move it (placed, acknowledged, filled, cancelled, rejected).
+//
+// The lifecycle is Bybit's, reduced to what a maker-only engine sees:
+//
+//   NEW ──► PARTIALLY_FILLED ──► FILLED
+//    │            │   ▲ (more partial fills)
+//    │            └───┴──────► CANCELLED
+//    ├──────────────────────► FILLED / CANCELLED / REJECTED
+//
+// FILLED, CANCELLED and REJECTED are terminal. `check_transition` refuses everything else with an
+// `illegal_transition` error naming both ends, so a late fill after a confirmed cancel (a venue
+// bug or a replay mistake) is reported instead of quietly resurrecting the order.
+//
+// The events are plain values: the journal writes them before anything is sent, the order store
+// applies them, positions consume the fills. Timestamps are std::chrono::nanoseconds from the
+// clock the caller injects (real or fake), so a replay produces the same store byte for byte.
+//
+//   auto s = check_transition(order_status::new_, order_status::partially_filled);  // ok
+//   auto t = check_transition(order_status::filled, order_status::cancelled);
+//   // t.error().message == "order lifecycle: illegal transition FILLED -> CANCELLED"
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/core/units.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace mmbot::engine {
+
+// ------------------------------------------------------------------------------------------ side
+
+/// Order side. Prints as Bybit writes it ("Buy" / "Sell") because that text goes on the wire and
+/// into the journal unchanged.
+enum class side : std::uint8_t { buy, sell };
+
+[[nodiscard]] constexpr std::string_view to_string(side s) noexcept {
+    return s == side::buy ? "Buy" : "Sell";
+}
+
+/// Parses "Buy" / "Sell" exactly (case matters: that is what the venue sends).
+[[nodiscard]] inline core::result<side> parse_side(std::string_view text) {
+    if (text == "Buy") return side::buy;
+    if (text == "Sell") return side::sell;
+    return core::make_error("invalid_side",
+                            fmt::format("side: expected \"Buy\" or \"Sell\", got \"{}\"", text));
+}
+
+/// +1 for a buy, -1 for a sell: the sign a fill gives to a position.
+[[nodiscard]] constexpr std::int64_t sign_of(side s) noexcept { return s == side::buy ? 1 : -1; }
+
+// ------------------------------------------------------------------------------------- lifecycle
+
+/// Where an order is in its life. `new_` carries an underscore only because `new` is a keyword.
+enum class order_status : std::uint8_t { new_, partially_filled, filled, cancelled, rejected };
+
+[[nodiscard]] constexpr std::string_view to_string(order_status s) noexcept {
+    switch (s) {
+        case order_status::new_: return "NEW";
+        case order_status::partially_filled: return "PARTIALLY_FILLED";
+        case order_status::filled: return "FILLED";
+        case order_status::cancelled: return "CANCELLED";
+        case order_status::rejected: return "REJECTED";
+    }
+    return "UNKNOWN";
+}
+
+/// True for FILLED, CANCELLED and REJECTED: nothing may follow them.
+[[nodiscard]] constexpr bool is_terminal(order_status s) noexcept {
+    return s == order_status::filled || s == order_status::cancelled ||
+           s == order_status::rejected;
+}
+
+/// True when the lifecycle allows `from -> to`. PARTIALLY_FILLED -> PARTIALLY_FILLED is legal (a
+/// further partial fill); every other self-transition is not.
+[[nodiscard]] constexpr bool is_legal_transition(order_status from, order_status to) noexcept {
+    switch (from) {
+        case order_status::new_:
+            return to != order_status::new_;
+        case order_status::partially_filled:
+            return to == order_status::partially_filled || to == order_status::filled ||
+                   to == order_status::cancelled;
+        case order_status::filled:
+        case order_status::cancelled:
+        case order_status::rejected:
+            return false;
+    }
+    return false;
+}
+
+/// Returns `to` when the transition is legal, else `illegal_transition` naming both states.
+[[nodiscard]] inline core::result<order_status> check_transition(order_status from,
+                                                                 order_status to) {
+    if (is_legal_transition(from, to)) return to;
+    return core::make_error("illegal_transition",
+                            fmt::format("order lifecycle: illegal transition {} -> {}",
+                                        to_string(from), to_string(to)));
+}
+
+// ---------------------------------------------------------------------------------------- events
+
+/// Timestamps on every event: nanoseconds since the epoch of the injected clock.
+using timestamp = std::chrono::nanoseconds;
+
+/// The intent to place a limit order (always post-only for this engine). Journaled before send.
+struct new_order {
+    std::string client_order_id;
+    std::string symbol;
+    engine::side side = side::buy;
+    core::price price;
+    core::quantity qty;
+    timestamp at{};
+};
+
+/// The venue accepted the order and gave it an id.
+struct order_ack {
+    std::string client_order_id;
+    std::string venue_order_id;
+    timestamp at{};
+};
+
+/// One execution. `exec_id` is the venue's execution id and makes fills idempotent; symbol and side
+/// are repeated from the order so positions can be rebuilt from fills alone. `fee` is what the
+/// execution cost in the quote currency: positive is paid, negative is a maker rebate.
+struct order_fill {
+    std::string client_order_id;
+    std::string exec_id;
+    std::string symbol;
+    engine::side side = side::buy;
+    core::price price;
+    core::quantity qty;
+    core::notional fee;
+    timestamp at{};
+};
+
+/// The venue confirmed the order is no longer resting (by our request or its own).
+struct order_cancel {
+    std::string client_order_id;
+    std::string reason;
+    timestamp at{};
+};
+
+/// The venue refused the order (post-only would cross, insufficient balance, ...).
+struct order_reject {
+    std::string client_order_id;
+    std::string reason;
+    timestamp at{};
+};
+
+/// Any one of the events above: what the journal stores and the order store applies.
+using order_event = std::variant<new_order, order_ack, order_fill, order_cancel, order_reject>;
+
+/// The client order id an event is about.
+[[nodiscard]] inline const std::string& client_order_id_of(const order_event& e) noexcept {
+    return std::visit([](const auto& ev) -> const std::string& { return ev.client_order_id; }, e);
+}
+
+// ----------------------------------------------------------------------------------------- order
+
+/// The engine's record of one order, built by applying events in order.
+struct order {
+    std::string client_order_id;
+    std::string symbol;
+    engine::side side = side::buy;
+    core::price price;
+    core::quantity qty;
+    core::quantity filled_qty;
+    /// Sum of price x qty over the fills: exact, so the average below has a single rounding.
+    core::notional filled_notional;
+    /// Sum of the fills' fees (negative: net rebate).
+    core::notional fees;
+    order_status status = order_status::new_;
+    /// Empty until acknowledged.
+    std::string venue_order_id;
+    timestamp created_at{};
+    timestamp acked_at{};
+    timestamp updated_at{};
+    /// Set when REJECTED (the venue's words) or CANCELLED (why).
+    std::string reason;
+
+    /// Quantity still resting on the book (zero once terminal).
+    [[nodiscard]] core::quantity remaining_qty() const {
+        return is_terminal(status) ? core::quantity{} : qty - filled_qty;
+    }
+    /// Volume-weighted fill price, rounded in the direction the caller names; zero when unfilled.
+    [[nodiscard]] core::price avg_fill_price(core::rounding dir) const {
+        return filled_qty.is_zero() ? core::price{} : core::div(filled_notional, filled_qty, dir);
+    }
+    [[nodiscard]] bool is_open() const noexcept { return !is_terminal(status); }
+};
+
+/// A fresh NEW order from its placement intent.
+[[nodiscard]] inline order make_order(const new_order& n) {
+    order o;
+    o.client_order_id = n.client_order_id;
+    o.symbol = n.symbol;
+    o.side = n.side;
+    o.price = n.price;
+    o.qty = n.qty;
+    o.created_at = n.at;
+    o.updated_at = n.at;
+    return o;
+}
+
+}  // namespace mmbot::engine

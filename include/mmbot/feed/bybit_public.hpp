@@ -1,0 +1,76 @@
+// mmbot/feed/bybit_public.hpp
+//
+// Decoder for Bybit v5 public WebSocket messages: `orderbook.{depth}.{symbol}` snapshots and deltas
+// (any depth), `publicTrade.{symbol}` and `tickers.{symbol}`. Fields are read by key, never by
+// position: linear and spot streams order the keys differently (`ts` before or after `type`).
+// Prices and sizes go from the JSON strings straight into core::price / core::quantity.
+//
+// Other well-formed traffic is recognised and reported as `message_kind::ignored` rather than as
+// an error: `op` messages (subscribe acks, pongs) and topics we do not use (kline, liquidation...).
+//
+// Steady state does not allocate: the JSON document lives in an arena that is rewound for every
+// message, the parser keeps its internal stack, and the output goes into a caller-owned
+// `decoded_message` whose vectors keep their capacity. Not thread-safe: one codec per thread.
+//
+//   mmbot::feed::bybit_public_codec codec;
+//   mmbot::feed::decoded_message msg;
+//   auto kind = codec.decode(R"({"topic":"publicTrade.BTCUSDT", ...})", msg);
+//   if (!kind) log.warn(kind.error().message);   // "data[0].p: price \"abc\": ..."
+//   else if (*kind == mmbot::feed::message_kind::trades) { ... msg.trades.prints ... }
+//
+// Errors (result error codes):
+//   feed_json_syntax    the text is not one complete JSON document
+//   feed_missing_field  a required field is absent ("data.u: missing field")
+//   feed_wrong_type     a field has the wrong JSON type ("ts: expected an integer, got string ...")
+//   feed_bad_value      a field has an impossible value (non-positive price, unknown side, symbol
+//                       that disagrees with the topic, over-long text)
+//   decimal_*           a price/size string that is not an exact plain decimal ("1e5", "abc");
+//                       the message is prefixed with the field path: data.b[3][0]: price "abc": ...
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/feed/detail/arena.hpp"
+#include "mmbot/feed/types.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace mmbot::feed {
+
+class bybit_public_codec {
+public:
+    /// `arena_bytes`: first block of the document arena; it grows (once) for larger messages.
+    explicit bybit_public_codec(std::size_t arena_bytes = std::size_t{64} * 1024);
+
+    bybit_public_codec(const bybit_public_codec&) = delete;
+    bybit_public_codec& operator=(const bybit_public_codec&) = delete;
+    bybit_public_codec(bybit_public_codec&&) = delete;
+    bybit_public_codec& operator=(bybit_public_codec&&) = delete;
+    ~bybit_public_codec() = default;
+
+    /// Parses one message and decodes it into `out`.
+    [[nodiscard]] core::result<message_kind> decode(std::string_view text, decoded_message& out);
+
+    /// Decodes an already parsed message object (a capture wrapper's "msg", say).
+    [[nodiscard]] core::result<message_kind> decode(const boost::json::object& msg,
+                                                    decoded_message& out);
+
+    /// Parses `text` into the codec's document. The reference stays valid until the next call of
+    /// parse() or decode(text, ...). Errors: feed_json_syntax.
+    [[nodiscard]] core::result<const boost::json::value*> parse(std::string_view text);
+
+private:
+    detail::arena arena_;
+    std::array<unsigned char, 4096> parser_stack_{};
+    boost::json::parser parser_;
+    boost::json::value doc_;
+};
+
+}  // namespace mmbot::feed
+
+#include "mmbot/feed/impl/bybit_public.hpp"

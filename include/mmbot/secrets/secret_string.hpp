@@ -1,0 +1,149 @@
+// mmbot/secrets/secret_string.hpp
+//
+// A string that cannot be printed by accident.
+//
+// API keys and secrets travel through loggers, error messages, metrics labels and test output. A
+// plain std::string would print its clear text the first time someone logs a struct; this type
+// prints only its masked form ("1234...cdef"; eight characters or fewer become "****") through fmt
+// and operator<<, has no implicit conversion to anything readable, and wipes its buffer when it
+// dies. The clear text comes out only through `reveal(signer_access)`, and `signer_access` can be
+// constructed only by the classes it befriends: the Bybit request signer, which needs the secret
+// for HMAC-SHA256, and the file backend, which writes it to a 0600 file. Anyone else gets a
+// compile error, so a new reader of clear text is a visible change to this header.
+//
+//   secret_string key{std::string{"1234567890abcdef"}};
+//   fmt::print("{}\n", key);               // 1234...cdef
+//   key.matches("1234567890abcdef");       // true, constant time
+//   // key.reveal(...)                     // only mmbot::venue::bybit::signer can call this
+#pragma once
+
+#include "mmbot/secrets/detail/wipe.hpp"
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace mmbot::venue::bybit {
+class signer;  // signs v5 REST requests and the private WebSocket auth message (issue: Bybit venue)
+}  // namespace mmbot::venue::bybit
+
+namespace mmbot::secrets {
+
+class file_provider;
+
+/// Passkey for `secret_string::reveal`. Its constructor is private: only the friends below can
+/// make one, so only they can read clear text. To add a reader, add a friend here and say why.
+class signer_access {
+    signer_access() = default;
+    /// Computes HMAC-SHA256 over the request with the api secret, and sends the api key as
+    /// X-BAPI-API-KEY. It creates `signer_access{}` inside its own member functions.
+    friend class mmbot::venue::bybit::signer;
+    /// Writes the clear text back to its 0600 JSON file (`set`).
+    friend class file_provider;
+};
+
+/// Characters shown at each end of a masked value; values of 2*mask_keep or fewer are hidden whole.
+inline constexpr std::size_t mask_keep = 4;
+inline constexpr std::string_view mask_whole = "****";
+inline constexpr std::string_view mask_gap = "...";
+
+/// The masked form of `clear`: first 4 + "..." + last 4, or "****" for 8 characters or fewer.
+[[nodiscard]] inline std::string mask(std::string_view clear) {
+    if (clear.size() <= 2 * mask_keep) return std::string{mask_whole};
+    std::string out;
+    out.reserve(2 * mask_keep + mask_gap.size());
+    out.append(clear.substr(0, mask_keep));
+    out.append(mask_gap);
+    out.append(clear.substr(clear.size() - mask_keep));
+    return out;
+}
+
+class secret_string {
+public:
+    secret_string() = default;
+
+    /// Takes the clear text and wipes the caller's string, so the only copy left is ours.
+    explicit secret_string(std::string&& clear) : secret_string(std::string_view{clear}) {
+        detail::wipe(clear);
+    }
+    /// Copies the clear text; wiping the source stays the caller's job.
+    explicit secret_string(std::string_view clear) : size_(clear.size()) {
+        if (size_ == 0) return;
+        data_ = std::make_unique<char[]>(size_);
+        std::memcpy(data_.get(), clear.data(), size_);
+    }
+
+    secret_string(const secret_string& other) : secret_string(other.view()) {}
+    secret_string& operator=(const secret_string& other) {
+        if (this != &other) *this = secret_string{other};
+        return *this;
+    }
+    // Moves hand the buffer over; nothing is copied, so nothing is left to wipe in the source.
+    secret_string(secret_string&& other) noexcept
+        : data_(std::move(other.data_)), size_(std::exchange(other.size_, 0)) {}
+    secret_string& operator=(secret_string&& other) noexcept {
+        if (this != &other) {
+            clear();
+            data_ = std::move(other.data_);
+            size_ = std::exchange(other.size_, 0);
+        }
+        return *this;
+    }
+    ~secret_string() { clear(); }
+
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+    /// "1234...cdef", or "****" for 8 characters or fewer. What every printing path shows.
+    [[nodiscard]] std::string masked() const { return mask(view()); }
+
+    /// Whether the clear text equals `candidate`, without revealing it and in time that does not
+    /// depend on where the first difference is (only on the lengths).
+    [[nodiscard]] bool matches(std::string_view candidate) const noexcept {
+        if (candidate.size() != size_) return false;
+        if (size_ == 0) return true;
+        return CRYPTO_memcmp(data_.get(), candidate.data(), size_) == 0;
+    }
+
+    /// The clear text. Deliberately awkward: it needs a `signer_access`, which only the friends of
+    /// that class can construct. The view dies with this object; do not copy it into a std::string.
+    [[nodiscard]] std::string_view reveal(signer_access /*key*/) const noexcept { return view(); }
+
+    /// Wipes and frees the clear text now rather than at destruction.
+    void clear() noexcept {
+        detail::wipe(data_.get(), size_);
+        data_.reset();
+        size_ = 0;
+    }
+
+    friend std::ostream& operator<<(std::ostream& os, const secret_string& s) {
+        return os << s.masked();
+    }
+
+private:
+    [[nodiscard]] std::string_view view() const noexcept {
+        return size_ == 0 ? std::string_view{} : std::string_view{data_.get(), size_};
+    }
+
+    std::unique_ptr<char[]> data_;
+    std::size_t size_ = 0;
+};
+
+}  // namespace mmbot::secrets
+
+/// fmt prints the masked form; format specs (width, alignment) apply to it.
+template <>
+struct fmt::formatter<mmbot::secrets::secret_string> : fmt::formatter<std::string_view> {
+    template <class FormatContext>
+    auto format(const mmbot::secrets::secret_string& s, FormatContext& ctx) const {
+        const std::string masked = s.masked();
+        return fmt::formatter<std::string_view>::format(std::string_view{masked}, ctx);
+    }
+};
