@@ -195,6 +195,8 @@ struct order {
         return filled_qty.is_zero() ? core::price{} : core::div(filled_notional, filled_qty, dir);
     }
     [[nodiscard]] bool is_open() const noexcept { return !is_terminal(status); }
+
+    friend bool operator==(const order&, const order&) = default;
 };
 
 /// A fresh NEW order from its placement intent.

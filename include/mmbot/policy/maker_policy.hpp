@@ -32,34 +32,13 @@ namespace mmbot::policy {
 using core::side;
 
 namespace detail {
-/// Signed 128-bit arithmetic for the policy's intermediates. The operands are bounded (a 63-bit
-/// price times a factor below 2^64), so the product cannot overflow 127 bits; the native type is
-/// used because these run per order and the multiprecision backend's division costs several times
-/// more (bench/core_bench.cpp measures both).
-// `__extension__` keeps -Wpedantic quiet: gcc and clang on x86-64 and arm64 both have the type.
-__extension__ typedef __int128 int128;  // NOLINT(modernize-use-using): __extension__ needs typedef
-
-[[nodiscard]] constexpr int128 pow10_128(int n) noexcept {
-    int128 r = 1;
-    for (int i = 0; i < n; ++i) {
-        r *= 10;
-    }
-    return r;
-}
-[[nodiscard]] constexpr int128 floor_div(int128 num, int128 den) noexcept {
-    int128 q = num / den;
-    if ((num % den != 0) && ((num < 0) != (den < 0))) {
-        --q;
-    }
-    return q;
-}
-[[nodiscard]] constexpr int128 ceil_div(int128 num, int128 den) noexcept {
-    int128 q = num / den;
-    if ((num % den != 0) && ((num < 0) == (den < 0))) {
-        ++q;
-    }
-    return q;
-}
+/// Intermediates are Boost.Multiprecision's checked 128-bit integer: a 63-bit price times a
+/// factor below 2^35 cannot overflow it, and if a future caller manages to, it throws instead of
+/// wrapping. bench/core_bench.cpp measures it beside native __int128: both well inside budget.
+using core::wide_int;
+using core::detail::div_ceil;
+using core::detail::div_floor;
+using core::detail::pow10;
 }  // namespace detail
 
 /// The post-only price for `s`, offset `offset_bps` basis points away from `ref` (to the passive
@@ -82,20 +61,20 @@ template <class PriceUnit, class BpsUnit>
     }
     // bps/10^4 with bps at scale k is raw/10^(4+k): the exact multiplier is (D -+ raw)/D.
     constexpr int bps_denominator_digits = 4 + BpsUnit::scale;
-    const detail::int128 d = detail::pow10_128(bps_denominator_digits);
-    const detail::int128 factor = s == side::buy ? d - offset_bps.raw() : d + offset_bps.raw();
-    const detail::int128 numerator = detail::int128{ref.raw()} * factor;
-    const detail::int128 grid = d * tick.raw();
-    const detail::int128 steps = s == side::buy ? detail::floor_div(numerator, grid)
-                                                : detail::ceil_div(numerator, grid);
-    const detail::int128 raw = steps * tick.raw();
+    static const detail::wide_int d = detail::pow10<detail::wide_int>(bps_denominator_digits);
+    const detail::wide_int factor = s == side::buy ? d - offset_bps.raw() : d + offset_bps.raw();
+    const detail::wide_int numerator = detail::wide_int(ref.raw()) * factor;
+    const detail::wide_int grid = d * tick.raw();
+    const detail::wide_int steps = s == side::buy ? detail::div_floor(numerator, grid)
+                                                  : detail::div_ceil(numerator, grid);
+    const detail::wide_int raw = steps * tick.raw();
     if (raw <= 0 || raw > std::numeric_limits<std::int64_t>::max()) {
         return core::make_error(
             "invalid_price",
             fmt::format("post-only price: {} {} offset {} bps leaves no valid price on tick {}",
                         core::to_string(s), ref, offset_bps, tick));
     }
-    return price_t::from_raw(static_cast<std::int64_t>(raw));
+    return price_t::from_raw(raw.convert_to<std::int64_t>());
 }
 
 /// Quantity rounded toward zero to a multiple of `step` (> 0).
@@ -111,8 +90,9 @@ template <class QtyUnit, class RatioUnit>
                                  const core::decimal<QtyUnit>& min_qty,
                                  const core::decimal<RatioUnit>& pad) {
     // qty*10^r >= min*pad_raw, both sides at scale q+r.
-    const detail::int128 lhs = detail::int128{qty.raw()} * detail::pow10_128(RatioUnit::scale);
-    const detail::int128 rhs = detail::int128{min_qty.raw()} * detail::int128{pad.raw()};
+    static const detail::wide_int scale = detail::pow10<detail::wide_int>(RatioUnit::scale);
+    const detail::wide_int lhs = detail::wide_int(qty.raw()) * scale;
+    const detail::wide_int rhs = detail::wide_int(min_qty.raw()) * detail::wide_int(pad.raw());
     return lhs >= rhs;
 }
 

@@ -64,6 +64,21 @@ struct json_path {
     }
 };
 
+/// The top-level field `key` ("ts").
+[[nodiscard]] inline json_path field(std::string_view key) {
+    json_path p;
+    p.key = key;
+    return p;
+}
+
+/// Fields inside the object `head` ("data") or the element `head[index]` ("data[2]").
+[[nodiscard]] inline json_path under(std::string_view head, std::ptrdiff_t index = -1) {
+    json_path p;
+    p.head = head;
+    p.head_index = index;
+    return p;
+}
+
 /// A JSON value as it appears in the input, cut short: error messages never carry megabytes.
 [[nodiscard]] inline std::string quote_json(const boost::json::value& v) {
     constexpr std::size_t limit = 64;
@@ -118,7 +133,11 @@ struct json_path {
 
 [[nodiscard]] inline core::result<std::string_view> as_string(const boost::json::value& v,
                                                               const json_path& p) {
-    if (const auto* s = v.if_string()) return std::string_view(*s);
+    // in_place_value: core::error is an aggregate starting with a string_view, so a bare
+    // string_view would be ambiguous between the value and the error alternative.
+    if (const auto* s = v.if_string()) {
+        return core::result<std::string_view>(boost::system::in_place_value, std::string_view(*s));
+    }
     return wrong_type(p, "a string", v);
 }
 

@@ -1,0 +1,245 @@
+// mmbot/engine/impl/order_store.hpp
+//
+// Bodies of order_store.hpp. Each event type has a check (pure: decides applied / duplicate /
+// error) and a commit (mutates, only ever called after its check said `applied`), so apply and
+// check can never disagree.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+namespace mmbot::engine {
+
+inline core::result<apply_outcome> order_store::check(const order_event& e) const {
+    return std::visit([this](const auto& ev) { return check_event(ev); }, e);
+}
+
+inline core::result<apply_outcome> order_store::apply(const order_event& e) {
+    auto verdict = check(e);
+    if (!verdict) {
+        ++stats_.invalid_events;
+        return verdict;
+    }
+    if (*verdict == apply_outcome::duplicate) {
+        ++stats_.duplicate_operations;
+        if (std::holds_alternative<order_fill>(e)) ++stats_.duplicate_fills;
+        return verdict;
+    }
+    std::visit([this](const auto& ev) { commit(ev); }, e);
+    return verdict;
+}
+
+// ------------------------------------------------------------------------------------ lookups
+
+inline const order* order_store::find(std::string_view client_order_id) const {
+    const auto it = by_client_id_.find(client_order_id);
+    return it == by_client_id_.end() ? nullptr : &orders_[it->second];
+}
+
+inline const order* order_store::find_by_venue_id(std::string_view venue_order_id) const {
+    const auto it = by_venue_id_.find(venue_order_id);
+    return it == by_venue_id_.end() ? nullptr : &orders_[it->second];
+}
+
+inline std::vector<const order*> order_store::open_orders(std::string_view symbol) const {
+    std::vector<const order*> out;
+    const auto it = open_by_symbol_.find(symbol);
+    if (it == open_by_symbol_.end()) return out;
+    out.reserve(it->second.size());
+    for (const std::size_t i : it->second) out.push_back(&orders_[i]);
+    return out;
+}
+
+inline std::vector<const order*> order_store::open_orders() const {
+    std::vector<const order*> out;
+    for (const auto& [symbol, indices] : open_by_symbol_) {
+        for (const std::size_t i : indices) out.push_back(&orders_[i]);
+    }
+    return out;
+}
+
+inline std::size_t order_store::open_count() const noexcept {
+    std::size_t n = 0;
+    for (const auto& [symbol, indices] : open_by_symbol_) n += indices.size();
+    return n;
+}
+
+inline std::array<std::size_t, 5> order_store::counts_by_status() const {
+    std::array<std::size_t, 5> counts{};
+    for (const order& o : orders_) ++counts[static_cast<std::size_t>(o.status)];
+    return counts;
+}
+
+inline core::result<const order*> order_store::existing(const std::string& client_order_id) const {
+    if (const order* o = find(client_order_id)) return o;
+    return core::make_error("unknown_order",
+                            fmt::format("client_order_id \"{}\": no such order", client_order_id));
+}
+
+inline order& order_store::mutable_order(const std::string& client_order_id) {
+    return orders_[by_client_id_.find(client_order_id)->second];
+}
+
+// ------------------------------------------------------------------------------------- checks
+
+namespace detail {
+[[nodiscard]] inline core::error order_error(std::string_view code, std::string_view id,
+                                             std::string_view what) {
+    return core::make_error(code, fmt::format("client_order_id \"{}\": {}", id, what));
+}
+/// check_transition's error, prefixed with the order it concerns.
+[[nodiscard]] inline core::result<apply_outcome> transition_to(const order& o, order_status to) {
+    if (auto t = check_transition(o.status, to); !t) {
+        return order_error(t.error().code, o.client_order_id, t.error().message);
+    }
+    return apply_outcome::applied;
+}
+}  // namespace detail
+
+inline core::result<apply_outcome> order_store::check_event(const new_order& e) const {
+    if (find(e.client_order_id) != nullptr) return apply_outcome::duplicate;
+    if (auto v = validate_order_link_id(e.client_order_id); !v) {
+        return core::make_error("invalid_order", v.error().message);
+    }
+    if (e.symbol.empty()) {
+        return detail::order_error("invalid_order", e.client_order_id, "symbol is empty");
+    }
+    if (!e.price.is_positive()) {
+        return detail::order_error("invalid_order", e.client_order_id,
+                                   fmt::format("price must be > 0, got \"{}\"", e.price));
+    }
+    if (!e.qty.is_positive()) {
+        return detail::order_error("invalid_order", e.client_order_id,
+                                   fmt::format("qty must be > 0, got \"{}\"", e.qty));
+    }
+    return apply_outcome::applied;
+}
+
+inline core::result<apply_outcome> order_store::check_event(const order_ack& e) const {
+    auto o = existing(e.client_order_id);
+    if (!o) return o.error();
+    if (e.venue_order_id.empty()) {
+        return detail::order_error("invalid_ack", e.client_order_id, "venue_order_id is empty");
+    }
+    if ((*o)->venue_order_id == e.venue_order_id) return apply_outcome::duplicate;
+    if (!(*o)->venue_order_id.empty()) {
+        return detail::order_error("ack_mismatch", e.client_order_id,
+                                   fmt::format("acked as \"{}\", now \"{}\"",
+                                               (*o)->venue_order_id, e.venue_order_id));
+    }
+    if (find_by_venue_id(e.venue_order_id) != nullptr) {
+        return detail::order_error(
+            "ack_mismatch", e.client_order_id,
+            fmt::format("venue_order_id \"{}\" already belongs to another order",
+                        e.venue_order_id));
+    }
+    return apply_outcome::applied;
+}
+
+inline core::result<apply_outcome> order_store::check_event(const order_fill& e) const {
+    if (e.exec_id.empty()) {
+        return detail::order_error("invalid_fill", e.client_order_id, "exec_id is empty");
+    }
+    if (!e.qty.is_positive() || !e.price.is_positive()) {
+        return detail::order_error(
+            "invalid_fill", e.client_order_id,
+            fmt::format("exec_id \"{}\": price and qty must be > 0, got \"{}\" x \"{}\"",
+                        e.exec_id, e.price, e.qty));
+    }
+    if (exec_ids_.contains(e.exec_id)) return apply_outcome::duplicate;
+    auto found = existing(e.client_order_id);
+    if (!found) return found.error();
+    const order& o = **found;
+    if (o.symbol != e.symbol || o.side != e.side) {
+        return detail::order_error(
+            "fill_mismatch", e.client_order_id,
+            fmt::format("exec_id \"{}\" is {} {} but the order is {} {}", e.exec_id, e.symbol,
+                        to_string(e.side), o.symbol, to_string(o.side)));
+    }
+    const core::quantity filled = o.filled_qty + e.qty;
+    if (filled > o.qty) {
+        return detail::order_error("overfill", e.client_order_id,
+                                   fmt::format("exec_id \"{}\" fills {} to {} of {}", e.exec_id,
+                                               e.qty, filled, o.qty));
+    }
+    return detail::transition_to(
+        o, filled == o.qty ? order_status::filled : order_status::partially_filled);
+}
+
+inline core::result<apply_outcome> order_store::check_event(const order_cancel& e) const {
+    auto o = existing(e.client_order_id);
+    if (!o) return o.error();
+    if ((*o)->status == order_status::cancelled) return apply_outcome::duplicate;
+    return detail::transition_to(**o, order_status::cancelled);
+}
+
+inline core::result<apply_outcome> order_store::check_event(const order_reject& e) const {
+    auto o = existing(e.client_order_id);
+    if (!o) return o.error();
+    if ((*o)->status == order_status::rejected) return apply_outcome::duplicate;
+    return detail::transition_to(**o, order_status::rejected);
+}
+
+// ------------------------------------------------------------------------------------ commits
+
+inline void order_store::commit(const new_order& e) {
+    const std::size_t index = orders_.size();
+    orders_.push_back(make_order(e));
+    by_client_id_.emplace(e.client_order_id, index);
+    open_by_symbol_[e.symbol].insert(index);
+    ++stats_.placed;
+    if (const auto parsed = parse_client_order_id(e.client_order_id)) {
+        max_counter_ = std::max(max_counter_, parsed->counter);
+    }
+}
+
+inline void order_store::commit(const order_ack& e) {
+    order& o = mutable_order(e.client_order_id);
+    o.venue_order_id = e.venue_order_id;
+    o.acked_at = e.at;
+    o.updated_at = e.at;
+    by_venue_id_.emplace(e.venue_order_id, by_client_id_.find(e.client_order_id)->second);
+    ++stats_.acked;
+}
+
+inline void order_store::commit(const order_fill& e) {
+    order& o = mutable_order(e.client_order_id);
+    exec_ids_.insert(e.exec_id);
+    o.filled_qty += e.qty;
+    o.filled_notional += e.price * e.qty;
+    o.fees += e.fee;
+    o.updated_at = e.at;
+    ++stats_.fills;
+    if (o.filled_qty == o.qty) {
+        close(o, order_status::filled, {}, e.at);
+        ++stats_.filled;
+    } else {
+        o.status = order_status::partially_filled;
+    }
+}
+
+inline void order_store::commit(const order_cancel& e) {
+    close(mutable_order(e.client_order_id), order_status::cancelled, e.reason, e.at);
+    ++stats_.cancelled;
+}
+
+inline void order_store::commit(const order_reject& e) {
+    close(mutable_order(e.client_order_id), order_status::rejected, e.reason, e.at);
+    ++stats_.rejected;
+}
+
+inline void order_store::close(order& o, order_status to, std::string_view reason, timestamp at) {
+    o.status = to;
+    if (!reason.empty()) o.reason = std::string(reason);
+    o.updated_at = at;
+    const auto it = open_by_symbol_.find(o.symbol);
+    if (it != open_by_symbol_.end()) {
+        it->second.erase(by_client_id_.find(o.client_order_id)->second);
+        if (it->second.empty()) open_by_symbol_.erase(it);
+    }
+}
+
+}  // namespace mmbot::engine

@@ -1,0 +1,136 @@
+// mmbot/engine/order_store.hpp
+//
+// Every order of the run (and of earlier runs, after recovery) by client order id, with its
+// lifecycle driven by events: placement, ack, fills, cancel, reject.
+//
+// The store is the in-memory mirror of the journal: the same events in the same order build the
+// same store, which is how a restart recovers (replay journal::opened::entries through apply).
+// Operations are idempotent where the venue can repeat itself: placing a client id twice, a second
+// ack with the same venue id, a fill with an execution id already seen, a second cancel or reject
+// are counted as `duplicate_operations` and change nothing. Events that cannot be right (unknown
+// order, illegal lifecycle transition, overfill, a fill whose symbol or side disagrees with the
+// order) return an error naming the order and are counted as `invalid_events`.
+//
+// `check()` answers "what would apply do" without changing anything, so the execution loop can
+// skip journaling an event the store would not apply.
+//
+//   order_store store;
+//   for (const auto& e : opened.entries) (void)store.apply(e.event);   // recovery
+//   ids.resume_after(store.max_id_counter());
+//   auto r = store.apply(order_fill{...});          // result<apply_outcome>
+//   for (const order* o : store.open_orders("BTCUSDT")) ...
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/engine/client_order_id.hpp"
+#include "mmbot/engine/order.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace mmbot::engine {
+
+/// What apply did with a well-formed event.
+enum class apply_outcome : std::uint8_t {
+    applied,    ///< the store changed
+    duplicate,  ///< seen before; counted in duplicate_operations, nothing changed
+};
+
+/// Counters since the store was built (recovery included: they describe the journal's history).
+struct order_stats {
+    std::uint64_t placed = 0;      ///< new orders accepted
+    std::uint64_t acked = 0;       ///< venue acks recorded
+    std::uint64_t fills = 0;       ///< executions applied
+    std::uint64_t filled = 0;      ///< orders that reached FILLED
+    std::uint64_t cancelled = 0;   ///< orders that reached CANCELLED
+    std::uint64_t rejected = 0;    ///< orders that reached REJECTED
+    std::uint64_t duplicate_operations = 0;  ///< repeated events ignored (fills included)
+    std::uint64_t duplicate_fills = 0;       ///< of which: fills with a known execution id
+    std::uint64_t invalid_events = 0;        ///< events refused with an error
+
+    friend bool operator==(const order_stats&, const order_stats&) = default;
+};
+
+class order_store {
+public:
+    /// Applies one event. Errors (nothing changes, invalid_events is counted):
+    ///   invalid_order       new order with a bad client id, non-positive price or qty
+    ///   unknown_order       event for a client id never placed
+    ///   illegal_transition  e.g. a fill or a cancel after FILLED
+    ///   overfill            fills would exceed the order's quantity
+    ///   fill_mismatch       the fill's symbol or side differ from the order's
+    ///   ack_mismatch        a second ack carrying a different venue order id
+    ///   invalid_fill        non-positive fill quantity or price, empty exec id
+    [[nodiscard]] core::result<apply_outcome> apply(const order_event& e);
+
+    /// What apply(e) would return, without changing anything (not even the counters).
+    [[nodiscard]] core::result<apply_outcome> check(const order_event& e) const;
+
+    [[nodiscard]] const order* find(std::string_view client_order_id) const;
+    [[nodiscard]] const order* find_by_venue_id(std::string_view venue_order_id) const;
+
+    /// Orders still NEW or PARTIALLY_FILLED on `symbol`, in placement order.
+    [[nodiscard]] std::vector<const order*> open_orders(std::string_view symbol) const;
+    /// All open orders, grouped by symbol (symbols in lexical order), placement order within.
+    [[nodiscard]] std::vector<const order*> open_orders() const;
+    [[nodiscard]] std::size_t open_count() const noexcept;
+
+    /// Every order ever placed, in placement order (terminal ones included).
+    [[nodiscard]] const std::deque<order>& history() const noexcept { return orders_; }
+    [[nodiscard]] std::size_t size() const noexcept { return orders_.size(); }
+
+    /// Orders currently in each status, indexed by the status' underlying value.
+    [[nodiscard]] std::array<std::size_t, 5> counts_by_status() const;
+    [[nodiscard]] std::size_t count(order_status s) const {
+        return counts_by_status()[static_cast<std::size_t>(s)];
+    }
+    [[nodiscard]] const order_stats& stats() const noexcept { return stats_; }
+
+    /// Largest counter among ids of the form client_order_id.hpp generates (0 if none): feed it
+    /// to client_order_id_generator::resume_after after recovery.
+    [[nodiscard]] std::uint64_t max_id_counter() const noexcept { return max_counter_; }
+
+    /// Same orders in the same states with the same counters (the recovery test's criterion).
+    friend bool operator==(const order_store& a, const order_store& b) {
+        return a.orders_ == b.orders_ && a.stats_ == b.stats_ && a.exec_ids_ == b.exec_ids_;
+    }
+
+private:
+    [[nodiscard]] core::result<apply_outcome> check_event(const new_order& e) const;
+    [[nodiscard]] core::result<apply_outcome> check_event(const order_ack& e) const;
+    [[nodiscard]] core::result<apply_outcome> check_event(const order_fill& e) const;
+    [[nodiscard]] core::result<apply_outcome> check_event(const order_cancel& e) const;
+    [[nodiscard]] core::result<apply_outcome> check_event(const order_reject& e) const;
+    void commit(const new_order& e);
+    void commit(const order_ack& e);
+    void commit(const order_fill& e);
+    void commit(const order_cancel& e);
+    void commit(const order_reject& e);
+
+    [[nodiscard]] core::result<const order*> existing(const std::string& client_order_id) const;
+    order& mutable_order(const std::string& client_order_id);
+    void close(order& o, order_status to, std::string_view reason, timestamp at);
+
+    /// Stable references: a deque never moves its elements on push_back.
+    std::deque<order> orders_;
+    std::map<std::string, std::size_t, std::less<>> by_client_id_;
+    std::map<std::string, std::size_t, std::less<>> by_venue_id_;
+    /// symbol -> indices of its open orders (ordered = placement order).
+    std::map<std::string, std::set<std::size_t>, std::less<>> open_by_symbol_;
+    std::unordered_set<std::string> exec_ids_;
+    order_stats stats_;
+    std::uint64_t max_counter_ = 0;
+};
+
+}  // namespace mmbot::engine
+
+#include "mmbot/engine/impl/order_store.hpp"

@@ -1,0 +1,351 @@
+// mmbot/feed/impl/bybit_public.hpp: bodies of bybit_public_codec.
+// Included at the bottom of mmbot/feed/bybit_public.hpp; not for direct inclusion.
+#pragma once
+
+#include "mmbot/feed/detail/json_fields.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <system_error>
+#include <vector>
+
+namespace mmbot::feed {
+namespace detail {
+
+/// `orderbook.200.BTCUSDT` -> (200, "BTCUSDT"); the prefix has been matched by the caller.
+struct book_topic {
+    std::uint32_t depth{0};
+    std::string_view sym;
+};
+
+[[nodiscard]] inline core::result<book_topic> parse_book_topic(std::string_view topic) {
+    constexpr std::string_view prefix = "orderbook.";
+    const std::string_view rest = topic.substr(prefix.size());
+    const std::size_t dot = rest.find('.');
+    book_topic t;
+    const char* first = rest.data();
+    const char* last = rest.data() + (dot == std::string_view::npos ? rest.size() : dot);
+    const auto [end, ec] = std::from_chars(first, last, t.depth);
+    if (dot == std::string_view::npos || ec != std::errc{} || end != last || t.depth == 0 ||
+        dot + 1 == rest.size()) {
+        return bad_value(field("topic"),
+                         fmt::format("\"{}\" is not orderbook.<depth>.<symbol>", topic.substr(0, 64)));
+    }
+    t.sym = rest.substr(dot + 1);
+    return t;
+}
+
+/// The symbol a `<name>.<symbol>` topic names (text after the last dot).
+[[nodiscard]] inline std::string_view topic_symbol(std::string_view topic) {
+    const std::size_t dot = topic.rfind('.');
+    return dot == std::string_view::npos ? std::string_view{} : topic.substr(dot + 1);
+}
+
+/// `data.s` / `data.symbol` must name the topic's symbol: a mismatch means a mangled capture.
+[[nodiscard]] inline core::result<void> read_symbol(const boost::json::object& data,
+                                                    const json_path& p, std::string_view expected,
+                                                    symbol& out) {
+    auto v = require(data, p);
+    if (!v) return v.error();
+    auto s = as_string(**v, p);
+    if (!s) return s.error();
+    if (*s != expected) {
+        return bad_value(p, fmt::format("\"{}\" does not match the topic's symbol \"{}\"",
+                                        s->substr(0, 64), expected.substr(0, 64)));
+    }
+    return assign_text(out, *s, p);
+}
+
+/// One side of a book message: an array of [price, size] string pairs.
+[[nodiscard]] inline core::result<void> read_levels(const boost::json::object& data,
+                                                    const json_path& p, std::vector<level>& out) {
+    out.clear();
+    auto v = require(data, p);
+    if (!v) return v.error();
+    auto arr = as_array(**v, p);
+    if (!arr) return arr.error();
+    const auto n = static_cast<std::ptrdiff_t>((*arr)->size());
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        const boost::json::value& entry = (**arr)[static_cast<std::size_t>(i)];
+        const auto* pair = entry.if_array();
+        if (pair == nullptr || pair->size() != 2) {
+            return wrong_type(p.index(i), "a [price, size] pair of strings", entry);
+        }
+        auto px = as_decimal<core::price>((*pair)[0], p.index(i, 0));
+        if (!px) return px.error();
+        auto qty = as_decimal<core::quantity>((*pair)[1], p.index(i, 1));
+        if (!qty) return qty.error();
+        if (!px->is_positive()) {
+            return bad_value(p.index(i, 0), fmt::format("price must be > 0, got \"{}\"", *px));
+        }
+        if (qty->is_negative()) {
+            return bad_value(p.index(i, 1), fmt::format("size must be >= 0, got \"{}\"", *qty));
+        }
+        out.push_back(level{*px, *qty});
+    }
+    return {};
+}
+
+/// `type`: "snapshot" or "delta".
+[[nodiscard]] inline core::result<book_action> read_action(const boost::json::object& msg) {
+    const json_path p = field("type");
+    auto v = require(msg, p);
+    if (!v) return v.error();
+    auto s = as_string(**v, p);
+    if (!s) return s.error();
+    if (*s == "snapshot") return book_action::snapshot;
+    if (*s == "delta") return book_action::delta;
+    return bad_value(p, fmt::format("\"{}\" is neither \"snapshot\" nor \"delta\"", s->substr(0, 64)));
+}
+
+[[nodiscard]] inline core::result<std::int64_t> read_ts(const decoded_message& out) {
+    if (out.ts_ms) return *out.ts_ms;
+    return missing(field("ts"));
+}
+
+[[nodiscard]] inline core::result<message_kind> decode_book(const boost::json::object& msg,
+                                                            std::string_view topic,
+                                                            decoded_message& out) {
+    auto t = parse_book_topic(topic);
+    if (!t) return t.error();
+    auto action = read_action(msg);
+    if (!action) return action.error();
+    auto ts = read_ts(out);
+    if (!ts) return ts.error();
+
+    book_update& b = out.book;
+    b.depth = t->depth;
+    b.action = *action;
+    b.ts_ms = *ts;
+    b.cts_ms.reset();
+    if (const auto* cts = msg.if_contains("cts")) {
+        auto c = as_int64(*cts, field("cts"));
+        if (!c) return c.error();
+        b.cts_ms = *c;
+    }
+
+    const json_path dp = under("data");
+    auto dv = require(msg, field("data"));
+    if (!dv) return dv.error();
+    auto data = as_object(**dv, field("data"));
+    if (!data) return data.error();
+    const boost::json::object& d = **data;
+
+    if (auto r = read_symbol(d, dp.at("s"), t->sym, b.sym); !r) return r.error();
+    auto uv = require(d, dp.at("u"));
+    if (!uv) return uv.error();
+    auto u = as_uint64(**uv, dp.at("u"));
+    if (!u) return u.error();
+    b.u = *u;
+    b.seq.reset();
+    if (const auto* sv = d.if_contains("seq")) {
+        auto s = as_uint64(*sv, dp.at("seq"));
+        if (!s) return s.error();
+        b.seq = *s;
+    }
+    if (auto r = read_levels(d, dp.at("b"), b.bids); !r) return r.error();
+    if (auto r = read_levels(d, dp.at("a"), b.asks); !r) return r.error();
+    out.kind = message_kind::book;
+    return message_kind::book;
+}
+
+[[nodiscard]] inline core::result<taker_side> read_taker_side(const boost::json::object& o,
+                                                              const json_path& p) {
+    auto v = require(o, p);
+    if (!v) return v.error();
+    auto s = as_string(**v, p);
+    if (!s) return s.error();
+    if (*s == "Buy") return taker_side::buy;
+    if (*s == "Sell") return taker_side::sell;
+    return bad_value(p, fmt::format("\"{}\" is neither \"Buy\" nor \"Sell\"", s->substr(0, 64)));
+}
+
+[[nodiscard]] inline core::result<void> read_trade(const boost::json::object& o, const json_path& p,
+                                                   std::string_view expected_sym, trade& t) {
+    auto tv = require(o, p.at("T"));
+    if (!tv) return tv.error();
+    auto ts = as_int64(**tv, p.at("T"));
+    if (!ts) return ts.error();
+    t.ts_ms = *ts;
+    if (auto r = read_symbol(o, p.at("s"), expected_sym, t.sym); !r) return r.error();
+    auto side = read_taker_side(o, p.at("S"));
+    if (!side) return side.error();
+    t.side = *side;
+
+    auto pv = require(o, p.at("p"));
+    if (!pv) return pv.error();
+    auto px = as_decimal<core::price>(**pv, p.at("p"));
+    if (!px) return px.error();
+    if (!px->is_positive()) {
+        return bad_value(p.at("p"), fmt::format("price must be > 0, got \"{}\"", *px));
+    }
+    t.px = *px;
+    auto vv = require(o, p.at("v"));
+    if (!vv) return vv.error();
+    auto qty = as_decimal<core::quantity>(**vv, p.at("v"));
+    if (!qty) return qty.error();
+    if (!qty->is_positive()) {
+        return bad_value(p.at("v"), fmt::format("size must be > 0, got \"{}\"", *qty));
+    }
+    t.qty = *qty;
+
+    auto iv = require(o, p.at("i"));
+    if (!iv) return iv.error();
+    auto id = as_string(**iv, p.at("i"));
+    if (!id) return id.error();
+    if (auto r = assign_text(t.id, *id, p.at("i")); !r) return r.error();
+
+    t.block_trade = false;
+    if (const auto* bt = o.if_contains("BT")) {
+        auto b = as_bool(*bt, p.at("BT"));
+        if (!b) return b.error();
+        t.block_trade = *b;
+    }
+    t.seq.reset();
+    if (const auto* sv = o.if_contains("seq")) {
+        auto s = as_uint64(*sv, p.at("seq"));
+        if (!s) return s.error();
+        t.seq = *s;
+    }
+    return {};
+}
+
+[[nodiscard]] inline core::result<message_kind> decode_trades(const boost::json::object& msg,
+                                                              std::string_view topic,
+                                                              decoded_message& out) {
+    const std::string_view sym = topic_symbol(topic);
+    auto ts = read_ts(out);
+    if (!ts) return ts.error();
+    out.trades.ts_ms = *ts;
+    auto dv = require(msg, field("data"));
+    if (!dv) return dv.error();
+    auto arr = as_array(**dv, field("data"));
+    if (!arr) return arr.error();
+    std::vector<trade>& prints = out.trades.prints;
+    prints.clear();
+    const auto n = static_cast<std::ptrdiff_t>((*arr)->size());
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        const json_path p = under("data", i);
+        auto o = as_object((**arr)[static_cast<std::size_t>(i)], field("data").index(i));
+        if (!o) return o.error();
+        prints.emplace_back();
+        if (auto r = read_trade(**o, p, sym, prints.back()); !r) return r.error();
+    }
+    out.kind = message_kind::trades;
+    return message_kind::trades;
+}
+
+/// An optional decimal ticker field; absent or "" leaves `out` empty.
+template <class Decimal>
+[[nodiscard]] core::result<void> read_optional(const boost::json::object& d, const json_path& p,
+                                               std::optional<Decimal>& out) {
+    out.reset();
+    const boost::json::value* v = d.if_contains(p.key);
+    if (v == nullptr) return {};
+    if (const auto* s = v->if_string(); s != nullptr && s->empty()) return {};
+    auto x = as_decimal<Decimal>(*v, p);
+    if (!x) return x.error();
+    out = *x;
+    return {};
+}
+
+[[nodiscard]] inline core::result<message_kind> decode_ticker(const boost::json::object& msg,
+                                                              std::string_view topic,
+                                                              decoded_message& out) {
+    ticker& tk = out.tick;
+    auto action = read_action(msg);
+    if (!action) return action.error();
+    tk.action = *action;
+    auto ts = read_ts(out);
+    if (!ts) return ts.error();
+    tk.ts_ms = *ts;
+    auto dv = require(msg, field("data"));
+    if (!dv) return dv.error();
+    auto data = as_object(**dv, field("data"));
+    if (!data) return data.error();
+    const boost::json::object& d = **data;
+    const json_path dp = under("data");
+    if (auto r = read_symbol(d, dp.at("symbol"), topic_symbol(topic), tk.sym); !r) return r.error();
+
+    // One list so that adding a field is one line; each entry reads into its own member.
+    const std::array<core::result<void>, 8> reads{
+        read_optional(d, dp.at("lastPrice"), tk.last_price),
+        read_optional(d, dp.at("markPrice"), tk.mark_price),
+        read_optional(d, dp.at("indexPrice"), tk.index_price),
+        read_optional(d, dp.at("bid1Price"), tk.bid1_price),
+        read_optional(d, dp.at("bid1Size"), tk.bid1_size),
+        read_optional(d, dp.at("ask1Price"), tk.ask1_price),
+        read_optional(d, dp.at("ask1Size"), tk.ask1_size),
+        read_optional(d, dp.at("fundingRate"), tk.funding_rate),
+    };
+    for (const auto& r : reads) {
+        if (!r) return r.error();
+    }
+    out.kind = message_kind::ticker;
+    return message_kind::ticker;
+}
+
+}  // namespace detail
+
+inline bybit_public_codec::bybit_public_codec(std::size_t arena_bytes)
+    : arena_(arena_bytes),
+      parser_(boost::json::storage_ptr(), boost::json::parse_options(), parser_stack_.data(),
+              parser_stack_.size()) {}
+
+inline core::result<const boost::json::value*> bybit_public_codec::parse(std::string_view text) {
+    doc_ = boost::json::value();  // the old document lives in the arena: drop it before rewinding
+    arena_.reset();
+    parser_.reset(boost::json::storage_ptr(&arena_));
+    boost::system::error_code ec;
+    const std::size_t used = parser_.write(text.data(), text.size(), ec);
+    if (ec) {
+        return core::make_error(detail::code_json_syntax,
+                                fmt::format("message: invalid JSON at offset {}: {}", used,
+                                            ec.message()));
+    }
+    doc_ = parser_.release();
+    return &doc_;
+}
+
+inline core::result<message_kind> bybit_public_codec::decode(std::string_view text,
+                                                             decoded_message& out) {
+    auto doc = parse(text);
+    if (!doc) return doc.error();
+    const auto* msg = (*doc)->if_object();
+    if (msg == nullptr) return detail::wrong_type(detail::json_path(), "a JSON object", **doc);
+    return decode(*msg, out);
+}
+
+inline core::result<message_kind> bybit_public_codec::decode(const boost::json::object& msg,
+                                                             decoded_message& out) {
+    using detail::field;
+    out.ignored_what = ignored_reason::none;
+    out.ts_ms.reset();
+    if (const auto* ts = msg.if_contains("ts")) {
+        auto t = detail::as_int64(*ts, field("ts"));
+        if (!t) return t.error();
+        out.ts_ms = *t;
+    }
+    const boost::json::value* tv = msg.if_contains("topic");
+    if (tv == nullptr) {
+        if (msg.contains("op")) {
+            out.kind = message_kind::ignored;
+            out.ignored_what = ignored_reason::control;
+            return message_kind::ignored;
+        }
+        return detail::missing(field("topic"));
+    }
+    auto topic = detail::as_string(*tv, field("topic"));
+    if (!topic) return topic.error();
+    if (topic->starts_with("orderbook.")) return detail::decode_book(msg, *topic, out);
+    if (topic->starts_with("publicTrade.")) return detail::decode_trades(msg, *topic, out);
+    if (topic->starts_with("tickers.")) return detail::decode_ticker(msg, *topic, out);
+    out.kind = message_kind::ignored;
+    out.ignored_what = ignored_reason::unsupported_topic;
+    return message_kind::ignored;
+}
+
+}  // namespace mmbot::feed

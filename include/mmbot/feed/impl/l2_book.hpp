@@ -1,0 +1,130 @@
+// mmbot/feed/impl/l2_book.hpp: bodies of l2_book.
+// Included at the bottom of mmbot/feed/l2_book.hpp; not for direct inclusion.
+#pragma once
+
+#include <functional>
+#include <iterator>
+
+namespace mmbot::feed {
+namespace detail {
+
+// Each side is sorted worst-first under `Worse` (bids: std::less, asks: std::greater), so the
+// touch is at the back where most updates land.
+
+template <class Worse>
+[[nodiscard]] std::vector<level>::iterator find_slot(std::vector<level>& v, const core::price& px,
+                                                     Worse worse) {
+    return std::lower_bound(v.begin(), v.end(), px,
+                            [&](const level& l, const core::price& p) { return worse(l.px, p); });
+}
+
+/// Applies one delta level: zero size deletes, a new price inserts, a known one updates. When the
+/// side is full the worst level makes room (it is beyond the stream's depth anyway).
+template <class Worse>
+void upsert(std::vector<level>& v, const level& lv, Worse worse) {
+    auto it = find_slot(v, lv.px, worse);
+    const bool found = it != v.end() && it->px == lv.px;
+    if (lv.qty.is_zero()) {
+        if (found) v.erase(it);
+        return;
+    }
+    if (found) {
+        it->qty = lv.qty;
+        return;
+    }
+    if (v.size() == v.capacity()) {
+        if (it == v.begin()) return;  // worse than everything kept: it would be dropped at once
+        const auto pos = std::distance(v.begin(), it);
+        v.erase(v.begin());
+        it = v.begin() + (pos - 1);
+    }
+    v.insert(it, lv);
+}
+
+/// Replaces a side with a snapshot's levels (any order; a repeated price keeps its last size).
+template <class Worse>
+void assign_side(std::vector<level>& v, const std::vector<level>& src, Worse worse) {
+    v.clear();
+    for (const level& lv : src) {
+        if (!lv.qty.is_zero()) v.push_back(lv);
+    }
+    std::stable_sort(v.begin(), v.end(),
+                     [&](const level& a, const level& b) { return worse(a.px, b.px); });
+    // Keep the last of each run of equal prices, as sequential updates would.
+    auto out = v.begin();
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        if (std::next(it) != v.end() && std::next(it)->px == it->px) continue;
+        *out++ = *it;
+    }
+    v.erase(out, v.end());
+}
+
+/// Drops the levels furthest from the touch beyond `depth`.
+inline void truncate_side(std::vector<level>& v, std::size_t depth) {
+    if (v.size() > depth) v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() - depth));
+}
+
+}  // namespace detail
+
+inline apply_status l2_book::apply(const book_update& up) {
+    // Bybit: "u=1 ... is a snapshot data due to the restart of the service", whatever `type` says.
+    const bool restart = up.u == 1;
+    if (up.action == book_action::snapshot || restart) {
+        apply_status status = apply_status::snapshot;
+        if (needs_resync_) {
+            status = apply_status::resynced;
+            ++counters_.resyncs;
+        } else if (restart) {
+            status = apply_status::reset;
+        }
+        if (restart) ++counters_.resets;
+        ++counters_.snapshots;
+        replace(up);
+        return status;
+    }
+    if (!has_snapshot_ || needs_resync_) {
+        ++counters_.dropped_deltas;
+        return apply_status::awaiting_snapshot;
+    }
+    if (up.u != last_u_ + 1) {
+        ++counters_.gaps;
+        ++counters_.dropped_deltas;
+        needs_resync_ = true;
+        return apply_status::gap;
+    }
+    for (const level& lv : up.bids) detail::upsert(bids_, lv, std::less<>{});
+    for (const level& lv : up.asks) detail::upsert(asks_, lv, std::greater<>{});
+    detail::truncate_side(bids_, max_depth_);
+    detail::truncate_side(asks_, max_depth_);
+    ++counters_.deltas;
+    finish(up);
+    return apply_status::applied;
+}
+
+inline void l2_book::replace(const book_update& up) {
+    detail::assign_side(bids_, up.bids, std::less<>{});
+    detail::assign_side(asks_, up.asks, std::greater<>{});
+    detail::truncate_side(bids_, max_depth_);
+    detail::truncate_side(asks_, max_depth_);
+    sym_ = up.sym;
+    has_snapshot_ = true;
+    needs_resync_ = false;
+    finish(up);
+}
+
+inline void l2_book::finish(const book_update& up) {
+    last_u_ = up.u;
+    last_seq_ = up.seq;
+    last_ts_ms_ = up.ts_ms;
+    last_cts_ms_ = up.cts_ms;
+    crossed_ = !bids_.empty() && !asks_.empty() && bids_.back().px >= asks_.back().px;
+    if (crossed_) ++counters_.crossed;
+}
+
+inline core::quantity l2_book::size_at(book_side s, const core::price& px) const noexcept {
+    const auto& v = side(s);
+    const auto hit = std::find_if(v.rbegin(), v.rend(), [&](const level& l) { return l.px == px; });
+    return hit == v.rend() ? core::quantity{} : hit->qty;
+}
+
+}  // namespace mmbot::feed

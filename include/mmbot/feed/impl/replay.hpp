@@ -1,0 +1,119 @@
+// mmbot/feed/impl/replay.hpp: bodies of replay_reader.
+// Included at the bottom of mmbot/feed/replay.hpp; not for direct inclusion.
+#pragma once
+
+#include "mmbot/feed/detail/json_fields.hpp"
+
+#include <charconv>
+#include <system_error>
+
+namespace mmbot::feed {
+namespace detail {
+
+inline constexpr std::int64_t ns_per_ms = 1'000'000;
+
+/// Splits `<recv_ns> <json>`; nullopt when the digits are not a valid int64 or no JSON follows.
+[[nodiscard]] inline std::optional<std::int64_t> split_prefix(std::string_view& text) {
+    std::int64_t ns = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ns);
+    const auto used = static_cast<std::size_t>(end - text.data());
+    if (ec != std::errc{} || used == text.size() || (text[used] != ' ' && text[used] != '\t')) {
+        return std::nullopt;
+    }
+    std::string_view rest = text.substr(used);
+    rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+    if (rest.empty()) return std::nullopt;
+    text = rest;
+    return ns;
+}
+
+}  // namespace detail
+
+inline core::result<message_kind> replay_reader::decode_line(
+    std::string_view text, std::optional<std::int64_t>& recv_ts_ns) {
+    using detail::field;
+    recv_ts_ns.reset();
+    if (text.front() >= '0' && text.front() <= '9') {
+        recv_ts_ns = detail::split_prefix(text);
+        if (!recv_ts_ns) {
+            return detail::bad_value(field("line"),
+                                     "expected `<recv_ns> <json>` (an int64 then a space)");
+        }
+    }
+    auto doc = codec_.parse(text);
+    if (!doc) return doc.error();
+    const auto* obj = (*doc)->if_object();
+    if (obj == nullptr) return detail::wrong_type(detail::json_path(), "a JSON object", **doc);
+    const boost::json::value* inner = obj->if_contains("msg");
+    if (inner == nullptr) return codec_.decode(*obj, msg_);
+
+    // Wrapper form: {"recv_ts_ns": <int>, "msg": {...}}.
+    if (recv_ts_ns) {
+        return detail::bad_value(field("msg"), "a wrapped message must not also have a prefix");
+    }
+    auto ts = detail::require(*obj, field("recv_ts_ns"));
+    if (!ts) return ts.error();
+    auto ns = detail::as_int64(**ts, field("recv_ts_ns"));
+    if (!ns) return ns.error();
+    auto m = detail::as_object(*inner, field("msg"));
+    if (!m) return m.error();
+    recv_ts_ns = *ns;
+    return codec_.decode(**m, msg_);
+}
+
+inline void replay_reader::warn(std::string_view reason, std::string_view text) {
+    ++stats_.malformed_lines;
+    if (!opts_.on_warning) return;
+    const replay_warning w{stats_.lines, reason,
+                           text.substr(0, std::min(text.size(), replay_warning::excerpt_chars))};
+    opts_.on_warning(w);
+}
+
+inline bool replay_reader::next(replay_event& ev) {
+    while (std::getline(in_, line_)) {
+        ++stats_.lines;
+        std::string_view text(line_);
+        while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
+            text.remove_suffix(1);
+        }
+        text.remove_prefix(std::min(text.find_first_not_of(" \t"), text.size()));
+        if (text.empty()) continue;
+
+        std::optional<std::int64_t> recv;
+        auto kind = decode_line(text, recv);
+        if (!kind) {
+            warn(kind.error().message, text);
+            continue;
+        }
+        ++stats_.messages;
+        if (recv) {
+            last_event_ns_ = *recv;
+        } else if (msg_.ts_ms) {
+            last_event_ns_ = *msg_.ts_ms * detail::ns_per_ms;
+        }
+        ev.line = stats_.lines;
+        ev.event_time_ns = last_event_ns_;
+        ev.recv_ts_ns = recv;
+        ev.msg = &msg_;
+        ev.book = nullptr;
+        switch (*kind) {
+            case message_kind::book: {
+                ++stats_.book_updates;
+                l2_book& book = books_.book_for(msg_.book);
+                ev.book_status = book.apply(msg_.book);
+                ev.book = &book;
+                break;
+            }
+            case message_kind::trades:
+                ++stats_.trade_messages;
+                stats_.trades += msg_.trades.prints.size();
+                break;
+            case message_kind::ticker: ++stats_.tickers; break;
+            case message_kind::ignored: ++stats_.ignored_messages; break;
+        }
+        return true;
+    }
+    return false;
+}
+
+}  // namespace mmbot::feed
