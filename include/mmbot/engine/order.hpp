@@ -163,6 +163,12 @@ using order_event = std::variant<new_order, order_ack, order_fill, order_cancel,
     return std::visit([](const auto& ev) -> const std::string& { return ev.client_order_id; }, e);
 }
 
+/// What applying a well-formed event did (order store, positions).
+enum class apply_outcome : std::uint8_t {
+    applied,    ///< the state changed
+    duplicate,  ///< seen before (same client id, same exec id, ...): counted, nothing changed
+};
+
 // ----------------------------------------------------------------------------------------- order
 
 /// The engine's record of one order, built by applying events in order.

@@ -39,12 +39,6 @@
 
 namespace mmbot::engine {
 
-/// What apply did with a well-formed event.
-enum class apply_outcome : std::uint8_t {
-    applied,    ///< the store changed
-    duplicate,  ///< seen before; counted in duplicate_operations, nothing changed
-};
-
 /// Counters since the store was built (recovery included: they describe the journal's history).
 struct order_stats {
     std::uint64_t placed = 0;      ///< new orders accepted

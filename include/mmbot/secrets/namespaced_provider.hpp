@@ -84,8 +84,8 @@ public:
         if (name.environment() == Env::id) return {};
         return core::make_error(
             errc::namespace_violation,
-            fmt::format("secret {} is outside this {} binary's namespace mm-bot/{}/ and is not read",
-                        name, Env::name, Env::secret_namespace));
+            fmt::format("secret {} is outside namespace mm-bot/{}/ of environment {} and is not read",
+                        name, Env::secret_namespace, Env::name));
     }
 
 private:

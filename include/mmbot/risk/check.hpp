@@ -1,0 +1,67 @@
+// mmbot/risk/check.hpp
+//
+// The risk_check concept: what a type must provide to sit in a risk gate.
+//
+//   struct my_check {
+//       static constexpr std::string_view name = "my_check";     // the block/freeze reason
+//       verdict check_order(const order_intent&, const symbol_view&, const bot_view&) const;
+//       verdict check_state(const symbol_view&, const bot_view&) const;   // per tick
+//   };
+//
+// A check that only looks at orders derives from `order_only_check`, which passes every state.
+#pragma once
+
+#include "mmbot/risk/verdict.hpp"
+#include "mmbot/risk/view.hpp"
+
+#include <concepts>
+#include <string_view>
+
+namespace mmbot::risk {
+
+template <class C>
+concept named_check = requires {
+    { C::name } -> std::convertible_to<std::string_view>;
+};
+
+template <class C>
+concept order_check = requires(const C& c, const order_intent& o, const symbol_view& s,
+                               const bot_view& b) {
+    { c.check_order(o, s, b) } -> std::same_as<verdict>;
+};
+
+template <class C>
+concept state_check = requires(const C& c, const symbol_view& s, const bot_view& b) {
+    { c.check_state(s, b) } -> std::same_as<verdict>;
+};
+
+template <class C>
+concept risk_check = named_check<C> && order_check<C> && state_check<C>;
+
+/// Base for checks that have nothing to say between orders.
+struct order_only_check {
+    [[nodiscard]] static verdict check_state(const symbol_view& /*unused*/,
+                                             const bot_view& /*unused*/) {
+        return verdict::ok();
+    }
+};
+
+namespace detail {
+/// Instantiated once per check in a gate, so the compiler's message names the offending type and
+/// the assertion names the missing member.
+template <class C>
+constexpr bool require_risk_check() {
+    static_assert(named_check<C>,
+                  "risk check: the type needs `static constexpr std::string_view name`, used as its "
+                  "block/freeze reason label");
+    static_assert(order_check<C>,
+                  "risk check: the type needs `verdict check_order(const order_intent&, const "
+                  "symbol_view&, const bot_view&) const`");
+    static_assert(state_check<C>,
+                  "risk check: the type needs `verdict check_state(const symbol_view&, const "
+                  "bot_view&) const` (derive from risk::order_only_check if it has none)");
+    return true;
+}
+}  // namespace detail
+
+}  // namespace mmbot::risk

@@ -1,0 +1,48 @@
+// mmbot/risk/checks/inventory_limit.hpp
+//
+// Blocks an order that would take the symbol's absolute position past its limit, in base quantity
+// or in notional at mid. Orders that reduce exposure always pass, so a bot at its cap can still
+// quote the side that unwinds (the one-sided-flow scenario).
+#pragma once
+
+#include "mmbot/risk/check.hpp"
+#include "mmbot/risk/detail/exposure.hpp"
+
+namespace mmbot::risk {
+
+struct inventory_limit : order_only_check {
+    static constexpr std::string_view name = "inventory_limit";
+
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
+                                             const bot_view& /*unused*/) {
+        if (!detail::increases_exposure(o, s)) return verdict::ok();
+        const core::quantity after = detail::position_after(o, s).abs();
+        if (after > s.limits->max_position_qty) {
+            return verdict::make(action::block, name, after, s.limits->max_position_qty);
+        }
+        const core::notional value = s.mid * after;
+        if (value > s.limits->max_position_notional) {
+            return verdict::make(action::block, name, value, s.limits->max_position_notional);
+        }
+        return verdict::ok();
+    }
+};
+
+/// The live canary cap: the same test against the (small) canary inventory notional. Compiled
+/// into the live binary, so a config without the cap cannot remove it.
+struct canary_inventory_cap : order_only_check {
+    static constexpr std::string_view name = "canary_inventory_cap";
+
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
+                                             const bot_view& /*unused*/) {
+        if (!detail::increases_exposure(o, s)) return verdict::ok();
+        const core::notional value = s.mid * detail::position_after(o, s).abs();
+        if (value > s.limits->canary_max_inventory_notional) {
+            return verdict::make(action::block, name, value,
+                                 s.limits->canary_max_inventory_notional);
+        }
+        return verdict::ok();
+    }
+};
+
+}  // namespace mmbot::risk

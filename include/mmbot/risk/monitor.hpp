@@ -1,0 +1,110 @@
+// mmbot/risk/monitor.hpp
+//
+// The risk monitor runs a gate for every order intent and every tick and owns the freeze state.
+// When any check says freeze, it records a structured freeze_event (reason, symbol, observed value,
+// limit, time), counts it by reason and calls the engine's freeze handler exactly once per freeze
+// (the engine cancels all open orders and stops quoting). While frozen, every order is blocked as
+// "frozen". Unfreezing is an operator action, or automatic after a configured cool-down (zero =
+// never automatic).
+//
+//   risk::monitor<shadow_gate> m{gate, cool_down};
+//   m.on_freeze([&](const risk::freeze_event& e) { engine.cancel_all(e.reason); });
+//   auto v = m.check_order(intent, symbol_view, bot_view);
+#pragma once
+
+#include "mmbot/risk/gate.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace mmbot::risk {
+
+struct freeze_event {
+    std::string reason;
+    std::string symbol;
+    std::string observed;
+    std::string limit;
+    std::chrono::nanoseconds time{0};
+};
+
+template <class Gate>
+class monitor {
+public:
+    using freeze_handler = std::function<void(const freeze_event&)>;
+
+    explicit monitor(Gate gate = Gate{}, std::chrono::nanoseconds cool_down = {})
+        : gate_(std::move(gate)), cool_down_(cool_down) {}
+
+    void on_freeze(freeze_handler h) { handler_ = std::move(h); }
+
+    /// Pre-trade verdict. A freeze verdict freezes the bot before returning.
+    [[nodiscard]] verdict check_order(const order_intent& o, const symbol_view& s,
+                                      const bot_view& b) {
+        if (frozen_) {
+            return verdict{action::block, "frozen", value_text{}, value_text{}};
+        }
+        verdict v = gate_.check_order(o, s, b);
+        if (v.act == action::freeze) freeze(v, s.symbol, b.now);
+        return v;
+    }
+
+    /// Per-tick evaluation of the state checks; returns the verdict (freeze when it froze now).
+    verdict on_tick(const symbol_view& s, const bot_view& b) {
+        maybe_cool_down(b.now);
+        if (frozen_) return verdict::ok();
+        verdict v = gate_.check_state(s, b);
+        if (v.act == action::freeze) freeze(v, s.symbol, b.now);
+        return v;
+    }
+
+    /// An operator's freeze (kill switch, drill): same path as a check's freeze.
+    void freeze_manually(std::string_view reason, std::chrono::nanoseconds now) {
+        freeze(verdict{action::freeze, reason, value_text{}, value_text{}}, "*", now);
+    }
+
+    /// Operator action. Returns false when the bot was not frozen.
+    bool unfreeze() {
+        const bool was = frozen_;
+        frozen_ = false;
+        return was;
+    }
+
+    [[nodiscard]] bool frozen() const noexcept { return frozen_; }
+    [[nodiscard]] const std::optional<freeze_event>& last_freeze() const noexcept { return last_; }
+    [[nodiscard]] const std::map<std::string, std::int64_t, std::less<>>& freezes_by_reason() const {
+        return counts_;
+    }
+    [[nodiscard]] std::int64_t freeze_count() const noexcept { return total_; }
+    [[nodiscard]] const Gate& gate() const noexcept { return gate_; }
+
+private:
+    void freeze(const verdict& v, std::string_view symbol, std::chrono::nanoseconds now) {
+        if (frozen_) return;  // one event per freeze: cancel-all is not re-triggered
+        frozen_ = true;
+        frozen_at_ = now;
+        last_ = freeze_event{std::string(v.reason), std::string(symbol),
+                             std::string(v.observed.view()), std::string(v.limit.view()), now};
+        ++counts_[last_->reason];
+        ++total_;
+        if (handler_) handler_(*last_);
+    }
+    void maybe_cool_down(std::chrono::nanoseconds now) {
+        if (frozen_ && cool_down_.count() > 0 && now - frozen_at_ >= cool_down_) frozen_ = false;
+    }
+
+    Gate gate_;
+    std::chrono::nanoseconds cool_down_;
+    bool frozen_ = false;
+    std::chrono::nanoseconds frozen_at_{0};
+    std::optional<freeze_event> last_;
+    std::map<std::string, std::int64_t, std::less<>> counts_;
+    std::int64_t total_ = 0;
+    freeze_handler handler_;
+};
+
+}  // namespace mmbot::risk

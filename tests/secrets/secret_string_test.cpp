@@ -1,0 +1,151 @@
+// Masking, formatting and clear-text access of secret_string and credentials.
+#define BOOST_TEST_MODULE secrets
+#include "mmbot/secrets/credentials.hpp"
+#include "mmbot/secrets/secret_string.hpp"
+#include "test_support.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <fmt/format.h>
+
+#include <sstream>
+#include <string>
+#include <type_traits>
+
+// Stands in for the Bybit request signer, which is the one class `signer_access` befriends: this is
+// how the real signer will read the api secret for HMAC-SHA256.
+namespace mmbot::venue::bybit {
+class signer {
+public:
+    static std::string clear_text(const mmbot::secrets::secret_string& s) {
+        return std::string{s.reveal(mmbot::secrets::signer_access{})};
+    }
+};
+}  // namespace mmbot::venue::bybit
+
+namespace sec = mmbot::secrets;
+using mmbot::venue::bybit::signer;
+
+BOOST_AUTO_TEST_SUITE(masking)
+
+BOOST_AUTO_TEST_CASE(long_value_shows_first_and_last_four) {
+    BOOST_TEST(sec::mask("1234567890abcdef") == "1234...cdef");
+    BOOST_TEST(sec::secret_string{std::string_view{"1234567890abcdef"}}.masked() == "1234...cdef");
+}
+
+BOOST_AUTO_TEST_CASE(short_value_is_masked_whole) {
+    BOOST_TEST(sec::mask("abc") == "****");
+    BOOST_TEST(sec::mask("") == "****");
+}
+
+BOOST_AUTO_TEST_CASE(exactly_eight_characters_is_masked_whole) {
+    BOOST_TEST(sec::mask("12345678") == "****");
+}
+
+BOOST_AUTO_TEST_CASE(nine_characters_shows_ends) {
+    BOOST_TEST(sec::mask("123456789") == "1234...6789");
+}
+
+BOOST_AUTO_TEST_CASE(fmt_and_stream_print_masked_form) {
+    const sec::secret_string s{std::string_view{sec::test::canary}};
+    const std::string via_fmt = fmt::format("{}", s);
+    std::ostringstream via_stream;
+    via_stream << s;
+    BOOST_TEST(via_fmt == std::string{sec::test::canary_masked});
+    BOOST_TEST(via_stream.str() == std::string{sec::test::canary_masked});
+    BOOST_TEST(fmt::format("[{:>12}]", s) == "[ CANA...6789]");
+}
+
+BOOST_AUTO_TEST_CASE(credentials_print_both_fields_masked) {
+    const sec::credentials c{sec::secret_string{std::string_view{"1234567890abcdef"}},
+                             sec::secret_string{std::string_view{"secret123456"}}};
+    BOOST_TEST(fmt::format("{}", c) == "api_key=1234...cdef api_secret=secr...3456");
+    std::ostringstream os;
+    os << c;
+    BOOST_TEST(os.str() == "api_key=1234...cdef api_secret=secr...3456");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(clear_text)
+
+BOOST_AUTO_TEST_CASE(only_the_signer_can_construct_the_passkey) {
+    static_assert(!std::is_default_constructible_v<sec::signer_access>,
+                  "signer_access must not be constructible outside its friends");
+    const sec::secret_string s{std::string_view{sec::test::canary}};
+    BOOST_TEST(signer::clear_text(s) == std::string{sec::test::canary});
+}
+
+BOOST_AUTO_TEST_CASE(matches_compares_without_revealing) {
+    const sec::secret_string s{std::string_view{"abcdef123456"}};
+    BOOST_TEST(s.matches("abcdef123456"));
+    BOOST_TEST(!s.matches("abcdef123457"));
+    BOOST_TEST(!s.matches("abcdef"));
+    BOOST_TEST(sec::secret_string{}.matches(""));
+}
+
+BOOST_AUTO_TEST_CASE(rvalue_construction_wipes_the_source) {
+    std::string source{sec::test::canary};
+    const sec::secret_string s{std::move(source)};
+    BOOST_TEST(source.empty());  // NOLINT(bugprone-use-after-move): wiping the source is the point
+    BOOST_TEST(s.matches(sec::test::canary));
+}
+
+BOOST_AUTO_TEST_CASE(copy_move_and_clear) {
+    sec::secret_string a{std::string_view{"0123456789"}};
+    sec::secret_string b = a;
+    BOOST_TEST(b.matches("0123456789"));
+    sec::secret_string c = std::move(a);
+    BOOST_TEST(c.matches("0123456789"));
+    BOOST_TEST(a.empty());  // NOLINT(bugprone-use-after-move): moved-from must hold nothing
+    c.clear();
+    BOOST_TEST(c.empty());
+    BOOST_TEST(c.size() == 0U);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(credentials_text)
+
+BOOST_AUTO_TEST_CASE(json_object_is_parsed) {
+    auto c = sec::parse_credentials_text(R"({"api_key": "1234567890abcdef", "api_secret": "s3cr3t-value"})",
+                                         "stdin");
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->api_key.matches("1234567890abcdef"));
+    BOOST_TEST(c->api_secret.matches("s3cr3t-value"));
+}
+
+BOOST_AUTO_TEST_CASE(two_lines_are_parsed) {
+    auto c = sec::parse_credentials_text("1234567890abcdef\r\ns3cr3t-value\n", "stdin");
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->api_key.matches("1234567890abcdef"));
+    BOOST_TEST(c->api_secret.matches("s3cr3t-value"));
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_problem_not_the_value) {
+    const std::string canary{sec::test::canary};
+    const std::string cases[] = {
+        R"({"api_key": ")" + canary + R"(", "api_secret": 5})",
+        R"({"api_key": ")" + canary + R"(", "api_secret": "x y"})",
+        R"({"api_key": ")" + canary + R"(", "extra": "z", "api_secret": "q"})",
+        R"({"api_key": ")" + canary + R"(")",
+        canary + "\n",
+        canary + "\nline2\nline3\n",
+        "[\"" + canary + "\"]",
+    };
+    for (const auto& text : cases) {
+        auto c = sec::parse_credentials_text(text, "stdin");
+        BOOST_TEST_REQUIRE(!c.has_value());
+        BOOST_TEST(c.error().code == sec::errc::format);
+        BOOST_TEST(c.error().message.find("stdin") != std::string::npos);
+        BOOST_TEST(c.error().message.find(canary) == std::string::npos, c.error().message);
+        BOOST_TEST(c.error().message.find("CANARY") == std::string::npos, c.error().message);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(empty_input_is_an_error) {
+    auto c = sec::parse_credentials_text(" \n", "stdin");
+    BOOST_TEST_REQUIRE(!c.has_value());
+    BOOST_TEST(c.error().message == "stdin: no credentials (empty)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

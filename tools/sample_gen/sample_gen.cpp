@@ -1,0 +1,66 @@
+// tools/sample_gen/sample_gen.cpp
+//
+// Writes the synthetic Bybit capture shipped as data/sample/bybit_btcusdt_sample.jsonl. The model
+// is in sample_model.hpp; tests/feed/sample_gen_test checks that the checked-in file is exactly
+// what this program writes with the default options.
+//
+//   bazel run //tools/sample_gen -- --out "$PWD/data/sample/bybit_btcusdt_sample.jsonl"
+//   bazel run //tools/sample_gen -- --seed 7 --minutes 60 > /tmp/other.jsonl
+#include "sample_model.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string_view>
+#include <system_error>
+
+namespace {
+
+int usage(std::string_view why) {
+    std::cerr << "sample_gen: " << why
+              << "\nusage: sample_gen [--seed N] [--minutes M] [--out PATH]   (default: stdout)\n";
+    return 2;
+}
+
+template <class Int>
+bool parse_int(std::string_view text, Int& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    mmbot::tools::sample_gen::options opt;
+    std::string_view out_path;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if (arg == "--help" || arg == "-h") return usage("synthetic Bybit v5 capture generator"), 0;
+        if (i + 1 >= argc) return usage(std::string(arg) + " needs a value");
+        const std::string_view val(argv[++i]);
+        std::int64_t minutes = 0;
+        if (arg == "--seed") {
+            if (!parse_int(val, opt.seed)) return usage("--seed: not an unsigned integer");
+        } else if (arg == "--minutes") {
+            if (!parse_int(val, minutes) || minutes <= 0) return usage("--minutes: not a positive integer");
+            opt.duration_ms = minutes * 60'000;
+        } else if (arg == "--out") {
+            out_path = val;
+        } else {
+            return usage(std::string("unknown flag ") + std::string(arg));
+        }
+    }
+    const std::string text = mmbot::tools::sample_gen::generate(opt);
+    if (out_path.empty()) {
+        std::cout << text;
+        return std::cout ? 0 : 1;
+    }
+    std::ofstream f{std::string(out_path), std::ios::binary};
+    f << text;
+    if (!f) {
+        std::cerr << "sample_gen: cannot write " << out_path << "\n";
+        return 1;
+    }
+    return 0;
+}
