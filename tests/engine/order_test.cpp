@@ -3,6 +3,7 @@
 
 #include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/order.hpp"
+#include "test_support.hpp"
 
 #include <set>
 #include <string>

@@ -11,11 +11,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <unistd.h>
+
+namespace mmbot::engine {
+// Printers so BOOST_TEST can show enum operands when a comparison fails.
+inline std::ostream& operator<<(std::ostream& os, side s) { return os << to_string(s); }
+inline std::ostream& operator<<(std::ostream& os, order_status s) { return os << to_string(s); }
+}  // namespace mmbot::engine
 
 namespace mmbot::engine::test {
 

@@ -22,6 +22,11 @@ namespace mmbot::core {
 
 /// A failure on external input: a machine label and a human sentence.
 struct error {
+    error() = default;
+    /// Two arguments on purpose: a lone string must not convert to an error, or
+    /// `result<std::string>` could not be built from a string.
+    error(std::string_view c, std::string m) : code(c), message(std::move(m)) {}
+
     /// Stable snake_case label ("decimal_exponent", "invalid_filter", ...). Always a literal.
     std::string_view code;
     /// What went wrong, naming the field and the value ("tick_size: must be > 0, got \"0\"").

@@ -38,6 +38,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace mmbot::feed {
@@ -68,7 +69,7 @@ private:
     detail::arena arena_;
     std::array<unsigned char, 4096> parser_stack_{};
     boost::json::parser parser_;
-    boost::json::value doc_;
+    std::optional<boost::json::value> doc_;  // allocated in arena_
 };
 
 }  // namespace mmbot::feed

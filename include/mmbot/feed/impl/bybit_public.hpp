@@ -296,7 +296,7 @@ inline bybit_public_codec::bybit_public_codec(std::size_t arena_bytes)
               parser_stack_.size()) {}
 
 inline core::result<const boost::json::value*> bybit_public_codec::parse(std::string_view text) {
-    doc_ = boost::json::value();  // the old document lives in the arena: drop it before rewinding
+    doc_.reset();  // the old document lives in the arena: drop it before rewinding
     arena_.reset();
     parser_.reset(boost::json::storage_ptr(&arena_));
     boost::system::error_code ec;
@@ -306,8 +306,9 @@ inline core::result<const boost::json::value*> bybit_public_codec::parse(std::st
                                 fmt::format("message: invalid JSON at offset {}: {}", used,
                                             ec.message()));
     }
-    doc_ = parser_.release();
-    return &doc_;
+    // Move-construct, never assign: assignment into a value with another storage copies deeply.
+    doc_.emplace(parser_.release());
+    return &*doc_;
 }
 
 inline core::result<message_kind> bybit_public_codec::decode(std::string_view text,

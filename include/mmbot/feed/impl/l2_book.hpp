@@ -41,22 +41,23 @@ void upsert(std::vector<level>& v, const level& lv, Worse worse) {
     v.insert(it, lv);
 }
 
-/// Replaces a side with a snapshot's levels (any order; a repeated price keeps its last size).
+/// Replaces a side with a snapshot's levels. Bybit lists them best first, so walking backwards
+/// appends in order. Anything else still works: an unsorted level is inserted in place, and a
+/// repeated price keeps its LAST size (met first on this backward walk, so later duplicates are
+/// skipped). Zero sizes mean "no level". Never allocates: past the reserved capacity the worst
+/// levels are dropped, and they are beyond the depth anyway.
 template <class Worse>
 void assign_side(std::vector<level>& v, const std::vector<level>& src, Worse worse) {
     v.clear();
-    for (const level& lv : src) {
-        if (!lv.qty.is_zero()) v.push_back(lv);
+    for (auto it = src.rbegin(); it != src.rend(); ++it) {
+        if (it->qty.is_zero()) continue;
+        if (v.size() < v.capacity() && (v.empty() || worse(v.back().px, it->px))) {
+            v.push_back(*it);
+            continue;
+        }
+        const auto slot = find_slot(v, it->px, worse);
+        if (slot == v.end() || slot->px != it->px) upsert(v, *it, worse);
     }
-    std::stable_sort(v.begin(), v.end(),
-                     [&](const level& a, const level& b) { return worse(a.px, b.px); });
-    // Keep the last of each run of equal prices, as sequential updates would.
-    auto out = v.begin();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-        if (std::next(it) != v.end() && std::next(it)->px == it->px) continue;
-        *out++ = *it;
-    }
-    v.erase(out, v.end());
 }
 
 /// Drops the levels furthest from the touch beyond `depth`.

@@ -1,0 +1,160 @@
+// bench/feed_bench.cpp
+//
+// Market-data hot path over the bundled sample (data/sample/bybit_btcusdt_sample.jsonl):
+//   BM_decode_book_delta   parse + decode one orderbook delta (no book)
+//   BM_apply_book_delta    apply one pre-decoded delta to an l2_book (no parsing)
+//   BM_decode_apply_book   decode + apply, cycling through the BTCUSDT book stream in order
+//   BM_replay_sample       the whole capture through replay_reader (every message kind)
+// Each reports items/s (messages/s) and allocs/msg, counted by the global operator new below, to
+// show that the steady state does not touch the heap.
+//
+//   bazel run -c opt //bench:feed_bench
+#include "mmbot/feed/bybit_public.hpp"
+#include "mmbot/feed/l2_book.hpp"
+#include "mmbot/feed/replay.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+std::atomic<std::uint64_t> g_allocations{0};
+}  // namespace
+
+// Counting allocator: every heap allocation in the process goes through here. Not inlined: gcc 12
+// would otherwise pair the inlined malloc with a sized delete and warn (-Wmismatched-new-delete).
+[[gnu::noinline]] void* operator new(std::size_t n) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;  // NOLINT(cppcoreguidelines-no-malloc)
+    throw std::bad_alloc();
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+[[gnu::noinline]] void operator delete(void* p, std::size_t /*n*/) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+
+namespace {
+
+using namespace mmbot::feed;
+
+struct sample {
+    std::string text;                  // the whole capture
+    std::vector<std::string> book;     // BTCUSDT orderbook lines, in order (snapshot first)
+    std::vector<std::string> deltas;   // BTCUSDT orderbook deltas only
+};
+
+const sample& load() {
+    static const sample s = [] {
+        sample out;
+        std::ifstream in("data/sample/bybit_btcusdt_sample.jsonl");
+        if (!in) {
+            std::cerr << "feed_bench: run from the workspace (bazel run) so data/sample is found\n";
+            std::exit(1);
+        }
+        std::ostringstream all;
+        all << in.rdbuf();
+        out.text = all.str();
+        std::istringstream lines(out.text);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (line.find(R"("topic":"orderbook.50.BTCUSDT")") == std::string::npos) continue;
+            out.book.push_back(line);
+            if (line.find(R"("type":"delta")") != std::string::npos) out.deltas.push_back(line);
+        }
+        return out;
+    }();
+    return s;
+}
+
+void report_allocs(benchmark::State& state, std::uint64_t before) {
+    state.counters["allocs/msg"] = benchmark::Counter(
+        static_cast<double>(g_allocations.load() - before), benchmark::Counter::kAvgIterations);
+    state.SetItemsProcessed(state.iterations());
+}
+
+void BM_decode_book_delta(benchmark::State& state) {
+    const auto& deltas = load().deltas;
+    bybit_public_codec codec;
+    decoded_message msg;
+    for (const auto& d : deltas) (void)codec.decode(d, msg);  // warm the buffers
+    std::size_t i = 0;
+    const std::uint64_t before = g_allocations.load();
+    for (auto _ : state) {
+        auto r = codec.decode(deltas[i], msg);
+        benchmark::DoNotOptimize(r);
+        if (++i == deltas.size()) i = 0;
+    }
+    report_allocs(state, before);
+}
+BENCHMARK(BM_decode_book_delta);
+
+void BM_apply_book_delta(benchmark::State& state) {
+    const auto& lines = load().book;
+    bybit_public_codec codec;
+    std::vector<book_update> updates;
+    decoded_message msg;
+    for (const auto& l : lines) {
+        if (codec.decode(l, msg)) updates.push_back(msg.book);
+    }
+    l2_book book(50);
+    for (const auto& u : updates) (void)book.apply(u);
+    std::size_t i = 0;
+    const std::uint64_t before = g_allocations.load();
+    for (auto _ : state) {
+        auto s = book.apply(updates[i]);
+        benchmark::DoNotOptimize(s);
+        if (++i == updates.size()) i = 0;  // the stream starts with a snapshot: a clean restart
+    }
+    report_allocs(state, before);
+}
+BENCHMARK(BM_apply_book_delta);
+
+void BM_decode_apply_book(benchmark::State& state) {
+    const auto& lines = load().book;
+    bybit_public_codec codec;
+    decoded_message msg;
+    l2_book book(50);
+    for (const auto& l : lines) {
+        if (codec.decode(l, msg)) (void)book.apply(msg.book);
+    }
+    std::size_t i = 0;
+    const std::uint64_t before = g_allocations.load();
+    for (auto _ : state) {
+        if (codec.decode(lines[i], msg)) {
+            auto s = book.apply(msg.book);
+            benchmark::DoNotOptimize(s);
+        }
+        if (++i == lines.size()) i = 0;
+    }
+    report_allocs(state, before);
+    if (book.counters().gaps != 0) state.SkipWithError("unexpected gap");
+}
+BENCHMARK(BM_decode_apply_book);
+
+void BM_replay_sample(benchmark::State& state) {
+    const std::string& text = load().text;
+    std::uint64_t messages = 0;
+    std::uint64_t book_updates = 0;
+    for (auto _ : state) {
+        std::istringstream in(text);
+        replay_reader replay(in);
+        replay_event ev;
+        while (replay.next(ev)) benchmark::DoNotOptimize(ev.event_time_ns);
+        messages += replay.stats().messages;
+        book_updates += replay.stats().book_updates;
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
+    state.counters["book_updates/s"] =
+        benchmark::Counter(static_cast<double>(book_updates), benchmark::Counter::kIsRate);
+    state.counters["bytes"] = static_cast<double>(text.size());
+}
+BENCHMARK(BM_replay_sample)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,311 @@
+// mmbot/app/config.hpp
+//
+// The bot's configuration file (configs/<env>.json): loaded once at start and again on hot
+// reload, validated completely before anything uses it. Every error names the field's path and
+// the value ("symbols.BTCUSDT.risk.max_loss: must be >= 0, got \"-5\""). Decimals are JSON strings;
+// unknown keys are errors. docs/config.md documents every field.
+//
+//   auto cfg = mmbot::app::load_config_file("configs/shadow.json");
+//   if (!cfg) { fmt::print(stderr, "{}\n", cfg.error().message); return exit_code::config; }
+#pragma once
+
+#include "mmbot/app/detail/json_reader.hpp"
+#include "mmbot/core/error.hpp"
+#include "mmbot/core/units.hpp"
+#include "mmbot/policy/maker_policy.hpp"
+#include "mmbot/risk/limits.hpp"
+#include "mmbot/venue/filters.hpp"
+
+#include <boost/json.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace mmbot::app {
+
+/// How the quoter prices one symbol (mapped onto mmbot::strategy's parameters).
+struct strategy_config {
+    std::string fair_price = "mid";  ///< "mid" or "microprice"
+    core::bps half_spread_bps;
+    core::quantity order_qty;
+    core::bps skew_bps_at_max;
+    core::quantity max_position;
+    core::bps requote_threshold_bps;
+    std::chrono::milliseconds max_quote_age{5000};
+};
+
+struct symbol_config {
+    venue::instrument_filters filters;
+    strategy_config strategy;
+    risk::symbol_limits limits;
+};
+
+struct journal_config {
+    std::string path;
+    std::string fsync = "every_record";  ///< every_record | interval | none
+    std::chrono::milliseconds fsync_interval{100};
+};
+
+struct sim_config {
+    core::ratio maker_fee_rate;               ///< negative = rebate
+    std::chrono::milliseconds latency{20};    ///< decision -> live on the simulated book
+};
+
+struct config {
+    std::string environment;  ///< must match the binary: shadow | testnet | live
+    policy::maker_params maker;
+    journal_config journal;
+    risk::global_limits global_limits;
+    std::chrono::milliseconds freeze_cool_down{0};  ///< 0: only an operator unfreezes
+    sim_config sim;
+    /// Sorted by symbol, so every iteration (and the report) is deterministic.
+    std::map<std::string, symbol_config, std::less<>> symbols;
+};
+
+namespace detail {
+
+/// Reads a required field into `out`, remembering the first failure (keeps the parsers flat).
+class field_sink {
+public:
+    template <class T>
+    void take(core::result<T> r, T& out) {
+        if (failed()) return;
+        if (r) {
+            out = std::move(*r);
+        } else {
+            error_ = r.error();
+        }
+    }
+    void fail(core::error e) {
+        if (!failed()) error_ = std::move(e);
+    }
+    [[nodiscard]] bool failed() const noexcept { return !error_.code.empty(); }
+    [[nodiscard]] const core::error& error() const noexcept { return error_; }
+
+private:
+    core::error error_;
+};
+
+inline void read_filters(const json_reader& r, const std::string& symbol, field_sink& sink,
+                         venue::instrument_filters& out) {
+    if (auto e = r.only_keys({"tick_size", "qty_step", "min_qty", "max_qty", "min_notional",
+                              "min_price", "max_price"})) {
+        return sink.fail(*e);
+    }
+    std::string tick, step, min_qty, max_qty, min_notional, min_price, max_price;
+    sink.take(r.string("tick_size"), tick);
+    sink.take(r.string("qty_step"), step);
+    sink.take(r.string("min_qty"), min_qty);
+    sink.take(r.string("max_qty"), max_qty);
+    sink.take(r.string("min_notional"), min_notional);
+    sink.take(r.string("min_price"), min_price);
+    sink.take(r.string("max_price"), max_price);
+    if (sink.failed()) return;
+    auto f = venue::make_filters({symbol, tick, step, min_qty, max_qty, min_notional, min_price,
+                                  max_price});
+    if (!f) {
+        return sink.fail(core::make_error(code_invalid_config,
+                                          fmt::format("{}: {}", r.path(), f.error().message)));
+    }
+    out = *f;
+}
+
+inline void read_strategy(const json_reader& r, field_sink& sink, strategy_config& out) {
+    if (auto e = r.only_keys({"fair_price", "half_spread_bps", "order_qty", "skew_bps_at_max",
+                              "max_position", "requote_threshold_bps", "max_quote_age_ms"})) {
+        return sink.fail(*e);
+    }
+    sink.take(r.choice("fair_price", {"mid", "microprice"}), out.fair_price);
+    sink.take(r.decimal<core::bps>("half_spread_bps"), out.half_spread_bps);
+    sink.take(r.decimal<core::quantity>("order_qty"), out.order_qty);
+    sink.take(r.decimal<core::bps>("skew_bps_at_max"), out.skew_bps_at_max);
+    sink.take(r.decimal<core::quantity>("max_position"), out.max_position);
+    sink.take(r.decimal<core::bps>("requote_threshold_bps"), out.requote_threshold_bps);
+    sink.take(r.millis("max_quote_age_ms", 1, 86'400'000), out.max_quote_age);
+    if (sink.failed()) return;
+    const auto non_negative = [&](std::string_view key, bool ok, const auto& v) {
+        if (!ok) sink.fail(r.fail(key, fmt::format("must be > 0, got \"{}\"", v)));
+    };
+    non_negative("half_spread_bps", !out.half_spread_bps.is_negative(), out.half_spread_bps);
+    non_negative("order_qty", out.order_qty.is_positive(), out.order_qty);
+    non_negative("max_position", out.max_position.is_positive(), out.max_position);
+    non_negative("skew_bps_at_max", !out.skew_bps_at_max.is_negative(), out.skew_bps_at_max);
+    non_negative("requote_threshold_bps", !out.requote_threshold_bps.is_negative(),
+                 out.requote_threshold_bps);
+}
+
+inline void read_symbol_limits(const json_reader& r, field_sink& sink, risk::symbol_limits& out) {
+    if (auto e = r.only_keys({"max_position_qty", "max_position_notional", "max_loss",
+                              "edge_floor_bps", "stale_after_ms", "max_order_notional",
+                              "price_band_bps", "canary_max_inventory_notional"})) {
+        return sink.fail(*e);
+    }
+    sink.take(r.decimal<core::quantity>("max_position_qty"), out.max_position_qty);
+    sink.take(r.decimal<core::notional>("max_position_notional"), out.max_position_notional);
+    sink.take(r.decimal<core::notional>("max_loss"), out.max_loss);
+    sink.take(r.decimal<core::bps>("edge_floor_bps"), out.edge_floor_bps);
+    std::chrono::milliseconds stale{};
+    sink.take(r.millis("stale_after_ms", 1, 3'600'000), stale);
+    out.stale_after = stale;
+    sink.take(r.decimal<core::notional>("max_order_notional"), out.max_order_notional);
+    sink.take(r.decimal<core::bps>("price_band_bps"), out.price_band_bps);
+    // Optional: only the live binary requires it (checked against the environment below).
+    if (r.has("canary_max_inventory_notional")) {
+        sink.take(r.decimal<core::notional>("canary_max_inventory_notional"),
+                  out.canary_max_inventory_notional);
+    }
+    if (sink.failed()) return;
+    const auto positive = [&](std::string_view key, bool ok, const auto& v) {
+        if (!ok) sink.fail(r.fail(key, fmt::format("must be > 0, got \"{}\"", v)));
+    };
+    positive("max_position_qty", out.max_position_qty.is_positive(), out.max_position_qty);
+    positive("max_position_notional", out.max_position_notional.is_positive(),
+             out.max_position_notional);
+    positive("max_loss", out.max_loss.is_positive(), out.max_loss);
+    positive("max_order_notional", out.max_order_notional.is_positive(), out.max_order_notional);
+    positive("price_band_bps", out.price_band_bps.is_positive(), out.price_band_bps);
+    positive("canary_max_inventory_notional", out.canary_max_inventory_notional.is_positive(),
+             out.canary_max_inventory_notional);
+    if (out.edge_floor_bps.is_negative()) {
+        sink.fail(r.fail("edge_floor_bps", fmt::format("must be >= 0, got \"{}\"", out.edge_floor_bps)));
+    }
+}
+
+}  // namespace detail
+
+/// Parses and validates a whole config document. `source` names it in errors (a file path).
+[[nodiscard]] inline core::result<config> parse_config(std::string_view text,
+                                                       std::string_view source) {
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(text, ec);
+    if (ec) {
+        return core::make_error(detail::code_invalid_config,
+                                fmt::format("{}: not valid JSON: {}", source, ec.message()));
+    }
+    if (!doc.is_object()) {
+        return core::make_error(detail::code_invalid_config,
+                                fmt::format("{}: the top level must be an object", source));
+    }
+    const detail::json_reader root(doc.get_object(), "");
+    detail::field_sink sink;
+    config c;
+    if (auto e = root.only_keys({"environment", "maker", "journal", "risk", "sim", "symbols"})) {
+        return *e;
+    }
+    sink.take(root.choice("environment", {"shadow", "testnet", "live"}), c.environment);
+
+    if (auto maker = root.object("maker"); !maker) {
+        sink.fail(maker.error());
+    } else if (auto e = maker->only_keys({"maker_only", "post_only_offset_bps", "min_qty_pad"})) {
+        sink.fail(*e);
+    } else {
+        sink.take(maker->boolean("maker_only"), c.maker.maker_only);
+        sink.take(maker->decimal<core::bps>("post_only_offset_bps"), c.maker.post_only_offset_bps);
+        sink.take(maker->decimal<core::ratio>("min_qty_pad"), c.maker.min_qty_pad);
+        if (!sink.failed() && c.maker.post_only_offset_bps.is_negative()) {
+            sink.fail(maker->fail("post_only_offset_bps", fmt::format("must be >= 0, got \"{}\"", c.maker.post_only_offset_bps)));
+        }
+        if (!sink.failed() && c.maker.min_qty_pad < core::ratio::parse("1").value()) {
+            sink.fail(maker->fail("min_qty_pad", fmt::format("must be >= 1, got \"{}\"", c.maker.min_qty_pad)));
+        }
+    }
+
+    if (auto j = root.object("journal"); !j) {
+        sink.fail(j.error());
+    } else if (auto e = j->only_keys({"path", "fsync", "fsync_interval_ms"})) {
+        sink.fail(*e);
+    } else {
+        sink.take(j->string("path"), c.journal.path);
+        sink.take(j->choice("fsync", {"every_record", "interval", "none"}), c.journal.fsync);
+        if (j->has("fsync_interval_ms")) {
+            sink.take(j->millis("fsync_interval_ms", 1, 60'000), c.journal.fsync_interval);
+        }
+        if (!sink.failed() && c.journal.path.empty()) sink.fail(j->fail("path", "must not be empty"));
+    }
+
+    if (auto rk = root.object("risk"); !rk) {
+        sink.fail(rk.error());
+    } else if (auto e = rk->only_keys({"max_total_loss", "max_orders_per_second", "max_ack_latency_ms",
+                                       "ack_latency_window", "freeze_cool_down_ms"})) {
+        sink.fail(*e);
+    } else {
+        sink.take(rk->decimal<core::notional>("max_total_loss"), c.global_limits.max_total_loss);
+        sink.take(rk->integer("max_orders_per_second", 1, 10'000), c.global_limits.max_orders_per_second);
+        std::chrono::milliseconds ack{};
+        sink.take(rk->millis("max_ack_latency_ms", 1, 600'000), ack);
+        c.global_limits.max_ack_latency = ack;
+        sink.take(rk->integer("ack_latency_window", 1, 1024), c.global_limits.ack_latency_window);
+        sink.take(rk->millis("freeze_cool_down_ms", 0, 86'400'000), c.freeze_cool_down);
+        if (!sink.failed() && !c.global_limits.max_total_loss.is_positive()) {
+            sink.fail(rk->fail("max_total_loss", fmt::format("must be > 0, got \"{}\"", c.global_limits.max_total_loss)));
+        }
+    }
+
+    if (auto s = root.object("sim"); !s) {
+        sink.fail(s.error());
+    } else if (auto e = s->only_keys({"maker_fee_rate", "latency_ms"})) {
+        sink.fail(*e);
+    } else {
+        sink.take(s->decimal<core::ratio>("maker_fee_rate"), c.sim.maker_fee_rate);
+        sink.take(s->millis("latency_ms", 0, 60'000), c.sim.latency);
+    }
+
+    if (auto syms = root.object("symbols"); !syms) {
+        sink.fail(syms.error());
+    } else {
+        if (syms->raw().empty()) sink.fail(root.fail("symbols", "must list at least one symbol"));
+        for (const auto& kv : syms->raw()) {
+            const std::string name(kv.key());
+            auto sym = syms->object(name);
+            if (!sym) {
+                sink.fail(sym.error());
+                break;
+            }
+            if (auto e = sym->only_keys({"filters", "strategy", "risk"})) {
+                sink.fail(*e);
+                break;
+            }
+            symbol_config sc;
+            if (auto f = sym->object("filters"); f) detail::read_filters(*f, name, sink, sc.filters);
+            else sink.fail(f.error());
+            if (auto st = sym->object("strategy"); st) detail::read_strategy(*st, sink, sc.strategy);
+            else sink.fail(st.error());
+            if (auto rl = sym->object("risk"); rl) detail::read_symbol_limits(*rl, sink, sc.limits);
+            else sink.fail(rl.error());
+            if (!sink.failed() && c.environment == "live" &&
+                sc.limits.canary_max_inventory_notional == core::notional::max()) {
+                sink.fail(core::make_error(
+                    detail::code_invalid_config,
+                    fmt::format("symbols.{}.risk.canary_max_inventory_notional: required for live",
+                                name)));
+            }
+            if (sink.failed()) break;
+            c.symbols.emplace(name, std::move(sc));
+        }
+    }
+    if (sink.failed()) {
+        return core::make_error(sink.error().code, fmt::format("{}: {}", source, sink.error().message));
+    }
+    return c;
+}
+
+/// Reads and parses a config file. Errors: "config_unreadable" (names the path), invalid_config.
+[[nodiscard]] inline core::result<config> load_config_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return core::make_error("config_unreadable",
+                                fmt::format("config: cannot read \"{}\"", path));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), path);
+}
+
+}  // namespace mmbot::app

@@ -1,0 +1,83 @@
+// mmbot/app/config_reload.hpp
+//
+// Hot reload of limits: on SIGHUP or when the config file's modification time changes, the file is
+// read and validated again. A valid new file replaces the limits (risk, strategy and maker
+// parameters); an invalid one is rejected with its error and the running config stays. What cannot
+// change under a running bot (environment, symbol list, filters, journal) is refused by name.
+//
+//   config_reloader r{path, current};
+//   if (auto outcome = r.poll(sighup_seen)) {
+//       if (*outcome) engine.apply_limits(**outcome); else log.error(outcome->error().message);
+//   }
+#pragma once
+
+#include "mmbot/app/config.hpp"
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+
+namespace mmbot::app {
+
+/// The new config if `next` only changes what may change at run time, else the refusal.
+[[nodiscard]] inline core::result<config> check_reloadable(const config& current, const config& next) {
+    const auto refuse = [](std::string_view what) {
+        return core::make_error("invalid_reload",
+                                fmt::format("config reload: {} cannot change while running; "
+                                            "restart to change it (the running config stays)",
+                                            what));
+    };
+    if (next.environment != current.environment) return refuse("environment");
+    if (next.journal.path != current.journal.path || next.journal.fsync != current.journal.fsync) {
+        return refuse("journal");
+    }
+    if (next.symbols.size() != current.symbols.size()) return refuse("the symbol list");
+    for (const auto& [name, sc] : current.symbols) {
+        auto it = next.symbols.find(name);
+        if (it == next.symbols.end()) return refuse("the symbol list");
+        const auto& a = sc.filters;
+        const auto& b = it->second.filters;
+        if (a.tick_size != b.tick_size || a.qty_step != b.qty_step || a.min_qty != b.min_qty ||
+            a.max_qty != b.max_qty || a.min_notional != b.min_notional ||
+            a.min_price != b.min_price || a.max_price != b.max_price) {
+            return refuse(fmt::format("symbols.{}.filters", name));
+        }
+    }
+    return next;
+}
+
+class config_reloader {
+public:
+    config_reloader(std::string path, config current)
+        : path_(std::move(path)), current_(std::move(current)), mtime_(modification_time()) {}
+
+    /// Reloads when `signalled` (SIGHUP seen) or the file changed since the last look. Returns
+    /// nothing when there was nothing to do, else the outcome: the new config (now current) or
+    /// the error that kept the old one.
+    [[nodiscard]] std::optional<core::result<config>> poll(bool signalled) {
+        const auto m = modification_time();
+        if (!signalled && m == mtime_) return std::nullopt;
+        mtime_ = m;
+        auto next = load_config_file(path_);
+        if (!next) return core::result<config>(next.error());
+        auto checked = check_reloadable(current_, *next);
+        if (checked) current_ = *checked;
+        return checked;
+    }
+
+    [[nodiscard]] const config& current() const noexcept { return current_; }
+
+private:
+    [[nodiscard]] std::int64_t modification_time() const {
+        struct stat st {};
+        if (::stat(path_.c_str(), &st) != 0) return -1;
+        return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    }
+
+    std::string path_;
+    config current_;
+    std::int64_t mtime_;
+};
+
+}  // namespace mmbot::app

@@ -1,0 +1,63 @@
+// mmbot/strategy/impl/quoter.hpp
+//
+// Bodies of mmbot::strategy::quoter (included at the bottom of mmbot/strategy/quoter.hpp).
+#pragma once
+
+namespace mmbot::strategy {
+
+inline quote_decision quoter::decide(const quoter_input& in) const {
+    quote_decision d;
+    const market_top& top = in.top;
+    if (!top.bid || !top.ask || !top.bid->px.is_positive() || top.bid->px >= top.ask->px) {
+        d.bid = stop_side(core::side::buy, in.bid, quote_reason::no_market);
+        d.ask = stop_side(core::side::sell, in.ask, quote_reason::no_market);
+        return d;
+    }
+    const fraction fair = fair_value(params_.mode, *top.bid, *top.ask);
+    d.fair = to_price(fair, core::rounding::down);
+    d.skew = applied_skew(params_.skew_bps_at_max, in.position, params_.max_position);
+
+    const fraction skew = skew_factor(params_.skew_bps_at_max, in.position, params_.max_position);
+    const fraction skewed = scale(fair, skew.num, skew.den);
+    // Passive rounding: the bid reference never rounds up toward the ask, nor the ask down.
+    const core::price bid_ref =
+        to_price(scale(skewed, spread_numerator(params_.half_spread, true), bps_denominator()),
+                 core::rounding::down);
+    const core::price ask_ref =
+        to_price(scale(skewed, spread_numerator(params_.half_spread, false), bps_denominator()),
+                 core::rounding::up);
+    d.bid = decide_side(core::side::buy, bid_ref, in);
+    d.ask = decide_side(core::side::sell, ask_ref, in);
+    return d;
+}
+
+inline side_decision quoter::decide_side(core::side s, const core::price& ref,
+                                         const quoter_input& in) const {
+    const bool buy = s == core::side::buy;
+    const std::optional<live_quote>& live = buy ? in.bid : in.ask;
+    // The side that would grow |position| past the cap stops; the other keeps quoting to unwind.
+    const bool capped = buy ? in.position >= params_.max_position
+                            : in.position <= -params_.max_position;
+    if (capped) return stop_side(s, live, quote_reason::position_cap);
+
+    const quote_intent intent{s, ref, params_.order_qty};
+    if (!live) return {quote_action::place, quote_reason::new_quote, intent};
+    if (moved(live->ref, ref)) return {quote_action::replace, quote_reason::moved, intent};
+    if (params_.max_quote_age.count() > 0 && in.now - live->placed_at > params_.max_quote_age) {
+        return {quote_action::replace, quote_reason::stale, intent};
+    }
+    return {quote_action::keep, quote_reason::unchanged, intent};
+}
+
+inline bool quoter::moved(const core::price& live_ref, const core::price& ref) const {
+    // |ref - live| / live > threshold / 10^4 bps, cross-multiplied to stay exact (live_ref > 0 for
+    // any quote that was placed; a zero one compares as "moved" whenever the ref differs).
+    const core::wide_int diff = core::wide_int(ref.raw()) - core::wide_int(live_ref.raw());
+    const core::wide_int abs_diff = diff < 0 ? core::wide_int(-diff) : diff;
+    const core::wide_int lhs = abs_diff * core::wide_int(10000 * 10000);
+    const core::wide_int rhs =
+        core::wide_int(params_.requote_threshold.raw()) * core::wide_int(live_ref.raw());
+    return lhs > rhs;
+}
+
+}  // namespace mmbot::strategy

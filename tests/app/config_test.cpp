@@ -1,0 +1,116 @@
+#define BOOST_TEST_MODULE config
+#include <boost/test/unit_test.hpp>
+
+#include "mmbot/app/config_reload.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+using namespace mmbot;
+
+namespace {
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+/// The shipped shadow config with one field replaced (path like "symbols.BTCUSDT.risk.max_loss").
+std::string with(const std::string& path, const boost::json::value& v) {
+    auto doc = boost::json::parse(read("configs/shadow.json"));
+    boost::json::value* cur = &doc;
+    std::string rest = path;
+    for (;;) {
+        const auto dot = rest.find('.');
+        const std::string key = rest.substr(0, dot);
+        if (dot == std::string::npos) {
+            cur->as_object()[key] = v;
+            break;
+        }
+        cur = &cur->as_object()[key];
+        rest = rest.substr(dot + 1);
+    }
+    return boost::json::serialize(doc);
+}
+std::string error_of(const std::string& text) {
+    auto c = app::parse_config(text, "test.json");
+    BOOST_TEST_REQUIRE(!c.has_value());
+    return c.error().message;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(shipped_configs_are_valid) {
+    for (const char* f : {"configs/shadow.json", "configs/testnet.json", "configs/live.json"}) {
+        auto c = app::load_config_file(f);
+        BOOST_TEST_INFO(f);
+        BOOST_TEST_REQUIRE(c.has_value(), (c ? "" : c.error().message));
+    }
+    auto c = app::load_config_file("configs/shadow.json").value();
+    BOOST_TEST(c.environment == "shadow");
+    BOOST_TEST(c.maker.post_only_offset_bps.to_string() == "1.5");
+    BOOST_TEST(c.maker.min_qty_pad.to_string() == "1.1");
+    BOOST_TEST(c.symbols.at("BTCUSDT").limits.edge_floor_bps.to_string() == "3");
+    BOOST_TEST(c.symbols.at("BTCUSDT").filters.price_digits == 2);
+    auto live = app::load_config_file("configs/live.json").value();
+    BOOST_TEST(live.symbols.at("BTCUSDT").limits.canary_max_inventory_notional.to_string() == "500");
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
+    BOOST_TEST(error_of(with("symbols.BTCUSDT.risk.max_loss", "-5")) ==
+               "test.json: symbols.BTCUSDT.risk.max_loss: must be > 0, got \"-5\"");
+    BOOST_TEST(error_of(with("symbols.BTCUSDT.filters.tick_size", "0")) ==
+               "test.json: symbols.BTCUSDT.filters: BTCUSDT.tick_size: must be > 0, got \"0\"");
+    BOOST_TEST(error_of(with("maker.post_only_offset_bps", 1.5)).find(
+                   "maker.post_only_offset_bps: write decimals as strings, e.g. \"1.5") !=
+               std::string::npos);
+    BOOST_TEST(error_of(with("maker.post_only_offset_bps", "1e-3")).find("exponent") != std::string::npos);
+    BOOST_TEST(error_of(with("environment", "prod")) ==
+               "test.json: environment: must be one of \"shadow\", \"testnet\", \"live\", got \"prod\"");
+    BOOST_TEST(error_of(with("risk.max_orders_per_second", 0)) ==
+               "test.json: risk.max_orders_per_second: must be in [1, 10000], got 0");
+    BOOST_TEST(error_of(with("risk.max_ordres_per_second", 5)).find(
+                   "risk.max_ordres_per_second: unknown key") != std::string::npos);
+    BOOST_TEST(error_of(with("journal.fsync", "sometimes")).find("journal.fsync") != std::string::npos);
+    BOOST_TEST(error_of(with("maker.min_qty_pad", "0.9")).find("must be >= 1") != std::string::npos);
+    BOOST_TEST(error_of("{not json").find("not valid JSON") != std::string::npos);
+    BOOST_TEST(error_of("[]").find("top level") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(live_requires_canary_cap) {
+    auto doc = boost::json::parse(read("configs/live.json"));
+    doc.as_object()["symbols"].as_object()["BTCUSDT"].as_object()["risk"].as_object().erase(
+        "canary_max_inventory_notional");
+    BOOST_TEST(error_of(boost::json::serialize(doc)).find("canary_max_inventory_notional: required for live") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(hot_reload_accepts_limits_and_rejects_bad_files) {
+    const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/reload.json";
+    { std::ofstream(path) << read("configs/shadow.json"); }
+    app::config_reloader r{path, app::load_config_file(path).value()};
+    BOOST_TEST(!r.poll(false).has_value());  // nothing changed
+
+    { std::ofstream(path) << with("symbols.BTCUSDT.risk.max_loss", "50"); }
+    auto ok = r.poll(true);
+    BOOST_TEST_REQUIRE(ok.has_value());
+    BOOST_TEST_REQUIRE(ok->has_value());
+    BOOST_TEST(r.current().symbols.at("BTCUSDT").limits.max_loss.to_string() == "50");
+
+    { std::ofstream(path) << with("symbols.BTCUSDT.risk.max_loss", "nope"); }
+    auto bad = r.poll(true);
+    BOOST_TEST_REQUIRE(bad.has_value());
+    BOOST_TEST(!bad->has_value());
+    BOOST_TEST(bad->error().message.find("max_loss") != std::string::npos);
+    BOOST_TEST(r.current().symbols.at("BTCUSDT").limits.max_loss.to_string() == "50");  // old stays
+
+    { std::ofstream(path) << with("symbols.BTCUSDT.filters.tick_size", "0.5"); }
+    auto refused = r.poll(true);
+    BOOST_TEST(refused->error().message.find("symbols.BTCUSDT.filters cannot change") != std::string::npos);
+    { std::ofstream(path) << with("environment", "testnet"); }
+    BOOST_TEST(r.poll(true)->error().code == "invalid_reload");
+}

@@ -1,0 +1,248 @@
+#define BOOST_TEST_MODULE strategy
+#include <boost/test/unit_test.hpp>
+
+#include "mmbot/strategy/quoter.hpp"
+
+#include <chrono>
+#include <string>
+
+using namespace mmbot;
+using strategy::quote_action;
+using strategy::quote_reason;
+using namespace std::chrono_literals;
+
+namespace {
+core::price px(const char* t) { return core::price::parse(t).value(); }
+core::quantity qty(const char* t) { return core::quantity::parse(t).value(); }
+core::bps bp(const char* t) { return core::bps::parse(t).value(); }
+
+strategy::market_top top(const char* bid, const char* bid_qty, const char* ask,
+                         const char* ask_qty) {
+    return {feed::level{px(bid), qty(bid_qty)}, feed::level{px(ask), qty(ask_qty)}};
+}
+
+strategy::quoter_params params() {
+    strategy::quoter_params p;
+    p.mode = strategy::fair_price_mode::mid;
+    p.half_spread = bp("0");
+    p.order_qty = qty("0.01");
+    p.skew_bps_at_max = bp("20");
+    p.max_position = qty("1");
+    p.requote_threshold = bp("1");
+    p.max_quote_age = 5s;
+    return p;
+}
+
+strategy::quote_decision run(const strategy::quoter_params& p, const strategy::quoter_input& in) {
+    return strategy::quoter::make("BTCUSDT", p).value().decide(in);
+}
+
+std::string s(const core::price& p) { return p.to_string(); }
+}  // namespace
+
+// ------------------------------------------------------------------------------------ fair price
+
+BOOST_AUTO_TEST_CASE(mid_and_microprice_exact) {
+    auto p = params();
+    const strategy::quoter_input in{.top = top("100", "3", "101", "1")};
+    auto d = run(p, in);
+    BOOST_TEST(s(d.fair) == "100.5");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.5");
+    BOOST_TEST(s(d.ask.intent.ref) == "100.5");
+    // The ask is thin: (100 x 1 + 101 x 3) / 4 leans toward it.
+    p.mode = strategy::fair_price_mode::microprice;
+    d = run(p, in);
+    BOOST_TEST(s(d.fair) == "100.75");
+}
+
+BOOST_AUTO_TEST_CASE(microprice_rounds_bid_down_and_ask_up) {
+    auto p = params();
+    p.mode = strategy::fair_price_mode::microprice;
+    // (100 x 2 + 100.01 x 1) / 3 = 100.0033333...: not representable at 1e-8.
+    auto d = run(p, {.top = top("100", "1", "100.01", "2")});
+    BOOST_TEST(s(d.fair) == "100.00333333");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.00333333");
+    BOOST_TEST(s(d.ask.intent.ref) == "100.00333334");
+}
+
+BOOST_AUTO_TEST_CASE(microprice_with_half_spread_on_a_real_book) {
+    auto p = params();
+    p.mode = strategy::fair_price_mode::microprice;
+    p.half_spread = bp("3.3");
+    auto d = run(p, {.top = top("65114.2", "0.75", "65114.3", "2.125")});
+    BOOST_TEST(s(d.fair) == "65114.27391304");
+    BOOST_TEST(s(d.bid.intent.ref) == "65092.78620265");
+    BOOST_TEST(s(d.ask.intent.ref) == "65135.76162344");
+    BOOST_TEST(d.bid.intent.qty.to_string() == "0.01");
+    BOOST_TEST((d.bid.intent.side == core::side::buy));
+    BOOST_TEST((d.ask.intent.side == core::side::sell));
+}
+
+BOOST_AUTO_TEST_CASE(microprice_with_empty_sizes_falls_back_to_mid) {
+    auto p = params();
+    p.mode = strategy::fair_price_mode::microprice;
+    auto d = run(p, {.top = top("100", "0", "101", "0")});
+    BOOST_TEST(s(d.fair) == "100.5");
+}
+
+BOOST_AUTO_TEST_CASE(half_spread_is_bps_of_the_fair_price) {
+    auto p = params();
+    p.half_spread = bp("10");
+    auto d = run(p, {.top = top("100", "1", "101", "1")});
+    BOOST_TEST(s(d.bid.intent.ref) == "100.3995");  // 100.5 x 0.999
+    BOOST_TEST(s(d.ask.intent.ref) == "100.6005");  // 100.5 x 1.001
+    BOOST_TEST((d.bid.action == quote_action::place));
+    BOOST_TEST((d.bid.reason == quote_reason::new_quote));
+}
+
+// ---------------------------------------------------------------------------------------- skew
+
+BOOST_AUTO_TEST_CASE(long_position_moves_quotes_down) {
+    auto p = params();
+    p.half_spread = bp("10");
+    // Half the cap long: -10 bps on the fair price, then the half-spread.
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("0.5")});
+    BOOST_TEST(d.skew.to_string() == "-10");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.2991005");  // 100.5 x 0.999 x 0.999
+    BOOST_TEST(s(d.ask.intent.ref) == "100.4998995");  // 100.5 x 0.999 x 1.001
+}
+
+BOOST_AUTO_TEST_CASE(short_position_moves_quotes_up) {
+    auto p = params();
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("-0.25")});
+    BOOST_TEST(d.skew.to_string() == "5");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.55025");  // 100.5 x 1.0005
+    BOOST_TEST(s(d.ask.intent.ref) == "100.55025");
+}
+
+BOOST_AUTO_TEST_CASE(skew_is_exact_for_a_repeating_ratio) {
+    auto p = params();
+    p.half_spread = bp("2.5");
+    // 20 x 0.33333333 = 6.6666666 bps: the refs are rounded once, passively.
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("0.33333333")});
+    BOOST_TEST(d.skew.to_string() == "-6.6666");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.40789175");
+    BOOST_TEST(s(d.ask.intent.ref) == "100.45810826");
+}
+
+BOOST_AUTO_TEST_CASE(skew_clamps_at_max_position) {
+    auto p = params();
+    p.half_spread = bp("10");
+    for (const char* pos : {"1", "2", "1000"}) {
+        auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty(pos)});
+        BOOST_TEST(d.skew.to_string() == "-20");
+        BOOST_TEST(s(d.ask.intent.ref) == "100.399299");  // 100.5 x 0.998 x 1.001
+    }
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("-7")});
+    BOOST_TEST(d.skew.to_string() == "20");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.600299");  // 100.5 x 1.002 x 0.999
+}
+
+// ------------------------------------------------------------------------------- position cap
+
+BOOST_AUTO_TEST_CASE(long_at_cap_stops_bidding_but_keeps_offering) {
+    auto p = params();
+    const strategy::live_quote live{px("100"), px("100"), 0ns};
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("1"), .bid = live});
+    BOOST_TEST((d.bid.action == quote_action::cancel));
+    BOOST_TEST((d.bid.reason == quote_reason::position_cap));
+    BOOST_TEST(d.bid.intent.qty.is_zero());
+    BOOST_TEST((d.ask.action == quote_action::place));
+    BOOST_TEST(d.ask.intent.qty.to_string() == "0.01");
+    // Nothing live on the capped side: nothing to do.
+    d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("1.5")});
+    BOOST_TEST((d.bid.action == quote_action::none));
+    // Just below the cap the side still quotes.
+    d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("0.99999999")});
+    BOOST_TEST((d.bid.action == quote_action::place));
+}
+
+BOOST_AUTO_TEST_CASE(short_at_cap_stops_offering) {
+    auto p = params();
+    const strategy::live_quote live{px("101"), px("101"), 0ns};
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("-1"), .ask = live});
+    BOOST_TEST((d.ask.action == quote_action::cancel));
+    BOOST_TEST((d.ask.reason == quote_reason::position_cap));
+    BOOST_TEST((d.bid.action == quote_action::place));
+}
+
+// ------------------------------------------------------------------------------------- requote
+
+BOOST_AUTO_TEST_CASE(requote_only_past_threshold) {
+    auto p = params();  // threshold 1 bps, refs at 100.5
+    const auto at = [&](const char* live_ref) {
+        const strategy::live_quote live{px(live_ref), px(live_ref), 0ns};
+        return run(p, {.top = top("100", "1", "101", "1"), .now = 1s, .bid = live, .ask = live});
+    };
+    // 100.5 - 100.49 = 0.01 <= 1 bps of 100.49 (0.010049): keep.
+    auto d = at("100.49");
+    BOOST_TEST((d.bid.action == quote_action::keep));
+    BOOST_TEST((d.bid.reason == quote_reason::unchanged));
+    // 0.01005 > 1 bps of 100.48995 (0.010048995): replace.
+    d = at("100.48995");
+    BOOST_TEST((d.bid.action == quote_action::replace));
+    BOOST_TEST((d.bid.reason == quote_reason::moved));
+    BOOST_TEST(s(d.bid.intent.ref) == "100.5");
+    // Either direction.
+    d = at("100.51006");
+    BOOST_TEST((d.ask.action == quote_action::replace));
+    d = at("100.51");
+    BOOST_TEST((d.ask.action == quote_action::keep));
+}
+
+BOOST_AUTO_TEST_CASE(requote_when_older_than_max_age) {
+    auto p = params();  // max age 5 s
+    const strategy::live_quote live{px("100.5"), px("100.4"), 1s};
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .now = 6s, .bid = live});
+    BOOST_TEST((d.bid.action == quote_action::keep));  // exactly 5 s old: not older
+    d = run(p, {.top = top("100", "1", "101", "1"), .now = 6s + 1ns, .bid = live});
+    BOOST_TEST((d.bid.action == quote_action::replace));
+    BOOST_TEST((d.bid.reason == quote_reason::stale));
+    // Zero disables the age rule.
+    p.max_quote_age = 0ns;
+    d = run(p, {.top = top("100", "1", "101", "1"), .now = 1000s, .bid = live});
+    BOOST_TEST((d.bid.action == quote_action::keep));
+}
+
+// ----------------------------------------------------------------------------------- no market
+
+BOOST_AUTO_TEST_CASE(no_market_cancels_live_quotes) {
+    auto p = params();
+    const strategy::live_quote live{px("100.5"), px("100.4"), 0ns};
+    strategy::quoter_input in{.top = top("101", "1", "100", "1"), .bid = live};  // crossed
+    auto d = run(p, in);
+    BOOST_TEST((d.bid.action == quote_action::cancel));
+    BOOST_TEST((d.bid.reason == quote_reason::no_market));
+    BOOST_TEST((d.ask.action == quote_action::none));
+    BOOST_TEST(d.fair.is_zero());
+    in.top.ask.reset();
+    d = run(p, in);
+    BOOST_TEST((d.bid.action == quote_action::cancel));
+    BOOST_TEST(to_string(d.bid.reason) == "no_market");
+}
+
+// ---------------------------------------------------------------------------------- validation
+
+BOOST_AUTO_TEST_CASE(bad_params_name_symbol_field_and_value) {
+    auto p = params();
+    p.order_qty = qty("0");
+    auto q = strategy::quoter::make("BTCUSDT", p);
+    BOOST_TEST_REQUIRE(!q.has_value());
+    BOOST_TEST(q.error().code == "invalid_strategy");
+    BOOST_TEST(q.error().message == "BTCUSDT.order_qty: must be > 0, got \"0\"");
+    p = params();
+    p.half_spread = bp("10000");
+    BOOST_TEST(strategy::validate("ETHUSDT", p).error().message ==
+               "ETHUSDT.half_spread: must be >= 0 and < 10000 bps, got \"10000\"");
+    p = params();
+    p.max_quote_age = -1ns;
+    BOOST_TEST(strategy::validate("X", p).error().message ==
+               "X.max_quote_age: must be >= 0 (0 disables it), got \"-1ns\"");
+    p = params();
+    p.max_position = qty("-1");
+    BOOST_TEST(strategy::validate("X", p).error().message.find("max_position") == 2U);
+    BOOST_TEST((strategy::parse_fair_price_mode("microprice").value() ==
+                strategy::fair_price_mode::microprice));
+    BOOST_TEST(strategy::parse_fair_price_mode("vwap").error().message ==
+               "fair_price_mode: expected \"mid\" or \"microprice\", got \"vwap\"");
+}
