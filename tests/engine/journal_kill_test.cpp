@@ -60,22 +60,34 @@ std::string id_of(std::uint64_t i) { return "mm-kill-" + detail::to_base36(i); }
                                    path)) {
                 ::_exit(7);
             }
+            // Marker 0: the torn record is on disk, the parent may kill now.
+            const std::uint64_t marker = 0;
+            const std::string_view done(reinterpret_cast<const char*>(&marker), sizeof marker);
+            if (!detail::write_all(report_fd, done, "pipe")) ::_exit(8);
             for (;;) ::pause();
         }
     }
 }
 
-std::vector<std::uint64_t> read_reports(int fd) {
-    std::string bytes;
+/// Reads reports until EOF, or until the marker 0 when `until_marker`. Returns the ids (the
+/// marker excluded).
+std::vector<std::uint64_t> read_reports(int fd, bool until_marker) {
+    std::vector<std::uint64_t> ids;
+    std::string pending;
     char buf[4096];
     for (;;) {
-        const ::ssize_t n = ::read(fd, buf, sizeof buf);
+        const ::ssize_t n = ::read(fd, buf, until_marker ? sizeof(std::uint64_t) : sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        bytes.append(buf, static_cast<std::size_t>(n));
+        pending.append(buf, static_cast<std::size_t>(n));
+        while (pending.size() >= sizeof(std::uint64_t)) {
+            std::uint64_t id = 0;
+            std::memcpy(&id, pending.data(), sizeof id);
+            pending.erase(0, sizeof id);
+            if (id == 0) return ids;
+            ids.push_back(id);
+        }
     }
-    std::vector<std::uint64_t> ids(bytes.size() / sizeof(std::uint64_t));
-    std::memcpy(ids.data(), bytes.data(), ids.size() * sizeof(std::uint64_t));
     return ids;
 }
 
@@ -104,12 +116,17 @@ BOOST_AUTO_TEST_CASE(kill_9_loses_no_journaled_order) {
             journal_until_killed(path, fds[1], tear ? 3 : 0);
         }
         ::close(fds[1]);
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        std::vector<std::uint64_t> reported;
+        if (tear) {
+            reported = read_reports(fds[0], true);  // blocks until the tear is written
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        }
         BOOST_REQUIRE(::kill(pid, SIGKILL) == 0);
         int status = 0;
         BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
         BOOST_TEST_REQUIRE(WIFSIGNALED(status), "child exited on its own, status " << status);
-        const auto reported = read_reports(fds[0]);
+        if (!tear) reported = read_reports(fds[0], false);
         ::close(fds[0]);
 
         auto opened = journal::open(path, journal_options{});

@@ -20,7 +20,6 @@
 
 namespace mmbot::engine {
 // Printers so BOOST_TEST can show enum operands when a comparison fails.
-inline std::ostream& operator<<(std::ostream& os, side s) { return os << to_string(s); }
 inline std::ostream& operator<<(std::ostream& os, order_status s) { return os << to_string(s); }
 }  // namespace mmbot::engine
 

@@ -69,10 +69,11 @@ BOOST_AUTO_TEST_CASE(microprice_with_half_spread_on_a_real_book) {
     auto p = params();
     p.mode = strategy::fair_price_mode::microprice;
     p.half_spread = bp("3.3");
+    // Thin bid (0.75 against 2.125): fair leans toward the bid, 7488136/115.
     auto d = run(p, {.top = top("65114.2", "0.75", "65114.3", "2.125")});
-    BOOST_TEST(s(d.fair) == "65114.27391304");
-    BOOST_TEST(s(d.bid.intent.ref) == "65092.78620265");
-    BOOST_TEST(s(d.ask.intent.ref) == "65135.76162344");
+    BOOST_TEST(s(d.fair) == "65114.22608695");
+    BOOST_TEST(s(d.bid.intent.ref) == "65092.73839234");
+    BOOST_TEST(s(d.ask.intent.ref) == "65135.71378157");
     BOOST_TEST(d.bid.intent.qty.to_string() == "0.01");
     BOOST_TEST((d.bid.intent.side == core::side::buy));
     BOOST_TEST((d.ask.intent.side == core::side::sell));

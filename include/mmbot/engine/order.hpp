@@ -24,6 +24,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
 
 #include <fmt/format.h>
@@ -38,13 +39,10 @@ namespace mmbot::engine {
 
 // ------------------------------------------------------------------------------------------ side
 
-/// Order side. Prints as Bybit writes it ("Buy" / "Sell") because that text goes on the wire and
-/// into the journal unchanged.
-enum class side : std::uint8_t { buy, sell };
-
-[[nodiscard]] constexpr std::string_view to_string(side s) noexcept {
-    return s == side::buy ? "Buy" : "Sell";
-}
+/// Order side: the one every layer shares (mmbot/core/side.hpp). Prints as Bybit writes it
+/// ("Buy" / "Sell") because that text goes on the wire and into the journal unchanged.
+using core::side;
+using core::to_string;
 
 /// Parses "Buy" / "Sell" exactly (case matters: that is what the venue sends).
 [[nodiscard]] inline core::result<side> parse_side(std::string_view text) {

@@ -16,9 +16,12 @@
 //   btc.placed_buy.inc();                                  // hot path
 //   btc.pnl_realized.set(position.realized_pnl());         // exact decimal, no double
 //   auto& cross = m.orders_blocked.with({"BTCUSDT", "cross_price"});  // resolve once, keep
-//   m.set_state("running");
+//   (void)m.set_state("running");
+//   // in the /metrics handler, so alerts see readiness as of the scrape:
+//   m.ready.set(board.report().ready);
 #pragma once
 
+#include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/obs/metrics.hpp"
 
@@ -31,7 +34,8 @@
 
 namespace mmbot::obs {
 
-/// Side label values, as the predecessor printed them.
+/// Side label values, as the predecessor printed them (not Bybit's "Buy"/"Sell": dashboards and
+/// alert rules written for the predecessor match on these).
 inline constexpr std::string_view side_buy = "BUY";
 inline constexpr std::string_view side_sell = "SELL";
 
@@ -60,8 +64,15 @@ struct symbol_metrics {
     decimal_gauge<core::bps_unit>& quoted_edge;
     decimal_gauge<seconds_unit>& market_data_age;
 
-    [[nodiscard]] counter& placed(bool buy) const noexcept { return buy ? placed_buy : placed_sell; }
-    [[nodiscard]] counter& filled(bool buy) const noexcept { return buy ? filled_buy : filled_sell; }
+    [[nodiscard]] counter& placed(core::side s) const noexcept {
+        return s == core::side::buy ? placed_buy : placed_sell;
+    }
+    [[nodiscard]] counter& filled(core::side s) const noexcept {
+        return s == core::side::buy ? filled_buy : filled_sell;
+    }
+    [[nodiscard]] counter& post_only_adjustments(core::side s) const noexcept {
+        return s == core::side::buy ? post_only_adjustments_buy : post_only_adjustments_sell;
+    }
 };
 
 /// The bundle the engine owns. Families are public: label sets outside `symbol_metrics` (block
@@ -94,6 +105,7 @@ public:
     counter& journal_writes;                  ///< mm_journal_writes_total
     gauge_family& rate_limit_headroom;        ///< mm_rate_limit_headroom{endpoint}
     gauge_family& state;                      ///< mm_state{state}, one-hot
+    gauge& ready;                             ///< mm_ready: 1 when /ready would answer 200
     counter& md_messages;                     ///< mm_md_messages_total
     counter& md_gaps;                         ///< mm_md_gaps_total
 
@@ -155,6 +167,9 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
           "mm_rate_limit_headroom", "Requests left in the venue's current rate-limit window.",
           {"endpoint"})),
       state(reg.add_gauge("mm_state", "Engine state, one-hot: 1 for the current state.", {"state"})),
+      ready(reg.add_gauge("mm_ready",
+                          "1 when the bot is ready (market data fresh, venue connected, not frozen).")
+                .with({})),
       md_messages(reg.add_counter("mm_md_messages_total", "Market-data messages processed.").with({})),
       md_gaps(reg.add_counter("mm_md_gaps_total",
                               "Market-data sequence gaps detected (each forces a resync).").with({})) {

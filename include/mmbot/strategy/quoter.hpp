@@ -86,24 +86,24 @@ enum class quote_reason : std::uint8_t {
 
 /// Best bid and ask with their sizes, as `feed::l2_book::best_bid()/best_ask()` return them.
 struct market_top {
-    std::optional<feed::level> bid;
-    std::optional<feed::level> ask;
+    std::optional<feed::level> bid{};
+    std::optional<feed::level> ask{};
 };
 
 /// A quote the engine has live on the venue (or in flight), as it placed it.
 struct live_quote {
-    core::price ref;    ///< the reference the quote was built from (what thresholds compare)
-    core::price price;  ///< the price sent (after the maker policy); carried for logs
+    core::price ref{};  ///< the reference the quote was built from (what thresholds compare)
+    core::price price{};  ///< the price sent (after the maker policy); carried for logs
     std::chrono::nanoseconds placed_at{0};
 };
 
 struct quoter_input {
-    market_top top;
+    market_top top{};
     /// Signed position in the base asset: positive long, negative short.
-    core::quantity position;
+    core::quantity position{};
     std::chrono::nanoseconds now{0};
-    std::optional<live_quote> bid;
-    std::optional<live_quote> ask;
+    std::optional<live_quote> bid{};
+    std::optional<live_quote> ask{};
 };
 
 /// The order the strategy wants on one side, before the maker policy puts it on the grid.

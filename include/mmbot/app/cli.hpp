@@ -1,0 +1,286 @@
+// mmbot/app/cli.hpp
+//
+// Command-line flags of the trading binaries (mmbot-shadow, mmbot-testnet, mmbot-live), after the
+// predecessor's exec_demo. Parsing never exits or prints: it returns the options or an error whose
+// message names the flag and the value; main() prints it with the usage line and exits with
+// exit_code::usage (2). docs/cli.md lists every flag.
+//
+//   auto opts = mmbot::app::parse_cli(argc, argv, "configs/shadow.json");
+//   if (!opts) { fmt::print(stderr, "error: {}\n", opts.error().message); return 2; }
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/core/units.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mmbot::app {
+
+/// Documented process exit codes (docs/exit-codes.md). Stable: scripts and runbooks rely on them.
+enum class exit_code : int {
+    ok = 0,
+    runtime = 1,          ///< unexpected failure while running
+    usage = 2,            ///< bad flag or flag value
+    config = 3,           ///< config file missing or invalid
+    environment = 4,      ///< EXCHANGE_ENV disagrees with the binary, or secrets unusable
+    journal = 5,          ///< journal unreadable, corrupt in the middle, or unwritable
+    feed = 6,             ///< market data source cannot be opened
+    preflight = 7,        ///< preflight checks failed
+    live_not_acknowledged = 8,  ///< mmbot-live started without --i-understand-this-is-live
+};
+
+struct cli_options {
+    std::string config_path;
+    /// Symbols to trade; empty = every symbol in the config.
+    std::vector<std::string> symbols;
+    /// Stop after this many market-data events (0 = until the feed ends or a signal).
+    std::int64_t iterations = 0;
+    std::optional<bool> maker_only;
+    std::optional<core::bps> post_only_offset_bps;
+    std::optional<core::ratio> min_qty_pad;
+    /// Caps every symbol's inventory notional (the predecessor's --max-inv, in quote currency).
+    std::optional<core::notional> max_inv;
+    bool obs = false;
+    std::uint16_t obs_port = 8080;
+    /// "replay:<path>" or "live" (public WebSocket).
+    std::string feed;
+    std::string report_path;
+    std::string journal_path;
+    std::string log_path;
+    std::string log_level = "INFO";
+    /// Overrides the public/REST host (tests, the local venue); refused by mmbot-live.
+    std::string endpoint_override;
+    bool preflight = false;
+    bool live_acknowledged = false;
+    bool help = false;
+};
+
+inline constexpr std::string_view cli_usage =
+    R"(usage: mmbot-<env> [flags]
+  --config PATH               config file (default configs/<env>.json)
+  --feed replay:PATH|live     market data: a recorded capture, or Bybit's public WebSocket
+  --symbols A,B               symbols to trade (default: all in the config)
+  --symbol-filter A,B         explicit symbol list; overrides --symbols
+  --iterations N              stop after N market-data events (0 = no limit)
+  --maker-only | --no-maker-only
+                              post-only offset on (default) or off; never crosses either way
+  --post-only-offset-bps X    offset from the reference, in bps (default 1.5)
+  --min-qty-pad X             min-qty multiplier (default 1.1)
+  --max-inv X                 cap every symbol's inventory notional (quote currency)
+  --obs                       serve /health, /ready and /metrics on 127.0.0.1
+  --obs-port N                port for --obs (default 8080; 0 = any free port)
+  --report PATH               write the final JSON report there
+  --journal PATH              order journal (default from the config)
+  --log PATH                  JSON log file (default stderr)
+  --log-level LEVEL           DEBUG | INFO | WARN | ERROR (default INFO)
+  --endpoint-override HOST:PORT
+                              point the venue/feed at another host (not in mmbot-live)
+  --preflight                 run the preflight checks, print a JSON verdict, exit
+  --i-understand-this-is-live required by mmbot-live
+  --help                      this text
+exit codes: 0 ok, 1 runtime, 2 usage, 3 config, 4 environment/secrets, 5 journal, 6 feed,
+            7 preflight failed, 8 live not acknowledged
+)";
+
+namespace detail {
+
+[[nodiscard]] inline core::error usage_error(std::string message) {
+    return core::make_error("usage", std::move(message));
+}
+
+[[nodiscard]] inline core::result<std::vector<std::string>> split_symbols(std::string_view flag,
+                                                                          std::string_view text) {
+    std::vector<std::string> out;
+    while (true) {
+        const auto comma = text.find(',');
+        const std::string_view item = text.substr(0, comma);
+        if (item.empty()) {
+            return usage_error(fmt::format("{}: empty symbol in \"{}\"", flag, text));
+        }
+        for (char c : item) {
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return usage_error(fmt::format(
+                    "{}: \"{}\" is not a symbol (upper-case letters and digits, e.g. BTCUSDT)",
+                    flag, item));
+            }
+        }
+        out.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+template <class Int>
+[[nodiscard]] core::result<Int> parse_int(std::string_view flag, std::string_view text, Int lo,
+                                          Int hi) {
+    Int v{};
+    const auto* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc{} || p != end || v < lo || v > hi) {
+        return usage_error(fmt::format("{}: expected an integer in [{}, {}], got \"{}\"", flag, lo,
+                                       hi, text));
+    }
+    return v;
+}
+
+template <class Decimal>
+[[nodiscard]] core::result<Decimal> parse_decimal(std::string_view flag, std::string_view text,
+                                                  bool allow_zero) {
+    auto d = Decimal::parse(text);
+    if (!d) return usage_error(fmt::format("{}: {}", flag, d.error().message));
+    if (d->is_negative() || (!allow_zero && d->is_zero())) {
+        return usage_error(fmt::format("{}: must be {} 0, got \"{}\"", flag,
+                                       allow_zero ? ">=" : ">", text));
+    }
+    return *d;
+}
+
+}  // namespace detail
+
+/// Parses argv (without argv[0]). Errors (code "usage") name the flag and the value.
+[[nodiscard]] inline core::result<cli_options> parse_cli(std::span<const std::string_view> args,
+                                                         std::string_view default_config) {
+    cli_options o;
+    o.config_path = std::string(default_config);
+    std::optional<std::vector<std::string>> symbols;
+    std::optional<std::vector<std::string>> symbol_filter;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string_view flag = args[i];
+        // Flags take their value as the next argument or after '='.
+        std::string_view inline_value;
+        std::string_view name = flag;
+        if (const auto eq = flag.find('='); eq != std::string_view::npos && flag.starts_with("--")) {
+            name = flag.substr(0, eq);
+            inline_value = flag.substr(eq + 1);
+        }
+        const bool has_inline = name.size() != flag.size();
+        const auto value = [&]() -> core::result<std::string_view> {
+            if (has_inline) return inline_value;
+            if (i + 1 >= args.size()) {
+                return detail::usage_error(fmt::format("{}: missing value", name));
+            }
+            return args[++i];
+        };
+        const auto no_value = [&]() -> std::optional<core::error> {
+            if (has_inline) {
+                return detail::usage_error(fmt::format("{}: takes no value, got \"{}\"", name,
+                                                       inline_value));
+            }
+            return std::nullopt;
+        };
+#define MMBOT_CLI_VALUE(var)              \
+    auto var##_r = value();               \
+    if (!var##_r) return var##_r.error(); \
+    const std::string_view var = *var##_r
+
+        if (name == "--help" || name == "-h") {
+            o.help = true;
+        } else if (name == "--config") {
+            MMBOT_CLI_VALUE(v);
+            o.config_path = std::string(v);
+        } else if (name == "--symbols" || name == "--symbol-filter") {
+            MMBOT_CLI_VALUE(v);
+            auto list = detail::split_symbols(name, v);
+            if (!list) return list.error();
+            (name == "--symbols" ? symbols : symbol_filter) = std::move(*list);
+        } else if (name == "--iterations") {
+            MMBOT_CLI_VALUE(v);
+            auto n = detail::parse_int<std::int64_t>(name, v, 0, INT64_MAX);
+            if (!n) return n.error();
+            o.iterations = *n;
+        } else if (name == "--maker-only" || name == "--no-maker-only") {
+            if (auto e = no_value()) return *e;
+            o.maker_only = name == "--maker-only";
+        } else if (name == "--post-only-offset-bps") {
+            MMBOT_CLI_VALUE(v);
+            auto d = detail::parse_decimal<core::bps>(name, v, true);
+            if (!d) return d.error();
+            o.post_only_offset_bps = *d;
+        } else if (name == "--min-qty-pad") {
+            MMBOT_CLI_VALUE(v);
+            auto d = detail::parse_decimal<core::ratio>(name, v, false);
+            if (!d) return d.error();
+            if (*d < core::ratio::parse("1").value()) {
+                return detail::usage_error(fmt::format("{}: must be >= 1, got \"{}\"", name, v));
+            }
+            o.min_qty_pad = *d;
+        } else if (name == "--max-inv") {
+            MMBOT_CLI_VALUE(v);
+            auto d = detail::parse_decimal<core::notional>(name, v, false);
+            if (!d) return d.error();
+            o.max_inv = *d;
+        } else if (name == "--obs") {
+            if (auto e = no_value()) return *e;
+            o.obs = true;
+        } else if (name == "--obs-port") {
+            MMBOT_CLI_VALUE(v);
+            auto n = detail::parse_int<std::uint16_t>(name, v, 0, 65535);
+            if (!n) return n.error();
+            o.obs_port = *n;
+        } else if (name == "--feed") {
+            MMBOT_CLI_VALUE(v);
+            if (v != "live" && !(v.starts_with("replay:") && v.size() > 7)) {
+                return detail::usage_error(fmt::format(
+                    "--feed: expected \"replay:<path>\" or \"live\", got \"{}\"", v));
+            }
+            o.feed = std::string(v);
+        } else if (name == "--report") {
+            MMBOT_CLI_VALUE(v);
+            o.report_path = std::string(v);
+        } else if (name == "--journal") {
+            MMBOT_CLI_VALUE(v);
+            o.journal_path = std::string(v);
+        } else if (name == "--log") {
+            MMBOT_CLI_VALUE(v);
+            o.log_path = std::string(v);
+        } else if (name == "--log-level") {
+            MMBOT_CLI_VALUE(v);
+            if (v != "DEBUG" && v != "INFO" && v != "WARN" && v != "ERROR") {
+                return detail::usage_error(fmt::format(
+                    "--log-level: expected DEBUG, INFO, WARN or ERROR, got \"{}\"", v));
+            }
+            o.log_level = std::string(v);
+        } else if (name == "--endpoint-override") {
+            MMBOT_CLI_VALUE(v);
+            if (v.find(':') == std::string_view::npos) {
+                return detail::usage_error(
+                    fmt::format("--endpoint-override: expected HOST:PORT, got \"{}\"", v));
+            }
+            o.endpoint_override = std::string(v);
+        } else if (name == "--preflight") {
+            if (auto e = no_value()) return *e;
+            o.preflight = true;
+        } else if (name == "--i-understand-this-is-live") {
+            if (auto e = no_value()) return *e;
+            o.live_acknowledged = true;
+        } else {
+            return detail::usage_error(fmt::format("unknown flag \"{}\" (see --help)", flag));
+        }
+#undef MMBOT_CLI_VALUE
+    }
+    if (symbol_filter) {
+        o.symbols = std::move(*symbol_filter);
+    } else if (symbols) {
+        o.symbols = std::move(*symbols);
+    }
+    return o;
+}
+
+/// Convenience for main(): argv as string_views.
+[[nodiscard]] inline core::result<cli_options> parse_cli(int argc, char** argv,
+                                                         std::string_view default_config) {
+    std::vector<std::string_view> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);  // NOLINT(*-pointer-arithmetic)
+    return parse_cli(args, default_config);
+}
+
+}  // namespace mmbot::app
