@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string_view>
 #include <utility>
 
@@ -31,6 +32,8 @@ enum class bot_state : std::uint8_t { init, running, freeze, shutdown };
     }
     return "UNKNOWN";
 }
+
+inline std::ostream& operator<<(std::ostream& os, bot_state s) { return os << to_string(s); }
 
 [[nodiscard]] constexpr bool is_legal_transition(bot_state from, bot_state to) noexcept {
     if (to == bot_state::shutdown) return from != bot_state::shutdown;

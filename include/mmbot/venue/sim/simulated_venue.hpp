@@ -159,7 +159,7 @@ private:
     template <class Sink>
     void do_cancel_all(const pending_action& a, Sink& sink);
     template <class Sink>
-    void execute(resting_order& o, const core::price& px, const core::quantity& qty, bool maker,
+    void execute(resting_order& o, core::price px, core::quantity qty, bool maker,
                  nanoseconds at, Sink& sink);
 
     venue_config cfg_;

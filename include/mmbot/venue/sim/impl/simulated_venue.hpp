@@ -286,8 +286,9 @@ void simulated_venue::do_cancel_all(const pending_action& a, Sink& sink) {
 }
 
 template <class Sink>
-void simulated_venue::execute(resting_order& o, const core::price& px, const core::quantity& qty,
-                              bool maker, nanoseconds at, Sink& sink) {
+void simulated_venue::execute(resting_order& o, core::price px, core::quantity qty, bool maker,
+                              nanoseconds at, Sink& sink) {
+    // By value: callers pass o.leaves and o.price, which this function changes.
     if (!qty.is_positive()) return;
     o.leaves -= qty;
     if (o.leaves.is_zero()) o.open = false;

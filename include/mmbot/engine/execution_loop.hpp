@@ -1,0 +1,588 @@
+// mmbot/engine/execution_loop.hpp
+//
+// The execution loop: market data in, orders out, fills back. One instance trades every symbol of
+// a run; every environment (shadow, testnet, live) runs this same code against its own venue.
+//
+// The order path (docs/architecture.md):
+//   on_book -> quoter (fair price, spread, skew, requote rules) -> maker policy (grid, post-only,
+//   never cross) -> risk gate (first freeze, else first block) -> journal (written BEFORE send)
+//   -> order store -> venue.place
+// and back: venue -> on_ack / on_fill / on_cancel / on_reject -> journal -> order store ->
+// positions -> risk state. Every blocked intent is counted by reason and logged as one JSON line.
+//
+// A freeze (from any risk check, the kill switch or an operator) moves the state machine to FREEZE,
+// cancels every open order (idempotent: a second cancel-all while cancels are in flight sends
+// nothing and counts a duplicate operation) and stops quoting until unfrozen.
+//
+//   execution_loop<sim_venue, shadow_gate, logger_t> loop{venue, journal, std::move(store), ...};
+//   loop.start(now);
+//   loop.on_book("BTCUSDT", top, now);        // after each book update
+//   venue.advance(now, loop);                 // the loop is the venue's event sink
+//   loop.shutdown("end_of_feed", now);
+#pragma once
+
+#include "mmbot/engine/client_order_id.hpp"
+#include "mmbot/engine/journal.hpp"
+#include "mmbot/engine/order.hpp"
+#include "mmbot/engine/order_store.hpp"
+#include "mmbot/engine/positions.hpp"
+#include "mmbot/engine/state_machine.hpp"
+#include "mmbot/obs/json_log.hpp"
+#include "mmbot/obs/mm_metrics.hpp"
+#include "mmbot/policy/maker_policy.hpp"
+#include "mmbot/risk/detail/exposure.hpp"
+#include "mmbot/risk/monitor.hpp"
+#include "mmbot/risk/windows.hpp"
+#include "mmbot/strategy/quoter.hpp"
+#include "mmbot/venue/filters.hpp"
+#include "mmbot/venue/order_venue.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace mmbot::engine {
+
+/// Everything the loop needs to know about one symbol.
+struct symbol_setup {
+    venue::instrument_filters filters;
+    risk::symbol_limits limits;
+    strategy::quoter_params quoting;
+};
+
+struct engine_options {
+    policy::maker_params maker;
+    risk::global_limits global;
+    /// Automatic unfreeze after this long; zero = only an operator unfreezes.
+    std::chrono::nanoseconds freeze_cool_down{0};
+};
+
+/// The predecessor's statistics, plus what the report needs.
+struct engine_stats {
+    std::int64_t orders_placed = 0;
+    std::int64_t orders_filled = 0;  ///< orders that reached FILLED
+    std::int64_t orders_cancelled = 0;
+    std::int64_t orders_rejected = 0;
+    std::int64_t orders_blocked = 0;
+    std::int64_t duplicate_operations = 0;
+    std::int64_t fills = 0;  ///< executions (a partially filled order has several)
+    std::int64_t cancel_all_requests = 0;
+    std::int64_t requotes = 0;
+    std::map<std::string, std::int64_t, std::less<>> blocked_by_reason;
+};
+
+/// A venue's fill as the loop consumes it (the simulator's and the Bybit adapter's both fit).
+template <class F>
+concept venue_fill = requires(const F& f) {
+    { f.client_order_id } -> std::convertible_to<std::string_view>;
+    { f.exec_id } -> std::convertible_to<std::string_view>;
+    { f.price } -> std::convertible_to<core::price>;
+    { f.qty } -> std::convertible_to<core::quantity>;
+    { f.fee } -> std::convertible_to<core::notional>;
+    { f.at } -> std::convertible_to<std::chrono::nanoseconds>;
+};
+
+template <class Venue, class Gate, class Logger>
+class execution_loop {
+    static_assert(venue::order_venue<Venue>,
+                  "execution_loop: Venue needs place(const venue::order_request&, ns), "
+                  "cancel(symbol, client_order_id, ns) and cancel_all(symbol, ns)");
+
+public:
+    using timestamp = std::chrono::nanoseconds;
+
+    execution_loop(Venue& venue, journal& journal, order_store store, position_book positions,
+                   engine_options options, std::map<std::string, symbol_setup, std::less<>> symbols,
+                   obs::mm_metrics& metrics, Logger& log, client_order_id_generator ids)
+        : venue_(venue),
+          journal_(journal),
+          store_(std::move(store)),
+          positions_(std::move(positions)),
+          options_(std::move(options)),
+          monitor_(Gate{}, options_.freeze_cool_down),
+          metrics_(metrics),
+          log_(log),
+          ids_(std::move(ids)),
+          state_([this](bot_state from, bot_state to, std::string_view why) {
+              log_.info("state_transition", {{"from", to_string(from)}, {"to", to_string(to)},
+                                             {"reason", why}});
+              (void)metrics_.set_state(lower_state_name(to));
+          }) {
+        for (auto& [name, setup] : symbols) {
+            symbols_.emplace(name, symbol_state{std::move(setup), metrics_.for_symbol(name)});
+        }
+        monitor_.on_freeze([this](const risk::freeze_event& e) { handle_freeze(e); });
+        metrics_.maker_only_enabled.set(std::int64_t{options_.maker.maker_only ? 1 : 0});
+    }
+
+    execution_loop(const execution_loop&) = delete;
+    execution_loop& operator=(const execution_loop&) = delete;
+
+    /// INIT -> RUNNING.
+    void start(timestamp now) {
+        now_ = now;
+        (void)state_.transition(bot_state::running, "start");
+        metrics_.execution_healthy.set(std::int64_t{1});
+    }
+
+    // ------------------------------------------------------------------------------ market data
+
+    /// A book changed: remember the top, run the risk state checks, then requote the symbol.
+    void on_book(std::string_view symbol, const strategy::market_top& top, timestamp now) {
+        now_ = now;
+        auto* s = find(symbol);
+        if (s == nullptr) return;
+        s->top = top;
+        s->last_book_update = now;
+        if (top.bid && top.ask) s->mid = mid_of(top.bid->px, top.ask->px);
+        s->metrics.market_data_age.set(std::chrono::nanoseconds{0});
+        (void)monitor_.on_tick(view_of(*s), bot_view());
+        if (state_.quoting()) requote(*s);
+    }
+
+    /// Periodic work with no new book: risk state checks (stale data, latency, losses), the
+    /// freeze cool-down and the journal's interval sync.
+    void on_tick(timestamp now) {
+        now_ = now;
+        for (auto& [name, s] : symbols_) {
+            const auto age = now - s.last_book_update;
+            if (s.last_book_update.count() > 0) {
+                s.metrics.market_data_age.set(std::chrono::nanoseconds(age));
+            }
+            (void)monitor_.on_tick(view_of(s), bot_view());
+        }
+        if (state_.state() == bot_state::freeze && !monitor_.frozen()) {
+            (void)state_.transition(bot_state::running, "cool_down_elapsed");
+        }
+        if (auto r = journal_.sync_if_due(); !r) journal_failure(r.error());
+    }
+
+    // ---------------------------------------------------------------------------------- orders
+
+    /// Places one order through the maker policy and the risk gate. Returns the client order id,
+    /// or nothing when it was blocked (the reason is counted and logged).
+    std::optional<std::string> place(std::string_view symbol, core::side side,
+                                     const core::quantity& qty, const core::price& ref) {
+        auto* s = find(symbol);
+        if (s == nullptr || !state_.quoting()) return std::nullopt;
+        return place_on(*s, side, qty, ref);
+    }
+
+    /// Cancels every open order. Idempotent: orders whose cancel is already in flight are not
+    /// cancelled again (each such repeat counts as a duplicate operation). Returns how many
+    /// cancels were sent.
+    std::int64_t cancel_all(std::string_view reason, timestamp now) {
+        now_ = now;
+        ++stats_.cancel_all_requests;
+        std::int64_t sent = 0;
+        std::set<std::string, std::less<>> symbols_touched;
+        for (const order* o : store_.open_orders()) {
+            if (pending_cancel_.contains(o->client_order_id)) {
+                ++stats_.duplicate_operations;
+                continue;
+            }
+            pending_cancel_.insert(o->client_order_id);
+            symbols_touched.insert(o->symbol);
+            ++sent;
+        }
+        for (const auto& sym : symbols_touched) venue_.cancel_all(sym, now);
+        log_.warn("cancel_all", {{"reason", reason}, {"orders", sent}});
+        return sent;
+    }
+
+    /// The kill switch and operator freezes: same path as a risk check's freeze.
+    void freeze(std::string_view reason, timestamp now) {
+        now_ = now;
+        monitor_.freeze_manually(reason, now);
+    }
+
+    /// Operator action: leave FREEZE and quote again.
+    bool unfreeze(timestamp now) {
+        now_ = now;
+        if (!monitor_.unfreeze()) return false;
+        (void)state_.transition(bot_state::running, "operator_unfreeze");
+        return true;
+    }
+
+    /// Graceful stop: cancel everything, sync the journal, SHUTDOWN.
+    void shutdown(std::string_view reason, timestamp now) {
+        if (state_.state() == bot_state::shutdown) return;
+        cancel_all(reason, now);
+        if (auto r = journal_.sync(); !r) journal_failure(r.error());
+        (void)state_.transition(bot_state::shutdown, reason);
+        metrics_.execution_healthy.set(std::int64_t{0});
+    }
+
+    /// Hot reload: new limits and strategy parameters for known symbols (filters never change).
+    void apply_limits(const std::map<std::string, symbol_setup, std::less<>>& next,
+                      const engine_options& options) {
+        options_.maker = options.maker;
+        options_.global = options.global;
+        for (const auto& [name, setup] : next) {
+            if (auto* s = find(name)) {
+                s->setup.limits = setup.limits;
+                s->setup.quoting = setup.quoting;
+                s->quoter = strategy::quoter(setup.quoting);
+            }
+        }
+        metrics_.maker_only_enabled.set(std::int64_t{options_.maker.maker_only ? 1 : 0});
+        log_.info("limits_reloaded", {{"symbols", static_cast<std::int64_t>(next.size())}});
+    }
+
+    // ------------------------------------------------------------------ venue events (the sink)
+
+    void on_ack(std::string_view client_order_id, std::string_view venue_order_id, timestamp at) {
+        const order* o = store_.find(client_order_id);
+        if (o != nullptr && o->created_at.count() > 0) {
+            const auto latency = at - o->created_at;
+            ack_latency_.record(latency, static_cast<std::size_t>(options_.global.ack_latency_window));
+            metrics_.execution_latency.with({"place"}).observe(latency);
+        }
+        record(order_ack{std::string(client_order_id), std::string(venue_order_id), at});
+    }
+
+    void on_reject(std::string_view client_order_id, std::string_view reason, timestamp at) {
+        if (record(order_reject{std::string(client_order_id), std::string(reason), at})) {
+            ++stats_.orders_rejected;
+            metrics_.venue_errors.with({reason}).inc();
+            log_.warn("order_rejected", {{"client_order_id", client_order_id}, {"reason", reason}});
+        }
+        forget(client_order_id);
+    }
+
+    void on_cancel(std::string_view client_order_id, std::string_view reason, timestamp at) {
+        const order* o = store_.find(client_order_id);
+        const std::string symbol = o != nullptr ? o->symbol : std::string();
+        if (record(order_cancel{std::string(client_order_id), std::string(reason), at})) {
+            ++stats_.orders_cancelled;
+            if (auto* s = find(symbol)) s->metrics.cancelled.inc();
+        }
+        forget(client_order_id);
+    }
+
+    template <venue_fill Fill>
+    void on_fill(const Fill& f) {
+        const order* o = store_.find(f.client_order_id);
+        if (o == nullptr) {
+            ++stats_.duplicate_operations;  // not ours (or long gone): never applied blindly
+            log_.error("fill_for_unknown_order", {{"client_order_id", f.client_order_id},
+                                                  {"exec_id", f.exec_id}});
+            return;
+        }
+        order_fill fill{std::string(f.client_order_id), std::string(f.exec_id), o->symbol,
+                        o->side, f.price, f.qty, f.fee, f.at};
+        const std::string symbol = o->symbol;
+        const core::side side = o->side;
+        if (!record(fill)) return;
+        auto change = positions_.apply(fill);
+        if (!change) {
+            log_.error("position_update_failed", {{"error", change.error().message}});
+            return;
+        }
+        ++stats_.fills;
+        auto* s = find(symbol);
+        if (s == nullptr) return;
+        const order* after = store_.find(f.client_order_id);
+        if (after != nullptr && after->status == order_status::filled) {
+            ++stats_.orders_filled;
+            s->metrics.filled(side).inc();
+            ++s->orders_filled;
+            forget(f.client_order_id);
+        }
+        publish_position(*s);
+        log_.info("fill", {{"symbol", symbol}, {"side", to_string(side)}, {"price", f.price},
+                           {"qty", f.qty}, {"fee", f.fee}, {"exec_id", f.exec_id}});
+        (void)monitor_.on_tick(view_of(*s), bot_view());
+    }
+
+    // -------------------------------------------------------------------------------- queries
+
+    [[nodiscard]] const engine_stats& stats() const noexcept { return stats_; }
+    [[nodiscard]] const order_store& store() const noexcept { return store_; }
+    [[nodiscard]] const position_book& positions() const noexcept { return positions_; }
+    [[nodiscard]] const risk::monitor<Gate>& monitor() const noexcept { return monitor_; }
+    [[nodiscard]] bot_state state() const noexcept { return state_.state(); }
+    [[nodiscard]] const engine_options& options() const noexcept { return options_; }
+
+    /// Latest mid per symbol (zero before the first two-sided book).
+    [[nodiscard]] std::map<std::string, core::price, std::less<>> marks() const {
+        std::map<std::string, core::price, std::less<>> m;
+        for (const auto& [name, s] : symbols_) m.emplace(name, s.mid);
+        return m;
+    }
+    /// Orders placed and fully filled per symbol (the report's fill rate).
+    [[nodiscard]] std::pair<std::int64_t, std::int64_t> order_counts(std::string_view symbol) const {
+        const auto it = symbols_.find(symbol);
+        return it == symbols_.end() ? std::pair<std::int64_t, std::int64_t>{0, 0}
+                                    : std::pair{it->second.orders_placed, it->second.orders_filled};
+    }
+    /// Market data fresh for every symbol (the /ready probe).
+    [[nodiscard]] bool market_data_fresh(timestamp now) const {
+        for (const auto& [name, s] : symbols_) {
+            if (s.last_book_update.count() == 0 || now - s.last_book_update > s.setup.limits.stale_after) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    struct live_slot {
+        std::string client_order_id;
+        strategy::live_quote quote;
+    };
+
+    struct symbol_state {
+        symbol_state(symbol_setup s, obs::symbol_metrics m)
+            : setup(std::move(s)), quoter(setup.quoting), metrics(m) {}
+        symbol_setup setup;
+        strategy::quoter quoter;
+        obs::symbol_metrics metrics;
+        strategy::market_top top;
+        core::price mid;
+        timestamp last_book_update{0};
+        std::optional<live_slot> bid;
+        std::optional<live_slot> ask;
+        std::int64_t orders_placed = 0;
+        std::int64_t orders_filled = 0;
+    };
+
+    [[nodiscard]] static std::string_view lower_state_name(bot_state s) noexcept {
+        switch (s) {
+            case bot_state::init: return "init";
+            case bot_state::running: return "running";
+            case bot_state::freeze: return "freeze";
+            case bot_state::shutdown: return "shutdown";
+        }
+        return "init";
+    }
+
+    [[nodiscard]] static core::price mid_of(const core::price& bid, const core::price& ask) {
+        // Rounded down to 1e-8: the mid is a mark and a reference, never an order price.
+        return core::price::from_raw(core::detail::div_floor(bid.raw() + ask.raw(), std::int64_t{2}));
+    }
+
+    symbol_state* find(std::string_view symbol) {
+        const auto it = symbols_.find(symbol);
+        return it == symbols_.end() ? nullptr : &it->second;
+    }
+
+    [[nodiscard]] risk::symbol_view view_of(const symbol_state& s) const {
+        risk::symbol_view v;
+        v.symbol = s.setup.filters.symbol;
+        v.position = positions_.qty(s.setup.filters.symbol);
+        v.mid = s.mid;
+        if (const position* p = positions_.find(s.setup.filters.symbol)) {
+            v.realized_pnl = p->realized_pnl - p->fees;
+            if (s.mid.is_positive()) v.unrealized_pnl = p->unrealized_pnl(s.mid);
+        }
+        v.last_book_update = s.last_book_update;
+        v.limits = &s.setup.limits;
+        return v;
+    }
+
+    [[nodiscard]] risk::bot_view bot_view() {
+        risk::bot_view b;
+        b.now = now_;
+        for (const auto& [name, s] : symbols_) {
+            const auto v = view_of(s);
+            b.total_pnl += v.realized_pnl + v.unrealized_pnl;
+        }
+        b.orders_last_second = sent_.count(now_);
+        b.mean_ack_latency = ack_latency_.mean();
+        b.acks_in_window = ack_latency_.count();
+        b.limits = &options_.global;
+        return b;
+    }
+
+    void requote(symbol_state& s) {
+        strategy::quoter_input in;
+        in.top = s.top;
+        in.position = positions_.qty(s.setup.filters.symbol);
+        in.now = now_;
+        if (s.bid) in.bid = s.bid->quote;
+        if (s.ask) in.ask = s.ask->quote;
+        const strategy::quote_decision d = s.quoter.decide(in);
+        act(s, d.bid, s.bid);
+        if (state_.quoting()) act(s, d.ask, s.ask);
+    }
+
+    void act(symbol_state& s, const strategy::side_decision& d, std::optional<live_slot>& slot) {
+        using strategy::quote_action;
+        if (d.action == quote_action::replace || d.action == quote_action::cancel) {
+            if (slot) {
+                cancel_one(s.setup.filters.symbol, slot->client_order_id);
+                slot.reset();
+            }
+        }
+        if (d.action == quote_action::place || d.action == quote_action::replace) {
+            if (d.action == quote_action::replace) ++stats_.requotes;
+            if (auto id = place_on(s, d.intent.side, d.intent.qty, d.intent.ref)) {
+                slot = live_slot{*id, strategy::live_quote{d.intent.ref, store_.find(*id)->price, now_}};
+            }
+        }
+    }
+
+    void cancel_one(std::string_view symbol, const std::string& client_order_id) {
+        if (pending_cancel_.contains(client_order_id)) {
+            ++stats_.duplicate_operations;
+            return;
+        }
+        const order* o = store_.find(client_order_id);
+        if (o == nullptr || !o->is_open()) return;
+        pending_cancel_.insert(client_order_id);
+        venue_.cancel(symbol, client_order_id, now_);
+    }
+
+    std::optional<std::string> place_on(symbol_state& s, core::side side, const core::quantity& qty,
+                                        const core::price& ref) {
+        const auto& f = s.setup.filters;
+        if (!s.top.bid || !s.top.ask) {
+            block(s, side, "no_market", ref, qty);
+            return std::nullopt;
+        }
+        const policy::top_of_book top{s.top.bid->px, s.top.ask->px};
+        const policy::maker_decision d = policy::decide(options_.maker, f, side, qty, ref, top);
+        if (!d.allowed()) {
+            block(s, side, policy::label(d.reason), ref, qty);
+            return std::nullopt;
+        }
+        if (d.price_adjusted) {
+            s.metrics.post_only_adjustments(side).inc();
+        }
+        const risk::order_intent intent{f.symbol, side, d.price, d.qty};
+        const risk::verdict v = monitor_.check_order(intent, view_of(s), bot_view());
+        if (!v.passed()) {
+            block(s, side, v.reason, d.price, d.qty, &v);
+            return std::nullopt;
+        }
+        publish_edge(s, intent);
+
+        // Journal first: an order that is not on disk is never sent.
+        new_order n{ids_.next(), f.symbol, side, d.price, d.qty, now_};
+        if (!record(n)) return std::nullopt;
+        const venue::order_request req{n.client_order_id, f.symbol, side, d.price, d.qty,
+                                       options_.maker.maker_only, f.price_digits, f.qty_digits};
+        venue_.place(req, now_);
+        sent_.record(now_);
+        ++stats_.orders_placed;
+        ++s.orders_placed;
+        s.metrics.placed(side).inc();
+        publish_fill_rate(s);
+        log_.debug("order_placed", {{"client_order_id", n.client_order_id}, {"symbol", f.symbol},
+                                    {"side", to_string(side)}, {"price", d.price}, {"qty", d.qty}});
+        return n.client_order_id;
+    }
+
+    void block(symbol_state& s, core::side side, std::string_view reason, const core::price& price,
+               const core::quantity& qty, const risk::verdict* v = nullptr) {
+        ++stats_.orders_blocked;
+        auto it = stats_.blocked_by_reason.find(reason);
+        if (it == stats_.blocked_by_reason.end()) {
+            it = stats_.blocked_by_reason.emplace(std::string(reason), 0).first;
+        }
+        ++it->second;
+        metrics_.orders_blocked.with({s.setup.filters.symbol, reason}).inc();
+        log_.warn("order_blocked",
+                  {{"symbol", s.setup.filters.symbol},
+                   {"side", to_string(side)},
+                   {"reason", reason},
+                   {"price", price},
+                   {"qty", qty},
+                   {"observed", v != nullptr ? v->observed.view() : std::string_view{}},
+                   {"limit", v != nullptr ? v->limit.view() : std::string_view{}}});
+    }
+
+    void handle_freeze(const risk::freeze_event& e) {
+        metrics_.freeze_events.with({e.reason}).inc();
+        log_.error("freeze", {{"reason", e.reason}, {"symbol", e.symbol},
+                              {"observed", e.observed}, {"limit", e.limit}});
+        if (state_.state() == bot_state::running) {
+            (void)state_.transition(bot_state::freeze, e.reason);
+        }
+        for (auto& [name, s] : symbols_) {
+            s.bid.reset();
+            s.ask.reset();
+        }
+        cancel_all(e.reason, now_);
+    }
+
+    /// Journals then applies an event; false when it was a duplicate or failed (logged).
+    template <class Event>
+    bool record(const Event& e) {
+        const order_event ev{e};
+        auto checked = store_.check(ev);
+        if (!checked) {
+            log_.error("order_event_refused", {{"client_order_id", client_order_id_of(ev)},
+                                               {"error", checked.error().message}});
+            return false;
+        }
+        if (*checked == apply_outcome::duplicate) {
+            ++stats_.duplicate_operations;
+            return false;
+        }
+        if (auto j = journal_.append(e); !j) {
+            journal_failure(j.error());
+            return false;
+        }
+        metrics_.journal_writes.inc();
+        auto applied = store_.apply(ev);
+        return applied && *applied == apply_outcome::applied;
+    }
+
+    void journal_failure(const core::error& e) {
+        log_.error("journal_failure", {{"error", e.message}});
+        monitor_.freeze_manually("journal_failure", now_);
+    }
+
+    /// The order is no longer live: free its quote slot and its pending cancel.
+    void forget(std::string_view client_order_id) {
+        pending_cancel_.erase(std::string(client_order_id));
+        for (auto& [name, s] : symbols_) {
+            if (s.bid && s.bid->client_order_id == client_order_id) s.bid.reset();
+            if (s.ask && s.ask->client_order_id == client_order_id) s.ask.reset();
+        }
+    }
+
+    void publish_position(symbol_state& s) {
+        const auto v = view_of(s);
+        s.metrics.inventory.set(v.position);
+        s.metrics.pnl_realized.set(v.realized_pnl);
+        s.metrics.pnl_unrealized.set(v.unrealized_pnl);
+        publish_fill_rate(s);
+    }
+    void publish_fill_rate(symbol_state& s) {
+        if (s.orders_placed == 0) return;
+        // filled / placed at ratio scale, rounded down.
+        const std::int64_t one = core::ratio::one();
+        s.metrics.fill_rate.set(core::ratio::from_raw(s.orders_filled * one / s.orders_placed));
+    }
+    void publish_edge(symbol_state& s, const risk::order_intent& intent) {
+        if (s.mid.is_positive()) s.metrics.quoted_edge.set(risk::detail::edge_bps(intent, s.mid));
+    }
+
+    Venue& venue_;
+    journal& journal_;
+    order_store store_;
+    position_book positions_;
+    engine_options options_;
+    risk::monitor<Gate> monitor_;
+    obs::mm_metrics& metrics_;
+    Logger& log_;
+    client_order_id_generator ids_;
+    state_machine state_;
+    std::map<std::string, symbol_state, std::less<>> symbols_;
+    std::set<std::string, std::less<>> pending_cancel_;
+    risk::rolling_count<4096> sent_{std::chrono::seconds(1)};
+    risk::latency_window<1024> ack_latency_;
+    engine_stats stats_;
+    timestamp now_{0};
+};
+
+}  // namespace mmbot::engine

@@ -1,0 +1,214 @@
+// Integration tests of the execution loop over a scripted venue and a fake clock: the order path
+// (policy -> risk -> journal -> venue), fills into positions, and the predecessor's freeze drill
+// (low edge -> freeze -> idempotent cancel-all).
+#define BOOST_TEST_MODULE execution_loop
+#include <boost/test/unit_test.hpp>
+
+#include "mmbot/engine/execution_loop.hpp"
+#include "mmbot/risk/checks.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace mmbot;
+using namespace std::chrono_literals;
+
+namespace {
+
+core::price P(std::string_view s) { return core::price::parse(s).value(); }
+core::quantity Q(std::string_view s) { return core::quantity::parse(s).value(); }
+
+/// Records what the loop sends; checks that every order was journaled before it arrived.
+struct scripted_venue {
+    struct placed {
+        std::string client_order_id;
+        std::string symbol;
+        core::side side;
+        core::price price;
+        core::quantity qty;
+        bool post_only;
+        std::uint64_t journal_seq_at_send;
+    };
+    engine::journal* journal = nullptr;
+    std::vector<placed> orders;
+    std::vector<std::string> cancels;
+    std::vector<std::string> cancel_alls;
+
+    void place(const venue::order_request& r, std::chrono::nanoseconds /*now*/) {
+        orders.push_back({std::string(r.client_order_id), std::string(r.symbol), r.side, r.price,
+                          r.qty, r.post_only, journal->last_sequence()});
+    }
+    void cancel(std::string_view /*symbol*/, std::string_view id, std::chrono::nanoseconds) {
+        cancels.emplace_back(id);
+    }
+    void cancel_all(std::string_view symbol, std::chrono::nanoseconds) {
+        cancel_alls.emplace_back(symbol);
+    }
+};
+
+struct fill_event {
+    std::string client_order_id;
+    std::string exec_id;
+    core::price price;
+    core::quantity qty;
+    core::notional fee;
+    std::chrono::nanoseconds at;
+};
+
+using gate_t = risk::gate<risk::stale_market_data, risk::price_band, risk::inventory_limit,
+                          risk::edge_floor, risk::loss_limit, risk::order_rate_cap>;
+using logger_t = obs::json_logger<obs::fake_clock>;
+using loop_t = engine::execution_loop<scripted_venue, gate_t, logger_t>;
+
+struct harness {
+    std::filesystem::path dir;
+    obs::fake_clock clock{std::chrono::seconds(1'700'000'000)};
+    obs::string_sink sink;
+    logger_t log{sink, clock, obs::log_level::debug};
+    obs::registry registry;
+    obs::mm_metrics metrics{registry};
+    scripted_venue venue;
+    std::optional<engine::journal> journal;
+    std::optional<loop_t> loop;
+
+    explicit harness(std::string_view half_spread_bps = "5") {
+        dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) /
+              ("loop-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        std::filesystem::create_directories(dir);
+        auto opened = engine::journal::open((dir / "journal.log").string(), {}).value();
+        journal.emplace(std::move(opened.log));
+        venue.journal = &*journal;
+
+        engine::symbol_setup btc;
+        btc.filters = venue::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10",
+                                           .qty_step = "0.001", .min_qty = "0.001",
+                                           .max_qty = "100", .min_notional = "5",
+                                           .min_price = "0.10", .max_price = "1999999.80"})
+                          .value();
+        btc.quoting.half_spread = core::bps::parse(half_spread_bps).value();
+        btc.quoting.order_qty = Q("0.01");
+        btc.quoting.max_position = Q("0.1");
+        btc.quoting.requote_threshold = core::bps::parse("2").value();
+        btc.limits.max_position_qty = Q("0.1");
+        btc.limits.price_band_bps = core::bps::parse("100").value();
+        std::map<std::string, engine::symbol_setup, std::less<>> symbols;
+        symbols.emplace("BTCUSDT", btc);
+        loop.emplace(venue, *journal, engine::order_store{}, engine::position_book{},
+                     engine::engine_options{}, std::move(symbols), metrics, log,
+                     engine::client_order_id_generator::for_run(clock.now(), 42));
+        loop->start(clock.now());
+    }
+    strategy::market_top top(std::string_view bid, std::string_view ask) {
+        return {feed::level{P(bid), Q("1")}, feed::level{P(ask), Q("1")}};
+    }
+    void book(std::string_view bid, std::string_view ask) {
+        clock.advance(100ms);
+        loop->on_book("BTCUSDT", top(bid, ask), clock.now());
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(quotes_both_sides_on_the_grid_journaled_before_send) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    const auto& bid = h.venue.orders[0];
+    const auto& ask = h.venue.orders[1];
+    // mid 50000.05, half-spread 5 bps -> refs 49975.0475 / 50025.0525; post-only 1.5 bps away,
+    // rounded away from the book on the 0.10 grid.
+    BOOST_TEST(bid.side == core::side::buy);
+    BOOST_TEST(bid.price.to_string(2) == "49967.50");
+    BOOST_TEST(ask.price.to_string(2) == "50032.60");
+    BOOST_TEST(bid.post_only);
+    BOOST_TEST(bid.qty.to_string() == "0.01");
+    BOOST_TEST(bid.journal_seq_at_send == 1U);  // its new_order record was already on disk
+    BOOST_TEST(ask.journal_seq_at_send == 2U);
+    BOOST_TEST(h.loop->stats().orders_placed == 2);
+    BOOST_TEST(h.loop->store().open_count() == 2U);
+
+    // A small move keeps the quotes; a large one replaces them.
+    h.book("50000.1", "50000.2");
+    BOOST_TEST(h.venue.orders.size() == 2U);
+    h.book("50100.0", "50100.1");
+    BOOST_TEST(h.venue.cancels.size() == 2U);
+    BOOST_TEST(h.venue.orders.size() == 4U);
+    BOOST_TEST(h.loop->stats().requotes == 2);
+}
+
+BOOST_AUTO_TEST_CASE(fills_update_positions_and_stats) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    const auto bid = h.venue.orders[0];
+    h.loop->on_ack(bid.client_order_id, "v-1", h.clock.now() + 5ms);
+    h.loop->on_fill(fill_event{bid.client_order_id, "e-1", bid.price, Q("0.004"),
+                               core::notional::parse("0.04").value(), h.clock.now() + 6ms});
+    h.loop->on_fill(fill_event{bid.client_order_id, "e-1", bid.price, Q("0.004"),
+                               core::notional::parse("0.04").value(), h.clock.now() + 6ms});
+    h.loop->on_fill(fill_event{bid.client_order_id, "e-2", bid.price, Q("0.006"),
+                               core::notional::parse("0.06").value(), h.clock.now() + 7ms});
+    BOOST_TEST(h.loop->stats().fills == 2);
+    BOOST_TEST(h.loop->stats().duplicate_operations == 1);  // the repeated exec id
+    BOOST_TEST(h.loop->stats().orders_filled == 1);
+    BOOST_TEST(h.loop->positions().qty("BTCUSDT").to_string() == "0.01");
+    BOOST_TEST(h.loop->positions().find("BTCUSDT")->fees.to_string() == "0.1");
+    BOOST_TEST(h.sink.str().find("\"msg\":\"fill\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(blocked_intents_are_counted_and_logged_with_reason) {
+    harness h;
+    // A crossed book: the policy refuses to quote (no market), every attempt counted.
+    h.book("50000.0", "49999.0");
+    BOOST_TEST(h.venue.orders.empty());
+    // Place directly with a reference above the ask: cross_price.
+    h.book("50000.0", "50000.1");
+    auto id = h.loop->place("BTCUSDT", core::side::buy, Q("0.01"), P("50010"));
+    BOOST_TEST(!id.has_value());
+    BOOST_TEST(h.loop->stats().blocked_by_reason.at("cross_price") == 1);
+    BOOST_TEST(h.sink.str().find("\"reason\":\"cross_price\"") != std::string::npos);
+    // Below min qty after rounding.
+    BOOST_TEST(!h.loop->place("BTCUSDT", core::side::buy, Q("0.0009"), P("49990")).has_value());
+    BOOST_TEST(h.loop->stats().blocked_by_reason.at("min_qty") == 1);
+    // Stale data: no book for longer than stale_after (5 s default).
+    h.clock.advance(6s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(!h.loop->place("BTCUSDT", core::side::buy, Q("0.01"), P("49990")).has_value());
+    BOOST_TEST(h.loop->stats().blocked_by_reason.at("stale_market_data") == 1);
+    BOOST_TEST(h.loop->stats().orders_blocked == 3);
+}
+
+BOOST_AUTO_TEST_CASE(freeze_drill_low_edge_freezes_and_cancel_all_is_idempotent) {
+    // Half-spread 0.5 bps + post-only 1.5 bps = about 2 bps of edge: below the 3 bps floor.
+    harness h("0.5");
+    h.book("50000.0", "50000.1");
+    BOOST_TEST(h.loop->state() == engine::bot_state::freeze);
+    BOOST_TEST_REQUIRE(h.loop->monitor().last_freeze().has_value());
+    BOOST_TEST(h.loop->monitor().last_freeze()->reason == "edge_below_threshold");
+    BOOST_TEST(h.loop->monitor().freeze_count() == 1);
+    BOOST_TEST(h.venue.orders.empty());  // the freezing order itself was not sent
+
+    // A resting order placed before the freeze must be cancelled once, not twice.
+    harness g;
+    g.book("50000.0", "50000.1");
+    BOOST_TEST(g.venue.orders.size() == 2U);
+    g.loop->freeze("kill_switch", g.clock.now());
+    BOOST_TEST(g.loop->state() == engine::bot_state::freeze);
+    BOOST_TEST(g.venue.cancel_alls.size() == 1U);
+    BOOST_TEST(g.loop->cancel_all("operator", g.clock.now()) == 0);  // both already pending
+    BOOST_TEST(g.venue.cancel_alls.size() == 1U);
+    BOOST_TEST(g.loop->stats().duplicate_operations == 2);
+    // No quoting while frozen.
+    g.book("50100.0", "50100.1");
+    BOOST_TEST(g.venue.orders.size() == 2U);
+    // Venue confirms; operator unfreezes; quoting resumes.
+    for (const auto& o : g.venue.orders) g.loop->on_cancel(o.client_order_id, "cancel_all", g.clock.now());
+    BOOST_TEST(g.loop->store().open_count() == 0U);
+    BOOST_TEST(g.loop->unfreeze(g.clock.now()));
+    g.book("50100.0", "50100.1");
+    BOOST_TEST(g.venue.orders.size() == 4U);
+    g.loop->shutdown("test_end", g.clock.now());
+    BOOST_TEST(g.loop->state() == engine::bot_state::shutdown);
+    BOOST_TEST(g.sink.str().find("\"to\":\"SHUTDOWN\"") != std::string::npos);
+}
