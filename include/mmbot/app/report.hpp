@@ -1,0 +1,191 @@
+// mmbot/app/report.hpp
+//
+// The final report of a run: deterministic JSON (sorted keys, two-space indentation, every money
+// value an exact decimal string), so the same input gives a byte-identical file. docs/report.md
+// describes every field.
+//
+//   {"execution_params": {...}, "stats": {...}, "symbols": {"BTCUSDT": {...}}, "pnl": {...},
+//    "blocked_orders": {"min_qty": 3}, "risk": {"freeze_triggered": false, ...},
+//    "market_data": {"messages": ..., "gaps": 0, ...}}
+#pragma once
+
+#include "mmbot/app/detail/stable_json.hpp"
+#include "mmbot/core/units.hpp"
+#include "mmbot/engine/execution_loop.hpp"
+#include "mmbot/feed/replay.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace mmbot::app {
+
+/// What the run was asked to do (echoed in the report so a report explains itself).
+struct run_params {
+    std::string environment;
+    std::string feed;
+    std::vector<std::string> symbols;
+    std::int64_t iterations = 0;
+    policy::maker_params maker;
+};
+
+namespace detail {
+template <class Unit>
+[[nodiscard]] boost::json::value dec(const core::decimal<Unit>& d) {
+    return boost::json::value(d.to_string());
+}
+[[nodiscard]] inline boost::json::value count(std::uint64_t n) {
+    return boost::json::value(static_cast<std::int64_t>(n));
+}
+}  // namespace detail
+
+template <class Loop>
+[[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
+                                             const feed::replay_stats& md) {
+    using boost::json::object;
+    using detail::count;
+    using detail::dec;
+
+    object exec;
+    exec["environment"] = params.environment;
+    exec["feed"] = params.feed;
+    exec["iterations"] = params.iterations;
+    exec["maker_only"] = params.maker.maker_only;
+    exec["post_only_offset_bps"] = dec(params.maker.post_only_offset_bps);
+    exec["min_qty_pad"] = dec(params.maker.min_qty_pad);
+    boost::json::array syms;
+    for (const auto& s : params.symbols) syms.emplace_back(s);
+    exec["symbols"] = std::move(syms);
+
+    const auto& st = loop.stats();
+    object stats;
+    stats["orders_placed"] = st.orders_placed;
+    stats["orders_filled"] = st.orders_filled;
+    stats["orders_cancelled"] = st.orders_cancelled;
+    stats["orders_rejected"] = st.orders_rejected;
+    stats["orders_blocked"] = st.orders_blocked;
+    stats["duplicate_operations"] = st.duplicate_operations;
+    stats["fills"] = st.fills;
+    stats["cancel_all_requests"] = st.cancel_all_requests;
+    stats["requotes"] = st.requotes;
+
+    object blocked;
+    for (const auto& [reason, n] : st.blocked_by_reason) blocked[reason] = n;
+
+    const auto marks = loop.marks();
+    object per_symbol;
+    core::notional realized, unrealized, fees;
+    for (const auto& name : params.symbols) {
+        object s;
+        const engine::position* p = loop.positions().find(name);
+        const auto mark_it = marks.find(name);
+        const core::price mark = mark_it == marks.end() ? core::price{} : mark_it->second;
+        const auto [placed, filled] = loop.order_counts(name);
+        s["orders_placed"] = placed;
+        s["orders_filled"] = filled;
+        // Fill rate = fully filled orders / orders placed, rounded down to 8 digits.
+        s["fill_rate"] = dec(placed == 0 ? core::ratio{}
+                                         : core::ratio::from_raw(filled * core::ratio::one() / placed));
+        s["mark"] = dec(mark);
+        object pnl;
+        if (p != nullptr) {
+            const core::notional u = mark.is_positive() ? p->unrealized_pnl(mark) : core::notional{};
+            s["fills"] = static_cast<std::int64_t>(p->fills);
+            s["bought"] = dec(p->bought);
+            s["sold"] = dec(p->sold);
+            s["inventory"] = dec(p->qty);
+            s["avg_entry"] = dec(p->avg_entry(core::rounding::down));
+            pnl["realized"] = dec(p->realized_pnl);
+            pnl["unrealized"] = dec(u);
+            pnl["fees"] = dec(p->fees);
+            pnl["net"] = dec(p->realized_pnl + u - p->fees);
+            realized += p->realized_pnl;
+            unrealized += u;
+            fees += p->fees;
+        } else {
+            s["fills"] = 0;
+            s["bought"] = "0";
+            s["sold"] = "0";
+            s["inventory"] = "0";
+            s["avg_entry"] = "0";
+            pnl["realized"] = "0";
+            pnl["unrealized"] = "0";
+            pnl["fees"] = "0";
+            pnl["net"] = "0";
+        }
+        s["pnl"] = std::move(pnl);
+        per_symbol[name] = std::move(s);
+    }
+    object total;
+    total["realized"] = dec(realized);
+    total["unrealized"] = dec(unrealized);
+    total["fees"] = dec(fees);
+    total["net"] = dec(realized + unrealized - fees);
+
+    object risk;
+    const auto& mon = loop.monitor();
+    risk["freeze_triggered"] = mon.freeze_count() > 0;
+    risk["freeze_events"] = mon.freeze_count();
+    if (mon.last_freeze()) {
+        risk["last_freeze_reason"] = mon.last_freeze()->reason;
+        risk["last_freeze_symbol"] = mon.last_freeze()->symbol;
+        risk["last_freeze_observed"] = mon.last_freeze()->observed;
+        risk["last_freeze_limit"] = mon.last_freeze()->limit;
+    } else {
+        risk["last_freeze_reason"] = nullptr;
+    }
+    object by_reason;
+    for (const auto& [reason, n] : mon.freezes_by_reason()) by_reason[reason] = n;
+    risk["freezes_by_reason"] = std::move(by_reason);
+    risk["final_state"] = to_string(loop.state());
+
+    object market;
+    market["lines"] = count(md.lines);
+    market["messages"] = count(md.messages);
+    market["book_updates"] = count(md.book_updates);
+    market["trade_messages"] = count(md.trade_messages);
+    market["trades"] = count(md.trades);
+    market["tickers"] = count(md.tickers);
+    market["ignored_messages"] = count(md.ignored_messages);
+    market["malformed_lines"] = count(md.malformed_lines);
+    market["gaps"] = count(md.books.gaps);
+    market["resyncs"] = count(md.books.resyncs);
+
+    object report;
+    report["execution_params"] = std::move(exec);
+    report["stats"] = std::move(stats);
+    report["blocked_orders"] = std::move(blocked);
+    report["symbols"] = std::move(per_symbol);
+    report["pnl"] = std::move(total);
+    report["risk"] = std::move(risk);
+    report["market_data"] = std::move(market);
+    return report;
+}
+
+/// Writes the report atomically (temp file + rename): a reader never sees half a report.
+[[nodiscard]] inline core::result<void> write_report(const std::string& path,
+                                                     const boost::json::value& report) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            return core::make_error("report_unwritable",
+                                    fmt::format("report: cannot write \"{}\"", tmp));
+        }
+        out << detail::stable_json(report);
+        if (!out.flush()) {
+            return core::make_error("report_unwritable",
+                                    fmt::format("report: write to \"{}\" failed", tmp));
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        return core::make_error("report_unwritable",
+                                fmt::format("report: cannot rename \"{}\" to \"{}\"", tmp, path));
+    }
+    return {};
+}
+
+}  // namespace mmbot::app

@@ -1,0 +1,352 @@
+// mmbot/app/run.hpp
+//
+// The whole program behind targets/<env>/main.cpp: flags, config, journal, wiring, the event loop,
+// signals, hot reload and the final report. A target picks its environment and its risk gate at
+// compile time and calls
+//
+//   int main(int argc, char** argv) { return mmbot::app::run<mmbot::env::shadow, gate>(argc, argv); }
+//
+// Shadow mode drives the engine from a recorded capture through the simulated venue, with a fake
+// clock that follows the capture's timestamps: the same capture and flags give a byte-identical
+// report and log. The environments that send orders need the Bybit adapter (issue 7); until it is
+// wired they stop after validating flags, config, EXCHANGE_ENV and journal with a clear message.
+#pragma once
+
+#include "mmbot/app/cli.hpp"
+#include "mmbot/app/config.hpp"
+#include "mmbot/app/config_reload.hpp"
+#include "mmbot/app/report.hpp"
+#include "mmbot/app/signals.hpp"
+#include "mmbot/core/env.hpp"
+#include "mmbot/engine/execution_loop.hpp"
+#include "mmbot/feed/replay.hpp"
+#include "mmbot/obs/json_log.hpp"
+#include "mmbot/obs/mm_metrics.hpp"
+#include "mmbot/secrets/exchange_env.hpp"
+#include "mmbot/venue/sim/simulated_venue.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace mmbot::app {
+
+namespace detail {
+
+/// The simulated venue behind the engine's venue interface.
+struct sim_order_venue {
+    venue::sim::simulated_venue& sim;
+
+    void place(const venue::order_request& r, std::chrono::nanoseconds now) {
+        sim.place(venue::sim::place_request{std::string(r.client_order_id), std::string(r.symbol),
+                                            r.side, r.price, r.qty, r.post_only},
+                  now);
+    }
+    void cancel(std::string_view symbol, std::string_view id, std::chrono::nanoseconds now) {
+        sim.cancel(symbol, id, now);
+    }
+    void cancel_all(std::string_view symbol, std::chrono::nanoseconds now) {
+        sim.cancel_all(symbol, now);
+    }
+};
+
+[[nodiscard]] inline int fail(exit_code code, std::string_view message) {
+    fmt::print(stderr, "error: {}\n", message);
+    return static_cast<int>(code);
+}
+
+/// The config after the command line has had its say (--symbols, maker flags, --max-inv).
+[[nodiscard]] inline core::result<config> apply_cli(config c, const cli_options& o) {
+    if (!o.symbols.empty()) {
+        std::map<std::string, symbol_config, std::less<>> chosen;
+        for (const auto& s : o.symbols) {
+            auto it = c.symbols.find(s);
+            if (it == c.symbols.end()) {
+                return core::make_error("usage",
+                                        fmt::format("--symbols: \"{}\" is not in the config", s));
+            }
+            chosen.emplace(it->first, it->second);
+        }
+        c.symbols = std::move(chosen);
+    }
+    if (o.maker_only) c.maker.maker_only = *o.maker_only;
+    if (o.post_only_offset_bps) c.maker.post_only_offset_bps = *o.post_only_offset_bps;
+    if (o.min_qty_pad) c.maker.min_qty_pad = *o.min_qty_pad;
+    if (o.max_inv) {
+        for (auto& [name, s] : c.symbols) {
+            if (*o.max_inv < s.limits.max_position_notional) s.limits.max_position_notional = *o.max_inv;
+        }
+    }
+    return c;
+}
+
+[[nodiscard]] inline core::result<strategy::quoter_params> to_quoter(const std::string& symbol,
+                                                                    const strategy_config& s) {
+    strategy::quoter_params q;
+    auto mode = strategy::parse_fair_price_mode(s.fair_price);
+    if (!mode) return mode.error();
+    q.mode = *mode;
+    q.half_spread = s.half_spread_bps;
+    q.order_qty = s.order_qty;
+    q.skew_bps_at_max = s.skew_bps_at_max;
+    q.max_position = s.max_position;
+    q.requote_threshold = s.requote_threshold_bps;
+    q.max_quote_age = s.max_quote_age;
+    if (auto ok = strategy::validate(symbol, q); !ok) return ok.error();
+    return q;
+}
+
+[[nodiscard]] inline core::result<std::map<std::string, engine::symbol_setup, std::less<>>>
+to_setups(const config& c) {
+    std::map<std::string, engine::symbol_setup, std::less<>> out;
+    for (const auto& [name, s] : c.symbols) {
+        auto q = to_quoter(name, s.strategy);
+        if (!q) return q.error();
+        out.emplace(name, engine::symbol_setup{s.filters, s.limits, *q});
+    }
+    return out;
+}
+
+[[nodiscard]] inline engine::engine_options to_options(const config& c) {
+    return engine::engine_options{c.maker, c.global_limits,
+                                  std::chrono::duration_cast<std::chrono::nanoseconds>(c.freeze_cool_down)};
+}
+
+[[nodiscard]] inline engine::journal_options journal_options_of(const config& c) {
+    engine::journal_options j;
+    j.policy = c.journal.fsync == "every_record" ? engine::fsync_policy::every_record
+               : c.journal.fsync == "interval"   ? engine::fsync_policy::interval
+                                                 : engine::fsync_policy::none;
+    j.interval = c.journal.fsync_interval;
+    return j;
+}
+
+/// Progress on stderr for a person watching a long replay; silent when stderr is not a terminal.
+class progress_line {
+public:
+    progress_line() : enabled_(::isatty(STDERR_FILENO) == 1), started_(clock::now()), last_(started_) {}
+
+    template <class Loop>
+    void maybe_print(std::uint64_t events, const Loop& loop) {
+        if (!enabled_ || (events & 0x3FFU) != 0U) return;
+        const auto now = clock::now();
+        if (now - last_ < std::chrono::milliseconds(500)) return;
+        last_ = now;
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count();
+        const auto rate = ms > 0 ? static_cast<std::int64_t>(events) * 1000 / ms : 0;
+        const auto totals = loop.positions().totals(loop.marks());
+        fmt::print(stderr, "\r{} events  {} ev/s  fills {}  pnl {}   ", events, rate,
+                   loop.stats().fills, totals ? totals->net.to_string() : std::string("n/a"));
+    }
+    void done() const {
+        if (enabled_) fmt::print(stderr, "\n");
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    bool enabled_;
+    clock::time_point started_;
+    clock::time_point last_;
+};
+
+}  // namespace detail
+
+/// Runs one binary. Returns the process exit code (docs/exit-codes.md).
+template <env::environment Env, class Gate>
+int run(int argc, char** argv) {
+    using detail::fail;
+    const std::string default_config = fmt::format("configs/{}.json", Env::name);
+    auto opts = parse_cli(argc, argv, default_config);
+    if (!opts) {
+        fmt::print(stderr, "error: {}\n{}", opts.error().message, cli_usage);
+        return static_cast<int>(exit_code::usage);
+    }
+    if (opts->help) {
+        fmt::print("{}", cli_usage);
+        return 0;
+    }
+    if (auto env_ok = secrets::check_exchange_env<Env>(secrets::read_exchange_env()); !env_ok) {
+        return fail(exit_code::environment, env_ok.error().message);
+    }
+    if constexpr (!Env::endpoint_override_allowed) {
+        if (!opts->endpoint_override.empty()) {
+            return fail(exit_code::usage, fmt::format("--endpoint-override: not available in "
+                                                      "mmbot-{} (it only talks to mainnet)",
+                                                      Env::name));
+        }
+    }
+    if constexpr (Env::id == env::kind::live) {
+        if (!opts->live_acknowledged && !opts->preflight) {
+            return fail(exit_code::live_not_acknowledged,
+                        "mmbot-live trades real money on Bybit mainnet: pass "
+                        "--i-understand-this-is-live (and run --preflight first)");
+        }
+    }
+    auto loaded = load_config_file(opts->config_path);
+    if (!loaded) return fail(exit_code::config, loaded.error().message);
+    if (loaded->environment != Env::name) {
+        return fail(exit_code::config,
+                    fmt::format("{}: environment: \"{}\" does not match this binary (mmbot-{})",
+                                opts->config_path, loaded->environment, Env::name));
+    }
+    auto cfg = detail::apply_cli(*loaded, *opts);
+    if (!cfg) return fail(exit_code::usage, cfg.error().message);
+    auto setups = detail::to_setups(*cfg);
+    if (!setups) return fail(exit_code::config, setups.error().message);
+
+    if constexpr (Env::sends_orders) {
+        // The order-sending path needs the Bybit v5 adapter; refuse rather than pretend.
+        return fail(exit_code::runtime,
+                    fmt::format("mmbot-{}: config, flags and environment are valid, but this build "
+                                "has no Bybit order adapter wired yet (issue 7); nothing was sent",
+                                Env::name));
+    } else {
+        // ------------------------------------------------------------------ shadow: replay
+        std::string feed = opts->feed.empty() ? std::string("replay:data/sample/bybit_btcusdt_sample.jsonl")
+                                              : opts->feed;
+        if (feed == "live") {
+            return fail(exit_code::feed,
+                        "--feed live: the public WebSocket feed is not in this build yet; record a "
+                        "capture and use --feed replay:<path> (docs/market-data.md)");
+        }
+        const std::string capture = feed.substr(std::string_view("replay:").size());
+        std::ifstream in(capture, std::ios::binary);
+        if (!in) return fail(exit_code::feed, fmt::format("--feed: cannot open \"{}\"", capture));
+
+        // A replay starts a fresh journal: the simulated venue starts empty, so there is nothing
+        // to reconcile, and a stale journal must not leak into a deterministic report.
+        const std::string journal_path = opts->journal_path.empty() ? cfg->journal.path : opts->journal_path;
+        std::error_code fs_ec;
+        if (const auto parent = std::filesystem::path(journal_path).parent_path(); !parent.empty()) {
+            std::filesystem::create_directories(parent, fs_ec);
+        }
+        std::filesystem::remove(journal_path, fs_ec);
+        auto opened = engine::journal::open(journal_path, detail::journal_options_of(*cfg));
+        if (!opened) return fail(exit_code::journal, opened.error().message);
+        engine::journal journal = std::move(opened->log);
+
+        // Logs: JSON lines to --log (default next to the journal), stamped by the replay clock.
+        const std::string log_path = opts->log_path.empty()
+            ? (std::filesystem::path(journal_path).parent_path() / "mmbot.log").string()
+            : opts->log_path;
+        std::FILE* log_file = log_path == "-" ? stderr : std::fopen(log_path.c_str(), "w");
+        if (log_file == nullptr) {
+            return fail(exit_code::runtime, fmt::format("--log: cannot open \"{}\"", log_path));
+        }
+        obs::file_sink log_sink(log_file);
+        obs::fake_clock clock;
+        obs::json_logger<obs::fake_clock> log(log_sink, clock,
+                                              obs::parse_log_level(opts->log_level).value());
+
+        obs::registry registry;
+        obs::mm_metrics metrics(registry);
+        venue::sim::venue_config sim_cfg;
+        sim_cfg.place_latency = cfg->sim.latency;
+        sim_cfg.cancel_latency = cfg->sim.latency;
+        sim_cfg.maker_fee_rate = cfg->sim.maker_fee_rate;
+        venue::sim::simulated_venue sim(sim_cfg);
+        detail::sim_order_venue venue{sim};
+
+        using loop_t = engine::execution_loop<detail::sim_order_venue, Gate,
+                                              obs::json_logger<obs::fake_clock>>;
+        // Client ids are derived from the capture's first timestamp, so replays are repeatable.
+        std::optional<loop_t> loop;
+        feed::replay_reader replay(in, {.on_warning = [&log](const feed::replay_warning& w) {
+                                       log.warn("malformed_line", {{"line", static_cast<std::int64_t>(w.line)},
+                                                                   {"reason", w.reason}});
+                                   }});
+        install_signal_handlers();
+        config_reloader reloader(opts->config_path, *loaded);
+        detail::progress_line progress;
+
+        run_params params{std::string(Env::name), feed, {}, opts->iterations, cfg->maker};
+        for (const auto& [name, s] : cfg->symbols) params.symbols.push_back(name);
+
+        feed::replay_event ev;
+        std::uint64_t events = 0;
+        std::chrono::nanoseconds now{0};
+        std::chrono::nanoseconds last_tick{0};
+        while (replay.next(ev)) {
+            // Control messages before the first timestamped one (subscribe acks) carry no time.
+            if (ev.event_time_ns == 0) continue;
+            now = std::chrono::nanoseconds(ev.event_time_ns);
+            clock.set(now);
+            if (!loop) {
+                loop.emplace(venue, journal, engine::order_store{}, engine::position_book{},
+                             detail::to_options(*cfg), *setups, metrics, log,
+                             engine::client_order_id_generator::for_run(now, 0));
+                loop->start(now);
+            }
+            sim.advance(now, *loop);
+            const feed::decoded_message& msg = *ev.msg;
+            if (msg.kind == feed::message_kind::book && ev.book != nullptr) {
+                const std::string_view sym = msg.book.sym.view();
+                if (cfg->symbols.contains(sym) && ev.book->valid()) {
+                    sim.on_book(*ev.book, now, *loop);
+                    loop->on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
+                }
+            } else if (msg.kind == feed::message_kind::trades) {
+                for (const auto& print : msg.trades.prints) {
+                    if (cfg->symbols.contains(print.sym.view())) sim.on_trade(print, now, *loop);
+                }
+            }
+            if (now - last_tick >= std::chrono::milliseconds(100)) {
+                loop->on_tick(now);
+                last_tick = now;
+            }
+            ++events;
+            progress.maybe_print(events, *loop);
+            if (const int sig = shutdown_requested(); sig != 0) {
+                log.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
+                break;
+            }
+            if (auto reload = reloader.poll(take_reload_request())) {
+                if (*reload) {
+                    if (auto c = detail::apply_cli(**reload, *opts); c) {
+                        if (auto s = detail::to_setups(*c); s) loop->apply_limits(*s, detail::to_options(*c));
+                    }
+                } else {
+                    log.error("config_reload_rejected", {{"error", reload->error().message}});
+                }
+            }
+            if (opts->iterations > 0 && static_cast<std::int64_t>(events) >= opts->iterations) break;
+        }
+        progress.done();
+        if (!loop) {
+            return fail(exit_code::feed, fmt::format("--feed: \"{}\" holds no market data", capture));
+        }
+        loop->shutdown(shutdown_requested() != 0 ? "signal" : "end_of_feed", now);
+        // Let the venue carry out the final cancels so the report sees a flat book of orders.
+        sim.advance(now + std::chrono::seconds(10), *loop);
+
+        const auto report = make_report(params, *loop, replay.stats());
+        if (!opts->report_path.empty()) {
+            if (const auto parent = std::filesystem::path(opts->report_path).parent_path(); !parent.empty()) {
+                std::filesystem::create_directories(parent, fs_ec);
+            }
+            if (auto w = write_report(opts->report_path, report); !w) {
+                return fail(exit_code::runtime, w.error().message);
+            }
+        }
+        const auto& st = loop->stats();
+        const auto totals = loop->positions().totals(loop->marks());
+        fmt::print(stderr,
+                   "mmbot-{}: {} events, {} orders placed, {} fills, {} blocked, freeze {}, net pnl "
+                   "{}{}\n",
+                   Env::name, events, st.orders_placed, st.fills, st.orders_blocked,
+                   loop->monitor().freeze_count() > 0 ? loop->monitor().last_freeze()->reason : "none",
+                   totals ? totals->net.to_string() : "n/a",
+                   opts->report_path.empty() ? "" : fmt::format(" (report: {})", opts->report_path));
+        if (log_file != stderr) std::fclose(log_file);
+        return 0;
+    }
+}
+
+}  // namespace mmbot::app
