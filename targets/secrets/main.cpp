@@ -29,6 +29,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <optional>
 #include <utility>
@@ -46,7 +47,7 @@ using mmbot::core::make_error;
 using mmbot::core::result;
 
 constexpr std::string_view program = "mmbot-secrets";
-constexpr std::size_t max_stdin_bytes = 64U * 1024U;
+constexpr std::size_t max_stdin_bytes = std::size_t{64} * 1024U;
 
 constexpr std::string_view help_text = R"(usage: mmbot-secrets [OPTIONS] COMMAND [NAME]
 
@@ -283,6 +284,7 @@ int run(const options& o) {
             auto names = p.list();
             if (!names) return fail(names.error());
             std::vector<std::string> texts;
+            texts.reserve(names->size());
             for (const auto& n : *names) texts.push_back(n.str());
             doc["names"] = std::move(texts);
             break;
@@ -317,7 +319,8 @@ int run(const options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run_main(int argc, char** argv) {
     auto opts = parse_args(argc, argv);
     if (!opts) {
         const int code = fail(opts.error());
@@ -336,4 +339,20 @@ int main(int argc, char** argv) {
         case env::kind::live: return run<env::live>(*opts);
     }
     return static_cast<int>(sec::exit_code::usage);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run_main(argc, argv);
+    } catch (const std::exception& e) {
+        // Our own exceptions carry no secret; a library's (bad_alloc) carries none either.
+        // C stdio here: it cannot throw while an exception is being reported.
+        std::fputs("mmbot-secrets: internal error: ", stderr);
+        std::fputs(e.what(), stderr);
+        std::fputs("\n", stderr);
+    } catch (...) {
+        std::fputs("mmbot-secrets: internal error\n", stderr);
+    }
+    return 1;
 }

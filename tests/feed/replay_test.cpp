@@ -175,7 +175,8 @@ BOOST_AUTO_TEST_CASE(malformed_lines_are_counted_and_skipped) {
        << R"({"recv_ts_ns":"soon","msg":{}})" << "\n"                      // 9 wrapper with bad time
        << R"({"msg":{"op":"pong"}})" << "\n"                               // 10 wrapper without time
        << std::string(1000, '{') << "\n"                                   // 11 deep nesting
-       << book_line("delta", 11, 1001, R"(["100","2"])", "") << "\n";      // 12 ok, in sequence
+       << R"({"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT"},"ts":16723272861700})" << "\n"  // 12 ts overflows ns
+       << book_line("delta", 11, 1001, R"(["100","2"])", "") << "\n";      // 13 ok, in sequence
     collected c;
     replay_reader replay(in, c.options());
     replay_event ev;
@@ -183,9 +184,9 @@ BOOST_AUTO_TEST_CASE(malformed_lines_are_counted_and_skipped) {
     while (replay.next(ev)) ++decoded;
     const auto s = replay.stats();
     BOOST_TEST(decoded == 2U);
-    BOOST_TEST(s.malformed_lines == 10U);
+    BOOST_TEST(s.malformed_lines == 11U);
     BOOST_TEST(s.books.gaps == 0U);  // the skipped lines did not consume update ids
-    BOOST_TEST_REQUIRE(c.warnings.size() == 10U);
+    BOOST_TEST_REQUIRE(c.warnings.size() == 11U);
     BOOST_TEST(c.warnings[0].first == 2U);
     BOOST_TEST(c.warnings[0].second.starts_with("message: invalid JSON"));
     BOOST_TEST(c.warnings[1].second.starts_with("data.b[0][0]: expected a decimal string, got number 100"));
@@ -196,6 +197,7 @@ BOOST_AUTO_TEST_CASE(malformed_lines_are_counted_and_skipped) {
     BOOST_TEST(c.warnings[7].second == R"(recv_ts_ns: expected an integer, got string "soon")");
     BOOST_TEST(c.warnings[8].second == "recv_ts_ns: missing field");
     BOOST_TEST(c.warnings[9].first == 11U);
+    BOOST_TEST(c.warnings[10].second == "ts: 16723272861700 ms is out of range for a time in ns");
 }
 
 BOOST_AUTO_TEST_CASE(warning_excerpt_is_truncated) {

@@ -27,8 +27,6 @@ bool contains(const std::string& haystack, std::string_view needle) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(command_backend)
-
 BOOST_AUTO_TEST_CASE(json_on_stdout_is_read) {
     const std::string script = std::string{R"(printf '{"api_key":"1234567890abcdef","api_secret":"%s"}' ')"} +
                                std::string{sec::test::canary} + "'";
@@ -116,4 +114,3 @@ BOOST_AUTO_TEST_CASE(list_is_unsupported) {
     BOOST_TEST(names.error().code == sec::errc::unsupported);
 }
 
-BOOST_AUTO_TEST_SUITE_END()

@@ -19,10 +19,8 @@ bool contains(const std::string& haystack, std::string_view needle) {
 }
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(exchange_env)
-
 BOOST_AUTO_TEST_CASE(unset_defaults_to_shadow) {
-    ::unsetenv("EXCHANGE_ENV");
+    ::unsetenv("EXCHANGE_ENV");  // NOLINT(concurrency-mt-unsafe): single-threaded test
     const auto raw = sec::read_exchange_env();
     BOOST_TEST(!raw.has_value());
     const auto k = sec::resolve_exchange_env(raw);
@@ -31,9 +29,9 @@ BOOST_AUTO_TEST_CASE(unset_defaults_to_shadow) {
 }
 
 BOOST_AUTO_TEST_CASE(set_value_is_read) {
-    ::setenv("EXCHANGE_ENV", "testnet", 1);
+    ::setenv("EXCHANGE_ENV", "testnet", 1);  // NOLINT(concurrency-mt-unsafe): single-threaded test
     const auto k = sec::resolve_exchange_env(sec::read_exchange_env());
-    ::unsetenv("EXCHANGE_ENV");
+    ::unsetenv("EXCHANGE_ENV");  // NOLINT(concurrency-mt-unsafe): single-threaded test
     BOOST_TEST_REQUIRE(k.has_value());
     BOOST_TEST((*k == env::kind::testnet));
 }
@@ -96,10 +94,6 @@ BOOST_AUTO_TEST_CASE(long_or_binary_values_are_cut_in_messages) {
     BOOST_TEST(contains(k.error().message, "...\""));
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(secret_names)
-
 BOOST_AUTO_TEST_CASE(key_format_is_mm_bot_namespace_venue) {
     BOOST_TEST(sec::secret_name::for_env<env::shadow>("bybit")->str() == "mm-bot/dev/bybit");
     BOOST_TEST(sec::secret_name::for_env<env::testnet>("bybit")->str() == "mm-bot/testnet/bybit");
@@ -128,10 +122,6 @@ BOOST_AUTO_TEST_CASE(bad_names_are_refused_without_echo) {
     }
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(exit_codes)
-
 BOOST_AUTO_TEST_CASE(documented_values) {
     using sec::exit_code;
     BOOST_TEST(static_cast<int>(exit_code::ok) == 0);
@@ -151,4 +141,3 @@ BOOST_AUTO_TEST_CASE(documented_values) {
     BOOST_TEST((code_of("something_else") == exit_code::backend_error));
 }
 
-BOOST_AUTO_TEST_SUITE_END()

@@ -36,8 +36,6 @@ bool contains(const std::string& haystack, std::string_view needle) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(file_backend)
-
 BOOST_AUTO_TEST_CASE(mode_0644_is_refused_naming_file_and_mode) {
     const fs::path file = sec::test::scratch_dir() / "secrets.json";
     sec::test::write_file(file, one_entry(), 0644);
@@ -171,4 +169,3 @@ BOOST_AUTO_TEST_CASE(empty_file_is_an_empty_store) {
     BOOST_TEST(names->empty());
 }
 
-BOOST_AUTO_TEST_SUITE_END()

@@ -27,6 +27,7 @@ sec::credentials creds(std::string_view key, std::string_view secret) {
 
 std::vector<std::string> texts(const std::vector<sec::secret_name>& names) {
     std::vector<std::string> out;
+    out.reserve(names.size());
     for (const auto& n : names) out.push_back(n.str());
     return out;
 }
@@ -40,8 +41,6 @@ struct no_list {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(concepts)
 
 BOOST_AUTO_TEST_CASE(backends_model_the_concepts) {
     static_assert(sec::writable_secret_provider<sec::in_memory_provider>);
@@ -57,10 +56,6 @@ BOOST_AUTO_TEST_CASE(backends_model_the_concepts) {
     static_assert(!sec::writable_secret_provider<sec::namespaced_provider<env::live, sec::env_provider>>);
     BOOST_TEST(true);
 }
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(memory_store)
 
 BOOST_AUTO_TEST_CASE(set_then_get) {
     sec::in_memory_provider p;
@@ -113,10 +108,6 @@ BOOST_AUTO_TEST_CASE(empty_store_lists_nothing) {
     BOOST_TEST(sec::in_memory_provider{}.list()->empty());
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(isolation)
-
 BOOST_AUTO_TEST_CASE(provider_reads_only_its_namespace) {
     sec::in_memory_provider backend;
     (void)backend.set(name_of("mm-bot/testnet/bybit"), creds("testnet-key-1", "testnet-secret"));
@@ -155,10 +146,6 @@ BOOST_AUTO_TEST_CASE(writes_outside_namespace_are_refused) {
     BOOST_TEST(p.remove(name_of("mm-bot/dev/bybit")).has_value());
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(env_backend)
-
 BOOST_AUTO_TEST_CASE(variable_names_follow_the_scheme) {
     BOOST_TEST(sec::env_variable_for(name_of("mm-bot/testnet/bybit"), sec::env_key_suffix) ==
                "MMBOT_SECRET_TESTNET_BYBIT_API_KEY");
@@ -168,10 +155,11 @@ BOOST_AUTO_TEST_CASE(variable_names_follow_the_scheme) {
 
 BOOST_AUTO_TEST_CASE(reads_list_and_reports_missing_halves) {
     const std::string canary{sec::test::canary};
-    ::setenv("MMBOT_SECRET_DEV_BYBIT_API_KEY", "1234567890abcdef", 1);
-    ::setenv("MMBOT_SECRET_DEV_BYBIT_API_SECRET", canary.c_str(), 1);
-    ::setenv("MMBOT_SECRET_TESTNET_OKX_API_KEY", canary.c_str(), 1);
-    ::setenv("MMBOT_SECRET_NOPE_X_API_KEY", "ignored-000", 1);
+    // Boost.Test runs cases on one thread, so changing the environment here is safe.
+    ::setenv("MMBOT_SECRET_DEV_BYBIT_API_KEY", "1234567890abcdef", 1);  // NOLINT(concurrency-mt-unsafe)
+    ::setenv("MMBOT_SECRET_DEV_BYBIT_API_SECRET", canary.c_str(), 1);  // NOLINT(concurrency-mt-unsafe)
+    ::setenv("MMBOT_SECRET_TESTNET_OKX_API_KEY", canary.c_str(), 1);  // NOLINT(concurrency-mt-unsafe)
+    ::setenv("MMBOT_SECRET_NOPE_X_API_KEY", "ignored-000", 1);  // NOLINT(concurrency-mt-unsafe)
     const sec::env_provider p;
 
     const auto c = p.get(name_of("mm-bot/dev/bybit"));
@@ -195,13 +183,9 @@ BOOST_AUTO_TEST_CASE(reads_list_and_reports_missing_halves) {
 
     for (const char* v : {"MMBOT_SECRET_DEV_BYBIT_API_KEY", "MMBOT_SECRET_DEV_BYBIT_API_SECRET",
                           "MMBOT_SECRET_TESTNET_OKX_API_KEY", "MMBOT_SECRET_NOPE_X_API_KEY"}) {
-        ::unsetenv(v);
+        ::unsetenv(v);  // NOLINT(concurrency-mt-unsafe)
     }
 }
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(runtime_backend)
 
 BOOST_AUTO_TEST_CASE(read_only_backends_refuse_writes) {
     sec::any_provider p{sec::env_provider{}};
@@ -223,4 +207,3 @@ BOOST_AUTO_TEST_CASE(memory_backend_through_the_variant) {
     BOOST_TEST(p.list()->size() == 1U);
 }
 
-BOOST_AUTO_TEST_SUITE_END()

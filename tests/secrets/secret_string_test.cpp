@@ -25,8 +25,6 @@ public:
 namespace sec = mmbot::secrets;
 using mmbot::venue::bybit::signer;
 
-BOOST_AUTO_TEST_SUITE(masking)
-
 BOOST_AUTO_TEST_CASE(long_value_shows_first_and_last_four) {
     BOOST_TEST(sec::mask("1234567890abcdef") == "1234...cdef");
     BOOST_TEST(sec::secret_string{std::string_view{"1234567890abcdef"}}.masked() == "1234...cdef");
@@ -64,10 +62,6 @@ BOOST_AUTO_TEST_CASE(credentials_print_both_fields_masked) {
     BOOST_TEST(os.str() == "api_key=1234...cdef api_secret=secr...3456");
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(clear_text)
-
 BOOST_AUTO_TEST_CASE(only_the_signer_can_construct_the_passkey) {
     static_assert(!std::is_default_constructible_v<sec::signer_access>,
                   "signer_access must not be constructible outside its friends");
@@ -94,6 +88,9 @@ BOOST_AUTO_TEST_CASE(copy_move_and_clear) {
     sec::secret_string a{std::string_view{"0123456789"}};
     sec::secret_string b = a;
     BOOST_TEST(b.matches("0123456789"));
+    b.clear();  // a deep copy: clearing it leaves the original intact
+    BOOST_TEST(b.empty());
+    BOOST_TEST(a.matches("0123456789"));
     sec::secret_string c = std::move(a);
     BOOST_TEST(c.matches("0123456789"));
     BOOST_TEST(a.empty());  // NOLINT(bugprone-use-after-move): moved-from must hold nothing
@@ -101,10 +98,6 @@ BOOST_AUTO_TEST_CASE(copy_move_and_clear) {
     BOOST_TEST(c.empty());
     BOOST_TEST(c.size() == 0U);
 }
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(credentials_text)
 
 BOOST_AUTO_TEST_CASE(json_object_is_parsed) {
     auto c = sec::parse_credentials_text(R"({"api_key": "1234567890abcdef", "api_secret": "s3cr3t-value"})",
@@ -148,4 +141,3 @@ BOOST_AUTO_TEST_CASE(empty_input_is_an_error) {
     BOOST_TEST(c.error().message == "stdin: no credentials (empty)");
 }
 
-BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,7 @@
 #include "sample_model.hpp"
 
 #include <charconv>
+#include <exception>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -17,9 +18,11 @@
 
 namespace {
 
+constexpr std::string_view usage_text =
+    "usage: sample_gen [--seed N] [--minutes M] [--out PATH]   (default: stdout)\n";
+
 int usage(std::string_view why) {
-    std::cerr << "sample_gen: " << why
-              << "\nusage: sample_gen [--seed N] [--minutes M] [--out PATH]   (default: stdout)\n";
+    std::cerr << "sample_gen: " << why << "\n" << usage_text;
     return 2;
 }
 
@@ -29,21 +32,26 @@ bool parse_int(std::string_view text, Int& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     mmbot::tools::sample_gen::options opt;
     std::string_view out_path;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg(argv[i]);
-        if (arg == "--help" || arg == "-h") return usage("synthetic Bybit v5 capture generator"), 0;
+        if (arg == "--help" || arg == "-h") {
+            std::cout << "sample_gen: writes the synthetic Bybit v5 capture (docs/market-data.md)\n"
+                      << usage_text;
+            return 0;
+        }
         if (i + 1 >= argc) return usage(std::string(arg) + " needs a value");
         const std::string_view val(argv[++i]);
         std::int64_t minutes = 0;
         if (arg == "--seed") {
             if (!parse_int(val, opt.seed)) return usage("--seed: not an unsigned integer");
         } else if (arg == "--minutes") {
-            if (!parse_int(val, minutes) || minutes <= 0) return usage("--minutes: not a positive integer");
+            constexpr std::int64_t week = 7 * 24 * 60;
+            if (!parse_int(val, minutes) || minutes <= 0 || minutes > week) {
+                return usage("--minutes: expected 1..10080");
+            }
             opt.duration_ms = minutes * 60'000;
         } else if (arg == "--out") {
             out_path = val;
@@ -63,4 +71,15 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "sample_gen: " << e.what() << "\n";
+        return 1;
+    }
 }

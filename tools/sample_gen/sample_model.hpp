@@ -32,7 +32,6 @@
 #include <iterator>
 #include <map>
 #include <random>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -163,15 +162,13 @@ private:
             const auto levels = rng_.uniform(2, 4);
             want = 0;
             std::int64_t k = 0;
-            auto add = [&](const auto& side) {
-                for (auto it = side.begin(); it != side.end() && k < levels; ++it, ++k) {
-                    want += it->second;
-                }
+            const auto add = [&](auto first, auto last) {
+                for (; first != last && k < levels; ++first, ++k) want += first->second;
             };
             if (buy) {
-                add(book_.asks);
+                add(book_.asks.begin(), book_.asks.end());
             } else {
-                add(book_.bids | std::views::reverse);
+                add(book_.bids.rbegin(), book_.bids.rend());
             }
             want += rng_.uniform(1, 20);
         }
@@ -298,13 +295,11 @@ private:
     }
 
     /// `"b":[...]` / `"a":[...]` bodies, best first as Bybit sends them.
-    template <class Range>
-    void write_levels(std::string& out, const Range& levels) const {
-        bool first = true;
-        for (const auto& [ticks, lots] : levels) {
-            fmt::format_to(std::back_inserter(out), R"({}["{}","{}"])", first ? "" : ",",
-                           price_text(ticks), qty_text(lots));
-            first = false;
+    template <class It>
+    void write_levels(std::string& out, It first, It last) const {
+        for (It it = first; it != last; ++it) {
+            fmt::format_to(std::back_inserter(out), R"({}["{}","{}"])", it == first ? "" : ",",
+                           price_text(it->first), qty_text(it->second));
         }
     }
 
@@ -316,9 +311,9 @@ private:
         fmt::format_to(std::back_inserter(out),
                        R"({{"topic":"orderbook.{}.{}","type":"{}","ts":{},"data":{{"s":"{}","b":[)",
                        book_depth, ins_.name, type, now, ins_.name);
-        write_levels(out, bids | std::views::reverse);
+        write_levels(out, bids.rbegin(), bids.rend());
         out += R"(],"a":[)";
-        write_levels(out, asks);
+        write_levels(out, asks.begin(), asks.end());
         fmt::format_to(std::back_inserter(out), R"(],"u":{},"seq":{}}},"cts":{}}})"
                                                 "\n",
                        u_, seq_, now - rng_.uniform(1, 30));

@@ -37,10 +37,10 @@ public:
 
     explicit any_provider(backend b) : backend_(std::move(b)) {}
 
-    [[nodiscard]] std::string_view backend_name() const noexcept {
+    [[nodiscard]] std::string_view backend_name() const {
         return std::visit([](const auto& p) { return p.backend_name(); }, backend_);
     }
-    [[nodiscard]] bool writable() const noexcept {
+    [[nodiscard]] bool writable() const {
         return std::visit(
             [](const auto& p) { return writable_secret_provider<std::decay_t<decltype(p)>>; },
             backend_);

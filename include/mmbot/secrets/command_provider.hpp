@@ -43,7 +43,7 @@ namespace mmbot::secrets {
 
 inline constexpr std::string_view command_name_placeholder = "{name}";
 inline constexpr std::chrono::milliseconds command_default_timeout{10'000};
-inline constexpr std::size_t command_max_output = 64U * 1024U;
+inline constexpr std::size_t command_max_output = std::size_t{64} * 1024U;
 
 /// Splits "prog arg1 arg2" on spaces and tabs. No quoting and no escapes, because there is no
 /// shell: an argument with spaces needs a wrapper script (or the argv constructor).

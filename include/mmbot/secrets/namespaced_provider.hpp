@@ -36,7 +36,7 @@ public:
 
     explicit namespaced_provider(Provider backend) : backend_(std::move(backend)) {}
 
-    [[nodiscard]] std::string_view backend_name() const noexcept { return backend_.backend_name(); }
+    [[nodiscard]] std::string_view backend_name() const { return backend_.backend_name(); }
     [[nodiscard]] static constexpr std::string_view name_space() noexcept {
         return Env::secret_namespace;
     }

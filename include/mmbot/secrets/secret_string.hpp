@@ -23,12 +23,11 @@
 #include <openssl/crypto.h>
 
 #include <cstddef>
-#include <cstring>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mmbot::venue::bybit {
 class signer;  // signs v5 REST requests and the private WebSocket auth message (issue: Bybit venue)
@@ -74,32 +73,13 @@ public:
         detail::wipe(clear);
     }
     /// Copies the clear text; wiping the source stays the caller's job.
-    explicit secret_string(std::string_view clear) : size_(clear.size()) {
-        if (size_ == 0) return;
-        data_ = std::make_unique<char[]>(size_);
-        std::memcpy(data_.get(), clear.data(), size_);
-    }
+    explicit secret_string(std::string_view clear) : data_(clear.begin(), clear.end()) {}
 
-    secret_string(const secret_string& other) : secret_string(other.view()) {}
-    secret_string& operator=(const secret_string& other) {
-        if (this != &other) *this = secret_string{other};
-        return *this;
-    }
-    // Moves hand the buffer over; nothing is copied, so nothing is left to wipe in the source.
-    secret_string(secret_string&& other) noexcept
-        : data_(std::move(other.data_)), size_(std::exchange(other.size_, 0)) {}
-    secret_string& operator=(secret_string&& other) noexcept {
-        if (this != &other) {
-            clear();
-            data_ = std::move(other.data_);
-            size_ = std::exchange(other.size_, 0);
-        }
-        return *this;
-    }
-    ~secret_string() { clear(); }
+    // Copy, move and destruction are the vector's: its allocator wipes every buffer it frees, and
+    // a move hands the buffer over, so no copy of the clear text is left behind unwiped.
 
-    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
-    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return data_.empty(); }
+    [[nodiscard]] std::size_t size() const noexcept { return data_.size(); }
 
     /// "1234...cdef", or "****" for 8 characters or fewer. What every printing path shows.
     [[nodiscard]] std::string masked() const { return mask(view()); }
@@ -107,9 +87,9 @@ public:
     /// Whether the clear text equals `candidate`, without revealing it and in time that does not
     /// depend on where the first difference is (only on the lengths).
     [[nodiscard]] bool matches(std::string_view candidate) const noexcept {
-        if (candidate.size() != size_) return false;
-        if (size_ == 0) return true;
-        return CRYPTO_memcmp(data_.get(), candidate.data(), size_) == 0;
+        if (candidate.size() != data_.size()) return false;
+        if (data_.empty()) return true;
+        return CRYPTO_memcmp(data_.data(), candidate.data(), data_.size()) == 0;
     }
 
     /// The clear text. Deliberately awkward: it needs a `signer_access`, which only the friends of
@@ -117,23 +97,18 @@ public:
     [[nodiscard]] std::string_view reveal(signer_access /*key*/) const noexcept { return view(); }
 
     /// Wipes and frees the clear text now rather than at destruction.
-    void clear() noexcept {
-        detail::wipe(data_.get(), size_);
-        data_.reset();
-        size_ = 0;
-    }
+    void clear() noexcept { data_ = buffer{}; }
 
     friend std::ostream& operator<<(std::ostream& os, const secret_string& s) {
         return os << s.masked();
     }
 
 private:
-    [[nodiscard]] std::string_view view() const noexcept {
-        return size_ == 0 ? std::string_view{} : std::string_view{data_.get(), size_};
-    }
+    using buffer = std::vector<char, detail::wiping_allocator<char>>;
 
-    std::unique_ptr<char[]> data_;
-    std::size_t size_ = 0;
+    [[nodiscard]] std::string_view view() const noexcept { return {data_.data(), data_.size()}; }
+
+    buffer data_;
 };
 
 }  // namespace mmbot::secrets

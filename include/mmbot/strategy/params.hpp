@@ -67,7 +67,7 @@ struct quoter_params {
 };
 
 /// Largest half-spread and skew accepted: 10000 bps (100 %) would quote a bid at zero.
-inline constexpr std::int64_t max_offset_bps_raw = 10000 * 10000;  // 10000 bps at scale 4
+inline constexpr std::int64_t max_offset_bps_raw = std::int64_t{10000} * 10000;  // at scale 4
 
 /// Checks every bound once, at load. Error code `invalid_strategy`; the message names
 /// `<symbol>.<field>` and the value ("BTCUSDT.order_qty: must be > 0, got \"0\"").

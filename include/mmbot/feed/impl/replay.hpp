@@ -81,16 +81,20 @@ inline bool replay_reader::next(replay_event& ev) {
 
         std::optional<std::int64_t> recv;
         auto kind = decode_line(text, recv);
+        std::int64_t event_ns = last_event_ns_;
+        if (kind && recv) {
+            event_ns = *recv;
+        } else if (kind && msg_.ts_ms &&
+                   !mmbot::core::detail::checked_mul(*msg_.ts_ms, detail::ns_per_ms, event_ns)) {
+            kind = detail::bad_value(detail::field("ts"),
+                                     fmt::format("{} ms is out of range for a time in ns", *msg_.ts_ms));
+        }
         if (!kind) {
             warn(kind.error().message, text);
             continue;
         }
         ++stats_.messages;
-        if (recv) {
-            last_event_ns_ = *recv;
-        } else if (msg_.ts_ms) {
-            last_event_ns_ = *msg_.ts_ms * detail::ns_per_ms;
-        }
+        last_event_ns_ = event_ns;
         ev.line = stats_.lines;
         ev.event_time_ns = last_event_ns_;
         ev.recv_ts_ns = recv;

@@ -39,7 +39,8 @@ struct wiping_allocator {
 
     wiping_allocator() noexcept = default;
     template <class U>
-    explicit wiping_allocator(const wiping_allocator<U>& /*other*/) noexcept {}
+    // Implicit on purpose: the allocator requirements convert between rebound allocators.
+    wiping_allocator(const wiping_allocator<U>& /*other*/) noexcept {}
 
     [[nodiscard]] T* allocate(std::size_t n) {
         return static_cast<T*>(::operator new(n * sizeof(T)));

@@ -3,6 +3,9 @@
 // Bodies of mmbot::strategy::quoter (included at the bottom of mmbot/strategy/quoter.hpp).
 #pragma once
 
+// For tools that read this file on its own; a no-op when quoter.hpp includes it.
+#include "mmbot/strategy/quoter.hpp"
+
 namespace mmbot::strategy {
 
 inline quote_decision quoter::decide(const quoter_input& in) const {
@@ -54,7 +57,7 @@ inline bool quoter::moved(const core::price& live_ref, const core::price& ref) c
     // any quote that was placed; a zero one compares as "moved" whenever the ref differs).
     const core::wide_int diff = core::wide_int(ref.raw()) - core::wide_int(live_ref.raw());
     const core::wide_int abs_diff = diff < 0 ? core::wide_int(-diff) : diff;
-    const core::wide_int lhs = abs_diff * core::wide_int(10000 * 10000);
+    const core::wide_int lhs = abs_diff * core::wide_int(max_offset_bps_raw);
     const core::wide_int rhs =
         core::wide_int(params_.requote_threshold.raw()) * core::wide_int(live_ref.raw());
     return lhs > rhs;

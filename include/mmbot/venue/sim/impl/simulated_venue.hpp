@@ -4,6 +4,10 @@
 // mmbot/venue/sim/simulated_venue.hpp).
 #pragma once
 
+// For tools that read this file on its own; a no-op when simulated_venue.hpp includes it.
+#include "mmbot/venue/sim/simulated_venue.hpp"
+
+
 #include <fmt/format.h>
 
 #include <algorithm>
