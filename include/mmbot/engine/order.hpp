@@ -42,7 +42,8 @@ namespace mmbot::engine {
 /// Order side: the one every layer shares (mmbot/core/side.hpp). Prints as Bybit writes it
 /// ("Buy" / "Sell") because that text goes on the wire and into the journal unchanged.
 using core::side;
-using core::to_string;
+// Re-exported so that qualified calls `engine::to_string(side)` work like the other to_strings.
+using core::to_string;  // NOLINT(misc-unused-using-decls): part of this header's interface
 
 /// Parses "Buy" / "Sell" exactly (case matters: that is what the venue sends).
 [[nodiscard]] inline core::result<side> parse_side(std::string_view text) {
@@ -157,7 +158,7 @@ struct order_reject {
 using order_event = std::variant<new_order, order_ack, order_fill, order_cancel, order_reject>;
 
 /// The client order id an event is about.
-[[nodiscard]] inline const std::string& client_order_id_of(const order_event& e) noexcept {
+[[nodiscard]] inline const std::string& client_order_id_of(const order_event& e) {
     return std::visit([](const auto& ev) -> const std::string& { return ev.client_order_id; }, e);
 }
 

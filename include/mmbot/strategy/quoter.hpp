@@ -26,7 +26,10 @@
 //   auto d = q.decide({.top = {book.best_bid(), book.best_ask()}, .position = pos, .now = now,
 //                      .bid = live_bid, .ask = live_ask});
 //   if (d.bid.action == quote_action::place) send(policy::decide(..., d.bid.intent.ref, ...));
-#pragma once
+// Include guards rather than #pragma once: this header and its impl/ include each other, and
+// compilers ignore #pragma once in the file they were given, which tools like clang-tidy do.
+#ifndef MMBOT_STRATEGY_QUOTER_HPP
+#define MMBOT_STRATEGY_QUOTER_HPP
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/side.hpp"
@@ -162,3 +165,5 @@ private:
 }  // namespace mmbot::strategy
 
 #include "mmbot/strategy/impl/quoter.hpp"
+
+#endif  // MMBOT_STRATEGY_QUOTER_HPP

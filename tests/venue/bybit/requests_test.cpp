@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE bybit_requests
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
+#include "mmbot/venue/filters.hpp"
 
 #include "vectors.hpp"
 

@@ -17,9 +17,9 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 namespace mmbot::engine::detail {
@@ -29,8 +29,9 @@ namespace mmbot::engine::detail {
                                              int err) {
     const std::string_view code =
         (err == ENOSPC || err == EDQUOT) ? "journal_no_space" : "journal_io";
+    // system_category().message, unlike strerror, is safe to call from several threads.
     return core::make_error(code, fmt::format("journal {}: {} failed: {} (errno {})", path, op,
-                                              std::strerror(err), err));
+                                              std::system_category().message(err), err));
 }
 
 /// Owns a file descriptor; closes it on destruction. Move-only.

@@ -4,6 +4,9 @@
 // journal.hpp; not meant to be included on its own.
 #pragma once
 
+// Standalone inclusion (tools, IDEs) goes through the declarations first.
+#include "mmbot/engine/journal.hpp"
+
 #include "mmbot/engine/detail/journal_codec.hpp"
 #include "mmbot/engine/detail/posix_file.hpp"
 
@@ -165,7 +168,7 @@ inline core::result<journal::opened> journal::open(std::string path, journal_opt
     }
     journal log(std::move(*fd), std::move(path), options, report.valid_bytes,
                 report.last_sequence);
-    return opened{std::move(log), std::move(report), std::move(entries)};
+    return opened{std::move(log), report, std::move(entries)};
 }
 
 inline journal::journal(detail::unique_fd fd, std::string path, journal_options options,

@@ -4,6 +4,9 @@
 // symbol map.
 #pragma once
 
+// Standalone inclusion (tools, IDEs) goes through the declarations first.
+#include "mmbot/engine/order_router.hpp"
+
 #include <fmt/format.h>
 
 #include <utility>

@@ -5,6 +5,9 @@
 // check can never disagree.
 #pragma once
 
+// Standalone inclusion (tools, IDEs) goes through the declarations first.
+#include "mmbot/engine/order_store.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>

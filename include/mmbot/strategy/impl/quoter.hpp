@@ -1,9 +1,11 @@
 // mmbot/strategy/impl/quoter.hpp
 //
 // Bodies of mmbot::strategy::quoter (included at the bottom of mmbot/strategy/quoter.hpp).
-#pragma once
+// Include guards rather than #pragma once: this header and its impl/ include each other, and
+// compilers ignore #pragma once in the file they were given, which tools like clang-tidy do.
+#ifndef MMBOT_STRATEGY_IMPL_QUOTER_HPP
+#define MMBOT_STRATEGY_IMPL_QUOTER_HPP
 
-// For tools that read this file on its own; a no-op when quoter.hpp includes it.
 #include "mmbot/strategy/quoter.hpp"
 
 namespace mmbot::strategy {
@@ -64,3 +66,5 @@ inline bool quoter::moved(const core::price& live_ref, const core::price& ref) c
 }
 
 }  // namespace mmbot::strategy
+
+#endif  // MMBOT_STRATEGY_IMPL_QUOTER_HPP

@@ -36,7 +36,10 @@
 //   book.apply(msg.book);
 //   v.on_book(book, ts, sink);  // fills from the book moving through resting orders
 //   v.on_trade(print, ts, sink);
-#pragma once
+// Include guards rather than #pragma once: this header and its impl/ include each other, and
+// compilers ignore #pragma once in the file they were given, which tools like clang-tidy do.
+#ifndef MMBOT_VENUE_SIM_SIMULATED_VENUE_HPP
+#define MMBOT_VENUE_SIM_SIMULATED_VENUE_HPP
 
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
@@ -178,3 +181,5 @@ private:
 }  // namespace mmbot::venue::sim
 
 #include "mmbot/venue/sim/impl/simulated_venue.hpp"
+
+#endif  // MMBOT_VENUE_SIM_SIMULATED_VENUE_HPP

@@ -2,11 +2,12 @@
 //
 // Bodies of mmbot::venue::sim::simulated_venue (included at the bottom of
 // mmbot/venue/sim/simulated_venue.hpp).
-#pragma once
+// Include guards rather than #pragma once: this header and its impl/ include each other, and
+// compilers ignore #pragma once in the file they were given, which tools like clang-tidy do.
+#ifndef MMBOT_VENUE_SIM_IMPL_SIMULATED_VENUE_HPP
+#define MMBOT_VENUE_SIM_IMPL_SIMULATED_VENUE_HPP
 
-// For tools that read this file on its own; a no-op when simulated_venue.hpp includes it.
 #include "mmbot/venue/sim/simulated_venue.hpp"
-
 
 #include <fmt/format.h>
 
@@ -356,3 +357,5 @@ void simulated_venue::on_trade(const feed::trade& print, nanoseconds now, Sink& 
 }
 
 }  // namespace mmbot::venue::sim
+
+#endif  // MMBOT_VENUE_SIM_IMPL_SIMULATED_VENUE_HPP

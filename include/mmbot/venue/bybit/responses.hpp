@@ -1,0 +1,430 @@
+// mmbot/venue/bybit/responses.hpp
+//
+// Parsers for Bybit v5 REST responses, read by key with Boost.JSON.
+//
+// Every response is an envelope {"retCode", "retMsg", "result", "retExtInfo", "time"}. A non-zero
+// retCode becomes an error whose `code` is the label from ret_codes.hpp ("bybit_rate_limit") and
+// whose message carries the number and Bybit's retMsg; `is_retryable(error.code)` classifies it.
+// Field errors name the full path ("result.list[2].lotSizeFilter.qtyStep: missing field").
+//
+// Instruments: linear and spot describe their grid differently and both become
+// venue::instrument_filters through venue::make_filters:
+//   linear  priceFilter.{tickSize,minPrice,maxPrice}
+//           lotSizeFilter.{qtyStep,minOrderQty,maxOrderQty,minNotionalValue}
+//   spot    priceFilter.tickSize only            -> min_price = tickSize, max_price = the largest
+//                                                   core::price (spot has no price band here)
+//           lotSizeFilter.{basePrecision,minOrderQty,maxOrderQty,minOrderAmt}
+//                                                -> qty_step = basePrecision, min_notional =
+//                                                   minOrderAmt
+//
+//   auto page = parse_instruments(body, category::linear);
+//   if (!page) log.warn(page.error().message);
+//   for (const auto& i : page->instruments) use(i.filters);
+//
+// Errors: bybit_json_syntax, bybit_missing_field, bybit_wrong_type, bybit_bad_value, decimal_*,
+// invalid_filter (from make_filters), and every retCode label of ret_codes.hpp.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/core/side.hpp"
+#include "mmbot/core/units.hpp"
+#include "mmbot/venue/bybit/detail/json_fields.hpp"
+#include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/order_status.hpp"
+#include "mmbot/venue/bybit/ret_codes.hpp"
+#include "mmbot/venue/filters.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace mmbot::venue::bybit {
+
+/// A parsed response: the document plus its `result` object (valid while the envelope lives).
+struct envelope {
+    boost::json::value doc;
+    const boost::json::object* result = nullptr;
+    /// The envelope's "time" (ms), when present.
+    std::optional<std::int64_t> time_ms;
+};
+
+/// Parses the envelope and turns a non-zero retCode into its labelled error:
+/// "retCode 10006: Too many visits!" with code "bybit_rate_limit".
+[[nodiscard]] inline core::result<envelope> parse_envelope(std::string_view text) {
+    auto doc = detail::parse_document(text);
+    if (!doc) return doc.error();
+    const auto* root = doc->if_object();
+    if (root == nullptr) {
+        return core::make_error(detail::err_type, fmt::format("response: expected an object, got {}",
+                                                              detail::kind_name(doc->kind())));
+    }
+    auto code = detail::integer_field(*root, "", "retCode");
+    if (!code) return code.error();
+    if (*code != 0) {
+        const auto msg = detail::string_field(*root, "", "retMsg");
+        const std::string_view text_msg = msg ? msg->substr(0, detail::max_quote) : "";
+        return core::make_error(classify(*code).label,
+                                fmt::format("retCode {}: {}", *code, text_msg));
+    }
+    envelope e;
+    e.doc = std::move(*doc);
+    const auto& obj = e.doc.as_object();
+    auto result = detail::object_field(obj, "", "result");
+    if (!result) return result.error();
+    e.result = *result;
+    if (obj.contains("time")) {
+        auto t = detail::integer_field(obj, "", "time");
+        if (!t) return t.error();
+        e.time_ms = *t;
+    }
+    return e;
+}
+
+// ----------------------------------------------------------------------------- market/time
+
+/// GET /v5/market/time: the server clock, from result.timeNano (ns).
+[[nodiscard]] inline core::result<std::chrono::nanoseconds> parse_server_time(std::string_view text) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto ns = detail::integer_field(*e->result, "result", "timeNano");
+    if (!ns) return ns.error();
+    if (*ns <= 0) {
+        return core::make_error(detail::err_value,
+                                fmt::format("result.timeNano: must be > 0, got {}", *ns));
+    }
+    return std::chrono::nanoseconds{*ns};
+}
+
+// ------------------------------------------------------------------- market/instruments-info
+
+struct instrument {
+    instrument_filters filters;
+    std::string status;  ///< "Trading", "PreLaunch", "Settling", ...
+};
+
+struct instruments_page {
+    std::vector<instrument> instruments;
+    std::string next_cursor;  ///< empty on the last page
+};
+
+namespace detail {
+
+[[nodiscard]] inline core::result<instrument> parse_instrument(const boost::json::object& o,
+                                                               const std::string& path,
+                                                               category cat) {
+    auto symbol = string_field(o, path, "symbol");
+    if (!symbol) return symbol.error();
+    auto status = string_field(o, path, "status");
+    if (!status) return status.error();
+    const std::string pf_path = join(path, "priceFilter");
+    const std::string lf_path = join(path, "lotSizeFilter");
+    auto pf = object_field(o, path, "priceFilter");
+    if (!pf) return pf.error();
+    auto lf = object_field(o, path, "lotSizeFilter");
+    if (!lf) return lf.error();
+
+    // Read every text field first so a missing one is reported by its Bybit name.
+    const bool linear = cat == category::linear;
+    std::array<std::string_view, 7> t{};
+    const std::array<std::pair<const boost::json::object*, std::string_view>, 7> keys{{
+        {*pf, "tickSize"},
+        {*pf, linear ? "minPrice" : ""},
+        {*pf, linear ? "maxPrice" : ""},
+        {*lf, linear ? "qtyStep" : "basePrecision"},
+        {*lf, "minOrderQty"},
+        {*lf, "maxOrderQty"},
+        {*lf, linear ? "minNotionalValue" : "minOrderAmt"},
+    }};
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i].second.empty()) continue;
+        auto s = string_field(*keys[i].first, keys[i].first == *pf ? pf_path : lf_path,
+                              keys[i].second);
+        if (!s) return s.error();
+        t[i] = *s;
+    }
+    // Spot: no price band in instruments-info; the tick is the floor, the type's maximum the cap.
+    const std::string max_price_text = core::price::max().to_string();
+    if (!linear) {
+        t[1] = t[0];
+        t[2] = max_price_text;
+    }
+    auto f = make_filters({.symbol = *symbol, .tick_size = t[0], .qty_step = t[3],
+                           .min_qty = t[4], .max_qty = t[5], .min_notional = t[6],
+                           .min_price = t[1], .max_price = t[2]});
+    if (!f) {
+        return core::make_error(f.error().code,
+                                fmt::format("{}: {}", path, f.error().message));
+    }
+    return instrument{std::move(*f), std::string(*status)};
+}
+
+/// result.nextPageCursor: absent or "" both mean the last page.
+[[nodiscard]] inline core::result<std::string> next_cursor(const boost::json::object& result) {
+    if (!result.contains("nextPageCursor")) return std::string();
+    auto c = string_field(result, "result", "nextPageCursor");
+    if (!c) return c.error();
+    return std::string(*c);
+}
+
+}  // namespace detail
+
+/// GET /v5/market/instruments-info for one category (see the file comment for the mapping).
+[[nodiscard]] inline core::result<instruments_page> parse_instruments(std::string_view text,
+                                                                      category cat) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = detail::array_field(*e->result, "result", "list");
+    if (!list) return list.error();
+    instruments_page page;
+    page.instruments.reserve((*list)->size());
+    for (std::size_t i = 0; i < (*list)->size(); ++i) {
+        const std::string path = detail::index_path("result.list", i);
+        const auto* o = (**list)[i].if_object();
+        if (o == nullptr) {
+            return core::make_error(detail::err_type, path + ": expected an object");
+        }
+        auto ins = detail::parse_instrument(*o, path, cat);
+        if (!ins) return ins.error();
+        page.instruments.push_back(std::move(*ins));
+    }
+    auto cursor = detail::next_cursor(*e->result);
+    if (!cursor) return cursor.error();
+    page.next_cursor = std::move(*cursor);
+    return page;
+}
+
+// ------------------------------------------------------------------------- order/realtime
+
+struct open_order {
+    std::string order_id;
+    std::string order_link_id;
+    std::string symbol;
+    core::side side = core::side::buy;
+    core::price price;
+    core::quantity qty;
+    core::quantity leaves_qty;
+    core::quantity cum_exec_qty;
+    order_status status = order_status::new_;
+    std::string status_text;
+    std::chrono::milliseconds updated_time{0};
+};
+
+struct orders_page {
+    std::vector<open_order> orders;
+    std::string next_cursor;  ///< empty on the last page
+};
+
+namespace detail {
+
+[[nodiscard]] inline core::result<core::side> side_field(const boost::json::object& o,
+                                                         std::string_view path) {
+    auto s = string_field(o, path, "side");
+    if (!s) return s.error();
+    if (*s == "Buy") return core::side::buy;
+    if (*s == "Sell") return core::side::sell;
+    return core::make_error(err_value, fmt::format("{}: expected Buy or Sell, got \"{}\"",
+                                                   join(path, "side"), s->substr(0, max_quote)));
+}
+
+[[nodiscard]] inline core::result<order_status> status_field(const boost::json::object& o,
+                                                             std::string_view path) {
+    auto s = string_field(o, path, "orderStatus");
+    if (!s) return s.error();
+    if (auto st = parse_order_status(*s)) return *st;
+    return core::make_error(err_value, fmt::format("{}: unknown order status \"{}\"",
+                                                   join(path, "orderStatus"),
+                                                   s->substr(0, max_quote)));
+}
+
+[[nodiscard]] inline core::result<open_order> parse_open_order(const boost::json::object& o,
+                                                               const std::string& path) {
+    open_order out;
+    for (auto [key, dst] : {std::pair{"orderId", &out.order_id},
+                            std::pair{"orderLinkId", &out.order_link_id},
+                            std::pair{"symbol", &out.symbol}}) {
+        auto s = string_field(o, path, key);
+        if (!s) return s.error();
+        dst->assign(s->data(), s->size());
+    }
+    auto side = side_field(o, path);
+    if (!side) return side.error();
+    out.side = *side;
+    auto px = decimal_field<core::price>(o, path, "price");
+    if (!px) return px.error();
+    out.price = *px;
+    for (auto [key, dst] : {std::pair{"qty", &out.qty}, std::pair{"leavesQty", &out.leaves_qty},
+                            std::pair{"cumExecQty", &out.cum_exec_qty}}) {
+        auto q = decimal_field<core::quantity>(o, path, key);
+        if (!q) return q.error();
+        *dst = *q;
+    }
+    auto st = status_field(o, path);
+    if (!st) return st.error();
+    out.status = *st;
+    out.status_text = std::string(*string_field(o, path, "orderStatus"));
+    auto updated = integer_field(o, path, "updatedTime");
+    if (!updated) return updated.error();
+    out.updated_time = std::chrono::milliseconds{*updated};
+    return out;
+}
+
+}  // namespace detail
+
+/// GET /v5/order/realtime: one page of orders and the cursor of the next page.
+[[nodiscard]] inline core::result<orders_page> parse_open_orders(std::string_view text) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = detail::array_field(*e->result, "result", "list");
+    if (!list) return list.error();
+    orders_page page;
+    page.orders.reserve((*list)->size());
+    for (std::size_t i = 0; i < (*list)->size(); ++i) {
+        const std::string path = detail::index_path("result.list", i);
+        const auto* o = (**list)[i].if_object();
+        if (o == nullptr) return core::make_error(detail::err_type, path + ": expected an object");
+        auto order = detail::parse_open_order(*o, path);
+        if (!order) return order.error();
+        page.orders.push_back(std::move(*order));
+    }
+    auto cursor = detail::next_cursor(*e->result);
+    if (!cursor) return cursor.error();
+    page.next_cursor = std::move(*cursor);
+    return page;
+}
+
+// ------------------------------------------------------- order/create, cancel, batch, all
+
+/// What order/create and order/cancel return: both ids of the order.
+struct order_ids {
+    std::string order_id;
+    std::string order_link_id;
+};
+
+namespace detail {
+[[nodiscard]] inline core::result<order_ids> parse_ids(const boost::json::object& o,
+                                                       std::string_view path) {
+    auto id = string_field(o, path, "orderId");
+    if (!id) return id.error();
+    auto link = string_field(o, path, "orderLinkId");
+    if (!link) return link.error();
+    return order_ids{std::string(*id), std::string(*link)};
+}
+}  // namespace detail
+
+/// POST /v5/order/create and /v5/order/cancel.
+[[nodiscard]] inline core::result<order_ids> parse_order_ids(std::string_view text) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    return detail::parse_ids(*e->result, "result");
+}
+
+/// One item of a batch: its ids, and its own outcome (Bybit reports per-order codes in
+/// retExtInfo.list while the envelope says 0).
+struct batch_item {
+    order_ids ids;
+    ret_code_info outcome;
+    std::string message;
+};
+
+/// POST /v5/order/create-batch: result.list[i] paired with retExtInfo.list[i].
+[[nodiscard]] inline core::result<std::vector<batch_item>> parse_batch(std::string_view text) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = detail::array_field(*e->result, "result", "list");
+    if (!list) return list.error();
+    auto ext = detail::object_field(e->doc.as_object(), "", "retExtInfo");
+    if (!ext) return ext.error();
+    auto codes = detail::array_field(**ext, "retExtInfo", "list");
+    if (!codes) return codes.error();
+    if ((*codes)->size() != (*list)->size()) {
+        return core::make_error(detail::err_value,
+                                fmt::format("retExtInfo.list: {} outcomes for {} orders",
+                                            (*codes)->size(), (*list)->size()));
+    }
+    std::vector<batch_item> out;
+    out.reserve((*list)->size());
+    for (std::size_t i = 0; i < (*list)->size(); ++i) {
+        const std::string path = detail::index_path("result.list", i);
+        const std::string cpath = detail::index_path("retExtInfo.list", i);
+        const auto* o = (**list)[i].if_object();
+        const auto* c = (**codes)[i].if_object();
+        if (o == nullptr) return core::make_error(detail::err_type, path + ": expected an object");
+        if (c == nullptr) return core::make_error(detail::err_type, cpath + ": expected an object");
+        auto ids = detail::parse_ids(*o, path);
+        if (!ids) return ids.error();
+        auto code = detail::integer_field(*c, cpath, "code");
+        if (!code) return code.error();
+        auto msg = detail::string_field(*c, cpath, "msg");
+        if (!msg) return msg.error();
+        out.push_back({std::move(*ids), classify(*code), std::string(msg->substr(0, detail::max_quote))});
+    }
+    return out;
+}
+
+/// POST /v5/order/cancel-all: the orders it cancelled.
+[[nodiscard]] inline core::result<std::vector<order_ids>> parse_cancel_all(std::string_view text) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = detail::array_field(*e->result, "result", "list");
+    if (!list) return list.error();
+    std::vector<order_ids> out;
+    out.reserve((*list)->size());
+    for (std::size_t i = 0; i < (*list)->size(); ++i) {
+        const std::string path = detail::index_path("result.list", i);
+        const auto* o = (**list)[i].if_object();
+        if (o == nullptr) return core::make_error(detail::err_type, path + ": expected an object");
+        auto ids = detail::parse_ids(*o, path);
+        if (!ids) return ids.error();
+        out.push_back(std::move(*ids));
+    }
+    return out;
+}
+
+// ----------------------------------------------------------------------- rate-limit headers
+
+/// X-Bapi-Limit-Status (remaining), X-Bapi-Limit (limit), X-Bapi-Limit-Reset-Timestamp (ms).
+struct rate_limit_status {
+    std::int64_t remaining = 0;
+    std::int64_t limit = 0;
+    std::chrono::milliseconds reset_at{0};
+};
+
+/// Parses the three headers' values. Errors (bybit_bad_value) name the header.
+[[nodiscard]] inline core::result<rate_limit_status> parse_rate_limit_headers(
+    std::string_view status, std::string_view limit, std::string_view reset) {
+    rate_limit_status out;
+    const std::array<std::pair<std::string_view, std::string_view>, 3> fields{{
+        {"X-Bapi-Limit-Status", status},
+        {"X-Bapi-Limit", limit},
+        {"X-Bapi-Limit-Reset-Timestamp", reset},
+    }};
+    std::array<std::int64_t, 3> values{};
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const auto text = fields[i].second;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), values[i]);
+        if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() ||
+            values[i] < 0) {
+            return core::make_error(detail::err_value,
+                                    fmt::format("{}: expected a non-negative integer, got \"{}\"",
+                                                fields[i].first, text.substr(0, detail::max_quote)));
+        }
+    }
+    out.remaining = values[0];
+    out.limit = values[1];
+    out.reset_at = std::chrono::milliseconds{values[2]};
+    return out;
+}
+
+}  // namespace mmbot::venue::bybit
