@@ -17,7 +17,7 @@ constexpr std::array<std::string_view, 8> venue_prices = {
 
 void parse_price(benchmark::State& state) {
     std::size_t i = 0;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         auto p = core::price::parse(venue_prices[i++ & 7U]);
         benchmark::DoNotOptimize(p);
     }
@@ -31,7 +31,7 @@ void print_price(benchmark::State& state) {
     }
     std::array<char, core::max_decimal_chars> buf{};
     std::size_t i = 0;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         const std::size_t n = values[i++ & 7U].to_chars(buf.data(), 2);
         benchmark::DoNotOptimize(n);
         benchmark::DoNotOptimize(buf.data());
@@ -45,7 +45,7 @@ void post_only_price(benchmark::State& state) {
     auto ref = core::price::parse("65114.23").value();
     const auto step = core::price::from_raw(1234567);
     std::size_t i = 0;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         const auto s = (i++ & 1U) != 0U ? core::side::buy : core::side::sell;
         auto p = policy::calc_post_only_price(s, ref, offset, tick);
         benchmark::DoNotOptimize(p);
@@ -58,7 +58,7 @@ void round_qty(benchmark::State& state) {
     const auto step = core::quantity::parse("0.001").value();
     auto qty = core::quantity::parse("0.123456").value();
     const auto bump = core::quantity::from_raw(777);
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         auto q = policy::round_qty(qty, step);
         benchmark::DoNotOptimize(q);
         qty += bump;
@@ -77,7 +77,7 @@ void decide_full_policy(benchmark::State& state) {
     policy::top_of_book top{core::price::parse("65114.2").value(),
                             core::price::parse("65114.3").value()};
     std::size_t i = 0;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         const auto s = (i++ & 1U) != 0U ? core::side::buy : core::side::sell;
         auto d = policy::decide(params, filters, s, qty, top);
         benchmark::DoNotOptimize(d);
@@ -92,7 +92,7 @@ void post_only_price_native_int128(benchmark::State& state) {
     const int128 d = 100000000;
     const int128 tick = 10000000;
     int128 ref = 6511423000000;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         const int128 num = ref * (d - 15000);
         const int128 q = core::detail::div_floor(num, int128(d * tick));
         int128 p = q * tick;
@@ -105,7 +105,7 @@ BENCHMARK(post_only_price_native_int128);
 void multiply_price_qty_to_notional(benchmark::State& state) {
     auto p = core::price::parse("65114.2").value();
     const auto q = core::quantity::parse("0.0123").value();
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         auto n = p * q;
         benchmark::DoNotOptimize(n);
         p += core::price::from_raw(1);

@@ -17,6 +17,7 @@ void bm_counter_inc(benchmark::State& state) {
     obs::registry reg;
     auto& c = reg.add_counter("c_total", "c", {"symbol", "side"}).with({"BTCUSDT", "BUY"});
     for (auto _ : state) {
+        (void)_;
         c.inc();
     }
     benchmark::DoNotOptimize(c.value());
@@ -29,6 +30,7 @@ void bm_histogram_observe(benchmark::State& state) {
                   .with({"place"});
     std::int64_t ns = 0;
     for (auto _ : state) {
+        (void)_;
         h.observe(std::chrono::nanoseconds(ns));
         ns = (ns + 137'777) % 3'000'000'000;  // walk across all buckets
     }
@@ -41,6 +43,7 @@ void bm_decimal_gauge_set_int64(benchmark::State& state) {
     auto& g = reg.add_decimal_gauge<core::quantity_unit>("inv", "i", {"symbol"}).with({"BTCUSDT"});
     auto q = core::quantity::from_raw(1);
     for (auto _ : state) {
+        (void)_;
         g.set(q);
         q = core::quantity::from_raw(q.raw() + 1);
     }
@@ -53,6 +56,7 @@ void bm_decimal_gauge_set_notional(benchmark::State& state) {
     auto& g = reg.add_decimal_gauge<core::notional_unit>("pnl", "p", {"symbol"}).with({"BTCUSDT"});
     const auto pnl = core::notional::parse("-1234.5678901234567891").value();
     for (auto _ : state) {
+        (void)_;
         g.set(pnl);
     }
     benchmark::DoNotOptimize(g.value());
@@ -65,6 +69,7 @@ void bm_with_lookup(benchmark::State& state) {
     auto& fam = reg.add_counter("c_total", "c", {"symbol", "side"});
     (void)fam.with({"BTCUSDT", "BUY"});
     for (auto _ : state) {
+        (void)_;
         benchmark::DoNotOptimize(&fam.with({"BTCUSDT", "BUY"}));
     }
 }
@@ -80,6 +85,7 @@ void bm_expose_mm_metrics(benchmark::State& state) {
     (void)m.execution_latency.with({"place"});
     std::string out;
     for (auto _ : state) {
+        (void)_;
         out.clear();
         reg.write(out);
         benchmark::DoNotOptimize(out.data());
@@ -94,6 +100,7 @@ void bm_json_log_line(benchmark::State& state) {
     obs::json_logger log(sink, clock);
     const auto px = core::price::parse("65114.2").value();
     for (auto _ : state) {
+        (void)_;
         sink.clear();
         log.warn("order_blocked", {{"symbol", "BTCUSDT"}, {"reason", "cross_price"}, {"price", px}, {"n", 3}});
     }

@@ -48,7 +48,7 @@ int run(int argc, char** argv) {
         if (arg == "--seed") {
             if (!parse_int(val, opt.seed)) return usage("--seed: not an unsigned integer");
         } else if (arg == "--minutes") {
-            constexpr std::int64_t week = 7 * 24 * 60;
+            constexpr std::int64_t week = std::int64_t{7} * 24 * 60;
             if (!parse_int(val, minutes) || minutes <= 0 || minutes > week) {
                 return usage("--minutes: expected 1..10080");
             }

@@ -339,7 +339,7 @@ private:
     };
 
     struct symbol_state {
-        symbol_state(symbol_setup s, obs::symbol_metrics m)
+        symbol_state(symbol_setup s, const obs::symbol_metrics& m)
             : setup(std::move(s)), quoter(setup.quoting), metrics(m) {}
         symbol_setup setup;
         strategy::quoter quoter;

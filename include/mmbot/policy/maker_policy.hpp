@@ -68,7 +68,9 @@ template <class PriceUnit, class BpsUnit>
     const detail::wide_int steps = s == side::buy ? detail::div_floor(numerator, grid)
                                                   : detail::div_ceil(numerator, grid);
     const detail::wide_int raw = steps * tick.raw();
-    if (raw <= 0 || raw > std::numeric_limits<std::int64_t>::max()) {
+    static const detail::wide_int max_raw(std::numeric_limits<std::int64_t>::max());
+    const bool representable = raw > 0 && raw <= max_raw;
+    if (!representable) {
         return core::make_error(
             "invalid_price",
             fmt::format("post-only price: {} {} offset {} bps leaves no valid price on tick {}",

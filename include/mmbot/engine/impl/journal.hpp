@@ -3,9 +3,12 @@
 // Bodies of journal.hpp: recovery scan, open, append and sync. Included at the bottom of
 // journal.hpp; not meant to be included on its own.
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply, and the include of the declarations below would bring this file in a second time.
+#ifndef MMBOT_ENGINE_IMPL_JOURNAL_HPP
+#define MMBOT_ENGINE_IMPL_JOURNAL_HPP
 
-// Standalone inclusion (tools, IDEs) goes through the declarations first.
-#include "mmbot/engine/journal.hpp"
+#include "mmbot/engine/journal.hpp"  // self-contained for tools that open this file alone
 
 #include "mmbot/engine/detail/journal_codec.hpp"
 #include "mmbot/engine/detail/posix_file.hpp"
@@ -253,3 +256,5 @@ inline core::result<void> journal::sync_if_due() {
 }
 
 }  // namespace mmbot::engine
+
+#endif  // MMBOT_ENGINE_IMPL_JOURNAL_HPP

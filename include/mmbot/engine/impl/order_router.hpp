@@ -3,9 +3,12 @@
 // Bodies of order_router.hpp: the split arithmetic (all on the exact quantity grid) and the
 // symbol map.
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply, and the include of the declarations below would bring this file in a second time.
+#ifndef MMBOT_ENGINE_IMPL_ORDER_ROUTER_HPP
+#define MMBOT_ENGINE_IMPL_ORDER_ROUTER_HPP
 
-// Standalone inclusion (tools, IDEs) goes through the declarations first.
-#include "mmbot/engine/order_router.hpp"
+#include "mmbot/engine/order_router.hpp"  // self-contained for tools that open this file alone
 
 #include <fmt/format.h>
 
@@ -131,3 +134,5 @@ order_router<Filters, Handler>::plan(std::string_view symbol, const core::quanti
 }
 
 }  // namespace mmbot::engine
+
+#endif  // MMBOT_ENGINE_IMPL_ORDER_ROUTER_HPP

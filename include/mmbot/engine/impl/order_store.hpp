@@ -4,9 +4,12 @@
 // error) and a commit (mutates, only ever called after its check said `applied`), so apply and
 // check can never disagree.
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply, and the include of the declarations below would bring this file in a second time.
+#ifndef MMBOT_ENGINE_IMPL_ORDER_STORE_HPP
+#define MMBOT_ENGINE_IMPL_ORDER_STORE_HPP
 
-// Standalone inclusion (tools, IDEs) goes through the declarations first.
-#include "mmbot/engine/order_store.hpp"
+#include "mmbot/engine/order_store.hpp"  // self-contained for tools that open this file alone
 
 #include <fmt/format.h>
 
@@ -246,3 +249,5 @@ inline void order_store::close(order& o, order_status to, std::string_view reaso
 }
 
 }  // namespace mmbot::engine
+
+#endif  // MMBOT_ENGINE_IMPL_ORDER_STORE_HPP

@@ -1,7 +1,12 @@
 // mmbot/obs/impl/health_server.hpp: the Beast/Asio body of mmbot::obs::health_server.
 // Included at the bottom of mmbot/obs/health_server.hpp; not for direct inclusion.
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply to it, and the parent header would include it a second time.
+#ifndef MMBOT_OBS_IMPL_HEALTH_SERVER_HPP
+#define MMBOT_OBS_IMPL_HEALTH_SERVER_HPP
 
+#include "mmbot/obs/health_server.hpp"  // self-contained for tools that open this file alone
 #include "mmbot/obs/metrics.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -285,13 +290,23 @@ inline void health_server_core::do_accept() {
 
 inline void health_server_core::stop() noexcept {
     if (!ioc) return;
-    net::post(*ioc, [this] {
-        beast::error_code ignored;
-        acceptor->close(ignored);
-        backoff->cancel();
+    try {
+        net::post(*ioc, [this] {
+            beast::error_code ignored;
+            acceptor->close(ignored);
+            backoff->cancel();
+            ioc->stop();
+        });
+    } catch (...) {
+        // Posting can only fail on allocation; stopping the context directly still ends run().
         ioc->stop();
-    });
-    if (thread.joinable()) thread.join();
+    }
+    if (thread.joinable()) {
+        try {
+            thread.join();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): join fails only if already joined
+        }
+    }
     // Destroying the io_context destroys the queued handlers, hence the sessions they own, hence
     // their sockets.
     backoff.reset();
@@ -328,3 +343,5 @@ inline health_server_stats health_server::stats() const noexcept {
 }
 
 }  // namespace mmbot::obs
+
+#endif  // MMBOT_OBS_IMPL_HEALTH_SERVER_HPP

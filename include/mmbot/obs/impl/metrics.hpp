@@ -1,6 +1,12 @@
 // mmbot/obs/impl/metrics.hpp: bodies of the metrics registry, its families and children.
 // Included at the bottom of mmbot/obs/metrics.hpp; not for direct inclusion.
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply to it, and the parent header would include it a second time.
+#ifndef MMBOT_OBS_IMPL_METRICS_HPP
+#define MMBOT_OBS_IMPL_METRICS_HPP
+
+#include "mmbot/obs/metrics.hpp"  // self-contained for tools that open this file alone
 
 #include <algorithm>
 #include <stdexcept>
@@ -314,3 +320,5 @@ inline std::string registry::expose() const {
 }
 
 }  // namespace mmbot::obs
+
+#endif  // MMBOT_OBS_IMPL_METRICS_HPP

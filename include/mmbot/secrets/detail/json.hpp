@@ -29,13 +29,22 @@
 namespace mmbot::secrets::detail {
 
 /// A memory resource that wipes each block before returning it to the global heap.
+/// Over-aligned requests use the aligned operator new/delete pair, the others the plain pair, so
+/// each block is freed the way it was allocated.
 class wiping_resource final : public boost::json::memory_resource {
+    static constexpr std::size_t default_align = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+
     void* do_allocate(std::size_t n, std::size_t align) override {
-        return ::operator new(n, std::align_val_t{align});
+        if (align > default_align) return ::operator new(n, std::align_val_t{align});
+        return ::operator new(n);
     }
     void do_deallocate(void* p, std::size_t n, std::size_t align) override {
         wipe(p, n);
-        ::operator delete(p, std::align_val_t{align});
+        if (align > default_align) {
+            ::operator delete(p, std::align_val_t{align});
+        } else {
+            ::operator delete(p);
+        }
     }
     [[nodiscard]] bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
         return this == &other;

@@ -1,0 +1,166 @@
+// mmbot/venue/bybit/retry_policy.hpp
+//
+// What to do after each attempt of an order/create, as a pure state machine: no I/O, no clock of
+// its own, so every path is a unit test.
+//
+// The rule: a create is never re-sent while it might have reached the matching engine. Re-sending
+// is safe only when the venue definitely refused it at the gateway (10006 rate limit, 10002
+// timestamp, 10018 IP limit: the order was not processed) or the request never left (connect
+// failure). A timeout, a dropped connection after the bytes were written, 10000 "server timeout"
+// or 10016 "internal error" leave the outcome unknown, and 110072 "duplicate orderLinkId" means an
+// earlier attempt did land: all three are resolved by querying the order by orderLinkId.
+// A query that finds nothing is final only once the original request can no longer be accepted:
+// after its timestamp + recv_window (plus a clock-skew margin) Bybit rejects it as expired. Until
+// then the resolver queries again; after that it may send again, with the same orderLinkId, so
+// that even a wrong "not found" cannot make two orders (the venue would answer 110072).
+//
+//   create_resolver r{params, sent_at};
+//   auto d = r.on_create(create_result::timeout(), now);   // d.next == action::query, d.after = 200ms
+//   ... send GET order/realtime?orderLinkId=... after d.after ...
+//   d = r.on_query(query_result::found("1321..."), now);   // d.next == action::acked
+#pragma once
+
+#include "mmbot/venue/bybit/ret_codes.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mmbot::venue::bybit {
+
+struct retry_params {
+    /// Attempts of the create itself (first send included).
+    int max_sends = 3;
+    /// Queries by orderLinkId before giving up on resolving (then the caller reconciles).
+    int max_queries = 8;
+    std::chrono::nanoseconds base_backoff{std::chrono::milliseconds{100}};
+    std::chrono::nanoseconds max_backoff{std::chrono::seconds{2}};
+    /// Signed recv_window of the create: after sent_at + recv_window + skew_margin the venue can
+    /// no longer accept the original request.
+    std::chrono::nanoseconds recv_window{std::chrono::milliseconds{5000}};
+    std::chrono::nanoseconds skew_margin{std::chrono::milliseconds{1000}};
+};
+
+/// How one order/create attempt ended, from the transport's point of view.
+struct create_result {
+    enum class kind : std::uint8_t {
+        accepted,         ///< retCode 0: the order id is known
+        venue_error,      ///< a response with a non-zero retCode (label in `error_code`)
+        timeout,          ///< sent, no response in time, or the connection dropped after sending
+        not_sent,         ///< failed before any byte of the request was written
+    };
+    kind what = kind::timeout;
+    std::string_view error_code;  ///< ret_codes.hpp label for venue_error
+    std::string_view order_id;    ///< for accepted
+
+    [[nodiscard]] static create_result accepted(std::string_view id) {
+        return {kind::accepted, {}, id};
+    }
+    [[nodiscard]] static create_result venue_error(std::string_view label) {
+        return {kind::venue_error, label, {}};
+    }
+    [[nodiscard]] static create_result timeout() { return {kind::timeout, {}, {}}; }
+    [[nodiscard]] static create_result not_sent() { return {kind::not_sent, {}, {}}; }
+};
+
+/// How one order/realtime?orderLinkId= query ended.
+struct query_result {
+    enum class kind : std::uint8_t { found, not_found, failed };
+    kind what = kind::failed;
+    std::string_view order_id;  ///< for found
+
+    [[nodiscard]] static query_result found(std::string_view id) { return {kind::found, id}; }
+    [[nodiscard]] static query_result not_found() { return {kind::not_found, {}}; }
+    [[nodiscard]] static query_result failed() { return {kind::failed, {}}; }
+};
+
+struct decision {
+    enum class action : std::uint8_t {
+        acked,     ///< the order exists: report on_ack(order_id)
+        rejected,  ///< definitely not placed: report on_reject(reason)
+        send,      ///< send the create again (same orderLinkId, fresh timestamp) after `after`
+        query,     ///< query by orderLinkId after `after`
+        escalate,  ///< unresolved within the budget: freeze quoting and reconcile (never resend)
+    };
+    action next = action::escalate;
+    std::chrono::nanoseconds after{0};
+    std::string reason;    ///< for rejected / escalate: a ret_codes label or a policy reason
+    std::string order_id;  ///< for acked
+};
+
+class create_resolver {
+public:
+    create_resolver(retry_params p, std::chrono::nanoseconds sent_at) : p_(p), sent_at_(sent_at) {}
+
+    /// After an order/create attempt.
+    [[nodiscard]] decision on_create(const create_result& r, std::chrono::nanoseconds now) {
+        ++sends_;
+        using k = create_result::kind;
+        switch (r.what) {
+            case k::accepted: return {decision::action::acked, {}, {}, std::string(r.order_id)};
+            case k::not_sent: return resend_or_reject("create_not_sent", now);
+            case k::timeout: return query_or_escalate("create_timeout");
+            case k::venue_error: break;
+        }
+        const std::string_view label = r.error_code;
+        if (label == "bybit_duplicate_order_link_id" || label == "bybit_server_timeout" ||
+            label == "bybit_server_error") {
+            return query_or_escalate(label);
+        }
+        if (label == "bybit_rate_limit" || label == "bybit_timestamp" ||
+            label == "bybit_ip_rate_limit") {
+            return resend_or_reject(label, now);  // refused at the gateway: not processed
+        }
+        return {decision::action::rejected, {}, std::string(label), {}};
+    }
+
+    /// After a query by orderLinkId.
+    [[nodiscard]] decision on_query(const query_result& r, std::chrono::nanoseconds now) {
+        ++queries_;
+        using k = query_result::kind;
+        if (r.what == k::found) return {decision::action::acked, {}, {}, std::string(r.order_id)};
+        if (r.what == k::not_found && now > expiry()) {
+            // The original can no longer be accepted, so "not found" is the truth.
+            return resend_or_reject("create_not_found", now);
+        }
+        return query_or_escalate(r.what == k::not_found ? "create_pending" : "query_failed");
+    }
+
+    /// When the last send's request expires at the venue.
+    [[nodiscard]] std::chrono::nanoseconds expiry() const noexcept {
+        return sent_at_ + p_.recv_window + p_.skew_margin;
+    }
+    [[nodiscard]] int sends() const noexcept { return sends_; }
+    [[nodiscard]] int queries() const noexcept { return queries_; }
+
+private:
+    [[nodiscard]] std::chrono::nanoseconds backoff(int n) const {
+        auto d = p_.base_backoff;
+        for (int i = 1; i < n && d < p_.max_backoff; ++i) d *= 2;
+        return std::min(d, p_.max_backoff);
+    }
+
+    [[nodiscard]] decision resend_or_reject(std::string_view why, std::chrono::nanoseconds now) {
+        if (sends_ >= p_.max_sends) return {decision::action::rejected, {}, std::string(why), {}};
+        const auto wait = backoff(sends_);
+        sent_at_ = now + wait;  // the next request carries a fresh timestamp
+        queries_ = 0;
+        return {decision::action::send, wait, std::string(why), {}};
+    }
+
+    [[nodiscard]] decision query_or_escalate(std::string_view why) {
+        if (queries_ >= p_.max_queries) {
+            return {decision::action::escalate, {}, std::string(why), {}};
+        }
+        return {decision::action::query, backoff(queries_ + 1), std::string(why), {}};
+    }
+
+    retry_params p_;
+    std::chrono::nanoseconds sent_at_;
+    int sends_ = 0;
+    int queries_ = 0;
+};
+
+}  // namespace mmbot::venue::bybit

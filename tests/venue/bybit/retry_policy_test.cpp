@@ -1,0 +1,117 @@
+// tests/venue/bybit/retry_policy_test.cpp
+//
+// The create resolver: every path from a create attempt to ack, reject, a safe re-send or an
+// escalation, and the rule that an unknown outcome is only ever resolved by querying.
+#define BOOST_TEST_MODULE bybit_retry_policy
+#include "mmbot/venue/bybit/retry_policy.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+namespace bybit = mmbot::venue::bybit;
+using namespace std::chrono_literals;
+using action = bybit::decision::action;
+using bybit::create_result;
+using bybit::query_result;
+
+namespace {
+const auto t0 = std::chrono::nanoseconds{1'700'000'000'000'000'000};
+}
+
+BOOST_AUTO_TEST_CASE(accepted_is_acked) {
+    bybit::create_resolver r{{}, t0};
+    const auto d = r.on_create(create_result::accepted("1321"), t0 + 5ms);
+    BOOST_TEST((d.next == action::acked));
+    BOOST_TEST(d.order_id == "1321");
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_is_resolved_by_query_never_by_resending) {
+    bybit::create_resolver r{{}, t0};
+    auto d = r.on_create(create_result::timeout(), t0 + 3s);
+    BOOST_TEST((d.next == action::query));
+    BOOST_TEST(d.after == 100ms);
+    BOOST_TEST(d.reason == "create_timeout");
+    // Not found while the original could still arrive: query again, with backoff.
+    d = r.on_query(query_result::not_found(), t0 + 3100ms);
+    BOOST_TEST((d.next == action::query));
+    BOOST_TEST(d.after == 200ms);
+    BOOST_TEST(d.reason == "create_pending");
+    d = r.on_query(query_result::found("777"), t0 + 3300ms);
+    BOOST_TEST((d.next == action::acked));
+    BOOST_TEST(d.order_id == "777");
+}
+
+BOOST_AUTO_TEST_CASE(not_found_after_expiry_allows_a_resend) {
+    bybit::create_resolver r{{}, t0};
+    BOOST_TEST((r.on_create(create_result::timeout(), t0 + 5s).next == action::query));
+    BOOST_TEST(r.expiry() == t0 + 6s);
+    auto d = r.on_query(query_result::not_found(), t0 + 6s);  // not yet past expiry
+    BOOST_TEST((d.next == action::query));
+    d = r.on_query(query_result::not_found(), t0 + 6s + 1ns);
+    BOOST_TEST((d.next == action::send));
+    BOOST_TEST(d.reason == "create_not_found");
+    BOOST_TEST(d.after == 100ms);
+    // The re-send carries a fresh timestamp: its own expiry starts again.
+    BOOST_TEST(r.expiry() == t0 + 6s + 1ns + 100ms + 6s);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_venue_outcomes_are_queried) {
+    for (const auto* label : {"bybit_duplicate_order_link_id", "bybit_server_timeout",
+                              "bybit_server_error"}) {
+        bybit::create_resolver r{{}, t0};
+        const auto d = r.on_create(create_result::venue_error(label), t0 + 1ms);
+        BOOST_TEST((d.next == action::query), label);
+        BOOST_TEST(d.reason == label);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(gateway_refusals_are_resent_with_backoff_then_rejected) {
+    bybit::create_resolver r{{.max_sends = 3}, t0};
+    auto d = r.on_create(create_result::venue_error("bybit_rate_limit"), t0);
+    BOOST_TEST((d.next == action::send));
+    BOOST_TEST(d.after == 100ms);
+    d = r.on_create(create_result::venue_error("bybit_timestamp"), t0 + 100ms);
+    BOOST_TEST((d.next == action::send));
+    BOOST_TEST(d.after == 200ms);
+    d = r.on_create(create_result::not_sent(), t0 + 300ms);
+    BOOST_TEST((d.next == action::rejected));
+    BOOST_TEST(d.reason == "create_not_sent");
+    BOOST_TEST(r.sends() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(definitive_refusals_are_rejected_at_once) {
+    for (const auto* label : {"bybit_params", "bybit_insufficient_balance", "bybit_signature",
+                              "bybit_invalid_key", "bybit_error"}) {
+        bybit::create_resolver r{{}, t0};
+        const auto d = r.on_create(create_result::venue_error(label), t0);
+        BOOST_TEST((d.next == action::rejected), label);
+        BOOST_TEST(d.reason == label);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(failing_queries_escalate_and_never_resend) {
+    bybit::create_resolver r{{.max_queries = 4}, t0};
+    auto d = r.on_create(create_result::timeout(), t0);
+    std::chrono::nanoseconds now = t0;
+    int queries = 0;
+    while (d.next == action::query) {
+        now += d.after;
+        ++queries;
+        d = r.on_query(query_result::failed(), now + 10s);  // long past expiry, still never a send
+        BOOST_TEST((d.next != action::send));
+    }
+    BOOST_TEST((d.next == action::escalate));
+    BOOST_TEST(d.reason == "query_failed");
+    BOOST_TEST(queries == 4);
+    BOOST_TEST(r.sends() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(backoff_is_capped) {
+    bybit::create_resolver r{{.max_queries = 20}, t0};
+    auto d = r.on_create(create_result::timeout(), t0);
+    std::chrono::nanoseconds last{0};
+    for (int i = 0; i < 10; ++i) {
+        last = d.after;
+        d = r.on_query(query_result::failed(), t0);
+    }
+    BOOST_TEST(last == 2s);
+}
