@@ -103,11 +103,14 @@ template <core::decimal_unit Unit>
 class decimal_gauge {
 public:
     using value_type = core::decimal<Unit>;
+    static constexpr bool narrow_rep = std::is_same_v<typename Unit::rep, std::int64_t>;
     struct config {};
     explicit decimal_gauge(config /*unused*/ = {}) noexcept {}
 
-    void set(const value_type& v) noexcept;
-    [[nodiscard]] value_type value() const noexcept;
+    // noexcept for 64-bit units; the 128-bit path goes through Boost.Multiprecision, whose
+    // checked arithmetic is declared throwing (the values always fit, but say so honestly).
+    void set(const value_type& v) noexcept(narrow_rep);
+    [[nodiscard]] value_type value() const noexcept(narrow_rep);
 
     /// Durations for second-valued gauges (market-data age): nanoseconds are the raw value.
     void set(std::chrono::nanoseconds d) noexcept
@@ -119,9 +122,8 @@ public:
     void write_samples(std::string& out, std::string_view name, std::string_view labels) const;
 
 private:
-    static constexpr bool narrow = std::is_same_v<typename Unit::rep, std::int64_t>;
     // One atomic word when the raw value fits in it; otherwise sign, high and low magnitude words.
-    std::conditional_t<narrow, std::atomic<std::int64_t>, detail::seqlock_cell<3>> cell_{};
+    std::conditional_t<narrow_rep, std::atomic<std::int64_t>, detail::seqlock_cell<3>> cell_{};
 };
 
 namespace detail {

@@ -25,7 +25,7 @@ struct symbol_limits {
     /// Largest value of a single order.
     core::notional max_order_notional = core::notional::max();
     /// Largest distance of an order price from mid, in bps.
-    core::bps price_band_bps = core::bps::from_raw(500 * 10000);
+    core::bps price_band_bps = core::bps::from_raw(std::int64_t{500} * 10000);
     /// Canary cap (live): largest inventory value of the symbol, e.g. 500 USDT during canary.
     core::notional canary_max_inventory_notional = core::notional::max();
 };

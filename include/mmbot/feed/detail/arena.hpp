@@ -46,7 +46,8 @@ private:
     };
 
     void add_block(std::size_t bytes) {
-        blocks_.push_back(block{std::make_unique<std::byte[]>(bytes), bytes});
+        // make_unique would zero the block; the parser writes before it reads.
+        blocks_.push_back(block{std::make_unique_for_overwrite<std::byte[]>(bytes), bytes});
     }
 
     void* do_allocate(std::size_t bytes, std::size_t align) override {

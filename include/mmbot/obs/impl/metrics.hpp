@@ -106,8 +106,8 @@ inline void gauge::write_samples(std::string& out, std::string_view name,
 }
 
 template <core::decimal_unit Unit>
-void decimal_gauge<Unit>::set(const value_type& v) noexcept {
-    if constexpr (narrow) {
+void decimal_gauge<Unit>::set(const value_type& v) noexcept(narrow_rep) {
+    if constexpr (narrow_rep) {
         cell_.store(v.raw(), std::memory_order_relaxed);
     } else {
         // Sign and magnitude: the multiprecision type is sign-magnitude, so no two's-complement
@@ -123,8 +123,8 @@ void decimal_gauge<Unit>::set(const value_type& v) noexcept {
 }
 
 template <core::decimal_unit Unit>
-typename decimal_gauge<Unit>::value_type decimal_gauge<Unit>::value() const noexcept {
-    if constexpr (narrow) {
+typename decimal_gauge<Unit>::value_type decimal_gauge<Unit>::value() const noexcept(narrow_rep) {
+    if constexpr (narrow_rep) {
         return value_type::from_raw(cell_.load(std::memory_order_relaxed));
     } else {
         const auto w = cell_.load();
