@@ -182,6 +182,18 @@ BOOST_AUTO_TEST_CASE(invalidate_waits_for_a_snapshot) {
     BOOST_TEST(book.counters().gaps == 0U);
 }
 
+BOOST_AUTO_TEST_CASE(a_copied_book_keeps_its_depth) {
+    // A copy's vectors have no spare capacity; the book must still insert, not drop, levels.
+    l2_book original(10);
+    (void)original.apply(snap(10, {{99, 1}, {98, 1}, {97, 1}}, {{101, 1}}));
+    l2_book copy = original;
+    BOOST_TEST((copy.apply(delta(11, {{96, 1}, {100, 1}}, {{102, 1}})) == apply_status::applied));
+    BOOST_TEST(copy.levels(book_side::bid) == 5U);
+    BOOST_TEST((copy.at(book_side::bid, 4) == lv(96, 1)));
+    BOOST_TEST(copy.levels(book_side::ask) == 2U);
+    BOOST_TEST(original.levels(book_side::bid) == 3U);
+}
+
 BOOST_AUTO_TEST_CASE(zero_depth_is_refused) { BOOST_CHECK_THROW(l2_book(0), std::invalid_argument); }
 
 // Thousands of random deltas (inserts, updates, deletes, unknown deletes, levels far from the

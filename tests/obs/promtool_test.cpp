@@ -27,7 +27,9 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string promtool_path() {
-    if (const char* p = std::getenv("PROMTOOL"); p != nullptr && *p != '\0') return p;
+    if (const char* p = std::getenv("PROMTOOL"); p != nullptr && *p != '\0') {
+        return fs::exists(p) ? std::string(p) : std::string();
+    }
     std::string dirs = "/usr/bin:/usr/local/bin:/bin";
     if (const char* path = std::getenv("PATH")) dirs = std::string(path) + ":" + dirs;
     std::istringstream in(dirs);

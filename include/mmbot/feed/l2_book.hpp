@@ -71,9 +71,8 @@ public:
     /// `max_depth`: levels kept per side (> 0). Storage for twice that is reserved now.
     explicit l2_book(std::size_t max_depth) : max_depth_(max_depth) {
         if (max_depth == 0) throw std::invalid_argument("l2_book: max_depth must be > 0");
-        // Slack above max_depth: a delta may insert before it deletes the level that falls off.
-        bids_.reserve(2 * max_depth + 1);
-        asks_.reserve(2 * max_depth + 1);
+        bids_.reserve(capacity());
+        asks_.reserve(capacity());
     }
 
     /// Applies one orderbook message of this book's symbol and stream.
@@ -124,6 +123,10 @@ private:
     [[nodiscard]] const std::vector<level>& side(book_side s) const noexcept {
         return s == book_side::bid ? bids_ : asks_;
     }
+
+    /// Levels a side may hold while a message is applied. The slack above max_depth is there
+    /// because a delta may insert before it deletes the level that falls off the end.
+    [[nodiscard]] std::size_t capacity() const noexcept { return 2 * max_depth_ + 1; }
 
     void replace(const book_update& up);
     void finish(const book_update& up);

@@ -6,28 +6,13 @@
 #define BOOST_TEST_MODULE venue_sim_no_alloc
 #include <boost/test/unit_test.hpp>
 
+#include "counting_new.hpp"
 #include "market.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
 
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-// Not inlined: gcc 12 would otherwise pair the inlined malloc with a sized delete and warn.
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;  // NOLINT(cppcoreguidelines-no-malloc)
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
-[[gnu::noinline]] void operator delete(void* p, std::size_t /*n*/) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
 
 using namespace mmbot;
 using namespace mmbot::venue::sim;
@@ -82,9 +67,9 @@ BOOST_AUTO_TEST_CASE(market_data_path_does_not_allocate) {
 
     std::uint64_t counted = 0;
     const auto count = [&](auto&& call) {
-        const std::uint64_t before = g_allocations.load();
+        const std::uint64_t before = mmbot::test::allocations();
         call();
-        counted += g_allocations.load() - before;
+        counted += mmbot::test::allocations() - before;
     };
     for (std::int64_t step = 1; step <= 20000; ++step) {
         const char* sz = sizes[step % 4];

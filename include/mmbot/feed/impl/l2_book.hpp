@@ -19,9 +19,10 @@ template <class Worse>
 }
 
 /// Applies one delta level: zero size deletes, a new price inserts, a known one updates. When the
-/// side is full the worst level makes room (it is beyond the stream's depth anyway).
+/// side holds `cap` levels the worst one makes room (it is beyond the stream's depth anyway).
+/// `cap` is the book's own limit, not v.capacity(): a copied book's vectors have no spare room.
 template <class Worse>
-void upsert(std::vector<level>& v, const level& lv, Worse worse) {
+void upsert(std::vector<level>& v, const level& lv, std::size_t cap, Worse worse) {
     auto it = find_slot(v, lv.px, worse);
     const bool found = it != v.end() && it->px == lv.px;
     if (lv.qty.is_zero()) {
@@ -32,7 +33,7 @@ void upsert(std::vector<level>& v, const level& lv, Worse worse) {
         it->qty = lv.qty;
         return;
     }
-    if (v.size() == v.capacity()) {
+    if (v.size() >= cap) {
         if (it == v.begin()) return;  // worse than everything kept: it would be dropped at once
         const auto pos = std::distance(v.begin(), it);
         v.erase(v.begin());
@@ -47,16 +48,16 @@ void upsert(std::vector<level>& v, const level& lv, Worse worse) {
 /// skipped). Zero sizes mean "no level". Never allocates: past the reserved capacity the worst
 /// levels are dropped, and they are beyond the depth anyway.
 template <class Worse>
-void assign_side(std::vector<level>& v, const std::vector<level>& src, Worse worse) {
+void assign_side(std::vector<level>& v, const std::vector<level>& src, std::size_t cap, Worse worse) {
     v.clear();
     for (auto it = src.rbegin(); it != src.rend(); ++it) {
         if (it->qty.is_zero()) continue;
-        if (v.size() < v.capacity() && (v.empty() || worse(v.back().px, it->px))) {
+        if (v.size() < cap && (v.empty() || worse(v.back().px, it->px))) {
             v.push_back(*it);
             continue;
         }
         const auto slot = find_slot(v, it->px, worse);
-        if (slot == v.end() || slot->px != it->px) upsert(v, *it, worse);
+        if (slot == v.end() || slot->px != it->px) upsert(v, *it, cap, worse);
     }
 }
 
@@ -93,8 +94,8 @@ inline apply_status l2_book::apply(const book_update& up) {
         needs_resync_ = true;
         return apply_status::gap;
     }
-    for (const level& lv : up.bids) detail::upsert(bids_, lv, std::less<>{});
-    for (const level& lv : up.asks) detail::upsert(asks_, lv, std::greater<>{});
+    for (const level& lv : up.bids) detail::upsert(bids_, lv, capacity(), std::less<>{});
+    for (const level& lv : up.asks) detail::upsert(asks_, lv, capacity(), std::greater<>{});
     detail::truncate_side(bids_, max_depth_);
     detail::truncate_side(asks_, max_depth_);
     ++counters_.deltas;
@@ -103,8 +104,8 @@ inline apply_status l2_book::apply(const book_update& up) {
 }
 
 inline void l2_book::replace(const book_update& up) {
-    detail::assign_side(bids_, up.bids, std::less<>{});
-    detail::assign_side(asks_, up.asks, std::greater<>{});
+    detail::assign_side(bids_, up.bids, capacity(), std::less<>{});
+    detail::assign_side(asks_, up.asks, capacity(), std::greater<>{});
     detail::truncate_side(bids_, max_depth_);
     detail::truncate_side(asks_, max_depth_);
     sym_ = up.sym;

@@ -91,18 +91,23 @@ inline std::string family_base::render_labels(std::initializer_list<std::string_
 
 // ------------------------------------------------------------------------------ children
 
+namespace detail {
+template <class Int>
+void append_int_sample(std::string& out, std::string_view name, std::string_view labels, Int v) {
+    append_sample_head(out, name, {}, labels);
+    append_int(out, v);
+    out += '\n';
+}
+}  // namespace detail
+
 inline void counter::write_samples(std::string& out, std::string_view name,
                                    std::string_view labels) const {
-    detail::append_sample_head(out, name, {}, labels);
-    detail::append_int(out, value());
-    out += '\n';
+    detail::append_int_sample(out, name, labels, value());
 }
 
 inline void gauge::write_samples(std::string& out, std::string_view name,
                                  std::string_view labels) const {
-    detail::append_sample_head(out, name, {}, labels);
-    detail::append_int(out, value());
-    out += '\n';
+    detail::append_int_sample(out, name, labels, value());
 }
 
 template <core::decimal_unit Unit>

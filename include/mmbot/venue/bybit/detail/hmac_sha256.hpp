@@ -82,9 +82,9 @@ private:
 /// Lowercase hex of a digest, the form Bybit expects in X-BAPI-SIGN.
 inline void to_lower_hex(const sha256_digest& d, std::array<char, 2 * sha256_size>& out) noexcept {
     constexpr std::string_view digits = "0123456789abcdef";
-    for (std::size_t i = 0; i < d.size(); ++i) {
-        out[2 * i] = digits[d[i] >> 4U];
-        out[2 * i + 1] = digits[d[i] & 0x0FU];
+    for (std::size_t j = 0; j < out.size(); ++j) {
+        const unsigned b = d[j / 2];
+        out[j] = digits[j % 2 == 0 ? b >> 4U : b & 0x0FU];
     }
 }
 
