@@ -71,7 +71,7 @@ void BM_sign_rest(benchmark::State& state) {
     (void)bybit::write_create(bybit::category::linear,
                               order_at(mmbot::core::price::parse("65000.1").value()), req);
     std::int64_t ts = 1700000000123;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         auto sig = s.sign_rest(++ts, req.body);
         benchmark::DoNotOptimize(sig);
     }
@@ -84,7 +84,7 @@ void BM_create_signed(benchmark::State& state) {
     std::string wire;
     const auto px = mmbot::core::price::parse("65000.1").value();
     std::int64_t ts = 1700000000123;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         (void)bybit::write_create(bybit::category::linear, order_at(px), req);
         auto sig = s.sign_rest(++ts, req.body);
         write_wire(s, *sig, req, wire);
@@ -122,7 +122,7 @@ void BM_tick_to_wire(benchmark::State& state) {
     samples.reserve(1U << 20U);
     std::size_t i = 0;
     std::int64_t ts = 1700000000123;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         const auto t0 = std::chrono::steady_clock::now();
         if (codec.decode(lines[i], msg)) (void)book.apply(msg.book);
         if (const auto bid = book.best_bid()) {

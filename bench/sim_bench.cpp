@@ -9,19 +9,24 @@
 //                           pipeline's venue share per (book, trade) pair
 //   BM_quoter_mid           decision with no live quotes (mid, no skew)
 //   BM_quoter_microprice    decision with live quotes, microprice, inventory skew
-// Each reports allocs/op, counted by the global operator new of tests/venue/sim/counting_new.hpp.
+// Each reports allocs/op, counted by the global operator new of
+// tests/venue/sim/counting_new.cpp.
 //
 //   bazel run -c opt //bench:sim_bench
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/strategy/quoter.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
-#include "tests/venue/sim/counting_new.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+namespace mmbot::test {
+/// Heap allocations so far, counted by tests/venue/sim/counting_new.cpp (linked in).
+std::uint64_t allocations() noexcept;
+}  // namespace mmbot::test
 
 namespace {
 
@@ -70,7 +75,7 @@ feed::book_update snapshot() {
 
 /// The book, the venue with ten quotes live, and the messages the benchmarks cycle through.
 struct rig {
-    rig() {
+    rig() : deltas(), prints() {
         (void)book.apply(snapshot());
         venue.on_book(book, now, sink);
         for (int i = 0; i < 2 * quotes_per_side; ++i) requote(i);
@@ -137,7 +142,7 @@ void report(benchmark::State& state, std::uint64_t allocs_before, std::uint64_t 
 void BM_sim_on_book(benchmark::State& state) {
     rig r;
     const std::uint64_t before = test::allocations();
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         r.now += nanoseconds{1000};
         r.venue.on_book(r.book, r.now, r.sink);
     }
@@ -149,7 +154,7 @@ void BM_sim_on_trade(benchmark::State& state) {
     rig r;
     std::size_t i = 0;
     const std::uint64_t before = test::allocations();
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         r.now += nanoseconds{1000};
         r.venue.on_trade(r.prints[i], r.now, r.sink);
         if (r.sink.done != 0) r.requote_filled();
@@ -165,7 +170,7 @@ void BM_sim_book_and_trade(benchmark::State& state) {
     std::size_t p = 0;
     std::uint64_t u = r.book.last_u();
     const std::uint64_t before = test::allocations();
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         r.now += nanoseconds{1000};
         feed::book_update& up = r.deltas[d];
         up.u = ++u;  // keep the sequence contiguous as the cycle wraps
@@ -198,7 +203,7 @@ strategy::quoter make_quoter(strategy::fair_price_mode mode) {
 void run_quoter(benchmark::State& state, const strategy::quoter& q, strategy::quoter_input in) {
     in.top = {feed::level{bid_level(0), lots(2000)}, feed::level{ask_level(0), lots(750)}};
     const std::uint64_t before = test::allocations();
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         benchmark::DoNotOptimize(in);
         auto d = q.decide(in);
         benchmark::DoNotOptimize(d);

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE engine_journal
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order_store.hpp"
 #include "mmbot/engine/positions.hpp"
@@ -9,6 +10,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -334,6 +336,27 @@ BOOST_AUTO_TEST_CASE(no_space_has_its_own_code) {
     auto r = detail::write_all(full.get(), "record\n", "/dev/full");
     BOOST_REQUIRE(!r);
     BOOST_TEST(r.error().code == "journal_no_space");
+}
+
+BOOST_AUTO_TEST_CASE(client_ids_stay_unique_across_two_restarts_through_the_journal) {
+    temp_dir dir;
+    const auto path = dir.file("orders.journal");
+    std::set<std::string> used;
+    // Three runs started in the same millisecond with the same entropy (the worst case): only
+    // the counter recovered from the journal keeps their ids apart.
+    for (int run = 0; run < 3; ++run) {
+        auto opened = journal::open(path, no_sync());
+        BOOST_REQUIRE(opened);
+        const order_store store = rebuild(*opened);
+        BOOST_TEST(store.size() == static_cast<std::size_t>(run) * 10U);
+        auto ids = client_order_id_generator::for_run(at_ms(5), 42);
+        ids.resume_after(store.max_id_counter());
+        for (int i = 0; i < 10; ++i) {
+            const std::string id = ids.next();
+            BOOST_TEST(used.insert(id).second, id);
+            BOOST_REQUIRE(opened->log.append(place(id, side::buy, "1", "1")));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(crc32c_check_value) {

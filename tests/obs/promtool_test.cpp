@@ -27,10 +27,12 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string promtool_path() {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread exists; the test is single-threaded
     if (const char* p = std::getenv("PROMTOOL"); p != nullptr && *p != '\0') {
         return fs::exists(p) ? std::string(p) : std::string();
     }
     std::string dirs = "/usr/bin:/usr/local/bin:/bin";
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): as above
     if (const char* path = std::getenv("PATH")) dirs = std::string(path) + ":" + dirs;
     std::istringstream in(dirs);
     for (std::string d; std::getline(in, d, ':');) {
@@ -41,7 +43,7 @@ std::string promtool_path() {
 }
 
 fs::path tmp_dir() {
-    const char* t = std::getenv("TEST_TMPDIR");
+    const char* t = std::getenv("TEST_TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded test
     return t != nullptr ? fs::path(t) : fs::temp_directory_path();
 }
 
@@ -60,6 +62,7 @@ struct run_result {
 /// Runs a shell command with stdout+stderr captured to a file.
 run_result run(const std::string& command) {
     const fs::path out = tmp_dir() / "promtool_output.txt";
+    // NOLINTNEXTLINE(concurrency-mt-unsafe,cert-env33-c): running promtool is the point of the test
     const int rc = std::system((command + " > '" + out.string() + "' 2>&1").c_str());
     return {rc, read_file(out)};
 }

@@ -53,7 +53,7 @@ envvars=(env "MMBOT_SECRET_DEV_BYBIT_API_KEY=$canary" "MMBOT_SECRET_DEV_BYBIT_AP
 leak "env whoami" --exit 0 --expect '"backend": "env"' "$canary" -- "${envvars[@]}" "$cli" --backend env whoami
 leak "env get" --exit 0 --expect "\"api_key\": \"$masked\"" --expect "\"api_secret\": \"$masked\"" \
     "$canary" -- "${envvars[@]}" "$cli" --backend env get mm-bot/dev/bybit
-leak "env list shows own namespace only" --exit 0 --expect '"mm-bot/dev/bybit"' \
+leak "env list shows own namespace only" --exit 0 --expect '"mm-bot/dev/bybit"' --reject "mm-bot/prod" \
     "$canary" -- "${envvars[@]}" "$cli" --backend env list
 leak "env get outside namespace" --exit 3 --expect "outside namespace" \
     "$canary" -- "${envvars[@]}" "$cli" --backend env get mm-bot/prod/bybit
@@ -77,7 +77,16 @@ if [ "$mode" != "600" ]; then echo "FAIL: file set left mode $mode, expected 600
 leak "file set json" --stdin "$work/json" --exit 0 --expect "$masked" \
     "$canary" -- "${fileargs[@]}" set mm-bot/dev/okx
 leak "file get" --exit 0 --expect "\"api_secret\": \"$masked\"" "$canary" -- "${fileargs[@]}" get mm-bot/dev/bybit
-leak "file list" --exit 0 --expect '"mm-bot/dev/okx"' "$canary" -- "${fileargs[@]}" list
+leak "file list" --exit 0 --expect '"mm-bot/dev/okx"' --expect '"mm-bot/dev/bybit"' \
+    "$canary" -- "${fileargs[@]}" list
+# A prod entry written by a live-environment run is invisible to the shadow environment.
+leak "file set as live" --stdin "$work/two_lines" --exit 0 --expect '"secret_env": "prod"' \
+    "$canary" -- env EXCHANGE_ENV=live "${fileargs[@]}" set mm-bot/prod/bybit
+leak "file list hides other namespaces" --exit 0 --reject "mm-bot/prod" "$canary" -- "${fileargs[@]}" list
+leak "file get other namespace" --exit 3 --expect "outside namespace" \
+    "$canary" -- "${fileargs[@]}" get mm-bot/prod/bybit
+leak "file testnet sees none of them" --exit 0 --expect '"names": []' \
+    "$canary" -- env EXCHANGE_ENV=testnet "${fileargs[@]}" list
 leak "file whoami" --exit 0 --expect '"status": "OK"' "$canary" -- "${fileargs[@]}" whoami
 leak "file set outside namespace" --stdin "$work/two_lines" --exit 3 \
     "$canary" -- "${fileargs[@]}" set mm-bot/prod/bybit
@@ -131,6 +140,11 @@ fi
 runs=$((runs + 1))
 if bash "$check" --label "self-test partial" "$canary" -- echo "x ${canary:5:14} y" 2>/dev/null; then
     echo "FAIL: no_leak_check missed a partial canary" >&2
+    failures=$((failures + 1))
+fi
+runs=$((runs + 1))
+if bash "$check" --label "self-test reject" --reject "mm-bot/prod" "$canary" -- echo mm-bot/prod/bybit 2>/dev/null; then
+    echo "FAIL: no_leak_check --reject missed its text" >&2
     failures=$((failures + 1))
 fi
 runs=$((runs + 1))

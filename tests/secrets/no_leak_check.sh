@@ -11,6 +11,8 @@
 # usage: no_leak_check.sh [options] CANARY [-- COMMAND [ARGS...]]
 #   --expect TEXT   TEXT must appear in stdout or stderr (e.g. the masked form "CANA...6789");
 #                   repeatable
+#   --reject TEXT   TEXT must not appear in stdout or stderr (e.g. another namespace's name);
+#                   repeatable
 #   --stdin FILE    feed FILE to COMMAND's stdin (default /dev/null)
 #   --scan PATH     also search PATH after COMMAND ends; repeatable; without COMMAND only the
 #                   paths are searched
@@ -21,6 +23,7 @@
 set -u
 
 expects=()
+rejects=()
 scans=()
 stdin_file=/dev/null
 want_exit=""
@@ -29,6 +32,7 @@ label=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --expect) expects+=("$2"); shift 2 ;;
+        --reject) rejects+=("$2"); shift 2 ;;
         --stdin) stdin_file="$2"; shift 2 ;;
         --scan) scans+=("$2"); shift 2 ;;
         --exit) want_exit="$2"; shift 2 ;;
@@ -113,6 +117,13 @@ fi
 for e in "${expects[@]+"${expects[@]}"}"; do
     if ! grep -F -a -q -- "$e" "$out" "$err"; then
         echo "FAIL [$label]: expected text not found in stdout or stderr: $e" >&2
+        failed=1
+    fi
+done
+
+for r in "${rejects[@]+"${rejects[@]}"}"; do
+    if grep -F -a -q -- "$r" "$out" "$err"; then
+        echo "FAIL [$label]: text that must not appear found in stdout or stderr: $r" >&2
         failed=1
     fi
 done

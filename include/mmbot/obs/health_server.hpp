@@ -23,6 +23,9 @@
 //   ...
 //   srv.stop();                         // also done by the destructor
 #pragma once
+// A classic guard as well, so that opening impl/ alone (static analysis) cannot include this twice.
+#ifndef MMBOT_OBS_HEALTH_SERVER_HPP
+#define MMBOT_OBS_HEALTH_SERVER_HPP
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/obs/readiness.hpp"
@@ -99,3 +102,5 @@ private:
 }  // namespace mmbot::obs
 
 #include "mmbot/obs/impl/health_server.hpp"
+
+#endif  // MMBOT_OBS_HEALTH_SERVER_HPP

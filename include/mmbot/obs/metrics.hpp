@@ -25,6 +25,9 @@
 //   pnl.with({"BTCUSDT"}).set(mmbot::core::notional::parse("12.5").value());
 //   std::string text = reg.expose();                   // "# HELP mm_orders_placed_total ..."
 #pragma once
+// A classic guard as well, so that opening impl/ alone (static analysis) cannot include this twice.
+#ifndef MMBOT_OBS_METRICS_HPP
+#define MMBOT_OBS_METRICS_HPP
 
 #include "mmbot/core/decimal.hpp"
 #include "mmbot/core/units.hpp"
@@ -278,3 +281,5 @@ inline constexpr std::string_view exposition_content_type = "text/plain; version
 }  // namespace mmbot::obs
 
 #include "mmbot/obs/impl/metrics.hpp"
+
+#endif  // MMBOT_OBS_METRICS_HPP

@@ -6,13 +6,17 @@
 #define BOOST_TEST_MODULE venue_sim_no_alloc
 #include <boost/test/unit_test.hpp>
 
-#include "counting_new.hpp"
 #include "market.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+namespace mmbot::test {
+/// Heap allocations so far, counted by tests/venue/sim/counting_new.cpp (linked in).
+std::uint64_t allocations() noexcept;
+}  // namespace mmbot::test
 
 using namespace mmbot;
 using namespace mmbot::venue::sim;

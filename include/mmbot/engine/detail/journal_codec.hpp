@@ -63,33 +63,26 @@ void put(std::string& out, const core::decimal<Unit>& d) {
 }
 inline void put(std::string& out, side s) { put(out, to_string(s)); }
 
+template <class... Field>
+void put_all(std::string& out, const Field&... fields) {
+    (put(out, fields), ...);
+}
+
+// The field lists, in the order the file banner documents (read_event mirrors them).
 inline void put_fields(std::string& out, const new_order& e) {
-    put(out, e.client_order_id);
-    put(out, e.symbol);
-    put(out, e.side);
-    put(out, e.price);
-    put(out, e.qty);
+    put_all(out, e.client_order_id, e.symbol, e.side, e.price, e.qty);
 }
 inline void put_fields(std::string& out, const order_ack& e) {
-    put(out, e.client_order_id);
-    put(out, e.venue_order_id);
+    put_all(out, e.client_order_id, e.venue_order_id);
 }
 inline void put_fields(std::string& out, const order_fill& e) {
-    put(out, e.client_order_id);
-    put(out, e.exec_id);
-    put(out, e.symbol);
-    put(out, e.side);
-    put(out, e.price);
-    put(out, e.qty);
-    put(out, e.fee);
+    put_all(out, e.client_order_id, e.exec_id, e.symbol, e.side, e.price, e.qty, e.fee);
 }
 inline void put_fields(std::string& out, const order_cancel& e) {
-    put(out, e.client_order_id);
-    put(out, e.reason);
+    put_all(out, e.client_order_id, e.reason);
 }
 inline void put_fields(std::string& out, const order_reject& e) {
-    put(out, e.client_order_id);
-    put(out, e.reason);
+    put_all(out, e.client_order_id, e.reason);
 }
 
 template <class Event>

@@ -52,30 +52,35 @@ private:
     return std::error_code(err, std::generic_category()).message();
 }
 
+/// A stack buffer for read(2) that is wiped on every way out of the scope that owns it.
+struct read_chunk {
+    char data[4096]{};
+    read_chunk() = default;
+    read_chunk(const read_chunk&) = delete;
+    read_chunk& operator=(const read_chunk&) = delete;
+    read_chunk(read_chunk&&) = delete;
+    read_chunk& operator=(read_chunk&&) = delete;
+    ~read_chunk() { wipe(data, sizeof data); }
+};
+
 /// Result of reading a descriptor to its end.
 enum class read_status { ok, too_large, failed };
 
 /// Appends everything readable from `fd` to `out`, stopping with too_large past `limit` bytes.
 /// Retries on EINTR; `failed` leaves errno set.
 [[nodiscard]] inline read_status read_all(int fd, wiped_string& out, std::size_t limit) {
-    char chunk[4096];
+    read_chunk chunk;
     for (;;) {
-        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        const ssize_t n = ::read(fd, chunk.data, sizeof chunk.data);
         if (n < 0) {
             if (errno == EINTR) continue;
-            wipe(chunk, sizeof chunk);
             return read_status::failed;
         }
-        if (n == 0) break;
+        if (n == 0) return read_status::ok;
         const auto got = static_cast<std::size_t>(n);
-        if (out.size() + got > limit) {
-            wipe(chunk, sizeof chunk);
-            return read_status::too_large;
-        }
-        out.append(chunk, got);
+        if (out.size() + got > limit) return read_status::too_large;
+        out.append(chunk.data, got);
     }
-    wipe(chunk, sizeof chunk);
-    return read_status::ok;
 }
 
 }  // namespace mmbot::secrets::detail

@@ -144,7 +144,7 @@ inline void kill_and_reap(pid_t pid) noexcept {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
         return left.count() < 0 ? 0 : static_cast<int>(left.count());
     };
-    char chunk[4096];
+    read_chunk chunk;
     bool eof = false;
     while (!eof) {
         pollfd pfd{read_end.get(), POLLIN, 0};
@@ -161,12 +161,11 @@ inline void kill_and_reap(pid_t pid) noexcept {
             spawn_impl::kill_and_reap(pid);
             return result;
         }
-        const ssize_t n = ::read(read_end.get(), chunk, sizeof chunk);
+        const ssize_t n = ::read(read_end.get(), chunk.data, sizeof chunk.data);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             result.outcome = run_outcome::io_failed;
             result.error = errno;
-            wipe(chunk, sizeof chunk);
             spawn_impl::kill_and_reap(pid);
             return result;
         }
@@ -174,14 +173,12 @@ inline void kill_and_reap(pid_t pid) noexcept {
             eof = true;
         } else if (result.output.size() + static_cast<std::size_t>(n) > max_output) {
             result.outcome = run_outcome::too_large;
-            wipe(chunk, sizeof chunk);
             spawn_impl::kill_and_reap(pid);
             return result;
         } else {
-            result.output.append(chunk, static_cast<std::size_t>(n));
+            result.output.append(chunk.data, static_cast<std::size_t>(n));
         }
     }
-    wipe(chunk, sizeof chunk);
 
     // stdout is closed; the program may still be exiting. Wait for it within the same deadline.
     for (;;) {

@@ -51,6 +51,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,7 +146,8 @@ private:
 
     void enqueue(pending_action&& a);
     [[nodiscard]] std::uint32_t symbol_index(std::string_view sym);
-    [[nodiscard]] const symbol_state* find_symbol(std::string_view sym) const;
+    /// Index of a known symbol, or npos.
+    [[nodiscard]] std::size_t find_symbol(std::string_view sym) const;
     [[nodiscard]] bool link_id_in_use(std::string_view id) const;
     [[nodiscard]] std::string validate(const place_request& req) const;
     [[nodiscard]] order_view view_of(const resting_order& o) const;
@@ -166,7 +168,9 @@ private:
                  nanoseconds at, Sink& sink);
 
     venue_config cfg_;
-    std::vector<symbol_state> symbols_;
+    // A deque: adding a symbol (a callback may place on a new one) never moves the text that
+    // event views point at.
+    std::deque<symbol_state> symbols_;
     std::vector<resting_order> orders_;   // go-live order: time priority among our own orders
     std::vector<pending_action> pending_;  // sorted by time; [0, head_) already carried out
     std::size_t head_{0};

@@ -77,8 +77,6 @@ struct venue_config {
     core::ratio taker_fee_rate = core::ratio::from_raw(55000);
     /// Open orders and in-flight requests reserved up front, so the steady state never grows.
     std::size_t reserve_orders = 64;
-    /// Distinct symbols reserved up front.
-    std::size_t reserve_symbols = 16;
 };
 
 /// Running totals since construction.

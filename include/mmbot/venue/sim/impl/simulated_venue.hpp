@@ -45,7 +45,6 @@ inline simulated_venue::simulated_venue(const venue_config& cfg) : cfg_(cfg) {
     if (cfg.place_latency.count() < 0 || cfg.cancel_latency.count() < 0) {
         throw std::invalid_argument("simulated_venue: latencies must be >= 0");
     }
-    symbols_.reserve(cfg.reserve_symbols);
     orders_.reserve(cfg.reserve_orders);
     pending_.reserve(cfg.reserve_orders);
 }
@@ -122,8 +121,8 @@ inline void simulated_venue::enqueue(pending_action&& a) {
 }
 
 inline std::uint32_t simulated_venue::symbol_index(std::string_view sym) {
-    for (std::size_t i = 0; i < symbols_.size(); ++i) {
-        if (symbols_[i].sym == sym) return static_cast<std::uint32_t>(i);
+    if (const std::size_t i = find_symbol(sym); i != std::string_view::npos) {
+        return static_cast<std::uint32_t>(i);
     }
     symbol_state s;
     (void)s.sym.assign(sym);
@@ -131,12 +130,11 @@ inline std::uint32_t simulated_venue::symbol_index(std::string_view sym) {
     return static_cast<std::uint32_t>(symbols_.size() - 1);
 }
 
-inline const simulated_venue::symbol_state* simulated_venue::find_symbol(
-    std::string_view sym) const {
-    for (const auto& s : symbols_) {
-        if (s.sym == sym) return &s;
+inline std::size_t simulated_venue::find_symbol(std::string_view sym) const {
+    for (std::size_t i = 0; i < symbols_.size(); ++i) {
+        if (symbols_[i].sym == sym) return i;
     }
-    return nullptr;
+    return std::string_view::npos;
 }
 
 inline bool simulated_venue::link_id_in_use(std::string_view id) const {
@@ -336,9 +334,8 @@ void simulated_venue::on_trade(const feed::trade& print, nanoseconds now, Sink& 
     detail::require_sink<Sink>();
     const busy_scope busy(busy_);
     run_due(now, sink);
-    const symbol_state* s = find_symbol(print.sym.view());
-    if (s != nullptr) {
-        const auto idx = static_cast<std::uint32_t>(s - symbols_.data());
+    if (const std::size_t i = find_symbol(print.sym.view()); i != std::string_view::npos) {
+        const auto idx = static_cast<std::uint32_t>(i);
         const core::side hit = resting_side_hit_by(print.side);
         core::quantity taken{};  // what our orders at the print's price already took from it
         for (auto& o : orders_) {

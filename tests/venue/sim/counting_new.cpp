@@ -1,25 +1,25 @@
-// tests/venue/sim/counting_new.hpp
+// tests/venue/sim/counting_new.cpp
 //
 // Replaces the global operator new with one that counts every heap allocation in the process, so a
-// test or benchmark can show that a hot path does not allocate. Include it in exactly ONE source
-// file of a binary (it defines the replacement functions).
+// test or benchmark can show that a hot path does not allocate. Link it (the cc_library is
+// alwayslink) and declare the counter where it is read:
 //
+//   namespace mmbot::test { std::uint64_t allocations() noexcept; }
 //   const std::uint64_t before = mmbot::test::allocations();
 //   hot_path();
-//   BOOST_TEST(mmbot::test::allocations() == before);
-#pragma once
-
+//   assert(mmbot::test::allocations() == before);
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
 
 namespace mmbot::test {
-inline std::atomic<std::uint64_t> g_allocations{0};
+namespace {
+std::atomic<std::uint64_t> g_allocations{0};
+}  // namespace
+
 /// Heap allocations so far.
-[[nodiscard]] inline std::uint64_t allocations() noexcept {
-    return g_allocations.load(std::memory_order_relaxed);
-}
+std::uint64_t allocations() noexcept { return g_allocations.load(std::memory_order_relaxed); }
 }  // namespace mmbot::test
 
 // Not inlined: gcc 12 would otherwise pair the inlined malloc with a sized delete and warn
