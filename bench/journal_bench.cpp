@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -21,8 +20,9 @@ using namespace mmbot::engine;
 class scratch {
 public:
     scratch() {
-        const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/mmbot-jbench-XXXXXX";
+        // temp_directory_path honours TMPDIR.
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "mmbot-jbench-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         dir_ = pattern;
     }
@@ -52,7 +52,7 @@ void append_with(benchmark::State& state, journal_options options) {
         return;
     }
     std::uint64_t i = 0;
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         auto r = opened->log.append(sample(++i));
         if (!r) {
             state.SkipWithError(r.error().message.c_str());
@@ -90,7 +90,7 @@ void recover(benchmark::State& state) {
         }
         for (std::uint64_t i = 1; i <= n; ++i) (void)opened->log.append(sample(i));
     }
-    for (auto _ : state) {
+    while (state.KeepRunning()) {
         auto opened = journal::open(dir.file(), journal_options{fsync_policy::none, {}, 0});
         benchmark::DoNotOptimize(opened);
     }

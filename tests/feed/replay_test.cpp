@@ -53,16 +53,16 @@ BOOST_AUTO_TEST_CASE(bundled_sample_replays_with_fixed_counts) {
     BOOST_TEST(c.warnings.empty());
     BOOST_TEST(monotonic);
     // Fixed by the generator's seed; regenerate the sample and these change together.
-    BOOST_TEST(s.lines == 5513U);
-    BOOST_TEST(s.messages == 5513U);
-    BOOST_TEST(s.book_updates == 4157U);
-    BOOST_TEST(s.trade_messages == 1030U);
-    BOOST_TEST(s.trades == 2373U);
-    BOOST_TEST(s.tickers == 323U);
+    BOOST_TEST(s.lines == 5588U);
+    BOOST_TEST(s.messages == 5588U);
+    BOOST_TEST(s.book_updates == 4219U);
+    BOOST_TEST(s.trade_messages == 1039U);
+    BOOST_TEST(s.trades == 2364U);
+    BOOST_TEST(s.tickers == 327U);
     BOOST_TEST(s.ignored_messages == 3U);
     BOOST_TEST(s.malformed_lines == 0U);
-    BOOST_TEST(s.books.snapshots == 10U);
-    BOOST_TEST(s.books.deltas == 4147U);
+    BOOST_TEST(s.books.snapshots == 8U);
+    BOOST_TEST(s.books.deltas == 4211U);
     BOOST_TEST(s.books.gaps == 0U);
     BOOST_TEST(s.books.resyncs == 0U);
     BOOST_TEST(s.books.resets == 1U);
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(sample_books_match_the_reference_after_every_message) {
         BOOST_TEST_REQUIRE(diff.empty(), "line " << ev.line << ": " << diff);
         ++compared;
     }
-    BOOST_TEST(compared == 4157U);
+    BOOST_TEST(compared == 4219U);
 }
 
 BOOST_AUTO_TEST_CASE(trades_cross_through_levels) {

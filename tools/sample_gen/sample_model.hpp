@@ -133,7 +133,14 @@ public:
         } else if (r < 70) {
             improve();
         } else if (r < 90) {
-            move_touch();
+            // One touch move in twelve is a jump: the whole book re-prices by 1-6 bps at once,
+            // as after news or a large order elsewhere. Without it the sample's mid would wander
+            // a few ticks in ten minutes and no quote outside the 3 bps edge floor would fill.
+            if (rng_.chance(1, 12)) {
+                jump();
+            } else {
+                move_touch();
+            }
         } else {
             modify_deep();
         }
@@ -234,6 +241,17 @@ private:
         } else {
             book_.asks[ba] += size();
         }
+    }
+
+    /// The whole book shifts by 1-6 bps (in whole ticks), keeping its shape.
+    void jump() {
+        const std::int64_t ticks_per_bps = std::max<std::int64_t>(1, ins_.start_ticks / 10'000);
+        const std::int64_t k = rng_.uniform(1, 6) * ticks_per_bps * (rng_.chance(1, 2) ? 1 : -1);
+        book shifted;
+        for (const auto& [px, lots] : book_.bids) shifted.bids[px + k] = lots;
+        for (const auto& [px, lots] : book_.asks) shifted.asks[px + k] = lots;
+        book_.bids = std::move(shifted.bids);
+        book_.asks = std::move(shifted.asks);
     }
 
     /// The touch moves a tick: one side's best level goes, the other side follows it.

@@ -132,6 +132,12 @@ BOOST_AUTO_TEST_CASE(a_malformed_item_applies_nothing) {
     const auto no_id = replaced(execution_msg, R"("execId":"e-1")", R"("execId":"")");
     BOOST_TEST(s.handle(no_id, r).error().message == "data[0].execId: must not be empty");
 
+    // Found by fuzzing: a millisecond time whose nanosecond count overflows int64.
+    const auto far = replaced(execution_msg, R"("execTime":"1746270400353")",
+                              R"("execTime":"16723642624557")");
+    BOOST_TEST(s.handle(far, r).error().message ==
+               "data[0].execTime: timestamp out of range, got 16723642624557");
+
     BOOST_TEST(s.handle(order_msg("Sleeping", "mm-1"), r).error().message ==
                R"(data[0].orderStatus: unknown order status "Sleeping")");
     BOOST_TEST(s.handle(R"({"topic":"order","data":{}})", r).error().message ==

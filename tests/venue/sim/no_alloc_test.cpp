@@ -52,6 +52,13 @@ place_request quote(int i) {
 
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(the_counter_sees_allocations) {
+    const std::uint64_t before = mmbot::test::allocations();
+    std::vector<int> v(100);
+    v[1] = 1;
+    BOOST_TEST(mmbot::test::allocations() > before);
+}
+
 BOOST_AUTO_TEST_CASE(market_data_path_does_not_allocate) {
     market mkt(50);
     mkt.snapshot({{"99.9", "3"}, {"99.8", "3"}, {"99.7", "3"}, {"99.6", "3"}, {"99.5", "3"}},

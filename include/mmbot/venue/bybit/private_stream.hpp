@@ -148,7 +148,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
                                 fmt::format("{}.orderStatus: unknown order status \"{}\"", path,
                                             status_text->substr(0, detail::max_quote)));
     }
-    auto updated = detail::integer_field(o, path, "updatedTime");
+    auto updated = detail::timestamp_ms_field(o, path, "updatedTime");
     if (!updated) return updated.error();
     if (link->empty()) {
         ++stats_.foreign;
@@ -156,7 +156,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
     }
     pending p;
     p.link = *link;
-    p.at = std::chrono::milliseconds{*updated};
+    p.at = *updated;
     switch (*status) {
         case order_status::new_: {
             auto id = detail::string_field(o, path, "orderId");
@@ -225,7 +225,7 @@ inline core::result<void> private_stream::read_execution(const boost::json::obje
     if (!qty) return qty.error();
     auto fee = detail::decimal_field<core::notional>(o, path, "execFee");
     if (!fee) return fee.error();
-    auto t = detail::integer_field(o, path, "execTime");
+    auto t = detail::timestamp_ms_field(o, path, "execTime");
     if (!t) return t.error();
     if (!px->is_positive() || !qty->is_positive()) {
         return core::make_error(detail::err_value,
@@ -235,7 +235,7 @@ inline core::result<void> private_stream::read_execution(const boost::json::obje
     e.price = *px;
     e.qty = *qty;
     e.fee = *fee;
-    e.at = std::chrono::milliseconds{*t};
+    e.at = *t;
     const auto* maker = o.if_contains("isMaker");
     e.is_maker = maker != nullptr && maker->is_bool() && maker->get_bool();
     pending_.push_back(p);
@@ -270,15 +270,11 @@ core::result<stream_event> private_stream::handle(std::string_view text, Sink& s
     if (!data) return data.error();
 
     pending_.clear();
-    for (std::size_t i = 0; i < (*data)->size(); ++i) {
-        const std::string path = detail::index_path("data", i);
-        const auto* item = (**data)[i].if_object();
-        if (item == nullptr) {
-            return core::make_error(detail::err_type, path + ": expected an object");
-        }
-        auto ok = orders ? read_order(*item, path) : read_execution(*item, path);
-        if (!ok) return ok.error();
-    }
+    auto ok = detail::for_each_object(
+        **data, "data", [&](const boost::json::object& item, const std::string& path) {
+            return orders ? read_order(item, path) : read_execution(item, path);
+        });
+    if (!ok) return ok.error();
     for (const auto& p : pending_) {
         switch (p.what) {
             case action::ack: ++stats_.acks; sink.on_ack(p.link, p.text, p.at); break;

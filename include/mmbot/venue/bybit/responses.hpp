@@ -189,16 +189,15 @@ namespace detail {
     if (!list) return list.error();
     instruments_page page;
     page.instruments.reserve((*list)->size());
-    for (std::size_t i = 0; i < (*list)->size(); ++i) {
-        const std::string path = detail::index_path("result.list", i);
-        const auto* o = (**list)[i].if_object();
-        if (o == nullptr) {
-            return core::make_error(detail::err_type, path + ": expected an object");
-        }
-        auto ins = detail::parse_instrument(*o, path, cat);
-        if (!ins) return ins.error();
-        page.instruments.push_back(std::move(*ins));
-    }
+    auto ok = detail::for_each_object(
+        **list, "result.list",
+        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+            auto ins = detail::parse_instrument(o, path, cat);
+            if (!ins) return ins.error();
+            page.instruments.push_back(std::move(*ins));
+            return {};
+        });
+    if (!ok) return ok.error();
     auto cursor = detail::next_cursor(*e->result);
     if (!cursor) return cursor.error();
     page.next_cursor = std::move(*cursor);
@@ -274,9 +273,9 @@ namespace detail {
     if (!st) return st.error();
     out.status = *st;
     out.status_text = std::string(*string_field(o, path, "orderStatus"));
-    auto updated = integer_field(o, path, "updatedTime");
+    auto updated = timestamp_ms_field(o, path, "updatedTime");
     if (!updated) return updated.error();
-    out.updated_time = std::chrono::milliseconds{*updated};
+    out.updated_time = std::chrono::duration_cast<std::chrono::milliseconds>(*updated);
     return out;
 }
 
@@ -290,14 +289,15 @@ namespace detail {
     if (!list) return list.error();
     orders_page page;
     page.orders.reserve((*list)->size());
-    for (std::size_t i = 0; i < (*list)->size(); ++i) {
-        const std::string path = detail::index_path("result.list", i);
-        const auto* o = (**list)[i].if_object();
-        if (o == nullptr) return core::make_error(detail::err_type, path + ": expected an object");
-        auto order = detail::parse_open_order(*o, path);
-        if (!order) return order.error();
-        page.orders.push_back(std::move(*order));
-    }
+    auto ok = detail::for_each_object(
+        **list, "result.list",
+        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+            auto order = detail::parse_open_order(o, path);
+            if (!order) return order.error();
+            page.orders.push_back(std::move(*order));
+            return {};
+        });
+    if (!ok) return ok.error();
     auto cursor = detail::next_cursor(*e->result);
     if (!cursor) return cursor.error();
     page.next_cursor = std::move(*cursor);
@@ -381,14 +381,15 @@ struct batch_item {
     if (!list) return list.error();
     std::vector<order_ids> out;
     out.reserve((*list)->size());
-    for (std::size_t i = 0; i < (*list)->size(); ++i) {
-        const std::string path = detail::index_path("result.list", i);
-        const auto* o = (**list)[i].if_object();
-        if (o == nullptr) return core::make_error(detail::err_type, path + ": expected an object");
-        auto ids = detail::parse_ids(*o, path);
-        if (!ids) return ids.error();
-        out.push_back(std::move(*ids));
-    }
+    auto ok = detail::for_each_object(
+        **list, "result.list",
+        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+            auto ids = detail::parse_ids(o, path);
+            if (!ids) return ids.error();
+            out.push_back(std::move(*ids));
+            return {};
+        });
+    if (!ok) return ok.error();
     return out;
 }
 

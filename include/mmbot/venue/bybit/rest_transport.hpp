@@ -40,7 +40,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -109,6 +109,8 @@ struct http_response {
 class rest_transport {
 public:
     using tcp = boost::asio::ip::tcp;
+    /// Largest response body accepted (a full instruments-info page is well under 1 MiB).
+    static constexpr std::uint64_t max_body_bytes = std::uint64_t{8} * 1024 * 1024;
 
     rest_transport(boost::asio::io_context& io, rest_endpoint ep, boost::asio::ssl::context& tls)
         : io_(io), ep_(std::move(ep)), tls_(tls) {}
@@ -219,11 +221,16 @@ private:
         if (ec) {
             return fail(written == 0 ? "bybit_stale_connection" : "bybit_timeout", "write", ec);
         }
-        http::response<http::string_body> resp;
+        // A parser rather than a bare message: it carries the body limit, and the message stays
+        // in place (read() into a message moves it into a parser and back).
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(max_body_bytes);
         buffer_.clear();
-        http::async_read(s, buffer_, resp, [&](boost::system::error_code e, std::size_t) { ec = e; });
+        http::async_read(s, buffer_, parser,
+                         [&](boost::system::error_code e, std::size_t) { ec = e; });
         run();
         if (ec) return fail("bybit_timeout", "read", ec);
+        auto& resp = parser.get();
         http_response out;
         out.status = resp.result_int();
         out.body = std::move(resp.body());

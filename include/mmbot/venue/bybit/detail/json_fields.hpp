@@ -20,7 +20,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -121,6 +123,22 @@ inline constexpr std::size_t max_quote = 60;
     return wrong_type(path, key, "an integer", **v);
 }
 
+/// Largest millisecond timestamp whose nanosecond count fits int64 (year 2262).
+inline constexpr std::int64_t max_timestamp_ms = INT64_MAX / 1'000'000;
+
+/// A millisecond timestamp (number or string) as nanoseconds; negative or beyond year 2262 is
+/// refused (the nanosecond count would overflow).
+[[nodiscard]] inline core::result<std::chrono::nanoseconds> timestamp_ms_field(
+    const boost::json::object& o, std::string_view path, std::string_view key) {
+    auto ms = integer_field(o, path, key);
+    if (!ms) return ms.error();
+    if (*ms < 0 || *ms > max_timestamp_ms) {
+        return core::make_error(err_value, fmt::format("{}: timestamp out of range, got {}",
+                                                       join(path, key), *ms));
+    }
+    return std::chrono::nanoseconds{std::chrono::milliseconds{*ms}};
+}
+
 /// A decimal from its JSON string, exactly; decimal_* errors get the field path prefixed.
 template <class Decimal>
 [[nodiscard]] core::result<Decimal> decimal_field(const boost::json::object& o,
@@ -137,6 +155,20 @@ template <class Decimal>
 
 [[nodiscard]] inline std::string index_path(std::string_view path, std::size_t i) {
     return fmt::format("{}[{}]", path, i);
+}
+
+/// Calls `f(object, "path[i]")` for each element of `list`, which must all be objects; stops at
+/// the first error (f returns core::result<void>).
+template <class F>
+[[nodiscard]] core::result<void> for_each_object(const boost::json::array& list,
+                                                 std::string_view path, F&& f) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string item_path = index_path(path, i);
+        const auto* o = list[i].if_object();
+        if (o == nullptr) return core::make_error(err_type, item_path + ": expected an object");
+        if (auto ok = f(*o, item_path); !ok) return ok.error();
+    }
+    return {};
 }
 
 }  // namespace mmbot::venue::bybit::detail

@@ -223,7 +223,7 @@ void simulated_venue::go_live(pending_action& a, Sink& sink) {
 
     // Without a usable book nothing can be checked: the order rests with an unknown queue.
     const feed::l2_book* book = symbols_[a.sym].book;
-    const bool have_book = book != nullptr && book->valid();
+    const bool have_book = book != nullptr && book->valid() && !book->crossed();
     const bool crosses = have_book && would_cross(a.side, a.price, *book);
     if (crosses && a.post_only) {
         // Bybit accepts the request, then cancels the order instead of letting it take.
