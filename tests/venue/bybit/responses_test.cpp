@@ -212,6 +212,8 @@ BOOST_AUTO_TEST_CASE(rate_limit_headers) {
     BOOST_TEST(r->reset_at.count() == 1672738134824LL);
     BOOST_TEST(bybit::parse_rate_limit_headers("x", "100", "1").error().message ==
                R"(X-Bapi-Limit-Status: expected a non-negative integer, got "x")");
+    // A reset time whose nanosecond count would overflow the limiter's clock.
+    BOOST_TEST(!bybit::parse_rate_limit_headers("1", "1", "16723642624557000").has_value());
     BOOST_TEST(bybit::parse_rate_limit_headers("1", "", "1").error().message ==
                R"(X-Bapi-Limit: expected a non-negative integer, got "")");
 }

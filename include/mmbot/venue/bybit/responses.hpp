@@ -416,7 +416,7 @@ struct rate_limit_status {
         const auto text = fields[i].second;
         const auto r = std::from_chars(text.data(), text.data() + text.size(), values[i]);
         if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() ||
-            values[i] < 0) {
+            values[i] < 0 || (i == 2 && values[i] > detail::max_timestamp_ms)) {
             return core::make_error(detail::err_value,
                                     fmt::format("{}: expected a non-negative integer, got \"{}\"",
                                                 fields[i].first, text.substr(0, detail::max_quote)));

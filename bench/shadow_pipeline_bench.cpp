@@ -1,0 +1,173 @@
+// The full shadow pipeline on a capture held in memory: parse -> book -> strategy -> maker policy
+// -> risk gate -> journal (fsync none) -> simulated venue -> fills -> positions. Prints
+// messages/s, book updates/s, the decision latency (book update -> order intents sent, i.e. the
+// whole execution_loop::on_book call) p50/p99, and heap allocations per message in steady state
+// (counted by a replaced global operator new).
+//
+//   bazel run -c opt //bench:shadow_pipeline_bench -- "$PWD/data/sample/bybit_btcusdt_sample.jsonl" [repeats]
+#include "mmbot/app/config.hpp"
+#include "mmbot/app/gates.hpp"
+#include "mmbot/app/run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mmbot::test {
+std::uint64_t allocations() noexcept;
+}
+
+namespace {
+
+using namespace mmbot;
+using steady = std::chrono::steady_clock;
+
+class null_sink final : public obs::log_sink {
+public:
+    void write_line(std::string_view /*line*/) override {}
+};
+
+struct result {
+    std::uint64_t messages = 0;
+    std::uint64_t book_updates = 0;
+    std::uint64_t allocations = 0;
+    std::chrono::nanoseconds elapsed{0};
+    std::vector<std::int64_t> decision_ns;
+    std::int64_t fills = 0;
+};
+
+result run_once(const std::string& capture, const app::config& cfg, bool time_decisions) {
+    std::istringstream in(capture);
+    null_sink sink;
+    obs::fake_clock clock;
+    obs::json_logger<obs::fake_clock> log(sink, clock, obs::log_level::error);
+    obs::registry registry;
+    obs::mm_metrics metrics(registry);
+    venue::sim::venue_config sim_cfg;
+    sim_cfg.place_latency = cfg.sim.latency;
+    sim_cfg.cancel_latency = cfg.sim.latency;
+    venue::sim::simulated_venue sim(sim_cfg);
+    app::detail::sim_order_venue venue{sim};
+    const std::string journal_path = "/tmp/mmbot-shadow-bench.journal";
+    std::remove(journal_path.c_str());
+    engine::journal_options jo;
+    jo.policy = engine::fsync_policy::none;
+    engine::journal journal = std::move(engine::journal::open(journal_path, jo).value().log);
+    using loop_t = engine::execution_loop<app::detail::sim_order_venue, app::standard_gate,
+                                          obs::json_logger<obs::fake_clock>>;
+    std::optional<loop_t> loop;
+    feed::replay_reader replay(in);
+    feed::replay_event ev;
+    result r;
+    r.decision_ns.reserve(8192);
+    const auto setups = app::detail::to_setups(cfg).value();
+    const auto t0 = steady::now();
+    const std::uint64_t a0 = test::allocations();
+    std::chrono::nanoseconds last_tick{0};
+    while (replay.next(ev)) {
+        if (ev.event_time_ns == 0) continue;
+        const std::chrono::nanoseconds now(ev.event_time_ns);
+        clock.set(now);
+        if (!loop) {
+            loop.emplace(venue, journal, engine::order_store{}, engine::position_book{},
+                         app::detail::to_options(cfg), setups, metrics, log,
+                         engine::client_order_id_generator::for_run(now, 0));
+            loop->start(now);
+        }
+        sim.advance(now, *loop);
+        const auto& msg = *ev.msg;
+        if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
+            ++r.book_updates;
+            sim.on_book(*ev.book, now, *loop);
+            const strategy::market_top top{ev.book->best_bid(), ev.book->best_ask()};
+            if (time_decisions) {
+                const auto d0 = steady::now();
+                loop->on_book(msg.book.sym.view(), top, now);
+                r.decision_ns.push_back((steady::now() - d0).count());
+            } else {
+                loop->on_book(msg.book.sym.view(), top, now);
+            }
+        } else if (msg.kind == feed::message_kind::trades) {
+            for (const auto& p : msg.trades.prints) sim.on_trade(p, now, *loop);
+        }
+        if (now - last_tick >= std::chrono::milliseconds(100)) {
+            loop->on_tick(now);
+            last_tick = now;
+        }
+        ++r.messages;
+    }
+    r.elapsed = steady::now() - t0;
+    r.allocations = test::allocations() - a0;
+    r.fills = loop ? loop->stats().fills : 0;
+    return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        fmt::print(stderr, "usage: shadow_pipeline_bench CAPTURE.jsonl [repeats]\n");
+        return 2;
+    }
+    std::ifstream f(argv[1], std::ios::binary);  // NOLINT(*-pointer-arithmetic)
+    if (!f) {
+        fmt::print(stderr, "cannot open {}\n", argv[1]);  // NOLINT(*-pointer-arithmetic)
+        return 2;
+    }
+    std::stringstream text;
+    text << f.rdbuf();
+    const std::string capture = text.str();
+    const int repeats = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;  // NOLINT(*)
+    const auto cfg = app::parse_config(R"({"environment":"shadow",
+        "maker":{"maker_only":true,"post_only_offset_bps":"1.5","min_qty_pad":"1.1"},
+        "journal":{"path":"unused","fsync":"none"},
+        "risk":{"max_total_loss":"300","max_orders_per_second":20,"max_ack_latency_ms":2000,
+                "ack_latency_window":20,"freeze_cool_down_ms":0},
+        "sim":{"maker_fee_rate":"0.0002","latency_ms":20},
+        "symbols":{"BTCUSDT":{"filters":{"tick_size":"0.10","qty_step":"0.001","min_qty":"0.001",
+            "max_qty":"1190","min_notional":"5","min_price":"0.10","max_price":"1999999.80"},
+          "strategy":{"fair_price":"mid","half_spread_bps":"2.5","order_qty":"0.01",
+            "skew_bps_at_max":"1","max_position":"0.1","requote_threshold_bps":"2","max_quote_age_ms":10000},
+          "risk":{"max_position_qty":"0.1","max_position_notional":"10000","max_loss":"200",
+            "edge_floor_bps":"3.0","stale_after_ms":5000,"max_order_notional":"2000","price_band_bps":"100"}},
+          "ETHUSDT":{"filters":{"tick_size":"0.01","qty_step":"0.01","min_qty":"0.01",
+            "max_qty":"7240","min_notional":"5","min_price":"0.01","max_price":"199999.98"},
+          "strategy":{"fair_price":"mid","half_spread_bps":"2.5","order_qty":"0.2",
+            "skew_bps_at_max":"1","max_position":"2","requote_threshold_bps":"2","max_quote_age_ms":10000},
+          "risk":{"max_position_qty":"2","max_position_notional":"10000","max_loss":"200",
+            "edge_floor_bps":"3.0","stale_after_ms":5000,"max_order_notional":"2000","price_band_bps":"100"}}}})",
+                                       "bench").value();
+    (void)run_once(capture, cfg, false);  // warm-up
+    double best_mps = 0;
+    double best_bps = 0;
+    result timed;
+    for (int i = 0; i < repeats; ++i) {
+        const result r = run_once(capture, cfg, false);
+        const double secs = std::chrono::duration<double>(r.elapsed).count();
+        best_mps = std::max(best_mps, static_cast<double>(r.messages) / secs);
+        best_bps = std::max(best_bps, static_cast<double>(r.book_updates) / secs);
+        timed = r;
+    }
+    result lat = run_once(capture, cfg, true);
+    std::sort(lat.decision_ns.begin(), lat.decision_ns.end());
+    const auto pct = [&](double p) {
+        return lat.decision_ns[static_cast<std::size_t>(p * static_cast<double>(lat.decision_ns.size() - 1))];
+    };
+    fmt::print("messages per run      {}\n", timed.messages);
+    fmt::print("book updates per run  {}\n", timed.book_updates);
+    fmt::print("fills per run         {}\n", timed.fills);
+    fmt::print("throughput            {:.0f} messages/s, {:.0f} book updates/s (best of {})\n",
+               best_mps, best_bps, repeats);
+    fmt::print("decision latency      p50 {} ns, p99 {} ns, max {} ns (book update -> intents sent)\n",
+               pct(0.50), pct(0.99), lat.decision_ns.back());
+    fmt::print("heap allocations      {:.2f} per message ({} in {} messages, including start-up)\n",
+               static_cast<double>(timed.allocations) / static_cast<double>(timed.messages),
+               timed.allocations, timed.messages);
+    return 0;
+}
