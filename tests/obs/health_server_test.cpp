@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(malformed_and_oversized_requests) {
     BOOST_TEST(round_trip(f.port, "GET /health HTTP/1.1\r\nBad Header\r\n\r\n").starts_with("HTTP/1.1 400"));
 
     // 10 KiB header against the 8 KiB limit.
-    const std::string big = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10 * 1024, 'a') + "\r\n\r\n";
+    const std::string big = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(std::size_t{10} * 1024U, 'a') + "\r\n\r\n";
     BOOST_TEST(round_trip(f.port, big).starts_with("HTTP/1.1 431"));
 
     // Many small header fields, under the byte limit but over the field-count limit.
@@ -226,6 +226,7 @@ BOOST_AUTO_TEST_CASE(hundreds_of_concurrent_clients_while_the_loop_ticks) {
 
     constexpr int clients = 200;
     std::vector<int> fds;
+    fds.reserve(clients);
     for (int i = 0; i < clients; ++i) fds.push_back(connect_to(f.port));
     BOOST_TEST(std::count(fds.begin(), fds.end(), -1) == 0);
     // All connections are open at once; now every one sends, then every one reads.

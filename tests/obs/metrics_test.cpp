@@ -158,6 +158,7 @@ BOOST_AUTO_TEST_CASE(concurrent_increments_are_not_lost) {
     auto& c = reg.add_counter("c_total", "c").with({});
     auto& h = reg.add_histogram("lat_seconds", "l", {}, {"0.001"}).with({});
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < 100000; ++i) {

@@ -1,0 +1,86 @@
+// mmbot/venue/bybit/clock_sync.hpp
+//
+// Server-time sync and the clock-skew check for signed requests.
+//
+// Bybit refuses a signed request whose X-BAPI-TIMESTAMP is more than recv_window behind its clock
+// or more than 1 s ahead of it (10002). The adapter therefore stamps requests with local time
+// plus an offset measured from GET /v5/market/time: sent at t0, answered at t1, server time ts,
+// offset = ts - (t0 + t1) / 2, good to within rtt / 2. A sample whose round trip is too long is
+// discarded (its midpoint says little); the kept offset is the one from the shortest round trip
+// seen in the current window of samples. If the corrected clock still cannot be trusted to land
+// inside the window (|offset| beyond `max_skew`), signing is refused rather than sent to fail.
+//
+//   clock_sync sync{{.max_rtt = 1s, .max_skew = 30s}};
+//   sync.add_sample(t0, t1, parse_server_time(body).value());
+//   auto ts = sync.venue_time_ms(local_now);     // result: error bybit_clock_skew / _unsynced
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+namespace mmbot::venue::bybit {
+
+struct clock_sync_params {
+    /// Samples with a longer round trip are discarded.
+    std::chrono::nanoseconds max_rtt{std::chrono::seconds{1}};
+    /// Largest |offset| the adapter accepts to trade with: beyond it the local clock is broken.
+    std::chrono::nanoseconds max_skew{std::chrono::seconds{30}};
+};
+
+class clock_sync {
+public:
+    explicit clock_sync(clock_sync_params p = {}) : p_(p) {}
+
+    /// One market/time exchange: local send time, local receive time, server time (all ns).
+    /// Returns false (and keeps the previous offset) when the sample is unusable.
+    bool add_sample(std::chrono::nanoseconds sent, std::chrono::nanoseconds received,
+                    std::chrono::nanoseconds server) {
+        const auto rtt = received - sent;
+        if (rtt.count() < 0 || rtt > p_.max_rtt) return false;
+        const auto midpoint = sent + rtt / 2;
+        if (!best_rtt_ || rtt <= *best_rtt_) {
+            best_rtt_ = rtt;
+            offset_ = server - midpoint;
+        }
+        return true;
+    }
+
+    /// Forgets the kept sample so the next one replaces it (call periodically: clocks drift).
+    void start_window() { best_rtt_.reset(); }
+
+    [[nodiscard]] std::optional<std::chrono::nanoseconds> offset() const {
+        if (!best_rtt_) return std::nullopt;
+        return offset_;
+    }
+
+    /// Local time corrected to the venue's clock, in ms for X-BAPI-TIMESTAMP. Errors:
+    ///   bybit_clock_unsynced  no usable sample yet
+    ///   bybit_clock_skew      |offset| above max_skew (the message gives both)
+    [[nodiscard]] core::result<std::int64_t> venue_time_ms(std::chrono::nanoseconds local) const {
+        if (!best_rtt_) {
+            return core::make_error("bybit_clock_unsynced",
+                                    "server time: no usable market/time sample yet");
+        }
+        const auto skew = offset_.count() < 0 ? -offset_ : offset_;
+        if (skew > p_.max_skew) {
+            return core::make_error(
+                "bybit_clock_skew",
+                fmt::format("server time: local clock off by {} ms, more than the {} ms allowed",
+                            std::chrono::duration_cast<std::chrono::milliseconds>(offset_).count(),
+                            std::chrono::duration_cast<std::chrono::milliseconds>(p_.max_skew).count()));
+        }
+        return std::chrono::duration_cast<std::chrono::milliseconds>(local + offset_).count();
+    }
+
+private:
+    clock_sync_params p_;
+    std::optional<std::chrono::nanoseconds> best_rtt_;
+    std::chrono::nanoseconds offset_{0};
+};
+
+}  // namespace mmbot::venue::bybit

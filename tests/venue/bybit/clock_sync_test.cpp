@@ -1,0 +1,49 @@
+// tests/venue/bybit/clock_sync_test.cpp
+//
+// Server-time sync: offset from the round-trip midpoint, the shortest round trip wins, slow
+// samples are discarded, and a broken clock refuses to sign.
+#define BOOST_TEST_MODULE bybit_clock_sync
+#include "mmbot/venue/bybit/clock_sync.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+namespace bybit = mmbot::venue::bybit;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_CASE(unsynced_until_a_sample_arrives) {
+    bybit::clock_sync s;
+    BOOST_TEST(!s.offset().has_value());
+    BOOST_TEST(s.venue_time_ms(1s).error().code == "bybit_clock_unsynced");
+}
+
+BOOST_AUTO_TEST_CASE(offset_from_the_midpoint) {
+    bybit::clock_sync s;
+    // Sent at 1000 ms, answered at 1100 ms local; the server said 1300 ms: we are 250 ms behind.
+    BOOST_TEST(s.add_sample(1000ms, 1100ms, 1300ms));
+    BOOST_TEST(s.offset().value() == 250ms);
+    BOOST_TEST(s.venue_time_ms(2000ms).value() == 2250);
+}
+
+BOOST_AUTO_TEST_CASE(shortest_round_trip_wins_and_slow_samples_are_dropped) {
+    bybit::clock_sync s{{.max_rtt = 500ms, .max_skew = 30s}};
+    BOOST_TEST(s.add_sample(0ms, 400ms, 1200ms));  // rtt 400: offset 1000
+    BOOST_TEST(s.add_sample(0ms, 100ms, 1100ms));  // rtt 100: offset 1050, better
+    BOOST_TEST(s.offset().value() == 1050ms);
+    BOOST_TEST(s.add_sample(0ms, 300ms, 0ms));     // rtt 300: worse, ignored
+    BOOST_TEST(s.offset().value() == 1050ms);
+    BOOST_TEST(!s.add_sample(0ms, 900ms, 0ms));    // rtt beyond max_rtt
+    BOOST_TEST(!s.add_sample(100ms, 0ms, 0ms));    // negative rtt: a clock step
+    s.start_window();
+    BOOST_TEST(s.add_sample(0ms, 400ms, 400ms));   // a new window takes the next sample
+    BOOST_TEST(s.offset().value() == 200ms);
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_clock_refuses_to_sign) {
+    bybit::clock_sync s{{.max_rtt = 1s, .max_skew = 30s}};
+    BOOST_TEST(s.add_sample(0ms, 0ms, -45s));
+    auto t = s.venue_time_ms(100s);
+    BOOST_TEST_REQUIRE(!t.has_value());
+    BOOST_TEST(t.error().code == "bybit_clock_skew");
+    BOOST_TEST(t.error().message ==
+               "server time: local clock off by -45000 ms, more than the 30000 ms allowed");
+}
