@@ -20,7 +20,9 @@
 #include "mmbot/core/env.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/feed/replay.hpp"
+#include "mmbot/obs/health_server.hpp"
 #include "mmbot/obs/json_log.hpp"
+#include "mmbot/obs/readiness.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
 #include "mmbot/secrets/exchange_env.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
@@ -29,8 +31,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -269,6 +273,29 @@ int run(int argc, char** argv) {
         run_params params{std::string(Env::name), feed, {}, opts->iterations, cfg->maker};
         for (const auto& [name, s] : cfg->symbols) params.symbols.push_back(name);
 
+        // --obs: /health, /ready and /metrics on 127.0.0.1, on the server's own thread. The loop
+        // only writes atomics (the readiness board, the metrics) that the server reads.
+        std::chrono::nanoseconds stale_after{std::chrono::seconds(5)};
+        for (const auto& [name, s] : cfg->symbols) stale_after = std::min(stale_after, s.limits.stale_after);
+        obs::readiness_board<obs::fake_clock> board(clock, params.symbols, stale_after);
+        board.set_venue_connected(true);  // the simulated venue is in-process
+        std::optional<obs::health_server> server;
+        if (opts->obs) {
+            obs::health_server_options so;
+            so.port = opts->obs_port;
+            server.emplace(so, obs::health_server_handlers{
+                                   .readiness = [&board] { return board.report(); },
+                                   .metrics = [&registry, &metrics, &board](std::string& out) {
+                                       metrics.ready.set(board.report().ready);
+                                       out += registry.expose();
+                                   }});
+            auto port = server->start();
+            if (!port) return fail(exit_code::runtime, port.error().message);
+            fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics on 127.0.0.1:{}\n",
+                       Env::name, *port);
+            log.info("obs_listening", {{"port", static_cast<std::int64_t>(*port)}});
+        }
+
         feed::replay_event ev;
         std::uint64_t events = 0;
         std::chrono::nanoseconds now{0};
@@ -289,6 +316,9 @@ int run(int argc, char** argv) {
             if (msg.kind == feed::message_kind::book && ev.book != nullptr) {
                 const std::string_view sym = msg.book.sym.view();
                 if (cfg->symbols.contains(sym) && ev.book->valid()) {
+                    const auto idx = static_cast<std::size_t>(std::distance(
+                        cfg->symbols.begin(), cfg->symbols.find(sym)));
+                    board.mark_market_data(idx, now);
                     sim.on_book(*ev.book, now, *loop);
                     loop->on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
                 }
@@ -301,6 +331,7 @@ int run(int argc, char** argv) {
                 loop->on_tick(now);
                 last_tick = now;
             }
+            board.set_frozen(loop->state() == engine::bot_state::freeze);
             ++events;
             progress.maybe_print(events, *loop);
             if (const int sig = shutdown_requested(); sig != 0) {

@@ -17,6 +17,9 @@
 // The units themselves (price, quantity, notional, bps, ratio) and the cross-unit operations
 // (price x quantity -> notional, ...) are in mmbot/core/units.hpp.
 #pragma once
+// A classic guard too, so that linting impl/decimal.hpp on its own (it includes this) works.
+#ifndef MMBOT_CORE_DECIMAL_HPP
+#define MMBOT_CORE_DECIMAL_HPP
 
 #include "mmbot/core/detail/checked_rep.hpp"
 #include "mmbot/core/error.hpp"
@@ -165,3 +168,5 @@ private:
 }  // namespace mmbot::core
 
 #include "mmbot/core/impl/decimal.hpp"
+
+#endif  // MMBOT_CORE_DECIMAL_HPP

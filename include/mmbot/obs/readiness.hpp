@@ -62,10 +62,12 @@ public:
     /// older than `max_age` (or never seen) makes the bot not ready.
     readiness_board(Clock& clock, std::initializer_list<std::string_view> feeds,
                     std::chrono::nanoseconds max_age)
-        : clock_(clock), max_age_(max_age), last_update_(std::make_unique<std::atomic<std::int64_t>[]>(feeds.size())) {
-        for (const std::string_view f : feeds) {
-            names_.emplace_back(f);
-        }
+        : readiness_board(clock, std::vector<std::string>(feeds.begin(), feeds.end()), max_age) {}
+
+    /// The same, with the feed names known only at run time (the symbols of a config).
+    readiness_board(Clock& clock, std::vector<std::string> feeds, std::chrono::nanoseconds max_age)
+        : clock_(clock), max_age_(max_age), names_(std::move(feeds)),
+          last_update_(std::make_unique<std::atomic<std::int64_t>[]>(names_.size())) {
         for (std::size_t i = 0; i < names_.size(); ++i) {
             last_update_[i].store(never, std::memory_order_relaxed);
         }

@@ -1,6 +1,10 @@
 // mmbot/core/impl/decimal.hpp: bodies of decimal<Unit>'s parsing, printing and rounding.
 // Included at the bottom of mmbot/core/decimal.hpp; not for direct inclusion.
 #pragma once
+#ifndef MMBOT_CORE_IMPL_DECIMAL_HPP
+#define MMBOT_CORE_IMPL_DECIMAL_HPP
+
+#include "mmbot/core/decimal.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -191,3 +195,5 @@ struct fmt::formatter<mmbot::core::decimal<Unit>> : fmt::formatter<std::string_v
         return fmt::formatter<std::string_view>::format(std::string_view(buf.data(), n), ctx);
     }
 };
+
+#endif  // MMBOT_CORE_IMPL_DECIMAL_HPP
