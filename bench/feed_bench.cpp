@@ -23,19 +23,10 @@
 #include <string>
 #include <vector>
 
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-// Counting allocator: every heap allocation in the process goes through here. Not inlined: gcc 12
-// would otherwise pair the inlined malloc with a sized delete and warn (-Wmismatched-new-delete).
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;  // NOLINT(cppcoreguidelines-no-malloc)
-    throw std::bad_alloc();
+// Every heap allocation is counted by the replaced operator new in //tests/venue/sim:counting_new.
+namespace mmbot::test {
+std::uint64_t allocations() noexcept;
 }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
-[[gnu::noinline]] void operator delete(void* p, std::size_t /*n*/) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
 
 namespace {
 
@@ -76,7 +67,7 @@ bool have_sample(benchmark::State& state) {
 
 void report_allocs(benchmark::State& state, std::uint64_t before) {
     state.counters["allocs/msg"] = benchmark::Counter(
-        static_cast<double>(g_allocations.load() - before), benchmark::Counter::kAvgIterations);
+        static_cast<double>(mmbot::test::allocations() - before), benchmark::Counter::kAvgIterations);
     state.SetItemsProcessed(state.iterations());
 }
 
@@ -87,7 +78,7 @@ void BM_decode_book_delta(benchmark::State& state) {
     decoded_message msg;
     for (const auto& d : deltas) (void)codec.decode(d, msg);  // warm the buffers
     std::size_t i = 0;
-    const std::uint64_t before = g_allocations.load();
+    const std::uint64_t before = mmbot::test::allocations();
     while (state.KeepRunning()) {
         auto r = codec.decode(deltas[i], msg);
         benchmark::DoNotOptimize(r);
@@ -109,7 +100,7 @@ void BM_apply_book_delta(benchmark::State& state) {
     l2_book book(50);
     for (const auto& u : updates) (void)book.apply(u);
     std::size_t i = 0;
-    const std::uint64_t before = g_allocations.load();
+    const std::uint64_t before = mmbot::test::allocations();
     while (state.KeepRunning()) {
         auto s = book.apply(updates[i]);
         benchmark::DoNotOptimize(s);
@@ -129,7 +120,7 @@ void BM_decode_apply_book(benchmark::State& state) {
         if (codec.decode(l, msg)) (void)book.apply(msg.book);
     }
     std::size_t i = 0;
-    const std::uint64_t before = g_allocations.load();
+    const std::uint64_t before = mmbot::test::allocations();
     while (state.KeepRunning()) {
         if (codec.decode(lines[i], msg)) {
             auto s = book.apply(msg.book);
