@@ -227,6 +227,11 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
     e = f.fail(R"({"topic":"orderbook.x.BTCUSDT","type":"delta","ts":1,"data":{}})");
     BOOST_TEST(e.message == R"(topic: "orderbook.x.BTCUSDT" is not orderbook.<depth>.<symbol>)");
 
+    // A corrupt depth must not size the book (fuzz/corpus/feed_replay/regression_huge_depth).
+    e = f.fail(R"({"topic":"orderbook.0000392779859.ETHUSDT","type":"delta","ts":1,"data":{}})");
+    BOOST_TEST(e.message ==
+               R"(topic: "orderbook.0000392779859.ETHUSDT": depth 392779859 is above the largest Bybit depth 1000)");
+
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"partial","ts":1,"data":{}})");
     BOOST_TEST(e.message == R"(type: "partial" is neither "snapshot" nor "delta")");
 

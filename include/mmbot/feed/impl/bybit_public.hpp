@@ -15,6 +15,9 @@
 namespace mmbot::feed {
 namespace detail {
 
+/// Deepest order book Bybit v5 publishes (spot orderbook.1000).
+inline constexpr std::uint32_t max_book_depth = 1000;
+
 /// `orderbook.200.BTCUSDT` -> (200, "BTCUSDT"); the prefix has been matched by the caller.
 struct book_topic {
     std::uint32_t depth{0};
@@ -33,6 +36,14 @@ struct book_topic {
         dot + 1 == rest.size()) {
         return bad_value(field("topic"),
                          fmt::format("\"{}\" is not orderbook.<depth>.<symbol>", topic.substr(0, 64)));
+    }
+    // Bybit publishes depths 1, 50, 200, 500 and 1000; the book reserves storage for the depth,
+    // so an absurd depth in a corrupt line must be an error, not a multi-gigabyte allocation
+    // (found by fuzz/feed_replay.cpp).
+    if (t.depth > max_book_depth) {
+        return bad_value(field("topic"),
+                         fmt::format("\"{}\": depth {} is above the largest Bybit depth {}",
+                                     topic.substr(0, 64), t.depth, max_book_depth));
     }
     t.sym = rest.substr(dot + 1);
     return t;
