@@ -110,7 +110,8 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int bench_main(int argc, char** argv) {
     if (argc < 2) {
         fmt::print(stderr, "usage: shadow_pipeline_bench CAPTURE.jsonl [repeats]\n");
         return 2;
@@ -170,4 +171,14 @@ int main(int argc, char** argv) {
                static_cast<double>(timed.allocations) / static_cast<double>(timed.messages),
                timed.allocations, timed.messages);
     return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return bench_main(argc, argv);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "shadow_pipeline_bench: {}\n", e.what());
+        return 1;
+    }
 }

@@ -98,7 +98,7 @@ public:
     using timestamp = std::chrono::nanoseconds;
 
     execution_loop(Venue& venue, journal& journal, order_store store, position_book positions,
-                   engine_options options, std::map<std::string, symbol_setup, std::less<>> symbols,
+                   engine_options options, const std::map<std::string, symbol_setup, std::less<>>& symbols,
                    obs::mm_metrics& metrics, Logger& log, client_order_id_generator ids)
         : venue_(venue),
           journal_(journal),
@@ -114,8 +114,8 @@ public:
                                              {"reason", why}});
               (void)metrics_.set_state(lower_state_name(to));
           }) {
-        for (auto& [name, setup] : symbols) {
-            symbols_.emplace(name, symbol_state{std::move(setup), metrics_.for_symbol(name)});
+        for (const auto& [name, setup] : symbols) {
+            symbols_.emplace(name, symbol_state{setup, metrics_.for_symbol(name)});
         }
         monitor_.on_freeze([this](const risk::freeze_event& e) { handle_freeze(e); });
         metrics_.maker_only_enabled.set(std::int64_t{options_.maker.maker_only ? 1 : 0});

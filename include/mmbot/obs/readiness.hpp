@@ -60,6 +60,7 @@ class readiness_board {
 public:
     /// `feeds` are the market-data streams that must all be fresh (one per symbol, say); a feed
     /// older than `max_age` (or never seen) makes the bot not ready.
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): delegates; the target initializes all
     readiness_board(Clock& clock, std::initializer_list<std::string_view> feeds,
                     std::chrono::nanoseconds max_age)
         : readiness_board(clock, std::vector<std::string>(feeds.begin(), feeds.end()), max_age) {}
