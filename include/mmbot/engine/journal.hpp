@@ -32,6 +32,9 @@
 //   auto token = j.append(new_order{...});          // journaled (and synced) or an error
 //   if (token) venue.send(*token);
 #pragma once
+// A classic guard too: linting the impl/ header alone includes this file from inside itself.
+#ifndef MMBOT_ENGINE_JOURNAL_HPP
+#define MMBOT_ENGINE_JOURNAL_HPP
 
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
@@ -217,3 +220,5 @@ struct journal::opened {
 }  // namespace mmbot::engine
 
 #include "mmbot/engine/impl/journal.hpp"
+
+#endif  // MMBOT_ENGINE_JOURNAL_HPP

@@ -26,6 +26,9 @@
 //   auto plan = router.plan("BTCUSDT", qty);          // unknown_symbol, invalid_quantity, ...
 //   for (auto child : plan->split.children) place(plan->target->symbol, child);
 #pragma once
+// A classic guard too: linting the impl/ header alone includes this file from inside itself.
+#ifndef MMBOT_ENGINE_ORDER_ROUTER_HPP
+#define MMBOT_ENGINE_ORDER_ROUTER_HPP
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
@@ -152,3 +155,5 @@ private:
 }  // namespace mmbot::engine
 
 #include "mmbot/engine/impl/order_router.hpp"
+
+#endif  // MMBOT_ENGINE_ORDER_ROUTER_HPP

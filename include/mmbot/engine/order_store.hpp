@@ -20,6 +20,9 @@
 //   auto r = store.apply(order_fill{...});          // result<apply_outcome>
 //   for (const order* o : store.open_orders("BTCUSDT")) ...
 #pragma once
+// A classic guard too: linting the impl/ header alone includes this file from inside itself.
+#ifndef MMBOT_ENGINE_ORDER_STORE_HPP
+#define MMBOT_ENGINE_ORDER_STORE_HPP
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/engine/client_order_id.hpp"
@@ -128,3 +131,5 @@ private:
 }  // namespace mmbot::engine
 
 #include "mmbot/engine/impl/order_store.hpp"
+
+#endif  // MMBOT_ENGINE_ORDER_STORE_HPP

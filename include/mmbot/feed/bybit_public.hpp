@@ -27,6 +27,9 @@
 //   decimal_*           a price/size string that is not an exact plain decimal ("1e5", "abc");
 //                       the message is prefixed with the field path: data.b[3][0]: price "abc": ...
 #pragma once
+// A classic guard too: linting the impl/ header alone includes this file from inside itself.
+#ifndef MMBOT_FEED_BYBIT_PUBLIC_HPP
+#define MMBOT_FEED_BYBIT_PUBLIC_HPP
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/detail/arena.hpp"
@@ -75,3 +78,5 @@ private:
 }  // namespace mmbot::feed
 
 #include "mmbot/feed/impl/bybit_public.hpp"
+
+#endif  // MMBOT_FEED_BYBIT_PUBLIC_HPP

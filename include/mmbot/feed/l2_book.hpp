@@ -20,6 +20,9 @@
 //   }
 //   if (book.valid() && !book.crossed()) quote(book.best_bid()->px, book.best_ask()->px);
 #pragma once
+// A classic guard too: linting the impl/ header alone includes this file from inside itself.
+#ifndef MMBOT_FEED_L2_BOOK_HPP
+#define MMBOT_FEED_L2_BOOK_HPP
 
 #include "mmbot/core/units.hpp"
 #include "mmbot/feed/types.hpp"
@@ -148,3 +151,5 @@ private:
 }  // namespace mmbot::feed
 
 #include "mmbot/feed/impl/l2_book.hpp"
+
+#endif  // MMBOT_FEED_L2_BOOK_HPP

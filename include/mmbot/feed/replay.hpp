@@ -26,6 +26,9 @@
 //   }
 //   auto s = replay.stats();   // messages, book_updates, trades, gaps, resyncs, malformed_lines...
 #pragma once
+// A classic guard too: linting the impl/ header alone includes this file from inside itself.
+#ifndef MMBOT_FEED_REPLAY_HPP
+#define MMBOT_FEED_REPLAY_HPP
 
 #include "mmbot/feed/book_set.hpp"
 #include "mmbot/feed/bybit_public.hpp"
@@ -112,3 +115,5 @@ private:
 }  // namespace mmbot::feed
 
 #include "mmbot/feed/impl/replay.hpp"
+
+#endif  // MMBOT_FEED_REPLAY_HPP

@@ -1,6 +1,10 @@
 // mmbot/feed/impl/bybit_public.hpp: bodies of bybit_public_codec.
 // Included at the bottom of mmbot/feed/bybit_public.hpp; not for direct inclusion.
 #pragma once
+#ifndef MMBOT_FEED_IMPL_BYBIT_PUBLIC_HPP
+#define MMBOT_FEED_IMPL_BYBIT_PUBLIC_HPP
+
+#include "mmbot/feed/bybit_public.hpp"
 
 #include "mmbot/feed/detail/json_fields.hpp"
 
@@ -361,3 +365,5 @@ inline core::result<message_kind> bybit_public_codec::decode(const boost::json::
 }
 
 }  // namespace mmbot::feed
+
+#endif  // MMBOT_FEED_IMPL_BYBIT_PUBLIC_HPP

@@ -1,6 +1,10 @@
 // mmbot/feed/impl/l2_book.hpp: bodies of l2_book.
 // Included at the bottom of mmbot/feed/l2_book.hpp; not for direct inclusion.
 #pragma once
+#ifndef MMBOT_FEED_IMPL_L2_BOOK_HPP
+#define MMBOT_FEED_IMPL_L2_BOOK_HPP
+
+#include "mmbot/feed/l2_book.hpp"
 
 #include <functional>
 #include <iterator>
@@ -130,3 +134,5 @@ inline core::quantity l2_book::size_at(book_side s, const core::price& px) const
 }
 
 }  // namespace mmbot::feed
+
+#endif  // MMBOT_FEED_IMPL_L2_BOOK_HPP

@@ -1,6 +1,10 @@
 // mmbot/feed/impl/replay.hpp: bodies of replay_reader.
 // Included at the bottom of mmbot/feed/replay.hpp; not for direct inclusion.
 #pragma once
+#ifndef MMBOT_FEED_IMPL_REPLAY_HPP
+#define MMBOT_FEED_IMPL_REPLAY_HPP
+
+#include "mmbot/feed/replay.hpp"
 
 #include "mmbot/feed/detail/json_fields.hpp"
 
@@ -121,3 +125,5 @@ inline bool replay_reader::next(replay_event& ev) {
 }
 
 }  // namespace mmbot::feed
+
+#endif  // MMBOT_FEED_IMPL_REPLAY_HPP
