@@ -242,7 +242,7 @@ public:
         if (o != nullptr && o->created_at.count() > 0) {
             const auto latency = at - o->created_at;
             ack_latency_.record(latency, static_cast<std::size_t>(options_.global.ack_latency_window));
-            metrics_.execution_latency.with({"place"}).observe(latency);
+            place_latency_.observe(latency);
         }
         record(order_ack{std::string(client_order_id), std::string(venue_order_id), at});
     }
@@ -543,7 +543,10 @@ private:
 
     /// The order is no longer live: free its quote slot and its pending cancel.
     void forget(std::string_view client_order_id) {
-        pending_cancel_.erase(std::string(client_order_id));
+        // Heterogeneous find, then erase by iterator: no temporary string per event.
+        if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
+            pending_cancel_.erase(it);
+        }
         for (auto& [name, s] : symbols_) {
             if (s.bid && s.bid->client_order_id == client_order_id) s.bid.reset();
             if (s.ask && s.ask->client_order_id == client_order_id) s.ask.reset();
@@ -574,6 +577,8 @@ private:
     engine_options options_;
     risk::monitor<Gate> monitor_;
     obs::mm_metrics& metrics_;
+    /// Resolved once: looking a label set up takes the registry's lock, not for every ack.
+    obs::histogram& place_latency_ = metrics_.execution_latency.with({"place"});
     Logger& log_;
     client_order_id_generator ids_;
     state_machine state_;
