@@ -5,5 +5,5 @@
 #include "mmbot/core/env.hpp"
 
 int main(int argc, char** argv) {
-    return mmbot::app::run<mmbot::env::live, mmbot::app::live_gate>(argc, argv);
+    return mmbot::app::run_main<mmbot::env::live, mmbot::app::live_gate>(argc, argv);
 }

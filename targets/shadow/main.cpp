@@ -5,5 +5,5 @@
 #include "mmbot/core/env.hpp"
 
 int main(int argc, char** argv) {
-    return mmbot::app::run<mmbot::env::shadow, mmbot::app::standard_gate>(argc, argv);
+    return mmbot::app::run_main<mmbot::env::shadow, mmbot::app::standard_gate>(argc, argv);
 }

@@ -34,8 +34,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <iterator>
+#include <exception>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -378,6 +379,24 @@ int run(int argc, char** argv) {
         if (log_file != stderr) std::fclose(log_file);
         return 0;
     }
+}
+
+/// `main` for a target: `run`, with any exception that escapes it reported on stderr as an
+/// internal error and turned into exit_code::runtime instead of std::terminate. Exceptions here
+/// are ours or the library's (bad_alloc, decimal_overflow_error) and carry no secret.
+template <env::environment Env, class Gate>
+int run_main(int argc, char** argv) noexcept {
+    try {
+        return run<Env, Gate>(argc, argv);
+    } catch (const std::exception& e) {
+        // C stdio: it cannot throw while an exception is being reported.
+        std::fputs("error: internal: ", stderr);
+        std::fputs(e.what(), stderr);
+        std::fputs("\n", stderr);
+    } catch (...) {
+        std::fputs("error: internal: unknown exception\n", stderr);
+    }
+    return static_cast<int>(exit_code::runtime);
 }
 
 }  // namespace mmbot::app
