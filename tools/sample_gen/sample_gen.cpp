@@ -6,6 +6,7 @@
 //
 //   bazel run //tools/sample_gen -- --out "$PWD/data/sample/bybit_btcusdt_sample.jsonl"
 //   bazel run //tools/sample_gen -- --seed 7 --minutes 60 > /tmp/other.jsonl
+//   bazel run //tools/sample_gen -- --scenario flash_crash --event-after-s 120 > /tmp/crash.jsonl
 #include "sample_model.hpp"
 
 #include <charconv>
@@ -19,7 +20,9 @@
 namespace {
 
 constexpr std::string_view usage_text =
-    "usage: sample_gen [--seed N] [--minutes M] [--out PATH]   (default: stdout)\n";
+    "usage: sample_gen [--seed N] [--minutes M] [--scenario NAME] [--event-after-s S] [--out PATH]\n"
+    "  --scenario: none, flash_crash, feed_stall, one_sided_flow, spread_collapse (docs/scenarios.md)\n"
+    "  output goes to stdout without --out\n";
 
 int usage(std::string_view why) {
     std::cerr << "sample_gen: " << why << "\n" << usage_text;
@@ -53,6 +56,16 @@ int run(int argc, char** argv) {
                 return usage("--minutes: expected 1..10080");
             }
             opt.duration_ms = minutes * 60'000;
+        } else if (arg == "--scenario") {
+            const auto event = mmbot::tools::sample_gen::parse_scenario(val);
+            if (!event) return usage("--scenario: unknown scenario \"" + std::string(val) + "\"");
+            opt.event = *event;
+        } else if (arg == "--event-after-s") {
+            std::int64_t seconds = 0;
+            if (!parse_int(val, seconds) || seconds < 0 || seconds > std::int64_t{7} * 24 * 3600) {
+                return usage("--event-after-s: expected 0..604800, got \"" + std::string(val) + "\"");
+            }
+            opt.event_after_ms = seconds * 1000;
         } else if (arg == "--out") {
             out_path = val;
         } else {

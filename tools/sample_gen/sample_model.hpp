@@ -18,6 +18,18 @@
 // by integer rejection sampling (std::uniform_int_distribution is implementation-defined), so
 // the same seed gives the same bytes on every compiler.
 //
+// Scenarios (docs/scenarios.md): `options::event` scripts one market event into BTCUSDT's stream
+// at `event_at_ms`, on top of the same model, for the risk scenario suite (tests/scenarios/):
+//   flash_crash     sellers sweep the bids and the book gaps down 8 bps a step until it is 5 %
+//                   lower: a resting bid fills on the way down and the position loses;
+//   feed_stall      no book or trade message for 30 s, only a ticker a second (the stream is up,
+//                   the book is not moving): the book's age grows past any stale limit;
+//   one_sided_flow  for 120 s every event is a sell sweep 6 bps deep that makers refill at once:
+//                   the mid stays put but every bid near it fills, so inventory only grows;
+//   spread_collapse from the event on, competing makers keep the spread at one tick and the
+//                   book never jumps: a quote that joins the touch has no edge left.
+// With no event the output is byte for byte the shipped sample.
+//
 //   std::string jsonl = mmbot::tools::sample_gen::generate({.seed = 20260809});
 #pragma once
 
@@ -31,6 +43,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -38,10 +51,30 @@
 
 namespace mmbot::tools::sample_gen {
 
+/// A scripted market event for the risk scenario suite (none: the plain model).
+enum class scenario { none, flash_crash, feed_stall, one_sided_flow, spread_collapse };
+
+inline constexpr std::array<std::pair<std::string_view, scenario>, 5> scenario_names{{
+    {"none", scenario::none},
+    {"flash_crash", scenario::flash_crash},
+    {"feed_stall", scenario::feed_stall},
+    {"one_sided_flow", scenario::one_sided_flow},
+    {"spread_collapse", scenario::spread_collapse},
+}};
+
+[[nodiscard]] inline std::optional<scenario> parse_scenario(std::string_view name) {
+    for (const auto& [n, s] : scenario_names) {
+        if (n == name) return s;
+    }
+    return std::nullopt;
+}
+
 struct options {
     std::uint64_t seed{20260809};
     std::int64_t start_ms{1786310400000};  ///< first event time (ms since the epoch)
     std::int64_t duration_ms{600'000};     ///< market time covered
+    scenario event{scenario::none};        ///< scripted into BTCUSDT's stream
+    std::int64_t event_after_ms{120'000};  ///< when, counted from start_ms
 };
 
 namespace detail {
@@ -80,6 +113,28 @@ struct instrument {
 
 inline constexpr std::size_t book_depth = 50;
 
+/// When a scripted event is on, and how long it lasts (spread_collapse lasts to the end).
+struct event_window {
+    scenario kind{scenario::none};
+    std::int64_t from_ms{0};
+    std::int64_t to_ms{0};
+
+    [[nodiscard]] bool active(std::int64_t now) const noexcept {
+        return kind != scenario::none && now >= from_ms && now < to_ms;
+    }
+};
+
+[[nodiscard]] inline std::int64_t event_length_ms(scenario s) {
+    switch (s) {
+        case scenario::flash_crash: return 60'000;
+        case scenario::feed_stall: return 30'000;
+        case scenario::one_sided_flow: return 120'000;
+        case scenario::spread_collapse: return std::int64_t{1} << 50U;
+        case scenario::none: break;
+    }
+    return 0;
+}
+
 /// bids/asks: ticks -> lots. Bids iterate worst-first (ascending), asks best-first (ascending).
 struct book {
     std::map<std::int64_t, std::int64_t> bids;
@@ -88,8 +143,8 @@ struct book {
 
 class symbol_model {
 public:
-    symbol_model(const instrument& ins, rng& r, std::int64_t start_ms)
-        : ins_(ins), rng_(r), next_ms_(start_ms),
+    symbol_model(const instrument& ins, rng& r, std::int64_t start_ms, event_window event = {})
+        : ins_(ins), rng_(r), event_(event), next_ms_(start_ms),
           u_(static_cast<std::uint64_t>(r.uniform(10'000'000, 20'000'000))),
           seq_(static_cast<std::uint64_t>(r.uniform(100'000'000'000, 800'000'000'000))) {
         const std::int64_t bid = ins.start_ticks;
@@ -120,6 +175,7 @@ public:
             write_snapshot(out, now);
             return;
         }
+        if (event_.active(now) && scripted_step(out, now)) return;
         if (now >= next_snapshot_ms_) {
             write_snapshot(out, now);
             return;
@@ -132,6 +188,8 @@ public:
             modify();
         } else if (r < 70) {
             improve();
+        } else if (r < 90 && event_.kind == scenario::spread_collapse && event_.active(now)) {
+            move_touch();  // competing makers: no jumps while the spread is collapsed
         } else if (r < 90) {
             // One touch move in twelve is a jump: the whole book re-prices by 1-6 bps at once,
             // as after news or a large order elsewhere. Without it the sample's mid would wander
@@ -144,13 +202,95 @@ public:
         } else {
             modify_deep();
         }
-        tighten();
+        if (event_.kind == scenario::spread_collapse && event_.active(now)) {
+            collapse_spread();
+        } else {
+            tighten();
+        }
         refill();
         write_delta(out, before, now);
         if (now >= next_ticker_ms_) write_ticker(out, now, false);
     }
 
 private:
+    /// The scripted event's own step; false when the model's ordinary step should run instead.
+    bool scripted_step(std::string& out, std::int64_t now) {
+        const std::int64_t ticks_per_bps = std::max<std::int64_t>(1, ins_.start_ticks / 10'000);
+        switch (event_.kind) {
+            case scenario::flash_crash: {
+                if (crash_floor_ticks_ == 0) crash_floor_ticks_ = best_bid() - 500 * ticks_per_bps;
+                if (best_bid() <= crash_floor_ticks_) return false;  // the crash is over
+                const book before = book_;
+                sell_sweep(out, now, best_bid() - 8 * ticks_per_bps);
+                shift(-8 * ticks_per_bps);
+                refill();
+                write_delta(out, before, now);
+                return true;
+            }
+            case scenario::feed_stall:
+                // The connection is alive (tickers keep coming), the book is frozen.
+                write_ticker(out, now, false);
+                next_ms_ = now + 1'000;
+                return true;
+            case scenario::one_sided_flow: {
+                const book before = book_;
+                sell_sweep(out, now, best_bid() - 6 * ticks_per_bps);
+                refill();
+                write_delta(out, before, now);
+                // Makers put the same bids back a millisecond later: the mid does not move.
+                const book swept = book_;
+                book_.bids = before.bids;
+                write_delta(out, swept, now + 1);
+                return true;
+            }
+            case scenario::spread_collapse:
+            case scenario::none:
+                break;
+        }
+        return false;
+    }
+
+    /// A taker sells into every bid down to `floor_ticks` (inclusive), one print per level.
+    void sell_sweep(std::string& out, std::int64_t now, std::int64_t floor_ticks) {
+        fmt::format_to(std::back_inserter(out),
+                       R"({{"topic":"publicTrade.{}","type":"snapshot","ts":{},"data":[)",
+                       ins_.name, now);
+        bool first = true;
+        while (book_.bids.size() > 1 && best_bid() >= floor_ticks) {
+            const auto it = std::prev(book_.bids.end());
+            print_trade(out, now, false, it->first, it->second, first);
+            book_.bids.erase(it);
+            first = false;
+        }
+        if (best_bid() > floor_ticks) {
+            // The 50 visible levels are thinner than the sweep: the rest fills at the floor
+            // against liquidity the depth-50 stream does not show.
+            print_trade(out, now, false, floor_ticks, size(), first);
+        }
+        out += "]}\n";
+        traded_ = true;
+    }
+
+    /// The whole book moves by `k` ticks, keeping its shape.
+    void shift(std::int64_t k) {
+        book shifted;
+        for (const auto& [px, lots] : book_.bids) shifted.bids[px + k] = lots;
+        for (const auto& [px, lots] : book_.asks) shifted.asks[px + k] = lots;
+        book_.bids = std::move(shifted.bids);
+        book_.asks = std::move(shifted.asks);
+    }
+
+    /// Both sides step in until the spread is one tick.
+    void collapse_spread() {
+        while (best_ask() - best_bid() > 1) {
+            if (rng_.chance(1, 2)) {
+                book_.bids[best_bid() + 1] = size();
+            } else {
+                book_.asks[best_ask() - 1] = size();
+            }
+        }
+    }
+
     std::int64_t size() {
         const std::int64_t r = rng_.uniform(0, 99);
         if (r < 70) return rng_.uniform(1, 50);
@@ -191,22 +331,28 @@ private:
             want -= fill;
             it->second -= fill;
             if (it->second == 0) side.erase(it);
-            seq_ += static_cast<std::uint64_t>(rng_.uniform(1, 8));
-            const std::string_view tick_dir = px > last_trade_ticks_   ? "PlusTick"
-                                              : px < last_trade_ticks_ ? "MinusTick"
-                                              : last_dir_up_           ? "ZeroPlusTick"
-                                                                       : "ZeroMinusTick";
-            if (px != last_trade_ticks_) last_dir_up_ = px > last_trade_ticks_;
-            last_trade_ticks_ = px;
-            fmt::format_to(std::back_inserter(out),
-                           R"({}{{"T":{},"s":"{}","S":"{}","v":"{}","p":"{}","L":"{}","i":"{}","BT":false,"RPI":false,"seq":{}}})",
-                           first ? "" : ",", now, ins_.name, buy ? "Buy" : "Sell", qty_text(fill),
-                           price_text(px), tick_dir, trade_id(), seq_);
+            print_trade(out, now, buy, px, fill, first);
             first = false;
             if (side.empty()) break;
         }
         out += "]}\n";
         traded_ = true;
+    }
+
+    /// One print of a publicTrade message (Bybit's key order), with its tick direction.
+    void print_trade(std::string& out, std::int64_t now, bool buy, std::int64_t px, std::int64_t lots,
+                     bool first) {
+        seq_ += static_cast<std::uint64_t>(rng_.uniform(1, 8));
+        const std::string_view tick_dir = px > last_trade_ticks_   ? "PlusTick"
+                                          : px < last_trade_ticks_ ? "MinusTick"
+                                          : last_dir_up_           ? "ZeroPlusTick"
+                                                                   : "ZeroMinusTick";
+        if (px != last_trade_ticks_) last_dir_up_ = px > last_trade_ticks_;
+        last_trade_ticks_ = px;
+        fmt::format_to(std::back_inserter(out),
+                       R"({}{{"T":{},"s":"{}","S":"{}","v":"{}","p":"{}","L":"{}","i":"{}","BT":false,"RPI":false,"seq":{}}})",
+                       first ? "" : ",", now, ins_.name, buy ? "Buy" : "Sell", qty_text(lots),
+                       price_text(px), tick_dir, trade_id(), seq_);
     }
 
     /// Size changes and cancels within the top ten levels.
@@ -246,12 +392,7 @@ private:
     /// The whole book shifts by 1-6 bps (in whole ticks), keeping its shape.
     void jump() {
         const std::int64_t ticks_per_bps = std::max<std::int64_t>(1, ins_.start_ticks / 10'000);
-        const std::int64_t k = rng_.uniform(1, 6) * ticks_per_bps * (rng_.chance(1, 2) ? 1 : -1);
-        book shifted;
-        for (const auto& [px, lots] : book_.bids) shifted.bids[px + k] = lots;
-        for (const auto& [px, lots] : book_.asks) shifted.asks[px + k] = lots;
-        book_.bids = std::move(shifted.bids);
-        book_.asks = std::move(shifted.asks);
+        shift(rng_.uniform(1, 6) * ticks_per_bps * (rng_.chance(1, 2) ? 1 : -1));
     }
 
     /// The touch moves a tick: one side's best level goes, the other side follows it.
@@ -388,6 +529,8 @@ private:
 
     const instrument& ins_;
     rng& rng_;
+    event_window event_;
+    std::int64_t crash_floor_ticks_{0};
     book book_;
     std::int64_t next_ms_;
     std::int64_t next_snapshot_ms_{0};
@@ -422,7 +565,12 @@ inline constexpr std::array<instrument, 2> instruments{{
     }
     std::vector<detail::symbol_model> models;
     models.reserve(detail::instruments.size());
-    for (const auto& ins : detail::instruments) models.emplace_back(ins, r, opt.start_ms);
+    // The scripted event happens on BTCUSDT; ETHUSDT keeps trading as usual.
+    const detail::event_window event{opt.event, opt.start_ms + opt.event_after_ms,
+                                     opt.start_ms + opt.event_after_ms + detail::event_length_ms(opt.event)};
+    for (const auto& ins : detail::instruments) {
+        models.emplace_back(ins, r, opt.start_ms, ins.name == "BTCUSDT" ? event : detail::event_window{});
+    }
     for (auto& m : models) m.open(out);
 
     const std::int64_t end_ms = opt.start_ms + opt.duration_ms;

@@ -1,0 +1,97 @@
+"""Expected outcomes of the risk scenarios (docs/scenarios.md), checked from what a user sees:
+the report, the JSON log and the journal of one mmbot-shadow replay.
+
+    python3 checks.py <scenario> <work dir holding report.json, mmbot.log, journal.log>
+"""
+import calendar
+import json
+import sys
+import time
+from decimal import Decimal
+
+
+def log_ns(ts):
+    """A log timestamp ("2026-08-09T21:20:00.422000000Z") as journal nanoseconds since the epoch."""
+    seconds, fraction = ts.rstrip("Z").split(".")
+    return calendar.timegm(time.strptime(seconds, "%Y-%m-%dT%H:%M:%S")) * 10**9 + int(fraction)
+
+
+def load(work):
+    report = json.load(open(f"{work}/report.json"))
+    log = [json.loads(line) for line in open(f"{work}/mmbot.log")]
+    journal = [line.rstrip("\n").split("\t") for line in open(f"{work}/journal.log")][1:]
+    return report, log, journal
+
+
+def placed_while_at_cap(journal, side, cap):
+    """Orders on `side` journaled while the position already stood at `cap` on that side."""
+    position = Decimal(0)
+    bad = []
+    for rec in journal:
+        kind = rec[1]
+        if kind == "fill":
+            qty = Decimal(rec[8])
+            position += qty if rec[6] == "Buy" else -qty
+        elif kind == "new" and rec[5] == side:
+            at_cap = position >= cap if side == "Buy" else position <= -cap
+            if at_cap:
+                bad.append(rec[3])
+    return bad, position
+
+
+def check(results, what, ok, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} - {what}{'' if ok else ': ' + detail}")
+
+
+def flash_crash(report, log, journal, results):
+    risk = report["risk"]
+    check(results, "the loss limit froze the bot", risk["freeze_triggered"] and
+          risk["last_freeze_reason"] == "loss_limit", json.dumps(risk))
+    check(results, "the freeze is logged", any(e.get("msg") == "freeze" for e in log))
+    freeze = next((e for e in log if e.get("msg") == "freeze"), None)
+    freeze_ns = log_ns(freeze["ts"]) if freeze else 0
+    new_after = [r[3] for r in journal if r[1] == "new" and int(r[2]) > freeze_ns]
+    check(results, "no order journaled after the freeze", not new_after, ", ".join(new_after[:5]))
+    check(results, "cancel-all was sent", any(e.get("msg") == "cancel_all" for e in log))
+    check(results, "the loss is bounded by limit + one crash step",
+          Decimal(report["pnl"]["net"]) > Decimal("-400"), report["pnl"]["net"])
+
+
+def one_sided_flow(report, log, journal, results):
+    sym = report["symbols"]["BTCUSDT"]
+    cap = Decimal("0.1")
+    check(results, "the report shows a long position", Decimal(sym["inventory"]) > 0, sym["inventory"])
+    bad, _ = placed_while_at_cap(journal, "Buy", cap)
+    check(results, "no bid was sent while long at the cap", not bad, ", ".join(bad[:5]))
+    reached = False
+    position = Decimal(0)
+    sells_at_cap = 0
+    for rec in journal:
+        if rec[1] == "fill":
+            qty = Decimal(rec[8])
+            position += qty if rec[6] == "Buy" else -qty
+            reached = reached or position >= cap
+        elif rec[1] == "new" and rec[5] == "Sell" and position >= cap:
+            sells_at_cap += 1
+    check(results, "the position hit the cap during the flow", reached)
+    check(results, "the ask side kept quoting at the cap", sells_at_cap > 0, str(sells_at_cap))
+    check(results, "no freeze: a full inventory is not an emergency",
+          not report["risk"]["freeze_triggered"], json.dumps(report["risk"]))
+
+
+SCENARIOS = {"flash_crash": flash_crash, "one_sided_flow": one_sided_flow}
+
+
+def main():
+    name, work = sys.argv[1], sys.argv[2]
+    report, log, journal = load(work)
+    results = []
+    SCENARIOS[name](report, log, journal, results)
+    failed = results.count(False)
+    print(f"{name}: {len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# One risk scenario (docs/scenarios.md): generate the scripted capture with sample_gen, replay it
+# through mmbot-shadow, then check the outcome the scenario exists to prove. The report, log and
+# journal are kept as test outputs ($TEST_UNDECLARED_OUTPUTS_DIR); `.ci/run` copies them to
+# reports/scenarios/<name>/.
+#
+#   run_scenario.sh <scenario> <sample_gen> <mmbot-shadow> <config> <checks.py>
+set -euo pipefail
+
+name="$1"; gen="$2"; shadow="$3"; config="$4"; checks="$5"
+work="${TEST_TMPDIR:-$(mktemp -d)}/$name"
+keep="${TEST_UNDECLARED_OUTPUTS_DIR:-$work/outputs}"
+mkdir -p "$work" "$keep"
+
+# Six minutes of market with the event two minutes in; BTCUSDT only (the event's symbol).
+"$gen" --scenario "$name" --minutes 6 --event-after-s 120 --out "$work/capture.jsonl"
+set +e
+"$shadow" --config "$config" --symbols BTCUSDT --feed "replay:$work/capture.jsonl" \
+    --journal "$work/journal.log" --log "$work/mmbot.log" --report "$work/report.json" \
+    >"$work/stdout" 2>"$work/stderr"
+rc=$?
+set -e
+cp "$work/report.json" "$work/mmbot.log" "$work/journal.log" "$work/stderr" "$keep/" 2>/dev/null || true
+if [ "$rc" -ne 0 ]; then
+    echo "FAIL - mmbot-shadow exited $rc: $(head -c 400 "$work/stderr")"
+    exit 1
+fi
+python3 "$checks" "$name" "$work"
