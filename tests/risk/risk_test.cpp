@@ -6,6 +6,7 @@
 #include "mmbot/risk/windows.hpp"
 
 #include <string>
+#include <vector>
 
 using namespace mmbot;
 using namespace std::chrono_literals;
@@ -169,11 +170,33 @@ BOOST_FIXTURE_TEST_CASE(monitor_freezes_once_and_blocks_until_unfrozen, fixture)
     auto v = m.check_order(order(side::sell, "50001", "0.01"), sym, bot);
     BOOST_TEST(risk::to_string(v.act) == "freeze");
     BOOST_TEST(m.frozen());
-    v = m.check_order(order(side::sell, "50100", "0.01"), sym, bot);
+    v = m.check_order(order(side::sell, "50000.5", "0.01"), sym, bot);  // inside the floor again
     BOOST_TEST(v.reason == "frozen");
-    m.freeze_manually("kill_switch", bot.now);  // already frozen: no second event
-    BOOST_TEST(handler_calls == 1);
+    BOOST_TEST(handler_calls == 1);  // one event per freeze
     BOOST_TEST(m.freeze_count() == 1);
+    BOOST_TEST(m.unfreeze());
+    BOOST_TEST(m.check_order(order(side::sell, "50100", "0.01"), sym, bot).passed());
+}
+
+BOOST_FIXTURE_TEST_CASE(kill_switch_freeze_overrides_and_never_cools_down, fixture) {
+    risk::monitor<test_gate> m{test_gate{}, 60s};
+    std::vector<std::string> events;
+    m.on_freeze([&](const risk::freeze_event& e) { events.push_back(e.reason); });
+    limits.max_loss = N("10");
+    sym.realized_pnl = N("-11");
+    (void)m.on_tick(sym, bot);
+    // Already frozen by the loss limit: the kill switch still takes effect (cancel-all again)
+    // and becomes the freeze of record.
+    m.freeze_manually("kill_switch_signal", bot.now);
+    BOOST_TEST(events == (std::vector<std::string>{"loss_limit", "kill_switch_signal"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(m.last_freeze()->reason == "kill_switch_signal");
+    BOOST_TEST(m.last_freeze()->symbol == "*");
+    sym.realized_pnl = N("0");
+    bot.now += 3600s;
+    (void)m.on_tick(sym, bot);
+    BOOST_TEST(m.frozen());  // no cool-down for a kill switch
+    BOOST_TEST(m.check_order(order(side::sell, "50100", "0.01"), sym, bot).reason == "frozen");
     BOOST_TEST(m.unfreeze());
     BOOST_TEST(m.check_order(order(side::sell, "50100", "0.01"), sym, bot).passed());
 }

@@ -63,7 +63,11 @@ public:
     }
 
     /// An operator's freeze (kill switch, drill): same path as a check's freeze.
+    /// It always takes effect, even on a bot a check has frozen already: it becomes the freeze of
+    /// record (sticky for a kill switch) and the handler runs again, so cancel-all goes out for
+    /// anything still open.
     void freeze_manually(std::string_view reason, std::chrono::nanoseconds now) {
+        frozen_ = false;
         freeze(verdict{action::freeze, reason, value_text{}, value_text{}}, "*", now);
     }
 
@@ -94,7 +98,11 @@ private:
         if (handler_) handler_(*last_);
     }
     void maybe_cool_down(std::chrono::nanoseconds now) {
-        if (frozen_ && cool_down_.count() > 0 && now - frozen_at_ >= cool_down_) frozen_ = false;
+        // A kill switch is an operator's decision: only an operator's unfreeze undoes it.
+        const bool sticky = last_ && last_->reason.starts_with("kill_switch");
+        if (frozen_ && !sticky && cool_down_.count() > 0 && now - frozen_at_ >= cool_down_) {
+            frozen_ = false;
+        }
     }
 
     Gate gate_;
