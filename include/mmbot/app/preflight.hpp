@@ -1,0 +1,288 @@
+// mmbot/app/preflight.hpp
+//
+// Preflight: the checks a bot must pass before it may trade (--preflight, in every binary;
+// mandatory for mmbot-live). Each check answers one question and says why in one sentence:
+//
+//   config        the config file loads and matches this binary
+//   secrets       credentials for this environment's namespace are present (shown masked)
+//   venue_clock   the venue answers market/time and the local clock is within half the
+//                 recv_window of the venue's (a signed request would be refused otherwise)
+//   instruments   every configured symbol is Trading and its filters on the venue equal the
+//                 config's (tick, step, min/max qty, min notional, price limits)
+//   open_orders   the orders open on the venue are exactly the journal's open orders (an order
+//                 the journal does not know may belong to someone else on the account)
+//   journal       the journal opens and recovers (records, open orders, any torn tail)
+//
+// A check that cannot run because an earlier one failed is "skip", which also fails the
+// verdict. The verdict is deterministic JSON (app/detail/stable_json.hpp):
+//
+//   {"checks": [{"detail": "...", "name": "config", "status": "pass"}, ...],
+//    "environment": "testnet", "passed": true}
+//
+// The venue checks take any `rest_sender` (venue::bybit::rest_transport in the binaries, a
+// scripted fake in tests), so they speak exactly the requests the adapter sends.
+#pragma once
+
+#include "mmbot/app/config.hpp"
+#include "mmbot/app/detail/stable_json.hpp"
+#include "mmbot/core/error.hpp"
+#include "mmbot/engine/journal.hpp"
+#include "mmbot/engine/order_store.hpp"
+#include "mmbot/venue/bybit/requests.hpp"
+#include "mmbot/venue/bybit/responses.hpp"
+#include "mmbot/venue/bybit/signer.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mmbot::app::preflight {
+
+/// What the venue checks need: one REST exchange, signed when the endpoint is private.
+template <class T>
+concept rest_sender = requires(T& t, const venue::bybit::rest_request& r, venue::bybit::signer* s,
+                               std::int64_t now_ms) {
+    { t.send(r, s, now_ms)->body } -> std::convertible_to<std::string>;
+};
+
+enum class status { pass, fail, skip };
+
+[[nodiscard]] constexpr std::string_view to_string(status s) noexcept {
+    switch (s) {
+        case status::pass: return "pass";
+        case status::fail: return "fail";
+        case status::skip: return "skip";
+    }
+    return "fail";
+}
+
+struct check_result {
+    std::string name;
+    status outcome = status::fail;
+    std::string detail;
+};
+
+/// The checks in the order they ran.
+class report {
+public:
+    explicit report(std::string environment) : environment_(std::move(environment)) {}
+
+    /// Records a check: pass with the detail, or fail with the error's message.
+    void record(std::string_view name, const core::result<std::string>& r) {
+        checks_.push_back(r ? check_result{std::string(name), status::pass, *r}
+                            : check_result{std::string(name), status::fail, r.error().message});
+    }
+    void skip(std::string_view name, std::string why) {
+        checks_.push_back({std::string(name), status::skip, std::move(why)});
+    }
+
+    /// True when every check passed (a skipped check is not a pass).
+    [[nodiscard]] bool passed() const {
+        return !checks_.empty() && std::all_of(checks_.begin(), checks_.end(), [](const check_result& c) {
+                   return c.outcome == status::pass;
+               });
+    }
+    [[nodiscard]] const std::vector<check_result>& checks() const noexcept { return checks_; }
+
+    [[nodiscard]] std::string to_json() const {
+        boost::json::array list;
+        for (const auto& c : checks_) {
+            list.push_back(boost::json::object{
+                {"name", c.name}, {"status", to_string(c.outcome)}, {"detail", c.detail}});
+        }
+        return detail::stable_json(boost::json::object{
+            {"environment", environment_}, {"passed", passed()}, {"checks", std::move(list)}});
+    }
+
+private:
+    std::string environment_;
+    std::vector<check_result> checks_;
+};
+
+// ----------------------------------------------------------------------------------- journal
+
+/// What the journal holds: the detail line and the client ids of its open orders.
+struct journal_state {
+    std::string detail;
+    std::set<std::string, std::less<>> open_orders;
+};
+
+/// Opens and recovers the journal as the bot would at start (creating it when missing, cutting a
+/// torn tail), and replays it into an order store. Errors: the journal's own (journal_locked when
+/// a running bot holds it, journal_corrupted, ...).
+[[nodiscard]] inline core::result<journal_state> check_journal(const std::string& path,
+                                                               const engine::journal_options& options) {
+    auto opened = engine::journal::open(path, options);
+    if (!opened) return opened.error();
+    engine::order_store store;
+    for (const auto& entry : opened->entries) {
+        if (auto applied = store.apply(entry.event); !applied) {
+            return core::make_error("journal_malformed",
+                                    fmt::format("{}: record {}: {}", path, entry.sequence,
+                                                applied.error().message));
+        }
+    }
+    journal_state s;
+    for (const engine::order* o : store.open_orders()) s.open_orders.insert(o->client_order_id);
+    s.detail = fmt::format("{}: {} records, {} open orders{}", path, opened->entries.size(),
+                           s.open_orders.size(),
+                           opened->report.truncated() ? "; " + opened->report.describe() : "");
+    return s;
+}
+
+// ------------------------------------------------------------------------------------- venue
+
+/// market/time: reachable, and the clock offset (server time against the midpoint of the
+/// round trip) below half the recv_window. `local_now` gives wall-clock time since the epoch.
+template <rest_sender Transport, class LocalClock>
+[[nodiscard]] core::result<std::string> check_venue_clock(Transport& t, LocalClock local_now,
+                                                          std::chrono::milliseconds recv_window) {
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    venue::bybit::rest_request req;
+    venue::bybit::write_server_time(req);
+    const std::chrono::nanoseconds sent = local_now();
+    auto resp = t.send(req, nullptr, duration_cast<milliseconds>(sent).count());
+    const std::chrono::nanoseconds received = local_now();
+    if (!resp) return resp.error();
+    auto server = venue::bybit::parse_server_time(resp->body);
+    if (!server) return server.error();
+    const auto rtt = received - sent;
+    const auto offset = *server - (sent + rtt / 2);
+    const auto skew = offset.count() < 0 ? -offset : offset;
+    const auto limit = duration_cast<std::chrono::nanoseconds>(recv_window) / 2;
+    const auto text = fmt::format("round trip {} ms, local clock off by {} ms (limit {} ms = half "
+                                  "the {} ms recv_window)",
+                                  duration_cast<milliseconds>(rtt).count(),
+                                  duration_cast<milliseconds>(offset).count(),
+                                  duration_cast<milliseconds>(limit).count(), recv_window.count());
+    if (skew >= limit) return core::make_error("preflight_clock_skew", text);
+    return "venue answered: " + text;
+}
+
+namespace detail {
+
+/// The first filter field whose config and venue values differ, as "field: config X, venue Y".
+[[nodiscard]] inline std::string filter_mismatch(const venue::instrument_filters& cfg,
+                                                 const venue::instrument_filters& ven) {
+    std::string out;
+    // Prices and quantities are printed with the tick's and step's digits, as the venue writes them.
+    const auto price = [](const venue::instrument_filters& f, const core::price& p) {
+        return p.to_string(f.price_digits);
+    };
+    const auto qty = [](const venue::instrument_filters& f, const core::quantity& q) {
+        return q.to_string(f.qty_digits);
+    };
+    const auto cmp = [&out](std::string_view field, bool differ, const std::string& a, const std::string& b) {
+        if (out.empty() && differ) out = fmt::format("{}: config {}, venue {}", field, a, b);
+    };
+    cmp("tick_size", cfg.tick_size != ven.tick_size, price(cfg, cfg.tick_size), price(ven, ven.tick_size));
+    cmp("qty_step", cfg.qty_step != ven.qty_step, qty(cfg, cfg.qty_step), qty(ven, ven.qty_step));
+    cmp("min_qty", cfg.min_qty != ven.min_qty, qty(cfg, cfg.min_qty), qty(ven, ven.min_qty));
+    cmp("max_qty", cfg.max_qty != ven.max_qty, qty(cfg, cfg.max_qty), qty(ven, ven.max_qty));
+    cmp("min_notional", cfg.min_notional != ven.min_notional, cfg.min_notional.to_string(),
+        ven.min_notional.to_string());
+    cmp("min_price", cfg.min_price != ven.min_price, price(cfg, cfg.min_price), price(ven, ven.min_price));
+    cmp("max_price", cfg.max_price != ven.max_price, price(cfg, cfg.max_price), price(ven, ven.max_price));
+    return out;
+}
+
+}  // namespace detail
+
+/// instruments-info for every configured symbol: present, Trading, and filters equal to the
+/// config's. The config is what the bot rounds with, so a difference means orders the venue
+/// would reject (or worse, round differently).
+template <rest_sender Transport>
+[[nodiscard]] core::result<std::string> check_instruments(Transport& t, const config& cfg,
+                                                          venue::bybit::category cat) {
+    std::vector<std::string> checked;
+    for (const auto& [name, sym] : cfg.symbols) {
+        venue::bybit::rest_request req;
+        if (auto ok = venue::bybit::write_instruments(cat, name, "", req); !ok) return ok.error();
+        auto resp = t.send(req, nullptr, 0);
+        if (!resp) return resp.error();
+        auto page = venue::bybit::parse_instruments(resp->body, cat);
+        if (!page) return page.error();
+        const auto it = std::find_if(page->instruments.begin(), page->instruments.end(),
+                                     [&name](const auto& i) { return i.filters.symbol == name; });
+        if (it == page->instruments.end()) {
+            return core::make_error("preflight_instrument",
+                                    fmt::format("{}: the venue does not list it ({})", name,
+                                                venue::bybit::to_string(cat)));
+        }
+        if (it->status != "Trading") {
+            return core::make_error("preflight_instrument",
+                                    fmt::format("{}: status \"{}\", not Trading", name, it->status));
+        }
+        if (const auto diff = detail::filter_mismatch(sym.filters, it->filters); !diff.empty()) {
+            return core::make_error("preflight_instrument",
+                                    fmt::format("{}: config filters differ from the venue's: {}",
+                                                name, diff));
+        }
+        checked.push_back(name);
+    }
+    return fmt::format("{} match the venue's filters and are Trading", fmt::join(checked, ", "));
+}
+
+/// order/realtime (open orders, every page) for every configured symbol, against the journal.
+template <rest_sender Transport>
+[[nodiscard]] core::result<std::string> check_open_orders(
+    Transport& t, venue::bybit::signer& s, std::int64_t venue_now_ms, const config& cfg,
+    venue::bybit::category cat, const std::set<std::string, std::less<>>& journal_open) {
+    std::set<std::string, std::less<>> venue_open;
+    std::vector<std::string> unknown;
+    for (const auto& [name, sym] : cfg.symbols) {
+        std::string cursor;
+        for (int page_no = 0;; ++page_no) {
+            if (page_no >= 1000) {
+                return core::make_error("preflight_open_orders",
+                                        fmt::format("{}: more than 1000 pages of open orders", name));
+            }
+            venue::bybit::rest_request req;
+            if (auto ok = venue::bybit::write_open_orders(cat, name, cursor, req); !ok) return ok.error();
+            auto resp = t.send(req, &s, venue_now_ms);
+            if (!resp) return resp.error();
+            auto page = venue::bybit::parse_open_orders(resp->body);
+            if (!page) return page.error();
+            for (const auto& o : page->orders) {
+                venue_open.insert(o.order_link_id);
+                if (!journal_open.contains(o.order_link_id)) {
+                    unknown.push_back(o.order_link_id.empty() ? "orderId " + o.order_id : o.order_link_id);
+                }
+            }
+            if (page->next_cursor.empty()) break;
+            cursor = page->next_cursor;
+        }
+    }
+    std::vector<std::string> missing;
+    for (const auto& id : journal_open) {
+        if (!venue_open.contains(id)) missing.push_back(id);
+    }
+    if (!unknown.empty()) {
+        return core::make_error(
+            "preflight_open_orders",
+            fmt::format("{} order(s) open on the venue that the journal does not know (another bot "
+                        "on this account, or a lost journal): {}",
+                        unknown.size(), fmt::join(unknown, ", ")));
+    }
+    if (!missing.empty()) {
+        return core::make_error(
+            "preflight_open_orders",
+            fmt::format("{} journal order(s) open that the venue does not list (start-up reconcile "
+                        "will query each): {}",
+                        missing.size(), fmt::join(missing, ", ")));
+    }
+    return fmt::format("{} open order(s) on the venue, all in the journal", venue_open.size());
+}
+
+}  // namespace mmbot::app::preflight
