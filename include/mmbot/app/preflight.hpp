@@ -213,8 +213,9 @@ template <rest_sender Transport>
         if (!resp) return resp.error();
         auto page = venue::bybit::parse_instruments(resp->body, cat);
         if (!page) return page.error();
+        const std::string& wanted = name;  // clang 14 cannot capture a structured binding
         const auto it = std::find_if(page->instruments.begin(), page->instruments.end(),
-                                     [&name](const auto& i) { return i.filters.symbol == name; });
+                                     [&wanted](const auto& i) { return i.filters.symbol == wanted; });
         if (it == page->instruments.end()) {
             return core::make_error("preflight_instrument",
                                     fmt::format("{}: the venue does not list it ({})", name,
