@@ -30,6 +30,7 @@
 #include "mmbot/venue/bybit/detail/hmac_sha256.hpp"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 
 #include <array>
 #include <charconv>
@@ -158,6 +159,29 @@ public:
         return {};
     }
 
+    /// Server side (the local venue, mmbot/venue/local/): whether `api_key` is this signer's key,
+    /// compared in constant time without revealing it.
+    [[nodiscard]] bool key_matches(std::string_view api_key) const noexcept {
+        return api_key_.matches(api_key);
+    }
+
+    /// Server side: recomputes X-BAPI-SIGN over the header texts and payload exactly as received
+    /// (never re-formatted numbers) and compares it with `sign` in constant time. False when they
+    /// differ or OpenSSL fails.
+    [[nodiscard]] bool verify_rest(std::string_view timestamp, std::string_view recv_window,
+                                   std::string_view payload, std::string_view sign) {
+        const std::string_view key = api_key_.reveal(secrets::signer_access{});
+        std::array<char, 2 * detail::sha256_size> hex{};
+        return mac(hex, {timestamp, key, recv_window, payload}) && same_hex(hex, sign);
+    }
+
+    /// Server side: checks the signature of a WebSocket auth, HMAC("GET/realtime" + expires),
+    /// with `expires` as received.
+    [[nodiscard]] bool verify_ws_auth(std::string_view expires, std::string_view sign) {
+        std::array<char, 2 * detail::sha256_size> hex{};
+        return mac(hex, {ws_auth_prefix, expires, {}, {}}) && same_hex(hex, sign);
+    }
+
     /// "1234...cdef": the only form of the key that diagnostics may print.
     [[nodiscard]] std::string masked_api_key() const { return api_key_.masked(); }
     [[nodiscard]] std::chrono::milliseconds recv_window() const noexcept { return recv_window_; }
@@ -181,6 +205,12 @@ private:
         if (!mac_.finish(digest)) return false;
         detail::to_lower_hex(digest, hex);
         return true;
+    }
+
+    [[nodiscard]] static bool same_hex(const std::array<char, 2 * detail::sha256_size>& hex,
+                                       std::string_view sign) noexcept {
+        return sign.size() == hex.size() &&
+               CRYPTO_memcmp(hex.data(), sign.data(), hex.size()) == 0;
     }
 
     secrets::secret_string api_key_;

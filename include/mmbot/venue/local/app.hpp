@@ -1,0 +1,159 @@
+// mmbot/venue/local/app.hpp
+//
+// The mmbot-local-venue program (targets/local_venue/main.cpp calls run_main): flags, credentials,
+// the TLS identity, the capture, then the server until SIGINT or SIGTERM (exit 0). Exit 2 on a
+// usage or start-up error, printed as one line "mmbot-local-venue: <code>: <message>" on stderr.
+//
+// Stdout gets one line once listening:
+//   mmbot-local-venue listening on 127.0.0.1:<port> (REST https://, WebSocket wss:// /v5/private,
+//   /v5/public/linear)
+// The API key and secret are never printed; --cert-out gets only the certificate, never the key.
+#pragma once
+
+#include "mmbot/secrets/credentials.hpp"
+#include "mmbot/secrets/detail/wipe.hpp"
+#include "mmbot/secrets/secret_string.hpp"
+#include "mmbot/venue/bybit/signer.hpp"
+#include "mmbot/venue/local/capture_feed.hpp"
+#include "mmbot/venue/local/cert.hpp"
+#include "mmbot/venue/local/instruments.hpp"
+#include "mmbot/venue/local/options.hpp"
+#include "mmbot/venue/local/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mmbot::venue::local {
+
+/// --credentials-file, or --api-key with the first line of --api-secret-file.
+[[nodiscard]] inline core::result<secrets::credentials> load_credentials(const venue_options& o) {
+    const std::string& path = o.credentials_file.empty() ? o.api_secret_file : o.credentials_file;
+    auto text = read_text_file(path);
+    if (!text) return text.error();
+    if (!o.credentials_file.empty()) {
+        auto c = secrets::parse_credentials_text(*text, fmt::format("--credentials-file {}", path));
+        secrets::detail::wipe(*text);
+        return c;
+    }
+    std::string_view secret = *text;
+    secret = secret.substr(0, secret.find_first_of("\r\n"));
+    if (secret.empty()) {
+        secrets::detail::wipe(*text);
+        return core::make_error("local_usage",
+                                fmt::format("--api-secret-file {}: the first line is empty", path));
+    }
+    secrets::credentials c{secrets::secret_string{std::string_view{o.api_key}},
+                           secrets::secret_string{secret}};
+    secrets::detail::wipe(*text);
+    return c;
+}
+
+/// Sets everything up and serves until SIGINT / SIGTERM.
+[[nodiscard]] inline core::result<void> run(const venue_options& o) {
+    auto creds = load_credentials(o);
+    if (!creds) return creds.error();
+    auto signer = bybit::signer::make(std::move(*creds));
+    if (!signer) return signer.error();
+
+    exchange_options ex;
+    if (!o.config.empty()) {
+        auto text = read_text_file(o.config);
+        if (!text) return text.error();
+        auto list = load_instruments(*text, o.config);
+        if (!list) return list.error();
+        ex.instruments = std::move(*list);
+    }
+    ex.sim.place_latency = std::chrono::milliseconds{o.latency_ms};
+    ex.sim.cancel_latency = std::chrono::milliseconds{o.latency_ms};
+    ex.sim.maker_fee_rate = o.maker_fee;
+    ex.sim.taker_fee_rate = o.taker_fee;
+
+    auto id = o.cert.empty() ? make_self_signed() : load_identity(o.cert, o.key);
+    if (!id) return id.error();
+    if (!o.cert_out.empty()) {
+        if (auto ok = write_text_file(o.cert_out, id->cert_pem); !ok) return ok.error();
+    }
+    auto tls = tls_server_context(*id);
+    if (!tls) return tls.error();
+
+    std::unique_ptr<capture_feed> capture;
+    if (!o.capture.empty()) {
+        auto c = capture_feed::open(o.capture, o.speed);
+        if (!c) return c.error();
+        capture = std::move(*c);
+    }
+
+    venue_core core{std::move(ex), std::move(*signer), o.rate_limits, o.seed};
+    for (const auto& f : o.faults) core.faults.add(f);
+
+    boost::asio::io_context io;
+    std::unique_ptr<server> srv;
+    try {
+        srv = std::make_unique<server>(io, core, **tls, capture.get(), o.port);
+    } catch (const boost::system::system_error& e) {
+        return core::make_error("local_listen",
+                                fmt::format("127.0.0.1:{}: {}", o.port, e.code().message()));
+    }
+    srv->start();
+    if (!o.port_file.empty()) {
+        if (auto ok = write_text_file(o.port_file, fmt::format("{}\n", srv->port())); !ok) {
+            return ok.error();
+        }
+    }
+    fmt::print("mmbot-local-venue listening on 127.0.0.1:{} (REST https://, WebSocket wss:// "
+               "/v5/private, /v5/public/linear)\n",
+               srv->port());
+    std::fflush(stdout);
+
+    boost::asio::signal_set signals{io};
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int /*signo*/) {
+        if (ec) return;
+        srv->stop();
+        io.stop();
+    });
+    io.run();
+    return {};
+}
+
+/// main() of mmbot-local-venue: 0 after a signal, 2 on a usage or start-up error.
+[[nodiscard]] inline int run_main(int argc, char** argv) noexcept {
+    try {
+        std::vector<std::string_view> args;
+        for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+        auto o = parse_options(args);
+        if (!o) {
+            fmt::print(stderr, "mmbot-local-venue: {}: {}\n{}", o.error().code, o.error().message,
+                       usage_text);
+            return 2;
+        }
+        if (o->help) {
+            fmt::print("{}", usage_text);
+            return 0;
+        }
+        if (auto ok = run(*o); !ok) {
+            fmt::print(stderr, "mmbot-local-venue: {}: {}\n", ok.error().code, ok.error().message);
+            return 2;
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mmbot-local-venue: internal error: %s\n", e.what());
+        return 1;
+    } catch (...) {
+        std::fprintf(stderr, "mmbot-local-venue: internal error\n");
+        return 1;
+    }
+}
+
+}  // namespace mmbot::venue::local

@@ -1,0 +1,228 @@
+// mmbot/venue/local/rest_api.hpp
+//
+// Routes one HTTP request of the local venue to its handler, without any I/O: the server hands in
+// the method, the raw target, a header lookup and the raw body, and writes back what comes out.
+//
+// For /v5/... in this order: path (unknown: HTTP 404, retCode 10017), method (HTTP 405),
+// authentication of private endpoints over the raw bytes (10003 / 10002 / 10004, see auth.hpp),
+// rate limits (10006 with HTTP 200, or HTTP 403 for the IP limit, see rate_limits.hpp), then the
+// exchange. Every /v5 answer carries X-Bapi-Limit, X-Bapi-Limit-Status and
+// X-Bapi-Limit-Reset-Timestamp.
+//
+// /admin/fault (same server, not part of Bybit's API; see docs/local-venue.md):
+//   POST {"kind":"http_5xx","rate":"1","count":2,"delay_ms":0,"path":"/v5/order"}  adds a rule
+//   POST {"clear":true}                                                          removes all
+//   GET                                   {"rules":[...],"counts":{...}}: what is active, what fired
+//
+//   venue_core core{...};
+//   rest_answer a = handle_rest(core, "POST", "/v5/order/create", headers, body, now);
+#pragma once
+
+#include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/signer.hpp"
+#include "mmbot/venue/local/auth.hpp"
+#include "mmbot/venue/local/exchange.hpp"
+#include "mmbot/venue/local/faults.hpp"
+#include "mmbot/venue/local/params.hpp"
+#include "mmbot/venue/local/rate_limits.hpp"
+#include "mmbot/venue/local/reply.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace mmbot::venue::local {
+
+/// Everything the venue's handlers share. Single-threaded (the server's I/O thread).
+struct venue_core {
+    venue_core(exchange_options ex_opts, bybit::signer credentials, bool rate_limits,
+               std::uint64_t seed)
+        : ex(std::move(ex_opts)), auth(std::move(credentials)), limits(rate_limits), faults(seed) {}
+
+    exchange ex;
+    authenticator auth;
+    server_limits limits;
+    fault_plan faults;
+};
+
+struct rest_answer {
+    unsigned status = 200;
+    std::string body;
+    std::string_view content_type = "application/json";
+    std::optional<limit_answer> limits;
+};
+
+/// What the server's header lookup must be: name -> value ("" when absent).
+template <class F>
+concept header_lookup = std::is_invocable_r_v<std::string_view, const F&, std::string_view>;
+
+namespace detail {
+[[nodiscard]] inline std::optional<bybit::endpoint> endpoint_of(std::string_view path) {
+    for (std::size_t i = 0; i < bybit::endpoint_count; ++i) {
+        const auto e = static_cast<bybit::endpoint>(i);
+        if (bybit::path_of(e) == path) return e;
+    }
+    return std::nullopt;
+}
+
+[[nodiscard]] inline rest_answer answer(const api_reply& r, std::int64_t now_ms) {
+    rest_answer a;
+    a.status = r.http_status;
+    a.body = envelope_text(r, now_ms);
+    return a;
+}
+
+/// Category for rate limiting, read leniently (the handler reports a bad one properly).
+[[nodiscard]] inline bybit::category category_hint(const boost::json::object& p) {
+    const auto* c = p.if_contains("category");
+    return c != nullptr && c->is_string() && c->get_string() == "spot" ? bybit::category::spot
+                                                                       : bybit::category::linear;
+}
+}  // namespace detail
+
+/// One /v5 request. `forced_rate_limit`: the rate_limit fault fired for it.
+template <header_lookup Headers>
+[[nodiscard]] rest_answer handle_rest(venue_core& core, std::string_view method,
+                                      std::string_view target, const Headers& header,
+                                      std::string_view body, std::chrono::nanoseconds now,
+                                      bool forced_rate_limit = false) {
+    const std::int64_t now_ms = detail::to_ms(now);
+    const auto q = target.find('?');
+    const std::string_view path = target.substr(0, q);
+    const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    const auto ep = detail::endpoint_of(path);
+    if (!ep) {
+        auto a = detail::answer(error_reply(ret::path_not_found,
+                                            fmt::format("path not found: {}", path.substr(0, 80))),
+                                now_ms);
+        a.status = 404;
+        return a;
+    }
+    const bool is_get = bybit::method_of(*ep) == bybit::http_method::get;
+    if (method != (is_get ? "GET" : "POST")) {
+        auto a = detail::answer(params_error(fmt::format("{} needs {}, got {}", path,
+                                                         is_get ? "GET" : "POST",
+                                                         method.substr(0, 10))),
+                                now_ms);
+        a.status = 405;
+        return a;
+    }
+    if (bybit::is_signed(*ep)) {
+        auto refused = core.auth.check_rest(header(bybit::header_api_key), header(bybit::header_timestamp),
+                                            header(bybit::header_recv_window), header(bybit::header_sign),
+                                            is_get ? query : body, now_ms);
+        if (refused) return detail::answer(*refused, now_ms);
+    }
+    auto params = is_get ? parse_query(query) : parse_body(body);
+    if (auto* bad = std::get_if<api_reply>(&params)) return detail::answer(*bad, now_ms);
+    const auto& p = std::get<boost::json::object>(params);
+
+    std::int64_t cost = 1;
+    if (*ep == bybit::endpoint::order_create_batch) {
+        const auto* list = p.if_contains("request");
+        if (list != nullptr && list->is_array()) cost = static_cast<std::int64_t>(list->get_array().size());
+    }
+    limit_answer lim = core.limits.charge(*ep, detail::category_hint(p), cost, now_ms);
+    if (forced_rate_limit && lim.allowed) {
+        lim.allowed = false;
+        lim.remaining = 0;
+        lim.reset_ms = now_ms + 1000;
+    }
+    if (!lim.allowed) {
+        rest_answer a;
+        if (lim.ip_limited) {
+            a.status = 403;
+            a.body = "access too frequent";
+            a.content_type = "text/plain";
+        } else {
+            a = detail::answer(error_reply(ret::rate_limit, "Too many visits!"), now_ms);
+        }
+        a.limits = lim;
+        return a;
+    }
+
+    api_reply r;
+    switch (*ep) {
+        case bybit::endpoint::market_time: {
+            r.result["timeSecond"] = std::to_string(now_ms / 1000);
+            r.result["timeNano"] = std::to_string(now.count());
+            break;
+        }
+        case bybit::endpoint::market_instruments: r = core.ex.instruments_info(p); break;
+        case bybit::endpoint::order_create: r = core.ex.create(p, now); break;
+        case bybit::endpoint::order_create_batch: r = core.ex.create_batch(p, now); break;
+        case bybit::endpoint::order_cancel: r = core.ex.cancel(p, now); break;
+        case bybit::endpoint::order_cancel_all: r = core.ex.cancel_all(p, now); break;
+        case bybit::endpoint::order_realtime: r = core.ex.realtime(p); break;
+    }
+    auto a = detail::answer(r, now_ms);
+    a.limits = lim;
+    return a;
+}
+
+/// /admin/fault (see the file comment).
+[[nodiscard]] inline rest_answer handle_admin(venue_core& core, std::string_view method,
+                                              std::string_view body) {
+    rest_answer a;
+    const auto fail = [&](unsigned status, std::string_view why) {
+        boost::json::object o;
+        o["ok"] = false;
+        o["error"] = why;
+        a.status = status;
+        a.body = boost::json::serialize(o);
+        return a;
+    };
+    if (method == "POST") {
+        auto params = parse_body(body);
+        if (auto* bad = std::get_if<api_reply>(&params)) return fail(400, bad->ret_msg);
+        const auto& p = std::get<boost::json::object>(params);
+        if (const auto* clear = p.if_contains("clear"); clear != nullptr && clear->is_bool() &&
+                                                        clear->get_bool()) {
+            core.faults.clear();
+        } else {
+            auto rule = parse_fault_json(p);
+            if (!rule) return fail(400, rule.error().message);
+            core.faults.add(std::move(*rule));
+        }
+    } else if (method != "GET") {
+        return fail(405, "use GET or POST");
+    }
+    boost::json::array rules;
+    for (const auto& r : core.faults.rules()) {
+        boost::json::object o;
+        o["kind"] = to_string(r.kind);
+        o["rate_ppm"] = r.rate_ppm;
+        o["count"] = r.count;
+        o["delay_ms"] = r.delay_ms;
+        o["path"] = r.path;
+        rules.push_back(std::move(o));
+    }
+    const auto& c = core.faults.counts();
+    boost::json::object counts;
+    counts["disconnect"] = c.disconnects;
+    counts["http_5xx"] = c.http_5xx;
+    counts["rate_limit"] = c.rate_limits;
+    counts["delay_ms"] = c.delays;
+    counts["drop_ws"] = c.dropped_ws;
+    counts["dup_ws"] = c.duplicated_ws;
+    counts["ws_gap"] = c.ws_gaps;
+    boost::json::object o;
+    o["ok"] = true;
+    o["rules"] = std::move(rules);
+    o["counts"] = std::move(counts);
+    a.body = boost::json::serialize(o);
+    return a;
+}
+
+}  // namespace mmbot::venue::local

@@ -1,0 +1,368 @@
+// tests/venue/local/core_test.cpp
+//
+// The local venue's handlers without a network: requests built by bybit::requests and signed by
+// bybit::signer go through handle_rest, and the answers must parse with bybit::responses (and the
+// pushes with bybit::private_stream). Covers authentication (10003 / 10002 / 10004), order entry
+// checks, duplicate orderLinkId (110072), PostOnly crossing (EC_PostOnlyWillTakeLiquidity),
+// fills from market data, rate limits (10006 + headers), paging, and the fault plan.
+#define BOOST_TEST_MODULE local_venue_core
+#include "mmbot/feed/bybit_public.hpp"
+#include "mmbot/feed/l2_book.hpp"
+#include "mmbot/venue/bybit/private_stream.hpp"
+#include "mmbot/venue/bybit/requests.hpp"
+#include "mmbot/venue/bybit/responses.hpp"
+#include "mmbot/venue/local/faults.hpp"
+#include "mmbot/venue/local/rest_api.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bybit = mmbot::venue::bybit;
+namespace local = mmbot::venue::local;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::string_view key = "LOCALKEY1";
+constexpr std::string_view secret = "LOCALSECRET1";
+constexpr std::int64_t t0_ms = 1'786'310'400'000;
+
+bybit::signer make_signer(std::string_view k = key, std::string_view s = secret) {
+    return bybit::signer::make(mmbot::secrets::credentials{mmbot::secrets::secret_string{std::string(k)},
+                                                           mmbot::secrets::secret_string{std::string(s)}})
+        .value();
+}
+
+struct harness {
+    local::venue_core core{local::exchange_options{}, make_signer(), true, 7};
+    bybit::signer client = make_signer();
+    std::int64_t now_ms = t0_ms;
+
+    [[nodiscard]] std::chrono::nanoseconds now() const { return std::chrono::milliseconds{now_ms}; }
+
+    local::rest_answer send(const bybit::rest_request& req, std::int64_t sign_ms = 0,
+                            bybit::signer* s = nullptr, bool forced = false) {
+        std::map<std::string, std::string, std::less<>> headers;
+        if (bybit::is_signed(req.ep)) {
+            bybit::signer& sg = s != nullptr ? *s : client;
+            auto sig = sg.sign_rest(sign_ms != 0 ? sign_ms : now_ms, req.payload()).value();
+            sg.write_headers(sig, [&](std::string_view n, std::string_view v) {
+                headers[std::string(n)] = std::string(v);
+            });
+        }
+        const auto lookup = [&](std::string_view n) -> std::string_view {
+            const auto it = headers.find(n);
+            return it == headers.end() ? std::string_view{} : std::string_view{it->second};
+        };
+        return local::handle_rest(core, req.method() == bybit::http_method::get ? "GET" : "POST",
+                                  req.target(), lookup, req.body, now(), forced);
+    }
+};
+
+mmbot::venue::order_request order(std::string_view link, mmbot::core::side side,
+                                  std::string_view px, std::string_view qty = "0.010",
+                                  bool post_only = true) {
+    mmbot::venue::order_request o;
+    o.symbol = "BTCUSDT";
+    o.client_order_id = link;
+    o.side = side;
+    o.price = mmbot::core::price::parse(px).value();
+    o.qty = mmbot::core::quantity::parse(qty).value();
+    o.post_only = post_only;
+    o.price_digits = 2;
+    o.qty_digits = 3;
+    return o;
+}
+
+bybit::rest_request create(const mmbot::venue::order_request& o) {
+    bybit::rest_request r;
+    bybit::write_create(bybit::category::linear, o, r).value();
+    return r;
+}
+
+struct events {
+    std::vector<std::string> lines;
+    void on_ack(std::string_view id, std::string_view, std::chrono::nanoseconds) {
+        lines.push_back("ack " + std::string(id));
+    }
+    void on_reject(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        lines.push_back("reject " + std::string(id) + " " + std::string(why));
+    }
+    void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        lines.push_back("cancel " + std::string(id) + " " + std::string(why));
+    }
+    void on_fill(const bybit::execution& e) {
+        lines.push_back("fill " + std::string(e.client_order_id) + " " + e.qty.to_string() + "@" +
+                        e.price.to_string() + (e.is_maker ? " maker" : " taker") + " fee " +
+                        e.fee.to_string());
+    }
+};
+
+std::vector<std::string> decode_pushes(local::exchange& ex) {
+    bybit::private_stream stream;
+    events ev;
+    for (const auto& p : ex.take_pushes()) {
+        auto kind = stream.handle(p.text, ev);
+        BOOST_TEST_REQUIRE(kind.has_value(), (kind ? "" : kind.error().message));
+    }
+    return ev.lines;
+}
+
+/// A book with best bid 65000.00 and best ask 65000.10.
+struct book_fixture {
+    mmbot::feed::bybit_public_codec codec;
+    mmbot::feed::decoded_message msg;
+    mmbot::feed::l2_book book{50};
+    book_fixture() {
+        auto k = codec.decode(
+            R"({"topic":"orderbook.50.BTCUSDT","type":"snapshot","ts":1786310400000,"data":{"s":"BTCUSDT","b":[["65000.00","1.5"],["64999.90","2"]],"a":[["65000.10","0.5"],["65000.20","3"]],"u":1,"seq":1}})",
+            msg);
+        BOOST_TEST_REQUIRE(k.has_value());
+        (void)book.apply(msg.book);
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(server_time_and_instruments_parse_with_the_client_parsers) {
+    harness h;
+    bybit::rest_request req;
+    bybit::write_server_time(req);
+    auto a = h.send(req);
+    BOOST_TEST(a.status == 200U);
+    BOOST_TEST(bybit::parse_server_time(a.body).value() == h.now());
+    BOOST_TEST_REQUIRE(a.limits.has_value());
+
+    bybit::write_instruments(bybit::category::linear, "BTCUSDT", "", req).value();
+    a = h.send(req);
+    auto page = bybit::parse_instruments(a.body, bybit::category::linear);
+    BOOST_TEST_REQUIRE(page.has_value(), (page ? "" : page.error().message));
+    BOOST_TEST_REQUIRE(page->instruments.size() == 1U);
+    const auto& f = page->instruments[0].filters;
+    BOOST_TEST(f.symbol == "BTCUSDT");
+    BOOST_TEST(f.tick_size.to_string() == "0.1");
+    BOOST_TEST(f.price_digits == 2);
+    BOOST_TEST(f.qty_step.to_string() == "0.001");
+    BOOST_TEST(f.min_notional.to_string() == "5");
+
+    bybit::write_instruments(bybit::category::linear, "", "", req).value();
+    BOOST_TEST(bybit::parse_instruments(h.send(req).body, bybit::category::linear)
+                   .value()
+                   .instruments.size() == 2U);
+}
+
+BOOST_AUTO_TEST_CASE(authentication_errors) {
+    harness h;
+    auto req = create(order("a-1", mmbot::core::side::buy, "64000.00"));
+    auto other_secret = make_signer(key, "WRONGSECRET");
+    auto r = bybit::parse_order_ids(h.send(req, 0, &other_secret).body);
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().code == "bybit_signature", r.error().message);
+
+    auto other_key = make_signer("OTHERKEY", secret);
+    r = bybit::parse_order_ids(h.send(req, 0, &other_key).body);
+    BOOST_TEST(r.error().code == "bybit_invalid_key", r.error().message);
+
+    const std::string stale = h.send(req, t0_ms - 6000).body;  // recv_window 5000
+    r = bybit::parse_order_ids(stale);
+    BOOST_TEST(r.error().code == "bybit_timestamp", r.error().message);
+    // The client quotes only the start of retMsg; the venue's text names both times.
+    BOOST_TEST(stale.find("req_timestamp[1786310394000],server_timestamp[1786310400000],"
+                          "recv_window[5000]") != std::string::npos,
+               stale);
+    r = bybit::parse_order_ids(h.send(req, t0_ms + 1500).body);  // too far ahead
+    BOOST_TEST(r.error().code == "bybit_timestamp");
+    r = bybit::parse_order_ids(h.send(req, t0_ms - 4000).body);  // inside the window
+    BOOST_TEST(r.has_value(), (r ? "" : r.error().message));
+}
+
+BOOST_AUTO_TEST_CASE(create_query_cancel_round_trip_and_pushes) {
+    harness h;
+    auto r = bybit::parse_order_ids(h.send(create(order("q-1", mmbot::core::side::buy, "64000.00"))).body);
+    BOOST_TEST_REQUIRE(r.has_value(), (r ? "" : r.error().message));
+    BOOST_TEST(r->order_link_id == "q-1");
+    BOOST_TEST(!r->order_id.empty());
+    BOOST_TEST(decode_pushes(h.core.ex) == std::vector<std::string>{"ack q-1"});
+
+    bybit::rest_request q;
+    bybit::write_open_orders(bybit::category::linear, "BTCUSDT", "", q).value();
+    auto page = bybit::parse_open_orders(h.send(q).body);
+    BOOST_TEST_REQUIRE(page.has_value(), (page ? "" : page.error().message));
+    BOOST_TEST_REQUIRE(page->orders.size() == 1U);
+    BOOST_TEST(page->orders[0].status_text == "New");
+    BOOST_TEST(page->orders[0].price.to_string() == "64000");
+    BOOST_TEST(page->orders[0].leaves_qty.to_string() == "0.01");
+    BOOST_TEST(page->orders[0].updated_time.count() == t0_ms);
+
+    bybit::rest_request c;
+    bybit::write_cancel(bybit::category::linear, "BTCUSDT", "q-1", c).value();
+    auto cancelled = bybit::parse_order_ids(h.send(c).body);
+    BOOST_TEST_REQUIRE(cancelled.has_value());
+    BOOST_TEST(decode_pushes(h.core.ex) == std::vector<std::string>{"cancel q-1 CancelByUser"});
+    BOOST_TEST(bybit::parse_open_orders(h.send(q).body).value().orders.empty());
+    // A closed order is still found by its orderLinkId.
+    bybit::write_order_by_link_id(bybit::category::linear, "BTCUSDT", "q-1", q).value();
+    auto one = bybit::parse_open_orders(h.send(q).body).value();
+    BOOST_TEST_REQUIRE(one.orders.size() == 1U);
+    BOOST_TEST(one.orders[0].status_text == "Cancelled");
+    // Cancelling it again: 110001.
+    auto again = bybit::parse_order_ids(h.send(c).body);
+    BOOST_TEST(again.error().code == "bybit_order_not_found");
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_order_link_id_is_110072) {
+    harness h;
+    const auto req = create(order("dup-1", mmbot::core::side::buy, "64000.00"));
+    BOOST_TEST(bybit::parse_order_ids(h.send(req).body).has_value());
+    h.now_ms += 1;
+    auto r = bybit::parse_order_ids(h.send(req).body);
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().code == "bybit_duplicate_order_link_id", r.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(order_checks_name_the_field_and_value) {
+    harness h;
+    bybit::rest_request req;
+    req.reset(bybit::endpoint::order_create);
+    req.body = R"({"symbol":"BTCUSDT","side":"Buy","orderType":"Limit","timeInForce":"PostOnly","orderLinkId":"x-1","price":"64000.05","category":"linear","qty":"0.010"})";
+    const std::string off_tick = h.send(req).body;
+    auto r = bybit::parse_order_ids(off_tick);
+    BOOST_TEST(r.error().code == "bybit_params");
+    BOOST_TEST(off_tick.find(R"(got \"64000.05\")") != std::string::npos, off_tick);
+    req.body = R"({"symbol":"DOGEUSDT","side":"Buy","orderType":"Limit","price":"1","category":"linear","qty":"1"})";
+    r = bybit::parse_order_ids(h.send(req).body);
+    BOOST_TEST(r.error().message.find("DOGEUSDT") != std::string::npos, r.error().message);
+    req.body = R"({"symbol":"BTCUSDT","side":"Buy","orderType":"Limit","price":"100.00","category":"linear","qty":"0.001"})";
+    r = bybit::parse_order_ids(h.send(req).body);
+    BOOST_TEST(r.error().message.find("minimum order value") != std::string::npos, r.error().message);
+    req.body = "{not json";
+    r = bybit::parse_order_ids(h.send(req).body);
+    BOOST_TEST(r.error().code == "bybit_params", r.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(crossing_post_only_is_cancelled_and_fills_come_from_market_data) {
+    harness h;
+    book_fixture b;
+    h.core.ex.on_book(b.book, h.now());
+    // Buy PostOnly at the best ask: would take.
+    BOOST_TEST(bybit::parse_order_ids(h.send(create(order("po-1", mmbot::core::side::buy, "65000.10"))).body)
+                   .has_value());
+    BOOST_TEST(decode_pushes(h.core.ex) ==
+               (std::vector<std::string>{"ack po-1", "cancel po-1 EC_PostOnlyWillTakeLiquidity"}));
+    bybit::rest_request q;
+    bybit::write_order_by_link_id(bybit::category::linear, "BTCUSDT", "po-1", q).value();
+    BOOST_TEST(h.send(q).body.find(R"("rejectReason":"EC_PostOnlyWillTakeLiquidity")") != std::string::npos);
+
+    // GTC limit crossing: taker fill at the ask level.
+    (void)h.send(create(order("gtc-1", mmbot::core::side::buy, "65000.10", "0.200", false)));
+    BOOST_TEST(decode_pushes(h.core.ex) ==
+               (std::vector<std::string>{"ack gtc-1", "fill gtc-1 0.2@65000.1 taker fee 7.150011"}));
+
+    // A resting sell, then a trade print through it.
+    (void)h.send(create(order("s-1", mmbot::core::side::sell, "65000.30", "0.010")));
+    (void)decode_pushes(h.core.ex);
+    mmbot::feed::trade print;
+    (void)print.sym.assign("BTCUSDT");
+    print.side = mmbot::feed::taker_side::buy;
+    print.px = mmbot::core::price::parse("65000.40").value();
+    print.qty = mmbot::core::quantity::parse("1").value();
+    h.core.ex.on_trade(print, h.now() + 5ms);
+    BOOST_TEST(decode_pushes(h.core.ex) ==
+               (std::vector<std::string>{"fill s-1 0.01@65000.3 maker fee 0.1300006"}));
+    bybit::write_order_by_link_id(bybit::category::linear, "BTCUSDT", "s-1", q).value();
+    auto filled = bybit::parse_open_orders(h.send(q).body).value();
+    BOOST_TEST(filled.orders.at(0).status_text == "Filled");
+    BOOST_TEST(filled.orders.at(0).cum_exec_qty.to_string() == "0.01");
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_is_10006_with_headers) {
+    harness h;
+    bybit::rest_request req;
+    bybit::write_cancel_all(bybit::category::linear, "BTCUSDT", req).value();
+    auto a = h.send(req);  // linear cancel-all: 1 per second
+    BOOST_TEST_REQUIRE(bybit::parse_cancel_all(a.body).has_value());
+    BOOST_TEST(a.limits->limit == 1);
+    BOOST_TEST(a.limits->remaining == 0);
+    h.now_ms += 10;
+    a = h.send(req);
+    BOOST_TEST(a.status == 200U);
+    BOOST_TEST(bybit::parse_cancel_all(a.body).error().code == "bybit_rate_limit");
+    BOOST_TEST(a.limits->remaining == 0);
+    BOOST_TEST(a.limits->reset_ms == t0_ms + 1000);
+    h.now_ms = t0_ms + 1000;
+    BOOST_TEST(bybit::parse_cancel_all(h.send(req).body).has_value());
+    // Forced by the fault plan even when the budget allows it.
+    bybit::write_server_time(req);
+    a = h.send(req, 0, nullptr, true);
+    BOOST_TEST(a.body.find(R"("retCode":10006)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(batch_and_paging) {
+    harness h;
+    std::vector<std::string> ids;
+    std::vector<mmbot::venue::order_request> orders;
+    ids.reserve(5);
+    orders.reserve(5);
+    for (int i = 0; i < 5; ++i) ids.push_back("b-" + std::to_string(i));
+    for (const auto& id : ids) orders.push_back(order(id, mmbot::core::side::buy, "60000.00"));
+    orders[3].price = mmbot::core::price::parse("60000.01").value();  // off the tick
+    orders[3].price_digits = 2;
+    bybit::rest_request req;
+    bybit::write_create_batch(bybit::category::linear, orders, req).value();
+    auto batch = bybit::parse_batch(h.send(req).body);
+    BOOST_TEST_REQUIRE(batch.has_value(), (batch ? "" : batch.error().message));
+    BOOST_TEST_REQUIRE(batch->size() == 5U);
+    BOOST_TEST((*batch)[0].outcome.ret_code == 0);
+    BOOST_TEST((*batch)[3].outcome.ret_code == 10001);
+    BOOST_TEST((*batch)[4].ids.order_link_id == "b-4");
+
+    std::vector<std::string> seen;
+    std::string cursor;
+    int pages = 0;
+    do {
+        bybit::write_open_orders(bybit::category::linear, "BTCUSDT", cursor, req, 2).value();
+        auto page = bybit::parse_open_orders(h.send(req).body).value();
+        for (const auto& o : page.orders) seen.push_back(o.order_link_id);
+        cursor = page.next_cursor;
+        ++pages;
+    } while (!cursor.empty() && pages < 10);
+    BOOST_TEST(pages == 2);
+    BOOST_TEST(seen == (std::vector<std::string>{"b-4", "b-2", "b-1", "b-0"}));
+
+    bybit::write_cancel_all(bybit::category::linear, "BTCUSDT", req).value();
+    BOOST_TEST(bybit::parse_cancel_all(h.send(req).body).value().size() == 4U);
+}
+
+BOOST_AUTO_TEST_CASE(fault_specs_and_plan) {
+    BOOST_TEST(!local::parse_fault_spec("explode:1").has_value());
+    BOOST_TEST(local::parse_fault_spec("http_5xx:1.5").error().message.find("rate") != std::string::npos);
+    BOOST_TEST(!local::parse_fault_spec("http_5xx:0.3e1").has_value());
+    auto d = local::parse_fault_spec("delay_ms:250").value();
+    BOOST_TEST(d.delay_ms == 250);
+    BOOST_TEST(d.rate_ppm == 1'000'000);
+
+    local::fault_plan plan{1};
+    plan.add(local::parse_fault_spec("http_5xx:1:2").value());
+    plan.add(d);
+    auto f = plan.on_request("/v5/market/time");
+    BOOST_TEST((f.action == local::rest_fault::http_5xx));
+    BOOST_TEST(f.delay_ms == 250);
+    BOOST_TEST((plan.on_request("/v5/market/time").action == local::rest_fault::http_5xx));
+    BOOST_TEST((plan.on_request("/v5/market/time").action == local::rest_fault::none));
+    BOOST_TEST(plan.counts().http_5xx == 2);
+
+    // Seeded draws repeat.
+    const auto run = [] {
+        local::fault_plan p{42};
+        p.add(local::parse_fault_spec("drop_ws:0.5").value());
+        std::string s;
+        for (int i = 0; i < 64; ++i) s += static_cast<char>('0' + p.private_copies());
+        return s;
+    };
+    BOOST_TEST(run() == run());
+    BOOST_TEST(run().find('0') != std::string::npos);
+    BOOST_TEST(run().find('1') != std::string::npos);
+}

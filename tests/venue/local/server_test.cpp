@@ -1,0 +1,427 @@
+// tests/venue/local/server_test.cpp
+//
+// The local venue over real TLS on loopback, in process: a self-signed certificate made with the
+// OpenSSL C API at test time, trusted by the client through bybit::trust_pem with verification
+// (chain and host name) on; the client is the project's own rest_transport + signer + request
+// builders + response parsers, and a Beast WebSocket client whose frames are parsed with
+// bybit::private_stream and feed::bybit_public_codec. Covers REST round trips, every fault kind,
+// rate-limit headers, private WS auth + pushes, public WS snapshot + deltas + ws_gap.
+#define BOOST_TEST_MODULE local_venue_server
+#include "mmbot/feed/bybit_public.hpp"
+#include "mmbot/feed/l2_book.hpp"
+#include "mmbot/venue/bybit/private_stream.hpp"
+#include "mmbot/venue/bybit/rest_transport.hpp"
+#include "mmbot/venue/local/server.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bybit = mmbot::venue::bybit;
+namespace local = mmbot::venue::local;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::string_view api_key = "LOCALKEY1";
+constexpr std::string_view api_secret = "LOCALSECRET1";
+
+bybit::signer make_signer() {
+    return bybit::signer::make(mmbot::secrets::credentials{
+                                   mmbot::secrets::secret_string{std::string(api_key)},
+                                   mmbot::secrets::secret_string{std::string(api_secret)}})
+        .value();
+}
+
+std::int64_t now_ms() { return local::detail::to_ms(local::wall_now()); }
+
+const local::tls_identity& identity() {
+    static const local::tls_identity id = local::make_self_signed().value();
+    return id;
+}
+
+std::filesystem::path tmp_dir() {
+    const char* t = std::getenv("TEST_TMPDIR");
+    return t != nullptr ? std::filesystem::path(t) : std::filesystem::temp_directory_path();
+}
+
+/// A capture: a snapshot now, then deltas (u = 2, 3, ...) every `step`, and a sell print through
+/// 65000.00 at `trade_at` (fills resting buys at or above 65000.00 - it prints below them).
+std::filesystem::path write_capture(std::string_view name, int deltas, std::chrono::milliseconds step,
+                                    std::chrono::milliseconds trade_at) {
+    const auto path = tmp_dir() / std::string(name);
+    std::ofstream out(path);
+    const std::int64_t t0 = 1'786'310'400'000;
+    out << R"({"topic":"orderbook.50.BTCUSDT","type":"snapshot","ts":)" << t0
+        << R"(,"data":{"s":"BTCUSDT","b":[["65000.00","1.5"],["64999.90","2"]],"a":[["65000.10","0.5"],["65000.20","3"]],"u":1,"seq":1},"cts":)"
+        << t0 << "}\n";
+    bool traded = false;
+    for (int i = 0; i < deltas; ++i) {
+        const std::int64_t t = t0 + (i + 1) * step.count();
+        if (!traded && t >= t0 + trade_at.count()) {
+            out << R"({"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":)" << t0 + trade_at.count()
+                << R"(,"data":[{"T":)" << t0 + trade_at.count()
+                << R"(,"s":"BTCUSDT","S":"Sell","v":"0.5","p":"64999.00","L":"MinusTick","i":"t-1","BT":false}]})" << "\n";
+            traded = true;
+        }
+        out << R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":)" << t
+            << R"(,"data":{"s":"BTCUSDT","b":[["64999.80","0.)" << (i % 9) + 1 << R"("]],"a":[],"u":)" << i + 2
+            << R"(,"seq":)" << i + 2 << "}}\n";
+    }
+    return path;
+}
+
+/// The venue on its own I/O thread.
+struct venue {
+    explicit venue(std::filesystem::path capture = {}, bool rate_limits = true) {
+        if (!capture.empty()) {
+            feed = local::capture_feed::open(capture, mmbot::core::ratio::parse("1").value()).value();
+        }
+        srv = std::make_unique<local::server>(io, core, *tls, feed.get(), 0);
+        core.limits = local::server_limits{rate_limits};
+        srv->start();
+        thread = std::thread([this] { io.run(); });
+    }
+    venue(const venue&) = delete;
+    venue& operator=(const venue&) = delete;
+    ~venue() {
+        asio::post(io, [this] {
+            srv->stop();
+            io.stop();
+        });
+        thread.join();
+    }
+
+    std::unique_ptr<asio::ssl::context> tls = local::tls_server_context(identity()).value();
+    std::unique_ptr<local::capture_feed> feed;
+    local::venue_core core{local::exchange_options{}, make_signer(), true, 3};
+    asio::io_context io;
+    std::unique_ptr<local::server> srv;
+    std::thread thread;
+};
+
+/// The project's REST client pointed at the venue, trusting its certificate.
+struct client {
+    explicit client(unsigned short port) : tls(bybit::tls_client_context()) {
+        BOOST_TEST_REQUIRE(bybit::trust_pem(tls, identity().cert_pem).has_value());
+        auto ep = bybit::override_endpoint<mmbot::env::testnet>("localhost", std::to_string(port));
+        ep.read_timeout = 2000ms;
+        transport.emplace(io, ep, tls);
+    }
+    mmbot::core::result<bybit::http_response> send(const bybit::rest_request& r) {
+        return transport->send(r, &signer, now_ms());
+    }
+
+    asio::io_context io;
+    asio::ssl::context tls;
+    std::optional<bybit::rest_transport> transport;
+    bybit::signer signer = make_signer();
+};
+
+mmbot::venue::order_request order(std::string_view link, mmbot::core::side side, std::string_view px,
+                                  std::string_view qty = "0.010", bool post_only = true) {
+    mmbot::venue::order_request o;
+    o.symbol = "BTCUSDT";
+    o.client_order_id = link;
+    o.side = side;
+    o.price = mmbot::core::price::parse(px).value();
+    o.qty = mmbot::core::quantity::parse(qty).value();
+    o.post_only = post_only;
+    o.price_digits = 2;
+    o.qty_digits = 3;
+    return o;
+}
+
+bybit::rest_request create_req(const mmbot::venue::order_request& o) {
+    bybit::rest_request r;
+    bybit::write_create(bybit::category::linear, o, r).value();
+    return r;
+}
+
+/// Raw HTTPS POST for the admin endpoint (not part of Bybit's API, so not in rest_transport).
+std::string admin(unsigned short port, std::string_view body) {
+    asio::io_context io;
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    tls.add_certificate_authority(asio::buffer(identity().cert_pem));
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> s{io, tls};
+    beast::get_lowest_layer(s).connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    s.handshake(asio::ssl::stream_base::client);
+    http::request<http::string_body> req{http::verb::post, "/admin/fault", 11};
+    req.set(http::field::host, "localhost");
+    req.body() = std::string(body);
+    req.prepare_payload();
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    return res.body();
+}
+
+/// A WebSocket client; reads with a deadline.
+struct ws_client {
+    ws_client(unsigned short port, std::string_view path)
+        : tls(asio::ssl::context::tls_client), ws(io, tls) {
+        tls.add_certificate_authority(asio::buffer(identity().cert_pem));
+        ws.next_layer().set_verify_mode(asio::ssl::verify_peer);
+        ws.next_layer().set_verify_callback(asio::ssl::host_name_verification("localhost"));
+        SSL_set_tlsext_host_name(ws.next_layer().native_handle(), "localhost");
+        beast::get_lowest_layer(ws).connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+        ws.next_layer().handshake(asio::ssl::stream_base::client);
+        ws.handshake("localhost", std::string(path));
+    }
+    void send(std::string_view text) { ws.write(asio::buffer(text)); }
+    std::optional<std::string> read(std::chrono::milliseconds timeout = 3000ms) {
+        beast::flat_buffer buf;
+        bool done = false;
+        beast::error_code ec;
+        beast::get_lowest_layer(ws).expires_after(timeout);
+        ws.async_read(buf, [&](beast::error_code e, std::size_t) {
+            ec = e;
+            done = true;
+        });
+        io.restart();
+        io.run();
+        if (!done || ec) return std::nullopt;
+        return beast::buffers_to_string(buf.data());
+    }
+
+    asio::io_context io;
+    asio::ssl::context tls;
+    websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws;
+};
+
+struct events {
+    std::vector<std::string> lines;
+    void on_ack(std::string_view id, std::string_view, std::chrono::nanoseconds) {
+        lines.push_back("ack " + std::string(id));
+    }
+    void on_reject(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        lines.push_back("reject " + std::string(id) + " " + std::string(why));
+    }
+    void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        lines.push_back("cancel " + std::string(id) + " " + std::string(why));
+    }
+    void on_fill(const bybit::execution& e) {
+        lines.push_back("fill " + std::string(e.client_order_id) + " " + e.qty.to_string() + "@" +
+                        e.price.to_string() + (e.is_maker ? " maker" : " taker"));
+    }
+};
+
+/// Connects, authenticates and subscribes to order + execution.
+std::unique_ptr<ws_client> private_ws(unsigned short port, bybit::private_stream& stream, events& ev) {
+    auto ws = std::make_unique<ws_client>(port, "/v5/private");
+    auto s = make_signer();
+    std::string auth;
+    BOOST_TEST_REQUIRE(s.append_ws_auth(now_ms() + 10'000, auth).has_value());
+    ws->send(auth);
+    auto r = ws->read();
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST_REQUIRE((stream.handle(*r, ev).value() == bybit::stream_event::auth_ok));
+    ws->send(bybit::subscribe_frame);
+    r = ws->read();
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST_REQUIRE((stream.handle(*r, ev).value() == bybit::stream_event::subscribed));
+    return ws;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rest_round_trips_over_tls) {
+    venue v;
+    client c{v.srv->port()};
+    bybit::rest_request req;
+    bybit::write_server_time(req);
+    auto r = c.send(req);
+    BOOST_TEST_REQUIRE(r.has_value(), (r ? "" : r.error().message));
+    const auto server_ns = bybit::parse_server_time(r->body).value();
+    BOOST_TEST(std::llabs(server_ns.count() / 1'000'000 - now_ms()) < 5000);
+    BOOST_TEST_REQUIRE(r->limits.has_value());
+
+    bybit::write_instruments(bybit::category::linear, "", "", req).value();
+    auto page = bybit::parse_instruments(c.send(req).value().body, bybit::category::linear);
+    BOOST_TEST_REQUIRE(page.has_value());
+    BOOST_TEST(page->instruments.size() == 2U);
+
+    auto created = bybit::parse_order_ids(c.send(create_req(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
+    BOOST_TEST_REQUIRE(created.has_value(), (created ? "" : created.error().message));
+    bybit::write_open_orders(bybit::category::linear, "BTCUSDT", "", req).value();
+    auto open = bybit::parse_open_orders(c.send(req).value().body).value();
+    BOOST_TEST_REQUIRE(open.orders.size() == 1U);
+    BOOST_TEST(open.orders[0].order_id == created->order_id);
+    bybit::write_cancel(bybit::category::linear, "BTCUSDT", "rt-1", req).value();
+    BOOST_TEST(bybit::parse_order_ids(c.send(req).value().body).has_value());
+    bybit::write_open_orders(bybit::category::linear, "BTCUSDT", "", req).value();
+    BOOST_TEST(bybit::parse_open_orders(c.send(req).value().body).value().orders.empty());
+    BOOST_TEST(c.transport->connects() == 1);  // keep-alive throughout
+
+    // Duplicate orderLinkId, then a signature made with the wrong secret.
+    auto dup = bybit::parse_order_ids(c.send(create_req(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
+    BOOST_TEST(dup.error().code == "bybit_duplicate_order_link_id");
+    auto wrong = bybit::signer::make(mmbot::secrets::credentials{
+                                         mmbot::secrets::secret_string{std::string(api_key)},
+                                         mmbot::secrets::secret_string{std::string("nope")}})
+                     .value();
+    auto bad = c.transport->send(create_req(order("rt-2", mmbot::core::side::buy, "60000.00")), &wrong, now_ms());
+    BOOST_TEST(bybit::parse_order_ids(bad.value().body).error().code == "bybit_signature");
+    auto stale = c.transport->send(create_req(order("rt-3", mmbot::core::side::buy, "60000.00")), &c.signer,
+                                   now_ms() - 60'000);
+    BOOST_TEST(bybit::parse_order_ids(stale.value().body).error().code == "bybit_timestamp");
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_over_tls_carries_the_headers) {
+    venue v;
+    client c{v.srv->port()};
+    bybit::rest_request req;
+    bybit::write_cancel_all(bybit::category::linear, "BTCUSDT", req).value();
+    auto first = c.send(req).value();
+    BOOST_TEST(bybit::parse_cancel_all(first.body).has_value());
+    BOOST_TEST_REQUIRE(first.limits.has_value());
+    BOOST_TEST(first.limits->limit == 1);
+    auto second = c.send(req).value();
+    BOOST_TEST(second.status == 200U);
+    BOOST_TEST(bybit::parse_cancel_all(second.body).error().code == "bybit_rate_limit");
+    BOOST_TEST_REQUIRE(second.limits.has_value());
+    BOOST_TEST(second.limits->remaining == 0);
+    BOOST_TEST(second.limits->reset_at.count() > now_ms() - 50);
+}
+
+BOOST_AUTO_TEST_CASE(rest_faults_from_the_admin_endpoint) {
+    venue v;
+    const auto port = v.srv->port();
+    client c{port};
+    bybit::rest_request req;
+    bybit::write_server_time(req);
+
+    BOOST_TEST(admin(port, R"({"kind":"http_5xx","count":1})").find(R"("ok":true)") != std::string::npos);
+    auto r = c.send(req);
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST(r->status == 503U);
+    BOOST_TEST(c.send(req).value().status == 200U);  // count exhausted
+
+    (void)admin(port, R"({"kind":"rate_limit","count":1,"path":"/v5/market"})");
+    BOOST_TEST(bybit::parse_server_time(c.send(req).value().body).error().code == "bybit_rate_limit");
+
+    (void)admin(port, R"({"kind":"delay_ms","delay_ms":300,"count":1})");
+    const auto t0 = std::chrono::steady_clock::now();
+    BOOST_TEST(c.send(req).has_value());
+    const bool delayed = std::chrono::steady_clock::now() - t0 >= 300ms;
+    BOOST_TEST(delayed);
+
+    (void)admin(port, R"({"kind":"disconnect","count":1})");
+    auto gone = c.send(req);
+    BOOST_TEST_REQUIRE(!gone.has_value());
+    BOOST_TEST(gone.error().code == "bybit_timeout", gone.error().message);  // sent, no answer
+    BOOST_TEST(c.send(req).has_value());  // reconnects
+
+    const std::string state = admin(port, R"({"clear":true})");
+    BOOST_TEST(state.find(R"("rules":[])") != std::string::npos, state);
+    BOOST_TEST(state.find(R"("disconnect":1)") != std::string::npos, state);
+    BOOST_TEST(admin(port, R"({"kind":"explode"})").find(R"("ok":false)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(private_ws_auth_pushes_and_drop_dup_faults) {
+    const auto capture = write_capture("private.jsonl", 60, 100ms, 3000ms);
+    venue v{capture};
+    const auto port = v.srv->port();
+    client c{port};
+
+    {  // A bad signature is refused.
+        ws_client ws{port, "/v5/private"};
+        ws.send(R"({"op":"auth","args":["LOCALKEY1",")" + std::to_string(now_ms() + 10000) +
+                R"(","0000000000000000000000000000000000000000000000000000000000000000"]})");
+        bybit::private_stream stream;
+        events ev;
+        auto kind = stream.handle(ws.read().value(), ev);
+        BOOST_TEST_REQUIRE(!kind.has_value());
+        BOOST_TEST(kind.error().code == "bybit_ws_auth");
+    }
+
+    bybit::private_stream stream;
+    events ev;
+    auto ws = private_ws(port, stream, ev);
+
+    // Crossing PostOnly: New, then Cancelled with EC_PostOnlyWillTakeLiquidity.
+    BOOST_TEST(c.send(create_req(order("ws-po", mmbot::core::side::buy, "65000.10"))).has_value());
+    for (int i = 0; i < 2; ++i) (void)stream.handle(ws->read().value(), ev);
+    BOOST_TEST(ev.lines == (std::vector<std::string>{"ack ws-po", "cancel ws-po EC_PostOnlyWillTakeLiquidity"}));
+    ev.lines.clear();
+
+    // A resting buy that the capture's sell print at 64999.00 (t0 + 3 s) fills.
+    BOOST_TEST(c.send(create_req(order("ws-fill", mmbot::core::side::buy, "65000.00"))).has_value());
+    (void)stream.handle(ws->read().value(), ev);
+    for (int i = 0; i < 2; ++i) (void)stream.handle(ws->read(5000ms).value(), ev);
+    BOOST_TEST(ev.lines == (std::vector<std::string>{"ack ws-fill", "fill ws-fill 0.01@65000 maker"}));
+    ev.lines.clear();
+
+    // drop_ws: the next push never comes; the pong does.
+    (void)admin(port, R"({"kind":"drop_ws","count":1})");
+    BOOST_TEST(c.send(create_req(order("ws-drop", mmbot::core::side::buy, "60000.00"))).has_value());
+    ws->send(bybit::ping_frame);
+    BOOST_TEST((stream.handle(ws->read().value(), ev).value() == bybit::stream_event::pong));
+    BOOST_TEST(ev.lines.empty());
+
+    // dup_ws: the next push comes twice.
+    (void)admin(port, R"({"kind":"dup_ws","count":1})");
+    BOOST_TEST(c.send(create_req(order("ws-dup", mmbot::core::side::buy, "60000.00"))).has_value());
+    const auto a = ws->read().value();
+    const auto b = ws->read().value();
+    BOOST_TEST(a == b);
+    (void)stream.handle(a, ev);
+    BOOST_TEST(ev.lines == (std::vector<std::string>{"ack ws-dup"}));
+}
+
+BOOST_AUTO_TEST_CASE(public_ws_snapshot_deltas_and_gap) {
+    const auto capture = write_capture("public.jsonl", 200, 50ms, 100'000ms);
+    venue v{capture};
+    ws_client ws{v.srv->port(), "/v5/public/linear"};
+    ws.send(R"({"op":"subscribe","args":["orderbook.50.BTCUSDT"]})");
+    mmbot::feed::bybit_public_codec codec;
+    mmbot::feed::decoded_message msg;
+    mmbot::feed::l2_book book{50};
+    BOOST_TEST(ws.read().value().find(R"("success":true)") != std::string::npos);
+    auto snap = ws.read().value();
+    BOOST_TEST_REQUIRE((codec.decode(snap, msg).value() == mmbot::feed::message_kind::book));
+    BOOST_TEST((msg.book.action == mmbot::feed::book_action::snapshot));
+    (void)book.apply(msg.book);
+    BOOST_TEST(book.valid());
+
+    // Deltas follow in sequence; then a scripted gap.
+    for (int i = 0; i < 3; ++i) {
+        BOOST_TEST_REQUIRE((codec.decode(ws.read().value(), msg).value() == mmbot::feed::message_kind::book));
+        BOOST_TEST((book.apply(msg.book) == mmbot::feed::apply_status::applied));
+    }
+    (void)admin(v.srv->port(), R"({"kind":"ws_gap","count":1})");
+    mmbot::feed::apply_status last = mmbot::feed::apply_status::applied;
+    for (int i = 0; i < 10 && last == mmbot::feed::apply_status::applied; ++i) {
+        BOOST_TEST_REQUIRE((codec.decode(ws.read().value(), msg).value() == mmbot::feed::message_kind::book));
+        last = book.apply(msg.book);
+    }
+    BOOST_TEST((last == mmbot::feed::apply_status::gap));
+    // Resubscribing brings a fresh snapshot: the book recovers.
+    ws.send(R"({"op":"subscribe","args":["orderbook.50.BTCUSDT"]})");
+    for (int i = 0; i < 10; ++i) {
+        auto text = ws.read().value();
+        if (text.find(R"("type":"snapshot")") == std::string::npos) continue;
+        (void)codec.decode(text, msg);
+        BOOST_TEST((book.apply(msg.book) == mmbot::feed::apply_status::resynced));
+        break;
+    }
+    BOOST_TEST(book.valid());
+}
