@@ -1,10 +1,18 @@
 // The full shadow pipeline on a capture held in memory: parse -> book -> strategy -> maker policy
 // -> risk gate -> journal (fsync none) -> simulated venue -> fills -> positions. Prints
 // messages/s, book updates/s, the decision latency (book update -> order intents sent, i.e. the
-// whole execution_loop::on_book call) p50/p99, and heap allocations per message in steady state
-// (counted by a replaced global operator new).
+// whole execution_loop::on_book call) p50/p99, and heap allocations (counted by the replaced
+// global operator new of //tests/venue/sim:counting_new, every form of it; the bench checks at
+// start that the counter moves). Allocations are reported three ways:
+//   - per message over a whole run (start-up included: the loop, metrics, first-seen books);
+//   - per message in steady state on the market-data path: messages after the first 10 % of the
+//     capture during which the engine neither placed, cancelled nor blocked anything and the
+//     venue reported nothing (parse -> book -> strategy decision "keep" -> sim book walk);
+//   - per order action (place, cancel, ack, fill, block) for the rest: the order path.
+// docs/performance.md has the numbers and the captures they came from.
 //
 //   bazel run -c opt //bench:shadow_pipeline_bench -- "$PWD/data/sample/bybit_btcusdt_sample.jsonl" [repeats]
+//   bazel run -c opt //bench:shadow_pipeline_bench -- /path/to/bybit_v5_linear_capture.jsonl 20
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/gates.hpp"
 #include "mmbot/app/run.hpp"
@@ -12,9 +20,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,8 +47,15 @@ struct result {
     std::uint64_t messages = 0;
     std::uint64_t book_updates = 0;
     std::uint64_t allocations = 0;
+    std::uint64_t quiet_messages = 0;      ///< steady state, no order activity
+    std::uint64_t quiet_allocations = 0;   ///< allocations during those messages
+    std::uint64_t busy_messages = 0;       ///< steady state, with order activity
+    std::uint64_t busy_allocations = 0;
+    std::uint64_t order_actions = 0;       ///< places + cancels + acks + fills + blocks, steady state
     std::chrono::nanoseconds elapsed{0};
     std::vector<std::int64_t> decision_ns;
+    std::vector<std::int64_t> quiet_decision_ns;   ///< decisions that sent nothing (keep)
+    std::vector<std::int64_t> acting_decision_ns;  ///< decisions that placed/cancelled/blocked
     std::int64_t fills = 0;
 };
 
@@ -67,10 +84,23 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
     result r;
     r.decision_ns.reserve(8192);
     const auto setups = app::detail::to_setups(cfg).value();
+    // Steady state starts after the first 10 % of the lines (books, symbols and buffers seen).
+    const auto lines = static_cast<std::uint64_t>(std::count(capture.begin(), capture.end(), '\n'));
+    const std::uint64_t warm_lines = lines / 10;
     const auto t0 = steady::now();
     const std::uint64_t a0 = test::allocations();
     std::chrono::nanoseconds last_tick{0};
+    const auto activity = [&]() -> std::uint64_t {
+        if (!loop) return 0;
+        const auto& ls = loop->stats();
+        const auto& vs = sim.stats();
+        return static_cast<std::uint64_t>(ls.orders_placed + ls.orders_cancelled + ls.orders_rejected +
+                                          ls.orders_blocked + ls.fills + ls.cancel_all_requests) +
+               vs.placed + vs.acked + vs.cancelled + vs.rejected + vs.fills + vs.cancel_rejected;
+    };
+    std::uint64_t msg_a0 = test::allocations();
     while (replay.next(ev)) {
+        const std::uint64_t act0 = activity();
         if (ev.event_time_ns == 0) continue;
         const std::chrono::nanoseconds now(ev.event_time_ns);
         clock.set(now);
@@ -87,9 +117,12 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
             sim.on_book(*ev.book, now, *loop);
             const strategy::market_top top{ev.book->best_bid(), ev.book->best_ask()};
             if (time_decisions) {
+                const std::uint64_t before = activity();
                 const auto d0 = steady::now();
                 loop->on_book(msg.book.sym.view(), top, now);
-                r.decision_ns.push_back((steady::now() - d0).count());
+                const std::int64_t ns = (steady::now() - d0).count();
+                r.decision_ns.push_back(ns);
+                (activity() == before ? r.quiet_decision_ns : r.acting_decision_ns).push_back(ns);
             } else {
                 loop->on_book(msg.book.sym.view(), top, now);
             }
@@ -101,6 +134,20 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
             last_tick = now;
         }
         ++r.messages;
+        // This message's allocations: its line's read and decode (next()) and the engine's work.
+        const std::uint64_t msg_a1 = test::allocations();
+        if (ev.line > warm_lines) {
+            const std::uint64_t actions = activity() - act0;
+            if (actions == 0) {
+                ++r.quiet_messages;
+                r.quiet_allocations += msg_a1 - msg_a0;
+            } else {
+                ++r.busy_messages;
+                r.busy_allocations += msg_a1 - msg_a0;
+                r.order_actions += actions;
+            }
+        }
+        msg_a0 = msg_a1;
     }
     r.elapsed = steady::now() - t0;
     r.allocations = test::allocations() - a0;
@@ -111,6 +158,22 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
 }  // namespace
 
 namespace {
+
+/// The counter must see the allocations this bench wants to count, or "0 allocations" means
+/// nothing: plain, array and aligned new, and a std::string / std::vector that outgrow SSO.
+bool counter_counts() {
+    const std::uint64_t a0 = test::allocations();
+    std::string s(64, 'x');
+    std::vector<int> v(16);
+    auto arr = std::make_unique<int[]>(8);  // NOLINT(*-avoid-c-arrays)
+    struct alignas(64) wide {
+        std::array<char, 64> b;
+    };
+    auto w = std::make_unique<wide>();
+    const std::uint64_t counted = test::allocations() - a0;
+    return counted == 4 && !s.empty() && !v.empty() && arr != nullptr && w != nullptr;
+}
+
 int bench_main(int argc, char** argv) {
     if (argc < 2) {
         fmt::print(stderr, "usage: shadow_pipeline_bench CAPTURE.jsonl [repeats]\n");
@@ -120,6 +183,10 @@ int bench_main(int argc, char** argv) {
     if (!f) {
         fmt::print(stderr, "cannot open {}\n", argv[1]);  // NOLINT(*-pointer-arithmetic)
         return 2;
+    }
+    if (!counter_counts()) {
+        fmt::print(stderr, "shadow_pipeline_bench: the allocation counter is not linked in\n");
+        return 1;
     }
     std::stringstream text;
     text << f.rdbuf();
@@ -156,20 +223,39 @@ int bench_main(int argc, char** argv) {
         timed = r;
     }
     result lat = run_once(capture, cfg, true);
-    std::sort(lat.decision_ns.begin(), lat.decision_ns.end());
-    const auto pct = [&](double p) {
-        return lat.decision_ns[static_cast<std::size_t>(p * static_cast<double>(lat.decision_ns.size() - 1))];
+    for (auto* v : {&lat.decision_ns, &lat.quiet_decision_ns, &lat.acting_decision_ns}) {
+        std::sort(v->begin(), v->end());
+    }
+    const auto pct_of = [](const std::vector<std::int64_t>& v, double p) -> std::int64_t {
+        return v.empty() ? 0 : v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
     };
+    const auto pct = [&](double p) { return pct_of(lat.decision_ns, p); };
     fmt::print("messages per run      {}\n", timed.messages);
     fmt::print("book updates per run  {}\n", timed.book_updates);
     fmt::print("fills per run         {}\n", timed.fills);
     fmt::print("throughput            {:.0f} messages/s, {:.0f} book updates/s (best of {})\n",
                best_mps, best_bps, repeats);
     fmt::print("decision latency      p50 {} ns, p99 {} ns, max {} ns (book update -> intents sent)\n",
-               pct(0.50), pct(0.99), lat.decision_ns.back());
+               pct(0.50), pct(0.99), lat.decision_ns.empty() ? 0 : lat.decision_ns.back());
+    fmt::print("  no order sent       p50 {} ns, p99 {} ns ({} decisions)\n",
+               pct_of(lat.quiet_decision_ns, 0.50), pct_of(lat.quiet_decision_ns, 0.99),
+               lat.quiet_decision_ns.size());
+    fmt::print("  orders sent/blocked p50 {} ns, p99 {} ns ({} decisions; each placement journals "
+               "one record with a write(2) before it is sent)\n",
+               pct_of(lat.acting_decision_ns, 0.50), pct_of(lat.acting_decision_ns, 0.99),
+               lat.acting_decision_ns.size());
     fmt::print("heap allocations      {:.2f} per message ({} in {} messages, including start-up)\n",
                static_cast<double>(timed.allocations) / static_cast<double>(timed.messages),
                timed.allocations, timed.messages);
+    const auto per = [](std::uint64_t n, std::uint64_t d) {
+        return d == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(d);
+    };
+    fmt::print("  steady, market data {:.3f} per message ({} in {} messages without order activity)\n",
+               per(timed.quiet_allocations, timed.quiet_messages), timed.quiet_allocations,
+               timed.quiet_messages);
+    fmt::print("  steady, order path  {:.2f} per order action ({} in {} messages, {} actions)\n",
+               per(timed.busy_allocations, timed.order_actions), timed.busy_allocations,
+               timed.busy_messages, timed.order_actions);
     return 0;
 }
 }  // namespace

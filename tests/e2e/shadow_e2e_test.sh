@@ -73,6 +73,23 @@ check "one freeze, no order sent after it" json "$work/drill/report.json" \
     "r['risk']['freeze_events'] == 1 and r['stats']['orders_placed'] == 0"
 check "freeze is logged" grep -q '"msg":"freeze"' "$work/drill/mmbot.log"
 
+# 3b. kill switch: a file present at start freezes on the first turn and cancels everything.
+mkdir -p "$work/kill"
+touch "$work/KILL"
+check "kill-switch run exits 0" "$shadow" --config "$config" --feed "replay:$sample" \
+    --journal "$work/kill/journal.log" --log "$work/kill/mmbot.log" --report "$work/kill/report.json" \
+    --kill-switch-file "$work/KILL"
+check "report: frozen by the kill switch file" json "$work/kill/report.json" \
+    "r['risk']['last_freeze_reason'] == 'kill_switch_file' and r['risk']['freeze_events'] == 1"
+check "kill switch is logged" grep -q '"msg":"kill_switch"' "$work/kill/mmbot.log"
+
+# 3c. preflight: a JSON verdict, exit 0, nothing run.
+check "shadow --preflight exits 0" expect_exit 0 "$shadow" --preflight --config "$config" --feed "replay:$sample"
+check "preflight prints a passing JSON verdict" python3 -c "
+import json,sys; v=json.load(open(sys.argv[1])); assert v['passed'] is True and v['environment']=='shadow', v
+assert [c['name'] for c in v['checks']]==['config','secrets','venue','market_data','journal'], v" "$work/out"
+check "preflight with a missing capture -> 6" expect_exit 6 "$shadow" --preflight --config "$config" --feed "replay:$work/none.jsonl"
+
 # 4. exit codes
 check "unknown flag -> 2" expect_exit 2 "$shadow" --bogus
 check "bad flag value -> 2" expect_exit 2 "$shadow" --post-only-offset-bps 1e-3

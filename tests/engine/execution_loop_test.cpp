@@ -179,6 +179,31 @@ BOOST_AUTO_TEST_CASE(blocked_intents_are_counted_and_logged_with_reason) {
     BOOST_TEST(h.loop->stats().orders_blocked == 3);
 }
 
+BOOST_AUTO_TEST_CASE(a_stale_book_pulls_resting_quotes_once_and_quoting_resumes_with_data) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    for (const auto& o : h.venue.orders) h.loop->on_ack(o.client_order_id, "v-" + o.client_order_id, h.clock.now());
+    // 4 s without a book: still fresh (stale_after 5 s), nothing pulled.
+    h.clock.advance(4s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.venue.cancels.empty());
+    // 6 s: both quotes are cancelled, once, and logged with the book's age.
+    h.clock.advance(2s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.venue.cancels.size() == 2U);
+    BOOST_TEST(h.loop->stats().stale_quote_pulls == 1);
+    BOOST_TEST(h.sink.str().find(R"("book_age_ms":6000,"level":"WARN","msg":"quotes_pulled")") != std::string::npos,
+               h.sink.str());
+    h.clock.advance(1s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.venue.cancels.size() == 2U);  // not again while still stale
+    BOOST_TEST(h.loop->stats().stale_quote_pulls == 1);
+    // Data is back: both sides quoted again.
+    h.book("50000.0", "50000.1");
+    BOOST_TEST(h.venue.orders.size() == 4U);
+}
+
 BOOST_AUTO_TEST_CASE(freeze_drill_low_edge_freezes_and_cancel_all_is_idempotent) {
     // Half-spread 0.5 bps + post-only 1.5 bps = about 2 bps of edge: below the 3 bps floor.
     harness h("0.5");

@@ -80,7 +80,35 @@ def one_sided_flow(report, log, journal, results):
           not report["risk"]["freeze_triggered"], json.dumps(report["risk"]))
 
 
-SCENARIOS = {"flash_crash": flash_crash, "one_sided_flow": one_sided_flow}
+# The scenario tests generate their capture with --minutes 6 --event-after-s 120 from the model's
+# default start (tools/sample_gen/sample_model.hpp): the event window in journal nanoseconds.
+START_NS = 1786310400000 * 10**6
+EVENT_NS = START_NS + 120 * 10**9
+
+
+def feed_stall(report, log, journal, results):
+    stall_end = EVENT_NS + 30 * 10**9
+    stale_after = 5 * 10**9
+    pulled = [e for e in log if e.get("msg") == "quotes_pulled"]
+    check(results, "resting quotes were pulled when the book went stale",
+          any(e["reason"] == "stale_market_data" and e["symbol"] == "BTCUSDT" and e["book_age_ms"] > 5000
+              for e in pulled), json.dumps(pulled[:2]))
+    during = [r[3] for r in journal if r[1] == "new" and EVENT_NS + stale_after < int(r[2]) < stall_end]
+    check(results, "no order sent while the book was stale", not during, ", ".join(during[:5]))
+    after = [r for r in journal if r[1] == "new" and int(r[2]) >= stall_end]
+    check(results, "quoting resumed when the book came back", len(after) > 0)
+    not_ready = [e for e in log if e.get("msg") == "readiness" and e.get("ready") is False]
+    check(results, "/ready turned 503 with market_data_stale:BTCUSDT",
+          any("market_data_stale:BTCUSDT" in e.get("reasons", "") and EVENT_NS <= log_ns(e["ts"]) < stall_end
+              for e in not_ready), json.dumps(not_ready[:2]))
+    ready_again = [e for e in log if e.get("msg") == "readiness" and e.get("ready") is True
+                   and log_ns(e["ts"]) >= stall_end]
+    check(results, "/ready turned 200 again after the stall", len(ready_again) > 0)
+    check(results, "a stale book blocks, it does not freeze", not report["risk"]["freeze_triggered"],
+          json.dumps(report["risk"]))
+
+
+SCENARIOS = {"flash_crash": flash_crash, "one_sided_flow": one_sided_flow, "feed_stall": feed_stall}
 
 
 def main():

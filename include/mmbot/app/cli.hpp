@@ -50,8 +50,13 @@ struct cli_options {
     std::optional<core::notional> max_inv;
     bool obs = false;
     std::uint16_t obs_port = 8080;
-    /// "replay:<path>" or "live" (public WebSocket).
+    /// "replay:<path>", "live[:mainnet|:testnet][:linear|:spot]" (Bybit's public WebSocket) or
+    /// "wss://HOST[:PORT]/PATH" (another public stream; not in mmbot-live). See is_live_feed().
     std::string feed;
+    /// Extra CA certificate (PEM) to trust for a live feed: a local test server's.
+    std::string ca_file;
+    /// The kill switch's file: its appearance freezes and cancels everything (app/kill_switch.hpp).
+    std::string kill_switch_file;
     std::string report_path;
     std::string journal_path;
     std::string log_path;
@@ -66,7 +71,11 @@ struct cli_options {
 inline constexpr std::string_view cli_usage =
     R"(usage: mmbot-<env> [flags]
   --config PATH               config file (default configs/<env>.json)
-  --feed replay:PATH|live     market data: a recorded capture, or Bybit's public WebSocket
+  --feed replay:PATH|live[:testnet][:spot]|wss://HOST:PORT/PATH
+                              market data: a recorded capture, Bybit's public WebSocket
+                              (mainnet by default), or another wss:// stream (not in mmbot-live)
+  --ca-file PATH              also trust this CA certificate (PEM) for a live feed
+  --kill-switch-file PATH     freeze and cancel everything when this file appears (also SIGUSR1)
   --symbols A,B               symbols to trade (default: all in the config)
   --symbol-filter A,B         explicit symbol list; overrides --symbols
   --iterations N              stop after N market-data events (0 = no limit)
@@ -89,6 +98,45 @@ inline constexpr std::string_view cli_usage =
 exit codes: 0 ok, 1 runtime, 2 usage, 3 config, 4 environment/secrets, 5 journal, 6 feed,
             7 preflight failed, 8 live not acknowledged
 )";
+
+/// A parsed `--feed live...` value.
+struct live_feed_spec {
+    enum class network : std::uint8_t { of_binary, mainnet, testnet };
+    network net = network::of_binary;  ///< "live" alone: the binary's own environment
+    bool spot = false;
+};
+
+/// "live", then optional ":mainnet"/":testnet" and ":linear"/":spot" in any order; nullopt when
+/// `v` is not a live spec.
+[[nodiscard]] inline std::optional<live_feed_spec> parse_live_feed(std::string_view v) {
+    if (!v.starts_with("live")) return std::nullopt;
+    v.remove_prefix(4);
+    live_feed_spec spec;
+    bool net_seen = false;
+    bool cat_seen = false;
+    while (!v.empty()) {
+        if (v.front() != ':') return std::nullopt;
+        v.remove_prefix(1);
+        const auto colon = v.find(':');
+        const std::string_view tok = v.substr(0, colon);
+        v = colon == std::string_view::npos ? std::string_view() : v.substr(colon);
+        if ((tok == "mainnet" || tok == "testnet") && !net_seen) {
+            net_seen = true;
+            spec.net = tok == "testnet" ? live_feed_spec::network::testnet : live_feed_spec::network::mainnet;
+        } else if ((tok == "linear" || tok == "spot") && !cat_seen) {
+            cat_seen = true;
+            spec.spot = tok == "spot";
+        } else {
+            return std::nullopt;
+        }
+    }
+    return spec;
+}
+
+/// True for the feed values that open a WebSocket (live... and wss://...).
+[[nodiscard]] inline bool is_live_feed(std::string_view v) {
+    return parse_live_feed(v).has_value() || v.starts_with("wss://");
+}
 
 namespace detail {
 
@@ -228,11 +276,21 @@ template <class Decimal>
             o.obs_port = *n;
         } else if (name == "--feed") {
             MMBOT_CLI_VALUE(v);
-            if (v != "live" && !(v.starts_with("replay:") && v.size() > 7)) {
+            if (!is_live_feed(v) && !(v.starts_with("replay:") && v.size() > 7)) {
                 return detail::usage_error(fmt::format(
-                    "--feed: expected \"replay:<path>\" or \"live\", got \"{}\"", v));
+                    "--feed: expected \"replay:<path>\", \"live[:testnet][:spot]\" or "
+                    "\"wss://HOST[:PORT]/PATH\", got \"{}\"",
+                    v));
             }
             o.feed = std::string(v);
+        } else if (name == "--ca-file") {
+            MMBOT_CLI_VALUE(v);
+            if (v.empty()) return detail::usage_error("--ca-file: empty path");
+            o.ca_file = std::string(v);
+        } else if (name == "--kill-switch-file") {
+            MMBOT_CLI_VALUE(v);
+            if (v.empty()) return detail::usage_error("--kill-switch-file: empty path");
+            o.kill_switch_file = std::string(v);
         } else if (name == "--report") {
             MMBOT_CLI_VALUE(v);
             o.report_path = std::string(v);

@@ -13,6 +13,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/ws_feed_stats.hpp"
 
 #include <boost/json.hpp>
 
@@ -42,9 +43,12 @@ template <class Unit>
 }
 }  // namespace detail
 
+/// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
+/// report keeps exactly its old keys).
 template <class Loop>
 [[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
-                                             const feed::replay_stats& md) {
+                                             const feed::replay_stats& md,
+                                             const feed::ws_feed_stats* live = nullptr) {
     using boost::json::object;
     using detail::count;
     using detail::dec;
@@ -153,6 +157,16 @@ template <class Loop>
     market["malformed_lines"] = count(md.malformed_lines);
     market["gaps"] = count(md.books.gaps);
     market["resyncs"] = count(md.books.resyncs);
+    if (live != nullptr) {
+        market["connects"] = count(live->connects);
+        market["reconnects"] = count(live->reconnects);
+        market["connect_failures"] = count(live->connect_failures);
+        market["disconnects"] = count(live->disconnects);
+        market["resync_requests"] = count(live->resync_requests);
+        market["subscribe_acks"] = count(live->subscribe_acks);
+        market["pings_sent"] = count(live->pings_sent);
+        market["pongs"] = count(live->pongs);
+    }
 
     object report;
     report["execution_params"] = std::move(exec);

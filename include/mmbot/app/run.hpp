@@ -8,18 +8,24 @@
 //
 // Shadow mode drives the engine from a recorded capture through the simulated venue, with a fake
 // clock that follows the capture's timestamps: the same capture and flags give a byte-identical
-// report and log. The environments that send orders need the Bybit adapter (issue 7); until it is
+// report and log. With --feed live (or wss://...) the same per-event step is driven by Bybit's
+// public WebSocket (feed/ws_feed.hpp) and the wall clock. The environments that send orders need the Bybit adapter (issue 7); until it is
 // wired they stop after validating flags, config, EXCHANGE_ENV and journal with a clear message.
 #pragma once
 
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/config_reload.hpp"
+#include "mmbot/app/kill_switch.hpp"
+#include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
+#include "mmbot/app/run_trading.hpp"
 #include "mmbot/app/signals.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/ws_feed.hpp"
+#include "mmbot/net/tls.hpp"
 #include "mmbot/obs/health_server.hpp"
 #include "mmbot/obs/json_log.hpp"
 #include "mmbot/obs/readiness.hpp"
@@ -133,6 +139,36 @@ to_setups(const config& c) {
     return j;
 }
 
+/// Where a live feed connects: Bybit's public stream of the environment (`live`, `live:testnet`,
+/// `:spot`), a wss:// URL, or `live` moved to --endpoint-override HOST:PORT. The last two only
+/// where Env::endpoint_override_allowed. Errors: "usage" (refused override), feed_bad_url.
+template <env::environment Env>
+[[nodiscard]] core::result<feed::ws_endpoint> live_endpoint(std::string_view spec,
+                                                            std::string_view override_host_port) {
+    if (spec.starts_with("wss://")) {
+        if constexpr (!Env::endpoint_override_allowed) {
+            return core::make_error("usage", fmt::format("--feed {}: another endpoint is not available "
+                                                         "in mmbot-{}", spec, Env::name));
+        }
+        return feed::parse_wss_url(spec);
+    }
+    const auto live = parse_live_feed(spec);
+    if (!live) return core::make_error("usage", fmt::format("--feed: \"{}\" is not a live feed", spec));
+    const auto cat = live->spot ? feed::ws_category::spot : feed::ws_category::linear;
+    feed::ws_endpoint ep = feed::public_endpoint<Env>(cat);
+    if (live->net == live_feed_spec::network::testnet) ep = feed::public_endpoint<env::testnet>(cat);
+    if (live->net == live_feed_spec::network::mainnet) ep = feed::public_endpoint<env::live>(cat);
+    if (!override_host_port.empty()) {
+        if constexpr (!Env::endpoint_override_allowed) {
+            return core::make_error("usage", "--endpoint-override: not available here");
+        }
+        auto o = feed::parse_wss_url(fmt::format("wss://{}{}", override_host_port, ep.path));
+        if (!o) return o.error();
+        ep = *o;
+    }
+    return ep;
+}
+
 /// Progress on stderr for a person watching a long replay; silent when stderr is not a terminal.
 class progress_line {
 public:
@@ -207,23 +243,55 @@ int run(int argc, char** argv) {
     if (!setups) return fail(exit_code::config, setups.error().message);
 
     if constexpr (Env::sends_orders) {
-        // The order-sending path needs the Bybit v5 adapter; refuse rather than pretend.
-        return fail(exit_code::runtime,
-                    fmt::format("mmbot-{}: config, flags and environment are valid, but this build "
-                                "has no Bybit order adapter wired yet (issue 7); nothing was sent",
-                                Env::name));
+        // Testnet and live: the Bybit order gateway, private stream and reconcile
+        // (app/run_trading.hpp, docs/environments.md).
+        return run_trading<Env, Gate>(*opts, *cfg, *setups, detail::to_options(*cfg),
+                                      detail::journal_options_of(*cfg));
     } else {
-        // ------------------------------------------------------------------ shadow: replay
+        // ------------------------------------------------ shadow: replay or live public feed
         std::string feed = opts->feed.empty() ? std::string("replay:data/sample/bybit_btcusdt_sample.jsonl")
                                               : opts->feed;
-        if (feed == "live") {
-            return fail(exit_code::feed,
-                        "--feed live: the public WebSocket feed is not in this build yet; record a "
-                        "capture and use --feed replay:<path> (docs/market-data.md)");
+        const bool live_feed = is_live_feed(feed);
+        std::optional<feed::ws_endpoint> endpoint;
+        if (live_feed) {
+            auto ep = detail::live_endpoint<Env>(feed, opts->endpoint_override);
+            if (!ep) return fail(ep.error().code == "usage" ? exit_code::usage : exit_code::feed, ep.error().message);
+            endpoint = *ep;
+        } else if (!opts->ca_file.empty()) {
+            return fail(exit_code::usage, "--ca-file: only used with a live feed (--feed live or wss://...)");
         }
-        const std::string capture = feed.substr(std::string_view("replay:").size());
-        std::ifstream in(capture, std::ios::binary);
-        if (!in) return fail(exit_code::feed, fmt::format("--feed: cannot open \"{}\"", capture));
+        const std::string capture = live_feed ? std::string() : feed.substr(std::string_view("replay:").size());
+        std::ifstream in;
+        if (!live_feed) {
+            in.open(capture, std::ios::binary);
+            if (!in) return fail(exit_code::feed, fmt::format("--feed: cannot open \"{}\"", capture));
+        }
+        // The live feed's TLS context: verification always on; --ca-file adds a trusted CA.
+        boost::asio::ssl::context tls = net::tls_client_context();
+        if (!opts->ca_file.empty()) {
+            if (auto ok = net::trust_pem_file(tls, opts->ca_file); !ok) {
+                return fail(exit_code::feed, ok.error().message);
+            }
+        }
+
+        if (opts->preflight) {
+            // Shadow reaches no venue and holds no keys: config, market data source, journal.
+            preflight::report verdict{std::string(Env::name)};
+            verdict.record("config", core::result<std::string>(fmt::format(
+                                         "{}: {} symbol(s)", opts->config_path, cfg->symbols.size())));
+            verdict.record("secrets", core::result<std::string>(std::string(
+                                          "not needed: mmbot-shadow holds no keys")));
+            verdict.record("venue", core::result<std::string>(std::string(
+                                        "simulated in-process: nothing to reach, no open orders")));
+            verdict.record("market_data", core::result<std::string>(
+                                              live_feed ? fmt::format("live feed {}:{}", endpoint->host, endpoint->port)
+                                                        : fmt::format("capture {} opens", capture)));
+            verdict.record("journal", core::result<std::string>(fmt::format(
+                                          "{}: replays start a fresh journal",
+                                          opts->journal_path.empty() ? cfg->journal.path : opts->journal_path)));
+            fmt::print("{}", verdict.to_json());
+            return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
+        }
 
         // A replay starts a fresh journal: the simulated venue starts empty, so there is nothing
         // to reconcile, and a stale journal must not leak into a deterministic report.
@@ -261,12 +329,8 @@ int run(int argc, char** argv) {
 
         using loop_t = engine::execution_loop<detail::sim_order_venue, Gate,
                                               obs::json_logger<obs::fake_clock>>;
-        // Client ids are derived from the capture's first timestamp, so replays are repeatable.
+        // Client ids are derived from the first event's time, so replays are repeatable.
         std::optional<loop_t> loop;
-        feed::replay_reader replay(in, {.on_warning = [&log](const feed::replay_warning& w) {
-                                       log.warn("malformed_line", {{"line", static_cast<std::int64_t>(w.line)},
-                                                                   {"reason", w.reason}});
-                                   }});
         install_signal_handlers();
         config_reloader reloader(opts->config_path, *loaded);
         detail::progress_line progress;
@@ -297,68 +361,150 @@ int run(int argc, char** argv) {
             log.info("obs_listening", {{"port", static_cast<std::int64_t>(*port)}});
         }
 
-        feed::replay_event ev;
         std::uint64_t events = 0;
         std::chrono::nanoseconds now{0};
         std::chrono::nanoseconds last_tick{0};
-        while (replay.next(ev)) {
-            // Control messages before the first timestamped one (subscribe acks) carry no time.
-            if (ev.event_time_ns == 0) continue;
-            now = std::chrono::nanoseconds(ev.event_time_ns);
+        std::optional<bool> was_ready;
+        kill_switch kill{opts->kill_switch_file};
+        // The one place that drives book -> sim -> loop, for replay and live alike. `ev` null is a
+        // quiet turn of the live feed: time moves (the venue, the ticks, signals), no message.
+        // Returns false when the run should stop (signal, --iterations).
+        const auto step = [&](const feed::replay_event* ev, std::chrono::nanoseconds t) -> bool {
+            // Engine time never goes backwards: captures interleave topics whose timestamps can
+            // trail each other by seconds (a ticker stamped after the book deltas that follow it).
+            now = std::max(now, t);
             clock.set(now);
             if (!loop) {
+                if (ev == nullptr) return shutdown_requested() == 0;
                 loop.emplace(venue, journal, engine::order_store{}, engine::position_book{},
                              detail::to_options(*cfg), *setups, metrics, log,
                              engine::client_order_id_generator::for_run(now, 0));
                 loop->start(now);
             }
             sim.advance(now, *loop);
-            const feed::decoded_message& msg = *ev.msg;
-            if (msg.kind == feed::message_kind::book && ev.book != nullptr) {
-                const std::string_view sym = msg.book.sym.view();
-                if (cfg->symbols.contains(sym) && ev.book->valid()) {
-                    const auto idx = static_cast<std::size_t>(std::distance(
-                        cfg->symbols.begin(), cfg->symbols.find(sym)));
-                    board.mark_market_data(idx, now);
-                    sim.on_book(*ev.book, now, *loop);
-                    loop->on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
+            if (ev != nullptr) {
+                const feed::decoded_message& msg = *ev->msg;
+                if (msg.kind == feed::message_kind::book && ev->book != nullptr) {
+                    const std::string_view sym = msg.book.sym.view();
+                    if (cfg->symbols.contains(sym) && ev->book->valid()) {
+                        const auto idx = static_cast<std::size_t>(std::distance(
+                            cfg->symbols.begin(), cfg->symbols.find(sym)));
+                        board.mark_market_data(idx, now);
+                        sim.on_book(*ev->book, now, *loop);
+                        loop->on_book(sym, strategy::market_top{ev->book->best_bid(), ev->book->best_ask()}, now);
+                    }
+                } else if (msg.kind == feed::message_kind::trades) {
+                    for (const auto& print : msg.trades.prints) {
+                        if (cfg->symbols.contains(print.sym.view())) sim.on_trade(print, now, *loop);
+                    }
                 }
-            } else if (msg.kind == feed::message_kind::trades) {
-                for (const auto& print : msg.trades.prints) {
-                    if (cfg->symbols.contains(print.sym.view())) sim.on_trade(print, now, *loop);
-                }
+            }
+            if (const auto why = kill.poll()) {
+                log.error("kill_switch", {{"trigger", *why}});
+                loop->freeze(*why, now);
             }
             if (now - last_tick >= std::chrono::milliseconds(100)) {
                 loop->on_tick(now);
                 last_tick = now;
+                board.set_frozen(loop->state() == engine::bot_state::freeze);
+                // What /ready would answer, logged when it changes (a replay has no scraper).
+                const auto r = board.report();
+                if (!was_ready || *was_ready != r.ready) {
+                    std::string reasons;
+                    for (const auto& reason : r.reasons) reasons += (reasons.empty() ? "" : ",") + reason;
+                    log.info("readiness", {{"ready", r.ready}, {"reasons", reasons}});
+                    was_ready = r.ready;
+                }
             }
             board.set_frozen(loop->state() == engine::bot_state::freeze);
-            ++events;
-            progress.maybe_print(events, *loop);
+            if (ev != nullptr) {
+                ++events;
+                progress.maybe_print(events, *loop);
+            }
             if (const int sig = shutdown_requested(); sig != 0) {
                 log.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
-                break;
+                return false;
             }
             if (auto reload = reloader.poll(take_reload_request())) {
                 if (*reload) {
                     if (auto c = detail::apply_cli(**reload, *opts); c) {
-                        if (auto s = detail::to_setups(*c); s) loop->apply_limits(*s, detail::to_options(*c));
+                        if (auto st = detail::to_setups(*c); st) loop->apply_limits(*st, detail::to_options(*c));
                     }
                 } else {
                     log.error("config_reload_rejected", {{"error", reload->error().message}});
                 }
             }
-            if (opts->iterations > 0 && static_cast<std::int64_t>(events) >= opts->iterations) break;
+            return !(ev != nullptr && opts->iterations > 0 &&
+                     static_cast<std::int64_t>(events) >= opts->iterations);
+        };
+
+        feed::replay_stats md_stats;
+        std::optional<feed::ws_feed_stats> ws_stats;
+        std::optional<core::error> feed_error;
+        feed::replay_event ev;
+        if (!live_feed) {
+            feed::replay_reader replay(in, {.on_warning = [&log](const feed::replay_warning& w) {
+                                           log.warn("malformed_line", {{"line", static_cast<std::int64_t>(w.line)},
+                                                                       {"reason", w.reason}});
+                                       }});
+            while (replay.next(ev)) {
+                // Control messages before the first timestamped one (subscribe acks) carry no time.
+                if (ev.event_time_ns == 0) continue;
+                if (!step(&ev, std::chrono::nanoseconds(ev.event_time_ns))) break;
+            }
+            md_stats = replay.stats();
+        } else {
+            // Live: the wall clock drives the fake clock the logger and the board read, so one
+            // loop type serves both modes.
+            obs::system_clock_source wall;
+            feed::ws_feed_options fo;
+            fo.endpoint = *endpoint;
+            fo.topics.symbols = params.symbols;
+            fo.max_consecutive_failures = 20;
+            fo.backoff_seed = static_cast<std::uint64_t>(obs::unix_nanos(wall).count());
+            feed::ws_feed ws(std::move(fo), tls, [&log](const feed::ws_notice& n) {
+                switch (n.kind) {
+                    case feed::ws_notice_kind::connected:
+                        log.info(to_string(n.kind), {{"endpoint", n.detail}});
+                        break;
+                    case feed::ws_notice_kind::reconnect_scheduled:
+                        log.warn(to_string(n.kind), {{"reason", n.detail},
+                                                     {"delay_ms", static_cast<std::int64_t>(n.delay.count())}});
+                        break;
+                    case feed::ws_notice_kind::resync_requested:
+                        log.warn(to_string(n.kind), {{"topic", n.detail}});
+                        break;
+                    default: log.warn(to_string(n.kind), {{"reason", n.detail}}); break;
+                }
+            });
+            board.set_venue_connected(true);
+            clock.set(obs::unix_nanos(wall));
+            log.info("feed_live", {{"url", fmt::format("wss://{}:{}{}", endpoint->host, endpoint->port,
+                                                        endpoint->path)}});
+            ws.start();
+            for (;;) {
+                const auto st = ws.poll(ev, std::chrono::milliseconds(200));
+                if (st == feed::poll_status::failed) {
+                    feed_error = ws.error();
+                    log.error("feed_failed", {{"code", ws.error().code}, {"error", ws.error().message}});
+                    break;
+                }
+                if (!step(st == feed::poll_status::event ? &ev : nullptr, obs::unix_nanos(wall))) break;
+            }
+            md_stats = ws.stats();
+            ws_stats = ws.feed_stats();
         }
         progress.done();
         if (!loop) {
+            if (feed_error) return fail(exit_code::feed, fmt::format("--feed {}: {}", feed, feed_error->message));
+            if (live_feed) return fail(exit_code::feed, fmt::format("--feed {}: stopped before any market data", feed));
             return fail(exit_code::feed, fmt::format("--feed: \"{}\" holds no market data", capture));
         }
-        loop->shutdown(shutdown_requested() != 0 ? "signal" : "end_of_feed", now);
+        loop->shutdown(shutdown_requested() != 0 ? "signal" : feed_error ? "feed_failed" : "end_of_feed", now);
         // Let the venue carry out the final cancels so the report sees a flat book of orders.
         sim.advance(now + std::chrono::seconds(10), *loop);
 
-        const auto report = make_report(params, *loop, replay.stats());
+        const auto report = make_report(params, *loop, md_stats, ws_stats ? &*ws_stats : nullptr);
         if (!opts->report_path.empty()) {
             if (const auto parent = std::filesystem::path(opts->report_path).parent_path(); !parent.empty()) {
                 std::filesystem::create_directories(parent, fs_ec);
@@ -377,6 +523,7 @@ int run(int argc, char** argv) {
                    totals ? totals->net.to_string() : "n/a",
                    opts->report_path.empty() ? "" : fmt::format(" (report: {})", opts->report_path));
         if (log_file != stderr) std::fclose(log_file);
+        if (feed_error) return fail(exit_code::feed, fmt::format("--feed {}: {}", feed, feed_error->message));
         return 0;
     }
 }

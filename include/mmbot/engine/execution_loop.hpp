@@ -22,6 +22,7 @@
 #pragma once
 
 #include "mmbot/engine/client_order_id.hpp"
+#include "mmbot/engine/detail/send_window.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order.hpp"
 #include "mmbot/engine/order_store.hpp"
@@ -46,6 +47,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mmbot::engine {
 
@@ -74,6 +76,8 @@ struct engine_stats {
     std::int64_t fills = 0;  ///< executions (a partially filled order has several)
     std::int64_t cancel_all_requests = 0;
     std::int64_t requotes = 0;
+    /// Times a symbol's resting quotes were cancelled because its book went stale.
+    std::int64_t stale_quote_pulls = 0;
     std::map<std::string, std::int64_t, std::less<>> blocked_by_reason;
 };
 
@@ -146,14 +150,16 @@ public:
         if (state_.quoting()) requote(*s);
     }
 
-    /// Periodic work with no new book: risk state checks (stale data, latency, losses), the
-    /// freeze cool-down and the journal's interval sync.
+    /// Periodic work with no new book: risk state checks (stale data, latency, losses), pulling
+    /// the quotes of a symbol whose book went stale, the freeze cool-down and the journal's
+    /// interval sync.
     void on_tick(timestamp now) {
         now_ = now;
         for (auto& [name, s] : symbols_) {
             const auto age = now - s.last_book_update;
             if (s.last_book_update.count() > 0) {
                 s.metrics.market_data_age.set(std::chrono::nanoseconds(age));
+                if (age > s.setup.limits.stale_after) pull_stale_quotes(s, age);
             }
             (void)monitor_.on_tick(view_of(s), bot_view());
         }
@@ -351,6 +357,11 @@ private:
         std::optional<live_slot> ask;
         std::int64_t orders_placed = 0;
         std::int64_t orders_filled = 0;
+        /// The symbol's position once it has one (map nodes never move; positions are never
+        /// erased): view_of runs several times per book update and must not search each time.
+        mutable const position* pos = nullptr;
+        /// mm_orders_blocked_total{symbol, reason} handles resolved so far (a few reasons).
+        std::vector<std::pair<std::string, obs::counter*>> blocked_counters;
     };
 
     [[nodiscard]] static std::string_view lower_state_name(bot_state s) noexcept {
@@ -373,12 +384,22 @@ private:
         return it == symbols_.end() ? nullptr : &it->second;
     }
 
+    [[nodiscard]] const position* position_of(const symbol_state& s) const {
+        if (s.pos == nullptr) s.pos = positions_.find(s.setup.filters.symbol);
+        return s.pos;
+    }
+
+    [[nodiscard]] core::quantity qty_of(const symbol_state& s) const {
+        const position* p = position_of(s);
+        return p == nullptr ? core::quantity{} : p->qty;
+    }
+
     [[nodiscard]] risk::symbol_view view_of(const symbol_state& s) const {
         risk::symbol_view v;
         v.symbol = s.setup.filters.symbol;
-        v.position = positions_.qty(s.setup.filters.symbol);
         v.mid = s.mid;
-        if (const position* p = positions_.find(s.setup.filters.symbol)) {
+        if (const position* p = position_of(s)) {
+            v.position = p->qty;
             v.realized_pnl = p->realized_pnl - p->fees;
             if (s.mid.is_positive()) v.unrealized_pnl = p->unrealized_pnl(s.mid);
         }
@@ -404,7 +425,7 @@ private:
     void requote(symbol_state& s) {
         strategy::quoter_input in;
         in.top = s.top;
-        in.position = positions_.qty(s.setup.filters.symbol);
+        in.position = qty_of(s);
         in.now = now_;
         if (s.bid) in.bid = s.bid->quote;
         if (s.ask) in.ask = s.ask->quote;
@@ -425,6 +446,24 @@ private:
             if (d.action == quote_action::replace) ++stats_.requotes;
             if (auto id = place_on(s, d.intent.side, d.intent.qty, d.intent.ref)) {
                 slot = live_slot{*id, strategy::live_quote{d.intent.ref, store_.find(*id)->price, now_}};
+            }
+        }
+    }
+
+    /// The stale-data guard's other half: stale_market_data blocks new orders, and quotes already
+    /// resting on a book we can no longer see are cancelled (a free option for everyone else).
+    /// Once per stale episode; quoting resumes with the next book.
+    void pull_stale_quotes(symbol_state& s, timestamp age) {
+        if (!s.bid && !s.ask) return;
+        const auto age_ms = std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+        log_.warn("quotes_pulled", {{"symbol", std::string_view{s.setup.filters.symbol}},
+                                    {"reason", std::string_view{"stale_market_data"}},
+                                    {"book_age_ms", std::int64_t{age_ms}}});
+        ++stats_.stale_quote_pulls;
+        for (auto* slot : {&s.bid, &s.ask}) {
+            if (*slot) {
+                cancel_one(s.setup.filters.symbol, (*slot)->client_order_id);
+                slot->reset();
             }
         }
     }
@@ -488,7 +527,7 @@ private:
             it = stats_.blocked_by_reason.emplace(std::string(reason), 0).first;
         }
         ++it->second;
-        metrics_.orders_blocked.with({s.setup.filters.symbol, reason}).inc();
+        blocked_counter(s, reason).inc();
         log_.warn("order_blocked",
                   {{"symbol", s.setup.filters.symbol},
                    {"side", to_string(side)},
@@ -497,6 +536,17 @@ private:
                    {"qty", qty},
                    {"observed", v != nullptr ? v->observed.view() : std::string_view{}},
                    {"limit", v != nullptr ? v->limit.view() : std::string_view{}}});
+    }
+
+    /// The symbol's mm_orders_blocked_total handle for `reason`, resolved once (with() takes the
+    /// registry's lock and allocates).
+    obs::counter& blocked_counter(symbol_state& s, std::string_view reason) {
+        for (const auto& [r, c] : s.blocked_counters) {
+            if (r == reason) return *c;
+        }
+        obs::counter& c = metrics_.orders_blocked.with({s.setup.filters.symbol, reason});
+        s.blocked_counters.emplace_back(std::string(reason), &c);
+        return c;
     }
 
     void handle_freeze(const risk::freeze_event& e) {
@@ -516,10 +566,10 @@ private:
     /// Journals then applies an event; false when it was a duplicate or failed (logged).
     template <class Event>
     bool record(const Event& e) {
-        const order_event ev{e};
-        auto checked = store_.check(ev);
+        // Per event type: no order_event variant, which would copy every string of the event.
+        auto checked = store_.check(e);
         if (!checked) {
-            log_.error("order_event_refused", {{"client_order_id", client_order_id_of(ev)},
+            log_.error("order_event_refused", {{"client_order_id", e.client_order_id},
                                                {"error", checked.error().message}});
             return false;
         }
@@ -532,7 +582,7 @@ private:
             return false;
         }
         metrics_.journal_writes.inc();
-        auto applied = store_.apply(ev);
+        auto applied = store_.apply(e);
         return applied && *applied == apply_outcome::applied;
     }
 
@@ -584,7 +634,8 @@ private:
     state_machine state_;
     std::map<std::string, symbol_state, std::less<>> symbols_;
     std::set<std::string, std::less<>> pending_cancel_;
-    risk::rolling_count<4096> sent_{std::chrono::seconds(1)};
+    /// risk::rolling_count's count in O(log n): bot_view() asks for it several times per update.
+    detail::send_window<4096> sent_{std::chrono::seconds(1)};
     risk::latency_window<1024> ack_latency_;
     engine_stats stats_;
     timestamp now_{0};

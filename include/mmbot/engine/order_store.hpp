@@ -29,6 +29,7 @@
 #include "mmbot/engine/order.hpp"
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -41,6 +42,12 @@
 #include <vector>
 
 namespace mmbot::engine {
+
+/// One of the five alternatives of order_event.
+template <class E>
+concept order_event_type =
+    std::same_as<E, new_order> || std::same_as<E, order_ack> || std::same_as<E, order_fill> ||
+    std::same_as<E, order_cancel> || std::same_as<E, order_reject>;
 
 /// Counters since the store was built (recovery included: they describe the journal's history).
 struct order_stats {
@@ -71,6 +78,17 @@ public:
 
     /// What apply(e) would return, without changing anything (not even the counters).
     [[nodiscard]] core::result<apply_outcome> check(const order_event& e) const;
+
+    /// apply() and check() for one event type, without building an order_event (which copies
+    /// every string of the event).
+    template <class Event>
+        requires order_event_type<Event>
+    [[nodiscard]] core::result<apply_outcome> apply(const Event& e);
+    template <class Event>
+        requires order_event_type<Event>
+    [[nodiscard]] core::result<apply_outcome> check(const Event& e) const {
+        return check_event(e);
+    }
 
     [[nodiscard]] const order* find(std::string_view client_order_id) const;
     [[nodiscard]] const order* find_by_venue_id(std::string_view venue_order_id) const;

@@ -8,9 +8,15 @@
 // Other well-formed traffic is recognised and reported as `message_kind::ignored` rather than as
 // an error: `op` messages (subscribe acks, pongs) and topics we do not use (kline, liquidation...).
 //
-// Steady state does not allocate: the JSON document lives in an arena that is rewound for every
-// message, the parser keeps its internal stack, and the output goes into a caller-owned
-// `decoded_message` whose vectors keep their capacity. Not thread-safe: one codec per thread.
+// decode(text) has two paths. The fast one is a SAX handler (detail/event_decoder.hpp) that writes
+// the message straight into `out` as the text is parsed, with no document. It accepts only
+// messages that the checked path decodes to the same values; anything else (every error, and rare
+// oddities such as a duplicate key or `data` before `topic`) goes to the checked path: a DOM parse
+// into an arena, then decode(object), which words the error. A bad line is thus parsed twice.
+//
+// Steady state does not allocate: the fast parser keeps its stack, the DOM lives in an arena that
+// is rewound for every message, and the output goes into a caller-owned `decoded_message` whose
+// vectors keep their capacity. Not thread-safe: one codec per thread.
 //
 //   mmbot::feed::bybit_public_codec codec;
 //   mmbot::feed::decoded_message msg;
@@ -33,14 +39,17 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/detail/arena.hpp"
+#include "mmbot/feed/detail/event_decoder.hpp"
 #include "mmbot/feed/types.hpp"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -60,6 +69,15 @@ public:
     /// Parses one message and decodes it into `out`.
     [[nodiscard]] core::result<message_kind> decode(std::string_view text, decoded_message& out);
 
+    /// The fast path alone: decodes `text` and returns its kind when it is a message the fast
+    /// path takes; nullopt (no error: `out` is then unspecified) for anything else, which
+    /// decode(text) would hand to the checked path. With `recv_ts_ns`, a capture wrapper
+    /// {"recv_ts_ns": <int>, "msg": {...}} is decoded too and `*recv_ts_ns` gets its time (it is
+    /// reset for a raw message). For readers of capture lines: on nullopt, take the checked path.
+    [[nodiscard]] std::optional<message_kind> try_decode(
+        std::string_view text, decoded_message& out,
+        std::optional<std::int64_t>* recv_ts_ns = nullptr);
+
     /// Decodes an already parsed message object (a capture wrapper's "msg", say).
     [[nodiscard]] core::result<message_kind> decode(const boost::json::object& msg,
                                                     decoded_message& out);
@@ -73,6 +91,7 @@ private:
     std::array<unsigned char, 4096> parser_stack_{};
     boost::json::parser parser_;
     std::optional<boost::json::value> doc_;  // allocated in arena_
+    boost::json::basic_parser<detail::event_handler> fast_;
 };
 
 }  // namespace mmbot::feed

@@ -81,6 +81,54 @@ struct replay_event {
     apply_status book_status{apply_status::applied};
 };
 
+/// The bookkeeping shared by every source of decoded messages (a capture here, the live
+/// WebSocket in ws_feed.hpp): counts each message by kind, applies book updates to the right book
+/// and fills the event's message/book fields. One place, so replay and live count alike.
+class market_state {
+public:
+    /// A line or frame was read (blank lines included).
+    void on_line() noexcept { ++stats_.lines; }
+    /// A line or frame was skipped as malformed.
+    void on_malformed() noexcept { ++stats_.malformed_lines; }
+
+    /// Records a decoded message: counts it, applies a book update, and points `ev` at `msg` (and
+    /// at the book). `ev.line`, `ev.event_time_ns` and `ev.recv_ts_ns` are the caller's.
+    void on_decoded(message_kind kind, const decoded_message& msg, replay_event& ev) {
+        ++stats_.messages;
+        ev.msg = &msg;
+        ev.book = nullptr;
+        switch (kind) {
+            case message_kind::book: {
+                ++stats_.book_updates;
+                l2_book& book = books_.book_for(msg.book);
+                ev.book_status = book.apply(msg.book);
+                ev.book = &book;
+                break;
+            }
+            case message_kind::trades:
+                ++stats_.trade_messages;
+                stats_.trades += msg.trades.prints.size();
+                break;
+            case message_kind::ticker: ++stats_.tickers; break;
+            case message_kind::ignored: ++stats_.ignored_messages; break;
+        }
+    }
+
+    [[nodiscard]] replay_stats stats() const noexcept {
+        replay_stats s = stats_;
+        s.books = books_.totals();
+        return s;
+    }
+    [[nodiscard]] const book_set& books() const noexcept { return books_; }
+    [[nodiscard]] book_set& books() noexcept { return books_; }
+    [[nodiscard]] std::uint64_t lines() const noexcept { return stats_.lines; }
+    [[nodiscard]] std::uint64_t malformed() const noexcept { return stats_.malformed_lines; }
+
+private:
+    book_set books_;
+    replay_stats stats_;
+};
+
 class replay_reader {
 public:
     explicit replay_reader(std::istream& in, replay_options opts = {})
@@ -89,12 +137,8 @@ public:
     /// Reads up to the next decodable message; false at end of input.
     [[nodiscard]] bool next(replay_event& ev);
 
-    [[nodiscard]] replay_stats stats() const noexcept {
-        replay_stats s = stats_;
-        s.books = books_.totals();
-        return s;
-    }
-    [[nodiscard]] const book_set& books() const noexcept { return books_; }
+    [[nodiscard]] replay_stats stats() const noexcept { return state_.stats(); }
+    [[nodiscard]] const book_set& books() const noexcept { return state_.books(); }
 
 private:
     /// Decodes one non-blank line into msg_; fills recv_ts_ns when the line carries one.
@@ -106,9 +150,8 @@ private:
     replay_options opts_;
     bybit_public_codec codec_;
     decoded_message msg_;
-    book_set books_;
+    market_state state_;
     std::string line_;
-    replay_stats stats_;
     std::int64_t last_event_ns_{0};
 };
 

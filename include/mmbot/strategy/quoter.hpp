@@ -153,7 +153,20 @@ private:
                                             const quoter_input& in) const;
     [[nodiscard]] bool moved(const core::price& live_ref, const core::price& ref) const;
 
+    /// The exact prices of the last decision and what they were computed from. Most book updates
+    /// leave the top and the position as they were, and the exact rule costs several 256-bit
+    /// divisions, so decide() reuses them when its inputs repeat (same result, by construction).
+    struct memo {
+        bool valid = false;
+        core::price bid_px, ask_px;
+        core::quantity bid_qty, ask_qty;  // microprice only (zero for mid)
+        core::quantity position;
+        core::price fair, bid_ref, ask_ref;
+        core::bps skew;
+    };
+
     quoter_params params_;
+    mutable memo memo_;  // a cache of a pure function: decide() stays logically const
 };
 
 /// A side that must stop quoting: cancel what is live, otherwise nothing to do.

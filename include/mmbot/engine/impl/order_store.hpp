@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -24,17 +25,23 @@ inline core::result<apply_outcome> order_store::check(const order_event& e) cons
 }
 
 inline core::result<apply_outcome> order_store::apply(const order_event& e) {
-    auto verdict = check(e);
+    return std::visit([this](const auto& ev) { return apply(ev); }, e);
+}
+
+template <class Event>
+    requires order_event_type<Event>
+core::result<apply_outcome> order_store::apply(const Event& e) {
+    auto verdict = check_event(e);
     if (!verdict) {
         ++stats_.invalid_events;
         return verdict;
     }
     if (*verdict == apply_outcome::duplicate) {
         ++stats_.duplicate_operations;
-        if (std::holds_alternative<order_fill>(e)) ++stats_.duplicate_fills;
+        if constexpr (std::is_same_v<Event, order_fill>) ++stats_.duplicate_fills;
         return verdict;
     }
-    std::visit([this](const auto& ev) { commit(ev); }, e);
+    commit(e);
     return verdict;
 }
 

@@ -19,9 +19,6 @@
 namespace mmbot::feed {
 namespace detail {
 
-/// Deepest order book Bybit v5 publishes (spot orderbook.1000).
-inline constexpr std::uint32_t max_book_depth = 1000;
-
 /// `orderbook.200.BTCUSDT` -> (200, "BTCUSDT"); the prefix has been matched by the caller.
 struct book_topic {
     std::uint32_t depth{0};
@@ -51,12 +48,6 @@ struct book_topic {
     }
     t.sym = rest.substr(dot + 1);
     return t;
-}
-
-/// The symbol a `<name>.<symbol>` topic names (text after the last dot).
-[[nodiscard]] inline std::string_view topic_symbol(std::string_view topic) {
-    const std::size_t dot = topic.rfind('.');
-    return dot == std::string_view::npos ? std::string_view{} : topic.substr(dot + 1);
 }
 
 /// `data.s` / `data.symbol` must name the topic's symbol: a mismatch means a mangled capture.
@@ -308,7 +299,21 @@ template <class Decimal>
 inline bybit_public_codec::bybit_public_codec(std::size_t arena_bytes)
     : arena_(arena_bytes),
       parser_(boost::json::storage_ptr(), boost::json::parse_options(), parser_stack_.data(),
-              parser_stack_.size()) {}
+              parser_stack_.size()),
+      fast_(boost::json::parse_options()) {}
+
+inline std::optional<message_kind> bybit_public_codec::try_decode(
+    std::string_view text, decoded_message& out, std::optional<std::int64_t>* recv_ts_ns) {
+    if (recv_ts_ns != nullptr) recv_ts_ns->reset();
+    fast_.reset();
+    fast_.handler().begin(out, recv_ts_ns != nullptr);
+    boost::system::error_code ec;
+    // The same call boost::json::parser::write makes: the whole text is one document.
+    const std::size_t used = fast_.write_some(false, text.data(), text.size(), ec);
+    if (ec || used != text.size() || !fast_.done() || !fast_.handler().finish()) return std::nullopt;
+    if (recv_ts_ns != nullptr) *recv_ts_ns = fast_.handler().wrapped_recv_ts();
+    return out.kind;
+}
 
 inline core::result<const boost::json::value*> bybit_public_codec::parse(std::string_view text) {
     doc_.reset();  // the old document lives in the arena: drop it before rewinding
@@ -328,6 +333,8 @@ inline core::result<const boost::json::value*> bybit_public_codec::parse(std::st
 
 inline core::result<message_kind> bybit_public_codec::decode(std::string_view text,
                                                              decoded_message& out) {
+    if (const auto kind = try_decode(text, out)) return *kind;
+    // Not a message the fast path takes (usually an error): the checked path words the error.
     auto doc = parse(text);
     if (!doc) return doc.error();
     const auto* msg = (*doc)->if_object();

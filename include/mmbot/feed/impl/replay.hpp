@@ -44,6 +44,16 @@ inline core::result<message_kind> replay_reader::decode_line(
                                      "expected `<recv_ns> <json>` (an int64 then a space)");
         }
     }
+    // Fast path: raw and wrapped messages decode straight from the text. Anything it does not take
+    // (errors above all) goes through the checked path below, which words the error.
+    std::optional<std::int64_t> wrapped;
+    if (const auto kind = codec_.try_decode(text, msg_, &wrapped)) {
+        if (!wrapped) return *kind;
+        if (!recv_ts_ns) {
+            recv_ts_ns = wrapped;
+            return *kind;
+        }
+    }
     auto doc = codec_.parse(text);
     if (!doc) return doc.error();
     const auto* obj = (*doc)->if_object();
@@ -66,16 +76,16 @@ inline core::result<message_kind> replay_reader::decode_line(
 }
 
 inline void replay_reader::warn(std::string_view reason, std::string_view text) {
-    ++stats_.malformed_lines;
+    state_.on_malformed();
     if (!opts_.on_warning) return;
-    const replay_warning w{stats_.lines, reason,
+    const replay_warning w{state_.lines(), reason,
                            text.substr(0, std::min(text.size(), replay_warning::excerpt_chars))};
     opts_.on_warning(w);
 }
 
 inline bool replay_reader::next(replay_event& ev) {
     while (std::getline(in_, line_)) {
-        ++stats_.lines;
+        state_.on_line();
         std::string_view text(line_);
         while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
             text.remove_suffix(1);
@@ -97,28 +107,11 @@ inline bool replay_reader::next(replay_event& ev) {
             warn(kind.error().message, text);
             continue;
         }
-        ++stats_.messages;
         last_event_ns_ = event_ns;
-        ev.line = stats_.lines;
+        ev.line = state_.lines();
         ev.event_time_ns = last_event_ns_;
         ev.recv_ts_ns = recv;
-        ev.msg = &msg_;
-        ev.book = nullptr;
-        switch (*kind) {
-            case message_kind::book: {
-                ++stats_.book_updates;
-                l2_book& book = books_.book_for(msg_.book);
-                ev.book_status = book.apply(msg_.book);
-                ev.book = &book;
-                break;
-            }
-            case message_kind::trades:
-                ++stats_.trade_messages;
-                stats_.trades += msg_.trades.prints.size();
-                break;
-            case message_kind::ticker: ++stats_.tickers; break;
-            case message_kind::ignored: ++stats_.ignored_messages; break;
-        }
+        state_.on_decoded(*kind, msg_, ev);
         return true;
     }
     return false;

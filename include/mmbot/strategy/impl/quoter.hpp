@@ -18,21 +18,37 @@ inline quote_decision quoter::decide(const quoter_input& in) const {
         d.ask = stop_side(core::side::sell, in.ask, quote_reason::no_market);
         return d;
     }
-    const fraction fair = fair_value(params_.mode, *top.bid, *top.ask);
-    d.fair = to_price(fair, core::rounding::down);
-    d.skew = applied_skew(params_.skew_bps_at_max, in.position, params_.max_position);
-
-    const fraction skew = skew_factor(params_.skew_bps_at_max, in.position, params_.max_position);
-    const fraction skewed = scale(fair, skew.num, skew.den);
-    // Passive rounding: the bid reference never rounds up toward the ask, nor the ask down.
-    const core::price bid_ref =
-        to_price(scale(skewed, spread_numerator(params_.half_spread, true), bps_denominator()),
-                 core::rounding::down);
-    const core::price ask_ref =
-        to_price(scale(skewed, spread_numerator(params_.half_spread, false), bps_denominator()),
-                 core::rounding::up);
-    d.bid = decide_side(core::side::buy, bid_ref, in);
-    d.ask = decide_side(core::side::sell, ask_ref, in);
+    const bool micro = params_.mode == fair_price_mode::microprice;
+    const core::quantity bid_qty = micro ? top.bid->qty : core::quantity{};
+    const core::quantity ask_qty = micro ? top.ask->qty : core::quantity{};
+    memo& m = memo_;
+    if (!m.valid || m.bid_px != top.bid->px || m.ask_px != top.ask->px || m.bid_qty != bid_qty ||
+        m.ask_qty != ask_qty || m.position != in.position) {
+        m.valid = false;  // to_price may throw (price range): never leave a half-updated memo
+        const fraction fair = fair_value(params_.mode, *top.bid, *top.ask);
+        const fraction skew =
+            skew_factor(params_.skew_bps_at_max, in.position, params_.max_position);
+        const fraction skewed = scale(fair, skew.num, skew.den);
+        m.fair = to_price(fair, core::rounding::down);
+        m.skew = applied_skew(params_.skew_bps_at_max, in.position, params_.max_position);
+        // Passive rounding: the bid reference never rounds up toward the ask, nor the ask down.
+        m.bid_ref =
+            to_price(scale(skewed, spread_numerator(params_.half_spread, true), bps_denominator()),
+                     core::rounding::down);
+        m.ask_ref =
+            to_price(scale(skewed, spread_numerator(params_.half_spread, false), bps_denominator()),
+                     core::rounding::up);
+        m.bid_px = top.bid->px;
+        m.ask_px = top.ask->px;
+        m.bid_qty = bid_qty;
+        m.ask_qty = ask_qty;
+        m.position = in.position;
+        m.valid = true;
+    }
+    d.fair = m.fair;
+    d.skew = m.skew;
+    d.bid = decide_side(core::side::buy, m.bid_ref, in);
+    d.ask = decide_side(core::side::sell, m.ask_ref, in);
     return d;
 }
 

@@ -1,0 +1,461 @@
+// mmbot/app/run_trading.hpp
+//
+// The order-sending run of mmbot-testnet and mmbot-live (app::run calls it once flags, config,
+// EXCHANGE_ENV and the environment checks have passed):
+//
+//   credentials   mm-bot/<Env namespace>/bybit from the secrets backend: the file named by
+//                 MMBOT_SECRETS_FILE (mode 0600), else MMBOT_SECRET_<NS>_BYBIT_API_KEY/_SECRET
+//   journal       opened and recovered, never deleted: its records rebuild the order store and
+//                 the positions before anything is sent
+//   clock         one GET /v5/market/time: the venue-time offset every signature uses
+//   venue         bybit::order_gateway on rest_transport (sender thread) + bybit::private_ws
+//                 (order + execution, polled on this thread) + feed::ws_feed (public books)
+//   reconcile     after the private stream is ready, and again after each reconnect: orders open
+//                 at the venue that the store does not know are cancelled, store-open orders the
+//                 venue does not list are queried and their final state applied. Quoting starts
+//                 only when every symbol has reconciled.
+//   stop          SIGINT/SIGTERM or --iterations: cancel-all, wait (bounded) for the venue to
+//                 confirm, journal synced, report written like shadow's
+//
+// --endpoint-override HOST:PORT (only where Env::endpoint_override_allowed: never live) points
+// REST, the private and the public WebSocket at one host (the local venue); --ca-file adds the CA
+// it presents. Certificate and host-name verification stay on.
+//
+// Errors and exit codes: environment (credentials missing or malformed), journal (cannot open or
+// recover), feed (public feed failed), runtime (clock sync, auth refused, venue never ready).
+#pragma once
+
+#include "mmbot/app/cli.hpp"
+#include "mmbot/app/preflight.hpp"
+#include "mmbot/app/config.hpp"
+#include "mmbot/app/report.hpp"
+#include "mmbot/app/signals.hpp"
+#include "mmbot/core/env.hpp"
+#include "mmbot/engine/execution_loop.hpp"
+#include "mmbot/engine/journal.hpp"
+#include "mmbot/feed/ws_feed.hpp"
+#include "mmbot/net/tls.hpp"
+#include "mmbot/obs/clock.hpp"
+#include "mmbot/obs/json_log.hpp"
+#include "mmbot/obs/mm_metrics.hpp"
+#include "mmbot/secrets/any_provider.hpp"
+#include "mmbot/secrets/namespaced_provider.hpp"
+#include "mmbot/venue/bybit/clock_sync.hpp"
+#include "mmbot/venue/bybit/order_gateway.hpp"
+#include "mmbot/venue/bybit/private_ws.hpp"
+#include "mmbot/venue/bybit/rest_transport.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace mmbot::app {
+
+namespace trading_detail {
+
+/// The rest_transport lives beside its io_context; the gateway's sender thread is its only user.
+struct transport_ref {
+    venue::bybit::rest_transport* t = nullptr;
+    core::result<venue::bybit::http_response> send(const venue::bybit::rest_request& r,
+                                                   venue::bybit::signer* s, std::int64_t ms) {
+        return t->send(r, s, ms);
+    }
+};
+
+using gateway_t = venue::bybit::order_gateway<transport_ref>;
+
+/// "HOST:PORT" -> {host, port}. Errors: usage.
+[[nodiscard]] inline core::result<std::pair<std::string, std::string>> split_host_port(
+    std::string_view v) {
+    const auto colon = v.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == v.size()) {
+        return core::make_error("usage", fmt::format("--endpoint-override: expected HOST:PORT, got \"{}\"", v));
+    }
+    return std::pair{std::string(v.substr(0, colon)), std::string(v.substr(colon + 1))};
+}
+
+template <env::environment Env>
+[[nodiscard]] core::result<secrets::credentials> load_credentials() {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread starts
+    const char* file = std::getenv("MMBOT_SECRETS_FILE");
+    auto backend = file != nullptr && *file != '\0'
+                       ? secrets::any_provider{secrets::file_provider{file}}
+                       : secrets::any_provider{secrets::env_provider{}};
+    const secrets::namespaced_provider<Env, secrets::any_provider> p{std::move(backend)};
+    return p.credentials_for("bybit");
+}
+
+/// The engine's sink for the gateway and the private stream, plus what the engine has no call
+/// for: reconcile progress and unresolved creates (freeze, then reconcile).
+template <class Loop, class Logger>
+struct trading_sink {
+    Loop& loop;
+    Logger& log;
+    std::map<std::string, bool, std::less<>>& reconciled;
+    bool reconcile_needed = false;
+
+    void on_ack(std::string_view id, std::string_view venue_id, std::chrono::nanoseconds at) {
+        loop.on_ack(id, venue_id, at);
+    }
+    void on_reject(std::string_view id, std::string_view reason, std::chrono::nanoseconds at) {
+        loop.on_reject(id, reason, at);
+    }
+    void on_cancel(std::string_view id, std::string_view reason, std::chrono::nanoseconds at) {
+        loop.on_cancel(id, reason, at);
+    }
+    template <class Fill>
+    void on_fill(const Fill& f) {
+        loop.on_fill(f);
+    }
+    void on_gateway_notice(const venue::bybit::gateway_event& e) {
+        using k = venue::bybit::gateway_event::kind;
+        switch (e.what) {
+            case k::reconciled:
+                reconciled[e.symbol] = true;
+                log.info("reconciled", {{"symbol", e.symbol}, {"summary", e.text}});
+                break;
+            case k::reconcile_failed:
+                log.error("reconcile_failed", {{"symbol", e.symbol}, {"error", e.text}});
+                reconcile_needed = true;
+                break;
+            case k::unresolved:
+                log.error("create_unresolved", {{"client_order_id", e.client_order_id},
+                                                {"reason", e.text}});
+                loop.freeze("create_unresolved", e.at);
+                reconcile_needed = true;
+                break;
+            default:
+                log.warn(to_string(e.what), {{"client_order_id", e.client_order_id},
+                                             {"symbol", e.symbol}, {"detail", e.text}});
+                break;
+        }
+    }
+};
+
+}  // namespace trading_detail
+
+/// The testnet/live run. Returns the process exit code.
+template <env::environment Env, class Gate>
+int run_trading(const cli_options& opts, const config& cfg,
+                const std::map<std::string, engine::symbol_setup, std::less<>>& setups,
+                const engine::engine_options& options, const engine::journal_options& jopts) {
+    namespace bybit = venue::bybit;
+    const auto fail = [](exit_code code, std::string_view message) {
+        fmt::print(stderr, "error: {}\n", message);
+        return static_cast<int>(code);
+    };
+    if (!opts.feed.empty() && !is_live_feed(opts.feed)) {
+        return fail(exit_code::usage, fmt::format("--feed {}: mmbot-{} trades on the live public "
+                                                  "feed; replay is for mmbot-shadow",
+                                                  opts.feed, Env::name));
+    }
+
+    // ------------------------------------------------------------------ credentials, signers
+    // One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
+    auto rest_creds = trading_detail::load_credentials<Env>();
+    if (!rest_creds) return fail(exit_code::environment, rest_creds.error().message);
+    auto rest_signer = bybit::signer::make(std::move(*rest_creds));
+    if (!rest_signer) return fail(exit_code::environment, rest_signer.error().message);
+    auto ws_creds = trading_detail::load_credentials<Env>();
+    if (!ws_creds) return fail(exit_code::environment, ws_creds.error().message);
+    auto ws_signer = bybit::signer::make(std::move(*ws_creds));
+    if (!ws_signer) return fail(exit_code::environment, ws_signer.error().message);
+
+    // ------------------------------------------------------------------------- endpoints, TLS
+    bybit::rest_endpoint rest_ep = bybit::default_endpoint<Env>();
+    bybit::private_ws_options ws_opts = bybit::private_ws_endpoint<Env>();
+    feed::ws_endpoint public_ep = feed::public_endpoint<Env>(feed::ws_category::linear);
+    if (!opts.endpoint_override.empty()) {
+        if constexpr (Env::endpoint_override_allowed) {
+            auto hp = trading_detail::split_host_port(opts.endpoint_override);
+            if (!hp) return fail(exit_code::usage, hp.error().message);
+            rest_ep = bybit::override_endpoint<Env>(hp->first, hp->second);
+            ws_opts = bybit::private_ws_override<Env>(hp->first, hp->second);
+            public_ep.host = hp->first;
+            public_ep.port = hp->second;
+        } else {
+            return fail(exit_code::usage, "--endpoint-override: not available here");
+        }
+    }
+    boost::asio::ssl::context tls = net::tls_client_context();
+    if (!opts.ca_file.empty()) {
+        if (auto ok = net::trust_pem_file(tls, opts.ca_file); !ok) {
+            return fail(exit_code::feed, ok.error().message);
+        }
+    }
+
+    // -------------------------------------------------------------------------- --preflight
+    if (opts.preflight) {
+        // Every check the bot relies on before it may quote, printed as one JSON verdict
+        // (app/preflight.hpp); nothing is placed or cancelled.
+        preflight::report verdict{std::string(Env::name)};
+        verdict.record("config", core::result<std::string>(
+                                     fmt::format("{}: {} symbol(s), environment {}", opts.config_path,
+                                                 cfg.symbols.size(), cfg.environment)));
+        auto shown = trading_detail::load_credentials<Env>();
+        verdict.record("secrets", shown ? core::result<std::string>(fmt::format("{}", *shown))
+                                        : core::result<std::string>(shown.error()));
+        boost::asio::io_context pf_io;
+        bybit::rest_transport pf_rest{pf_io, rest_ep, tls};
+        obs::system_clock_source pf_wall;
+        const auto local_now = [&pf_wall] { return obs::unix_nanos(pf_wall); };
+        const auto clock_ok = preflight::check_venue_clock(pf_rest, local_now, bybit::default_recv_window);
+        verdict.record("venue_clock", clock_ok);
+        if (clock_ok) {
+            verdict.record("instruments", preflight::check_instruments(pf_rest, cfg, bybit::category::linear));
+        } else {
+            verdict.skip("instruments", "the venue did not answer market/time");
+        }
+        const std::string pf_journal = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
+        auto jstate = preflight::check_journal(pf_journal, jopts);
+        verdict.record("journal", jstate ? core::result<std::string>(jstate->detail)
+                                         : core::result<std::string>(jstate.error()));
+        if (clock_ok && jstate) {
+            const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(local_now()).count();
+            verdict.record("open_orders", preflight::check_open_orders(pf_rest, *rest_signer, now_ms, cfg,
+                                                                       bybit::category::linear,
+                                                                       jstate->open_orders));
+        } else {
+            verdict.skip("open_orders", "needs the venue clock and the journal");
+        }
+        fmt::print("{}", verdict.to_json());
+        return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
+    }
+
+    // --------------------------------------------------------------- journal: open + recover
+    const std::string journal_path = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
+    std::error_code fs_ec;
+    if (const auto parent = std::filesystem::path(journal_path).parent_path(); !parent.empty()) {
+        std::filesystem::create_directories(parent, fs_ec);
+    }
+    auto opened = engine::journal::open(journal_path, jopts);
+    if (!opened) return fail(exit_code::journal, opened.error().message);
+    engine::journal journal = std::move(opened->log);
+    engine::order_store store;
+    engine::position_book positions;
+    for (const auto& e : opened->entries) {
+        (void)store.apply(e.event);
+        if (const auto* f = std::get_if<engine::order_fill>(&e.event)) (void)positions.apply(*f);
+    }
+
+    // ------------------------------------------------------------------------------- logging
+    const std::string log_path = opts.log_path.empty()
+        ? (std::filesystem::path(journal_path).parent_path() / "mmbot.log").string()
+        : opts.log_path;
+    std::FILE* log_file = log_path == "-" ? stderr : std::fopen(log_path.c_str(), "a");
+    if (log_file == nullptr) return fail(exit_code::runtime, fmt::format("--log: cannot open \"{}\"", log_path));
+    obs::file_sink log_sink(log_file);
+    obs::fake_clock clock;
+    obs::system_clock_source wall;
+    clock.set(obs::unix_nanos(wall));
+    obs::json_logger<obs::fake_clock> log(log_sink, clock, obs::parse_log_level(opts.log_level).value());
+    log.info("journal_recovered", {{"records", static_cast<std::int64_t>(opened->entries.size())},
+                                   {"open_orders", static_cast<std::int64_t>(store.open_orders().size())},
+                                   {"summary", opened->report.describe()}});
+    const auto close_log = [&] {
+        if (log_file != stderr) std::fclose(log_file);
+    };
+
+    // ------------------------------------------------------------------- clock sync (REST)
+    boost::asio::io_context rest_io;
+    bybit::rest_transport rest{rest_io, rest_ep, tls};
+    std::chrono::nanoseconds offset{0};
+    {
+        bybit::clock_sync clock_sync;
+        bybit::rest_request req;
+        bybit::write_server_time(req);
+        for (int i = 0; i < 3; ++i) {
+            const auto sent = obs::unix_nanos(wall);
+            auto r = rest.send(req, nullptr, 0);
+            const auto received = obs::unix_nanos(wall);
+            if (!r) continue;
+            if (auto server = bybit::parse_server_time(r->body)) (void)clock_sync.add_sample(sent, received, *server);
+        }
+        auto ms = clock_sync.venue_time_ms(obs::unix_nanos(wall));
+        if (!ms) {
+            log.error("clock_sync_failed", {{"error", ms.error().message}});
+            close_log();
+            return fail(exit_code::runtime, fmt::format("{}:{}: {}", rest_ep.host, rest_ep.port, ms.error().message));
+        }
+        offset = *clock_sync.offset();
+        log.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(offset.count())}});
+    }
+    const auto now_fn = [&wall] { return obs::unix_nanos(wall); };
+    const auto venue_ms_at = [offset](std::chrono::nanoseconds t) -> core::result<std::int64_t> {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t + offset).count();
+    };
+
+    // ----------------------------------------------------------------- venue and the engine
+    trading_detail::gateway_t gateway{trading_detail::transport_ref{&rest}, &*rest_signer,
+                                      bybit::gateway_params{}, now_fn, venue_ms_at};
+    bybit::private_ws pws{ws_opts, tls, *ws_signer, [&]() { return venue_ms_at(now_fn()); }};
+
+    obs::registry registry;
+    obs::mm_metrics metrics(registry);
+    using loop_t = engine::execution_loop<trading_detail::gateway_t, Gate, obs::json_logger<obs::fake_clock>>;
+    const auto t_start = now_fn();
+    loop_t loop{gateway, journal, std::move(store), std::move(positions), options, setups, metrics, log,
+                engine::client_order_id_generator::for_run(t_start, 0)};
+    std::map<std::string, bool, std::less<>> reconciled;
+    for (const auto& [name, s] : setups) reconciled[name] = false;
+    trading_detail::trading_sink<loop_t, obs::json_logger<obs::fake_clock>> sink{loop, log, reconciled};
+
+    const auto request_reconcile = [&](std::chrono::nanoseconds now) {
+        for (auto& [name, done] : reconciled) {
+            std::vector<std::string> open;
+            for (const auto* o : loop.store().open_orders()) {
+                if (o->symbol == name) open.push_back(o->client_order_id);
+            }
+            done = false;
+            if (auto ok = gateway.reconcile(name, std::move(open), now); !ok) {
+                log.error("reconcile_failed", {{"symbol", name}, {"error", ok.error().message}});
+            }
+        }
+    };
+
+    feed::ws_feed_options fo;
+    fo.endpoint = public_ep;
+    for (const auto& [name, s] : setups) fo.topics.symbols.push_back(name);
+    fo.max_consecutive_failures = 20;
+    fo.backoff_seed = static_cast<std::uint64_t>(t_start.count());
+    feed::ws_feed md(std::move(fo), tls, [&log](const feed::ws_notice& n) {
+        log.warn(to_string(n.kind), {{"detail", n.detail}});
+    });
+
+    install_signal_handlers();
+    gateway.start();
+    pws.start();
+    md.start();
+    log.info("trading_started", {{"rest", fmt::format("{}:{}", rest_ep.host, rest_ep.port)},
+                                 {"private_ws", fmt::format("{}:{}", ws_opts.host, ws_opts.port)}});
+
+    std::optional<core::error> fatal;
+    exit_code fatal_code = exit_code::runtime;
+    bool quoting = false;
+    std::int64_t events = 0;
+    std::chrono::nanoseconds now = t_start;
+    std::chrono::nanoseconds last_tick{0};
+    feed::replay_event ev;
+    const auto ready_deadline = t_start + std::chrono::seconds(30);
+    for (;;) {
+        now = now_fn();
+        clock.set(now);
+        const auto pr = pws.poll(sink, std::chrono::milliseconds(1));
+        if (pr.fatal) {
+            fatal = *pr.fatal;
+            break;
+        }
+        if (pr.bad_frame) log.warn("private_ws_bad_frame", {{"error", pr.bad_frame->message}});
+        if (pr.lost) log.warn("private_ws_lost", {{"reason", pws.last_error()}});
+        if (pr.became_ready || sink.reconcile_needed) {
+            sink.reconcile_needed = false;
+            log.info("private_ws_ready", {{"sessions", pws.stats().sessions}});
+            request_reconcile(now);
+        }
+        (void)gateway.drain(sink);
+        if (!quoting) {
+            const bool all = std::all_of(reconciled.begin(), reconciled.end(),
+                                         [](const auto& p) { return p.second; });
+            if (all && pws.ready()) {
+                loop.start(now);
+                quoting = true;
+                log.info("quoting_started", {});
+            } else if (now > ready_deadline) {
+                fatal = core::make_error("venue_not_ready",
+                                         fmt::format("private stream or reconcile not done within 30 s "
+                                                     "(last: {})", pws.last_error()));
+                break;
+            }
+        }
+        const auto st = md.poll(ev, std::chrono::milliseconds(quoting ? 5 : 1));
+        if (st == feed::poll_status::failed) {
+            fatal = md.error();
+            fatal_code = exit_code::feed;
+            break;
+        }
+        if (st == feed::poll_status::event && quoting) {
+            const feed::decoded_message& msg = *ev.msg;
+            if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
+                const std::string_view sym = msg.book.sym.view();
+                if (setups.contains(sym)) {
+                    loop.on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
+                    ++events;
+                }
+            }
+        }
+        if (now - last_tick >= std::chrono::milliseconds(100)) {
+            if (quoting) loop.on_tick(now);
+            last_tick = now;
+        }
+        if (const int sig = shutdown_requested(); sig != 0) {
+            log.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
+            break;
+        }
+        if (opts.iterations > 0 && events >= opts.iterations) break;
+    }
+    if (fatal) log.error("trading_stopped", {{"code", fatal->code}, {"error", fatal->message}});
+
+    // ---------------------------------------------------------------------- orderly stop
+    loop.shutdown(shutdown_requested() != 0 ? "signal" : fatal ? "fatal" : "iterations", now_fn());
+    // Cancel-all answers with what it cancelled, not with orders that were already gone; a push
+    // dropped while the REST answer was lost leaves an order open here that the venue has closed.
+    // So when orders stay open, reconcile: each is queried and its final state applied.
+    const auto stop_started = now_fn();
+    bool stop_reconciled = false;
+    while (now_fn() < stop_started + std::chrono::seconds(8)) {
+        clock.set(now_fn());
+        if (!pws.fatal()) (void)pws.poll(sink, std::chrono::milliseconds(5));
+        (void)gateway.drain(sink);
+        if (gateway.pending() == 0 && loop.store().open_orders().empty()) break;
+        if (!stop_reconciled && gateway.pending() == 0 &&
+            now_fn() > stop_started + std::chrono::seconds(1)) {
+            stop_reconciled = true;
+            log.warn("open_after_cancel_all",
+                     {{"orders", static_cast<std::int64_t>(loop.store().open_orders().size())}});
+            request_reconcile(now_fn());
+        }
+    }
+    gateway.stop();
+    pws.stop();
+    md.stop();
+    (void)gateway.drain(sink);
+
+    run_params params{std::string(Env::name), opts.feed.empty() ? std::string("live") : opts.feed, {},
+                      opts.iterations, cfg.maker};
+    for (const auto& [name, s] : setups) params.symbols.push_back(name);
+    const auto ws_stats = md.feed_stats();
+    const auto report = make_report(params, loop, md.stats(), &ws_stats);
+    if (!opts.report_path.empty()) {
+        if (const auto parent = std::filesystem::path(opts.report_path).parent_path(); !parent.empty()) {
+            std::filesystem::create_directories(parent, fs_ec);
+        }
+        if (auto w = write_report(opts.report_path, report); !w) {
+            close_log();
+            return fail(exit_code::runtime, w.error().message);
+        }
+    }
+    const auto& st = loop.stats();
+    const auto gs = gateway.stats();
+    const auto totals = loop.positions().totals(loop.marks());
+    fmt::print(stderr,
+               "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
+               "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), net pnl {}\n",
+               Env::name, events, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
+               loop.store().open_orders().size(), gs.requests_sent, gs.throttled,
+               gs.venue_rate_limited, gs.unresolved, totals ? totals->net.to_string() : "n/a");
+    close_log();
+    if (fatal) return fail(fatal_code, fmt::format("{}: {}", fatal->code, fatal->message));
+    return 0;
+}
+
+}  // namespace mmbot::app

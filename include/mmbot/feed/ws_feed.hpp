@@ -1,0 +1,690 @@
+// mmbot/feed/ws_feed.hpp
+//
+// Bybit v5 public WebSocket feed (no keys): TLS with certificate and host-name verification,
+// subscribe, application pings, liveness, reconnect with backoff and resubscribe, and resync of a
+// book whose update ids break. Frames are decoded by bybit_public_codec and counted/applied by the
+// same market_state that replay uses, so a live run reports the same market-data stats.
+//
+// Threading: the feed owns an io_context that only the caller's thread runs, from poll(). Every
+// handler (connect, read, write, ping and liveness timers, reconnect) runs inside poll(), on the
+// trading thread; the feed hands back at most one decoded message per poll() and holds the next
+// read until then. So there is no second thread, no lock and no queue between the socket and the
+// engine: the run loop stays single-threaded, and a slow engine is simply backpressure on the
+// socket. The cost is that pings and liveness checks only run while the caller polls, which it does
+// at least every few hundred milliseconds (poll's max_wait).
+//
+// Protocol (https://bybit-exchange.github.io/docs/v5/ws/connect):
+//   URL          wss://<host>/v5/public/linear (or /spot); Env::public_ws_host by default
+//   subscribe    {"op":"subscribe","req_id":"sub-1","args":["orderbook.50.BTCUSDT", ...]}, at most
+//                max_args_per_subscribe args per request (spot allows 10)
+//   ping         {"op":"ping","req_id":"ping-1"} every ping_interval (Bybit asks for 20 s)
+//   liveness     no frame at all for idle_timeout -> the connection is dropped and re-made
+//   reconnect    exponential backoff from backoff_initial to backoff_max, minus up to a quarter as
+//                jitter (splitmix64 from backoff_seed: deterministic in tests); every topic is
+//                subscribed again and every book waits for its new snapshot
+//   resync       a delta whose `u` skips (gap) or a delta before any snapshot -> unsubscribe and
+//                subscribe that one orderbook topic again: Bybit answers with a fresh snapshot
+//
+//   auto tls = mmbot::net::tls_client_context();
+//   mmbot::feed::ws_feed_options o;
+//   o.endpoint = mmbot::feed::public_endpoint<mmbot::env::shadow>(mmbot::feed::ws_category::linear);
+//   o.topics.symbols = {"BTCUSDT"};
+//   mmbot::feed::ws_feed feed(o, tls);
+//   feed.start();
+//   mmbot::feed::replay_event ev;
+//   for (;;) {
+//       auto st = feed.poll(ev, std::chrono::milliseconds(200));
+//       if (st == mmbot::feed::poll_status::failed) { log(feed.error().message); break; }
+//       if (st == mmbot::feed::poll_status::event && ev.book != nullptr && ev.book->valid()) ...;
+//   }
+//
+// Fatal errors (poll() returns failed; error() says why), each needing a person, not a retry:
+//   net_tls                   the server's certificate or host name did not verify
+//   feed_subscribe_rejected   Bybit answered a subscribe with "success":false (a bad symbol or
+//                             topic); the message carries ret_msg
+//   feed_connect              max_consecutive_failures connection attempts failed in a row
+// Everything else (refused connection, reset, close frame, silence) is retried with backoff and
+// reported through on_notice. Malformed frames are counted, reported and skipped.
+#pragma once
+
+#include "mmbot/core/env.hpp"
+#include "mmbot/core/error.hpp"
+#include "mmbot/feed/bybit_public.hpp"
+#include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/types.hpp"
+#include "mmbot/feed/ws_feed_stats.hpp"
+#include "mmbot/net/tls.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mmbot::feed {
+
+/// Which public stream: USDT/USDC perpetuals (linear) or spot.
+enum class ws_category : std::uint8_t { linear, spot };
+
+/// Where the feed connects. `host` is also the TLS name checked and the SNI sent.
+struct ws_endpoint {
+    std::string host;
+    std::string port = "443";
+    std::string path = "/v5/public/linear";
+};
+
+[[nodiscard]] constexpr std::string_view public_path(ws_category c) noexcept {
+    return c == ws_category::spot ? "/v5/public/spot" : "/v5/public/linear";
+}
+
+/// Bybit's public stream of an environment: wss://Env::public_ws_host/v5/public/<category>.
+template <env::environment Env>
+[[nodiscard]] ws_endpoint public_endpoint(ws_category c) {
+    return ws_endpoint{std::string(Env::public_ws_host), "443", std::string(public_path(c))};
+}
+
+/// Parses `wss://HOST[:PORT]/PATH` (an endpoint override). Plain ws:// is refused: the feed always
+/// verifies TLS. Errors: feed_bad_url, naming the URL and what is wrong with it.
+[[nodiscard]] inline core::result<ws_endpoint> parse_wss_url(std::string_view url) {
+    const auto bad = [url](std::string_view why) {
+        return core::make_error("feed_bad_url", fmt::format("\"{}\": {} (expected wss://HOST[:PORT]/PATH)",
+                                                            url, why));
+    };
+    constexpr std::string_view scheme = "wss://";
+    if (!url.starts_with(scheme)) return bad("the scheme must be wss://");
+    std::string_view rest = url.substr(scheme.size());
+    const auto slash = rest.find('/');
+    const std::string_view authority = rest.substr(0, slash);
+    ws_endpoint ep;
+    ep.path = slash == std::string_view::npos ? std::string("/") : std::string(rest.substr(slash));
+    const auto colon = authority.rfind(':');
+    std::string_view host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) {
+        const std::string_view port = authority.substr(colon + 1);
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
+            return bad(fmt::format("port \"{}\" is not in [1, 65535]", port));
+        }
+        ep.port = std::string(port);
+    }
+    if (host.empty()) return bad("no host");
+    for (const char c : host) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '-';
+        if (!ok) return bad(fmt::format("host \"{}\" has a character other than letters, digits, '.' "
+                                        "and '-'", host));
+    }
+    ep.host = std::string(host);
+    return ep;
+}
+
+/// What to subscribe to for each symbol.
+struct ws_topics {
+    std::vector<std::string> symbols;
+    std::uint32_t book_depth = 50;  ///< orderbook.<depth>.<SYM>: linear 1/50/200/500, spot 1/50/200
+    bool trades = true;             ///< publicTrade.<SYM>
+    bool tickers = true;            ///< tickers.<SYM>
+};
+
+/// The topic list, symbol by symbol: orderbook, then trades, then tickers.
+[[nodiscard]] inline std::vector<std::string> topics_for(const ws_topics& t) {
+    std::vector<std::string> out;
+    for (const auto& s : t.symbols) {
+        out.push_back(fmt::format("orderbook.{}.{}", t.book_depth, s));
+        if (t.trades) out.push_back(fmt::format("publicTrade.{}", s));
+        if (t.tickers) out.push_back(fmt::format("tickers.{}", s));
+    }
+    return out;
+}
+
+/// `{"op":"<op>","req_id":"<prefix><n>","args":[...]}` frames with at most `max_args` topics each
+/// (`max_args` 0 is taken as 1). `counter` numbers the requests and is advanced.
+[[nodiscard]] inline std::vector<std::string> op_frames(std::string_view op,
+                                                        std::span<const std::string> topics,
+                                                        std::size_t max_args,
+                                                        std::string_view req_prefix,
+                                                        std::uint64_t& counter) {
+    std::vector<std::string> out;
+    const std::size_t chunk = std::max<std::size_t>(max_args, 1);
+    for (std::size_t i = 0; i < topics.size(); i += chunk) {
+        boost::json::object o;
+        o["op"] = op;
+        o["req_id"] = fmt::format("{}{}", req_prefix, ++counter);
+        boost::json::array args;
+        for (std::size_t j = i; j < std::min(topics.size(), i + chunk); ++j) args.emplace_back(topics[j]);
+        o["args"] = std::move(args);
+        out.push_back(boost::json::serialize(o));
+    }
+    return out;
+}
+
+/// Exponential backoff with bounded jitter: attempt n waits d = min(cap, initial * 2^n), minus a
+/// pseudo-random part of at most d/4, so many clients do not reconnect in step and no wait
+/// exceeds the cap. The sequence depends only on the seed.
+class reconnect_backoff {
+public:
+    reconnect_backoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap,
+                      std::uint64_t seed) noexcept
+        : initial_(std::max<std::int64_t>(initial.count(), 1)),
+          cap_(std::max<std::int64_t>(cap.count(), initial_)),
+          state_(seed) {}
+
+    /// The wait before the next attempt; counts the attempt.
+    [[nodiscard]] std::chrono::milliseconds next() noexcept {
+        std::int64_t d = initial_;
+        for (std::uint32_t i = 0; i < attempts_ && d < cap_; ++i) d *= 2;
+        d = std::min(d, cap_);
+        ++attempts_;
+        const auto jitter = static_cast<std::int64_t>(mix() % static_cast<std::uint64_t>(d / 4 + 1));
+        return std::chrono::milliseconds(d - jitter);
+    }
+    /// A connection worked: the next failure starts from `initial` again.
+    void reset() noexcept { attempts_ = 0; }
+    [[nodiscard]] std::uint32_t attempts() const noexcept { return attempts_; }
+
+private:
+    /// splitmix64: tiny, and the same numbers on every platform (std distributions are not).
+    std::uint64_t mix() noexcept {
+        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31U);
+    }
+
+    std::int64_t initial_;
+    std::int64_t cap_;
+    std::uint64_t state_;
+    std::uint32_t attempts_{0};
+};
+
+struct ws_feed_options {
+    ws_endpoint endpoint;
+    ws_topics topics;
+    std::size_t max_args_per_subscribe = 10;
+    std::chrono::milliseconds ping_interval{20'000};
+    /// No frame at all (data or pong) for this long: the connection is presumed dead.
+    std::chrono::milliseconds idle_timeout{30'000};
+    /// Each of TCP connect + TLS handshake, and the WebSocket handshake.
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds backoff_initial{500};
+    std::chrono::milliseconds backoff_max{30'000};
+    std::uint64_t backoff_seed = 0x6D6D626F74ULL;
+    /// Give up (feed_connect) after this many failed attempts in a row; 0 = never.
+    std::uint32_t max_consecutive_failures = 0;
+    /// Largest frame accepted (an orderbook.500 snapshot is ~40 KiB).
+    std::size_t max_frame_bytes = std::size_t{4} * 1024 * 1024;
+};
+
+/// What the feed tells its owner about (for the log). `detail` is valid during the call only.
+enum class ws_notice_kind : std::uint8_t {
+    connected,            ///< detail: host:port
+    disconnected,         ///< detail: why
+    connect_failed,       ///< detail: why
+    reconnect_scheduled,  ///< delay: the backoff
+    resync_requested,     ///< detail: the orderbook topic
+    malformed_frame,      ///< detail: the decode error
+    op_failed,            ///< detail: an unsubscribe (or other op) answered "success":false
+};
+
+[[nodiscard]] constexpr std::string_view to_string(ws_notice_kind k) noexcept {
+    switch (k) {
+        case ws_notice_kind::connected: return "ws_connected";
+        case ws_notice_kind::disconnected: return "ws_disconnected";
+        case ws_notice_kind::connect_failed: return "ws_connect_failed";
+        case ws_notice_kind::reconnect_scheduled: return "ws_reconnect_scheduled";
+        case ws_notice_kind::resync_requested: return "ws_resync_requested";
+        case ws_notice_kind::malformed_frame: return "ws_malformed_frame";
+        case ws_notice_kind::op_failed: return "ws_op_failed";
+    }
+    return "ws_unknown";
+}
+
+struct ws_notice {
+    ws_notice_kind kind;
+    std::string_view detail;
+    std::chrono::milliseconds delay{0};
+};
+
+/// What one poll() produced.
+enum class poll_status : std::uint8_t {
+    event,   ///< `ev` holds a decoded market-data message
+    idle,    ///< max_wait passed without one
+    failed,  ///< a fatal error (error()); the feed has stopped
+};
+
+class ws_feed {
+public:
+    using notice_handler = std::function<void(const ws_notice&)>;
+
+    /// `tls` must outlive the feed (it is shared by every connection the feed makes).
+    ws_feed(ws_feed_options opts, boost::asio::ssl::context& tls, notice_handler on_notice = {})
+        : opts_(std::move(opts)),
+          tls_(tls),
+          on_notice_(std::move(on_notice)),
+          topics_(topics_for(opts_.topics)),
+          backoff_(opts_.backoff_initial, opts_.backoff_max, opts_.backoff_seed) {}
+
+    ws_feed(const ws_feed&) = delete;
+    ws_feed& operator=(const ws_feed&) = delete;
+    ws_feed(ws_feed&&) = delete;
+    ws_feed& operator=(ws_feed&&) = delete;
+    ~ws_feed() {
+        try {
+            stop();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do with an error at teardown
+        }
+    }
+
+    /// Starts the first connection and the ping/liveness timers (they run inside poll()).
+    void start() {
+        if (started_) return;
+        started_ = true;
+        arm_ping();
+        arm_watchdog();
+        connect();
+    }
+
+    /// Runs the feed for at most `max_wait` and returns the next decoded message, if any. Op
+    /// messages (acks, pongs) are handled here and never returned. `ev` (and the message and book
+    /// it points at) stays valid until the next poll().
+    [[nodiscard]] poll_status poll(replay_event& ev, std::chrono::milliseconds max_wait) {
+        const auto deadline = steady::now() + max_wait;
+        for (;;) {
+            if (failed_) return poll_status::failed;
+            if (stopped_) return poll_status::idle;
+            if (frame_ready_) {
+                frame_ready_ = false;
+                const std::shared_ptr<connection> c = conn_;
+                if (!c) continue;
+                // A flat_buffer is one contiguous block: decode in place, then drop it.
+                const auto data = c->buf.data();
+                const bool got = handle_frame(
+                    std::string_view(static_cast<const char*>(data.data()), data.size()), ev);
+                c->buf.consume(c->buf.size());
+                if (c == conn_ && !failed_) start_read(c);
+                if (got) return poll_status::event;
+                continue;
+            }
+            if (io_.stopped()) io_.restart();
+            if (io_.run_one_until(deadline) == 0 && steady::now() >= deadline) return poll_status::idle;
+            if (steady::now() >= deadline && !frame_ready_ && !failed_) return poll_status::idle;
+        }
+    }
+
+    /// Closes the connection and stops the timers. poll() afterwards only reports idle or failed.
+    void stop() {
+        stopped_ = true;
+        drop_connection();
+        ping_timer_.cancel();
+        watchdog_.cancel();
+        reconnect_timer_.cancel();
+        // Let the cancelled handlers run so nothing refers to this object afterwards.
+        io_.restart();
+        io_.poll();
+    }
+
+    [[nodiscard]] bool failed() const noexcept { return failed_; }
+    /// The fatal error, once poll() has returned failed.
+    [[nodiscard]] const core::error& error() const noexcept { return error_; }
+    [[nodiscard]] bool connected() const noexcept { return conn_ != nullptr && conn_->open; }
+    [[nodiscard]] replay_stats stats() const noexcept { return state_.stats(); }
+    [[nodiscard]] const ws_feed_stats& feed_stats() const noexcept { return fstats_; }
+    [[nodiscard]] const book_set& books() const noexcept { return state_.books(); }
+    [[nodiscard]] const std::vector<std::string>& topics() const noexcept { return topics_; }
+
+private:
+    using steady = std::chrono::steady_clock;
+    using tcp = boost::asio::ip::tcp;
+    using ws_stream = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+
+    /// One session. Handlers hold it by shared_ptr and ignore themselves once it is no longer
+    /// the current one, so an old session's late completions cannot touch a new one.
+    struct connection {
+        connection(boost::asio::io_context& io, boost::asio::ssl::context& tls) : resolver(io), ws(io, tls) {}
+        tcp::resolver resolver;
+        ws_stream ws;
+        boost::beast::flat_buffer buf;
+        std::deque<std::string> out;
+        bool writing{false};
+        bool open{false};
+        bool got_frame{false};
+    };
+    using conn_ptr = std::shared_ptr<connection>;
+
+    void notice(ws_notice_kind k, std::string_view detail, std::chrono::milliseconds delay = {}) {
+        if (on_notice_) on_notice_(ws_notice{k, detail, delay});
+    }
+
+    void fail(core::error e) {
+        if (failed_) return;
+        failed_ = true;
+        error_ = std::move(e);
+        drop_connection();
+        ping_timer_.cancel();
+        watchdog_.cancel();
+        reconnect_timer_.cancel();
+    }
+
+    [[nodiscard]] std::string where() const {
+        return fmt::format("{}:{}", opts_.endpoint.host, opts_.endpoint.port);
+    }
+
+    void connect() {
+        if (stopped_ || failed_) return;
+        auto c = std::make_shared<connection>(io_, tls_);
+        conn_ = c;
+        if (auto ok = net::prepare_client_stream(c->ws.next_layer(), opts_.endpoint.host); !ok) {
+            fail(ok.error());
+            return;
+        }
+        c->resolver.async_resolve(opts_.endpoint.host, opts_.endpoint.port,
+                                  [this, c](boost::system::error_code ec, const tcp::resolver::results_type& r) {
+                                      if (c != conn_) return;
+                                      if (ec) return attempt_failed(c, fmt::format("{}: resolve failed: {}", where(), ec.message()));
+                                      on_resolved(c, r);
+                                  });
+    }
+
+    void on_resolved(const conn_ptr& c, const tcp::resolver::results_type& addrs) {
+        auto& tcp_layer = boost::beast::get_lowest_layer(c->ws);
+        tcp_layer.expires_after(opts_.connect_timeout);
+        tcp_layer.async_connect(addrs, [this, c](boost::system::error_code ec, const tcp::endpoint&) {
+            if (c != conn_) return;
+            if (ec) return attempt_failed(c, fmt::format("{}: connect failed: {}", where(), ec.message()));
+            c->ws.next_layer().async_handshake(
+                boost::asio::ssl::stream_base::client, [this, c](boost::system::error_code e) {
+                    if (c != conn_) return;
+                    if (e) {
+                        auto err = net::describe_handshake_failure(c->ws.next_layer(), where(), e);
+                        // A certificate that does not verify will not verify on the next try
+                        // either, and retrying against an impostor is the wrong reflex: stop.
+                        if (net::verification_failed(c->ws.next_layer())) return fail(std::move(err));
+                        return attempt_failed(c, err.message);
+                    }
+                    on_tls(c);
+                });
+        });
+    }
+
+    void on_tls(const conn_ptr& c) {
+        namespace websocket = boost::beast::websocket;
+        boost::beast::get_lowest_layer(c->ws).expires_never();
+        // The WebSocket layer times the handshake; liveness after it is ours (the watchdog),
+        // because Bybit wants application pings, not protocol ones.
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = opts_.connect_timeout;
+        t.idle_timeout = websocket::stream_base::none();
+        t.keep_alive_pings = false;
+        c->ws.set_option(t);
+        c->ws.read_message_max(opts_.max_frame_bytes);
+        c->ws.text(true);
+        const std::string host_header =
+            opts_.endpoint.port == "443" ? opts_.endpoint.host : where();
+        c->ws.async_handshake(host_header, opts_.endpoint.path, [this, c](boost::system::error_code ec) {
+            if (c != conn_) return;
+            if (ec) {
+                return attempt_failed(c, fmt::format("{}{}: WebSocket handshake failed: {}", where(),
+                                                     opts_.endpoint.path, ec.message()));
+            }
+            on_open(c);
+        });
+    }
+
+    void on_open(const conn_ptr& c) {
+        c->open = true;
+        ++fstats_.connects;
+        if (fstats_.connects > 1) ++fstats_.reconnects;
+        last_rx_ = steady::now();
+        // A new session: every book waits for the snapshot its new subscription brings.
+        for (const auto& e : state_.books().entries()) e->book.invalidate();
+        pending_resync_.clear();
+        notice(ws_notice_kind::connected, where());
+        for (auto& f : op_frames("subscribe", topics_, opts_.max_args_per_subscribe, "sub-", req_counter_)) {
+            ++fstats_.subscribe_requests;
+            send(c, std::move(f));
+        }
+        start_read(c);
+    }
+
+    void start_read(const conn_ptr& c) {
+        c->ws.async_read(c->buf, [this, c](boost::system::error_code ec, std::size_t) {
+            if (c != conn_) return;
+            if (ec) return session_lost(c, fmt::format("{}: read failed: {}", where(), ec.message()));
+            last_rx_ = steady::now();
+            if (!c->got_frame) {
+                c->got_frame = true;
+                // Only a session that delivered something resets the backoff: a server that
+                // accepts and hangs up at once still gets ever longer waits.
+                backoff_.reset();
+                consecutive_failures_ = 0;
+            }
+            frame_ready_ = true;
+        });
+    }
+
+    void send(const conn_ptr& c, std::string frame) {
+        c->out.push_back(std::move(frame));
+        if (!c->writing) write_next(c);
+    }
+
+    void write_next(const conn_ptr& c) {
+        if (c->out.empty() || !c->open) {
+            c->writing = false;
+            return;
+        }
+        c->writing = true;
+        c->ws.async_write(boost::asio::buffer(c->out.front()), [this, c](boost::system::error_code ec, std::size_t) {
+            if (c != conn_) return;
+            if (ec) return session_lost(c, fmt::format("{}: write failed: {}", where(), ec.message()));
+            c->out.pop_front();
+            write_next(c);
+        });
+    }
+
+    /// Closes the socket: pending operations complete with operation_aborted and are ignored.
+    void drop_connection() {
+        if (!conn_) return;
+        boost::system::error_code ignored;
+        boost::beast::get_lowest_layer(conn_->ws).socket().close(ignored);
+        conn_->open = false;
+        conn_.reset();
+        frame_ready_ = false;
+    }
+
+    void attempt_failed(const conn_ptr& c, const std::string& why) {
+        if (c != conn_) return;
+        ++fstats_.connect_failures;
+        notice(ws_notice_kind::connect_failed, why);
+        drop_connection();
+        schedule_reconnect(why);
+    }
+
+    void session_lost(const conn_ptr& c, const std::string& why) {
+        if (c != conn_) return;
+        ++fstats_.disconnects;
+        notice(ws_notice_kind::disconnected, why);
+        drop_connection();
+        schedule_reconnect(why);
+    }
+
+    void schedule_reconnect(const std::string& why) {
+        if (stopped_ || failed_) return;
+        ++consecutive_failures_;
+        if (opts_.max_consecutive_failures != 0 && consecutive_failures_ >= opts_.max_consecutive_failures) {
+            fail(core::make_error("feed_connect",
+                                  fmt::format("{}: gave up after {} failed attempts in a row; last: {}",
+                                              where(), consecutive_failures_, why)));
+            return;
+        }
+        const auto delay = backoff_.next();
+        notice(ws_notice_kind::reconnect_scheduled, why, delay);
+        reconnect_timer_.expires_after(delay);
+        reconnect_timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec || stopped_ || failed_) return;
+            connect();
+        });
+    }
+
+    void arm_ping() {
+        ping_timer_.expires_after(opts_.ping_interval);
+        ping_timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec || stopped_ || failed_) return;
+            if (conn_ && conn_->open) {
+                ++fstats_.pings_sent;
+                send(conn_, fmt::format(R"({{"op":"ping","req_id":"ping-{}"}})", fstats_.pings_sent));
+            }
+            arm_ping();
+        });
+    }
+
+    void arm_watchdog() {
+        const auto period = std::max(opts_.idle_timeout / 4, std::chrono::milliseconds(5));
+        watchdog_.expires_after(period);
+        watchdog_.async_wait([this](boost::system::error_code ec) {
+            if (ec || stopped_ || failed_) return;
+            if (conn_ && conn_->open && steady::now() - last_rx_ > opts_.idle_timeout) {
+                session_lost(conn_, fmt::format("{}: no message for {} ms", where(),
+                                                opts_.idle_timeout.count()));
+            }
+            arm_watchdog();
+        });
+    }
+
+    /// Decodes one frame; true when `ev` now holds a market-data message.
+    bool handle_frame(std::string_view text, replay_event& ev) {
+        state_.on_line();
+        auto doc = codec_.parse(text);
+        if (!doc) return malformed(doc.error().message);
+        const boost::json::object* obj = (*doc)->if_object();
+        if (obj == nullptr) return malformed("message: expected a JSON object");
+        if (const auto* op = obj->if_contains("op"); op != nullptr && op->is_string()) {
+            handle_op(op->get_string(), *obj);
+            if (failed_) return false;
+        }
+        auto kind = codec_.decode(*obj, msg_);
+        if (!kind) return malformed(kind.error().message);
+        const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        ev.line = state_.lines();
+        ev.event_time_ns = now_ns;
+        ev.recv_ts_ns = now_ns;
+        state_.on_decoded(*kind, msg_, ev);
+        if (*kind == message_kind::book && ev.book != nullptr) check_book(ev);
+        return !(*kind == message_kind::ignored && msg_.ignored_what == ignored_reason::control);
+    }
+
+    bool malformed(std::string_view why) {
+        state_.on_malformed();
+        notice(ws_notice_kind::malformed_frame, why);
+        return false;
+    }
+
+    void handle_op(std::string_view op, const boost::json::object& obj) {
+        const auto* success = obj.if_contains("success");
+        const bool ok = success == nullptr || !success->is_bool() || success->get_bool();
+        const auto text_of = [&obj](std::string_view key) -> std::string {
+            const auto* v = obj.if_contains(key);
+            return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+        };
+        if (op == "ping" || op == "pong") {
+            // Linear answers a ping with op "ping" and ret_msg "pong"; spot with op "pong".
+            ++fstats_.pongs;
+        } else if (op == "subscribe") {
+            if (ok) {
+                ++fstats_.subscribe_acks;
+            } else {
+                fail(core::make_error("feed_subscribe_rejected",
+                                      fmt::format("{}: subscribe rejected (req_id \"{}\"): {}", where(),
+                                                  text_of("req_id"), text_of("ret_msg"))));
+            }
+        } else if (!ok) {
+            const std::string what = fmt::format("{} failed (req_id \"{}\"): {}", op, text_of("req_id"),
+                                                 text_of("ret_msg"));
+            notice(ws_notice_kind::op_failed, what);
+        }
+    }
+
+    /// Asks for a new snapshot when a book cannot continue: a gap, or a delta before any snapshot.
+    void check_book(const replay_event& ev) {
+        const book_update& up = msg_.book;
+        std::string topic = fmt::format("orderbook.{}.{}", up.depth, up.sym.view());
+        switch (ev.book_status) {
+            case apply_status::snapshot:
+            case apply_status::reset:
+            case apply_status::resynced: pending_resync_.erase(topic); break;
+            case apply_status::gap: request_resync(std::move(topic)); break;
+            case apply_status::awaiting_snapshot:
+                if (!ev.book->needs_resync()) request_resync(std::move(topic));
+                break;
+            case apply_status::applied: break;
+        }
+    }
+
+    void request_resync(std::string topic) {
+        if (!conn_ || !conn_->open || pending_resync_.contains(topic)) return;
+        ++fstats_.resync_requests;
+        notice(ws_notice_kind::resync_requested, topic);
+        const std::vector<std::string> one{topic};
+        for (auto& f : op_frames("unsubscribe", one, 1, "unsub-", req_counter_)) send(conn_, std::move(f));
+        for (auto& f : op_frames("subscribe", one, 1, "sub-", req_counter_)) {
+            ++fstats_.subscribe_requests;
+            send(conn_, std::move(f));
+        }
+        pending_resync_.insert(std::move(topic));
+    }
+
+    // The io_context is declared first so it is destroyed last: handlers it still holds own
+    // connections (and their sockets) that must be destroyed while it exists.
+    boost::asio::io_context io_{1};
+    ws_feed_options opts_;
+    boost::asio::ssl::context& tls_;
+    notice_handler on_notice_;
+    std::vector<std::string> topics_;
+    reconnect_backoff backoff_;
+    boost::asio::steady_timer ping_timer_{io_};
+    boost::asio::steady_timer watchdog_{io_};
+    boost::asio::steady_timer reconnect_timer_{io_};
+    conn_ptr conn_;
+    bybit_public_codec codec_;
+    decoded_message msg_;
+    market_state state_;
+    ws_feed_stats fstats_;
+    std::set<std::string, std::less<>> pending_resync_;
+    steady::time_point last_rx_{};
+    std::uint64_t req_counter_{0};
+    std::uint32_t consecutive_failures_{0};
+    core::error error_;
+    bool started_{false};
+    bool stopped_{false};
+    bool failed_{false};
+    bool frame_ready_{false};
+};
+
+}  // namespace mmbot::feed

@@ -1,0 +1,862 @@
+// mmbot/venue/bybit/order_gateway.hpp
+//
+// The Bybit order venue: models venue::order_venue for the execution loop of testnet and live.
+//
+//   place      -> POST /v5/order/create      (category linear, PostOnly, orderLinkId = the
+//                                             engine's client order id, price/qty printed with
+//                                             the request's price_digits/qty_digits)
+//   cancel     -> POST /v5/order/cancel       by orderLinkId
+//   cancel_all -> POST /v5/order/cancel-all   for the symbol
+//   reconcile  -> GET  /v5/order/realtime     (cursor paging) + cancels + queries, see below
+//
+// Threading. The trading thread never waits for the network: place/cancel/cancel_all validate and
+// build the request, then push it onto a bounded command queue and return. A sender thread
+// (`start()`) or, in tests, the caller (`pump(now)`) sends them one at a time over the transport
+// (synchronous HTTPS). Outcomes go onto an event queue the loop drains once per turn:
+//   drain(sink) -> sink.on_ack(link, order_id, at) / on_reject(link, retCode label, at) /
+//                  on_cancel(link, reason, at)
+// and, if the sink has it, sink.on_gateway_notice(const gateway_event&) for what the engine has no
+// sink call for (a cancel that failed, a create left unresolved, a reconcile summary). Everything
+// else a sender touches (transport, signer, rate limiter, resolvers) is owned by the sender side.
+//
+// Safety rules (retry_policy.hpp has the create state machine):
+//   * the client-side rate limiter is asked before every request; a request it defers waits,
+//     nothing is dropped; a 10006 holds the endpoint's budget until the venue's reset time;
+//   * a create is re-sent only when the venue refused it at the gateway (10006, 10002, 10018) or
+//     nothing was written; a timeout, a 5xx/garbled reply, 10000/10016 and 110072 (duplicate
+//     orderLinkId) are resolved by GET order/realtime?orderLinkId=..., never by a blind re-send;
+//     a create still unresolved after the query budget is reported as `unresolved` (the caller
+//     freezes and reconciles);
+//   * cancels are idempotent and retried on rate limits and timeouts; 110001 (order not found) is
+//     resolved by a query that reports the order's final state;
+//   * a full command queue is an error (`bybit_queue_full`), reported to the engine as a reject
+//     for a create and as a notice for a cancel: never a silent drop.
+//
+// Reconcile (after every private-WebSocket (re)connect and before quoting): pages through the
+// symbol's open orders; a venue-open order the caller does not list (and this gateway is not
+// creating) is cancelled; an order the caller lists that the venue does not show is queried by
+// orderLinkId and its final state applied (Cancelled/Deactivated -> on_cancel, Rejected ->
+// on_reject; Filled -> a notice: the fills themselves come from the execution stream).
+//
+//   order_gateway<rest_transport> gw{std::move(transport), &signer, params, clock};
+//   gw.start();                         // sender thread
+//   loop = execution_loop<order_gateway<rest_transport>, Gate, Logger>{gw, ...};
+//   every turn: gw.drain(loop);
+//
+// Errors (submit_*): bybit_request (request builder: field and value), bybit_queue_full.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/rate_limiter.hpp"
+#include "mmbot/venue/bybit/requests.hpp"
+#include "mmbot/venue/bybit/responses.hpp"
+#include "mmbot/venue/bybit/ret_codes.hpp"
+#include "mmbot/venue/bybit/retry_policy.hpp"
+#include "mmbot/venue/bybit/signer.hpp"
+#include "mmbot/venue/order_venue.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace mmbot::venue::bybit {
+
+/// What a transport must offer: `send(request, signer*, venue_time_ms)` returning a
+/// core::result of a response with `body` (the text) and `limits` (optional rate_limit_status).
+template <class T>
+concept rest_sender = requires(T& t, const rest_request& r, signer* s, std::int64_t ms) {
+    { t.send(r, s, ms) };
+    { t.send(r, s, ms)->body } -> std::convertible_to<std::string_view>;
+    { t.send(r, s, ms)->limits };
+};
+
+struct gateway_params {
+    category cat = category::linear;
+    /// Commands waiting for the sender; one more is refused with bybit_queue_full.
+    std::size_t queue_capacity = 1024;
+    /// The create state machine's budget and backoff (also used for cancel retries).
+    retry_params retry;
+    /// Attempts of one cancel / cancel-all before it is reported as failed.
+    int max_cancel_sends = 4;
+    /// Longest the sender thread sleeps with nothing due (it wakes at once on a new command).
+    std::chrono::nanoseconds idle_wait{std::chrono::milliseconds{50}};
+};
+
+/// One outcome, as the event queue carries it.
+struct gateway_event {
+    enum class kind : std::uint8_t {
+        ack,             ///< order exists: text = venue order id
+        reject,          ///< order definitely not placed: text = retCode label / reason
+        cancel,          ///< order no longer open: text = reason
+        cancel_failed,   ///< a cancel or cancel-all could not be done: text = error label
+        unresolved,      ///< create outcome unknown after the query budget: freeze + reconcile
+        filled,          ///< a query found the order Filled (the fills come from executions)
+        reconciled,      ///< reconcile of `symbol` finished: text = summary
+        reconcile_failed ///< reconcile could not list the venue's orders: text = error
+    };
+    kind what = kind::ack;
+    std::string client_order_id;
+    std::string text;
+    std::chrono::nanoseconds at{0};
+    std::string symbol;
+};
+
+[[nodiscard]] constexpr std::string_view to_string(gateway_event::kind k) noexcept {
+    using enum gateway_event::kind;
+    switch (k) {
+        case ack: return "ack";
+        case reject: return "reject";
+        case cancel: return "cancel";
+        case cancel_failed: return "cancel_failed";
+        case unresolved: return "unresolved";
+        case filled: return "filled";
+        case reconciled: return "reconciled";
+        case reconcile_failed: return "reconcile_failed";
+    }
+    return "unknown";
+}
+
+/// Counters since start (a snapshot; the sender updates them).
+struct gateway_stats {
+    std::int64_t requests_sent = 0;   ///< every HTTP request written (creates, cancels, queries)
+    std::int64_t creates_sent = 0;    ///< create attempts (re-sends included)
+    std::int64_t resends = 0;         ///< safe create re-sends after a gateway refusal
+    std::int64_t queries = 0;         ///< order/realtime requests (resolution + reconcile)
+    std::int64_t throttled = 0;       ///< requests the client-side limiter deferred
+    std::int64_t venue_rate_limited = 0;  ///< 10006 / 10018 answers
+    std::int64_t transport_errors = 0;
+    std::int64_t queue_full = 0;
+    std::int64_t unresolved = 0;
+    std::int64_t orphans_cancelled = 0;   ///< reconcile: venue-open orders we did not know
+    std::int64_t final_states_applied = 0;  ///< reconcile: store-open orders resolved by query
+};
+
+namespace detail {
+
+/// Whether `code` is a retCode label (the venue answered) rather than a parse error.
+[[nodiscard]] constexpr bool is_ret_code_label(std::string_view code) noexcept {
+    if (code == "bybit_error") return true;
+    for (const auto& e : ret_code_table) {
+        if (e.label == code) return true;
+    }
+    return false;
+}
+
+[[nodiscard]] inline bool is_final_cancel(order_status s) noexcept {
+    return s == order_status::cancelled || s == order_status::partially_filled_canceled ||
+           s == order_status::deactivated;
+}
+
+}  // namespace detail
+
+template <class Transport>
+class order_gateway {
+    static_assert(rest_sender<Transport>,
+                  "order_gateway: Transport needs send(const rest_request&, signer*, int64 ms) "
+                  "returning core::result<R> where R has `body` and `limits`");
+
+public:
+    using clock_fn = std::function<std::chrono::nanoseconds()>;
+    using venue_ms_fn = std::function<core::result<std::int64_t>(std::chrono::nanoseconds)>;
+
+    /// `clock` is the loop's clock (events carry its time); `venue_ms` turns it into the venue's
+    /// clock in ms for X-BAPI-TIMESTAMP (default: the system clock, i.e. no offset).
+    order_gateway(Transport transport, signer* sig, gateway_params params, clock_fn clock,
+                  venue_ms_fn venue_ms = {})
+        : transport_(std::move(transport)),
+          signer_(sig),
+          params_(params),
+          clock_(std::move(clock)),
+          venue_ms_(std::move(venue_ms)) {
+        if (!venue_ms_) {
+            venue_ms_ = [](std::chrono::nanoseconds) -> core::result<std::int64_t> {
+                return std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+            };
+        }
+    }
+
+    order_gateway(const order_gateway&) = delete;
+    order_gateway& operator=(const order_gateway&) = delete;
+    ~order_gateway() { stop(); }
+
+    // ----------------------------------------------------------- trading thread: order_venue
+
+    void place(const order_request& r, std::chrono::nanoseconds now) {
+        if (auto ok = submit_place(r, now); !ok) {
+            push_event({gateway_event::kind::reject, std::string(r.client_order_id),
+                        std::string(ok.error().code), now, std::string(r.symbol)});
+        }
+    }
+    void cancel(std::string_view symbol, std::string_view client_order_id,
+                std::chrono::nanoseconds now) {
+        if (auto ok = submit_cancel(symbol, client_order_id, now); !ok) {
+            push_event({gateway_event::kind::cancel_failed, std::string(client_order_id),
+                        std::string(ok.error().code), now, std::string(symbol)});
+        }
+    }
+    void cancel_all(std::string_view symbol, std::chrono::nanoseconds now) {
+        if (auto ok = submit_cancel_all(symbol, now); !ok) {
+            push_event({gateway_event::kind::cancel_failed, {}, std::string(ok.error().code), now,
+                        std::string(symbol)});
+        }
+    }
+
+    /// The same as place, with the error returned (bybit_request, bybit_queue_full).
+    [[nodiscard]] core::result<void> submit_place(const order_request& r,
+                                                  std::chrono::nanoseconds now) {
+        task t;
+        t.what = task_kind::create;
+        if (auto ok = write_create(params_.cat, r, t.req); !ok) return ok.error();
+        t.link = r.client_order_id;
+        t.symbol = r.symbol;
+        t.due = now;
+        return enqueue(std::move(t));
+    }
+    [[nodiscard]] core::result<void> submit_cancel(std::string_view symbol,
+                                                   std::string_view client_order_id,
+                                                   std::chrono::nanoseconds now) {
+        task t;
+        t.what = task_kind::cancel;
+        if (auto ok = write_cancel(params_.cat, symbol, client_order_id, t.req); !ok) {
+            return ok.error();
+        }
+        t.link = client_order_id;
+        t.symbol = symbol;
+        t.due = now;
+        return enqueue(std::move(t));
+    }
+    [[nodiscard]] core::result<void> submit_cancel_all(std::string_view symbol,
+                                                       std::chrono::nanoseconds now) {
+        task t;
+        t.what = task_kind::cancel_all;
+        if (auto ok = write_cancel_all(params_.cat, symbol, t.req); !ok) return ok.error();
+        t.symbol = symbol;
+        t.due = now;
+        return enqueue(std::move(t));
+    }
+
+    /// Reconciles `symbol` against the venue (see the file comment). `known_open` lists the
+    /// client order ids the order store holds open for the symbol.
+    [[nodiscard]] core::result<void> reconcile(std::string_view symbol,
+                                               std::vector<std::string> known_open,
+                                               std::chrono::nanoseconds now) {
+        task t;
+        t.what = task_kind::list_open;
+        if (auto ok = write_open_orders(params_.cat, symbol, {}, t.req); !ok) return ok.error();
+        t.symbol = symbol;
+        t.known = std::make_shared<reconcile_state>();
+        t.known->store_open.insert(std::make_move_iterator(known_open.begin()),
+                                   std::make_move_iterator(known_open.end()));
+        t.due = now;
+        return enqueue(std::move(t));
+    }
+
+    /// Hands every outcome so far to `sink` (the execution loop), oldest first. Returns how many.
+    template <class Sink>
+    std::size_t drain(Sink& sink) {
+        {
+            const std::lock_guard lock{events_mu_};
+            drained_.swap(events_);
+        }
+        for (const auto& e : drained_) {
+            switch (e.what) {
+                case gateway_event::kind::ack: sink.on_ack(e.client_order_id, e.text, e.at); break;
+                case gateway_event::kind::reject:
+                    sink.on_reject(e.client_order_id, e.text, e.at);
+                    break;
+                case gateway_event::kind::cancel:
+                    sink.on_cancel(e.client_order_id, e.text, e.at);
+                    break;
+                default:
+                    if constexpr (requires { sink.on_gateway_notice(e); }) {
+                        sink.on_gateway_notice(e);
+                    }
+                    break;
+            }
+        }
+        const std::size_t n = drained_.size();
+        drained_.clear();
+        return n;
+    }
+
+    [[nodiscard]] gateway_stats stats() const {
+        gateway_stats s;
+        s.requests_sent = c_.requests_sent.load();
+        s.creates_sent = c_.creates_sent.load();
+        s.resends = c_.resends.load();
+        s.queries = c_.queries.load();
+        s.throttled = c_.throttled.load();
+        s.venue_rate_limited = c_.venue_rate_limited.load();
+        s.transport_errors = c_.transport_errors.load();
+        s.queue_full = c_.queue_full.load();
+        s.unresolved = c_.unresolved.load();
+        s.orphans_cancelled = c_.orphans_cancelled.load();
+        s.final_states_applied = c_.final_states_applied.load();
+        return s;
+    }
+
+    /// Commands not yet picked up plus requests in progress on the sender side.
+    [[nodiscard]] std::size_t pending() const {
+        const std::lock_guard lock{commands_mu_};
+        return commands_.size() + in_progress_.load();
+    }
+
+    // ------------------------------------------------------------------------- sender side
+
+    /// Starts the sender thread (production). Tests call pump() instead.
+    void start() {
+        if (thread_.joinable()) return;
+        stopping_ = false;
+        thread_ = std::thread([this] { run(); });
+    }
+    /// Stops the sender thread; commands not yet sent stay unsent.
+    void stop() {
+        {
+            const std::lock_guard lock{commands_mu_};
+            stopping_ = true;
+        }
+        commands_cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    /// One pass of the sender: takes new commands, sends every request that is due at `now`.
+    /// Returns when the next deferred request is due (nullopt: nothing waiting).
+    std::optional<std::chrono::nanoseconds> pump(std::chrono::nanoseconds now) {
+        take_commands();
+        // Work on the tasks due now; what they schedule (queries, re-sends) goes after them.
+        std::deque<task> ready;
+        for (auto it = tasks_.begin(); it != tasks_.end();) {
+            if (it->due <= now) {
+                ready.push_back(std::move(*it));
+                it = tasks_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (auto& t : ready) step(std::move(t), now);
+        report_finished_reconciles(now);
+        in_progress_.store(tasks_.size());
+        std::optional<std::chrono::nanoseconds> next;
+        for (const auto& t : tasks_) next = next ? std::min(*next, t.due) : t.due;
+        return next;
+    }
+
+    [[nodiscard]] Transport& transport() noexcept { return transport_; }
+    [[nodiscard]] const rate_limiter& limiter() const noexcept { return limiter_; }
+
+private:
+    enum class task_kind : std::uint8_t {
+        create,        ///< order/create, resolver decides
+        query_create,  ///< order/realtime?orderLinkId for a create with an unknown outcome
+        cancel,
+        cancel_all,
+        query_final,   ///< order/realtime?orderLinkId to learn a final state
+        list_open,     ///< reconcile: one page of open orders
+    };
+
+    struct reconcile_state {
+        std::set<std::string, std::less<>> store_open;
+        std::set<std::string, std::less<>> venue_open;
+        std::int64_t orphans = 0;
+        std::int64_t queried = 0;
+        bool listed = false;  ///< every page read; done once no follow-up task is left
+    };
+
+    struct task {
+        task_kind what = task_kind::create;
+        std::string link;
+        std::string symbol;
+        rest_request req;
+        /// The create's own request while `req` holds its query (kept for a safe re-send).
+        rest_request create;
+        std::chrono::nanoseconds due{0};
+        std::optional<create_resolver> resolver;
+        int sends = 0;
+        bool from_reconcile = false;
+        std::shared_ptr<reconcile_state> known;
+    };
+
+    struct counters {
+        std::atomic<std::int64_t> requests_sent{0};
+        std::atomic<std::int64_t> creates_sent{0};
+        std::atomic<std::int64_t> resends{0};
+        std::atomic<std::int64_t> queries{0};
+        std::atomic<std::int64_t> throttled{0};
+        std::atomic<std::int64_t> venue_rate_limited{0};
+        std::atomic<std::int64_t> transport_errors{0};
+        std::atomic<std::int64_t> queue_full{0};
+        std::atomic<std::int64_t> unresolved{0};
+        std::atomic<std::int64_t> orphans_cancelled{0};
+        std::atomic<std::int64_t> final_states_applied{0};
+    };
+
+    /// A response body, or the error the exchange ended with.
+    struct reply {
+        std::optional<std::string> body;
+        core::error err;
+    };
+
+    [[nodiscard]] core::result<void> enqueue(task t) {
+        {
+            const std::lock_guard lock{commands_mu_};
+            if (commands_.size() >= params_.queue_capacity) {
+                c_.queue_full.fetch_add(1);
+                return core::make_error(
+                    "bybit_queue_full",
+                    fmt::format("order gateway: {} \"{}\" refused, {} commands already queued "
+                                "(capacity {})",
+                                path_of(t.req.ep), t.link.empty() ? t.symbol : t.link,
+                                commands_.size(), params_.queue_capacity));
+            }
+            commands_.push_back(std::move(t));
+        }
+        commands_cv_.notify_one();
+        return {};
+    }
+
+    void push_event(gateway_event e) {
+        const std::lock_guard lock{events_mu_};
+        events_.push_back(std::move(e));
+    }
+    void emit(gateway_event::kind k, const task& t, std::string text, std::chrono::nanoseconds at) {
+        push_event({k, t.link, std::move(text), at, t.symbol});
+    }
+
+    void take_commands() {
+        std::deque<task> fresh;
+        {
+            const std::lock_guard lock{commands_mu_};
+            fresh.swap(commands_);
+        }
+        for (auto& t : fresh) tasks_.push_back(std::move(t));
+    }
+
+    void schedule(task t, std::chrono::nanoseconds due) {
+        t.due = due;
+        tasks_.push_back(std::move(t));
+    }
+
+    [[nodiscard]] bool creating(std::string_view link) const {
+        return std::any_of(tasks_.begin(), tasks_.end(), [&](const task& t) {
+            return (t.what == task_kind::create || t.what == task_kind::query_create) &&
+                   t.link == link;
+        });
+    }
+
+    [[nodiscard]] std::chrono::nanoseconds backoff(int n) const {
+        auto d = params_.retry.base_backoff;
+        for (int i = 1; i < n && d < params_.retry.max_backoff; ++i) d *= 2;
+        return std::min(d, params_.retry.max_backoff);
+    }
+
+    /// Rate limiter, then the transport. Nothing is sent (and nullopt returned) when the limiter
+    /// defers the request: the task is rescheduled for when its budget allows.
+    [[nodiscard]] std::optional<reply> send(task& t, std::chrono::nanoseconds now) {
+        const auto wait = limiter_.try_acquire(t.req.ep, params_.cat, 1, now);
+        if (wait.count() > 0) {
+            c_.throttled.fetch_add(1);
+            schedule(std::move(t), now + wait);
+            return std::nullopt;
+        }
+        reply out;
+        auto ms = venue_ms_(now);
+        if (!ms) {
+            out.err = core::make_error("bybit_not_sent", ms.error().message);
+            return out;
+        }
+        c_.requests_sent.fetch_add(1);
+        if (t.req.ep == endpoint::order_realtime) c_.queries.fetch_add(1);
+        auto resp = transport_.send(t.req, signer_, *ms);
+        if (!resp) {
+            c_.transport_errors.fetch_add(1);
+            out.err = resp.error();
+            return out;
+        }
+        if (resp->limits) {
+            // The reset time is venue time (ms): shift it onto our clock.
+            rate_limit_status s = *resp->limits;
+            const auto local_reset =
+                now + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          s.reset_at - std::chrono::milliseconds{*ms});
+            s.reset_at = std::chrono::duration_cast<std::chrono::milliseconds>(local_reset);
+            limiter_.observe(t.req.ep, params_.cat, s);
+            last_reset_ = local_reset;
+        } else {
+            last_reset_.reset();
+        }
+        out.body = std::string(resp->body);
+        return out;
+    }
+
+    void note_rate_limited(const task& t, std::string_view label, std::chrono::nanoseconds now) {
+        if (label != "bybit_rate_limit" && label != "bybit_ip_rate_limit") return;
+        c_.venue_rate_limited.fetch_add(1);
+        limiter_.on_rate_limited(t.req.ep, params_.cat, now,
+                                 last_reset_.value_or(std::chrono::nanoseconds{0}));
+    }
+
+    void step(task t, std::chrono::nanoseconds now) {
+        switch (t.what) {
+            case task_kind::create: step_create(std::move(t), now); break;
+            case task_kind::query_create: step_query_create(std::move(t), now); break;
+            case task_kind::cancel:
+            case task_kind::cancel_all: step_cancel(std::move(t), now); break;
+            case task_kind::query_final: step_query_final(std::move(t), now); break;
+            case task_kind::list_open: step_list_open(std::move(t), now); break;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ creates
+
+    void step_create(task t, std::chrono::nanoseconds now) {
+        if (!t.resolver) t.resolver.emplace(params_.retry, now);
+        auto r = send(t, now);
+        if (!r) return;  // deferred by the limiter
+        c_.creates_sent.fetch_add(1);
+        create_result outcome = create_result::timeout();
+        std::string id;
+        std::string label;
+        if (!r->body) {
+            const auto code = r->err.code;
+            outcome = (code == "bybit_not_sent" || code == "bybit_tls") ? create_result::not_sent()
+                                                                        : create_result::timeout();
+        } else if (auto ids = parse_order_ids(*r->body)) {
+            id = std::move(ids->order_id);
+            outcome = create_result::accepted(id);
+        } else if (detail::is_ret_code_label(ids.error().code)) {
+            label = ids.error().code;
+            note_rate_limited(t, label, now);
+            outcome = create_result::venue_error(label);
+        }  // else: an HTML 502, a cut body: the outcome is unknown -> timeout -> query
+        const decision d = t.resolver->on_create(outcome, now);
+        apply(std::move(t), d, now, std::nullopt);
+    }
+
+    void step_query_create(task t, std::chrono::nanoseconds now) {
+        auto r = send(t, now);
+        if (!r) return;
+        query_result q = query_result::failed();
+        std::optional<open_order> found;
+        if (r->body) {
+            if (auto page = parse_open_orders(*r->body)) {
+                for (auto& o : page->orders) {
+                    if (o.order_link_id == t.link) found = std::move(o);
+                }
+                q = found ? query_result::found(found->order_id) : query_result::not_found();
+            } else {
+                note_rate_limited(t, page.error().code, now);
+            }
+        }
+        const decision d = t.resolver->on_query(q, now);
+        apply(std::move(t), d, now, std::move(found));
+    }
+
+    /// Carries out a resolver decision for a create task.
+    void apply(task t, const decision& d, std::chrono::nanoseconds now,
+               std::optional<open_order> found) {
+        using a = decision::action;
+        switch (d.next) {
+            case a::acked:
+                if (found && found->status == order_status::rejected) {
+                    emit(gateway_event::kind::reject, t, found->status_text, now);
+                    return;
+                }
+                emit(gateway_event::kind::ack, t, d.order_id, now);
+                if (found && detail::is_final_cancel(found->status)) {
+                    emit(gateway_event::kind::cancel, t, found->status_text, now);
+                } else if (found && found->status == order_status::filled) {
+                    emit(gateway_event::kind::filled, t, found->status_text, now);
+                }
+                return;
+            case a::rejected: emit(gateway_event::kind::reject, t, d.reason, now); return;
+            case a::send: {
+                // Safe re-send: same body, same orderLinkId, a fresh timestamp when signed.
+                c_.resends.fetch_add(1);
+                if (t.what == task_kind::query_create) t.req = std::move(t.create);
+                t.what = task_kind::create;
+                schedule(std::move(t), now + d.after);
+                return;
+            }
+            case a::query: {
+                if (t.what == task_kind::create) {
+                    t.create = std::move(t.req);
+                    t.req = rest_request{};
+                    (void)write_order_by_link_id(params_.cat, t.symbol, t.link, t.req);
+                }
+                t.what = task_kind::query_create;
+                schedule(std::move(t), now + d.after);
+                return;
+            }
+            case a::escalate:
+                c_.unresolved.fetch_add(1);
+                emit(gateway_event::kind::unresolved, t, d.reason, now);
+                return;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ cancels
+
+    void step_cancel(task t, std::chrono::nanoseconds now) {
+        if (t.what == task_kind::cancel && creating(t.link)) {
+            // The create is still being resolved: cancel once it is known, not before.
+            schedule(std::move(t), now + params_.retry.base_backoff);
+            return;
+        }
+        auto r = send(t, now);
+        if (!r) return;
+        ++t.sends;
+        const bool all = t.what == task_kind::cancel_all;
+        if (r->body) {
+            if (all) {
+                if (auto list = parse_cancel_all(*r->body)) {
+                    for (const auto& ids : *list) {
+                        if (ids.order_link_id.empty()) continue;
+                        push_event({gateway_event::kind::cancel, ids.order_link_id, "CancelAll",
+                                    now, t.symbol});
+                    }
+                    return;
+                } else {
+                    if (retry_cancel(t, list.error().code, now)) return;
+                    emit(gateway_event::kind::cancel_failed, t, std::string(list.error().code),
+                         now);
+                    return;
+                }
+            }
+            auto ids = parse_order_ids(*r->body);
+            if (ids) {
+                emit(gateway_event::kind::cancel, t, "CancelByUser", now);
+                if (t.from_reconcile) c_.orphans_cancelled.fetch_add(1);
+                return;
+            }
+            if (ids.error().code == "bybit_order_not_found") {
+                // Filled or cancelled already (or never placed): ask what it became.
+                to_query_final(std::move(t), now);
+                return;
+            }
+            if (retry_cancel(t, ids.error().code, now)) return;
+            emit(gateway_event::kind::cancel_failed, t, std::string(ids.error().code), now);
+            return;
+        }
+        if (retry_cancel(t, r->err.code, now)) return;
+        emit(gateway_event::kind::cancel_failed, t, std::string(r->err.code), now);
+    }
+
+    /// Cancels are idempotent: retried on anything that may pass later.
+    bool retry_cancel(task& t, std::string_view code, std::chrono::nanoseconds now) {
+        note_rate_limited(t, code, now);
+        const bool transient = code == "bybit_timeout" || code == "bybit_not_sent" ||
+                               is_retryable(code) || !detail::is_ret_code_label(code);
+        if (!transient || t.sends >= params_.max_cancel_sends) return false;
+        const auto after = backoff(t.sends);
+        schedule(std::move(t), now + after);
+        return true;
+    }
+
+    void to_query_final(task t, std::chrono::nanoseconds now) {
+        t.what = task_kind::query_final;
+        t.req = rest_request{};
+        (void)write_order_by_link_id(params_.cat, t.symbol, t.link, t.req);
+        t.sends = 0;
+        schedule(std::move(t), now);
+    }
+
+    void step_query_final(task t, std::chrono::nanoseconds now) {
+        auto r = send(t, now);
+        if (!r) return;
+        ++t.sends;
+        std::optional<core::error> err;
+        if (r->body) {
+            auto page = parse_open_orders(*r->body);
+            if (page) {
+                const open_order* o = nullptr;
+                for (const auto& x : page->orders) {
+                    if (x.order_link_id == t.link) o = &x;
+                }
+                if (t.from_reconcile) c_.final_states_applied.fetch_add(1);
+                if (o == nullptr) {
+                    emit(gateway_event::kind::reject, t, "bybit_order_not_found", now);
+                } else if (o->status == order_status::rejected) {
+                    emit(gateway_event::kind::reject, t, o->status_text, now);
+                } else if (detail::is_final_cancel(o->status)) {
+                    emit(gateway_event::kind::cancel, t, o->status_text, now);
+                } else if (o->status == order_status::filled) {
+                    emit(gateway_event::kind::filled, t, o->status_text, now);
+                } else if (!t.from_reconcile) {
+                    // Still open although the cancel said "not found": cancel it again.
+                    t.what = task_kind::cancel;
+                    t.req = rest_request{};
+                    (void)write_cancel(params_.cat, t.symbol, t.link, t.req);
+                    schedule(std::move(t), now + backoff(1));
+                } else {
+                    emit(gateway_event::kind::ack, t, o->order_id, now);
+                }
+                return;
+            }
+            err = page.error();
+        } else {
+            err = r->err;
+        }
+        note_rate_limited(t, err->code, now);
+        if (t.sends < params_.retry.max_queries) {
+            const auto after = backoff(t.sends);
+            schedule(std::move(t), now + after);
+            return;
+        }
+        emit(gateway_event::kind::cancel_failed, t, std::string(err->code), now);
+    }
+
+    // ---------------------------------------------------------------------------- reconcile
+
+    void step_list_open(task t, std::chrono::nanoseconds now) {
+        auto r = send(t, now);
+        if (!r) return;
+        ++t.sends;
+        core::error err;
+        if (r->body) {
+            if (auto page = parse_open_orders(*r->body)) {
+                for (const auto& o : page->orders) {
+                    if (o.order_link_id.empty() || !is_open(o.status)) continue;
+                    t.known->venue_open.insert(o.order_link_id);
+                    if (t.known->store_open.contains(o.order_link_id) || creating(o.order_link_id)) {
+                        continue;
+                    }
+                    // Open at the venue, unknown here: an orphan. Cancel it.
+                    task c;
+                    c.what = task_kind::cancel;
+                    c.link = o.order_link_id;
+                    c.symbol = t.symbol;
+                    c.from_reconcile = true;
+                    c.known = t.known;
+                    if (write_cancel(params_.cat, t.symbol, c.link, c.req)) {
+                        ++t.known->orphans;
+                        schedule(std::move(c), now);
+                    }
+                }
+                if (!page->next_cursor.empty()) {
+                    t.req = rest_request{};
+                    if (auto ok = write_open_orders(params_.cat, t.symbol, page->next_cursor, t.req);
+                        !ok) {
+                        emit(gateway_event::kind::reconcile_failed, t, ok.error().message, now);
+                        return;
+                    }
+                    t.sends = 0;
+                    schedule(std::move(t), now);
+                    return;
+                }
+                finish_reconcile(t, now);
+                return;
+            } else {
+                err = page.error();
+            }
+        } else {
+            err = r->err;
+        }
+        note_rate_limited(t, err.code, now);
+        if (t.sends < params_.retry.max_queries) {
+            const auto after = backoff(t.sends);
+            schedule(std::move(t), now + after);
+            return;
+        }
+        emit(gateway_event::kind::reconcile_failed, t,
+             fmt::format("{}: {}", err.code, err.message), now);
+    }
+
+    void finish_reconcile(task& t, std::chrono::nanoseconds now) {
+        auto& k = *t.known;
+        for (const auto& link : k.store_open) {
+            if (k.venue_open.contains(link) || creating(link)) continue;
+            task q;
+            q.what = task_kind::query_final;
+            q.link = link;
+            q.symbol = t.symbol;
+            q.from_reconcile = true;
+            q.known = t.known;
+            if (write_order_by_link_id(params_.cat, t.symbol, link, q.req)) {
+                ++k.queried;
+                schedule(std::move(q), now);
+            }
+        }
+        k.listed = true;
+        reconciles_.push_back({t.known, t.symbol});
+    }
+
+    /// A reconcile is reported once its listing is done and its cancels and queries are too.
+    void report_finished_reconciles(std::chrono::nanoseconds now) {
+        std::erase_if(reconciles_, [&](const auto& r) {
+            const bool busy = std::any_of(tasks_.begin(), tasks_.end(), [&](const task& x) {
+                return x.known == r.first;
+            });
+            if (busy) return false;
+            const auto& k = *r.first;
+            push_event({gateway_event::kind::reconciled, {},
+                        fmt::format("venue_open={} store_open={} orphans_cancelled={} queried={}",
+                                    k.venue_open.size(), k.store_open.size(), k.orphans,
+                                    k.queried),
+                        now, r.second});
+            return true;
+        });
+    }
+
+    // ------------------------------------------------------------------------ sender thread
+
+    void run() {
+        std::optional<std::chrono::nanoseconds> next;
+        for (;;) {
+            {
+                std::unique_lock lock{commands_mu_};
+                auto wait = params_.idle_wait;
+                if (next) wait = std::clamp(*next - clock_(), std::chrono::nanoseconds{0}, wait);
+                commands_cv_.wait_for(lock, wait, [&] { return stopping_ || !commands_.empty(); });
+                if (stopping_) return;
+            }
+            next = pump(clock_());
+        }
+    }
+
+    Transport transport_;
+    signer* signer_;
+    gateway_params params_;
+    clock_fn clock_;
+    venue_ms_fn venue_ms_;
+
+    // Shared with the trading thread.
+    mutable std::mutex commands_mu_;
+    std::condition_variable commands_cv_;
+    std::deque<task> commands_;
+    bool stopping_ = false;
+    std::mutex events_mu_;
+    std::vector<gateway_event> events_;
+    counters c_;
+    std::atomic<std::size_t> in_progress_{0};
+
+    // Trading thread only.
+    std::vector<gateway_event> drained_;
+
+    // Sender side only.
+    std::deque<task> tasks_;
+    rate_limiter limiter_;
+    std::optional<std::chrono::nanoseconds> last_reset_;
+    std::vector<std::pair<std::shared_ptr<reconcile_state>, std::string>> reconciles_;
+    std::thread thread_;
+};
+
+}  // namespace mmbot::venue::bybit

@@ -1,0 +1,95 @@
+// tests/app/cli_test.cpp
+//
+// The market-data flags: --feed values (replay, live with network and category, wss:// URLs),
+// --ca-file, the errors naming flag and value, and where each live value connects.
+#define BOOST_TEST_MODULE app_cli
+#include "mmbot/app/cli.hpp"
+#include "mmbot/app/run.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <string_view>
+#include <vector>
+
+namespace app = mmbot::app;
+namespace env = mmbot::env;
+
+namespace {
+
+mmbot::core::result<app::cli_options> parse(std::vector<std::string_view> args) {
+    return app::parse_cli(args, "configs/shadow.json");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(feed_values_accepted) {
+    for (const char* v : {"replay:data/x.jsonl", "live", "live:testnet", "live:mainnet", "live:spot",
+                          "live:testnet:spot", "live:spot:mainnet", "wss://127.0.0.1:9443/v5/public/linear"}) {
+        auto o = parse({"--feed", v});
+        BOOST_TEST_REQUIRE(o.has_value(), v);
+        BOOST_TEST(o->feed == v);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(feed_values_refused_name_the_value) {
+    for (const char* v : {"replay:", "live:", "live:moon", "live:testnet:testnet", "live:spot:linear",
+                          "livex", "ws://127.0.0.1:1/x", "http://x"}) {
+        auto o = parse({"--feed", v});
+        BOOST_TEST_REQUIRE(!o.has_value(), v);
+        BOOST_TEST(o.error().code == "usage");
+        BOOST_TEST(o.error().message.find("--feed") != std::string::npos);
+        BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(ca_file_flag) {
+    auto o = parse({"--feed", "live", "--ca-file", "/tmp/ca.pem"});
+    BOOST_TEST_REQUIRE(o.has_value());
+    BOOST_TEST(o->ca_file == "/tmp/ca.pem");
+    auto eq = parse({"--ca-file=/tmp/b.pem"});
+    BOOST_TEST_REQUIRE(eq.has_value());
+    BOOST_TEST(eq->ca_file == "/tmp/b.pem");
+    auto missing = parse({"--ca-file"});
+    BOOST_TEST_REQUIRE(!missing.has_value());
+    BOOST_TEST(missing.error().message == "--ca-file: missing value");
+}
+
+BOOST_AUTO_TEST_CASE(live_spec_parsing) {
+    using net = app::live_feed_spec::network;
+    BOOST_TEST((app::parse_live_feed("live")->net == net::of_binary));
+    BOOST_TEST((app::parse_live_feed("live:testnet")->net == net::testnet));
+    BOOST_TEST(app::parse_live_feed("live:testnet:spot")->spot);
+    BOOST_TEST(!app::parse_live_feed("live")->spot);
+    BOOST_TEST(!app::parse_live_feed("replay:x").has_value());
+    BOOST_TEST(app::is_live_feed("wss://h/p"));
+    BOOST_TEST(!app::is_live_feed("replay:x"));
+}
+
+BOOST_AUTO_TEST_CASE(where_live_feeds_connect) {
+    auto main = app::detail::live_endpoint<env::shadow>("live", "");
+    BOOST_TEST_REQUIRE(main.has_value());
+    BOOST_TEST(main->host == "stream.bybit.com");
+    BOOST_TEST(main->port == "443");
+    BOOST_TEST(main->path == "/v5/public/linear");
+    auto test_spot = app::detail::live_endpoint<env::shadow>("live:testnet:spot", "");
+    BOOST_TEST_REQUIRE(test_spot.has_value());
+    BOOST_TEST(test_spot->host == "stream-testnet.bybit.com");
+    BOOST_TEST(test_spot->path == "/v5/public/spot");
+    auto url = app::detail::live_endpoint<env::shadow>("wss://127.0.0.1:9443/v5/public/linear", "");
+    BOOST_TEST_REQUIRE(url.has_value());
+    BOOST_TEST(url->host == "127.0.0.1");
+    BOOST_TEST(url->port == "9443");
+    auto moved = app::detail::live_endpoint<env::shadow>("live", "127.0.0.1:9443");
+    BOOST_TEST_REQUIRE(moved.has_value());
+    BOOST_TEST(moved->host == "127.0.0.1");
+    BOOST_TEST(moved->port == "9443");
+    BOOST_TEST(moved->path == "/v5/public/linear");
+    // mmbot-live: Bybit mainnet only, no other host.
+    auto live_main = app::detail::live_endpoint<env::live>("live", "");
+    BOOST_TEST_REQUIRE(live_main.has_value());
+    BOOST_TEST(live_main->host == "stream.bybit.com");
+    auto live_url = app::detail::live_endpoint<env::live>("wss://127.0.0.1:9443/x", "");
+    BOOST_TEST_REQUIRE(!live_url.has_value());
+    BOOST_TEST(live_url.error().message.find("not available in mmbot-live") != std::string::npos,
+               live_url.error().message);
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# mmbot-testnet against mmbot-local-venue over TLS on loopback, with faults injected:
+#   1. a run of a few hundred orders while the venue drops connections, answers 503 and 10006 and
+#      duplicates private WebSocket pushes: exits 0, places >= 100 orders, sees fills, no order
+#      left open at exit, a journal on disk. (drop_ws is left out: a dropped *execution* push can
+#      only be recovered through GET /v5/execution/list, which the adapter does not call yet; an
+#      order whose fill was dropped is reported Filled by reconcile but stays open in the store.
+#      docs/bybit.md "Not done".)
+#   2. a second run on the same journal against the same venue: the journal is recovered (not
+#      deleted) and the reconcile finds zero orphans (venue-open orders the journal does not
+#      know) and zero store-open orders the venue has closed: venue and journal agree;
+#   3. secrets: neither the API key nor the secret appears in any output or log.
+set -euo pipefail
+
+testnet="$1"; venue="$2"; sample="$3"; config="$4"
+work="${TEST_TMPDIR:-$(mktemp -d)}/testnet_e2e"
+mkdir -p "$work"
+fails=0
+check() {  # check <description> <command...>
+    local what="$1"; shift
+    if "$@"; then echo "ok   - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
+}
+
+key="E2EKEY$RANDOM"; secret="E2ESECRET$RANDOM$RANDOM"
+printf '%s\n%s\n' "$key" "$secret" > "$work/creds"; chmod 600 "$work/creds"
+# The capture's leading subscribe acks carry no timestamp; the venue replays timestamped lines.
+grep -v '"op":' "$sample" > "$work/capture.jsonl"
+# Requote more often than the shipped config (1 s quote age, 0.5 bps): a few hundred orders.
+sed -e 's/"max_quote_age_ms": [0-9]*/"max_quote_age_ms": 1000/' \
+    -e 's/"requote_threshold_bps": "[0-9.]*"/"requote_threshold_bps": "0.5"/' "$config" > "$work/testnet.json"
+config_run="$work/testnet.json"
+
+start_venue() {
+    rm -f "$work/port"
+    "$venue" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
+        --capture "$work/capture.jsonl" --config "$config" --speed 5 --seed 7 \
+        --fault disconnect:0.02 --fault http_5xx:0.03 --fault rate_limit:0.03 --fault dup_ws:0.05 \
+        >"$work/venue.out" 2>"$work/venue.err" &
+    venue_pid=$!
+    for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+    [ -s "$work/port" ] || { echo "venue did not start: $(cat "$work/venue.err")"; exit 1; }
+}
+stop_venue() { kill -TERM "$venue_pid" 2>/dev/null || true; wait "$venue_pid" 2>/dev/null || true; }
+trap stop_venue EXIT
+
+run_bot() {  # run_bot <name> <iterations>
+    set +e
+    EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" \
+    MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" timeout 170 "$testnet" --config "$config_run" \
+        --endpoint-override "localhost:$(cat "$work/port")" --ca-file "$work/cert.pem" \
+        --journal "$work/journal.log" --log "$work/$1.log" --report "$work/$1.json" \
+        --iterations "$2" >"$work/$1.out" 2>"$work/$1.err"
+    local rc=$?
+    set -e
+    echo "   $1: exit $rc: $(tail -1 "$work/$1.err")"
+    return $rc
+}
+
+start_venue
+check "run 1 exits 0 under faults" run_bot run1 2500
+placed=$(sed -n 's/.* \([0-9]*\) orders placed.*/\1/p' "$work/run1.err")
+fills=$(sed -n 's/.* \([0-9]*\) fills,.*/\1/p' "$work/run1.err")
+open_at_exit=$(sed -n 's/.* \([0-9]*\) open at exit.*/\1/p' "$work/run1.err")
+check "run 1 placed at least 100 orders (got ${placed:-?})" test "${placed:-0}" -ge 100
+check "run 1 saw fills (got ${fills:-?})" test "${fills:-0}" -ge 1
+check "run 1 left no order open (got ${open_at_exit:-?})" test "${open_at_exit:-1}" -eq 0
+check "run 1 journal on disk" test -s "$work/journal.log"
+check "run 1 reconciled before quoting" grep -q '"msg":"reconciled"' "$work/run1.log"
+
+check "run 2 exits 0" run_bot run2 5
+check "run 2 recovered the journal" grep -q '"msg":"journal_recovered".*"records":[1-9]' "$work/run2.log"
+check "run 2: zero orphans, venue and journal agree" \
+    bash -c "grep '\"msg\":\"reconciled\"' '$work/run2.log' | grep -v 'venue_open=0 store_open=0 orphans_cancelled=0 queried=0' | grep -c . | grep -qx 0"
+check "run 2: both symbols reconciled" test "$(grep -c '"msg":"reconciled"' "$work/run2.log")" -ge 2
+
+leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json 2>/dev/null || true)
+check "no key or secret in any output" test -z "$leaks"
+
+[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "all checks passed"
