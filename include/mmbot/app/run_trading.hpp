@@ -26,8 +26,9 @@
 #pragma once
 
 #include "mmbot/app/cli.hpp"
-#include "mmbot/app/preflight.hpp"
 #include "mmbot/app/config.hpp"
+#include "mmbot/app/kill_switch.hpp"
+#include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/signals.hpp"
 #include "mmbot/core/env.hpp"
@@ -195,9 +196,10 @@ int run_trading(const cli_options& opts, const config& cfg,
     }
 
     // -------------------------------------------------------------------------- --preflight
-    if (opts.preflight) {
-        // Every check the bot relies on before it may quote, printed as one JSON verdict
-        // (app/preflight.hpp); nothing is placed or cancelled.
+    // Every check the bot relies on before it may quote, as one JSON verdict (app/preflight.hpp);
+    // nothing is placed or cancelled. --preflight prints it and exits; an environment that
+    // requires it (live) runs it at every start and refuses to trade on a failure.
+    const auto run_preflight = [&]() {
         preflight::report verdict{std::string(Env::name)};
         verdict.record("config", core::result<std::string>(
                                      fmt::format("{}: {} symbol(s), environment {}", opts.config_path,
@@ -228,8 +230,20 @@ int run_trading(const cli_options& opts, const config& cfg,
         } else {
             verdict.skip("open_orders", "needs the venue clock and the journal");
         }
+        return verdict;
+    };
+    if (opts.preflight) {
+        const auto verdict = run_preflight();
         fmt::print("{}", verdict.to_json());
         return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
+    }
+    if constexpr (Env::requires_preflight) {
+        if (const auto verdict = run_preflight(); !verdict.passed()) {
+            fmt::print(stderr, "{}", verdict.to_json());
+            return fail(exit_code::preflight, fmt::format("mmbot-{}: preflight failed (verdict above); "
+                                                          "nothing was sent",
+                                                          Env::name));
+        }
     }
 
     // --------------------------------------------------------------- journal: open + recover
@@ -333,6 +347,7 @@ int run_trading(const cli_options& opts, const config& cfg,
     });
 
     install_signal_handlers();
+    kill_switch kill{opts.kill_switch_file};
     gateway.start();
     pws.start();
     md.start();
@@ -392,6 +407,11 @@ int run_trading(const cli_options& opts, const config& cfg,
                     ++events;
                 }
             }
+        }
+        if (const auto why = kill.poll()) {
+            // Freeze + cancel-all on this turn, whether or not quoting has started.
+            log.error("kill_switch", {{"trigger", *why}});
+            loop.freeze(*why, now);
         }
         if (now - last_tick >= std::chrono::milliseconds(100)) {
             if (quoting) loop.on_tick(now);

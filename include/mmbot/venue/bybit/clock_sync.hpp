@@ -43,7 +43,8 @@ public:
         const auto rtt = received - sent;
         if (rtt.count() < 0 || rtt > p_.max_rtt) return false;
         const auto midpoint = sent + rtt / 2;
-        if (!best_rtt_ || rtt <= *best_rtt_) {
+        if (!has_sample_ || rtt <= best_rtt_) {
+            has_sample_ = true;
             best_rtt_ = rtt;
             offset_ = server - midpoint;
         }
@@ -51,10 +52,10 @@ public:
     }
 
     /// Forgets the kept sample so the next one replaces it (call periodically: clocks drift).
-    void start_window() { best_rtt_.reset(); }
+    void start_window() { has_sample_ = false; }
 
     [[nodiscard]] std::optional<std::chrono::nanoseconds> offset() const {
-        if (!best_rtt_) return std::nullopt;
+        if (!has_sample_) return std::nullopt;
         return offset_;
     }
 
@@ -62,7 +63,7 @@ public:
     ///   bybit_clock_unsynced  no usable sample yet
     ///   bybit_clock_skew      |offset| above max_skew (the message gives both)
     [[nodiscard]] core::result<std::int64_t> venue_time_ms(std::chrono::nanoseconds local) const {
-        if (!best_rtt_) {
+        if (!has_sample_) {
             return core::make_error("bybit_clock_unsynced",
                                     "server time: no usable market/time sample yet");
         }
@@ -79,7 +80,10 @@ public:
 
 private:
     clock_sync_params p_;
-    std::optional<std::chrono::nanoseconds> best_rtt_;
+    // A flag beside a plain duration rather than std::optional: gcc 12 -O2 reports a false
+    // maybe-uninitialized through the optional once this is inlined into run_trading.
+    bool has_sample_ = false;
+    std::chrono::nanoseconds best_rtt_{0};
     std::chrono::nanoseconds offset_{0};
 };
 

@@ -72,8 +72,11 @@ public:
         if (!have_peek_) {
             if (!peek_reader_.next(peek_)) return std::nullopt;
             have_peek_ = true;
-            if (!first_ns_) first_ns_ = peek_.event_time_ns;
+            if (!first_ns_ && peek_.event_time_ns != 0) first_ns_ = peek_.event_time_ns;
         }
+        // Untimed lines (a recorder's subscribe acks before the first message) are due at once;
+        // the replay's clock starts at the first timestamped message.
+        if (peek_.event_time_ns == 0 || !first_ns_) return std::chrono::nanoseconds{0};
         const core::wide_int dt = core::wide_int(peek_.event_time_ns - *first_ns_);
         const core::wide_int scaled = dt * core::wide_int(core::ratio::one()) / core::wide_int(speed_.raw());
         return std::chrono::nanoseconds{scaled.convert_to<std::int64_t>()};
