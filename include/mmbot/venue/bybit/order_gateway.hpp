@@ -178,7 +178,7 @@ public:
 
     /// `clock` is the loop's clock (events carry its time); `venue_ms` turns it into the venue's
     /// clock in ms for X-BAPI-TIMESTAMP (default: the system clock, i.e. no offset).
-    order_gateway(Transport transport, signer* sig, gateway_params params, clock_fn clock,
+    order_gateway(Transport transport, signer* sig, const gateway_params& params, clock_fn clock,
                   venue_ms_fn venue_ms = {})
         : transport_(std::move(transport)),
           signer_(sig),
