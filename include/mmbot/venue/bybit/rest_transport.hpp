@@ -28,6 +28,7 @@
 
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/responses.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
@@ -77,26 +78,9 @@ template <env::environment Env>
     return rest_endpoint{std::move(host), std::move(port)};
 }
 
-/// A client TLS context: TLS 1.2+, peer verification on, the system trust store.
-[[nodiscard]] inline boost::asio::ssl::context tls_client_context() {
-    boost::asio::ssl::context ctx{boost::asio::ssl::context::tls_client};
-    ctx.set_options(boost::asio::ssl::context::default_workarounds |
-                    boost::asio::ssl::context::no_sslv2 | boost::asio::ssl::context::no_sslv3 |
-                    boost::asio::ssl::context::no_tlsv1 | boost::asio::ssl::context::no_tlsv1_1);
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-    ctx.set_verify_mode(boost::asio::ssl::verify_peer);
-    ctx.set_default_verify_paths();
-    return ctx;
-}
-
-/// Trusts one more CA certificate (PEM). Tests use it for the local venue's self-signed CA.
-[[nodiscard]] inline core::result<void> trust_pem(boost::asio::ssl::context& ctx,
-                                                  std::string_view pem) {
-    boost::system::error_code ec;
-    ctx.add_certificate_authority(boost::asio::buffer(pem.data(), pem.size()), ec);
-    if (ec) return core::make_error("bybit_tls", fmt::format("trust_pem: {}", ec.message()));
-    return {};
-}
+// One TLS client setup for every connection (REST, both WebSockets): net/tls.hpp.
+using net::tls_client_context;
+using net::trust_pem;
 
 struct http_response {
     unsigned status = 0;
