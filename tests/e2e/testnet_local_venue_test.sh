@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # mmbot-testnet against mmbot-local-venue over TLS on loopback, with faults injected:
-#   1. a run of a few hundred orders while the venue drops connections, answers 503 and 10006 and
-#      duplicates private WebSocket pushes: exits 0, places >= 100 orders, sees fills, no order
-#      left open at exit, a journal on disk. (drop_ws is left out: a dropped *execution* push can
-#      only be recovered through GET /v5/execution/list, which the adapter does not call yet; an
-#      order whose fill was dropped is reported Filled by reconcile but stays open in the store.
-#      docs/bybit.md "Not done".)
+#   1. a run of a few hundred orders while the venue drops connections, answers 503 and 10006,
+#      drops private WebSocket pushes and duplicates others: exits 0, places >= 100 orders, sees
+#      fills, no order left open at exit, a journal on disk. A fill whose push was dropped is
+#      recovered through GET /v5/execution/list (when a cancel finds the order gone, and at the
+#      reconcile after each private-stream reconnect); the report says how many;
 #   2. a second run on the same journal against the same venue: the journal is recovered (not
 #      deleted) and the reconcile finds zero orphans (venue-open orders the journal does not
 #      know) and zero store-open orders the venue has closed: venue and journal agree;
@@ -34,7 +33,7 @@ start_venue() {
     rm -f "$work/port"
     "$venue" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
         --capture "$work/capture.jsonl" --config "$config" --speed 5 --seed 7 \
-        --fault disconnect:0.02 --fault http_5xx:0.03 --fault rate_limit:0.03 --fault dup_ws:0.05 \
+        --fault disconnect:0.02 --fault http_5xx:0.03 --fault rate_limit:0.03 --fault dup_ws:0.05 --fault drop_ws:0.03 \
         >"$work/venue.out" 2>"$work/venue.err" &
     venue_pid=$!
     for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done

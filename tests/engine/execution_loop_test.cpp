@@ -7,6 +7,7 @@
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/risk/checks.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -195,7 +196,7 @@ BOOST_AUTO_TEST_CASE(a_stale_book_pulls_resting_quotes_once_and_quoting_resumes_
     BOOST_TEST(h.loop->stats().stale_quote_pulls == 1);
     BOOST_TEST(h.sink.str().find(R"("book_age_ms":6000,"level":"WARN","msg":"quotes_pulled")") != std::string::npos,
                h.sink.str());
-    h.clock.advance(1s);
+    h.clock.advance(500ms);  // (< cancel_retry_after: no re-send of the unconfirmed cancels)
     h.loop->on_tick(h.clock.now());
     BOOST_TEST(h.venue.cancels.size() == 2U);  // not again while still stale
     BOOST_TEST(h.loop->stats().stale_quote_pulls == 1);
@@ -236,4 +237,98 @@ BOOST_AUTO_TEST_CASE(freeze_drill_low_edge_freezes_and_cancel_all_is_idempotent)
     g.loop->shutdown("test_end", g.clock.now());
     BOOST_TEST(g.loop->state() == engine::bot_state::shutdown);
     BOOST_TEST(g.sink.str().find("\"to\":\"SHUTDOWN\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_unanswered_cancel_is_sent_again_after_ten_retry_intervals) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    // The market moves: both quotes are replaced, their cancels go out.
+    h.book("50100.0", "50100.1");
+    BOOST_TEST_REQUIRE(h.venue.cancels.size() == 2U);
+    const std::vector<std::string> first = h.venue.cancels;
+    const auto sent_for = [&](const std::string& id) {
+        return std::count(h.venue.cancels.begin(), h.venue.cancels.end(), id);
+    };
+    // No answer at all: the adapter reports its own failures, so only after 10 s is the cancel
+    // taken for lost and sent again (a fresh book every second keeps the data from going stale).
+    for (int i = 0; i < 9; ++i) {
+        h.clock.advance(1s);
+        h.loop->on_book("BTCUSDT", h.top("50100.0", "50100.1"), h.clock.now());
+        h.loop->on_tick(h.clock.now());
+    }
+    BOOST_TEST(sent_for(first[0]) == 1);
+    h.clock.advance(1s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(sent_for(first[0]) == 2);
+    BOOST_TEST(sent_for(first[1]) == 2);
+    BOOST_TEST(h.loop->stats().cancel_retries == 2);
+    // Confirmed: never again; the live quotes themselves are never cancelled by the retry.
+    for (const auto& id : first) h.loop->on_cancel(id, "CancelByUser", h.clock.now());
+    const auto before = h.venue.cancels.size();
+    h.clock.advance(1s);
+    h.loop->on_book("BTCUSDT", h.top("50100.0", "50100.1"), h.clock.now());
+    h.clock.advance(20s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.loop->stats().cancel_retries == 2);
+    BOOST_TEST(h.venue.cancels.size() >= before);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_cancel_is_retried_at_the_next_tick) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    h.book("50100.0", "50100.1");
+    BOOST_TEST_REQUIRE(h.venue.cancels.size() == 2U);
+    h.loop->on_cancel_failed(h.venue.cancels[0], "bybit_timeout", h.clock.now());
+    BOOST_TEST(h.loop->stats().cancel_failures == 1);
+    h.clock.advance(100ms);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST_REQUIRE(h.venue.cancels.size() == 3U);
+    BOOST_TEST(h.venue.cancels[2] == h.venue.cancels[0]);
+    BOOST_TEST(h.sink.str().find(R"("msg":"cancel_failed","reason":"bybit_timeout")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(venue_outage_while_frozen_cancel_all_is_retried_until_confirmed) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    h.loop->freeze("kill_switch", h.clock.now());
+    BOOST_TEST(h.venue.cancel_alls.size() == 1U);
+    // The venue is down: nothing confirms. Cancel-all again after 1 s, then 2 s, 4 s, 8 s, 8 s:
+    // at t = 1, 3, 7, 15, 23 s.
+    std::vector<int> sweeps_at;
+    for (int t = 1; t <= 24; ++t) {
+        const auto before = h.venue.cancel_alls.size();
+        h.clock.advance(1s);
+        h.loop->on_tick(h.clock.now());
+        if (h.venue.cancel_alls.size() > before) sweeps_at.push_back(t);
+    }
+    const std::vector<int> want{1, 3, 7, 15, 23};
+    BOOST_TEST(sweeps_at == want, boost::test_tools::per_element());
+    BOOST_TEST(h.loop->stats().cancel_retries == 10);  // 2 orders x 5 sweeps
+    BOOST_TEST(h.sink.str().find(R"("cancel_all_symbols":1,"level":"WARN","msg":"cancel_retry","orders":2)") !=
+                   std::string::npos,
+               h.sink.str());
+    // The venue is back and confirms: the sweep stops.
+    for (const auto& o : h.venue.orders) h.loop->on_cancel(o.client_order_id, "CancelAll", h.clock.now());
+    BOOST_TEST(h.loop->store().open_count() == 0U);
+    const auto n = h.venue.cancel_alls.size();
+    h.clock.advance(30s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.venue.cancel_alls.size() == n);
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_sweeps_until_nothing_is_open) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    h.loop->shutdown("signal", h.clock.now());
+    BOOST_TEST(h.venue.cancel_alls.size() == 1U);
+    h.clock.advance(1500ms);
+    BOOST_TEST(h.loop->retry_unconfirmed_cancels(h.clock.now()) == 2);
+    BOOST_TEST(h.venue.cancel_alls.size() == 2U);
+    h.clock.advance(1500ms);
+    BOOST_TEST(h.loop->retry_unconfirmed_cancels(h.clock.now()) == 0);  // backing off: 2 s now
+    h.clock.advance(600ms);
+    BOOST_TEST(h.loop->retry_unconfirmed_cancels(h.clock.now()) == 2);
+    BOOST_TEST(h.venue.cancel_alls.size() == 3U);
 }

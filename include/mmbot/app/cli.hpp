@@ -57,6 +57,9 @@ struct cli_options {
     std::string ca_file;
     /// The kill switch's file: its appearance freezes and cancels everything (app/kill_switch.hpp).
     std::string kill_switch_file;
+    /// testnet/live: how long the orderly stop keeps cancelling and reconciling before it gives
+    /// up and exits 1 with the orders that are still open (the journal keeps them).
+    std::int64_t stop_timeout_s = 15;
     std::string report_path;
     std::string journal_path;
     std::string log_path;
@@ -76,6 +79,8 @@ inline constexpr std::string_view cli_usage =
                               (mainnet by default), or another wss:// stream (not in mmbot-live)
   --ca-file PATH              also trust this CA certificate (PEM) for a live feed
   --kill-switch-file PATH     freeze and cancel everything when this file appears (also SIGUSR1)
+  --stop-timeout-s N          testnet/live: keep cancelling open orders for up to N s at stop,
+                              then exit 1 if any is still open (default 15, 1..600)
   --symbols A,B               symbols to trade (default: all in the config)
   --symbol-filter A,B         explicit symbol list; overrides --symbols
   --iterations N              stop after N market-data events (0 = no limit)
@@ -291,6 +296,11 @@ template <class Decimal>
             MMBOT_CLI_VALUE(v);
             if (v.empty()) return detail::usage_error("--kill-switch-file: empty path");
             o.kill_switch_file = std::string(v);
+        } else if (name == "--stop-timeout-s") {
+            MMBOT_CLI_VALUE(v);
+            auto n = detail::parse_int<std::int64_t>(name, v, 1, 600);
+            if (!n) return n.error();
+            o.stop_timeout_s = *n;
         } else if (name == "--report") {
             MMBOT_CLI_VALUE(v);
             o.report_path = std::string(v);

@@ -28,6 +28,7 @@
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/kill_switch.hpp"
+#include "mmbot/app/loop_health.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/signals.hpp"
@@ -128,6 +129,16 @@ struct trading_sink {
             case k::reconcile_failed:
                 log.error("reconcile_failed", {{"symbol", e.symbol}, {"error", e.text}});
                 reconcile_needed = true;
+                break;
+            case k::cancel_failed:
+                // A cancel-all failure names no order: every open order of the symbol is owed.
+                if (e.client_order_id.empty()) {
+                    for (const auto* o : loop.store().open_orders()) {
+                        if (o->symbol == e.symbol) loop.on_cancel_failed(o->client_order_id, e.text, e.at);
+                    }
+                } else {
+                    loop.on_cancel_failed(e.client_order_id, e.text, e.at);
+                }
                 break;
             case k::unresolved:
                 log.error("create_unresolved", {{"client_order_id", e.client_order_id},
@@ -362,9 +373,13 @@ int run_trading(const cli_options& opts, const config& cfg,
     std::chrono::nanoseconds last_tick{0};
     feed::replay_event ev;
     const auto ready_deadline = t_start + std::chrono::seconds(30);
+    loop_health health{t_start};
     for (;;) {
         now = now_fn();
         clock.set(now);
+        if (const auto h = health.turn(now)) {
+            log.info("loop_health", {{"turns", h->turns}, {"max_turn_ms", h->max_turn_ms}});
+        }
         const auto pr = pws.poll(sink, std::chrono::milliseconds(1));
         if (pr.fatal) {
             fatal = *pr.fatal;
@@ -385,6 +400,10 @@ int run_trading(const cli_options& opts, const config& cfg,
                 loop.start(now);
                 quoting = true;
                 log.info("quoting_started", {});
+                // Orders the journal and the venue both still hold (a previous run that died)
+                // were re-adopted by the reconcile; no quote slot owns them, so they go now and
+                // the quoter places fresh ones.
+                if (!loop.store().open_orders().empty()) loop.cancel_all("recovered_open_orders", now);
             } else if (now > ready_deadline) {
                 fatal = core::make_error("venue_not_ready",
                                          fmt::format("private stream or reconcile not done within 30 s "
@@ -427,22 +446,37 @@ int run_trading(const cli_options& opts, const config& cfg,
 
     // ---------------------------------------------------------------------- orderly stop
     loop.shutdown(shutdown_requested() != 0 ? "signal" : fatal ? "fatal" : "iterations", now_fn());
-    // Cancel-all answers with what it cancelled, not with orders that were already gone; a push
-    // dropped while the REST answer was lost leaves an order open here that the venue has closed.
-    // So when orders stay open, reconcile: each is queried and its final state applied.
+    // Cancel until confirmed. A cancel-all that was lost or refused is swept again every
+    // cancel_retry_after (retry_unconfirmed_cancels). Cancel-all answers with what it cancelled,
+    // not with orders that were already gone: an order filled while its push was dropped stays
+    // open here although the venue has closed it, so every 2 s with orders still open the
+    // orders are reconciled (each queried, its final state applied).
     const auto stop_started = now_fn();
-    bool stop_reconciled = false;
-    while (now_fn() < stop_started + std::chrono::seconds(8)) {
-        clock.set(now_fn());
+    const auto stop_deadline = stop_started + std::chrono::seconds(opts.stop_timeout_s);
+    auto next_reconcile = stop_started + std::chrono::seconds(1);
+    while (now_fn() < stop_deadline) {
+        const auto t = now_fn();
+        clock.set(t);
         if (!pws.fatal()) (void)pws.poll(sink, std::chrono::milliseconds(5));
         (void)gateway.drain(sink);
         if (gateway.pending() == 0 && loop.store().open_orders().empty()) break;
-        if (!stop_reconciled && gateway.pending() == 0 &&
-            now_fn() > stop_started + std::chrono::seconds(1)) {
-            stop_reconciled = true;
+        (void)loop.retry_unconfirmed_cancels(t);
+        if (gateway.pending() == 0 && t >= next_reconcile) {
+            next_reconcile = t + std::chrono::seconds(2);
             log.warn("open_after_cancel_all",
                      {{"orders", static_cast<std::int64_t>(loop.store().open_orders().size())}});
-            request_reconcile(now_fn());
+            request_reconcile(t);
+        }
+    }
+    if (!loop.store().open_orders().empty()) {
+        log.error("open_at_exit", {{"orders", static_cast<std::int64_t>(loop.store().open_orders().size())},
+                                   {"stop_timeout_s", static_cast<std::int64_t>(opts.stop_timeout_s)}});
+        if (!fatal) {
+            fatal = core::make_error("open_at_exit",
+                                     fmt::format("{} order(s) still open after {} s of cancel-all "
+                                                 "and reconcile; the journal keeps them for the "
+                                                 "next start's reconcile",
+                                                 loop.store().open_orders().size(), opts.stop_timeout_s));
         }
     }
     gateway.stop();
@@ -469,10 +503,12 @@ int run_trading(const cli_options& opts, const config& cfg,
     const auto totals = loop.positions().totals(loop.marks());
     fmt::print(stderr,
                "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
-               "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), net pnl {}\n",
+               "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {}, "
+               "cancel retries {}, net pnl {}\n",
                Env::name, events, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
                loop.store().open_orders().size(), gs.requests_sent, gs.throttled,
-               gs.venue_rate_limited, gs.unresolved, totals ? totals->net.to_string() : "n/a");
+               gs.venue_rate_limited, gs.unresolved, gs.fills_recovered, st.cancel_retries,
+               totals ? totals->net.to_string() : "n/a");
     close_log();
     if (fatal) return fail(fatal_code, fmt::format("{}: {}", fatal->code, fatal->message));
     return 0;

@@ -63,6 +63,12 @@ struct engine_options {
     risk::global_limits global;
     /// Automatic unfreeze after this long; zero = only an operator unfreezes.
     std::chrono::nanoseconds freeze_cool_down{0};
+    /// Cancel until confirmed (retry_unconfirmed_cancels). Frozen or stopping: every open order
+    /// is swept with cancel-all after this long, then at doubling intervals up to 8x (Bybit
+    /// allows one linear cancel-all per second). Quoting: a cancel the venue refused goes again
+    /// at the next tick, one with no answer at all after 10x this. Repeats are always safe:
+    /// cancels are idempotent.
+    std::chrono::nanoseconds cancel_retry_after{std::chrono::seconds(1)};
 };
 
 /// The predecessor's statistics, plus what the report needs.
@@ -78,6 +84,10 @@ struct engine_stats {
     std::int64_t requotes = 0;
     /// Times a symbol's resting quotes were cancelled because its book went stale.
     std::int64_t stale_quote_pulls = 0;
+    /// Cancels (or cancel-alls) sent again because the venue had not confirmed the first.
+    std::int64_t cancel_retries = 0;
+    /// Cancels the venue refused or that failed after the gateway's own retries.
+    std::int64_t cancel_failures = 0;
     std::map<std::string, std::int64_t, std::less<>> blocked_by_reason;
 };
 
@@ -166,7 +176,54 @@ public:
         if (state_.state() == bot_state::freeze && !monitor_.frozen()) {
             (void)state_.transition(bot_state::running, "cool_down_elapsed");
         }
+        retry_unconfirmed_cancels(now);
         if (auto r = journal_.sync_if_due(); !r) journal_failure(r.error());
+    }
+
+    /// Cancel until confirmed. A cancel can be lost (timeout, disconnect, venue outage) or
+    /// refused; the order is then still live on the venue. Frozen or stopping, every open order
+    /// must go: each symbol with one gets a cancel-all, repeated with backoff (see
+    /// engine_options::cancel_retry_after) until nothing is open. Quoting, a refused cancel is
+    /// sent again at once and an unanswered one after 10 x cancel_retry_after (a venue adapter
+    /// reports its own failures, so silence that long means the request was lost). Called from
+    /// on_tick, and by a runner's shutdown loop until nothing is open. Returns how many orders
+    /// were covered.
+    std::int64_t retry_unconfirmed_cancels(timestamp now) {
+        now_ = now;
+        if (store_.open_count() == 0) {
+            sweep_interval_ = options_.cancel_retry_after;
+            return 0;
+        }
+        const bool sweeping = !state_.quoting() && state_.state() != bot_state::init;
+        if (sweeping && now - last_sweep_ < sweep_interval_) return 0;
+        const auto overdue_after = sweeping ? sweep_interval_ : options_.cancel_retry_after * 10;
+        std::int64_t covered = 0;
+        std::set<std::string, std::less<>> sweep_symbols;  // copies: a venue may answer at once
+        for (const order* o : store_.open_orders()) {
+            auto it = pending_cancel_.find(o->client_order_id);
+            if (it == pending_cancel_.end()) {
+                if (!sweeping) continue;  // a live quote, or an order placed by hand
+                pending_cancel_.emplace(o->client_order_id, now);
+            } else if (it->second != refused && now - it->second < overdue_after) {
+                continue;
+            } else {
+                it->second = now;
+                ++stats_.cancel_retries;
+                if (!sweeping) venue_.cancel(o->symbol, o->client_order_id, now);
+            }
+            if (sweeping) sweep_symbols.insert(o->symbol);
+            ++covered;
+        }
+        if (sweeping && !sweep_symbols.empty()) {
+            for (const auto& sym : sweep_symbols) venue_.cancel_all(sym, now);
+            last_sweep_ = now;
+            sweep_interval_ = std::min(sweep_interval_ * 2, options_.cancel_retry_after * 8);
+        }
+        if (covered > 0) {
+            log_.warn("cancel_retry", {{"orders", covered},
+                                       {"cancel_all_symbols", static_cast<std::int64_t>(sweep_symbols.size())}});
+        }
+        return covered;
     }
 
     // ---------------------------------------------------------------------------------- orders
@@ -193,7 +250,7 @@ public:
                 ++stats_.duplicate_operations;
                 continue;
             }
-            pending_cancel_.insert(o->client_order_id);
+            pending_cancel_.emplace(o->client_order_id, now);
             symbols_touched.insert(o->symbol);
             ++sent;
         }
@@ -260,6 +317,18 @@ public:
             log_.warn("order_rejected", {{"client_order_id", client_order_id}, {"reason", reason}});
         }
         forget(client_order_id);
+    }
+
+    /// The venue refused a cancel, or it failed after the gateway's retries: the order may still
+    /// be live. It stays pending, due again at the next tick (retry_unconfirmed_cancels).
+    void on_cancel_failed(std::string_view client_order_id, std::string_view reason, timestamp at) {
+        now_ = at;
+        ++stats_.cancel_failures;
+        metrics_.venue_errors.with({reason}).inc();
+        log_.warn("cancel_failed", {{"client_order_id", client_order_id}, {"reason", reason}});
+        const order* o = store_.find(client_order_id);
+        if (o == nullptr || !o->is_open()) return;
+        pending_cancel_.insert_or_assign(std::string(client_order_id), refused);
     }
 
     void on_cancel(std::string_view client_order_id, std::string_view reason, timestamp at) {
@@ -475,7 +544,7 @@ private:
         }
         const order* o = store_.find(client_order_id);
         if (o == nullptr || !o->is_open()) return;
-        pending_cancel_.insert(client_order_id);
+        pending_cancel_.emplace(client_order_id, now_);
         venue_.cancel(symbol, client_order_id, now_);
     }
 
@@ -633,7 +702,12 @@ private:
     client_order_id_generator ids_;
     state_machine state_;
     std::map<std::string, symbol_state, std::less<>> symbols_;
-    std::set<std::string, std::less<>> pending_cancel_;
+    /// Cancels in flight: client order id -> when the cancel was (last) sent, or `refused`.
+    std::map<std::string, timestamp, std::less<>> pending_cancel_;
+    /// pending_cancel_'s mark for a cancel the venue refused: due again at once.
+    static constexpr timestamp refused = timestamp::min();
+    timestamp last_sweep_ = timestamp::min() / 2;  // (no overflow in now - last_sweep_)
+    timestamp sweep_interval_ = options_.cancel_retry_after;
     /// risk::rolling_count's count in O(log n): bot_view() asks for it several times per update.
     detail::send_window<4096> sent_{std::chrono::seconds(1)};
     risk::latency_window<1024> ack_latency_;

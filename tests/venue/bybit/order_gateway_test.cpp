@@ -73,6 +73,11 @@ struct recording_sink {
     void on_cancel(std::string_view id, std::string_view reason, ns) {
         events.push_back({"cancel", std::string(id), std::string(reason)});
     }
+    void on_fill(const bybit::execution_record& f) {
+        events.push_back({"fill", f.client_order_id,
+                          fmt::format("{} {}x{} fee {}", f.exec_id, f.qty.to_string(), f.price.to_string(),
+                                      f.fee.to_string())});
+    }
     void on_gateway_notice(const bybit::gateway_event& e) {
         events.push_back({std::string(bybit::to_string(e.what)), e.client_order_id, e.text});
     }
@@ -93,6 +98,18 @@ std::string order_json(std::string_view id, std::string_view link, std::string_v
     return fmt::format(
         R"({{"orderId":"{}","orderLinkId":"{}","symbol":"BTCUSDT","price":"65000.10","qty":"0.001","side":"Buy","orderStatus":"{}","leavesQty":"0.001","cumExecQty":"0","updatedTime":"1701000000123"}})",
         id, link, status);
+}
+std::string filled_order_json(std::string_view id, std::string_view link, std::string_view status,
+                              std::string_view cum) {
+    return fmt::format(
+        R"({{"orderId":"{}","orderLinkId":"{}","symbol":"BTCUSDT","price":"65000.10","qty":"0.002","side":"Buy","orderStatus":"{}","leavesQty":"0","cumExecQty":"{}","updatedTime":"1701000000123"}})",
+        id, link, status, cum);
+}
+std::string execution_json(std::string_view link, std::string_view exec_id, std::string_view qty,
+                           std::string_view type = "Trade") {
+    return fmt::format(
+        R"({{"symbol":"BTCUSDT","orderId":"oid","orderLinkId":"{}","side":"Buy","execId":"{}","execPrice":"65000.10","execQty":"{}","execFee":"-0.0130002","execType":"{}","execTime":"1701000000456","isMaker":true}})",
+        link, exec_id, qty, type);
 }
 std::string orders_page(const std::vector<std::string>& items, std::string_view cursor = "") {
     std::string list;
@@ -128,6 +145,17 @@ bybit::gateway_params params(std::size_t capacity = 64) {
 gateway make(std::size_t capacity = 64) {
     return gateway{scripted_transport{}, nullptr, params(capacity), [] { return t0; },
                    [](ns) -> core::result<std::int64_t> { return std::int64_t{1'700'000'000'000}; }};
+}
+
+
+/// Pumps until nothing is due; returns the time reached.
+ns pump_all(gateway& gw, ns now, int max_rounds = 20) {
+    for (int i = 0; i < max_rounds; ++i) {
+        auto next = gw.pump(now);
+        if (!next) break;
+        now = std::max(now, *next);
+    }
+    return now;
 }
 
 }  // namespace
@@ -385,19 +413,61 @@ BOOST_AUTO_TEST_CASE(cancel_of_an_order_not_found_reports_its_final_state) {
     auto& t = gw.transport();
     t.ok(error_body(110001, "order not exists or too late to cancel"));
     t.ok(error_body(110001, "order not exists or too late to cancel"));
-    t.ok(orders_page({order_json("oid-1", "mm-1", "Filled")}));
+    t.ok(orders_page({filled_order_json("oid-1", "mm-1", "Filled", "0.002")}));
     t.ok(orders_page({order_json("oid-2", "mm-2", "Cancelled")}));
+    // mm-1 closed with fills: they are read back before its final state is reported.
+    t.ok(orders_page({execution_json("mm-1", "e-2", "0.001"), execution_json("mm-1", "e-1", "0.001")}));
     gw.cancel("BTCUSDT", "mm-1", t0);
     gw.cancel("BTCUSDT", "mm-2", t0);
-    (void)gw.pump(t0);
-    (void)gw.pump(t0);
+    (void)pump_all(gw, t0);
+    BOOST_TEST(t.sent.back().query == "symbol=BTCUSDT&category=linear&orderLinkId=mm-1&limit=100");
+    BOOST_TEST((t.sent.back().ep == bybit::endpoint::execution_list));
     recording_sink sink;
     (void)gw.drain(sink);
-    BOOST_REQUIRE_EQUAL(sink.events.size(), 2U);
-    BOOST_TEST(sink.events[0].kind == "filled");  // fills come from the execution stream
-    BOOST_TEST(sink.events[0].id == "mm-1");
-    BOOST_TEST(sink.events[1].kind == "cancel");
-    BOOST_TEST(sink.events[1].id == "mm-2");
+    std::vector<std::string> got;
+    for (const auto& e : sink.events) got.push_back(e.kind + ":" + e.id + ":" + e.text);
+    const std::vector<std::string> want{
+        "cancel:mm-2:Cancelled",
+        "fill:mm-1:e-1 0.001x65000.1 fee -0.0130002",  // oldest first
+        "fill:mm-1:e-2 0.001x65000.1 fee -0.0130002",
+        "filled:mm-1:Filled"};
+    BOOST_TEST(got == want, boost::test_tools::per_element());
+    BOOST_TEST(gw.stats().fills_recovered == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_partly_filled_cancel_reports_its_fills_first_and_pages_through_them) {
+    auto gw = make();
+    auto& t = gw.transport();
+    t.ok(error_body(110001, "order not exists or too late to cancel"));
+    t.ok(orders_page({filled_order_json("oid-1", "mm-1", "PartiallyFilledCanceled", "0.002")}));
+    // Page 1: a funding row (skipped) and one fill; page 2: the other fill and another order's.
+    t.ok(orders_page({execution_json("mm-1", "f-1", "0.001", "Funding"), execution_json("mm-1", "e-2", "0.001")},
+                     "c%3D2"));
+    t.ok(error_body(10006, "Too many visits!"));  // page 2 refused once: retried
+    t.ok(orders_page({execution_json("mm-1", "e-1", "0.001"), execution_json("mm-9", "e-9", "0.001")}));
+    gw.cancel("BTCUSDT", "mm-1", t0);
+    (void)pump_all(gw, t0);
+    BOOST_TEST(t.count(bybit::endpoint::execution_list) == 3U);
+    BOOST_TEST(t.sent[3].query == "symbol=BTCUSDT&category=linear&orderLinkId=mm-1&limit=100&cursor=c%3D2");
+    recording_sink sink;
+    (void)gw.drain(sink);
+    std::vector<std::string> got;
+    for (const auto& e : sink.events) got.push_back(e.kind + ":" + e.id);
+    const std::vector<std::string> want{"fill:mm-1", "fill:mm-1", "cancel:mm-1"};
+    BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(fills_that_cannot_be_read_leave_the_order_open_and_say_so) {
+    auto gw = make();
+    auto& t = gw.transport();
+    t.ok(error_body(110001, "order not exists or too late to cancel"));
+    t.ok(orders_page({filled_order_json("oid-1", "mm-1", "Filled", "0.002")}));
+    gw.cancel("BTCUSDT", "mm-1", t0);
+    (void)pump_all(gw, t0, 40);  // every execution/list attempt times out
+    recording_sink sink;
+    (void)gw.drain(sink);
+    BOOST_REQUIRE_EQUAL(sink.events.size(), 1U);
+    BOOST_TEST(sink.events[0].kind == "fills_unrecovered");  // no "filled", no cancel: still open
 }
 
 BOOST_AUTO_TEST_CASE(cancels_are_retried_on_rate_limits_and_timeouts) {
@@ -500,4 +570,19 @@ BOOST_AUTO_TEST_CASE(the_sender_thread_sends_and_the_loop_drains) {
     BOOST_TEST(sink.events[0].kind == "ack");
     BOOST_TEST(sink.events[0].text == "oid-1");
     BOOST_TEST(gw.pending() == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(reconcile_reads_back_fills_of_a_partly_filled_open_order) {
+    auto gw = make();
+    auto& t = gw.transport();
+    t.ok(orders_page({filled_order_json("1", "mm-a", "PartiallyFilled", "0.001")}));
+    t.ok(orders_page({execution_json("mm-a", "e-1", "0.001")}));
+    BOOST_REQUIRE(gw.reconcile("BTCUSDT", {"mm-a"}, t0).has_value());
+    (void)pump_all(gw, t0);
+    recording_sink sink;
+    (void)gw.drain(sink);
+    std::vector<std::string> got;
+    for (const auto& e : sink.events) got.push_back(e.kind + ":" + e.id);
+    const std::vector<std::string> want{"fill:mm-a", "reconciled:"};  // the summary waits for it
+    BOOST_TEST(got == want, boost::test_tools::per_element());
 }

@@ -7,6 +7,7 @@
 // cancelling an orphan the store does not know, a silent connection dropped by the watchdog and
 // made again (ready a second time), and a refused auth being fatal.
 #define BOOST_TEST_MODULE bybit_private_ws
+#include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/order_gateway.hpp"
 #include "mmbot/venue/bybit/private_ws.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
@@ -22,6 +23,7 @@
 #include <vector>
 
 namespace bybit = mmbot::venue::bybit;
+namespace net = mmbot::net;
 namespace local = mmbot::venue::local;
 namespace asio = boost::asio;
 namespace core = mmbot::core;
@@ -92,7 +94,10 @@ struct events {
     void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
         lines.push_back("cancel " + std::string(id) + " " + std::string(why));
     }
-    void on_fill(const bybit::execution& e) { lines.push_back("fill " + std::string(e.client_order_id)); }
+    template <class Fill>  // a pushed execution, or one the gateway recovered over REST
+    void on_fill(const Fill& e) {
+        lines.push_back("fill " + std::string(e.client_order_id));
+    }
     void on_gateway_notice(const bybit::gateway_event& e) {
         lines.push_back(std::string(bybit::to_string(e.what)) + " " + e.client_order_id);
     }
@@ -105,8 +110,8 @@ struct events {
 struct client {
     explicit client(unsigned short port, std::string_view secret = api_secret,
                     std::chrono::milliseconds idle_timeout = 45'000ms)
-        : tls(bybit::tls_client_context()), rest_signer(make_signer(secret)), ws_signer(make_signer(secret)) {
-        BOOST_TEST_REQUIRE(bybit::trust_pem(tls, identity().cert_pem).has_value());
+        : tls(net::tls_client_context()), rest_signer(make_signer(secret)), ws_signer(make_signer(secret)) {
+        BOOST_TEST_REQUIRE(net::trust_pem(tls, identity().cert_pem).has_value());
         auto ep = bybit::override_endpoint<mmbot::env::testnet>("localhost", std::to_string(port));
         ep.read_timeout = 2000ms;
         rest.emplace(rest_io, ep, tls);

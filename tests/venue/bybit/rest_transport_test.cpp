@@ -6,6 +6,7 @@
 // received, the rate-limit headers, and the failures the retry policy relies on (untrusted
 // certificate, wrong host name, connection refused = not sent, no answer = timeout).
 #define BOOST_TEST_MODULE bybit_rest_transport
+#include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 
 #include <boost/asio/ssl.hpp>
@@ -24,6 +25,7 @@
 #include <thread>
 
 namespace bybit = mmbot::venue::bybit;
+namespace net = mmbot::net;
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
@@ -185,8 +187,8 @@ BOOST_AUTO_TEST_CASE(defaults_follow_the_environment) {
 BOOST_AUTO_TEST_CASE(verified_round_trip_with_keep_alive_and_signed_post) {
     https_server server{localhost_cert(), mode::answer};
     asio::io_context io;
-    auto tls = bybit::tls_client_context();
-    BOOST_TEST_REQUIRE(bybit::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
     bybit::rest_transport t{io, local(server.port()), tls};
     auto s = test_signer();
 
@@ -225,7 +227,7 @@ BOOST_AUTO_TEST_CASE(verified_round_trip_with_keep_alive_and_signed_post) {
 BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {
     https_server server{localhost_cert(), mode::answer};
     asio::io_context io;
-    auto tls = bybit::tls_client_context();  // system store only: the test CA is unknown
+    auto tls = net::tls_client_context();  // system store only: the test CA is unknown
     bybit::rest_transport t{io, local(server.port()), tls};
     bybit::rest_request req;
     bybit::write_server_time(req);
@@ -241,8 +243,8 @@ BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {
     static const test_cert other = make_cert("venue.example");
     https_server server{other, mode::answer};
     asio::io_context io;
-    auto tls = bybit::tls_client_context();
-    BOOST_TEST_REQUIRE(bybit::trust_pem(tls, other.cert_pem).has_value());
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, other.cert_pem).has_value());
     // Trusted certificate, but issued for venue.example while we connect to localhost.
     bybit::rest_transport t{io, local(server.port()), tls};
     bybit::rest_request req;
@@ -260,7 +262,7 @@ BOOST_AUTO_TEST_CASE(refused_connection_is_not_sent) {
         port = server.port();
     }  // closed: nothing listens there now
     asio::io_context io;
-    auto tls = bybit::tls_client_context();
+    auto tls = net::tls_client_context();
     bybit::rest_transport t{io, local(port), tls};
     bybit::rest_request req;
     bybit::write_server_time(req);
@@ -272,8 +274,8 @@ BOOST_AUTO_TEST_CASE(refused_connection_is_not_sent) {
 BOOST_AUTO_TEST_CASE(no_answer_is_a_timeout_after_sending) {
     https_server server{localhost_cert(), mode::silent};
     asio::io_context io;
-    auto tls = bybit::tls_client_context();
-    BOOST_TEST_REQUIRE(bybit::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
     bybit::rest_transport t{io, local(server.port()), tls};
     bybit::rest_request req;
     bybit::write_server_time(req);

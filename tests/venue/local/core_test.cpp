@@ -4,7 +4,8 @@
 // bybit::signer go through handle_rest, and the answers must parse with bybit::responses (and the
 // pushes with bybit::private_stream). Covers authentication (10003 / 10002 / 10004), order entry
 // checks, duplicate orderLinkId (110072), PostOnly crossing (EC_PostOnlyWillTakeLiquidity),
-// fills from market data, rate limits (10006 + headers), paging, and the fault plan.
+// fills from market data, rate limits (10006 + headers), paging, the fault plan, and the test-only
+// /admin/orders listing (every accepted order + duplicate orderLinkId refusals).
 #define BOOST_TEST_MODULE local_venue_core
 #include "mmbot/feed/bybit_public.hpp"
 #include "mmbot/feed/l2_book.hpp"
@@ -14,7 +15,10 @@
 #include "mmbot/venue/local/faults.hpp"
 #include "mmbot/venue/local/rest_api.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <fmt/format.h>
 
 #include <map>
 #include <string>
@@ -221,6 +225,69 @@ BOOST_AUTO_TEST_CASE(duplicate_order_link_id_is_110072) {
     auto r = bybit::parse_order_ids(h.send(req).body);
     BOOST_TEST_REQUIRE(!r.has_value());
     BOOST_TEST(r.error().code == "bybit_duplicate_order_link_id", r.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(admin_orders_lists_every_accepted_order_and_counts_duplicates) {
+    harness h;
+    auto empty = boost::json::parse(local::handle_admin_orders(h.core, "GET").body).as_object();
+    BOOST_TEST(empty.at("orders").as_array().empty());
+    BOOST_TEST(empty.at("duplicate_link_rejects").to_number<std::int64_t>() == 0);
+    BOOST_TEST(empty.at("duplicate_link_ids").as_array().empty());
+
+    book_fixture b;
+    h.core.ex.on_book(b.book, h.now());
+    const auto first = create(order("ao-1", mmbot::core::side::buy, "64000.00"));
+    BOOST_TEST(bybit::parse_order_ids(h.send(first).body).has_value());
+    // Crossing PostOnly: accepted, then closed by the venue (still listed).
+    BOOST_TEST(bybit::parse_order_ids(h.send(create(order("ao-2", mmbot::core::side::buy, "65000.10"))).body)
+                   .has_value());
+    BOOST_TEST(bybit::parse_order_ids(h.send(create(order("ao-3", mmbot::core::side::sell, "66000.00", "0.020"))).body)
+                   .has_value());
+    bybit::rest_request c;
+    bybit::write_cancel(bybit::category::linear, "BTCUSDT", "ao-3", c).value();
+    BOOST_TEST(bybit::parse_order_ids(h.send(c).body).has_value());
+    // Refused: a duplicate orderLinkId (counted, single and in a batch) and a bad price (not counted).
+    h.now_ms += 1;
+    BOOST_TEST(!bybit::parse_order_ids(h.send(first).body).has_value());
+    std::vector<mmbot::venue::order_request> batch{order("ao-1", mmbot::core::side::buy, "63000.00"),
+                                                   order("ao-4", mmbot::core::side::buy, "63000.00")};
+    bybit::rest_request req;
+    bybit::write_create_batch(bybit::category::linear, batch, req).value();
+    BOOST_TEST_REQUIRE(bybit::parse_batch(h.send(req).body).has_value());
+    bybit::rest_request off_tick;
+    off_tick.reset(bybit::endpoint::order_create);
+    off_tick.body = R"({"symbol":"BTCUSDT","side":"Buy","orderType":"Limit","orderLinkId":"ao-5","price":"64000.05","category":"linear","qty":"0.010"})";
+    BOOST_TEST(!bybit::parse_order_ids(h.send(off_tick).body).has_value());
+
+    const local::rest_answer a = local::handle_admin_orders(h.core, "GET");
+    BOOST_TEST(a.status == 200U);
+    const auto j = boost::json::parse(a.body).as_object();
+    BOOST_TEST(j.at("duplicate_link_rejects").to_number<std::int64_t>() == 2);
+    BOOST_TEST(j.at("duplicate_link_ids") == boost::json::parse(R"(["ao-1","ao-1"])"));
+    const auto& list = j.at("orders").as_array();
+    BOOST_TEST_REQUIRE(list.size() == 4U);
+    std::vector<std::string> rows;
+    for (const auto& v : list) {
+        const auto& o = v.as_object();
+        BOOST_TEST(!o.at("orderId").as_string().empty());
+        BOOST_TEST(o.at("category").as_string() == "linear");
+        rows.push_back(fmt::format("{} {} {} {}@{} {} {}", o.at("orderLinkId").as_string().c_str(),
+                                   o.at("symbol").as_string().c_str(), o.at("side").as_string().c_str(),
+                                   o.at("qty").as_string().c_str(), o.at("price").as_string().c_str(),
+                                   o.at("status").as_string().c_str(),
+                                   o.at("cumExecQty").as_string().c_str()));
+    }
+    // Acceptance order, open and closed alike.
+    BOOST_TEST(rows == (std::vector<std::string>{
+                           "ao-1 BTCUSDT Buy 0.010@64000.00 New 0.000",
+                           "ao-2 BTCUSDT Buy 0.010@65000.10 Cancelled 0.000",
+                           "ao-3 BTCUSDT Sell 0.020@66000.00 Cancelled 0.000",
+                           "ao-4 BTCUSDT Buy 0.010@63000.00 New 0.000",
+                       }),
+               boost::test_tools::per_element());
+    // Deterministic: the same state gives the same bytes.
+    BOOST_TEST(local::handle_admin_orders(h.core, "GET").body == a.body);
+    BOOST_TEST(local::handle_admin_orders(h.core, "POST").status == 405U);
 }
 
 BOOST_AUTO_TEST_CASE(order_checks_name_the_field_and_value) {

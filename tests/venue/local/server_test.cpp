@@ -1,7 +1,7 @@
 // tests/venue/local/server_test.cpp
 //
 // The local venue over real TLS on loopback, in process: a self-signed certificate made with the
-// OpenSSL C API at test time, trusted by the client through bybit::trust_pem with verification
+// OpenSSL C API at test time, trusted by the client through net::trust_pem with verification
 // (chain and host name) on; the client is the project's own rest_transport + signer + request
 // builders + response parsers, and a Beast WebSocket client whose frames are parsed with
 // bybit::private_stream and feed::bybit_public_codec. Covers REST round trips, every fault kind,
@@ -9,6 +9,7 @@
 #define BOOST_TEST_MODULE local_venue_server
 #include "mmbot/feed/bybit_public.hpp"
 #include "mmbot/feed/l2_book.hpp"
+#include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 #include "mmbot/venue/local/server.hpp"
@@ -29,6 +30,7 @@
 #include <vector>
 
 namespace bybit = mmbot::venue::bybit;
+namespace net = mmbot::net;
 namespace local = mmbot::venue::local;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -118,8 +120,8 @@ struct venue {
 
 /// The project's REST client pointed at the venue, trusting its certificate.
 struct client {
-    explicit client(unsigned short port) : tls(bybit::tls_client_context()) {
-        BOOST_TEST_REQUIRE(bybit::trust_pem(tls, identity().cert_pem).has_value());
+    explicit client(unsigned short port) : tls(net::tls_client_context()) {
+        BOOST_TEST_REQUIRE(net::trust_pem(tls, identity().cert_pem).has_value());
         auto ep = bybit::override_endpoint<mmbot::env::testnet>("localhost", std::to_string(port));
         ep.read_timeout = 2000ms;
         transport.emplace(io, ep, tls);

@@ -29,10 +29,11 @@ enum class endpoint : std::uint8_t {
     order_cancel,
     order_cancel_all,
     order_realtime,
+    execution_list,
     market_time,
     market_instruments,
 };
-inline constexpr std::size_t endpoint_count = 7;
+inline constexpr std::size_t endpoint_count = 8;
 
 namespace detail {
 struct endpoint_info {
@@ -46,6 +47,7 @@ inline constexpr std::array<endpoint_info, endpoint_count> endpoint_table{{
     {"/v5/order/cancel", http_method::post, true},
     {"/v5/order/cancel-all", http_method::post, true},
     {"/v5/order/realtime", http_method::get, true},
+    {"/v5/execution/list", http_method::get, true},
     {"/v5/market/time", http_method::get, false},
     {"/v5/market/instruments-info", http_method::get, false},
 }};

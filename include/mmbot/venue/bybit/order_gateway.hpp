@@ -8,13 +8,14 @@
 //   cancel     -> POST /v5/order/cancel       by orderLinkId
 //   cancel_all -> POST /v5/order/cancel-all   for the symbol
 //   reconcile  -> GET  /v5/order/realtime     (cursor paging) + cancels + queries, see below
+//   recovery   -> GET  /v5/execution/list     by orderLinkId: fills a lost push never delivered
 //
 // Threading. The trading thread never waits for the network: place/cancel/cancel_all validate and
 // build the request, then push it onto a bounded command queue and return. A sender thread
 // (`start()`) or, in tests, the caller (`pump(now)`) sends them one at a time over the transport
 // (synchronous HTTPS). Outcomes go onto an event queue the loop drains once per turn:
 //   drain(sink) -> sink.on_ack(link, order_id, at) / on_reject(link, retCode label, at) /
-//                  on_cancel(link, reason, at)
+//                  on_cancel(link, reason, at) / on_fill(const execution_record&)
 // and, if the sink has it, sink.on_gateway_notice(const gateway_event&) for what the engine has no
 // sink call for (a cancel that failed, a create left unresolved, a reconcile summary). Everything
 // else a sender touches (transport, signer, rate limiter, resolvers) is owned by the sender side.
@@ -36,7 +37,10 @@
 // symbol's open orders; a venue-open order the caller does not list (and this gateway is not
 // creating) is cancelled; an order the caller lists that the venue does not show is queried by
 // orderLinkId and its final state applied (Cancelled/Deactivated -> on_cancel, Rejected ->
-// on_reject; Filled -> a notice: the fills themselves come from the execution stream).
+// on_reject). An order that closed with fills (Filled, or cancelled after a partial fill), and a
+// venue-open order with cumExecQty > 0, has its executions read back from execution/list and
+// handed to on_fill before its final state: a fill whose push was lost during a private
+// WebSocket gap is recovered, and one already applied is dropped by the engine's execId check.
 //
 //   order_gateway<rest_transport> gw{std::move(transport), &signer, params, clock};
 //   gw.start();                         // sender thread
@@ -109,13 +113,16 @@ struct gateway_event {
         unresolved,      ///< create outcome unknown after the query budget: freeze + reconcile
         filled,          ///< a query found the order Filled (the fills come from executions)
         reconciled,      ///< reconcile of `symbol` finished: text = summary
-        reconcile_failed ///< reconcile could not list the venue's orders: text = error
+        reconcile_failed,  ///< reconcile could not list the venue's orders: text = error
+        fill,            ///< a fill recovered from GET /v5/execution/list: `fill` holds it
+        fills_unrecovered  ///< execution/list failed after retries: text = error (next reconcile retries)
     };
     kind what = kind::ack;
     std::string client_order_id;
     std::string text;
     std::chrono::nanoseconds at{0};
     std::string symbol;
+    std::optional<execution_record> fill;
 };
 
 [[nodiscard]] constexpr std::string_view to_string(gateway_event::kind k) noexcept {
@@ -129,6 +136,8 @@ struct gateway_event {
         case filled: return "filled";
         case reconciled: return "reconciled";
         case reconcile_failed: return "reconcile_failed";
+        case fill: return "fill";
+        case fills_unrecovered: return "fills_unrecovered";
     }
     return "unknown";
 }
@@ -146,6 +155,8 @@ struct gateway_stats {
     std::int64_t unresolved = 0;
     std::int64_t orphans_cancelled = 0;   ///< reconcile: venue-open orders we did not know
     std::int64_t final_states_applied = 0;  ///< reconcile: store-open orders resolved by query
+    /// Fills read back from execution/list (the engine drops the ones it already had by execId).
+    std::int64_t fills_recovered = 0;
 };
 
 namespace detail {
@@ -203,20 +214,20 @@ public:
     void place(const order_request& r, std::chrono::nanoseconds now) {
         if (auto ok = submit_place(r, now); !ok) {
             push_event({gateway_event::kind::reject, std::string(r.client_order_id),
-                        std::string(ok.error().code), now, std::string(r.symbol)});
+                        std::string(ok.error().code), now, std::string(r.symbol), {}});
         }
     }
     void cancel(std::string_view symbol, std::string_view client_order_id,
                 std::chrono::nanoseconds now) {
         if (auto ok = submit_cancel(symbol, client_order_id, now); !ok) {
             push_event({gateway_event::kind::cancel_failed, std::string(client_order_id),
-                        std::string(ok.error().code), now, std::string(symbol)});
+                        std::string(ok.error().code), now, std::string(symbol), {}});
         }
     }
     void cancel_all(std::string_view symbol, std::chrono::nanoseconds now) {
         if (auto ok = submit_cancel_all(symbol, now); !ok) {
             push_event({gateway_event::kind::cancel_failed, {}, std::string(ok.error().code), now,
-                        std::string(symbol)});
+                        std::string(symbol), {}});
         }
     }
 
@@ -286,6 +297,7 @@ public:
                 case gateway_event::kind::cancel:
                     sink.on_cancel(e.client_order_id, e.text, e.at);
                     break;
+                case gateway_event::kind::fill: sink.on_fill(*e.fill); break;
                 default:
                     if constexpr (requires { sink.on_gateway_notice(e); }) {
                         sink.on_gateway_notice(e);
@@ -311,6 +323,7 @@ public:
         s.unresolved = c_.unresolved.load();
         s.orphans_cancelled = c_.orphans_cancelled.load();
         s.final_states_applied = c_.final_states_applied.load();
+        s.fills_recovered = c_.fills_recovered.load();
         return s;
     }
 
@@ -371,6 +384,7 @@ private:
         cancel_all,
         query_final,   ///< order/realtime?orderLinkId to learn a final state
         list_open,     ///< reconcile: one page of open orders
+        list_executions,  ///< execution/list?orderLinkId: fills a missed push did not deliver
     };
 
     struct reconcile_state {
@@ -393,6 +407,10 @@ private:
         int sends = 0;
         bool from_reconcile = false;
         std::shared_ptr<reconcile_state> known;
+        /// list_executions: the final state to report once its fills are in (cancel of a
+        /// partially filled order, or filled), so the engine never closes an order before
+        /// applying its fills.
+        std::optional<std::pair<gateway_event::kind, std::string>> after_fills;
     };
 
     struct counters {
@@ -407,6 +425,7 @@ private:
         std::atomic<std::int64_t> unresolved{0};
         std::atomic<std::int64_t> orphans_cancelled{0};
         std::atomic<std::int64_t> final_states_applied{0};
+        std::atomic<std::int64_t> fills_recovered{0};
     };
 
     /// A response body, or the error the exchange ended with.
@@ -438,7 +457,7 @@ private:
         events_.push_back(std::move(e));
     }
     void emit(gateway_event::kind k, const task& t, std::string text, std::chrono::nanoseconds at) {
-        push_event({k, t.link, std::move(text), at, t.symbol});
+        push_event({k, t.link, std::move(text), at, t.symbol, {}});
     }
 
     void take_commands() {
@@ -522,6 +541,7 @@ private:
             case task_kind::cancel_all: step_cancel(std::move(t), now); break;
             case task_kind::query_final: step_query_final(std::move(t), now); break;
             case task_kind::list_open: step_list_open(std::move(t), now); break;
+            case task_kind::list_executions: step_list_executions(std::move(t), now); break;
         }
     }
 
@@ -631,7 +651,7 @@ private:
                     for (const auto& ids : *list) {
                         if (ids.order_link_id.empty()) continue;
                         push_event({gateway_event::kind::cancel, ids.order_link_id, "CancelAll",
-                                    now, t.symbol});
+                                    now, t.symbol, {}});
                     }
                     return;
                 } else {
@@ -696,10 +716,14 @@ private:
                     emit(gateway_event::kind::reject, t, "bybit_order_not_found", now);
                 } else if (o->status == order_status::rejected) {
                     emit(gateway_event::kind::reject, t, o->status_text, now);
-                } else if (detail::is_final_cancel(o->status)) {
+                } else if (detail::is_final_cancel(o->status) && !o->cum_exec_qty.is_positive()) {
                     emit(gateway_event::kind::cancel, t, o->status_text, now);
-                } else if (o->status == order_status::filled) {
-                    emit(gateway_event::kind::filled, t, o->status_text, now);
+                } else if (detail::is_final_cancel(o->status) || o->status == order_status::filled) {
+                    // Closed with fills we may not have seen (their pushes can be lost): read
+                    // them back first, then report the final state.
+                    const auto k = o->status == order_status::filled ? gateway_event::kind::filled
+                                                                     : gateway_event::kind::cancel;
+                    to_list_executions(std::move(t), std::pair{k, o->status_text}, now);
                 } else if (!t.from_reconcile) {
                     // Still open although the cancel said "not found": cancel it again.
                     t.what = task_kind::cancel;
@@ -724,6 +748,65 @@ private:
         emit(gateway_event::kind::cancel_failed, t, std::string(err->code), now);
     }
 
+    // ------------------------------------------------------------------ execution recovery
+
+    void to_list_executions(task t, std::optional<std::pair<gateway_event::kind, std::string>> after,
+                            std::chrono::nanoseconds now) {
+        t.what = task_kind::list_executions;
+        t.req = rest_request{};
+        t.sends = 0;
+        t.after_fills = std::move(after);
+        if (auto ok = write_executions_of(params_.cat, t.symbol, t.link, {}, t.req); !ok) {
+            emit(gateway_event::kind::fills_unrecovered, t, ok.error().message, now);
+            return;
+        }
+        schedule(std::move(t), now);
+    }
+
+    void step_list_executions(task t, std::chrono::nanoseconds now) {
+        auto r = send(t, now);
+        if (!r) return;
+        ++t.sends;
+        core::error err;
+        if (r->body) {
+            if (auto page = parse_executions(*r->body)) {
+                // Bybit lists newest first; the engine gets them in the order they happened.
+                for (auto it = page->executions.rbegin(); it != page->executions.rend(); ++it) {
+                    if (it->client_order_id != t.link) continue;  // asked for this order only
+                    c_.fills_recovered.fetch_add(1);
+                    gateway_event e{gateway_event::kind::fill, t.link, it->exec_id, now, t.symbol, {}};
+                    e.fill = std::move(*it);
+                    push_event(std::move(e));
+                }
+                if (!page->next_cursor.empty()) {
+                    t.req = rest_request{};
+                    if (auto ok = write_executions_of(params_.cat, t.symbol, t.link, page->next_cursor, t.req);
+                        !ok) {
+                        emit(gateway_event::kind::fills_unrecovered, t, ok.error().message, now);
+                        return;
+                    }
+                    t.sends = 0;
+                    schedule(std::move(t), now);
+                    return;
+                }
+                if (t.after_fills) emit(t.after_fills->first, t, t.after_fills->second, now);
+                return;
+            } else {
+                err = page.error();
+            }
+        } else {
+            err = r->err;
+        }
+        note_rate_limited(t, err.code, now);
+        if (t.sends < params_.retry.max_queries) {
+            const auto after = backoff(t.sends);
+            schedule(std::move(t), now + after);
+            return;
+        }
+        // The order stays open in the engine; the next reconcile asks again.
+        emit(gateway_event::kind::fills_unrecovered, t, fmt::format("{}: {}", err.code, err.message), now);
+    }
+
     // ---------------------------------------------------------------------------- reconcile
 
     void step_list_open(task t, std::chrono::nanoseconds now) {
@@ -736,6 +819,15 @@ private:
                 for (const auto& o : page->orders) {
                     if (o.order_link_id.empty() || !is_open(o.status)) continue;
                     t.known->venue_open.insert(o.order_link_id);
+                    if (t.known->store_open.contains(o.order_link_id) && o.cum_exec_qty.is_positive()) {
+                        // Partly filled while the private stream may have been down.
+                        task x;
+                        x.link = o.order_link_id;
+                        x.symbol = t.symbol;
+                        x.from_reconcile = true;
+                        x.known = t.known;
+                        to_list_executions(std::move(x), std::nullopt, now);
+                    }
                     if (t.known->store_open.contains(o.order_link_id) || creating(o.order_link_id)) {
                         continue;
                     }
@@ -811,7 +903,7 @@ private:
                         fmt::format("venue_open={} store_open={} orphans_cancelled={} queried={}",
                                     k.venue_open.size(), k.store_open.size(), k.orphans,
                                     k.queried),
-                        now, r.second});
+                        now, r.second, {}});
             return true;
         });
     }

@@ -34,6 +34,7 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
+#include "mmbot/venue/bybit/execution.hpp"
 #include "mmbot/venue/bybit/order_status.hpp"
 
 #include <boost/json/object.hpp>
@@ -48,19 +49,6 @@
 #include <vector>
 
 namespace mmbot::venue::bybit {
-
-/// One fill of one of our orders; models engine::venue_fill.
-struct execution {
-    std::string_view client_order_id;
-    std::string_view exec_id;
-    std::string_view order_id;
-    std::string_view symbol;
-    core::price price;
-    core::quantity qty;
-    core::notional fee;
-    std::chrono::nanoseconds at{0};
-    bool is_maker = false;
-};
 
 /// What `handle` understood a frame to be.
 enum class stream_event : std::uint8_t { auth_ok, subscribed, pong, orders, executions, ignored };
@@ -193,51 +181,16 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
 
 inline core::result<void> private_stream::read_execution(const boost::json::object& o,
                                                          const std::string& path) {
-    auto type = detail::string_field(o, path, "execType");
-    if (!type) return type.error();
-    auto link = detail::string_field(o, path, "orderLinkId");
-    if (!link) return link.error();
-    if (*type != "Trade") {
-        ++stats_.other_executions;
-        return {};
-    }
-    if (link->empty()) {
-        ++stats_.foreign;
-        return {};
-    }
     pending p;
     p.what = action::fill;
-    p.link = *link;
-    execution& e = p.fill;
-    e.client_order_id = *link;
-    for (auto [key, dst] : {std::pair{"execId", &e.exec_id}, std::pair{"orderId", &e.order_id},
-                            std::pair{"symbol", &e.symbol}}) {
-        auto s = detail::string_field(o, path, key);
-        if (!s) return s.error();
-        *dst = *s;
+    auto kind = read_execution_row(o, path, p.fill);
+    if (!kind) return kind.error();
+    switch (*kind) {
+        case execution_row::other_exec_type: ++stats_.other_executions; return {};
+        case execution_row::foreign: ++stats_.foreign; return {};
+        case execution_row::trade: break;
     }
-    if (e.exec_id.empty()) {
-        return core::make_error(detail::err_value, path + ".execId: must not be empty");
-    }
-    auto px = detail::decimal_field<core::price>(o, path, "execPrice");
-    if (!px) return px.error();
-    auto qty = detail::decimal_field<core::quantity>(o, path, "execQty");
-    if (!qty) return qty.error();
-    auto fee = detail::decimal_field<core::notional>(o, path, "execFee");
-    if (!fee) return fee.error();
-    auto t = detail::timestamp_ms_field(o, path, "execTime");
-    if (!t) return t.error();
-    if (!px->is_positive() || !qty->is_positive()) {
-        return core::make_error(detail::err_value,
-                                fmt::format("{}: execPrice and execQty must be > 0, got {} x {}",
-                                            path, px->to_string(), qty->to_string()));
-    }
-    e.price = *px;
-    e.qty = *qty;
-    e.fee = *fee;
-    e.at = *t;
-    const auto* maker = o.if_contains("isMaker");
-    e.is_maker = maker != nullptr && maker->is_bool() && maker->get_bool();
+    p.link = p.fill.client_order_id;
     pending_.push_back(p);
     return {};
 }

@@ -10,6 +10,7 @@
 //   POST /v5/order/cancel-all    linear  1/s   spot 20/s
 //   POST /v5/order/create-batch  linear 10/s   spot 20/s   (charged one unit per order)
 //   GET  /v5/order/realtime      50/s
+//   GET  /v5/execution/list      50/s
 // and the HTTP IP limit of 600 requests per 5 s window for every request (market endpoints have
 // no per-UID limit). The venue's own answer wins once it is known: `observe` adopts the limit in
 // X-Bapi-Limit and, when X-Bapi-Limit-Status reaches 0 (or a 10006 arrives), holds the budget
@@ -55,6 +56,7 @@ struct budget_limit {
         case endpoint::order_create_batch: return per_s(spot ? 20 : 10);
         case endpoint::order_cancel_all: return per_s(spot ? 20 : 1);
         case endpoint::order_realtime: return per_s(50);
+        case endpoint::execution_list: return per_s(50);
         case endpoint::market_time:
         case endpoint::market_instruments: return per_s(0);  // IP limit only
     }

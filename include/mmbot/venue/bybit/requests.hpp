@@ -238,6 +238,24 @@ template <class Decimal>
     return {};
 }
 
+/// GET /v5/execution/list for one order by orderLinkId, `cursor` from the previous page: how
+/// fills whose `execution` push was missed (a private WebSocket gap) are recovered.
+[[nodiscard]] inline core::result<void> write_executions_of(category cat, std::string_view symbol,
+                                                            std::string_view order_link_id,
+                                                            std::string_view cursor,
+                                                            rest_request& out) {
+    out.reset(endpoint::execution_list);
+    if (auto ok = detail::check_symbol(symbol); !ok) return ok;
+    if (auto ok = detail::check_link_id(order_link_id); !ok) return ok;
+    if (auto ok = detail::check_cursor(cursor); !ok) return ok;
+    detail::query_field(out.query, "symbol", symbol);
+    detail::query_field(out.query, "category", to_string(cat));
+    detail::query_field(out.query, "orderLinkId", order_link_id);
+    detail::query_field(out.query, "limit", "100");
+    if (!cursor.empty()) detail::query_field(out.query, "cursor", cursor);
+    return {};
+}
+
 /// GET /v5/market/time (public, unsigned).
 inline void write_server_time(rest_request& out) { out.reset(endpoint::market_time); }
 

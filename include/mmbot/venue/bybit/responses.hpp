@@ -30,6 +30,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/execution.hpp"
 #include "mmbot/venue/bybit/order_status.hpp"
 #include "mmbot/venue/bybit/ret_codes.hpp"
 #include "mmbot/venue/filters.hpp"
@@ -295,6 +296,43 @@ namespace detail {
             auto order = detail::parse_open_order(o, path);
             if (!order) return order.error();
             page.orders.push_back(std::move(*order));
+            return {};
+        });
+    if (!ok) return ok.error();
+    auto cursor = detail::next_cursor(*e->result);
+    if (!cursor) return cursor.error();
+    page.next_cursor = std::move(*cursor);
+    return page;
+}
+
+// ------------------------------------------------------------------------- execution/list
+
+/// One page of GET /v5/execution/list: our Trade executions (other execTypes and rows without
+/// orderLinkId are skipped and counted), newest first as Bybit lists them.
+struct executions_page {
+    std::vector<execution_record> executions;
+    std::int64_t skipped = 0;
+    std::string next_cursor;  ///< empty on the last page
+};
+
+[[nodiscard]] inline core::result<executions_page> parse_executions(std::string_view text) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = detail::array_field(*e->result, "result", "list");
+    if (!list) return list.error();
+    executions_page page;
+    page.executions.reserve((*list)->size());
+    auto ok = detail::for_each_object(
+        **list, "result.list",
+        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+            execution x;
+            auto kind = read_execution_row(o, path, x);
+            if (!kind) return kind.error();
+            if (*kind == execution_row::trade) {
+                page.executions.push_back(execution_record::of(x));
+            } else {
+                ++page.skipped;
+            }
             return {};
         });
     if (!ok) return ok.error();

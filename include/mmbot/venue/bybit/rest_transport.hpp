@@ -22,7 +22,7 @@
 // parsers and builders stay in the small headers.
 //
 //   boost::asio::io_context io;
-//   rest_transport t{io, default_endpoint<env::testnet>(), tls_client_context()};
+//   rest_transport t{io, default_endpoint<env::testnet>(), net::tls_client_context()};
 //   auto resp = t.send(req, &signer, now_ms);   // result<http_response>
 #pragma once
 
@@ -77,10 +77,6 @@ template <env::environment Env>
 [[nodiscard]] rest_endpoint override_endpoint(std::string host, std::string port) {
     return rest_endpoint{std::move(host), std::move(port)};
 }
-
-// One TLS client setup for every connection (REST, both WebSockets): net/tls.hpp.
-using net::tls_client_context;
-using net::trust_pem;
 
 struct http_response {
     unsigned status = 0;

@@ -3,7 +3,7 @@
 // The local venue's TLS identity: a self-signed certificate made at start-up with the OpenSSL C
 // API (EC P-256, CN=localhost, subjectAltName DNS:localhost and IP:127.0.0.1, valid from one hour
 // ago for `days`), or a certificate and key read from PEM files. The certificate is its own CA, so
-// a client trusts the venue by adding exactly this PEM (bybit::trust_pem) and keeps full
+// a client trusts the venue by adding exactly this PEM (net::trust_pem) and keeps full
 // verification on: chain and host name.
 //
 //   auto id = make_self_signed();          // result<tls_identity>

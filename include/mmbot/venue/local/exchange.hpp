@@ -135,6 +135,11 @@ public:
         return opts_.instruments;
     }
     [[nodiscard]] const std::vector<order_record>& orders() const noexcept { return records_; }
+    /// The orderLinkId of each create (single or in a batch) refused with 110072 because the id
+    /// was already used, oldest first (a test's ledger: a well-behaved client sends none).
+    [[nodiscard]] const std::vector<std::string>& duplicate_link_rejects() const noexcept {
+        return duplicate_link_rejects_;
+    }
     [[nodiscard]] const sim::venue_config& sim_config() const noexcept { return opts_.sim; }
     [[nodiscard]] const sim::venue_stats& stats(bybit::category c) const noexcept {
         return sim_for(c).stats();
@@ -344,6 +349,57 @@ public:
         return ok_reply(std::move(result));
     }
 
+    /// GET /v5/execution/list: category (required); symbol, orderId, orderLinkId, limit
+    /// (1..100, default 50), cursor. Newest first; only execType Trade exists here. How a client
+    /// recovers fills whose `execution` push it missed.
+    [[nodiscard]] api_reply execution_list(const boost::json::object& q) const {
+        auto cat = category_param(q);
+        if (detail::failed(cat)) return detail::take_error(cat);
+        std::array<std::optional<std::string>, 4> f{};
+        constexpr std::array<std::string_view, 4> keys{"symbol", "orderId", "orderLinkId", "cursor"};
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            auto s = string_param(q, keys[i]);
+            if (detail::failed(s)) return detail::take_error(s);
+            f[i] = std::move(std::get<std::optional<std::string>>(s));
+        }
+        auto limit = int_query(q, "limit", 1, 100, 50);
+        if (detail::failed(limit)) return detail::take_error(limit);
+        std::int64_t offset = 0;
+        if (f[3]) {
+            auto c = int_query(q, "cursor", 0, INT64_MAX, 0);
+            if (detail::failed(c)) return detail::take_error(c);
+            offset = std::get<std::int64_t>(c);
+        }
+        const auto field_is = [](const boost::json::object& o, std::string_view k, const std::string& v) {
+            const auto* x = o.if_contains(k);
+            return x != nullptr && x->is_string() && x->get_string() == v;
+        };
+        std::vector<const boost::json::object*> match;
+        for (auto it = executions_.rbegin(); it != executions_.rend(); ++it) {
+            if (it->cat != std::get<bybit::category>(cat)) continue;
+            if (f[0] && !field_is(it->row, "symbol", *f[0])) continue;
+            if (f[1] && !field_is(it->row, "orderId", *f[1])) continue;
+            if (f[2] && !field_is(it->row, "orderLinkId", *f[2])) continue;
+            match.push_back(&it->row);
+        }
+        boost::json::array list;
+        const auto first = static_cast<std::size_t>(std::min<std::int64_t>(
+            offset, static_cast<std::int64_t>(match.size())));
+        const std::size_t last =
+            std::min(match.size(), first + static_cast<std::size_t>(std::get<std::int64_t>(limit)));
+        for (std::size_t i = first; i < last; ++i) {
+            boost::json::object row = *match[i];
+            row.erase("category");
+            row.erase("seq");
+            list.push_back(std::move(row));
+        }
+        boost::json::object result;
+        result["category"] = bybit::to_string(std::get<bybit::category>(cat));
+        result["list"] = std::move(list);
+        result["nextPageCursor"] = last < match.size() ? std::to_string(last) : std::string();
+        return ok_reply(std::move(result));
+    }
+
     /// An order in the shape of order/realtime's list and the `order` topic's data.
     [[nodiscard]] static boost::json::object order_json(const order_record& o) {
         boost::json::object j;
@@ -540,7 +596,10 @@ private:
             if (auto ok = bybit::detail::check_link_id(*l); !ok) {
                 return params_error(ok.error().message);
             }
-            if (by_link_.contains(*l)) return error_reply(ret::duplicate_link_id, "OrderLinkedID is duplicate");
+            if (by_link_.contains(*l)) {
+                duplicate_link_rejects_.push_back(*l);
+                return error_reply(ret::duplicate_link_id, "OrderLinkedID is duplicate");
+            }
         }
 
         order_record o;
@@ -651,6 +710,7 @@ private:
         e["execTime"] = std::to_string(detail::to_ms(f.at));
         e["closedSize"] = "0";
         e["seq"] = static_cast<std::int64_t>(++next_exec_seq_);
+        executions_.push_back({c, e});  // GET /v5/execution/list serves the same rows
         boost::json::object msg;
         msg["id"] = fmt::format("lv-{}", ++next_push_);
         msg["topic"] = "execution";
@@ -670,10 +730,17 @@ private:
     std::unordered_map<std::string, std::size_t> by_link_;
     std::unordered_map<std::string, std::size_t> by_order_id_;
     std::vector<private_push> pushes_;
+    /// Every execution, oldest first, as the `execution` topic pushed it.
+    struct execution_row {
+        bybit::category cat;
+        boost::json::object row;
+    };
+    std::vector<execution_row> executions_;
     std::uint64_t next_order_ = 0;
     std::uint64_t next_key_ = 0;
     std::uint64_t next_push_ = 0;
     std::uint64_t next_exec_seq_ = 0;
+    std::vector<std::string> duplicate_link_rejects_;
 };
 
 }  // namespace mmbot::venue::local

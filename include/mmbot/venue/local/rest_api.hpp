@@ -13,6 +13,12 @@
 //   POST {"kind":"http_5xx","rate":"1","count":2,"delay_ms":0,"path":"/v5/order"}  adds a rule
 //   POST {"clear":true}                                                          removes all
 //   GET                                   {"rules":[...],"counts":{...}}: what is active, what fired
+// /admin/orders (same server, test-only, not part of Bybit's API):
+//   GET   {"ok":true,"orders":[{"orderLinkId","orderId","category","symbol","side","price","qty",
+//          "status","cumExecQty"}...],"duplicate_link_rejects":N,"duplicate_link_ids":[...]}:
+//          every order the venue ever accepted, open or closed, in the order it accepted them;
+//          N = creates refused with 110072, and their orderLinkIds in the order refused.
+//          Reliability tests compare it with the bot's journal (docs/reliability.md).
 //
 //   venue_core core{...};
 //   rest_answer a = handle_rest(core, "POST", "/v5/order/create", headers, body, now);
@@ -165,6 +171,7 @@ template <header_lookup Headers>
         case bybit::endpoint::order_cancel: r = core.ex.cancel(p, now); break;
         case bybit::endpoint::order_cancel_all: r = core.ex.cancel_all(p, now); break;
         case bybit::endpoint::order_realtime: r = core.ex.realtime(p); break;
+        case bybit::endpoint::execution_list: r = core.ex.execution_list(p); break;
     }
     auto a = detail::answer(r, now_ms);
     a.limits = lim;
@@ -221,6 +228,45 @@ template <header_lookup Headers>
     o["ok"] = true;
     o["rules"] = std::move(rules);
     o["counts"] = std::move(counts);
+    a.body = boost::json::serialize(o);
+    return a;
+}
+
+/// /admin/orders (see the file comment): GET only.
+[[nodiscard]] inline rest_answer handle_admin_orders(const venue_core& core,
+                                                     std::string_view method) {
+    rest_answer a;
+    if (method != "GET") {
+        boost::json::object o;
+        o["ok"] = false;
+        o["error"] = "use GET";
+        a.status = 405;
+        a.body = boost::json::serialize(o);
+        return a;
+    }
+    boost::json::array orders;
+    const auto& records = core.ex.orders();
+    orders.reserve(records.size());
+    for (const auto& r : records) {  // acceptance order: deterministic
+        boost::json::object o;
+        o["orderLinkId"] = r.link_id;
+        o["orderId"] = r.order_id;
+        o["category"] = bybit::to_string(r.cat);
+        o["symbol"] = r.symbol;
+        o["side"] = mmbot::core::to_string(r.side);
+        o["price"] = r.price.to_string(r.price_digits);
+        o["qty"] = r.qty.to_string(r.qty_digits);
+        o["status"] = r.status;
+        o["cumExecQty"] = r.cum_qty.to_string(r.qty_digits);
+        orders.push_back(std::move(o));
+    }
+    boost::json::object o;
+    o["ok"] = true;
+    o["orders"] = std::move(orders);
+    boost::json::array dups;
+    for (const auto& l : core.ex.duplicate_link_rejects()) dups.emplace_back(l);
+    o["duplicate_link_rejects"] = static_cast<std::uint64_t>(dups.size());
+    o["duplicate_link_ids"] = std::move(dups);
     a.body = boost::json::serialize(o);
     return a;
 }

@@ -7,6 +7,7 @@
 //   /v5/public/linear  public WebSocket: the capture's orderbook / publicTrade / tickers messages
 //   /v5/public/spot    (the same feed)
 //   /admin/fault       fault injection (rest_api.hpp, docs/local-venue.md)
+//   /admin/orders      every order ever accepted + duplicate orderLinkId refusals (test-only)
 // Faults act here: disconnect (the TCP connection is closed without a reply), http_5xx (503),
 // rate_limit (10006), delay_ms, drop_ws / dup_ws (each private push), ws_gap (a public delta).
 //
@@ -398,6 +399,8 @@ inline void http_session::on_request() {
     rest_answer a;
     if (path == "/admin/fault") {
         a = handle_admin(srv_.core(), method, body);
+    } else if (path == "/admin/orders") {
+        a = handle_admin_orders(srv_.core(), method);
     } else {
         const request_faults f = srv_.core().faults.on_request(target);
         delay_ms = f.delay_ms;

@@ -1,0 +1,106 @@
+// mmbot/venue/bybit/execution.hpp
+//
+// One execution row, as both the private `execution` topic and GET /v5/execution/list carry it
+// (the same fields: execType, orderLinkId, execId, orderId, symbol, execPrice, execQty, execFee,
+// execTime, isMaker). One reader for both, so a fill recovered over REST after a WebSocket gap
+// is exactly the fill the push would have delivered, and the engine's exec-id dedup makes the
+// two paths safe to overlap.
+//
+//   execution e;                                    // views into `o`
+//   auto k = read_execution_row(o, "data[0]", e);
+//   if (k && *k == execution_row::trade) engine.on_fill(e);
+#pragma once
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/core/units.hpp"
+#include "mmbot/venue/bybit/detail/json_fields.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mmbot::venue::bybit {
+
+/// One fill of one of our orders; models engine::venue_fill. Views into the parsed JSON.
+struct execution {
+    std::string_view client_order_id;
+    std::string_view exec_id;
+    std::string_view order_id;
+    std::string_view symbol;
+    core::price price;
+    core::quantity qty;
+    core::notional fee;
+    std::chrono::nanoseconds at{0};
+    bool is_maker = false;
+};
+
+/// The same fill, owning its strings (it outlives the response it came from).
+struct execution_record {
+    std::string client_order_id;
+    std::string exec_id;
+    std::string order_id;
+    std::string symbol;
+    core::price price;
+    core::quantity qty;
+    core::notional fee;
+    std::chrono::nanoseconds at{0};
+    bool is_maker = false;
+
+    [[nodiscard]] static execution_record of(const execution& e) {
+        return {std::string(e.client_order_id), std::string(e.exec_id), std::string(e.order_id),
+                std::string(e.symbol), e.price, e.qty, e.fee, e.at, e.is_maker};
+    }
+};
+
+/// What a row turned out to be. Only `trade` is a fill to apply; funding, settlement and ADL
+/// rows change no order, and a row without orderLinkId was not placed by us.
+enum class execution_row : std::uint8_t { trade, other_exec_type, foreign };
+
+/// Reads one row into `e` (views into `o`). Errors name the field path.
+[[nodiscard]] inline core::result<execution_row> read_execution_row(const boost::json::object& o,
+                                                                    const std::string& path,
+                                                                    execution& e) {
+    auto type = detail::string_field(o, path, "execType");
+    if (!type) return type.error();
+    auto link = detail::string_field(o, path, "orderLinkId");
+    if (!link) return link.error();
+    if (*type != "Trade") return execution_row::other_exec_type;
+    if (link->empty()) return execution_row::foreign;
+    e.client_order_id = *link;
+    for (auto [key, dst] : {std::pair{"execId", &e.exec_id}, std::pair{"orderId", &e.order_id},
+                            std::pair{"symbol", &e.symbol}}) {
+        auto s = detail::string_field(o, path, key);
+        if (!s) return s.error();
+        *dst = *s;
+    }
+    if (e.exec_id.empty()) {
+        return core::make_error(detail::err_value, path + ".execId: must not be empty");
+    }
+    auto px = detail::decimal_field<core::price>(o, path, "execPrice");
+    if (!px) return px.error();
+    auto qty = detail::decimal_field<core::quantity>(o, path, "execQty");
+    if (!qty) return qty.error();
+    auto fee = detail::decimal_field<core::notional>(o, path, "execFee");
+    if (!fee) return fee.error();
+    auto t = detail::timestamp_ms_field(o, path, "execTime");
+    if (!t) return t.error();
+    if (!px->is_positive() || !qty->is_positive()) {
+        return core::make_error(detail::err_value,
+                                fmt::format("{}: execPrice and execQty must be > 0, got {} x {}",
+                                            path, px->to_string(), qty->to_string()));
+    }
+    e.price = *px;
+    e.qty = *qty;
+    e.fee = *fee;
+    e.at = *t;
+    const auto* maker = o.if_contains("isMaker");
+    e.is_maker = maker != nullptr && maker->is_bool() && maker->get_bool();
+    return execution_row::trade;
+}
+
+}  // namespace mmbot::venue::bybit
