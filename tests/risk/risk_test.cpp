@@ -114,6 +114,17 @@ BOOST_AUTO_TEST_CASE(venue_latency_freezes) {
     BOOST_TEST(v.reason == "venue_latency");
     BOOST_TEST(v.observed.view() == "250000");
 }
+BOOST_AUTO_TEST_CASE(a_silent_venue_freezes_without_any_ack_to_average) {
+    global.max_unanswered = 10s;
+    bot.acks_in_window = 0;  // nothing answered at all
+    bot.oldest_unanswered = 10s;
+    BOOST_TEST(risk::venue_latency::check_state(sym, bot).passed());
+    bot.oldest_unanswered = 10s + 1ms;
+    auto v = risk::venue_latency::check_state(sym, bot);
+    BOOST_TEST(v.reason == "venue_latency");
+    BOOST_TEST(v.observed.view() == "10001000");
+    BOOST_TEST(v.limit.view() == "10000000");
+}
 BOOST_AUTO_TEST_CASE(order_rate_cap_blocks) {
     global.max_orders_per_second = 10;
     bot.orders_last_second = 9;

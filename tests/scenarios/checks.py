@@ -108,7 +108,42 @@ def feed_stall(report, log, journal, results):
           json.dumps(report["risk"]))
 
 
-SCENARIOS = {"flash_crash": flash_crash, "one_sided_flow": one_sided_flow, "feed_stall": feed_stall}
+def venue_outage(report, log, journal, results):
+    outage_end = EVENT_NS + 30 * 10**9
+    risk = report["risk"]
+    check(results, "the silent venue froze the bot (venue_latency)", risk["freeze_triggered"] and
+          risk["last_freeze_reason"] == "venue_latency", json.dumps(risk))
+    freeze = next((e for e in log if e.get("msg") == "freeze"), None)
+    freeze_ns = log_ns(freeze["ts"]) if freeze else 0
+    check(results, "the freeze came during the outage", EVENT_NS < freeze_ns < outage_end,
+          json.dumps(freeze))
+    new_after = [r[3] for r in journal if r[1] == "new" and int(r[2]) > freeze_ns]
+    check(results, "no order journaled after the freeze", not new_after, ", ".join(new_after[:5]))
+    retries = [e for e in log if e.get("msg") == "cancel_retry" and e.get("cancel_all_symbols", 0) >= 1]
+    during = [e for e in retries if freeze_ns <= log_ns(e["ts"]) < outage_end]
+    check(results, "cancel-all was retried during the outage", len(during) >= 2, json.dumps(retries[:3]))
+    # Every order open when the venue came back is closed within the longest backoff (8 s) plus
+    # the venue's latency: live ones by a retried cancel-all, ones lost in the outage by the
+    # venue's late "never placed" reject.
+    closed = {r[3] for r in journal if r[1] in ("cancel", "reject", "fill") and int(r[2]) <= outage_end}
+    opened = [r[3] for r in journal if r[1] == "new" and int(r[2]) <= outage_end]
+    open_at_end = [o for o in opened if o not in closed]
+    window = outage_end + 9 * 10**9
+    final = {r[3]: r[1] for r in journal if r[1] in ("cancel", "reject") and outage_end < int(r[2]) <= window}
+    late = [o for o in open_at_end if o not in final]
+    cancelled = [o for o in open_at_end if final.get(o) == "cancel"]
+    check(results, "orders open at the outage's end were closed once it ended",
+          len(open_at_end) > 0 and not late, f"open {open_at_end}, not closed {late}")
+    check(results, "resting orders were cancelled by a retried cancel-all", len(cancelled) > 0,
+          f"final states {final}")
+    check(results, "the report counts the retries", report["stats"]["cancel_retries"] > 0,
+          json.dumps(report["stats"]))
+    check(results, "nothing left open at the end", report["stats"]["open_orders_at_end"] == 0,
+          json.dumps(report["stats"]))
+
+
+SCENARIOS = {"flash_crash": flash_crash, "one_sided_flow": one_sided_flow, "feed_stall": feed_stall,
+             "venue_outage": venue_outage}
 
 
 def main():

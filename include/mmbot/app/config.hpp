@@ -56,6 +56,9 @@ struct journal_config {
 struct sim_config {
     core::ratio maker_fee_rate;               ///< negative = rebate
     std::chrono::milliseconds latency{20};    ///< decision -> live on the simulated book
+    /// Optional order-entry outage (venue_outage scenario): venue::sim::venue_config.
+    std::chrono::milliseconds outage_after{0};
+    std::chrono::milliseconds outage_for{0};
 };
 
 struct config {
@@ -233,7 +236,7 @@ inline void read_symbol_limits(const json_reader& r, field_sink& sink, risk::sym
     if (auto rk = root.object("risk"); !rk) {
         sink.fail(rk.error());
     } else if (auto e = rk->only_keys({"max_total_loss", "max_orders_per_second", "max_ack_latency_ms",
-                                       "ack_latency_window", "freeze_cool_down_ms"})) {
+                                       "max_unanswered_ms", "ack_latency_window", "freeze_cool_down_ms"})) {
         sink.fail(*e);
     } else {
         sink.take(rk->decimal<core::notional>("max_total_loss"), c.global_limits.max_total_loss);
@@ -241,6 +244,11 @@ inline void read_symbol_limits(const json_reader& r, field_sink& sink, risk::sym
         std::chrono::milliseconds ack{};
         sink.take(rk->millis("max_ack_latency_ms", 1, 600'000), ack);
         c.global_limits.max_ack_latency = ack;
+        if (rk->has("max_unanswered_ms")) {  // optional: default 10000 (risk/limits.hpp)
+            std::chrono::milliseconds unanswered{};
+            sink.take(rk->millis("max_unanswered_ms", 1, 600'000), unanswered);
+            c.global_limits.max_unanswered = unanswered;
+        }
         sink.take(rk->integer("ack_latency_window", 1, 1024), c.global_limits.ack_latency_window);
         sink.take(rk->millis("freeze_cool_down_ms", 0, 86'400'000), c.freeze_cool_down);
         if (!sink.failed() && !c.global_limits.max_total_loss.is_positive()) {
@@ -250,11 +258,21 @@ inline void read_symbol_limits(const json_reader& r, field_sink& sink, risk::sym
 
     if (auto s = root.object("sim"); !s) {
         sink.fail(s.error());
-    } else if (auto e = s->only_keys({"maker_fee_rate", "latency_ms"})) {
+    } else if (auto e = s->only_keys({"maker_fee_rate", "latency_ms", "outage"})) {
         sink.fail(*e);
     } else {
         sink.take(s->decimal<core::ratio>("maker_fee_rate"), c.sim.maker_fee_rate);
         sink.take(s->millis("latency_ms", 0, 60'000), c.sim.latency);
+        if (s->has("outage")) {  // optional: no outage unless asked for
+            if (auto o = s->object("outage"); !o) {
+                sink.fail(o.error());
+            } else if (auto oe = o->only_keys({"after_ms", "duration_ms"})) {
+                sink.fail(*oe);
+            } else {
+                sink.take(o->millis("after_ms", 0, 86'400'000), c.sim.outage_after);
+                sink.take(o->millis("duration_ms", 1, 86'400'000), c.sim.outage_for);
+            }
+        }
     }
 
     if (auto syms = root.object("symbols"); !syms) {

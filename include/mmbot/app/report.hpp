@@ -75,6 +75,10 @@ template <class Loop>
     stats["fills"] = st.fills;
     stats["cancel_all_requests"] = st.cancel_all_requests;
     stats["requotes"] = st.requotes;
+    stats["cancel_retries"] = st.cancel_retries;
+    stats["cancel_failures"] = st.cancel_failures;
+    stats["stale_quote_pulls"] = st.stale_quote_pulls;
+    stats["open_orders_at_end"] = static_cast<std::int64_t>(loop.store().open_count());
 
     object blocked;
     for (const auto& [reason, n] : st.blocked_by_reason) blocked[reason] = n;

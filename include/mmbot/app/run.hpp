@@ -324,6 +324,8 @@ int run(int argc, char** argv) {
         sim_cfg.place_latency = cfg->sim.latency;
         sim_cfg.cancel_latency = cfg->sim.latency;
         sim_cfg.maker_fee_rate = cfg->sim.maker_fee_rate;
+        sim_cfg.outage_after = cfg->sim.outage_after;
+        sim_cfg.outage_for = cfg->sim.outage_for;
         venue::sim::simulated_venue sim(sim_cfg);
         detail::sim_order_venue venue{sim};
 

@@ -308,6 +308,7 @@ public:
             place_latency_.observe(latency);
         }
         record(order_ack{std::string(client_order_id), std::string(venue_order_id), at});
+        answered(client_order_id);
     }
 
     void on_reject(std::string_view client_order_id, std::string_view reason, timestamp at) {
@@ -350,6 +351,7 @@ public:
                                                   {"exec_id", f.exec_id}});
             return;
         }
+        answered(f.client_order_id);
         order_fill fill{std::string(f.client_order_id), std::string(f.exec_id), o->symbol,
                         o->side, f.price, f.qty, f.fee, f.at};
         const std::string symbol = o->symbol;
@@ -487,6 +489,9 @@ private:
         b.orders_last_second = sent_.count(now_);
         b.mean_ack_latency = ack_latency_.mean();
         b.acks_in_window = ack_latency_.count();
+        for (const auto& [id, sent_at] : unanswered_) {
+            b.oldest_unanswered = std::max(b.oldest_unanswered, now_ - sent_at);
+        }
         b.limits = &options_.global;
         return b;
     }
@@ -577,6 +582,7 @@ private:
         if (!record(n)) return std::nullopt;
         const venue::order_request req{n.client_order_id, f.symbol, side, d.price, d.qty,
                                        options_.maker.maker_only, f.price_digits, f.qty_digits};
+        unanswered_.emplace(n.client_order_id, now_);
         venue_.place(req, now_);
         sent_.record(now_);
         ++stats_.orders_placed;
@@ -660,8 +666,14 @@ private:
         monitor_.freeze_manually("journal_failure", now_);
     }
 
+    /// The venue answered for this order (ack, reject, cancel or fill).
+    void answered(std::string_view client_order_id) {
+        if (const auto it = unanswered_.find(client_order_id); it != unanswered_.end()) unanswered_.erase(it);
+    }
+
     /// The order is no longer live: free its quote slot and its pending cancel.
     void forget(std::string_view client_order_id) {
+        answered(client_order_id);
         // Heterogeneous find, then erase by iterator: no temporary string per event.
         if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
             pending_cancel_.erase(it);
@@ -704,6 +716,8 @@ private:
     std::map<std::string, symbol_state, std::less<>> symbols_;
     /// Cancels in flight: client order id -> when the cancel was (last) sent, or `refused`.
     std::map<std::string, timestamp, std::less<>> pending_cancel_;
+    /// Orders sent and not yet answered by the venue -> when they were sent (venue_latency).
+    std::map<std::string, timestamp, std::less<>> unanswered_;
     /// pending_cancel_'s mark for a cancel the venue refused: due again at once.
     static constexpr timestamp refused = timestamp::min();
     timestamp last_sweep_ = timestamp::min() / 2;  // (no overflow in now - last_sweep_)

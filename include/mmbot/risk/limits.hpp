@@ -37,6 +37,10 @@ struct global_limits {
     std::int64_t max_orders_per_second = 50;
     /// Venue acknowledgement latency (mean over the window) above this freezes.
     std::chrono::nanoseconds max_ack_latency = std::chrono::seconds(2);
+    /// An order left without any answer from the venue for this long freezes (venue_latency):
+    /// the venue went silent. Longer than max_ack_latency because a create whose outcome is
+    /// unknown is resolved by queries with backoff, which takes seconds under faults.
+    std::chrono::nanoseconds max_unanswered = std::chrono::seconds(10);
     /// Number of acknowledgements the latency window holds.
     std::int64_t ack_latency_window = 20;
 };

@@ -45,6 +45,9 @@ struct bot_view {
     /// Mean acknowledgement latency over the window and how many acks it holds.
     std::chrono::nanoseconds mean_ack_latency{0};
     std::int64_t acks_in_window = 0;
+    /// Age of the oldest order sent and not yet answered (ack, reject, cancel or fill); zero
+    /// when none. A venue that answers nothing never produces an ack latency to average.
+    std::chrono::nanoseconds oldest_unanswered{0};
     const global_limits* limits = nullptr;
 };
 

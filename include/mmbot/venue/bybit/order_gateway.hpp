@@ -750,12 +750,12 @@ private:
 
     // ------------------------------------------------------------------ execution recovery
 
-    void to_list_executions(task t, std::optional<std::pair<gateway_event::kind, std::string>> after,
+    void to_list_executions(task t, const std::optional<std::pair<gateway_event::kind, std::string>>& after,
                             std::chrono::nanoseconds now) {
         t.what = task_kind::list_executions;
         t.req = rest_request{};
         t.sends = 0;
-        t.after_fills = std::move(after);
+        t.after_fills = after;
         if (auto ok = write_executions_of(params_.cat, t.symbol, t.link, {}, t.req); !ok) {
             emit(gateway_event::kind::fills_unrecovered, t, ok.error().message, now);
             return;

@@ -55,7 +55,7 @@ struct budget_limit {
         case endpoint::order_cancel:
         case endpoint::order_create_batch: return per_s(spot ? 20 : 10);
         case endpoint::order_cancel_all: return per_s(spot ? 20 : 1);
-        case endpoint::order_realtime: return per_s(50);
+        case endpoint::order_realtime:
         case endpoint::execution_list: return per_s(50);
         case endpoint::market_time:
         case endpoint::market_instruments: return per_s(0);  // IP limit only

@@ -167,7 +167,23 @@ private:
     void execute(resting_order& o, core::price px, core::quantity qty, bool maker,
                  nanoseconds at, Sink& sink);
 
+    /// Starts the outage clock at the first time seen; true when `now` is inside the outage
+    /// (the request is then counted and dropped).
+    bool lost_in_outage(nanoseconds now) noexcept {
+        if (!has_origin_) {
+            origin_ = now;
+            has_origin_ = true;
+        }
+        if (cfg_.outage_for <= nanoseconds{0}) return false;
+        const auto t = now - origin_;
+        if (t < cfg_.outage_after || t >= cfg_.outage_after + cfg_.outage_for) return false;
+        ++stats_.lost_in_outage;
+        return true;
+    }
+
     venue_config cfg_;
+    nanoseconds origin_{0};
+    bool has_origin_{false};
     // A deque: adding a symbol (a callback may place on a new one) never moves the text that
     // event views point at.
     std::deque<symbol_state> symbols_;

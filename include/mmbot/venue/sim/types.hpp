@@ -40,6 +40,8 @@ inline constexpr std::string_view post_only_would_take = "EC_PostOnlyWillTakeLiq
 inline constexpr std::string_view cancel_by_user = "CancelByUser";
 /// Cancel of an order that is not open (never was, already filled or cancelled): Bybit 110001.
 inline constexpr std::string_view cancel_unknown = "order not exists or too late to cancel";
+/// A create sent during the configured outage: it never reached the book.
+inline constexpr std::string_view lost_in_outage = "lost_in_outage";
 }  // namespace reason
 
 /// One order, as the engine sends it (Bybit: POST /v5/order/create, orderType Limit).
@@ -77,6 +79,13 @@ struct venue_config {
     core::ratio taker_fee_rate = core::ratio::from_raw(55000);
     /// Open orders and in-flight requests reserved up front, so the steady state never grows.
     std::size_t reserve_orders = 64;
+    /// An order-entry outage: from `outage_after` past the first time the venue sees until
+    /// `outage_for` later, every place, cancel and cancel-all is lost (as when the venue's
+    /// gateway is down): cancels get no answer at all, a create is rejected (lost_in_outage)
+    /// only when the outage ends. Resting orders stay on the book and keep matching. Zero
+    /// `outage_for`: no outage.
+    nanoseconds outage_after{0};
+    nanoseconds outage_for{0};
 };
 
 /// Running totals since construction.
@@ -88,6 +97,7 @@ struct venue_stats {
     std::uint64_t post_only_cancelled{0};  ///< of which EC_PostOnlyWillTakeLiquidity
     std::uint64_t cancel_rejected{0};   ///< cancels of an order that was not open
     std::uint64_t cancel_all_requests{0};
+    std::uint64_t lost_in_outage{0};    ///< requests dropped by the configured outage
     std::uint64_t fills{0};             ///< executions (a partial fill counts once)
     std::uint64_t maker_fills{0};
     core::quantity filled_qty{};

@@ -68,6 +68,17 @@ inline std::string simulated_venue::validate(const place_request& req) const {
 
 inline void simulated_venue::place(const place_request& req, nanoseconds now) {
     ++stats_.placed;
+    if (lost_in_outage(now)) {
+        // Never reached the book. An adapter learns that once the venue answers again (Bybit:
+        // the create timed out, the query says "not found"): a reject when the outage ends.
+        pending_action a;
+        a.at = origin_ + cfg_.outage_after + cfg_.outage_for + cfg_.place_latency;
+        a.kind = action_kind::reject;
+        a.reason = std::string(reason::lost_in_outage);
+        (void)a.client_id.assign(std::string_view(req.client_order_id).substr(0, order_link_id::capacity));
+        enqueue(std::move(a));
+        return;
+    }
     pending_action a;
     a.at = std::max(now, clock_) + cfg_.place_latency;
     a.reason = validate(req);
@@ -91,6 +102,7 @@ inline void simulated_venue::place(const place_request& req, nanoseconds now) {
 
 inline void simulated_venue::cancel(std::string_view symbol, std::string_view client_order_id,
                                     nanoseconds now) {
+    if (lost_in_outage(now)) return;
     pending_action a;
     a.at = std::max(now, clock_) + cfg_.cancel_latency;
     a.kind = action_kind::cancel;
@@ -105,6 +117,7 @@ inline void simulated_venue::cancel(std::string_view symbol, std::string_view cl
 }
 
 inline void simulated_venue::cancel_all(std::string_view symbol, nanoseconds now) {
+    if (lost_in_outage(now)) return;
     pending_action a;
     a.at = std::max(now, clock_) + cfg_.cancel_latency;
     a.kind = action_kind::cancel_all;
@@ -185,6 +198,7 @@ void simulated_venue::advance(nanoseconds now, Sink& sink) {
 
 template <class Sink>
 void simulated_venue::run_due(nanoseconds now, Sink& sink) {
+    if (!has_origin_) (void)lost_in_outage(now);  // the outage clock starts with the first event
     // Index-based: a callback may queue new requests (always behind the current one, since they
     // are stamped no earlier than clock_), which can reallocate pending_.
     while (head_ < pending_.size() && pending_[head_].at <= now) {
