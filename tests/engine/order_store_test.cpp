@@ -49,12 +49,12 @@ BOOST_AUTO_TEST_CASE(cancel_reject_and_illegal_transitions) {
     // Idempotent cancel / reject.
     BOOST_TEST(code_of(store.apply(order_cancel{"mm-a-1", "user", at_ms(4)})) == "duplicate");
     BOOST_TEST(code_of(store.apply(order_reject{"mm-a-2", "x", at_ms(4)})) == "duplicate");
-    // Late fill after a confirmed cancel, cancel after reject: refused and named.
-    auto late = store.apply(fill("mm-a-1", "e9", side::buy, "100", "1"));
-    BOOST_REQUIRE(!late);
-    BOOST_TEST(late.error().code == "illegal_transition");
-    BOOST_TEST(late.error().message ==
-               "client_order_id \"mm-a-1\": order lifecycle: illegal transition CANCELLED -> "
+    // Fill of a rejected order, cancel after reject: refused and named.
+    auto bad = store.apply(fill("mm-a-2", "e8", side::sell, "101", "1"));
+    BOOST_REQUIRE(!bad);
+    BOOST_TEST(bad.error().code == "illegal_transition");
+    BOOST_TEST(bad.error().message ==
+               "client_order_id \"mm-a-2\": order lifecycle: illegal transition REJECTED -> "
                "FILLED");
     BOOST_TEST(code_of(store.apply(order_cancel{"mm-a-2", "", at_ms(5)})) == "illegal_transition");
     BOOST_TEST(code_of(store.apply(order_cancel{"mm-zz-1", "", at_ms(5)})) == "unknown_order");
@@ -68,6 +68,22 @@ BOOST_AUTO_TEST_CASE(cancel_reject_and_illegal_transitions) {
     BOOST_TEST(store.stats().rejected == 1U);
     BOOST_TEST(store.stats().duplicate_operations == 2U);
     BOOST_TEST(store.stats().invalid_events == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(a_late_fill_after_a_cancel_is_applied_and_the_order_stays_closed) {
+    // The venue matched the order between accepting our cancel and carrying it out.
+    order_store store;
+    (void)store.apply(place("mm-a-1", side::buy, "100", "1"));
+    BOOST_TEST(code_of(store.apply(order_cancel{"mm-a-1", "CancelByUser", at_ms(3)})) == "applied");
+    BOOST_TEST(code_of(store.apply(fill("mm-a-1", "e9", side::buy, "100", "0.4"))) == "applied");
+    const order* o = store.find("mm-a-1");
+    BOOST_TEST(o->status == order_status::cancelled);
+    BOOST_TEST(o->filled_qty.to_string() == "0.4");
+    BOOST_TEST(store.open_count() == 0U);
+    BOOST_TEST(store.stats().late_fills == 1U);
+    // The same execution again is a duplicate; more than the order's quantity is an overfill.
+    BOOST_TEST(code_of(store.apply(fill("mm-a-1", "e9", side::buy, "100", "0.4"))) == "duplicate");
+    BOOST_TEST(code_of(store.apply(fill("mm-a-1", "e10", side::buy, "100", "0.7"))) == "overfill");
 }
 
 BOOST_AUTO_TEST_CASE(duplicates_counted_not_applied) {

@@ -356,7 +356,13 @@ public:
                         o->side, f.price, f.qty, f.fee, f.at};
         const std::string symbol = o->symbol;
         const core::side side = o->side;
+        const bool late = o->status == order_status::cancelled;
         if (!record(fill)) return;
+        if (late) {
+            // Matched at the venue before our cancel took effect there: real, so applied.
+            log_.warn("late_fill", {{"client_order_id", f.client_order_id}, {"exec_id", f.exec_id},
+                                    {"qty", f.qty}, {"price", f.price}});
+        }
         auto change = positions_.apply(fill);
         if (!change) {
             log_.error("position_update_failed", {{"error", change.error().message}});

@@ -11,8 +11,10 @@
 //    ├──────────────────────► FILLED / CANCELLED / REJECTED
 //
 // FILLED, CANCELLED and REJECTED are terminal. `check_transition` refuses everything else with an
-// `illegal_transition` error naming both ends, so a late fill after a confirmed cancel (a venue
-// bug or a replay mistake) is reported instead of quietly resurrecting the order.
+// `illegal_transition` error naming both ends. One exception lives in the order store: a fill of
+// a CANCELLED order is applied (counted as a late fill) and the order stays CANCELLED, because a
+// venue's cancel answer means "accepted" and a trade can land before the cancel takes effect;
+// that fill is real money and must reach the positions.
 //
 // The events are plain values: the journal writes them before anything is sent, the order store
 // applies them, positions consume the fills. Timestamps are std::chrono::nanoseconds from the

@@ -59,6 +59,7 @@ struct order_stats {
     std::uint64_t rejected = 0;    ///< orders that reached REJECTED
     std::uint64_t duplicate_operations = 0;  ///< repeated events ignored (fills included)
     std::uint64_t duplicate_fills = 0;       ///< of which: fills with a known execution id
+    std::uint64_t late_fills = 0;            ///< fills of an order already cancelled (applied)
     std::uint64_t invalid_events = 0;        ///< events refused with an error
 
     friend bool operator==(const order_stats&, const order_stats&) = default;

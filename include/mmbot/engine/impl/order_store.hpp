@@ -178,6 +178,10 @@ inline core::result<apply_outcome> order_store::check_event(const order_fill& e)
                                    fmt::format("exec_id \"{}\" fills {} to {} of {}", e.exec_id,
                                                e.qty, filled, o.qty));
     }
+    // A late fill: the venue matched the order before our cancel took effect there (a cancel's
+    // answer means "accepted", and the trade can land in between). The fill is real money, so
+    // it is applied; the order stays closed.
+    if (o.status == order_status::cancelled) return apply_outcome::applied;
     return detail::transition_to(
         o, filled == o.qty ? order_status::filled : order_status::partially_filled);
 }
@@ -226,7 +230,9 @@ inline void order_store::commit(const order_fill& e) {
     o.fees += e.fee;
     o.updated_at = e.at;
     ++stats_.fills;
-    if (o.filled_qty == o.qty) {
+    if (o.status == order_status::cancelled) {
+        ++stats_.late_fills;
+    } else if (o.filled_qty == o.qty) {
         close(o, order_status::filled, {}, e.at);
         ++stats_.filled;
     } else {
