@@ -8,7 +8,9 @@
 #   2. a second run on the same journal against the same venue: the journal is recovered (not
 #      deleted) and the reconcile finds zero orphans (venue-open orders the journal does not
 #      know) and zero store-open orders the venue has closed: venue and journal agree;
-#   3. secrets: neither the API key nor the secret appears in any output or log.
+#   3. --preflight against a venue without faults: with secrets every check passes (exit 0);
+#      without them exit 7 and a JSON verdict whose secrets check fails and names the variable;
+#   4. secrets: neither the API key nor the secret appears in any output or log.
 set -euo pipefail
 
 testnet="$1"; venue="$2"; sample="$3"; config="$4"
@@ -29,11 +31,11 @@ sed -e 's/"max_quote_age_ms": [0-9]*/"max_quote_age_ms": 1000/' \
     -e 's/"requote_threshold_bps": "[0-9.]*"/"requote_threshold_bps": "0.5"/' "$config" > "$work/testnet.json"
 config_run="$work/testnet.json"
 
-start_venue() {
+faults=(--fault disconnect:0.02 --fault http_5xx:0.03 --fault rate_limit:0.03 --fault dup_ws:0.05 --fault drop_ws:0.03)
+start_venue() {  # start_venue [fault options...]
     rm -f "$work/port"
     "$venue" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
-        --capture "$work/capture.jsonl" --config "$config" --speed 5 --seed 7 \
-        --fault disconnect:0.02 --fault http_5xx:0.03 --fault rate_limit:0.03 --fault dup_ws:0.05 --fault drop_ws:0.03 \
+        --capture "$work/capture.jsonl" --config "$config" --speed 5 --seed 7 "$@" \
         >"$work/venue.out" 2>"$work/venue.err" &
     venue_pid=$!
     for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
@@ -55,7 +57,7 @@ run_bot() {  # run_bot <name> <iterations>
     return $rc
 }
 
-start_venue
+start_venue "${faults[@]}"
 check "run 1 exits 0 under faults" run_bot run1 2500
 placed=$(sed -n 's/.* \([0-9]*\) orders placed.*/\1/p' "$work/run1.err")
 fills=$(sed -n 's/.* \([0-9]*\) fills,.*/\1/p' "$work/run1.err")
@@ -72,7 +74,45 @@ check "run 2: zero orphans, venue and journal agree" \
     bash -c "grep '\"msg\":\"reconciled\"' '$work/run2.log' | grep -v 'venue_open=0 store_open=0 orphans_cancelled=0 queried=0' | grep -c . | grep -qx 0"
 check "run 2: both symbols reconciled" test "$(grep -c '"msg":"reconciled"' "$work/run2.log")" -ge 2
 
-leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json 2>/dev/null || true)
+# 4. --preflight: a JSON verdict on stdout, nothing placed. It makes each request once (a gate,
+# not a retry loop), so it runs against a venue without injected faults.
+stop_venue
+start_venue
+preflight() {  # preflight <name> [env assignments...]: exit status of mmbot-testnet --preflight
+    local name="$1"; shift
+    set +e
+    env -u MMBOT_SECRET_TESTNET_BYBIT_API_KEY -u MMBOT_SECRET_TESTNET_BYBIT_API_SECRET -u MMBOT_SECRETS_FILE \
+        EXCHANGE_ENV=testnet "$@" timeout 60 "$testnet" --preflight --config "$config_run" \
+        --endpoint-override "localhost:$(cat "$work/port")" --ca-file "$work/cert.pem" \
+        --journal "$work/journal.log" >"$work/$name.out" 2>"$work/$name.err"
+    local rc=$?
+    set -e
+    echo "$rc" > "$work/$name.rc"
+}
+preflight pf_ok MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret"
+check "preflight with secrets: exit 0 ($(cat "$work/pf_ok.rc"))" test "$(cat "$work/pf_ok.rc")" -eq 0
+check "preflight with secrets: every check passes, open orders reconciled" python3 -c "
+import json, sys
+v = json.load(open('$work/pf_ok.out'))
+names = {c['name']: c for c in v['checks']}
+assert v['passed'] is True, v
+for n in ('config', 'secrets', 'venue_clock', 'instruments', 'journal', 'open_orders'):
+    assert names[n]['status'] == 'pass', names.get(n)
+"
+preflight pf_nosecrets
+check "preflight without secrets: exit 7 ($(cat "$work/pf_nosecrets.rc"))" test "$(cat "$work/pf_nosecrets.rc")" -eq 7
+check "preflight without secrets: a JSON verdict naming the secrets check" python3 -c "
+import json
+v = json.load(open('$work/pf_nosecrets.out'))
+names = {c['name']: c for c in v['checks']}
+assert v['passed'] is False, v
+assert names['secrets']['status'] == 'fail', names['secrets']
+assert 'API_KEY' in names['secrets']['detail'], names['secrets']
+assert names['venue_clock']['status'] == 'pass', names['venue_clock']
+assert names['open_orders']['status'] == 'skip', names['open_orders']
+"
+
+leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json "$work"/pf_*.out "$work"/pf_*.err 2>/dev/null || true)
 check "no key or secret in any output" test -z "$leaks"
 
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }

@@ -61,9 +61,10 @@ struct fill_event {
 using gate_t = risk::gate<risk::stale_market_data, risk::price_band, risk::inventory_limit,
                           risk::edge_floor, risk::loss_limit, risk::order_rate_cap>;
 using logger_t = obs::json_logger<obs::fake_clock>;
-using loop_t = engine::execution_loop<scripted_venue, gate_t, logger_t>;
 
-struct harness {
+template <class Gate>
+struct basic_harness {
+    using loop_t = engine::execution_loop<scripted_venue, Gate, logger_t>;
     std::filesystem::path dir;
     obs::fake_clock clock{std::chrono::seconds(1'700'000'000)};
     obs::string_sink sink;
@@ -74,7 +75,8 @@ struct harness {
     std::optional<engine::journal> journal;
     std::optional<loop_t> loop;
 
-    explicit harness(std::string_view half_spread_bps = "5") {
+    explicit basic_harness(std::string_view half_spread_bps = "5",
+                           engine::engine_options options = {}) {
         dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) /
               ("loop-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
         std::filesystem::create_directories(dir);
@@ -97,7 +99,7 @@ struct harness {
         std::map<std::string, engine::symbol_setup, std::less<>> symbols;
         symbols.emplace("BTCUSDT", btc);
         loop.emplace(venue, *journal, engine::order_store{}, engine::position_book{},
-                     engine::engine_options{}, std::move(symbols), metrics, log,
+                     std::move(options), std::move(symbols), metrics, log,
                      engine::client_order_id_generator::for_run(clock.now(), 42));
         loop->start(clock.now());
     }
@@ -109,6 +111,8 @@ struct harness {
         loop->on_book("BTCUSDT", top(bid, ask), clock.now());
     }
 };
+
+using harness = basic_harness<gate_t>;
 
 }  // namespace
 
@@ -331,4 +335,40 @@ BOOST_AUTO_TEST_CASE(shutdown_sweeps_until_nothing_is_open) {
     h.clock.advance(600ms);
     BOOST_TEST(h.loop->retry_unconfirmed_cancels(h.clock.now()) == 2);
     BOOST_TEST(h.venue.cancel_alls.size() == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(a_venue_latency_freeze_lifts_after_its_cool_down_and_judges_new_acks) {
+    // Regression: the mean over acks measured before the freeze used to re-freeze the bot on the
+    // very tick its cool-down ended (no order is sent while frozen, so no new ack replaced them).
+    engine::engine_options options;
+    options.freeze_cool_down = 5s;
+    options.global.max_ack_latency = 500ms;
+    options.global.ack_latency_window = 2;
+    basic_harness<risk::gate<risk::venue_latency>> h("5", options);
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    h.clock.advance(900ms);  // both acks 1 s after their create: slower than 500 ms
+    for (const auto& o : h.venue.orders) h.loop->on_ack(o.client_order_id, "v-" + o.client_order_id, h.clock.now());
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST_REQUIRE(h.loop->state() == engine::bot_state::freeze);
+    BOOST_TEST(h.loop->monitor().last_freeze()->reason == "venue_latency");
+    for (const auto& o : h.venue.orders) h.loop->on_cancel(o.client_order_id, "CancelAll", h.clock.now());
+
+    h.clock.advance(5s);
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.loop->state() == engine::bot_state::running);
+    BOOST_TEST(h.loop->monitor().freeze_count() == 1);
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 4U);
+    // The venue is fast again: the fresh window stays under the limit.
+    h.clock.advance(10ms);
+    h.loop->on_ack(h.venue.orders[2].client_order_id, "v-3", h.clock.now());
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.loop->state() == engine::bot_state::running);
+    // Still slow instead: the first new slow ack freezes again.
+    h.clock.advance(2s);
+    h.loop->on_ack(h.venue.orders[3].client_order_id, "v-4", h.clock.now());
+    h.loop->on_tick(h.clock.now());
+    BOOST_TEST(h.loop->state() == engine::bot_state::freeze);
+    BOOST_TEST(h.loop->monitor().freeze_count() == 2);
 }

@@ -142,3 +142,38 @@ BOOST_AUTO_TEST_CASE(max_id_counter_tracks_generated_ids) {
     (void)store.apply(place("manual_order", side::buy, "1", "1"));  // not ours: ignored
     BOOST_TEST(store.max_id_counter() == 36U);
 }
+
+BOOST_AUTO_TEST_CASE(prune_closed_forgets_only_orders_closed_before_the_cut) {
+    order_store store;
+    (void)store.apply(place("mm-a-1", side::buy, "100", "1"));
+    (void)store.apply(order_ack{"mm-a-1", "v-1", at_ms(1)});
+    (void)store.apply(place("mm-a-2", side::sell, "101", "1"));
+    (void)store.apply(place("mm-a-3", side::sell, "102", "1"));
+    (void)store.apply(order_cancel{"mm-a-1", "user", at_ms(10)});
+    (void)store.apply(order_reject{"mm-a-3", "EC_PostOnlyWillTakeLiquidity", at_ms(20)});
+    // mm-a-2 stays open (placed before both): it never blocks pruning what closed after it.
+    BOOST_TEST(store.prune_closed(at_ms(10)) == 0U);  // strictly before the cut
+    BOOST_TEST(store.prune_closed(at_ms(11)) == 1U);
+    BOOST_TEST(store.find("mm-a-1") == nullptr);
+    BOOST_TEST(store.find_by_venue_id("v-1") == nullptr);
+    BOOST_TEST(store.find("mm-a-3") != nullptr);
+    BOOST_TEST(store.size() == 2U);
+    BOOST_TEST(store.pruned() == 1U);
+    // Counts and statistics still describe the whole run.
+    BOOST_TEST(store.count(order_status::cancelled) == 1U);
+    BOOST_TEST(store.count(order_status::rejected) == 1U);
+    BOOST_TEST(store.stats().cancelled == 1U);
+    // A late event about a forgotten order is refused, never applied to something else.
+    BOOST_TEST(code_of(store.apply(fill("mm-a-1", "e9", side::buy, "100", "1"))) == "unknown_order");
+    // A late fill of a retained cancelled order still applies.
+    (void)store.apply(order_cancel{"mm-a-2", "user", at_ms(30)});
+    BOOST_TEST(code_of(store.apply(fill("mm-a-2", "e10", side::sell, "101", "1"))) == "applied");
+    BOOST_TEST(store.stats().late_fills == 1U);
+    BOOST_TEST(store.prune_closed(at_ms(1000)) == 2U);
+    BOOST_TEST(store.size() == 0U);
+    BOOST_TEST(store.open_count() == 0U);
+    BOOST_TEST(store.count(order_status::cancelled) == 2U);
+    // New orders after pruning are held as before.
+    BOOST_TEST(code_of(store.apply(place("mm-a-4", side::buy, "100", "1"))) == "applied");
+    BOOST_TEST(store.open_orders("BTCUSDT").size() == 1U);
+}

@@ -33,6 +33,7 @@ namespace mmbot::app {
 /// How the quoter prices one symbol (mapped onto mmbot::strategy's parameters).
 struct strategy_config {
     std::string fair_price = "mid";  ///< "mid" or "microprice"
+    std::string quote_from = "fair";  ///< "fair" or "touch" (optional; strategy::quote_reference)
     core::bps half_spread_bps;
     core::quantity order_qty;
     core::bps skew_bps_at_max;
@@ -121,11 +122,14 @@ inline void read_filters(const json_reader& r, const std::string& symbol, field_
 }
 
 inline void read_strategy(const json_reader& r, field_sink& sink, strategy_config& out) {
-    if (auto e = r.only_keys({"fair_price", "half_spread_bps", "order_qty", "skew_bps_at_max",
-                              "max_position", "requote_threshold_bps", "max_quote_age_ms"})) {
+    if (auto e = r.only_keys({"fair_price", "quote_from", "half_spread_bps", "order_qty",
+                              "skew_bps_at_max", "max_position", "requote_threshold_bps",
+                              "max_quote_age_ms"})) {
         return sink.fail(*e);
     }
     sink.take(r.choice("fair_price", {"mid", "microprice"}), out.fair_price);
+    // Optional: configs written before the touch reference keep quoting from the fair price.
+    if (r.has("quote_from")) sink.take(r.choice("quote_from", {"fair", "touch"}), out.quote_from);
     sink.take(r.decimal<core::bps>("half_spread_bps"), out.half_spread_bps);
     sink.take(r.decimal<core::quantity>("order_qty"), out.order_qty);
     sink.take(r.decimal<core::bps>("skew_bps_at_max"), out.skew_bps_at_max);

@@ -104,6 +104,9 @@ struct sim_order_venue {
     auto mode = strategy::parse_fair_price_mode(s.fair_price);
     if (!mode) return mode.error();
     q.mode = *mode;
+    auto reference = strategy::parse_quote_reference(s.quote_from);
+    if (!reference) return reference.error();
+    q.reference = *reference;
     q.half_spread = s.half_spread_bps;
     q.order_qty = s.order_qty;
     q.skew_bps_at_max = s.skew_bps_at_max;

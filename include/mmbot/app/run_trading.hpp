@@ -43,6 +43,7 @@
 #include "mmbot/secrets/any_provider.hpp"
 #include "mmbot/secrets/namespaced_provider.hpp"
 #include "mmbot/venue/bybit/clock_sync.hpp"
+#include "mmbot/venue/bybit/failover_transport.hpp"
 #include "mmbot/venue/bybit/order_gateway.hpp"
 #include "mmbot/venue/bybit/private_ws.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
@@ -74,7 +75,21 @@ struct transport_ref {
     }
 };
 
-using gateway_t = venue::bybit::order_gateway<transport_ref>;
+/// mmbot-live's REST goes through host failover (api.bybit.com, then api.bytick.com); testnet
+/// has one host, and an --endpoint-override is one host too.
+template <env::environment Env>
+using failover_t = venue::bybit::failover_transport<Env, transport_ref>;
+
+template <env::environment Env>
+struct failover_ref {
+    failover_t<Env>* t = nullptr;
+    auto send(const venue::bybit::rest_request& r, venue::bybit::signer* s, std::int64_t ms) {
+        return t->send(r, s, ms);
+    }
+};
+
+template <env::environment Env>
+using gateway_t = venue::bybit::order_gateway<failover_ref<Env>>;
 
 /// "HOST:PORT" -> {host, port}. Errors: usage.
 [[nodiscard]] inline core::result<std::pair<std::string, std::string>> split_host_port(
@@ -172,17 +187,6 @@ int run_trading(const cli_options& opts, const config& cfg,
                                                   opts.feed, Env::name));
     }
 
-    // ------------------------------------------------------------------ credentials, signers
-    // One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
-    auto rest_creds = trading_detail::load_credentials<Env>();
-    if (!rest_creds) return fail(exit_code::environment, rest_creds.error().message);
-    auto rest_signer = bybit::signer::make(std::move(*rest_creds));
-    if (!rest_signer) return fail(exit_code::environment, rest_signer.error().message);
-    auto ws_creds = trading_detail::load_credentials<Env>();
-    if (!ws_creds) return fail(exit_code::environment, ws_creds.error().message);
-    auto ws_signer = bybit::signer::make(std::move(*ws_creds));
-    if (!ws_signer) return fail(exit_code::environment, ws_signer.error().message);
-
     // ------------------------------------------------------------------------- endpoints, TLS
     bybit::rest_endpoint rest_ep = bybit::default_endpoint<Env>();
     bybit::private_ws_options ws_opts = bybit::private_ws_endpoint<Env>();
@@ -233,13 +237,15 @@ int run_trading(const cli_options& opts, const config& cfg,
         auto jstate = preflight::check_journal(pf_journal, jopts);
         verdict.record("journal", jstate ? core::result<std::string>(jstate->detail)
                                          : core::result<std::string>(jstate.error()));
-        if (clock_ok && jstate) {
+        auto pf_signer = shown ? bybit::signer::make(std::move(*shown))
+                               : core::result<bybit::signer>(shown.error());
+        if (clock_ok && jstate && pf_signer) {
             const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(local_now()).count();
-            verdict.record("open_orders", preflight::check_open_orders(pf_rest, *rest_signer, now_ms, cfg,
+            verdict.record("open_orders", preflight::check_open_orders(pf_rest, *pf_signer, now_ms, cfg,
                                                                        bybit::category::linear,
                                                                        jstate->open_orders));
         } else {
-            verdict.skip("open_orders", "needs the venue clock and the journal");
+            verdict.skip("open_orders", "needs the secrets, the venue clock and the journal");
         }
         return verdict;
     };
@@ -256,6 +262,18 @@ int run_trading(const cli_options& opts, const config& cfg,
                                                           Env::name));
         }
     }
+
+    // ------------------------------------------------------------------ credentials, signers
+    // After the preflight: its verdict reports missing or unreadable secrets as a failed check.
+    // One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
+    auto rest_creds = trading_detail::load_credentials<Env>();
+    if (!rest_creds) return fail(exit_code::environment, rest_creds.error().message);
+    auto rest_signer = bybit::signer::make(std::move(*rest_creds));
+    if (!rest_signer) return fail(exit_code::environment, rest_signer.error().message);
+    auto ws_creds = trading_detail::load_credentials<Env>();
+    if (!ws_creds) return fail(exit_code::environment, ws_creds.error().message);
+    auto ws_signer = bybit::signer::make(std::move(*ws_creds));
+    if (!ws_signer) return fail(exit_code::environment, ws_signer.error().message);
 
     // --------------------------------------------------------------- journal: open + recover
     const std::string journal_path = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
@@ -321,13 +339,21 @@ int run_trading(const cli_options& opts, const config& cfg,
     };
 
     // ----------------------------------------------------------------- venue and the engine
-    trading_detail::gateway_t gateway{trading_detail::transport_ref{&rest}, &*rest_signer,
-                                      bybit::gateway_params{}, now_fn, venue_ms_at};
+    // The second domain of the same environment, when it has one and no override is in force.
+    std::optional<bybit::rest_transport> rest_failover;
+    if (opts.endpoint_override.empty() && bybit::host_failover<Env>::has_failover()) {
+        rest_failover.emplace(rest_io, bybit::rest_endpoint{std::string(Env::rest_failover_host)}, tls);
+    }
+    trading_detail::failover_t<Env> rest_hosts{
+        trading_detail::transport_ref{&rest},
+        rest_failover ? std::optional(trading_detail::transport_ref{&*rest_failover}) : std::nullopt, now_fn};
+    trading_detail::gateway_t<Env> gateway{trading_detail::failover_ref<Env>{&rest_hosts}, &*rest_signer,
+                                           bybit::gateway_params{}, now_fn, venue_ms_at};
     bybit::private_ws pws{ws_opts, tls, *ws_signer, [&]() { return venue_ms_at(now_fn()); }};
 
     obs::registry registry;
     obs::mm_metrics metrics(registry);
-    using loop_t = engine::execution_loop<trading_detail::gateway_t, Gate, obs::json_logger<obs::fake_clock>>;
+    using loop_t = engine::execution_loop<trading_detail::gateway_t<Env>, Gate, obs::json_logger<obs::fake_clock>>;
     const auto t_start = now_fn();
     loop_t loop{gateway, journal, std::move(store), std::move(positions), options, setups, metrics, log,
                 engine::client_order_id_generator::for_run(t_start, 0)};
@@ -363,6 +389,7 @@ int run_trading(const cli_options& opts, const config& cfg,
     pws.start();
     md.start();
     log.info("trading_started", {{"rest", fmt::format("{}:{}", rest_ep.host, rest_ep.port)},
+                                 {"rest_failover", rest_failover ? Env::rest_failover_host : std::string_view("none")},
                                  {"private_ws", fmt::format("{}:{}", ws_opts.host, ws_opts.port)}});
 
     std::optional<core::error> fatal;
@@ -504,10 +531,10 @@ int run_trading(const cli_options& opts, const config& cfg,
     fmt::print(stderr,
                "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
                "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {}, "
-               "cancel retries {}, net pnl {}\n",
+               "cancel retries {}, host failovers {}, net pnl {}\n",
                Env::name, events, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
                loop.store().open_orders().size(), gs.requests_sent, gs.throttled,
-               gs.venue_rate_limited, gs.unresolved, gs.fills_recovered, st.cancel_retries,
+               gs.venue_rate_limited, gs.unresolved, gs.fills_recovered, st.cancel_retries, rest_hosts.switches(),
                totals ? totals->net.to_string() : "n/a");
     close_log();
     if (fatal) return fail(fatal_code, fmt::format("{}: {}", fatal->code, fatal->message));

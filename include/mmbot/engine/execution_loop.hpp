@@ -69,6 +69,10 @@ struct engine_options {
     /// at the next tick, one with no answer at all after 10x this. Repeats are always safe:
     /// cancels are idempotent.
     std::chrono::nanoseconds cancel_retry_after{std::chrono::seconds(1)};
+    /// Terminal orders are dropped from memory this long after they closed (the journal keeps
+    /// them): a run's memory then follows its open orders, not its age. Long enough for any late
+    /// event about a closed order (a fill matched just before its cancel) to find it.
+    std::chrono::nanoseconds closed_order_retention{std::chrono::seconds(60)};
 };
 
 /// The predecessor's statistics, plus what the report needs.
@@ -165,6 +169,7 @@ public:
     /// interval sync.
     void on_tick(timestamp now) {
         now_ = now;
+        if (monitor_.cool_down(now)) leave_freeze();
         for (auto& [name, s] : symbols_) {
             const auto age = now - s.last_book_update;
             if (s.last_book_update.count() > 0) {
@@ -177,6 +182,7 @@ public:
             (void)state_.transition(bot_state::running, "cool_down_elapsed");
         }
         retry_unconfirmed_cancels(now);
+        (void)store_.prune_closed(now - options_.closed_order_retention);
         if (auto r = journal_.sync_if_due(); !r) journal_failure(r.error());
     }
 
@@ -269,6 +275,7 @@ public:
     bool unfreeze(timestamp now) {
         now_ = now;
         if (!monitor_.unfreeze()) return false;
+        leave_freeze();
         (void)state_.transition(bot_state::running, "operator_unfreeze");
         return true;
     }
@@ -416,6 +423,11 @@ public:
     }
 
 private:
+    /// Leaving FREEZE (cool-down or operator): the ack latencies in the window were measured
+    /// before the pause and no order was sent since, so nothing would ever replace them; the
+    /// venue is judged again on the acks of the orders sent from now on.
+    void leave_freeze() { ack_latency_.clear(); }
+
     struct live_slot {
         std::string client_order_id;
         strategy::live_quote quote;

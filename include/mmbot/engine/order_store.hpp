@@ -39,6 +39,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace mmbot::engine {
@@ -100,11 +101,20 @@ public:
     [[nodiscard]] std::vector<const order*> open_orders() const;
     [[nodiscard]] std::size_t open_count() const noexcept;
 
-    /// Every order ever placed, in placement order (terminal ones included).
-    [[nodiscard]] const std::deque<order>& history() const noexcept { return orders_; }
+    /// The orders held, in placement order: every open one, and the terminal ones not pruned.
+    [[nodiscard]] const std::map<std::size_t, order>& history() const noexcept { return orders_; }
     [[nodiscard]] std::size_t size() const noexcept { return orders_.size(); }
 
-    /// Orders currently in each status, indexed by the status' underlying value.
+    /// Forgets terminal orders closed before `closed_before`; returns how many. A long run would
+    /// otherwise hold every order it ever placed (the journal keeps them all). What is kept: every
+    /// open order, and every order closed since, so a late event about it (a fill matched before
+    /// the cancel took effect, a repeated cancel) still finds it; one about a forgotten order is
+    /// an `unknown_order` error and changes nothing. Statistics and counts_by_status() still count
+    /// pruned orders.
+    std::size_t prune_closed(timestamp closed_before);
+    [[nodiscard]] std::uint64_t pruned() const noexcept { return pruned_total_; }
+
+    /// Orders in each status (pruned ones included), indexed by the status' underlying value.
     [[nodiscard]] std::array<std::size_t, 5> counts_by_status() const;
     [[nodiscard]] std::size_t count(order_status s) const {
         return counts_by_status()[static_cast<std::size_t>(s)];
@@ -136,8 +146,14 @@ private:
     order& mutable_order(const std::string& client_order_id);
     void close(order& o, order_status to, std::string_view reason, timestamp at);
 
-    /// Stable references: a deque never moves its elements on push_back.
-    std::deque<order> orders_;
+    /// Placement index -> order. A node map: references stay valid however others are added or
+    /// pruned.
+    std::map<std::size_t, order> orders_;
+    std::size_t next_index_ = 0;
+    /// (closed at, placement index) in closing order: what prune_closed walks.
+    std::deque<std::pair<timestamp, std::size_t>> closed_;
+    std::array<std::size_t, 5> pruned_by_status_{};
+    std::uint64_t pruned_total_ = 0;
     std::map<std::string, std::size_t, std::less<>> by_client_id_;
     std::map<std::string, std::size_t, std::less<>> by_venue_id_;
     /// symbol -> indices of its open orders (ordered = placement order).

@@ -55,7 +55,7 @@ public:
 
     /// Per-tick evaluation of the state checks; returns the verdict (freeze when it froze now).
     verdict on_tick(const symbol_view& s, const bot_view& b) {
-        maybe_cool_down(b.now);
+        (void)cool_down(b.now);
         if (frozen_) return verdict::ok();
         verdict v = gate_.check_state(s, b);
         if (v.act == action::freeze) freeze(v, s.symbol, b.now);
@@ -86,6 +86,19 @@ public:
     [[nodiscard]] std::int64_t freeze_count() const noexcept { return total_; }
     [[nodiscard]] const Gate& gate() const noexcept { return gate_; }
 
+    /// Ends a freeze whose cool-down has elapsed; true when it did. A caller that keeps state the
+    /// checks read (a latency window) calls this first, to reset that state before the checks
+    /// run again: otherwise the evidence that froze the bot re-freezes it on the same tick.
+    bool cool_down(std::chrono::nanoseconds now) {
+        // A kill switch is an operator's decision: only an operator's unfreeze undoes it.
+        const bool sticky = last_ && last_->reason.starts_with("kill_switch");
+        if (frozen_ && !sticky && cool_down_.count() > 0 && now - frozen_at_ >= cool_down_) {
+            frozen_ = false;
+            return true;
+        }
+        return false;
+    }
+
 private:
     void freeze(const verdict& v, std::string_view symbol, std::chrono::nanoseconds now) {
         if (frozen_) return;  // one event per freeze: cancel-all is not re-triggered
@@ -97,14 +110,6 @@ private:
         ++total_;
         if (handler_) handler_(*last_);
     }
-    void maybe_cool_down(std::chrono::nanoseconds now) {
-        // A kill switch is an operator's decision: only an operator's unfreeze undoes it.
-        const bool sticky = last_ && last_->reason.starts_with("kill_switch");
-        if (frozen_ && !sticky && cool_down_.count() > 0 && now - frozen_at_ >= cool_down_) {
-            frozen_ = false;
-        }
-    }
-
     Gate gate_;
     std::chrono::nanoseconds cool_down_;
     bool frozen_ = false;

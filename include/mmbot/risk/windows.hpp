@@ -57,6 +57,7 @@ public:
                            : sum_ / static_cast<std::int64_t>(count_);
     }
     [[nodiscard]] std::int64_t count() const { return static_cast<std::int64_t>(count_); }
+    void clear() { reset(size_limit_); }
 
 private:
     void reset(std::size_t size) {

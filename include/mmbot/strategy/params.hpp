@@ -2,8 +2,9 @@
 //
 // The per-symbol tunables of the quoting strategy and their validation.
 //
-// A symbol's quotes are built from a fair price (the mid, or the size-weighted microprice), moved
-// against the inventory (skew), then widened by a half-spread on each side. Live quotes are
+// A symbol's quotes are built from a fair price (the mid, or the size-weighted microprice), or
+// from the touch (each side's best price), moved against the inventory (skew), then widened by a
+// half-spread on each side. Live quotes are
 // replaced only when the reference moved by more than a threshold or the quote got too old, so
 // the engine does not churn orders on every book update. docs/strategy.md has worked examples.
 //
@@ -47,11 +48,39 @@ enum class fair_price_mode : std::uint8_t {
         fmt::format("fair_price_mode: expected \"mid\" or \"microprice\", got \"{}\"", text));
 }
 
+/// What each side's reference is built from.
+///
+/// `fair` (the default) centres both sides on the skewed fair price, so the edge against mid is
+/// the half-spread whatever the market's spread is. `touch` builds each side from its own best
+/// price, as the predecessor did: the edge against mid is then half the market spread plus the
+/// half-spread, and it shrinks when the spread collapses (the edge floor's scenario,
+/// docs/scenarios.md).
+enum class quote_reference : std::uint8_t {
+    fair,   ///< BUY and SELL from the skewed fair price
+    touch,  ///< BUY from the best bid, SELL from the best ask (each skewed)
+};
+
+[[nodiscard]] constexpr std::string_view to_string(quote_reference r) noexcept {
+    return r == quote_reference::fair ? "fair" : "touch";
+}
+
+/// Parses the config spelling ("fair" or "touch"). Error: `invalid_quote_reference`.
+[[nodiscard]] inline core::result<quote_reference> parse_quote_reference(std::string_view text) {
+    if (text == "fair") return quote_reference::fair;
+    if (text == "touch") return quote_reference::touch;
+    return core::make_error(
+        "invalid_quote_reference",
+        fmt::format("quote_reference: expected \"fair\" or \"touch\", got \"{}\"", text));
+}
+
 /// One symbol's quoting parameters. Defaults are deliberately inert (no size): a config must say
 /// how much to quote.
 struct quoter_params {
     fair_price_mode mode = fair_price_mode::mid;
-    /// Distance of each quote's reference from the (skewed) fair price, in bps of that price.
+    /// Where each side's reference starts: the fair price (default) or the same-side best price.
+    quote_reference reference = quote_reference::fair;
+    /// Distance of each quote's reference from the skewed fair price (or, with `touch`, from the
+    /// skewed same-side best price), in bps of that price.
     core::bps half_spread;
     /// Size of each quote (the maker policy rounds it to the step).
     core::quantity order_qty;

@@ -4,10 +4,16 @@
 // are live now, what each side should do (keep, place, replace, cancel) and at which reference.
 //
 //   fair      mid or microprice of the top of book (exact fraction)
-//   skewed    fair x (1 - skew/10^4), skew = skew_bps_at_max x position / max_position, clamped
+//   base      reference fair (default): fair for both sides
+//             reference touch:          best bid for BUY, best ask for SELL (the predecessor's)
+//   skewed    base x (1 - skew/10^4), skew = skew_bps_at_max x position / max_position, clamped
 //             to +-skew_bps_at_max: long -> quotes move down, short -> up
-//   ref BUY   skewed x (1 - half_spread/10^4), rounded DOWN to the price scale (1e-8)
-//   ref SELL  skewed x (1 + half_spread/10^4), rounded UP
+//   ref BUY   skewed BUY base  x (1 - half_spread/10^4), rounded DOWN to the price scale (1e-8)
+//   ref SELL  skewed SELL base x (1 + half_spread/10^4), rounded UP
+//
+// From the fair price the edge against mid is the half-spread whatever the market spread; from the
+// touch it is half the market spread plus the half-spread, so it shrinks when the spread collapses
+// (and the risk layer's edge floor freezes the bot: the spread_collapse scenario).
 //
 // The reference is NOT on the tick grid: the maker policy (mmbot/policy/maker_policy.hpp) adds its
 // post-only offset and rounds it to the tick away from the book. The rules per side, in order:

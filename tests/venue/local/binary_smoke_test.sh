@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mmbot-local-venue as a user runs it: start it on an ephemeral port with a capture, read the port
 # file, make one public and one signed request with curl trusting the --cert-out certificate
-# (verification on), check the secret appears in no output, SIGTERM it and expect exit 0.
+# (verification on), read the test-only /admin/orders ledger, check the secret appears in no
+# output, SIGTERM it and expect exit 0.
 set -euo pipefail
 venue="$1"; capture="$2"
 dir="${TEST_TMPDIR:-$(mktemp -d)}"
@@ -31,6 +32,11 @@ body="$(curl -sS -D "$dir/headers" --cacert "$dir/venue.crt" \
 grep -q '"retCode":0' <<<"$body" || { echo "FAIL - signed order/realtime: $body"; kill "$pid"; exit 1; }
 grep -qi '^X-Bapi-Limit-Status:' "$dir/headers" || { echo "FAIL - no X-Bapi-Limit-Status"; kill "$pid"; exit 1; }
 echo "ok   - signed order/realtime with rate-limit headers"
+
+body="$(curl -sS --cacert "$dir/venue.crt" "https://localhost:$port/admin/orders")"
+grep -q '^{"ok":true,"orders":\[\],"duplicate_link_rejects":0,"duplicate_link_ids":\[\]}$' <<<"$body" ||
+    { echo "FAIL - admin/orders: $body"; kill "$pid"; exit 1; }
+echo "ok   - admin/orders (test-only ledger) served beside the API"
 
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?

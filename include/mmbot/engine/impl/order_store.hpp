@@ -49,12 +49,12 @@ core::result<apply_outcome> order_store::apply(const Event& e) {
 
 inline const order* order_store::find(std::string_view client_order_id) const {
     const auto it = by_client_id_.find(client_order_id);
-    return it == by_client_id_.end() ? nullptr : &orders_[it->second];
+    return it == by_client_id_.end() ? nullptr : &orders_.at(it->second);
 }
 
 inline const order* order_store::find_by_venue_id(std::string_view venue_order_id) const {
     const auto it = by_venue_id_.find(venue_order_id);
-    return it == by_venue_id_.end() ? nullptr : &orders_[it->second];
+    return it == by_venue_id_.end() ? nullptr : &orders_.at(it->second);
 }
 
 inline std::vector<const order*> order_store::open_orders(std::string_view symbol) const {
@@ -62,14 +62,14 @@ inline std::vector<const order*> order_store::open_orders(std::string_view symbo
     const auto it = open_by_symbol_.find(symbol);
     if (it == open_by_symbol_.end()) return out;
     out.reserve(it->second.size());
-    for (const std::size_t i : it->second) out.push_back(&orders_[i]);
+    for (const std::size_t i : it->second) out.push_back(&orders_.at(i));
     return out;
 }
 
 inline std::vector<const order*> order_store::open_orders() const {
     std::vector<const order*> out;
     for (const auto& [symbol, indices] : open_by_symbol_) {
-        for (const std::size_t i : indices) out.push_back(&orders_[i]);
+        for (const std::size_t i : indices) out.push_back(&orders_.at(i));
     }
     return out;
 }
@@ -81,9 +81,26 @@ inline std::size_t order_store::open_count() const noexcept {
 }
 
 inline std::array<std::size_t, 5> order_store::counts_by_status() const {
-    std::array<std::size_t, 5> counts{};
-    for (const order& o : orders_) ++counts[static_cast<std::size_t>(o.status)];
+    std::array<std::size_t, 5> counts = pruned_by_status_;
+    for (const auto& [index, o] : orders_) ++counts[static_cast<std::size_t>(o.status)];
     return counts;
+}
+
+inline std::size_t order_store::prune_closed(timestamp closed_before) {
+    std::size_t n = 0;
+    while (!closed_.empty() && closed_.front().first < closed_before) {
+        const auto it = orders_.find(closed_.front().second);
+        closed_.pop_front();
+        if (it == orders_.end()) continue;
+        const order& o = it->second;
+        by_client_id_.erase(o.client_order_id);
+        if (!o.venue_order_id.empty()) by_venue_id_.erase(o.venue_order_id);
+        ++pruned_by_status_[static_cast<std::size_t>(o.status)];
+        orders_.erase(it);
+        ++n;
+    }
+    pruned_total_ += n;
+    return n;
 }
 
 inline core::result<const order*> order_store::existing(const std::string& client_order_id) const {
@@ -93,7 +110,7 @@ inline core::result<const order*> order_store::existing(const std::string& clien
 }
 
 inline order& order_store::mutable_order(const std::string& client_order_id) {
-    return orders_[by_client_id_.find(client_order_id)->second];
+    return orders_.at(by_client_id_.find(client_order_id)->second);
 }
 
 // ------------------------------------------------------------------------------------- checks
@@ -203,8 +220,8 @@ inline core::result<apply_outcome> order_store::check_event(const order_reject& 
 // ------------------------------------------------------------------------------------ commits
 
 inline void order_store::commit(const new_order& e) {
-    const std::size_t index = orders_.size();
-    orders_.push_back(make_order(e));
+    const std::size_t index = next_index_++;
+    orders_.emplace(index, make_order(e));
     by_client_id_.emplace(e.client_order_id, index);
     open_by_symbol_[e.symbol].insert(index);
     ++stats_.placed;
@@ -254,9 +271,11 @@ inline void order_store::close(order& o, order_status to, std::string_view reaso
     o.status = to;
     if (!reason.empty()) o.reason = std::string(reason);
     o.updated_at = at;
+    const std::size_t index = by_client_id_.find(o.client_order_id)->second;
+    closed_.emplace_back(at, index);
     const auto it = open_by_symbol_.find(o.symbol);
     if (it != open_by_symbol_.end()) {
-        it->second.erase(by_client_id_.find(o.client_order_id)->second);
+        it->second.erase(index);
         if (it->second.empty()) open_by_symbol_.erase(it);
     }
 }

@@ -28,16 +28,24 @@ inline quote_decision quoter::decide(const quoter_input& in) const {
         const fraction fair = fair_value(params_.mode, *top.bid, *top.ask);
         const fraction skew =
             skew_factor(params_.skew_bps_at_max, in.position, params_.max_position);
-        const fraction skewed = scale(fair, skew.num, skew.den);
         m.fair = to_price(fair, core::rounding::down);
         m.skew = applied_skew(params_.skew_bps_at_max, in.position, params_.max_position);
+        // Each side's base before the half-spread: the fair price for both, or (touch) the side's
+        // own best price. The skew shifts either base by the same factor, so inventory moves touch
+        // quotes exactly as it moves fair ones. Prices are < 2^63 and the skew factor < 2^91: the
+        // products stay far inside the 256-bit fraction (fair_price.hpp states the bound).
+        const bool touch = params_.reference == quote_reference::touch;
+        const fraction bid_base = touch ? fraction{core::wider_int(top.bid->px.raw())} : fair;
+        const fraction ask_base = touch ? fraction{core::wider_int(top.ask->px.raw())} : fair;
+        const fraction bid_skewed = scale(bid_base, skew.num, skew.den);
+        const fraction ask_skewed = scale(ask_base, skew.num, skew.den);
         // Passive rounding: the bid reference never rounds up toward the ask, nor the ask down.
-        m.bid_ref =
-            to_price(scale(skewed, spread_numerator(params_.half_spread, true), bps_denominator()),
-                     core::rounding::down);
-        m.ask_ref =
-            to_price(scale(skewed, spread_numerator(params_.half_spread, false), bps_denominator()),
-                     core::rounding::up);
+        m.bid_ref = to_price(
+            scale(bid_skewed, spread_numerator(params_.half_spread, true), bps_denominator()),
+            core::rounding::down);
+        m.ask_ref = to_price(
+            scale(ask_skewed, spread_numerator(params_.half_spread, false), bps_denominator()),
+            core::rounding::up);
         m.bid_px = top.bid->px;
         m.ask_px = top.ask->px;
         m.bid_qty = bid_qty;

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""A small client of mmbot-local-venue for the reliability scripts (docs/reliability.md).
+
+    venue_client.py --port P --ca cert.pem orders [--out FILE]
+        GET /admin/orders (test-only endpoint): every order the venue ever accepted, and the
+        creates it refused with 110072. Written to FILE (atomically) or stdout.
+    venue_client.py --port P --ca cert.pem faults [--out FILE]
+        GET /admin/fault: the fault rules and how often each fired.
+    venue_client.py --port P --ca cert.pem --credentials creds place LINK SYMBOL SIDE PRICE QTY
+        A signed POST /v5/order/create (PostOnly): an order placed behind the bot's back, which
+        its next reconcile must cancel as an orphan. Retried through injected faults (503,
+        disconnects); a 110072 on a retry means the first attempt got through.
+
+The credentials file is the venue's: two lines (key, secret) or {"api_key":..,"api_secret":..}.
+TLS is verified against --ca. Exit 0 on success, 1 otherwise (the reason on stderr).
+"""
+
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import ssl
+import sys
+import time
+
+
+def connect(port, ca):
+    ctx = ssl.create_default_context(cafile=ca)
+    return http.client.HTTPSConnection("localhost", port, context=ctx, timeout=10)
+
+
+def read_credentials(path):
+    with open(path) as f:
+        text = f.read().strip()
+    if text.startswith("{"):
+        o = json.loads(text)
+        return o["api_key"], o["api_secret"]
+    lines = text.splitlines()
+    return lines[0].strip(), lines[1].strip()
+
+
+def get_admin(a, path):
+    last = None
+    for _ in range(5):
+        try:
+            c = connect(a.port, a.ca)
+            c.request("GET", path)
+            r = c.getresponse()
+            body = r.read()
+            if r.status != 200:
+                raise RuntimeError(f"HTTP {r.status}: {body[:200]!r}")
+            json.loads(body)
+            if a.out:
+                tmp = a.out + ".tmp"
+                with open(tmp, "wb") as f:
+                    f.write(body)
+                os.replace(tmp, a.out)
+            else:
+                sys.stdout.buffer.write(body + b"\n")
+            return 0
+        except (OSError, ValueError, RuntimeError, http.client.HTTPException) as e:
+            last = e
+            time.sleep(0.2)
+    print(f"venue_client: GET {path} failed: {last}", file=sys.stderr)
+    return 1
+
+
+def place(a):
+    key, secret = read_credentials(a.credentials)
+    body = json.dumps({"category": "linear", "symbol": a.symbol, "side": a.side,
+                       "orderType": "Limit", "qty": a.qty, "price": a.price,
+                       "timeInForce": "PostOnly", "orderLinkId": a.link}, separators=(",", ":"))
+    last = None
+    for attempt in range(8):
+        try:
+            ts, rw = str(int(time.time() * 1000)), "5000"
+            sign = hmac.new(secret.encode(), (ts + key + rw + body).encode(), hashlib.sha256).hexdigest()
+            c = connect(a.port, a.ca)
+            c.request("POST", "/v5/order/create", body,
+                      {"X-BAPI-API-KEY": key, "X-BAPI-TIMESTAMP": ts, "X-BAPI-RECV-WINDOW": rw,
+                       "X-BAPI-SIGN": sign, "Content-Type": "application/json"})
+            r = c.getresponse()
+            reply = r.read()
+            if r.status != 200:
+                raise RuntimeError(f"HTTP {r.status}")
+            code = json.loads(reply).get("retCode")
+            if code == 0 or (code == 110072 and attempt > 0):
+                return 0
+            raise RuntimeError(f"retCode {code}: {reply[:200]!r}")
+        except (OSError, ValueError, RuntimeError, http.client.HTTPException) as e:
+            last = e
+            time.sleep(0.2)
+    print(f"venue_client: create {a.link} failed: {last}", file=sys.stderr)
+    return 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--ca", required=True)
+    ap.add_argument("--credentials")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    o = sub.add_parser("orders")
+    o.add_argument("--out")
+    f = sub.add_parser("faults")
+    f.add_argument("--out")
+    p = sub.add_parser("place")
+    for name in ("link", "symbol", "side", "price", "qty"):
+        p.add_argument(name)
+    a = ap.parse_args()
+    if a.cmd == "orders":
+        return get_admin(a, "/admin/orders")
+    if a.cmd == "faults":
+        return get_admin(a, "/admin/fault")
+    if not a.credentials:
+        ap.error("place needs --credentials")
+    return place(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
