@@ -81,6 +81,23 @@ BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
     BOOST_TEST(error_of("[]").find("top level") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(quote_from_is_optional_fair_or_touch) {
+    // Absent (every shipped config): the fair price, as before the key existed.
+    auto c = app::load_config_file("configs/shadow.json").value();
+    BOOST_TEST(c.symbols.at("BTCUSDT").strategy.quote_from == "fair");
+    auto touch = app::parse_config(with("symbols.BTCUSDT.strategy.quote_from", "touch"), "test.json");
+    BOOST_TEST_REQUIRE(touch.has_value(), (touch ? "" : touch.error().message));
+    BOOST_TEST(touch->symbols.at("BTCUSDT").strategy.quote_from == "touch");
+    BOOST_TEST(touch->symbols.at("ETHUSDT").strategy.quote_from == "fair");  // per symbol
+    BOOST_TEST(error_of(with("symbols.BTCUSDT.strategy.quote_from", "mid")) ==
+               "test.json: symbols.BTCUSDT.strategy.quote_from: must be one of \"fair\", "
+               "\"touch\", got \"mid\"");
+    BOOST_TEST(error_of(with("symbols.ETHUSDT.strategy.quote_from", true)).find(
+                   "symbols.ETHUSDT.strategy.quote_from") != std::string::npos);
+    BOOST_TEST(error_of(with("symbols.BTCUSDT.strategy.quote_form", "touch")).find(
+                   "symbols.BTCUSDT.strategy.quote_form: unknown key") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(live_requires_canary_cap) {
     auto doc = boost::json::parse(read("configs/live.json"));
     doc.as_object()["symbols"].as_object()["BTCUSDT"].as_object()["risk"].as_object().erase(

@@ -142,8 +142,25 @@ def venue_outage(report, log, journal, results):
           json.dumps(report["stats"]))
 
 
+def spread_collapse(report, log, journal, results):
+    risk = report["risk"]
+    check(results, "the edge floor froze the bot (edge_below_threshold)", risk["freeze_triggered"] and
+          risk["last_freeze_reason"] == "edge_below_threshold", json.dumps(risk))
+    freeze = next((e for e in log if e.get("msg") == "freeze"), None)
+    freeze_ns = log_ns(freeze["ts"]) if freeze else 0
+    check(results, "the freeze is logged", freeze is not None)
+    check(results, "the edge it saw was under the floor",
+          freeze is not None and Decimal(freeze["observed"]) < Decimal(freeze["limit"]), json.dumps(freeze))
+    check(results, "no freeze before the spread collapsed", freeze_ns > EVENT_NS, json.dumps(freeze))
+    before = [r[3] for r in journal if r[1] == "new" and int(r[2]) < EVENT_NS]
+    check(results, "the bot quoted normally before the event", len(before) > 0, str(len(before)))
+    new_after = [r[3] for r in journal if r[1] == "new" and int(r[2]) > freeze_ns]
+    check(results, "no order journaled after the freeze", not new_after, ", ".join(new_after[:5]))
+    check(results, "cancel-all was sent", any(e.get("msg") == "cancel_all" for e in log))
+
+
 SCENARIOS = {"flash_crash": flash_crash, "one_sided_flow": one_sided_flow, "feed_stall": feed_stall,
-             "venue_outage": venue_outage}
+             "venue_outage": venue_outage, "spread_collapse": spread_collapse}
 
 
 def main():

@@ -26,6 +26,20 @@ json.dump(c, open(sys.argv[2], "w"), indent=2)
 PY
     config="$work/config.json"
 fi
+# spread_collapse: BTCUSDT quotes from the touch, the predecessor's way, so its edge against mid is
+# half the market spread + half_spread_bps + the maker policy's post-only offset (1.5 bps), less
+# the inventory skew (up to 1 bps). With 0.5 bps: at least 2.5 + 0.5 + 1.5 - 1 = 3.5 bps while the
+# model keeps the spread 5 bps wide, above the 3 bps edge floor; about 2.0 bps once the spread is
+# one tick, under it.
+if [ "$name" = spread_collapse ]; then
+    python3 - "$config" "$work/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["symbols"]["BTCUSDT"]["strategy"].update({"quote_from": "touch", "half_spread_bps": "0.5"})
+json.dump(c, open(sys.argv[2], "w"), indent=2)
+PY
+    config="$work/config.json"
+fi
 "$gen" --scenario "$market" --minutes 6 --event-after-s 120 --out "$work/capture.jsonl"
 set +e
 "$shadow" --config "$config" --symbols BTCUSDT --feed "replay:$work/capture.jsonl" \

@@ -139,6 +139,111 @@ BOOST_AUTO_TEST_CASE(skew_clamps_at_max_position) {
     BOOST_TEST(s(d.bid.intent.ref) == "100.600299");  // 100.5 x 1.002 x 0.999
 }
 
+// ------------------------------------------------------------------------------ touch reference
+
+BOOST_AUTO_TEST_CASE(fair_is_the_default_reference) {
+    // Every config written before quote_from keeps quoting around the fair price.
+    BOOST_TEST((strategy::quoter_params{}.reference == strategy::quote_reference::fair));
+    auto p = params();
+    p.half_spread = bp("10");
+    auto d = run(p, {.top = top("100", "1", "101", "1")});
+    BOOST_TEST(s(d.bid.intent.ref) == "100.3995");  // 100.5 x 0.999, as with no reference set
+    BOOST_TEST(s(d.ask.intent.ref) == "100.6005");
+}
+
+BOOST_AUTO_TEST_CASE(touch_quotes_each_side_from_its_best_price) {
+    auto p = params();
+    p.reference = strategy::quote_reference::touch;
+    p.half_spread = bp("10");
+    auto d = run(p, {.top = top("100", "1", "101", "1")});
+    BOOST_TEST(s(d.bid.intent.ref) == "99.9");     // 100 x 0.999
+    BOOST_TEST(s(d.ask.intent.ref) == "101.101");  // 101 x 1.001
+    // The fair price and the skew are still reported (logs, report), from the fair mode.
+    BOOST_TEST(s(d.fair) == "100.5");
+    BOOST_TEST(d.skew.is_zero());
+    BOOST_TEST((d.bid.action == quote_action::place));
+    BOOST_TEST(d.bid.intent.qty.to_string() == "0.01");
+    // No half-spread: the references are the touch itself.
+    p.half_spread = bp("0");
+    d = run(p, {.top = top("100", "1", "101", "1")});
+    BOOST_TEST(s(d.bid.intent.ref) == "100");
+    BOOST_TEST(s(d.ask.intent.ref) == "101");
+}
+
+BOOST_AUTO_TEST_CASE(touch_ignores_the_microprice) {
+    // Microprice moves the reported fair price, not a touch reference.
+    auto p = params();
+    p.reference = strategy::quote_reference::touch;
+    p.mode = strategy::fair_price_mode::microprice;
+    auto d = run(p, {.top = top("100", "3", "101", "1")});
+    BOOST_TEST(s(d.fair) == "100.75");
+    BOOST_TEST(s(d.bid.intent.ref) == "100");
+    BOOST_TEST(s(d.ask.intent.ref) == "101");
+}
+
+BOOST_AUTO_TEST_CASE(touch_on_a_real_book_rounds_passively) {
+    auto p = params();
+    p.reference = strategy::quote_reference::touch;
+    p.half_spread = bp("3.3");
+    auto d = run(p, {.top = top("65114.2", "0.75", "65114.3", "2.125")});
+    BOOST_TEST(s(d.bid.intent.ref) == "65092.712314");  // 65114.2 x 0.99967, exact
+    BOOST_TEST(s(d.ask.intent.ref) == "65135.787719");  // 65114.3 x 1.00033, exact
+}
+
+BOOST_AUTO_TEST_CASE(touch_edge_follows_the_market_spread) {
+    // The point of the mode: from the touch, the edge against mid is half the market spread plus
+    // the half-spread, so a spread collapse takes the edge away (fair mode keeps it).
+    auto p = params();
+    p.reference = strategy::quote_reference::touch;
+    p.half_spread = bp("1");
+    auto wide = run(p, {.top = top("99", "1", "101", "1")});   // mid 100, spread 200 bps
+    BOOST_TEST(s(wide.bid.intent.ref) == "98.9901");           // ~101 bps under mid
+    BOOST_TEST(s(wide.ask.intent.ref) == "101.0101");
+    auto tight = run(p, {.top = top("99.99", "1", "100", "1")});  // one tick
+    BOOST_TEST(s(tight.bid.intent.ref) == "99.980001");           // ~1.5 bps under mid
+    BOOST_TEST(s(tight.ask.intent.ref) == "100.01");
+    p.reference = strategy::quote_reference::fair;
+    tight = run(p, {.top = top("99.99", "1", "100", "1")});
+    BOOST_TEST(s(tight.bid.intent.ref) == "99.9850005");  // 99.995 x 0.9999: 1 bps whatever
+    BOOST_TEST(s(tight.ask.intent.ref) == "100.0049995");  // the market spread
+}
+
+BOOST_AUTO_TEST_CASE(touch_skew_shifts_the_touch_like_the_fair_price) {
+    auto p = params();
+    p.reference = strategy::quote_reference::touch;
+    p.half_spread = bp("10");
+    // Half the cap long: -10 bps on each touch, then the half-spread.
+    auto d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("0.5")});
+    BOOST_TEST(d.skew.to_string() == "-10");
+    BOOST_TEST(s(d.bid.intent.ref) == "99.8001");     // 100 x 0.999 x 0.999
+    BOOST_TEST(s(d.ask.intent.ref) == "100.999899");  // 101 x 0.999 x 1.001
+    // Short past the cap: +20 bps (clamped); the SELL side is capped.
+    d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("-7")});
+    BOOST_TEST(d.skew.to_string() == "20");
+    BOOST_TEST(s(d.bid.intent.ref) == "100.0998");  // 100 x 1.002 x 0.999
+    BOOST_TEST((d.ask.action == quote_action::none));
+    BOOST_TEST((d.ask.reason == quote_reason::position_cap));
+    // A repeating skew (20 x 0.33333333 = 6.6666666 bps): rounded once, passively.
+    p.half_spread = bp("2.5");
+    d = run(p, {.top = top("100", "1", "101", "1"), .position = qty("0.33333333")});
+    BOOST_TEST(s(d.bid.intent.ref) == "99.90835");      // 99.9083500006665 down
+    BOOST_TEST(s(d.ask.intent.ref) == "100.95789984");  // 100.9578998340068... up
+}
+
+BOOST_AUTO_TEST_CASE(quote_reference_parses_the_config_spelling) {
+    BOOST_TEST((strategy::parse_quote_reference("fair").value() ==
+                strategy::quote_reference::fair));
+    BOOST_TEST((strategy::parse_quote_reference("touch").value() ==
+                strategy::quote_reference::touch));
+    auto bad = strategy::parse_quote_reference("mid");
+    BOOST_TEST_REQUIRE(!bad.has_value());
+    BOOST_TEST(bad.error().code == "invalid_quote_reference");
+    BOOST_TEST(bad.error().message ==
+               "quote_reference: expected \"fair\" or \"touch\", got \"mid\"");
+    BOOST_TEST(to_string(strategy::quote_reference::touch) == "touch");
+    BOOST_TEST(to_string(strategy::quote_reference::fair) == "fair");
+}
+
 // ------------------------------------------------------------------------------- position cap
 
 BOOST_AUTO_TEST_CASE(long_at_cap_stops_bidding_but_keeps_offering) {

@@ -26,8 +26,9 @@
 //                   the book is not moving): the book's age grows past any stale limit;
 //   one_sided_flow  for 120 s every event is a sell sweep 6 bps deep that makers refill at once:
 //                   the mid stays put but every bid near it fills, so inventory only grows;
-//   spread_collapse from the event on, competing makers keep the spread at one tick and the
-//                   book never jumps: a quote that joins the touch has no edge left.
+//   spread_collapse before the event a thin market keeps the spread at least 5 bps wide; from
+//                   the event on, competing makers keep it at one tick and the book never jumps:
+//                   a quote that joins the touch has no edge left.
 // With no event the output is byte for byte the shipped sample.
 //
 //   std::string jsonl = mmbot::tools::sample_gen::generate({.seed = 20260809});
@@ -161,6 +162,10 @@ public:
 
     /// The opening lines: a tickers snapshot, then the book snapshot.
     void open(std::string& out) {
+        if (event_.kind == scenario::spread_collapse) {
+            keep_spread_wide();
+            refill();
+        }
         write_ticker(out, next_ms_, true);
         write_snapshot(out, next_ms_);
         next_ms_ += rng_.uniform(ins_.min_gap_ms, ins_.max_gap_ms);
@@ -202,10 +207,12 @@ public:
         } else {
             modify_deep();
         }
-        if (event_.kind == scenario::spread_collapse && event_.active(now)) {
+        if (event_.kind != scenario::spread_collapse) {
+            tighten();
+        } else if (event_.active(now)) {
             collapse_spread();
         } else {
-            tighten();
+            keep_spread_wide();
         }
         refill();
         write_delta(out, before, now);
@@ -281,6 +288,23 @@ private:
     }
 
     /// Both sides step in until the spread is one tick.
+    /// Before a spread collapse: a thin market whose makers keep the spread at least
+    /// `wide_spread_bps` wide (levels inside it are pulled), so that quoting from the touch has
+    /// edge to lose when the collapse comes.
+    void keep_spread_wide() {
+        const std::int64_t ticks_per_bps = std::max<std::int64_t>(1, ins_.start_ticks / 10'000);
+        while (best_ask() - best_bid() < wide_spread_bps * ticks_per_bps) {
+            if (rng_.chance(1, 2) && book_.bids.size() > 1) {
+                book_.bids.erase(std::prev(book_.bids.end()));
+            } else if (book_.asks.size() > 1) {
+                book_.asks.erase(book_.asks.begin());
+            } else {
+                break;
+            }
+        }
+    }
+    static constexpr std::int64_t wide_spread_bps = 5;
+
     void collapse_spread() {
         while (best_ask() - best_bid() > 1) {
             if (rng_.chance(1, 2)) {
