@@ -10,7 +10,8 @@
 #      know) and zero store-open orders the venue has closed: venue and journal agree;
 #   3. --preflight against a venue without faults: with secrets every check passes (exit 0);
 #      without them exit 7 and a JSON verdict whose secrets check fails and names the variable;
-#   4. secrets: neither the API key nor the secret appears in any output or log.
+#   4. --obs: /ready answers 200 while trading, /metrics has the order counters;
+#   5. secrets: neither the API key nor the secret appears in any output or log.
 set -euo pipefail
 
 testnet="$1"; venue="$2"; sample="$3"; config="$4"
@@ -112,7 +113,34 @@ assert names['venue_clock']['status'] == 'pass', names['venue_clock']
 assert names['open_orders']['status'] == 'skip', names['open_orders']
 "
 
-leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json "$work"/pf_*.out "$work"/pf_*.err 2>/dev/null || true)
+# 5. --obs in the trading binary: /ready turns 200 once the private stream is up and the books
+# are fresh; /metrics exposes the engine's counters.
+set +e
+EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" \
+    timeout 120 "$testnet" --config "$config_run" --endpoint-override "localhost:$(cat "$work/port")" \
+    --ca-file "$work/cert.pem" --journal "$work/journal.log" --log "$work/obs.log" --report "$work/obs.json" \
+    --iterations 400 --obs --obs-port 0 >"$work/obs.out" 2>"$work/obs.err" &
+obs_pid=$!
+set -e
+obs_port=""
+for _ in $(seq 100); do
+    obs_port=$(sed -n 's/.*serving \/health \/ready \/metrics on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/obs.err")
+    [ -n "$obs_port" ] && break; sleep 0.1
+done
+ready_code=000
+for _ in $(seq 100); do
+    ready_code=$(curl -s -o "$work/ready.json" -w '%{http_code}' "http://127.0.0.1:${obs_port:-1}/ready" || true)
+    [ "$ready_code" = 200 ] && break; sleep 0.1
+done
+sleep 0.5
+curl -s "http://127.0.0.1:${obs_port:-1}/metrics" > "$work/metrics.txt" || true
+obs_rc=0; wait "$obs_pid" || obs_rc=$?
+check "--obs: the port is printed (${obs_port:-none})" test -n "$obs_port"
+check "--obs: /ready answers 200 while trading (got $ready_code)" test "$ready_code" = 200
+check "--obs: /metrics has the order counters" grep -q '^mm_orders_placed_total' "$work/metrics.txt"
+check "--obs run exits 0 (got $obs_rc)" test "$obs_rc" -eq 0
+
+leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json "$work"/pf_*.out "$work"/pf_*.err "$work"/obs.* "$work"/metrics.txt 2>/dev/null || true)
 check "no key or secret in any output" test -z "$leaks"
 
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }

@@ -17,6 +17,7 @@
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/config_reload.hpp"
 #include "mmbot/app/kill_switch.hpp"
+#include "mmbot/app/obs_endpoint.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/run_trading.hpp"
@@ -350,20 +351,8 @@ int run(int argc, char** argv) {
         obs::readiness_board<obs::fake_clock> board(clock, params.symbols, stale_after);
         board.set_venue_connected(true);  // the simulated venue is in-process
         std::optional<obs::health_server> server;
-        if (opts->obs) {
-            obs::health_server_options so;
-            so.port = opts->obs_port;
-            server.emplace(so, obs::health_server_handlers{
-                                   .readiness = [&board] { return board.report(); },
-                                   .metrics = [&registry, &metrics, &board](std::string& out) {
-                                       metrics.ready.set(board.report().ready);
-                                       out += registry.expose();
-                                   }});
-            auto port = server->start();
-            if (!port) return fail(exit_code::runtime, port.error().message);
-            fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics on 127.0.0.1:{}\n",
-                       Env::name, *port);
-            log.info("obs_listening", {{"port", static_cast<std::int64_t>(*port)}});
+        if (auto ok = serve_obs(*opts, server, board, registry, metrics, log, Env::name); !ok) {
+            return fail(exit_code::runtime, ok.error().message);
         }
 
         std::uint64_t events = 0;

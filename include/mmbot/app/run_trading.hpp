@@ -29,6 +29,7 @@
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/loop_health.hpp"
+#include "mmbot/app/obs_endpoint.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/signals.hpp"
@@ -50,10 +51,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -383,6 +386,21 @@ int run_trading(const cli_options& opts, const config& cfg,
         log.warn(to_string(n.kind), {{"detail", n.detail}});
     });
 
+    // --obs: /ready is 200 only while the private stream is up, every symbol's book is fresh and
+    // the bot is not frozen (docs/observability.md).
+    std::vector<std::string> symbol_names;
+    std::chrono::nanoseconds stale_after{std::chrono::seconds(5)};
+    for (const auto& [name, s] : setups) {
+        symbol_names.push_back(name);
+        stale_after = std::min(stale_after, s.limits.stale_after);
+    }
+    obs::readiness_board<obs::fake_clock> board(clock, symbol_names, stale_after);
+    std::optional<obs::health_server> server;
+    if (auto ok = serve_obs(opts, server, board, registry, metrics, log, Env::name); !ok) {
+        close_log();
+        return fail(exit_code::runtime, ok.error().message);
+    }
+
     install_signal_handlers();
     kill_switch kill{opts.kill_switch_file};
     gateway.start();
@@ -448,7 +466,8 @@ int run_trading(const cli_options& opts, const config& cfg,
             const feed::decoded_message& msg = *ev.msg;
             if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
                 const std::string_view sym = msg.book.sym.view();
-                if (setups.contains(sym)) {
+                if (const auto it = setups.find(sym); it != setups.end()) {
+                    board.mark_market_data(static_cast<std::size_t>(std::distance(setups.begin(), it)), now);
                     loop.on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
                     ++events;
                 }
@@ -462,6 +481,8 @@ int run_trading(const cli_options& opts, const config& cfg,
         if (now - last_tick >= std::chrono::milliseconds(100)) {
             if (quoting) loop.on_tick(now);
             last_tick = now;
+            board.set_venue_connected(pws.ready());
+            board.set_frozen(loop.state() == engine::bot_state::freeze);
         }
         if (const int sig = shutdown_requested(); sig != 0) {
             log.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
