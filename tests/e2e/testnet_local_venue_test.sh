@@ -138,6 +138,9 @@ obs_rc=0; wait "$obs_pid" || obs_rc=$?
 check "--obs: the port is printed (${obs_port:-none})" test -n "$obs_port"
 check "--obs: /ready answers 200 while trading (got $ready_code)" test "$ready_code" = 200
 check "--obs: /metrics has the order counters" grep -q '^mm_orders_placed_total' "$work/metrics.txt"
+check "--obs: /metrics counts market-data messages" grep -Eq '^mm_md_messages_total [1-9]' "$work/metrics.txt"
+check "--obs: /metrics has the venue's rate-limit headroom for order/create" \
+    grep -Eq '^mm_rate_limit_headroom\{endpoint="/v5/order/create"\} [0-9]+' "$work/metrics.txt"
 check "--obs run exits 0 (got $obs_rc)" test "$obs_rc" -eq 0
 
 leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json "$work"/pf_*.out "$work"/pf_*.err "$work"/obs.* "$work"/metrics.txt 2>/dev/null || true)

@@ -17,6 +17,7 @@
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/config_reload.hpp"
 #include "mmbot/app/kill_switch.hpp"
+#include "mmbot/app/feed_metrics.hpp"
 #include "mmbot/app/obs_endpoint.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
@@ -436,6 +437,7 @@ int run(int argc, char** argv) {
         std::optional<feed::ws_feed_stats> ws_stats;
         std::optional<core::error> feed_error;
         feed::replay_event ev;
+        feed_metrics feed_counts(metrics);
         if (!live_feed) {
             feed::replay_reader replay(in, {.on_warning = [&log](const feed::replay_warning& w) {
                                            log.warn("malformed_line", {{"line", static_cast<std::int64_t>(w.line)},
@@ -444,9 +446,11 @@ int run(int argc, char** argv) {
             while (replay.next(ev)) {
                 // Control messages before the first timestamped one (subscribe acks) carry no time.
                 if (ev.event_time_ns == 0) continue;
+                feed_counts.market_data(replay.stats());
                 if (!step(&ev, std::chrono::nanoseconds(ev.event_time_ns))) break;
             }
             md_stats = replay.stats();
+            feed_counts.market_data(md_stats);
         } else {
             // Live: the wall clock drives the fake clock the logger and the board read, so one
             // loop type serves both modes.
@@ -483,6 +487,8 @@ int run(int argc, char** argv) {
                     log.error("feed_failed", {{"code", ws.error().code}, {"error", ws.error().message}});
                     break;
                 }
+                feed_counts.market_data(ws.stats());
+                feed_counts.public_stream(ws.feed_stats());
                 if (!step(st == feed::poll_status::event ? &ev : nullptr, obs::unix_nanos(wall))) break;
             }
             md_stats = ws.stats();

@@ -29,6 +29,7 @@
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/loop_health.hpp"
+#include "mmbot/app/feed_metrics.hpp"
 #include "mmbot/app/obs_endpoint.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
@@ -395,6 +396,7 @@ int run_trading(const cli_options& opts, const config& cfg,
         stale_after = std::min(stale_after, s.limits.stale_after);
     }
     obs::readiness_board<obs::fake_clock> board(clock, symbol_names, stale_after);
+    feed_metrics feed_counts(metrics);
     std::optional<obs::health_server> server;
     if (auto ok = serve_obs(opts, server, board, registry, metrics, log, Env::name); !ok) {
         close_log();
@@ -483,6 +485,15 @@ int run_trading(const cli_options& opts, const config& cfg,
             last_tick = now;
             board.set_venue_connected(pws.ready());
             board.set_frozen(loop.state() == engine::bot_state::freeze);
+            feed_counts.market_data(md.stats());
+            feed_counts.public_stream(md.feed_stats());
+            feed_counts.private_stream(pws.stats().sessions);
+            for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
+                const auto ep = static_cast<bybit::endpoint>(e);
+                if (const auto left = gateway.rate_limit_remaining(ep)) {
+                    metrics.rate_limit_headroom.with({bybit::path_of(ep)}).set(*left);
+                }
+            }
         }
         if (const int sig = shutdown_requested(); sig != 0) {
             log.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});

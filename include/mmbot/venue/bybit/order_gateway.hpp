@@ -63,6 +63,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -327,6 +328,13 @@ public:
         return s;
     }
 
+    /// Requests left in the venue's current rate-limit window for `e`, from the last response's
+    /// X-Bapi-Limit-Status; nothing until a response carried it. Any thread (the metrics tick).
+    [[nodiscard]] std::optional<std::int64_t> rate_limit_remaining(endpoint e) const {
+        const std::int64_t v = headroom_.at(index_of(e)).load();
+        return v < 0 ? std::nullopt : std::optional<std::int64_t>(v);
+    }
+
     /// Commands not yet picked up plus requests in progress on the sender side.
     [[nodiscard]] std::size_t pending() const {
         const std::lock_guard lock{commands_mu_};
@@ -518,6 +526,7 @@ private:
                           s.reset_at - std::chrono::milliseconds{*ms});
             s.reset_at = std::chrono::duration_cast<std::chrono::milliseconds>(local_reset);
             limiter_.observe(t.req.ep, params_.cat, s);
+            headroom_.at(index_of(t.req.ep)).store(s.remaining);
             last_reset_ = local_reset;
         } else {
             last_reset_.reset();
@@ -938,6 +947,10 @@ private:
     std::mutex events_mu_;
     std::vector<gateway_event> events_;
     counters c_;
+    /// rate_limit_remaining per endpoint; -1 = not seen yet. Written by the sender.
+    std::array<std::atomic<std::int64_t>, endpoint_count> headroom_{
+        -1, -1, -1, -1, -1, -1, -1, -1};
+    static_assert(endpoint_count == 8, "headroom_: one -1 per endpoint");
     std::atomic<std::size_t> in_progress_{0};
 
     // Trading thread only.
