@@ -41,9 +41,11 @@ bybit::signer make_signer(std::string_view k = key, std::string_view s = secret)
 }
 
 struct harness {
-    local::venue_core core{local::exchange_options{}, make_signer(), true, 7};
+    local::venue_core core;
     bybit::signer client = make_signer();
     std::int64_t now_ms = t0_ms;
+
+    explicit harness(local::exchange_options o = {}) : core{std::move(o), make_signer(), true, 7} {}
 
     [[nodiscard]] std::chrono::nanoseconds now() const { return std::chrono::milliseconds{now_ms}; }
 
@@ -308,6 +310,39 @@ BOOST_AUTO_TEST_CASE(order_checks_name_the_field_and_value) {
     req.body = "{not json";
     r = bybit::parse_order_ids(h.send(req).body);
     BOOST_TEST(r.error().code == "bybit_params", r.error().message);
+}
+
+// A venue that restarts must not hand out an orderId or execId it gave before: the bot's journal
+// still names the old ones; its store refuses an orderId that belongs to another order and drops
+// a fill whose execId it has seen.
+BOOST_AUTO_TEST_CASE(order_and_exec_ids_lead_with_the_venue_epoch_so_a_restart_never_reuses_one) {
+    struct ids {
+        std::string order;
+        std::string pushes;  // the execution push carries the execId
+    };
+    const auto first_ids = [](std::uint64_t epoch) {
+        local::exchange_options o;
+        o.id_epoch = epoch;
+        harness h{std::move(o)};
+        book_fixture b;
+        h.core.ex.on_book(b.book, h.now());
+        // A GTC buy at the best ask takes at once: one order, one execution.
+        auto r = bybit::parse_order_ids(
+            h.send(create(order("e-1", mmbot::core::side::buy, "65000.10", "0.100", false))).body);
+        BOOST_TEST_REQUIRE(r.has_value(), (r ? "" : r.error().message));
+        ids out{r->order_id, {}};
+        for (const auto& p : h.core.ex.take_pushes()) out.pushes += p.text;
+        return out;
+    };
+    const auto repeatable = first_ids(0);
+    BOOST_TEST(repeatable.order == "00000000-0000-4000-8000-000000000001");
+    BOOST_TEST(repeatable.pushes.find(R"("execId":"00000000-0000-4000-9000-000000000001")") != std::string::npos,
+               repeatable.pushes);
+    const auto started = first_ids(1'786'310'400'123);
+    BOOST_TEST(started.order == "019fe865-987b-4000-8000-000000000001");
+    BOOST_TEST(started.pushes.find(R"("execId":"019fe865-987b-4000-9000-000000000001")") != std::string::npos,
+               started.pushes);
+    BOOST_TEST(first_ids(1'786'310'400'124).order != started.order);
 }
 
 BOOST_AUTO_TEST_CASE(crossing_post_only_is_cancelled_and_fills_come_from_market_data) {

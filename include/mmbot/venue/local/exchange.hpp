@@ -67,6 +67,12 @@ struct exchange_options {
     std::vector<instrument_spec> instruments = default_instruments();
     /// Latencies and fee rates of the matching engine (Bybit's base rates by default).
     sim::venue_config sim{};
+    /// Leads every order and execution id this venue hands out. Bybit never reuses either, and
+    /// a bot rightly refuses an orderId that already names another order and drops a fill whose
+    /// execId it has journaled; so a venue process that restarts must not count from the same
+    /// place. mmbot-local-venue sets this to its start time in milliseconds; 0 (in-process
+    /// tests) keeps ids repeatable.
+    std::uint64_t id_epoch = 0;
 };
 
 /// One order as the venue keeps it (open and closed alike; orderLinkIds are never reused).
@@ -626,12 +632,14 @@ private:
         return idx;
     }
 
-    /// Bybit order ids are UUIDs; these are UUID-shaped and count up (repeatable runs).
-    [[nodiscard]] std::string next_order_id() {
-        ++next_order_;
-        return fmt::format("{:08x}-0000-4000-8000-{:012x}", next_order_ >> 48U,
-                           next_order_ & 0xFFFFFFFFFFFFULL);
+    /// Bybit order and execution ids are UUIDs; these are UUID-shaped: the epoch's 48 bits, a
+    /// group telling orders (8000) from executions (9000), then a counter.
+    [[nodiscard]] std::string venue_uuid(std::string_view kind, std::uint64_t counter) const {
+        const std::uint64_t epoch = opts_.id_epoch & 0xFFFFFFFFFFFFULL;
+        return fmt::format("{:08x}-{:04x}-4000-{}-{:012x}", epoch >> 16U, epoch & 0xFFFFU, kind,
+                           counter & 0xFFFFFFFFFFFFULL);
     }
+    [[nodiscard]] std::string next_order_id() { return venue_uuid("8000", ++next_order_); }
     [[nodiscard]] static std::string cat_key(bybit::category c, std::string_view key) {
         return fmt::format("{}/{}", bybit::to_string(c), key);
     }
@@ -699,7 +707,8 @@ private:
         e["orderPrice"] = o->price.to_string(o->price_digits);
         e["orderQty"] = o->qty.to_string(o->qty_digits);
         e["leavesQty"] = f.leaves_qty.to_string(o->qty_digits);
-        e["execId"] = fmt::format("{}-{}", bybit::to_string(c), f.exec_id);
+        ++next_exec_seq_;
+        e["execId"] = venue_uuid("9000", next_exec_seq_);
         e["execType"] = "Trade";
         e["execPrice"] = f.price.to_string(o->price_digits);
         e["execQty"] = f.qty.to_string(o->qty_digits);
@@ -709,7 +718,7 @@ private:
         e["isMaker"] = f.is_maker;
         e["execTime"] = std::to_string(detail::to_ms(f.at));
         e["closedSize"] = "0";
-        e["seq"] = static_cast<std::int64_t>(++next_exec_seq_);
+        e["seq"] = static_cast<std::int64_t>(next_exec_seq_);
         executions_.push_back({c, e});  // GET /v5/execution/list serves the same rows
         boost::json::object msg;
         msg["id"] = fmt::format("lv-{}", ++next_push_);
