@@ -144,7 +144,7 @@ done
 sleep 0.5
 curl -s "http://127.0.0.1:${obs_port:-1}/metrics" > "$work/metrics.txt" || true
 obs_rc=0; wait "$obs_pid" || obs_rc=$?
-[ "$obs_rc" -eq 0 ] || { echo "   --obs run's last words:"; tail -5 "$work/obs.err"; grep -h '"level":"error"' "$work/obs.log" | tail -5; } || true
+[ "$obs_rc" -eq 0 ] || { echo "   --obs run's last words:"; tail -5 "$work/obs.err"; grep -h '"level":"ERROR"' "$work/obs.log" | tail -5; } || true
 check "--obs: the port is printed (${obs_port:-none})" test -n "$obs_port"
 check "--obs: /ready answers 200 while trading (got $ready_code)" test "$ready_code" = 200
 check "--obs: /metrics has the order counters" grep -q '^mm_orders_placed_total' "$work/metrics.txt"

@@ -79,10 +79,7 @@ namespace mmbot::venue::local {
     ex.sim.cancel_latency = std::chrono::milliseconds{o.latency_ms};
     ex.sim.maker_fee_rate = o.maker_fee;
     ex.sim.taker_fee_rate = o.taker_fee;
-    ex.id_epoch = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    ex.id_epoch = static_cast<std::uint64_t>(detail::to_ms(wall_now()));  // the venue's own clock
 
     auto id = o.cert.empty() ? make_self_signed() : load_identity(o.cert, o.key);
     if (!id) return id.error();
