@@ -45,13 +45,17 @@ start_venue() {  # start_venue [fault options...]
 stop_venue() { kill -TERM "$venue_pid" 2>/dev/null || true; wait "$venue_pid" 2>/dev/null || true; }
 trap stop_venue EXIT
 
+# Each connection the local venue drops holds the gateway's single sender for the 5 s read
+# timeout, and the stop reconciles only when the sender is idle: under ASan, three drops in a row
+# used up the default 15 s stop budget (CI, 11-27). 45 s covers that and still fails an order
+# that is really stuck.
 run_bot() {  # run_bot <name> <iterations>
     set +e
     EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" \
     MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" timeout 170 "$testnet" --config "$config_run" \
         --endpoint-override "localhost:$(cat "$work/port")" --ca-file "$work/cert.pem" \
         --journal "$work/journal.log" --log "$work/$1.log" --report "$work/$1.json" \
-        --iterations "$2" >"$work/$1.out" 2>"$work/$1.err"
+        --iterations "$2" --stop-timeout-s 45 >"$work/$1.out" 2>"$work/$1.err"
     local rc=$?
     set -e
     echo "   $1: exit $rc: $(tail -1 "$work/$1.err")"
