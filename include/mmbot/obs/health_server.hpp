@@ -11,9 +11,13 @@
 //
 // It is exposed to whatever can reach the port, so it is built to be boring under abuse: binds
 // 127.0.0.1 unless told otherwise; a request must arrive whole within `read_timeout` (a slowloris
-// client is cut off); header bytes, header fields and body bytes are bounded; at most
-// `max_connections` are served at once (extra ones are closed on accept); a handler that throws
-// yields 500, never a dead server. It never touches the trading loop: it reads only what the loop
+// client is cut off); a connection waiting for its next request is closed after `idle_timeout`;
+// header bytes, header fields and body bytes are bounded; at most `max_connections` are open at
+// once, and when all are taken a newcomer is still served: the least recently active idle
+// connection (else the oldest one still sending its request) is closed to make room, so clients
+// that hold keep-alive connections open can never lock a scraper out (a newcomer is closed on
+// accept only when every connection is writing its answer); a handler that throws yields 500,
+// never a dead server. It never touches the trading loop: it reads only what the loop
 // publishes through atomics (mmbot/obs/readiness.hpp, the metrics registry).
 //
 //   mmbot::obs::health_server srv({.port = 9100},
@@ -50,8 +54,10 @@ struct health_server_options {
     /// GETs carry no body; a small allowance tolerates clients that send one anyway.
     std::uint64_t body_limit = 1024;
     std::size_t max_header_fields = 64;
-    /// Whole-request deadline (also the keep-alive idle limit).
+    /// Whole-request deadline, from the request's first byte.
     std::chrono::milliseconds read_timeout{5000};
+    /// How long a connection may wait for the first byte of its next request (keep-alive idle).
+    std::chrono::milliseconds idle_timeout{5000};
     std::chrono::milliseconds write_timeout{5000};
     std::size_t max_connections = 512;
 };
@@ -70,6 +76,8 @@ struct health_server_stats {
     std::uint64_t requests = 0;
     std::uint64_t bad_requests = 0;
     std::uint64_t timeouts = 0;
+    /// Connections closed to make room for a newcomer when every slot was taken.
+    std::uint64_t evicted = 0;
     std::uint64_t active = 0;
 };
 

@@ -24,6 +24,7 @@
 #include <array>
 #include <exception>
 #include <iterator>
+#include <list>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -34,6 +35,8 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
+
+class health_session;
 
 /// Shared by the server and its sessions; outlives every session (the io_context holding them is
 /// destroyed first).
@@ -50,6 +53,7 @@ public:
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> bad_requests{0};
     std::atomic<std::uint64_t> timeouts{0};
+    std::atomic<std::uint64_t> evicted{0};
     std::atomic<std::uint64_t> active{0};
     std::atomic<std::uint16_t> port{0};
 
@@ -58,30 +62,84 @@ public:
     std::unique_ptr<net::steady_timer> backoff;
     std::thread thread;
 
+    /// Open sessions, least recently active first. Touched only on the server thread (and by
+    /// the destructor after that thread has ended), so it needs no lock.
+    std::list<health_session*> sessions;
+
     core::result<std::uint16_t> start();
     void stop() noexcept;
 
 private:
     void do_accept();
+    /// Makes room for one more connection when every slot is taken; false when nothing may go.
+    bool make_room();
 };
 
-/// One connection: read a request under a deadline, answer, repeat while keep-alive.
+/// One connection: wait for a request (idle), read it under a deadline (reading), answer
+/// (writing), repeat while keep-alive. An idle or reading session can be evicted when the server
+/// is full, so connections held open by clients that are slow or merely keep-alive never lock out
+/// a new scraper.
 class health_session : public std::enable_shared_from_this<health_session> {
 public:
+    enum class phase { idle, reading, writing };
+
     health_session(tcp::socket socket, health_server_core& core)
         : stream_(std::move(socket)), core_(core) {
+        core_.sessions.push_back(this);
+        place_ = std::prev(core_.sessions.end());
         core_.active.fetch_add(1, std::memory_order_relaxed);
     }
     health_session(const health_session&) = delete;
     health_session& operator=(const health_session&) = delete;
-    ~health_session() { core_.active.fetch_sub(1, std::memory_order_relaxed); }
+    ~health_session() { forget(); }
 
-    void run() { do_read(); }
+    void run() { wait_for_request(); }
+
+    [[nodiscard]] phase current_phase() const noexcept { return phase_; }
+
+    /// Closes the connection to free its slot for a newcomer. The pending operation ends with
+    /// operation_aborted and the session object goes with its last handler.
+    void evict() {
+        forget();
+        close();
+    }
 
 private:
     using response = http::response<http::string_body>;
 
+    /// Leaves the server's list (once): the slot is free from here on.
+    void forget() noexcept {
+        if (!listed_) return;
+        core_.sessions.erase(place_);
+        listed_ = false;
+        core_.active.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    /// Marks this session the most recently active one.
+    void touch() noexcept {
+        if (listed_) core_.sessions.splice(core_.sessions.end(), core_.sessions, place_);
+    }
+
+    /// Idle: no byte of the next request has arrived. Waits at most `idle_timeout`.
+    void wait_for_request() {
+        phase_ = phase::idle;
+        touch();
+        if (buffer_.size() > 0) return do_read();  // a pipelined request is already here
+        stream_.expires_after(core_.options.idle_timeout);
+        stream_.async_read_some(buffer_.prepare(first_read_bytes),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec == beast::error::timeout) {
+                                        self->core_.timeouts.fetch_add(1, std::memory_order_relaxed);
+                                    }
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->do_read();
+                                });
+    }
+
     void do_read() {
+        phase_ = phase::reading;
+        touch();
         parser_.emplace();
         parser_->header_limit(core_.options.header_limit);
         parser_->body_limit(core_.options.body_limit);
@@ -183,11 +241,12 @@ private:
     }
 
     void do_write(bool keep_alive) {
+        phase_ = phase::writing;
         stream_.expires_after(core_.options.write_timeout);
         http::async_write(stream_, res_,
                           [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t /*n*/) {
                               if (ec) return self->close();
-                              if (keep_alive) return self->do_read();
+                              if (keep_alive) return self->wait_for_request();
                               self->linger();
                           });
     }
@@ -215,8 +274,14 @@ private:
         stream_.close();
     }
 
+    /// What the idle wait reads at most; the parser takes over from there.
+    static constexpr std::size_t first_read_bytes = 1024;
+
     beast::tcp_stream stream_;
     health_server_core& core_;
+    std::list<health_session*>::iterator place_;
+    bool listed_ = true;
+    phase phase_ = phase::idle;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     response res_;
@@ -277,7 +342,7 @@ inline void health_server_core::do_accept() {
             return;
         }
         accepted.fetch_add(1, std::memory_order_relaxed);
-        if (active.load(std::memory_order_relaxed) >= options.max_connections) {
+        if (sessions.size() >= options.max_connections && !make_room()) {
             rejected_over_limit.fetch_add(1, std::memory_order_relaxed);
             beast::error_code ignored;
             socket.close(ignored);
@@ -286,6 +351,21 @@ inline void health_server_core::do_accept() {
         }
         do_accept();
     });
+}
+
+inline bool health_server_core::make_room() {
+    // The least recently active idle connection goes first (a keep-alive client between requests
+    // loses nothing but its connection); failing that, the oldest one still sending its request.
+    // A session writing its answer is never cut.
+    for (const auto wanted : {health_session::phase::idle, health_session::phase::reading}) {
+        for (health_session* s : sessions) {
+            if (s->current_phase() != wanted) continue;
+            evicted.fetch_add(1, std::memory_order_relaxed);
+            s->evict();
+            return true;
+        }
+    }
+    return false;
 }
 
 inline void health_server_core::stop() noexcept {
@@ -338,6 +418,7 @@ inline health_server_stats health_server::stats() const noexcept {
         .requests = core_->requests.load(std::memory_order_relaxed),
         .bad_requests = core_->bad_requests.load(std::memory_order_relaxed),
         .timeouts = core_->timeouts.load(std::memory_order_relaxed),
+        .evicted = core_->evicted.load(std::memory_order_relaxed),
         .active = core_->active.load(std::memory_order_relaxed),
     };
 }
