@@ -4,6 +4,7 @@
 // --ca-file, the errors naming flag and value, and where each live value connects.
 #define BOOST_TEST_MODULE app_cli
 #include "mmbot/app/cli.hpp"
+#include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/run.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -92,4 +93,58 @@ BOOST_AUTO_TEST_CASE(where_live_feeds_connect) {
     BOOST_TEST_REQUIRE(!live_url.has_value());
     BOOST_TEST(live_url.error().message.find("not available in mmbot-live") != std::string::npos,
                live_url.error().message);
+}
+
+// --endpoint-override (app/endpoint_override.hpp): mmbot-testnet carries testnet keys, so only
+// loopback and Bybit's testnet hosts are allowed, in any spelling; every mainnet host is refused.
+BOOST_AUTO_TEST_CASE(testnet_override_refuses_every_mainnet_spelling) {
+    for (const char* v :
+         {"api.bybit.com:443", "API.BYBIT.COM:443", "Api.Bybit.Com:443", "api.bybit.com.:443",
+          "api.bytick.com:443", "API.BYTICK.COM.:443", "stream.bybit.com:443", "stream.bytick.com:443",
+          "api2.bybit.com:443", "api.bybit.nl:443", "api.bybit.kz:443", "bybit.com:443",
+          "api.binance.com:443", "fapi.binance.com:443", "stream.binance.com:9443", "FAPI.Binance.COM.:443",
+          "api-testnet.bybit.com.evil.com:443", "8.8.8.8:443", "[2606:4700::1]:443", "10.0.0.1:443",
+          "0.0.0.0:443", "127.1:443", "2130706433:443", "[::ffff:8.8.8.8]:443", "localhost.evil:443"}) {
+        auto o = app::check_endpoint_override<env::testnet>(v);
+        BOOST_TEST_REQUIRE(!o.has_value(), v);
+        BOOST_TEST(o.error().code == "usage");
+        BOOST_TEST(o.error().message.find("--endpoint-override") != std::string::npos);
+        BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(testnet_override_allows_loopback_and_testnet_hosts) {
+    struct allowed {
+        const char* value;
+        const char* host;
+        const char* port;
+    };
+    for (const auto& a : {allowed{"localhost:9443", "localhost", "9443"},
+                          allowed{"LOCALHOST.:9443", "localhost", "9443"},
+                          allowed{"127.0.0.1:1", "127.0.0.1", "1"},
+                          allowed{"127.5.6.7:65535", "127.5.6.7", "65535"},
+                          allowed{"[::1]:9443", "::1", "9443"},
+                          allowed{"api-testnet.bybit.com:443", "api-testnet.bybit.com", "443"},
+                          allowed{"Stream-Testnet.Bybit.Com.:443", "stream-testnet.bybit.com", "443"}}) {
+        auto o = app::check_endpoint_override<env::testnet>(a.value);
+        BOOST_TEST_REQUIRE(o.has_value(), a.value << ": " << o.error().message);
+        BOOST_TEST(o->host == a.host);
+        BOOST_TEST(o->port == a.port);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(override_syntax_errors_name_the_value) {
+    for (const char* v : {"localhost", "localhost:", ":443", "localhost:0", "localhost:65536",
+                          "localhost:+1", "localhost:44x", "::1:443", "[::1]443", "a..b:1", ".:1"}) {
+        for (auto o : {app::check_endpoint_override<env::testnet>(v),
+                       app::check_endpoint_override<env::shadow>(v)}) {
+            BOOST_TEST_REQUIRE(!o.has_value(), v);
+            BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
+        }
+    }
+    // Shadow holds no keys: any well-formed host; live: never.
+    BOOST_TEST(app::check_endpoint_override<env::shadow>("api.bybit.com:443").has_value());
+    auto live = app::check_endpoint_override<env::live>("localhost:9443");
+    BOOST_TEST_REQUIRE(!live.has_value());
+    BOOST_TEST(live.error().message.find("not available in mmbot-live") != std::string::npos);
 }

@@ -17,9 +17,9 @@
 //   stop          SIGINT/SIGTERM or --iterations: cancel-all, wait (bounded) for the venue to
 //                 confirm, journal synced, report written like shadow's
 //
-// --endpoint-override HOST:PORT (only where Env::endpoint_override_allowed: never live) points
-// REST, the private and the public WebSocket at one host (the local venue); --ca-file adds the CA
-// it presents. Certificate and host-name verification stay on.
+// --endpoint-override HOST:PORT (only where Env::endpoint_override_allowed: never live; testnet
+// only loopback or Bybit testnet, app/endpoint_override.hpp) points REST, the private and the
+// public WebSocket at one host (the local venue); --ca-file adds the CA it presents. Certificate and host-name verification stay on.
 //
 // Errors and exit codes: environment (credentials missing or malformed), journal (cannot open or
 // recover), feed (public feed failed), runtime (clock sync, auth refused, venue never ready).
@@ -27,6 +27,7 @@
 
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
+#include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/loop_health.hpp"
 #include "mmbot/app/feed_metrics.hpp"
@@ -94,16 +95,6 @@ struct failover_ref {
 
 template <env::environment Env>
 using gateway_t = venue::bybit::order_gateway<failover_ref<Env>>;
-
-/// "HOST:PORT" -> {host, port}. Errors: usage.
-[[nodiscard]] inline core::result<std::pair<std::string, std::string>> split_host_port(
-    std::string_view v) {
-    const auto colon = v.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == v.size()) {
-        return core::make_error("usage", fmt::format("--endpoint-override: expected HOST:PORT, got \"{}\"", v));
-    }
-    return std::pair{std::string(v.substr(0, colon)), std::string(v.substr(colon + 1))};
-}
 
 template <env::environment Env>
 [[nodiscard]] core::result<secrets::credentials> load_credentials() {
@@ -197,12 +188,13 @@ int run_trading(const cli_options& opts, const config& cfg,
     feed::ws_endpoint public_ep = feed::public_endpoint<Env>(feed::ws_category::linear);
     if (!opts.endpoint_override.empty()) {
         if constexpr (Env::endpoint_override_allowed) {
-            auto hp = trading_detail::split_host_port(opts.endpoint_override);
+            // Testnet: loopback or Bybit testnet only (app/endpoint_override.hpp).
+            auto hp = check_endpoint_override<Env>(opts.endpoint_override);
             if (!hp) return fail(exit_code::usage, hp.error().message);
-            rest_ep = bybit::override_endpoint<Env>(hp->first, hp->second);
-            ws_opts = bybit::private_ws_override<Env>(hp->first, hp->second);
-            public_ep.host = hp->first;
-            public_ep.port = hp->second;
+            rest_ep = bybit::override_endpoint<Env>(hp->host, hp->port);
+            ws_opts = bybit::private_ws_override<Env>(hp->host, hp->port);
+            public_ep.host = hp->host;
+            public_ep.port = hp->port;
         } else {
             return fail(exit_code::usage, "--endpoint-override: not available here");
         }
