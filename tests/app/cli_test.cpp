@@ -4,6 +4,7 @@
 // --ca-file, the errors naming flag and value, and where each live value connects.
 #define BOOST_TEST_MODULE app_cli
 #include "mmbot/app/cli.hpp"
+#include "mmbot/app/cli_rules.hpp"
 #include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/run.hpp"
 
@@ -147,4 +148,38 @@ BOOST_AUTO_TEST_CASE(override_syntax_errors_name_the_value) {
     auto live = app::check_endpoint_override<env::live>("localhost:9443");
     BOOST_TEST_REQUIRE(!live.has_value());
     BOOST_TEST(live.error().message.find("not available in mmbot-live") != std::string::npos);
+}
+
+// A flag a binary does not read is refused, naming the flag and the binary (app/cli_rules.hpp).
+namespace {
+template <class Env>
+std::string refused(std::vector<std::string_view> args) {
+    auto o = parse(std::move(args));
+    BOOST_TEST_REQUIRE(o.has_value(), o.error().message);
+    const auto e = app::refuse_unused_flags<Env>(*o);
+    return e ? e->message : std::string();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(unused_flags_are_refused_per_binary) {
+    for (const char* feed : {"live", "live:testnet", "wss://127.0.0.1:9443/v5/public/linear", "replay:x"}) {
+        const auto t = refused<env::testnet>({"--feed", feed});
+        BOOST_TEST(t.find("--feed: not used by mmbot-testnet") != std::string::npos, t);
+        const auto l = refused<env::live>({"--i-understand-this-is-live", "--feed", feed});
+        BOOST_TEST(l.find("--feed: not used by mmbot-live") != std::string::npos, l);
+    }
+    BOOST_TEST(refused<env::shadow>({"--stop-timeout-s", "5"}).find("--stop-timeout-s: not used by mmbot-shadow") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--i-understand-this-is-live"}).find("mmbot-shadow") != std::string::npos);
+    BOOST_TEST(refused<env::testnet>({"--i-understand-this-is-live"}).find("mmbot-testnet") != std::string::npos);
+    BOOST_TEST(refused<env::live>({"--endpoint-override", "127.0.0.1:1"}).find("--endpoint-override") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--endpoint-override", "127.0.0.1:1"}).find("--endpoint-override") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--feed", "replay:x", "--endpoint-override", "127.0.0.1:1"}).find("with --feed live") != std::string::npos);
+    BOOST_TEST(refused<env::testnet>({"--obs-port", "0"}).find("--obs-port: not used") == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(used_flags_pass_per_binary) {
+    BOOST_TEST(refused<env::shadow>({"--feed", "live", "--endpoint-override", "127.0.0.1:1", "--obs", "--obs-port=0"}).empty());
+    BOOST_TEST(refused<env::testnet>({"--stop-timeout-s", "5", "--endpoint-override", "localhost:1", "--obs", "--obs-port", "0",
+                                      "--ca-file", "c.pem", "--iterations", "3", "--symbols", "BTCUSDT"}).empty());
+    BOOST_TEST(refused<env::live>({"--stop-timeout-s", "5", "--i-understand-this-is-live", "--preflight"}).empty());
 }

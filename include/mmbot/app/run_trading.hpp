@@ -176,11 +176,8 @@ int run_trading(const cli_options& opts, const config& cfg,
         fmt::print(stderr, "error: {}\n", message);
         return static_cast<int>(code);
     };
-    if (!opts.feed.empty() && !is_live_feed(opts.feed)) {
-        return fail(exit_code::usage, fmt::format("--feed {}: mmbot-{} trades on the live public "
-                                                  "feed; replay is for mmbot-shadow",
-                                                  opts.feed, Env::name));
-    }
+    // --feed is refused before this (app/cli_rules.hpp): the public stream is always Env's own
+    // (or the --endpoint-override host's).
 
     // ------------------------------------------------------------------------- endpoints, TLS
     bybit::rest_endpoint rest_ep = bybit::default_endpoint<Env>();
@@ -535,7 +532,8 @@ int run_trading(const cli_options& opts, const config& cfg,
     md.stop();
     (void)gateway.drain(sink);
 
-    run_params params{std::string(Env::name), opts.feed.empty() ? std::string("live") : opts.feed, {},
+    run_params params{std::string(Env::name),
+                      fmt::format("wss://{}:{}{}", public_ep.host, public_ep.port, public_ep.path), {},
                       opts.iterations, cfg.maker};
     for (const auto& [name, s] : setups) params.symbols.push_back(name);
     const auto ws_stats = md.feed_stats();
