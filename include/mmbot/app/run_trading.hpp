@@ -307,23 +307,17 @@ int run_trading(const cli_options& opts, const config& cfg,
     bybit::rest_transport rest{rest_io, rest_ep, tls};
     std::chrono::nanoseconds offset{0};
     {
+        // The error names why the last attempt failed (TLS, connect, timeout), not only that no
+        // sample arrived.
         bybit::clock_sync clock_sync;
-        bybit::rest_request req;
-        bybit::write_server_time(req);
-        for (int i = 0; i < 3; ++i) {
-            const auto sent = obs::unix_nanos(wall);
-            auto r = rest.send(req, nullptr, 0);
-            const auto received = obs::unix_nanos(wall);
-            if (!r) continue;
-            if (auto server = bybit::parse_server_time(r->body)) (void)clock_sync.add_sample(sent, received, *server);
-        }
-        auto ms = clock_sync.venue_time_ms(obs::unix_nanos(wall));
-        if (!ms) {
-            log.error("clock_sync_failed", {{"error", ms.error().message}});
+        auto synced = bybit::sync_clock(clock_sync, rest, [&wall] { return obs::unix_nanos(wall); }, 3);
+        if (!synced) {
+            log.error("clock_sync_failed", {{"code", synced.error().code}, {"error", synced.error().message}});
             close_log();
-            return fail(exit_code::runtime, fmt::format("{}:{}: {}", rest_ep.host, rest_ep.port, ms.error().message));
+            return fail(exit_code::runtime,
+                        fmt::format("{}:{}: {}", rest_ep.host, rest_ep.port, synced.error().message));
         }
-        offset = *clock_sync.offset();
+        offset = *synced;
         log.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(offset.count())}});
     }
     const auto now_fn = [&wall] { return obs::unix_nanos(wall); };
