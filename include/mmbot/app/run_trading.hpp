@@ -495,6 +495,11 @@ int run_trading(const cli_options& opts, const config& cfg,
     // orders are reconciled (each queried, its final state applied).
     const auto stop_started = now_fn();
     const auto stop_deadline = stop_started + std::chrono::seconds(opts.stop_timeout_s);
+    // Every REST call from here on (the sender thread's in-flight one included) ends by the
+    // deadline, so a hung venue cannot hold gateway.stop() below beyond it.
+    const auto stop_deadline_steady = std::chrono::steady_clock::now() + std::chrono::seconds(opts.stop_timeout_s);
+    rest.set_deadline(stop_deadline_steady);
+    if (rest_failover) rest_failover->set_deadline(stop_deadline_steady);
     auto next_reconcile = stop_started + std::chrono::seconds(1);
     while (now_fn() < stop_deadline) {
         const auto t = now_fn();
