@@ -61,6 +61,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -404,6 +405,7 @@ int run_trading(const cli_options& opts, const config& cfg,
     feed::replay_event ev;
     const auto ready_deadline = t_start + std::chrono::seconds(30);
     loop_health health{t_start};
+    std::set<std::string, std::less<>> fits_checked;
     for (;;) {
         now = now_fn();
         clock.set(now);
@@ -452,6 +454,18 @@ int run_trading(const cli_options& opts, const config& cfg,
             if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
                 const std::string_view sym = msg.book.sym.view();
                 if (const auto it = setups.find(sym); it != setups.end()) {
+                    // The first mid of each symbol: one order must fit the caps, else every
+                    // intent would be blocked; stop at once naming the numbers (exit 7).
+                    if (fits_checked.insert(std::string(sym)).second) {
+                        auto fits = preflight::check_order_fits(cfg, sym, ev.book->best_bid()->px);
+                        if (fits) fits = preflight::check_order_fits(cfg, sym, ev.book->best_ask()->px);
+                        if (!fits) {
+                            fatal = fits.error();
+                            fatal_code = exit_code::preflight;
+                            break;
+                        }
+                        log.info("order_fits", {{"detail", *fits}});
+                    }
                     board.mark_market_data(static_cast<std::size_t>(std::distance(setups.begin(), it)), now);
                     loop.on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
                     ++events;
