@@ -4,6 +4,8 @@
 // --ca-file, the errors naming flag and value, and where each live value connects.
 #define BOOST_TEST_MODULE app_cli
 #include "mmbot/app/cli.hpp"
+#include "mmbot/app/cli_rules.hpp"
+#include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/run.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -92,4 +94,92 @@ BOOST_AUTO_TEST_CASE(where_live_feeds_connect) {
     BOOST_TEST_REQUIRE(!live_url.has_value());
     BOOST_TEST(live_url.error().message.find("not available in mmbot-live") != std::string::npos,
                live_url.error().message);
+}
+
+// --endpoint-override (app/endpoint_override.hpp): mmbot-testnet carries testnet keys, so only
+// loopback and Bybit's testnet hosts are allowed, in any spelling; every mainnet host is refused.
+BOOST_AUTO_TEST_CASE(testnet_override_refuses_every_mainnet_spelling) {
+    for (const char* v :
+         {"api.bybit.com:443", "API.BYBIT.COM:443", "Api.Bybit.Com:443", "api.bybit.com.:443",
+          "api.bytick.com:443", "API.BYTICK.COM.:443", "stream.bybit.com:443", "stream.bytick.com:443",
+          "api2.bybit.com:443", "api.bybit.nl:443", "api.bybit.kz:443", "bybit.com:443",
+          "api.binance.com:443", "fapi.binance.com:443", "stream.binance.com:9443", "FAPI.Binance.COM.:443",
+          "api-testnet.bybit.com.evil.com:443", "8.8.8.8:443", "[2606:4700::1]:443", "10.0.0.1:443",
+          "0.0.0.0:443", "127.1:443", "2130706433:443", "[::ffff:8.8.8.8]:443", "localhost.evil:443"}) {
+        auto o = app::check_endpoint_override<env::testnet>(v);
+        BOOST_TEST_REQUIRE(!o.has_value(), v);
+        BOOST_TEST(o.error().code == "usage");
+        BOOST_TEST(o.error().message.find("--endpoint-override") != std::string::npos);
+        BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(testnet_override_allows_loopback_and_testnet_hosts) {
+    struct allowed {
+        const char* value;
+        const char* host;
+        const char* port;
+    };
+    for (const auto& a : {allowed{"localhost:9443", "localhost", "9443"},
+                          allowed{"LOCALHOST.:9443", "localhost", "9443"},
+                          allowed{"127.0.0.1:1", "127.0.0.1", "1"},
+                          allowed{"127.5.6.7:65535", "127.5.6.7", "65535"},
+                          allowed{"[::1]:9443", "::1", "9443"},
+                          allowed{"api-testnet.bybit.com:443", "api-testnet.bybit.com", "443"},
+                          allowed{"Stream-Testnet.Bybit.Com.:443", "stream-testnet.bybit.com", "443"}}) {
+        auto o = app::check_endpoint_override<env::testnet>(a.value);
+        BOOST_TEST_REQUIRE(o.has_value(), a.value << ": " << o.error().message);
+        BOOST_TEST(o->host == a.host);
+        BOOST_TEST(o->port == a.port);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(override_syntax_errors_name_the_value) {
+    for (const char* v : {"localhost", "localhost:", ":443", "localhost:0", "localhost:65536",
+                          "localhost:+1", "localhost:44x", "::1:443", "[::1]443", "a..b:1", ".:1"}) {
+        for (auto o : {app::check_endpoint_override<env::testnet>(v),
+                       app::check_endpoint_override<env::shadow>(v)}) {
+            BOOST_TEST_REQUIRE(!o.has_value(), v);
+            BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
+        }
+    }
+    // Shadow holds no keys: any well-formed host; live: never.
+    BOOST_TEST(app::check_endpoint_override<env::shadow>("api.bybit.com:443").has_value());
+    auto live = app::check_endpoint_override<env::live>("localhost:9443");
+    BOOST_TEST_REQUIRE(!live.has_value());
+    BOOST_TEST(live.error().message.find("not available in mmbot-live") != std::string::npos);
+}
+
+// A flag a binary does not read is refused, naming the flag and the binary (app/cli_rules.hpp).
+namespace {
+template <class Env>
+std::string refused(std::vector<std::string_view> args) {
+    auto o = parse(std::move(args));
+    BOOST_TEST_REQUIRE(o.has_value(), o.error().message);
+    const auto e = app::refuse_unused_flags<Env>(*o);
+    return e ? e->message : std::string();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(unused_flags_are_refused_per_binary) {
+    for (const char* feed : {"live", "live:testnet", "wss://127.0.0.1:9443/v5/public/linear", "replay:x"}) {
+        const auto t = refused<env::testnet>({"--feed", feed});
+        BOOST_TEST(t.find("--feed: not used by mmbot-testnet") != std::string::npos, t);
+        const auto l = refused<env::live>({"--i-understand-this-is-live", "--feed", feed});
+        BOOST_TEST(l.find("--feed: not used by mmbot-live") != std::string::npos, l);
+    }
+    BOOST_TEST(refused<env::shadow>({"--stop-timeout-s", "5"}).find("--stop-timeout-s: not used by mmbot-shadow") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--i-understand-this-is-live"}).find("mmbot-shadow") != std::string::npos);
+    BOOST_TEST(refused<env::testnet>({"--i-understand-this-is-live"}).find("mmbot-testnet") != std::string::npos);
+    BOOST_TEST(refused<env::live>({"--endpoint-override", "127.0.0.1:1"}).find("--endpoint-override") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--endpoint-override", "127.0.0.1:1"}).find("--endpoint-override") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--feed", "replay:x", "--endpoint-override", "127.0.0.1:1"}).find("with --feed live") != std::string::npos);
+    BOOST_TEST(refused<env::testnet>({"--obs-port", "0"}).find("--obs-port: not used") == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(used_flags_pass_per_binary) {
+    BOOST_TEST(refused<env::shadow>({"--feed", "live", "--endpoint-override", "127.0.0.1:1", "--obs", "--obs-port=0"}).empty());
+    BOOST_TEST(refused<env::testnet>({"--stop-timeout-s", "5", "--endpoint-override", "localhost:1", "--obs", "--obs-port", "0",
+                                      "--ca-file", "c.pem", "--iterations", "3", "--symbols", "BTCUSDT"}).empty());
+    BOOST_TEST(refused<env::live>({"--stop-timeout-s", "5", "--i-understand-this-is-live", "--preflight"}).empty());
 }

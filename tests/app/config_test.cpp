@@ -131,3 +131,16 @@ BOOST_AUTO_TEST_CASE(hot_reload_accepts_limits_and_rejects_bad_files) {
     { std::ofstream(path) << with("environment", "testnet"); }
     BOOST_TEST(r.poll(true)->error().code == "invalid_reload");
 }
+
+// A config whose one order can never trade is refused when loaded, naming the numbers.
+BOOST_AUTO_TEST_CASE(order_qty_that_cannot_trade_is_refused) {
+    // 0.001 < min_qty 0.001 x min_qty_pad 1.1: every order would be blocked for min_qty.
+    const auto below = error_of(with("symbols.BTCUSDT.strategy.order_qty", "0.001"));
+    BOOST_TEST(below.find("symbols.BTCUSDT.strategy.order_qty: 0.001 cannot trade") != std::string::npos, below);
+    BOOST_TEST(below.find("min_qty 0.001 x maker.min_qty_pad 1.1 = 0.0011") != std::string::npos, below);
+    const auto big = error_of(with("symbols.BTCUSDT.strategy.order_qty", "0.5"));
+    BOOST_TEST(big.find("above risk.max_position_qty 0.1") != std::string::npos, big);
+    const auto tiny_cap = error_of(with("symbols.BTCUSDT.risk.max_order_notional", "4"));
+    BOOST_TEST(tiny_cap.find("risk.max_order_notional 4 is below filters.min_notional 5") != std::string::npos,
+               tiny_cap);
+}

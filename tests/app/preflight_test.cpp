@@ -199,3 +199,37 @@ BOOST_AUTO_TEST_CASE(verdict_json_fails_on_any_fail_or_skip) {
                "  \"environment\": \"live\",\n  \"passed\": false\n}\n");
     BOOST_TEST(!pf::report{"shadow"}.passed());  // no check run is not a pass
 }
+
+// One order at the venue's mid must fit the caps (the shipped live config could never trade:
+// 0.01 BTC at 65000 is 650, above the 500 canary cap).
+BOOST_AUTO_TEST_CASE(order_that_cannot_trade_at_the_mid_fails_naming_the_numbers) {
+    auto cfg = app::load_config_file("configs/live.json").value();
+    auto& sc = cfg.symbols.at("BTCUSDT");
+    sc.strategy.order_qty = mmbot::core::quantity::parse("0.01").value();
+    const auto mid = mmbot::core::price::parse("65000").value();
+    auto r = pf::check_order_fits(cfg, "BTCUSDT", mid);
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().code == "preflight_cannot_trade");
+    BOOST_TEST(r.error().message.find("one order of 0.01 at 65000 is 650") != std::string::npos, r.error().message);
+    BOOST_TEST(r.error().message.find("above risk.canary_max_inventory_notional 500") != std::string::npos,
+               r.error().message);
+    // Too small for min_notional at this price.
+    sc.strategy.order_qty = mmbot::core::quantity::parse("0.002").value();
+    auto cheap = pf::check_order_fits(cfg, "BTCUSDT", mmbot::core::price::parse("2000").value());
+    BOOST_TEST_REQUIRE(!cheap.has_value());
+    BOOST_TEST(cheap.error().message.find("below filters.min_notional 5") != std::string::npos, cheap.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(shipped_configs_can_trade_at_the_capture_price) {
+    const auto mid_of = [](const std::string& s) {
+        return mmbot::core::price::parse(s == "BTCUSDT" ? "65000" : "3500").value();
+    };
+    for (const char* f : {"configs/shadow.json", "configs/testnet.json", "configs/live.json"}) {
+        auto cfg = app::load_config_file(f);
+        BOOST_TEST_REQUIRE(cfg.has_value(), f);
+        for (const auto& [name, sc] : cfg->symbols) {
+            auto r = pf::check_order_fits(*cfg, name, mid_of(name));
+            BOOST_TEST(r.has_value(), f << " " << name << ": " << (r ? *r : r.error().message));
+        }
+    }
+}

@@ -69,6 +69,8 @@ struct cli_options {
     bool preflight = false;
     bool live_acknowledged = false;
     bool help = false;
+    /// Every flag given, by its long name ("--feed"), for refuse_unused_flags (app/cli_rules.hpp).
+    std::vector<std::string> flags_given;
 };
 
 inline constexpr std::string_view cli_usage =
@@ -76,7 +78,7 @@ inline constexpr std::string_view cli_usage =
   --config PATH               config file (default configs/<env>.json)
   --feed replay:PATH|live[:testnet][:spot]|wss://HOST:PORT/PATH
                               market data: a recorded capture, Bybit's public WebSocket
-                              (mainnet by default), or another wss:// stream (not in mmbot-live)
+                              (mainnet by default), or another wss:// stream (mmbot-shadow only)
   --ca-file PATH              also trust this CA certificate (PEM) for a live feed
   --kill-switch-file PATH     freeze and cancel everything when this file appears (also SIGUSR1)
   --stop-timeout-s N          testnet/live: keep cancelling open orders for up to N s at stop,
@@ -96,9 +98,11 @@ inline constexpr std::string_view cli_usage =
   --log PATH                  JSON log file (default stderr)
   --log-level LEVEL           DEBUG | INFO | WARN | ERROR (default INFO)
   --endpoint-override HOST:PORT
-                              point the venue/feed at another host (not in mmbot-live)
+                              point the venue/feed at another host (testnet: loopback or
+                              Bybit testnet only; shadow: with a live feed; not in mmbot-live)
   --preflight                 run the preflight checks, print a JSON verdict, exit
-  --i-understand-this-is-live required by mmbot-live
+  --i-understand-this-is-live required by mmbot-live (refused by the others)
+a flag the binary does not use is refused (exit 2)
   --help                      this text
 exit codes: 0 ok, 1 runtime, 2 usage, 3 config, 4 environment/secrets, 5 journal, 6 feed,
             7 preflight failed, 8 live not acknowledged
@@ -216,6 +220,7 @@ template <class Decimal>
             inline_value = flag.substr(eq + 1);
         }
         const bool has_inline = name.size() != flag.size();
+        o.flags_given.emplace_back(name == "-h" ? std::string_view("--help") : name);
         const auto value = [&]() -> core::result<std::string_view> {
             if (has_inline) return inline_value;
             if (i + 1 >= args.size()) {

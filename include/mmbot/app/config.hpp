@@ -25,7 +25,9 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 
 namespace mmbot::app {
@@ -187,6 +189,46 @@ inline void read_symbol_limits(const json_reader& r, field_sink& sink, risk::sym
 
 }  // namespace detail
 
+namespace detail {
+
+/// What can be checked without a price that one order of strategy.order_qty can trade: it meets
+/// filters.min_qty x maker.min_qty_pad (else every order is blocked for min_qty), fits
+/// filters.max_qty, risk.max_position_qty and strategy.max_position, and the notional caps are at
+/// least filters.min_notional. The check at a price is preflight::check_order_fits.
+[[nodiscard]] inline std::optional<core::error> order_cannot_trade(const std::string& name,
+                                                                   const symbol_config& sc,
+                                                                   const policy::maker_params& maker) {
+    const auto& q = sc.strategy.order_qty;
+    const auto& f = sc.filters;
+    const auto bad = [&](std::string_view what) {
+        return core::make_error(code_invalid_config,
+                                fmt::format("symbols.{}.strategy.order_qty: {} cannot trade: {}", name, q, what));
+    };
+    const auto padded = core::mul(f.min_qty, maker.min_qty_pad, core::rounding::up);
+    if (q < padded) {
+        return bad(fmt::format("below filters.min_qty {} x maker.min_qty_pad {} = {}", f.min_qty,
+                               maker.min_qty_pad, padded));
+    }
+    if (q > f.max_qty) return bad(fmt::format("above filters.max_qty {}", f.max_qty));
+    if (q > sc.limits.max_position_qty) {
+        return bad(fmt::format("above risk.max_position_qty {}", sc.limits.max_position_qty));
+    }
+    if (q > sc.strategy.max_position) {
+        return bad(fmt::format("above strategy.max_position {}", sc.strategy.max_position));
+    }
+    for (const auto& [field, cap] : {std::pair{"max_order_notional", sc.limits.max_order_notional},
+                                     std::pair{"max_position_notional", sc.limits.max_position_notional},
+                                     std::pair{"canary_max_inventory_notional",
+                                               sc.limits.canary_max_inventory_notional}}) {
+        if (cap < f.min_notional) {
+            return bad(fmt::format("risk.{} {} is below filters.min_notional {}", field, cap, f.min_notional));
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace detail
+
 /// Parses and validates a whole config document. `source` names it in errors (a file path).
 [[nodiscard]] inline core::result<config> parse_config(std::string_view text,
                                                        std::string_view source) {
@@ -307,6 +349,9 @@ inline void read_symbol_limits(const json_reader& r, field_sink& sink, risk::sym
                     detail::code_invalid_config,
                     fmt::format("symbols.{}.risk.canary_max_inventory_notional: required for live",
                                 name)));
+            }
+            if (!sink.failed()) {
+                if (auto e = detail::order_cannot_trade(name, sc, c.maker)) sink.fail(*e);
             }
             if (sink.failed()) break;
             c.symbols.emplace(name, std::move(sc));

@@ -286,4 +286,35 @@ template <rest_sender Transport>
     return fmt::format("{} open order(s) on the venue, all in the journal", venue_open.size());
 }
 
+/// One order of strategy.order_qty of `symbol` at `mid` can trade: its notional (mid x qty) is
+/// at least filters.min_notional and within risk.canary_max_inventory_notional,
+/// risk.max_order_notional and risk.max_position_notional, and the quantity meets
+/// filters.min_qty x maker.min_qty_pad. Errors (preflight_cannot_trade) name every number.
+[[nodiscard]] inline core::result<std::string> check_order_fits(const config& cfg, std::string_view symbol,
+                                                               const core::price& mid) {
+    const auto it = cfg.symbols.find(symbol);
+    if (it == cfg.symbols.end()) {
+        return core::make_error("preflight_cannot_trade", fmt::format("{}: not in the config", symbol));
+    }
+    const auto& sc = it->second;
+    const auto& q = sc.strategy.order_qty;
+    const core::notional value = mid * q;
+    const auto bad = [&](std::string_view why) {
+        return core::make_error("preflight_cannot_trade",
+                                fmt::format("{}: one order of {} at {} is {} (quote currency): {}; every "
+                                            "order would be blocked",
+                                            symbol, q, mid, value, why));
+    };
+    if (value < sc.filters.min_notional) {
+        return bad(fmt::format("below filters.min_notional {}", sc.filters.min_notional));
+    }
+    for (const auto& [field, cap] : {std::pair{"canary_max_inventory_notional", sc.limits.canary_max_inventory_notional},
+                                     std::pair{"max_order_notional", sc.limits.max_order_notional},
+                                     std::pair{"max_position_notional", sc.limits.max_position_notional}}) {
+        if (value > cap) return bad(fmt::format("above risk.{} {}", field, cap));
+    }
+    if (auto e = app::detail::order_cannot_trade(it->first, sc, cfg.maker)) return *e;
+    return fmt::format("{}: one order of {} at {} is {}, within the caps", symbol, q, mid, value);
+}
+
 }  // namespace mmbot::app::preflight

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "mmbot/app/cli.hpp"
+#include "mmbot/app/cli_rules.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/config_reload.hpp"
 #include "mmbot/app/kill_switch.hpp"
@@ -217,6 +218,10 @@ int run(int argc, char** argv) {
     if (opts->help) {
         fmt::print("{}", cli_usage);
         return 0;
+    }
+    if (auto unused = refuse_unused_flags<Env>(*opts)) {  // app/cli_rules.hpp
+        fmt::print(stderr, "error: {}\n{}", unused->message, cli_usage);
+        return static_cast<int>(exit_code::usage);
     }
     if (auto env_ok = secrets::check_exchange_env<Env>(secrets::read_exchange_env()); !env_ok) {
         return fail(exit_code::environment, env_ok.error().message);

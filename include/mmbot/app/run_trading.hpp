@@ -17,9 +17,9 @@
 //   stop          SIGINT/SIGTERM or --iterations: cancel-all, wait (bounded) for the venue to
 //                 confirm, journal synced, report written like shadow's
 //
-// --endpoint-override HOST:PORT (only where Env::endpoint_override_allowed: never live) points
-// REST, the private and the public WebSocket at one host (the local venue); --ca-file adds the CA
-// it presents. Certificate and host-name verification stay on.
+// --endpoint-override HOST:PORT (only where Env::endpoint_override_allowed: never live; testnet
+// only loopback or Bybit testnet, app/endpoint_override.hpp) points REST, the private and the
+// public WebSocket at one host (the local venue); --ca-file adds the CA it presents. Certificate and host-name verification stay on.
 //
 // Errors and exit codes: environment (credentials missing or malformed), journal (cannot open or
 // recover), feed (public feed failed), runtime (clock sync, auth refused, venue never ready).
@@ -27,6 +27,7 @@
 
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
+#include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/loop_health.hpp"
 #include "mmbot/app/feed_metrics.hpp"
@@ -60,6 +61,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -94,16 +96,6 @@ struct failover_ref {
 
 template <env::environment Env>
 using gateway_t = venue::bybit::order_gateway<failover_ref<Env>>;
-
-/// "HOST:PORT" -> {host, port}. Errors: usage.
-[[nodiscard]] inline core::result<std::pair<std::string, std::string>> split_host_port(
-    std::string_view v) {
-    const auto colon = v.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == v.size()) {
-        return core::make_error("usage", fmt::format("--endpoint-override: expected HOST:PORT, got \"{}\"", v));
-    }
-    return std::pair{std::string(v.substr(0, colon)), std::string(v.substr(colon + 1))};
-}
 
 template <env::environment Env>
 [[nodiscard]] core::result<secrets::credentials> load_credentials() {
@@ -185,11 +177,8 @@ int run_trading(const cli_options& opts, const config& cfg,
         fmt::print(stderr, "error: {}\n", message);
         return static_cast<int>(code);
     };
-    if (!opts.feed.empty() && !is_live_feed(opts.feed)) {
-        return fail(exit_code::usage, fmt::format("--feed {}: mmbot-{} trades on the live public "
-                                                  "feed; replay is for mmbot-shadow",
-                                                  opts.feed, Env::name));
-    }
+    // --feed is refused before this (app/cli_rules.hpp): the public stream is always Env's own
+    // (or the --endpoint-override host's).
 
     // ------------------------------------------------------------------------- endpoints, TLS
     bybit::rest_endpoint rest_ep = bybit::default_endpoint<Env>();
@@ -197,12 +186,13 @@ int run_trading(const cli_options& opts, const config& cfg,
     feed::ws_endpoint public_ep = feed::public_endpoint<Env>(feed::ws_category::linear);
     if (!opts.endpoint_override.empty()) {
         if constexpr (Env::endpoint_override_allowed) {
-            auto hp = trading_detail::split_host_port(opts.endpoint_override);
+            // Testnet: loopback or Bybit testnet only (app/endpoint_override.hpp).
+            auto hp = check_endpoint_override<Env>(opts.endpoint_override);
             if (!hp) return fail(exit_code::usage, hp.error().message);
-            rest_ep = bybit::override_endpoint<Env>(hp->first, hp->second);
-            ws_opts = bybit::private_ws_override<Env>(hp->first, hp->second);
-            public_ep.host = hp->first;
-            public_ep.port = hp->second;
+            rest_ep = bybit::override_endpoint<Env>(hp->host, hp->port);
+            ws_opts = bybit::private_ws_override<Env>(hp->host, hp->port);
+            public_ep.host = hp->host;
+            public_ep.port = hp->port;
         } else {
             return fail(exit_code::usage, "--endpoint-override: not available here");
         }
@@ -318,23 +308,17 @@ int run_trading(const cli_options& opts, const config& cfg,
     bybit::rest_transport rest{rest_io, rest_ep, tls};
     std::chrono::nanoseconds offset{0};
     {
+        // The error names why the last attempt failed (TLS, connect, timeout), not only that no
+        // sample arrived.
         bybit::clock_sync clock_sync;
-        bybit::rest_request req;
-        bybit::write_server_time(req);
-        for (int i = 0; i < 3; ++i) {
-            const auto sent = obs::unix_nanos(wall);
-            auto r = rest.send(req, nullptr, 0);
-            const auto received = obs::unix_nanos(wall);
-            if (!r) continue;
-            if (auto server = bybit::parse_server_time(r->body)) (void)clock_sync.add_sample(sent, received, *server);
-        }
-        auto ms = clock_sync.venue_time_ms(obs::unix_nanos(wall));
-        if (!ms) {
-            log.error("clock_sync_failed", {{"error", ms.error().message}});
+        auto synced = bybit::sync_clock(clock_sync, rest, [&wall] { return obs::unix_nanos(wall); }, 3);
+        if (!synced) {
+            log.error("clock_sync_failed", {{"code", synced.error().code}, {"error", synced.error().message}});
             close_log();
-            return fail(exit_code::runtime, fmt::format("{}:{}: {}", rest_ep.host, rest_ep.port, ms.error().message));
+            return fail(exit_code::runtime,
+                        fmt::format("{}:{}: {}", rest_ep.host, rest_ep.port, synced.error().message));
         }
-        offset = *clock_sync.offset();
+        offset = *synced;
         log.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(offset.count())}});
     }
     const auto now_fn = [&wall] { return obs::unix_nanos(wall); };
@@ -421,6 +405,7 @@ int run_trading(const cli_options& opts, const config& cfg,
     feed::replay_event ev;
     const auto ready_deadline = t_start + std::chrono::seconds(30);
     loop_health health{t_start};
+    std::set<std::string, std::less<>> fits_checked;
     for (;;) {
         now = now_fn();
         clock.set(now);
@@ -469,6 +454,18 @@ int run_trading(const cli_options& opts, const config& cfg,
             if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
                 const std::string_view sym = msg.book.sym.view();
                 if (const auto it = setups.find(sym); it != setups.end()) {
+                    // The first mid of each symbol: one order must fit the caps, else every
+                    // intent would be blocked; stop at once naming the numbers (exit 7).
+                    if (fits_checked.insert(std::string(sym)).second) {
+                        auto fits = preflight::check_order_fits(cfg, sym, ev.book->best_bid()->px);
+                        if (fits) fits = preflight::check_order_fits(cfg, sym, ev.book->best_ask()->px);
+                        if (!fits) {
+                            fatal = fits.error();
+                            fatal_code = exit_code::preflight;
+                            break;
+                        }
+                        log.info("order_fits", {{"detail", *fits}});
+                    }
                     board.mark_market_data(static_cast<std::size_t>(std::distance(setups.begin(), it)), now);
                     loop.on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
                     ++events;
@@ -512,6 +509,11 @@ int run_trading(const cli_options& opts, const config& cfg,
     // orders are reconciled (each queried, its final state applied).
     const auto stop_started = now_fn();
     const auto stop_deadline = stop_started + std::chrono::seconds(opts.stop_timeout_s);
+    // Every REST call from here on (the sender thread's in-flight one included) ends by the
+    // deadline, so a hung venue cannot hold gateway.stop() below beyond it.
+    const auto stop_deadline_steady = std::chrono::steady_clock::now() + std::chrono::seconds(opts.stop_timeout_s);
+    rest.set_deadline(stop_deadline_steady);
+    if (rest_failover) rest_failover->set_deadline(stop_deadline_steady);
     auto next_reconcile = stop_started + std::chrono::seconds(1);
     while (now_fn() < stop_deadline) {
         const auto t = now_fn();
@@ -543,7 +545,8 @@ int run_trading(const cli_options& opts, const config& cfg,
     md.stop();
     (void)gateway.drain(sink);
 
-    run_params params{std::string(Env::name), opts.feed.empty() ? std::string("live") : opts.feed, {},
+    run_params params{std::string(Env::name),
+                      fmt::format("wss://{}:{}{}", public_ep.host, public_ep.port, public_ep.path), {},
                       opts.iterations, cfg.maker};
     for (const auto& [name, s] : setups) params.symbols.push_back(name);
     const auto ws_stats = md.feed_stats();

@@ -7,6 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
+#include <string>
+
 namespace bybit = mmbot::venue::bybit;
 using namespace std::chrono_literals;
 
@@ -46,4 +49,53 @@ BOOST_AUTO_TEST_CASE(a_broken_clock_refuses_to_sign) {
     BOOST_TEST(t.error().code == "bybit_clock_skew");
     BOOST_TEST(t.error().message ==
                "server time: local clock off by -45000 ms, more than the 30000 ms allowed");
+}
+
+namespace {
+/// A transport whose every call fails like a certificate mismatch, or answers with `body`.
+struct scripted_transport {
+    std::optional<std::string> body;
+    int calls = 0;
+    struct answer {
+        std::string body;
+    };
+    mmbot::core::result<answer> send(const bybit::rest_request& r, const void* /*signer*/, std::int64_t /*ms*/) {
+        ++calls;
+        BOOST_TEST(r.path() == "/v5/market/time");
+        if (!body) {
+            return mmbot::core::make_error("bybit_tls", "localhost:9443: certificate verification failed: "
+                                                        "Hostname mismatch");
+        }
+        return answer{*body};
+    }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sync_failure_names_the_last_transport_error) {
+    bybit::clock_sync s;
+    scripted_transport t;
+    std::chrono::nanoseconds now{0};
+    auto r = bybit::sync_clock(s, t, [&] { return now += 1ms; }, 3);
+    BOOST_TEST(t.calls == 3);
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().code == "bybit_tls");
+    BOOST_TEST(r.error().message.find("no usable market/time sample") != std::string::npos, r.error().message);
+    BOOST_TEST(r.error().message.find("certificate verification failed: Hostname mismatch") != std::string::npos,
+               r.error().message);
+
+    scripted_transport garbled{std::string("<html>502</html>")};
+    auto g = bybit::sync_clock(s, garbled, [&] { return now += 1ms; }, 2);
+    BOOST_TEST_REQUIRE(!g.has_value());
+    BOOST_TEST(g.error().message.find("market/time answer") != std::string::npos, g.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(sync_success_returns_the_offset) {
+    bybit::clock_sync s;
+    scripted_transport t{std::string(
+        R"({"retCode":0,"retMsg":"OK","result":{"timeSecond":"1","timeNano":"1000000000"},"retExtInfo":{},"time":1000})")};
+    std::chrono::nanoseconds now{0};
+    auto r = bybit::sync_clock(s, t, [&] { return now += 10ms; }, 1);
+    BOOST_TEST_REQUIRE(r.has_value(), r.error().message);
+    // sent 10 ms, received 20 ms: midpoint 15 ms, server 1000 ms.
+    BOOST_TEST((*r == 1000ms - 15ms));
 }

@@ -287,3 +287,34 @@ BOOST_AUTO_TEST_CASE(no_answer_is_a_timeout_after_sending) {
     BOOST_TEST(prompt);
     BOOST_TEST(!t.connected());
 }
+
+// The orderly stop's deadline bounds a call to a venue that accepts and never answers, and
+// nothing is sent once it has passed (app/run_trading.hpp, --stop-timeout-s).
+BOOST_AUTO_TEST_CASE(deadline_bounds_a_hung_venue) {
+    https_server server{localhost_cert(), mode::silent};
+    asio::io_context io;
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto ep = local(server.port());
+    ep.read_timeout = std::chrono::milliseconds{5000};
+    bybit::rest_transport t{io, ep, tls};
+    bybit::rest_request req;
+    bybit::write_server_time(req);
+    const auto t0 = std::chrono::steady_clock::now();
+    t.set_deadline(t0 + std::chrono::milliseconds{300});
+    auto r = t.send(req, nullptr, 0);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().code == "bybit_timeout", r.error().message);
+    BOOST_TEST(took < std::chrono::milliseconds{1000},
+               std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    // Past the deadline: refused at once, nothing written.
+    const int before = server.requests.load();
+    const auto t1 = std::chrono::steady_clock::now();
+    auto late = t.send(req, nullptr, 0);
+    BOOST_TEST_REQUIRE(!late.has_value());
+    BOOST_TEST(late.error().code == "bybit_not_sent", late.error().message);
+    BOOST_TEST(late.error().message.find("stop deadline") != std::string::npos);
+    BOOST_TEST((std::chrono::steady_clock::now() - t1 < std::chrono::milliseconds{100}));
+    BOOST_TEST(server.requests.load() == before);
+}

@@ -13,15 +13,19 @@
 //   clock_sync sync{{.max_rtt = 1s, .max_skew = 30s}};
 //   sync.add_sample(t0, t1, parse_server_time(body).value());
 //   auto ts = sync.venue_time_ms(local_now);     // result: error bybit_clock_skew / _unsynced
+//   auto off = sync_clock(sync, transport, now_fn, 3);  // the offset, or why no sample was usable
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/requests.hpp"
+#include "mmbot/venue/bybit/responses.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace mmbot::venue::bybit {
 
@@ -86,5 +90,43 @@ private:
     std::chrono::nanoseconds best_rtt_{0};
     std::chrono::nanoseconds offset_{0};
 };
+
+/// Takes up to `attempts` GET /v5/market/time samples through `t` (send(request, signer*, ms)
+/// -> result<{body}>) and returns the kept offset. When none was usable the error says why the
+/// last attempt failed: the transport's own error (code and text: bybit_tls for a certificate or
+/// host-name mismatch, bybit_not_sent, bybit_timeout), an unparsable body, or a round trip above
+/// max_rtt. Otherwise as venue_time_ms (bybit_clock_skew).
+template <class Transport, class NowFn>
+[[nodiscard]] core::result<std::chrono::nanoseconds> sync_clock(clock_sync& sync, Transport& t,
+                                                               NowFn now, int attempts) {
+    rest_request req;
+    write_server_time(req);
+    std::optional<core::error> last;
+    for (int i = 0; i < attempts; ++i) {
+        const std::chrono::nanoseconds sent = now();
+        auto r = t.send(req, nullptr, 0);
+        const std::chrono::nanoseconds received = now();
+        if (!r) {
+            last = r.error();
+            continue;
+        }
+        auto server = parse_server_time(r->body);
+        if (!server) {
+            last = core::make_error(server.error().code,
+                                    fmt::format("market/time answer: {}", server.error().message));
+        } else if (!sync.add_sample(sent, received, *server)) {
+            last = core::make_error("bybit_clock_unsynced",
+                                    fmt::format("market/time round trip of {} ms is too long",
+                                                std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                    received - sent).count()));
+        }
+    }
+    if (auto ms = sync.venue_time_ms(now()); !ms) {
+        if (!last) return ms.error();
+        return core::make_error(last->code, fmt::format("{}; last of {} attempt(s): {}", ms.error().message,
+                                                        attempts, last->message));
+    }
+    return *sync.offset();
+}
 
 }  // namespace mmbot::venue::bybit

@@ -16,6 +16,8 @@
 //   bybit_not_sent   nothing of the request was written (resolve, connect, TLS handshake)
 //   bybit_timeout    the request was written, no complete response in time: outcome unknown
 //   bybit_tls        certificate or host name verification failed (also not sent)
+// set_deadline(t) bounds every later call by t (the orderly stop's deadline), whatever the
+// connect and read timeouts say; once t has passed nothing is sent (bybit_not_sent).
 // HTTP statuses other than 200 come back as a response (Bybit puts retCode in the body for most).
 //
 // Heavy include (Beast, Asio, OpenSSL): only the transport's own translation units use it; the
@@ -50,8 +52,11 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,11 +100,23 @@ public:
     rest_transport(boost::asio::io_context& io, rest_endpoint ep, boost::asio::ssl::context& tls)
         : io_(io), ep_(std::move(ep)), tls_(tls) {}
 
+    /// Bounds every later send(): connect, write and read each end by `d` (steady clock) even
+    /// when their own timeouts run longer, and after `d` nothing is sent (bybit_not_sent). The
+    /// orderly stop sets it to its deadline so a hung venue cannot hold the exit. Any thread.
+    void set_deadline(std::chrono::steady_clock::time_point d) noexcept {
+        deadline_ns_.store(d.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+
     /// Sends `req` (signed with `s` at `now_ms` when the endpoint is private) and reads the
     /// response. Reconnects when the kept-alive connection is gone.
     [[nodiscard]] core::result<http_response> send(const rest_request& req, signer* s,
                                                    std::int64_t now_ms) {
         namespace http = boost::beast::http;
+        if (within(ep_.read_timeout).count() == 0) {
+            return core::make_error("bybit_not_sent", fmt::format("{}:{}: {}: the stop deadline has "
+                                                                  "passed, not sent",
+                                                                  ep_.host, ep_.port, req.path()));
+        }
         http::request<http::string_body> msg{
             req.method() == http_method::get ? http::verb::get : http::verb::post, req.target(),
             11};
@@ -141,6 +158,16 @@ public:
 private:
     using stream_type = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
+    /// min(`normal`, time left before the deadline); zero when the deadline has passed.
+    [[nodiscard]] std::chrono::milliseconds within(std::chrono::milliseconds normal) const {
+        const auto d = deadline_ns_.load(std::memory_order_relaxed);
+        if (d == no_deadline) return normal;
+        const auto left = std::chrono::steady_clock::duration(d) -
+                          std::chrono::steady_clock::now().time_since_epoch();
+        if (left <= std::chrono::steady_clock::duration::zero()) return std::chrono::milliseconds{0};
+        return std::min(normal, std::chrono::ceil<std::chrono::milliseconds>(left));
+    }
+
     /// Runs the io_context until the pending operation completes.
     void run() {
         io_.restart();
@@ -161,7 +188,7 @@ private:
         }
         s.set_verify_mode(boost::asio::ssl::verify_peer);
         s.set_verify_callback(boost::asio::ssl::host_name_verification(ep_.host));
-        boost::beast::get_lowest_layer(s).expires_after(ep_.connect_timeout);
+        boost::beast::get_lowest_layer(s).expires_after(within(ep_.connect_timeout));
         boost::beast::get_lowest_layer(s).async_connect(
             addrs, [&](boost::system::error_code e, const tcp::endpoint&) { ec = e; });
         run();
@@ -192,7 +219,7 @@ private:
         auto& s = *stream_;
         boost::system::error_code ec;
         std::size_t written = 0;
-        boost::beast::get_lowest_layer(s).expires_after(ep_.read_timeout);
+        boost::beast::get_lowest_layer(s).expires_after(within(ep_.read_timeout));
         http::async_write(s, msg, [&](boost::system::error_code e, std::size_t n) {
             ec = e;
             written = n;
@@ -238,6 +265,10 @@ private:
     std::optional<stream_type> stream_;
     boost::beast::flat_buffer buffer_;
     std::int64_t connects_ = 0;
+    static constexpr std::chrono::steady_clock::rep no_deadline =
+        std::numeric_limits<std::chrono::steady_clock::rep>::max();
+    /// set_deadline's time since the steady clock's epoch; written by the trading thread.
+    std::atomic<std::chrono::steady_clock::rep> deadline_ns_{no_deadline};
 };
 
 }  // namespace mmbot::venue::bybit
