@@ -42,6 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(bybit::parse_cancel_all(text));
     check(bybit::parse_open_orders(text));
     check(bybit::parse_executions(text));
+    check(bybit::parse_ticker(text, "BTCUSDT"));
     for (const auto cat : {bybit::category::linear, bybit::category::spot}) {
         auto page = bybit::parse_instruments(text, cat);
         check(page);

@@ -233,3 +233,40 @@ BOOST_AUTO_TEST_CASE(shipped_configs_can_trade_at_the_capture_price) {
         }
     }
 }
+
+namespace {
+std::string tickers(std::string_view symbol, std::string_view bid, std::string_view ask) {
+    return fmt::format(R"({{"retCode":0,"retMsg":"OK","result":{{"category":"linear","list":[{{"symbol":"{}",
+      "lastPrice":"{}","bid1Price":"{}","bid1Size":"1.5","ask1Price":"{}","ask1Size":"2"}}]}},"retExtInfo":{{}},"time":1}})",
+                       symbol, bid, bid, ask);
+}
+}  // namespace
+
+// Issue 20.10: preflight asks the venue for the current prices (market/tickers) and checks that
+// one order of the config fits there; the shipped live config's 0.01 BTC at 65000 did not.
+BOOST_AUTO_TEST_CASE(order_fits_is_checked_at_the_venue_tickers) {
+    auto cfg = app::load_config_file("configs/live.json").value();
+    scripted_venue v;
+    v.answers.emplace_back(tickers("BTCUSDT", "64999.90", "65000.00"));
+    auto ok = pf::check_order_fits_at_venue(v, cfg, bybit::category::linear);
+    BOOST_TEST_REQUIRE(ok.has_value(), ok.error().message);
+    BOOST_TEST(v.targets.at(0) == "/v5/market/tickers?category=linear&symbol=BTCUSDT");
+    BOOST_TEST(v.signed_.at(0) == false);
+    BOOST_TEST(ok->find("fits at bid 64999.90 and ask 65000.00") != std::string::npos, *ok);
+
+    cfg.symbols.at("BTCUSDT").strategy.order_qty = mmbot::core::quantity::parse("0.01").value();
+    v.answers.emplace_back(tickers("BTCUSDT", "64999.90", "65000.00"));
+    auto too_big = pf::check_order_fits_at_venue(v, cfg, bybit::category::linear);
+    BOOST_TEST_REQUIRE(!too_big.has_value());
+    BOOST_TEST(too_big.error().code == "preflight_cannot_trade");
+    BOOST_TEST(too_big.error().message.find("above risk.canary_max_inventory_notional 500") != std::string::npos,
+               too_big.error().message);
+
+    // No two-sided book on the venue: the check cannot pass.
+    v.answers.emplace_back(tickers("BTCUSDT", "", "65000.00"));
+    BOOST_TEST(!pf::check_order_fits_at_venue(v, cfg, bybit::category::linear).has_value());
+    v.answers.emplace_back(tickers("ETHUSDT", "3500", "3500.1"));
+    auto absent = pf::check_order_fits_at_venue(v, cfg, bybit::category::linear);
+    BOOST_TEST_REQUIRE(!absent.has_value());
+    BOOST_TEST(absent.error().message == "result.list: no ticker for BTCUSDT");
+}

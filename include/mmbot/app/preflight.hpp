@@ -11,6 +11,9 @@
 //                 config's (tick, step, min/max qty, min notional, price limits)
 //   open_orders   the orders open on the venue are exactly the journal's open orders (an order
 //                 the journal does not know may belong to someone else on the account)
+//   order_fits    one order of strategy.order_qty at the venue's best bid and best ask
+//                 (market/tickers) is above min notional and min qty x pad and within the
+//                 canary, order-notional and position caps (else every intent would be blocked)
 //   journal       the journal opens and recovers (records, open orders, any torn tail)
 //
 // A check that cannot run because an earlier one failed is "skip", which also fails the
@@ -315,6 +318,31 @@ template <rest_sender Transport>
     }
     if (auto e = app::detail::order_cannot_trade(it->first, sc, cfg.maker)) return *e;
     return fmt::format("{}: one order of {} at {} is {}, within the caps", symbol, q, mid, value);
+}
+
+/// market/tickers for every configured symbol, then check_order_fits at its best bid and at its
+/// best ask: one order of the config can trade at the venue's current prices. Errors: the
+/// transport's and the parser's (a symbol without a two-sided book is "no ticker"), and
+/// preflight_cannot_trade naming the numbers.
+template <rest_sender Transport>
+[[nodiscard]] core::result<std::string> check_order_fits_at_venue(Transport& t, const config& cfg,
+                                                                  venue::bybit::category cat) {
+    std::vector<std::string> fits;
+    for (const auto& [name, sym] : cfg.symbols) {
+        venue::bybit::rest_request req;
+        if (auto ok = venue::bybit::write_tickers(cat, name, req); !ok) return ok.error();
+        auto resp = t.send(req, nullptr, 0);
+        if (!resp) return resp.error();
+        auto top = venue::bybit::parse_ticker(resp->body, name);
+        if (!top) return top.error();
+        for (const auto& px : {top->bid, top->ask}) {
+            auto ok = check_order_fits(cfg, name, px);
+            if (!ok) return ok.error();
+        }
+        fits.push_back(fmt::format("{}: one order of {} fits at bid {} and ask {}", name,
+                                   sym.strategy.order_qty, top->bid, top->ask));
+    }
+    return fmt::format("{}", fmt::join(fits, "; "));
 }
 
 }  // namespace mmbot::app::preflight

@@ -224,8 +224,11 @@ int run_trading(const cli_options& opts, const config& cfg,
         verdict.record("venue_clock", clock_ok);
         if (clock_ok) {
             verdict.record("instruments", preflight::check_instruments(pf_rest, cfg, bybit::category::linear));
+            verdict.record("order_fits",
+                           preflight::check_order_fits_at_venue(pf_rest, cfg, bybit::category::linear));
         } else {
             verdict.skip("instruments", "the venue did not answer market/time");
+            verdict.skip("order_fits", "the venue did not answer market/time");
         }
         const std::string pf_journal = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
         auto jstate = preflight::check_journal(pf_journal, jopts);

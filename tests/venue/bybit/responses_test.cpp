@@ -217,3 +217,22 @@ BOOST_AUTO_TEST_CASE(rate_limit_headers) {
     BOOST_TEST(bybit::parse_rate_limit_headers("1", "", "1").error().message ==
                R"(X-Bapi-Limit: expected a non-negative integer, got "")");
 }
+
+BOOST_AUTO_TEST_CASE(ticker_gives_the_top_of_book_exactly) {
+    const std::string body =
+        R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"ETHUSDT","bid1Price":"3500.01","ask1Price":"3500.02"},)"
+        R"({"symbol":"BTCUSDT","lastPrice":"65000.10","bid1Price":"65000.00","bid1Size":"1.5","ask1Price":"65000.10","ask1Size":"0.5"}]},"retExtInfo":{},"time":1})";
+    auto t = bybit::parse_ticker(body, "BTCUSDT");
+    BOOST_TEST_REQUIRE(t.has_value(), (t ? "" : t.error().message));
+    BOOST_TEST(t->symbol == "BTCUSDT");
+    BOOST_TEST(t->bid.to_string() == "65000");
+    BOOST_TEST(t->ask.to_string() == "65000.1");
+    auto missing = bybit::parse_ticker(body, "SOLUSDT");
+    BOOST_TEST_REQUIRE(!missing.has_value());
+    BOOST_TEST(missing.error().code == "bybit_missing_field");
+    // Bybit sends "" for an empty side: that is no price, named by its path.
+    auto empty = bybit::parse_ticker(
+        R"({"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"BTCUSDT","bid1Price":"","ask1Price":"1"}]}})", "BTCUSDT");
+    BOOST_TEST_REQUIRE(!empty.has_value());
+    BOOST_TEST(empty.error().message.find("result.list[0].bid1Price") != std::string::npos, empty.error().message);
+}

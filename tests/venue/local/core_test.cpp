@@ -160,6 +160,24 @@ BOOST_AUTO_TEST_CASE(server_time_and_instruments_parse_with_the_client_parsers) 
                    .instruments.size() == 2U);
 }
 
+// market/tickers: the capture's top of book, readable by the client's parser (preflight's
+// order_fits check reads it).
+BOOST_AUTO_TEST_CASE(tickers_report_the_capture_top_of_book) {
+    harness h;
+    bybit::rest_request req;
+    bybit::write_tickers(bybit::category::linear, "BTCUSDT", req).value();
+    // No book yet: no ticker, which the client reads as "no price".
+    auto none = bybit::parse_ticker(h.send(req).body, "BTCUSDT");
+    BOOST_TEST_REQUIRE(!none.has_value());
+    BOOST_TEST(none.error().message == "result.list: no ticker for BTCUSDT");
+    book_fixture b;
+    h.core.ex.on_book(b.book, h.now());
+    auto t = bybit::parse_ticker(h.send(req).body, "BTCUSDT");
+    BOOST_TEST_REQUIRE(t.has_value(), (t ? "" : t.error().message));
+    BOOST_TEST(t->bid.to_string() == "65000");
+    BOOST_TEST(t->ask.to_string() == "65000.1");
+}
+
 BOOST_AUTO_TEST_CASE(authentication_errors) {
     harness h;
     auto req = create(order("a-1", mmbot::core::side::buy, "64000.00"));

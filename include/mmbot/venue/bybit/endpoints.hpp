@@ -32,8 +32,9 @@ enum class endpoint : std::uint8_t {
     execution_list,
     market_time,
     market_instruments,
+    market_tickers,
 };
-inline constexpr std::size_t endpoint_count = 8;
+inline constexpr std::size_t endpoint_count = 9;
 
 namespace detail {
 struct endpoint_info {
@@ -50,6 +51,7 @@ inline constexpr std::array<endpoint_info, endpoint_count> endpoint_table{{
     {"/v5/execution/list", http_method::get, true},
     {"/v5/market/time", http_method::get, false},
     {"/v5/market/instruments-info", http_method::get, false},
+    {"/v5/market/tickers", http_method::get, false},
 }};
 }  // namespace detail
 
@@ -67,7 +69,7 @@ inline constexpr std::array<endpoint_info, endpoint_count> endpoint_table{{
     return detail::endpoint_table[index_of(e)].signed_request;
 }
 
-static_assert(path_of(endpoint::market_instruments) == "/v5/market/instruments-info",
+static_assert(path_of(endpoint::market_tickers) == "/v5/market/tickers",
               "endpoint_table must list the endpoints in enum order");
 
 }  // namespace mmbot::venue::bybit

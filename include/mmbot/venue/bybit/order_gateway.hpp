@@ -949,8 +949,8 @@ private:
     counters c_;
     /// rate_limit_remaining per endpoint; -1 = not seen yet. Written by the sender.
     std::array<std::atomic<std::int64_t>, endpoint_count> headroom_{
-        -1, -1, -1, -1, -1, -1, -1, -1};
-    static_assert(endpoint_count == 8, "headroom_: one -1 per endpoint");
+        -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    static_assert(endpoint_count == 9, "headroom_: one -1 per endpoint");
     std::atomic<std::size_t> in_progress_{0};
 
     // Trading thread only.

@@ -58,7 +58,8 @@ struct budget_limit {
         case endpoint::order_realtime:
         case endpoint::execution_list: return per_s(50);
         case endpoint::market_time:
-        case endpoint::market_instruments: return per_s(0);  // IP limit only
+        case endpoint::market_instruments:
+        case endpoint::market_tickers: return per_s(0);  // IP limit only
     }
     return per_s(0);
 }

@@ -275,4 +275,14 @@ inline void write_server_time(rest_request& out) { out.reset(endpoint::market_ti
     return {};
 }
 
+/// GET /v5/market/tickers (public): the best bid and ask (and more) of one symbol.
+[[nodiscard]] inline core::result<void> write_tickers(category cat, std::string_view symbol,
+                                                      rest_request& out) {
+    out.reset(endpoint::market_tickers);
+    if (auto ok = detail::check_symbol(symbol); !ok) return ok;
+    detail::query_field(out.query, "category", to_string(cat));
+    detail::query_field(out.query, "symbol", symbol);
+    return {};
+}
+
 }  // namespace mmbot::venue::bybit

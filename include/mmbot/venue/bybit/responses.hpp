@@ -205,6 +205,45 @@ namespace detail {
     return page;
 }
 
+// --------------------------------------------------------------------------- market/tickers
+
+/// The top of one symbol's book as GET /v5/market/tickers reports it.
+struct ticker {
+    std::string symbol;
+    core::price bid;  ///< bid1Price
+    core::price ask;  ///< ask1Price
+};
+
+/// GET /v5/market/tickers?symbol=S: the entry of `symbol` in result.list. Errors as the other
+/// parsers, and bybit_missing_field when the list has no entry for the symbol or a side is empty
+/// (Bybit sends "" for a side with no order resting).
+[[nodiscard]] inline core::result<ticker> parse_ticker(std::string_view text, std::string_view symbol) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = detail::array_field(*e->result, "result", "list");
+    if (!list) return list.error();
+    std::optional<ticker> found;
+    auto ok = detail::for_each_object(
+        **list, "result.list",
+        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+            auto sym = detail::string_field(o, path, "symbol");
+            if (!sym) return sym.error();
+            if (*sym != symbol || found) return {};
+            auto bid = detail::decimal_field<core::price>(o, path, "bid1Price");
+            if (!bid) return bid.error();
+            auto ask = detail::decimal_field<core::price>(o, path, "ask1Price");
+            if (!ask) return ask.error();
+            found = ticker{std::string(*sym), *bid, *ask};
+            return {};
+        });
+    if (!ok) return ok.error();
+    if (!found) {
+        return core::make_error(detail::err_missing,
+                                fmt::format("result.list: no ticker for {}", symbol));
+    }
+    return std::move(*found);
+}
+
 // ------------------------------------------------------------------------- order/realtime
 
 struct open_order {

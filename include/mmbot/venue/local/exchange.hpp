@@ -50,6 +50,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -161,6 +163,7 @@ public:
         spot_.advance(now, t);
     }
     void on_book(const feed::l2_book& book, nanoseconds now) {
+        remember_top(book);
         sink s{*this, bybit::category::linear};
         linear_.on_book(book, now, s);
         sink t{*this, bybit::category::spot};
@@ -195,6 +198,32 @@ public:
         r["category"] = bybit::to_string(std::get<bybit::category>(cat));
         r["list"] = std::move(list);
         r["nextPageCursor"] = "";
+        return ok_reply(std::move(r));
+    }
+
+    /// GET /v5/market/tickers: category (required), symbol (optional). The capture's current
+    /// best bid and ask with their sizes; a symbol with no book yet is not listed (Bybit lists
+    /// every symbol; a bot reads the absence as "no price", which is what it is here).
+    [[nodiscard]] api_reply tickers(const boost::json::object& q) const {
+        auto cat = category_param(q);
+        if (detail::failed(cat)) return detail::take_error(cat);
+        auto symbol = string_param(q, "symbol");
+        if (detail::failed(symbol)) return detail::take_error(symbol);
+        const auto& sym = std::get<std::optional<std::string>>(symbol);
+        boost::json::array list;
+        for (const auto& [name, top] : tops_) {
+            if (sym && name != *sym) continue;
+            boost::json::object t;
+            t["symbol"] = name;
+            t["bid1Price"] = top.bid.px.to_string();
+            t["bid1Size"] = top.bid.qty.to_string();
+            t["ask1Price"] = top.ask.px.to_string();
+            t["ask1Size"] = top.ask.qty.to_string();
+            list.push_back(std::move(t));
+        }
+        boost::json::object r;
+        r["category"] = bybit::to_string(std::get<bybit::category>(cat));
+        r["list"] = std::move(list);
         return ok_reply(std::move(r));
     }
 
@@ -731,7 +760,20 @@ private:
         push_order(*o, f.at);
     }
 
+    /// The best bid and ask of each symbol's last two-sided, uncrossed book (for tickers).
+    struct top_of_book {
+        feed::level bid;
+        feed::level ask;
+    };
+    void remember_top(const feed::l2_book& book) {
+        const auto bid = book.best_bid();
+        const auto ask = book.best_ask();
+        if (!book.valid() || book.crossed() || !bid || !ask) return;
+        tops_.insert_or_assign(std::string(book.sym().view()), top_of_book{*bid, *ask});
+    }
+
     exchange_options opts_;
+    std::map<std::string, top_of_book, std::less<>> tops_;
     sim::simulated_venue linear_;
     sim::simulated_venue spot_;
     std::vector<order_record> records_;

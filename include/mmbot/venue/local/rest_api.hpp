@@ -166,6 +166,7 @@ template <header_lookup Headers>
             break;
         }
         case bybit::endpoint::market_instruments: r = core.ex.instruments_info(p); break;
+        case bybit::endpoint::market_tickers: r = core.ex.tickers(p); break;
         case bybit::endpoint::order_create: r = core.ex.create(p, now); break;
         case bybit::endpoint::order_create_batch: r = core.ex.create_batch(p, now); break;
         case bybit::endpoint::order_cancel: r = core.ex.cancel(p, now); break;
