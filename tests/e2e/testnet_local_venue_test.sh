@@ -91,6 +91,17 @@ fi
 # not a retry loop), so it runs against a venue without injected faults.
 stop_venue
 start_venue
+# Preflight's order_fits reads market/tickers: wait until the venue has replayed its first book.
+python3 - "$(cat "$work/port")" "$work/cert.pem" <<'PY'
+import json, ssl, sys, time, urllib.request
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+url = f"https://localhost:{sys.argv[1]}/v5/market/tickers?category=linear&symbol=BTCUSDT"
+for _ in range(100):
+    if json.load(urllib.request.urlopen(url, context=ctx, timeout=5))["result"]["list"]:
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit("the venue never listed a BTCUSDT ticker")
+PY
 preflight() {  # preflight <name> [env assignments...]: exit status of mmbot-testnet --preflight
     local name="$1"; shift
     set +e
@@ -109,7 +120,7 @@ import json, sys
 v = json.load(open('$work/pf_ok.out'))
 names = {c['name']: c for c in v['checks']}
 assert v['passed'] is True, v
-for n in ('config', 'secrets', 'venue_clock', 'instruments', 'journal', 'open_orders'):
+for n in ('config', 'secrets', 'venue_clock', 'instruments', 'order_fits', 'journal', 'open_orders'):
     assert names[n]['status'] == 'pass', names.get(n)
 "
 preflight pf_nosecrets
