@@ -11,8 +11,10 @@
 // refuses it unless its mode grants nothing beyond 0600 (0600, 0400 pass; 0640, 0644, 0700 fail):
 // a secrets file readable by group or others has already leaked, and using it quietly would hide
 // that. The mode is checked on the open descriptor (fstat), so a swap between check and read is
-// not possible. Writes go to a temporary file created 0600 in the same directory, fsync'ed, then
-// renamed over the original, so a crash leaves the old file or the new one, never half of one.
+// not possible; anything but a regular file (a FIFO, a directory, a device) is refused, and the
+// open does not block on a FIFO. Writes go to a
+// temporary file created 0600 in the same directory, fsync'ed, then renamed over the original, so
+// a crash leaves the old file or the new one, never half of one.
 // Errors name the file, the entry and what is wrong, never a value. Concurrent writers are not
 // coordinated: the last rename wins (mmbot-secrets set is an operator action, not a hot path).
 //
@@ -92,6 +94,18 @@ public:
         return store(*doc);
     }
 
+    /// "a FIFO (named pipe)", "a directory", ... for the type bits of a mode; used in errors.
+    [[nodiscard]] static std::string_view file_type_text(mode_t mode) noexcept {
+        if (S_ISREG(mode)) return "a regular file";
+        if (S_ISDIR(mode)) return "a directory";
+        if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+        if (S_ISSOCK(mode)) return "a socket";
+        if (S_ISCHR(mode)) return "a character device";
+        if (S_ISBLK(mode)) return "a block device";
+        if (S_ISLNK(mode)) return "a symbolic link";
+        return "of an unknown file type";
+    }
+
     /// "0644" for a mode; used in the permission error and by tests.
     [[nodiscard]] static std::string mode_text(mode_t mode) {
         return fmt::format("{:04o}", static_cast<unsigned>(mode & 07777U));
@@ -111,7 +125,9 @@ private:
 
     /// Reads and validates the whole file. `missing_ok`: a file that does not exist is empty.
     [[nodiscard]] core::result<document> load(bool missing_ok) const {
-        const detail::unique_fd fd{::open(path_.c_str(), O_RDONLY | O_CLOEXEC)};
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever,
+        // before the type check below could refuse it. It changes nothing for a regular file.
+        const detail::unique_fd fd{::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
         if (!fd) {
             const int err = errno;
             if (missing_ok && err == ENOENT) return document{};
@@ -120,8 +136,10 @@ private:
         struct stat st {};
         if (::fstat(fd.get(), &st) != 0) return io_error("cannot stat", errno);
         if (!S_ISREG(st.st_mode)) {
-            return core::make_error(errc::backend,
-                                    fmt::format("secrets file {} is not a regular file", path_));
+            return core::make_error(
+                errc::backend, fmt::format("secrets file {} is {}, not a regular file; refusing "
+                                           "to read it",
+                                           path_, file_type_text(st.st_mode)));
         }
         if ((st.st_mode & 07777U & ~secrets_file_max_mode) != 0) {
             return core::make_error(
