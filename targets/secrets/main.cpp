@@ -52,8 +52,9 @@ constexpr std::size_t max_stdin_bytes = std::size_t{64} * 1024U;
 constexpr std::string_view help_text = R"(usage: mmbot-secrets [OPTIONS] COMMAND [NAME]
 
 Inspect and manage mmbot API credentials. Secret names are mm-bot/<namespace>/<venue>,
-e.g. mm-bot/testnet/bybit. Values are printed masked (first 4 + "..." + last 4; 8 characters
-or fewer as "****") and are never taken from the command line.
+e.g. mm-bot/testnet/bybit. Values are printed masked and are never taken from the command
+line: an api secret as "****" (not one character of it), an api key of 16 characters or more as
+"****" + its last 4, a shorter key as "****".
 
 Commands:
   whoami        print backend, exchange_env, secret_env and status as JSON
@@ -266,8 +267,8 @@ int run(const options& o) {
         doc["name"] = name->str();
     }
     const auto put_masked = [&doc](const sec::credentials& c) {
-        doc["api_key"] = c.api_key.masked();
-        doc["api_secret"] = c.api_secret.masked();
+        doc["api_key"] = c.api_key.masked(sec::secret_kind::api_key);
+        doc["api_secret"] = c.api_secret.masked(sec::secret_kind::api_secret);
     };
 
     switch (*o.cmd) {
