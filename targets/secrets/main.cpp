@@ -66,7 +66,8 @@ Commands:
 
 Options:
   --backend B       memory (default; empty, in-process), env, file or command
-  --file PATH       secrets file for --backend file (must be mode 0600 or stricter)
+  --file PATH       secrets file for --backend file (a regular file, mode 0600 or stricter;
+                    read through a symlink, but set and delete refuse one)
   --command "P A"   program and arguments for --backend command, split on spaces, no shell;
                     "{name}" in an argument becomes the secret name, else the name is appended
   --timeout-ms N    command backend timeout (default 10000)
@@ -83,7 +84,8 @@ Exit codes:
   2  usage error, or an operation the backend does not support
   3  EXCHANGE_ENV unknown, or NAME outside this environment's namespace
   4  secret not found
-  5  backend error (unreadable file, bad format, command failed or timed out)
+  5  backend error (unreadable or non-regular file, set/delete through a symlink, bad
+     format, command failed or timed out)
   6  secrets file permissions too open (must be 0600 or stricter)
 
 See docs/secrets.md.

@@ -112,6 +112,22 @@ leak "file missing" --exit 5 "$canary" -- "$cli" --backend file --file "$work/no
 mkfifo "$work/fifo"
 leak "file FIFO refused" --exit 5 --expect "$work/fifo is a FIFO (named pipe), not a regular file" \
     "$canary" -- timeout 10 "$cli" --backend file --file "$work/fifo" get mm-bot/dev/bybit
+# A symlink is read through (the target's mode counts) but never written through: set and delete
+# would replace the link with a regular file, so they are refused and both are left as they were.
+target="$work/target.json"
+"$cli" --backend file --file "$target" set mm-bot/dev/bybit <"$work/two_lines" >/dev/null
+ln -s "$target" "$work/link.json"
+before="$(sha256sum <"$target")"
+leak "file get through a symlink" --exit 0 --expect "\"api_key\": \"$key_masked\"" \
+    "$canary" -- "$cli" --backend file --file "$work/link.json" get mm-bot/dev/bybit
+leak "file set through a symlink refused" --stdin "$work/json" --exit 5 --expect "is a symbolic link" \
+    "$canary" -- "$cli" --backend file --file "$work/link.json" set mm-bot/dev/okx
+leak "file delete through a symlink refused" --exit 5 --expect "is a symbolic link" \
+    "$canary" -- "$cli" --backend file --file "$work/link.json" delete mm-bot/dev/bybit
+if [ ! -L "$work/link.json" ] || [ "$(sha256sum <"$target")" != "$before" ]; then
+    echo "FAIL: a refused write through the symlink changed the link or its target" >&2
+    failures=$((failures + 1))
+fi
 
 # ----------------------------------------------------------------------------------- command
 helper="$work/helper.sh"

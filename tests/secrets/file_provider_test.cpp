@@ -93,6 +93,27 @@ BOOST_AUTO_TEST_CASE(fifo_is_refused_promptly_naming_path_and_type) {
     BOOST_TEST(contains(*dir, "is a directory, not a regular file"), *dir);
 }
 
+BOOST_AUTO_TEST_CASE(writes_through_a_symlink_are_refused_reads_follow_it) {
+    const fs::path dir = sec::test::scratch_dir();
+    const fs::path target = dir / "secrets.json";
+    const fs::path link = dir / "link.json";
+    sec::test::write_file(target, one_entry(), 0600);
+    fs::create_symlink(target, link);
+    sec::file_provider p{link.string()};
+    BOOST_TEST(p.get(name_of("mm-bot/dev/bybit")).has_value());
+    const auto set = p.set(name_of("mm-bot/dev/okx"), creds("1234567890abcdef", "x1y2z3w4v5u6"));
+    BOOST_TEST_REQUIRE(!set.has_value());
+    BOOST_TEST(set.error().code == sec::errc::backend);
+    BOOST_TEST(contains(set.error().message, link.string() + " is a symbolic link"),
+               set.error().message);
+    BOOST_TEST((sec::exit_code_for(set.error()) == sec::exit_code::backend_error));
+    const auto removed = p.remove(name_of("mm-bot/dev/bybit"));
+    BOOST_TEST_REQUIRE(!removed.has_value());
+    BOOST_TEST(contains(removed.error().message, "is a symbolic link"));
+    BOOST_TEST(fs::is_symlink(link));
+    BOOST_TEST(sec::test::read_file(target) == one_entry());
+}
+
 BOOST_AUTO_TEST_CASE(mode_0644_is_refused_naming_file_and_mode) {
     const fs::path file = sec::test::scratch_dir() / "secrets.json";
     sec::test::write_file(file, one_entry(), 0644);

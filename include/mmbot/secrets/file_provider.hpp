@@ -12,7 +12,7 @@
 // a secrets file readable by group or others has already leaked, and using it quietly would hide
 // that. The mode is checked on the open descriptor (fstat), so a swap between check and read is
 // not possible; anything but a regular file (a FIFO, a directory, a device) is refused, and the
-// open does not block on a FIFO. Writes go to a
+// open does not block on a FIFO. Reads follow a symbolic link; writes refuse one. Writes go to a
 // temporary file created 0600 in the same directory, fsync'ed, then renamed over the original, so
 // a crash leaves the old file or the new one, never half of one.
 // Errors name the file, the entry and what is wrong, never a value. Concurrent writers are not
@@ -81,6 +81,7 @@ public:
 
     /// Adds or replaces `name`; creates the file (mode 0600) when it does not exist.
     [[nodiscard]] core::result<void> set(const secret_name& name, const credentials& value) {
+        if (auto ok = refuse_symlink(); !ok) return ok.error();
         auto doc = load(true);
         if (!doc) return doc.error();
         doc->insert_or_assign(name, value);
@@ -88,6 +89,7 @@ public:
     }
 
     [[nodiscard]] core::result<void> remove(const secret_name& name) {
+        if (auto ok = refuse_symlink(); !ok) return ok.error();
         auto doc = load(false);
         if (!doc) return doc.error();
         if (doc->erase(name) == 0) return not_found(name);
@@ -121,6 +123,19 @@ private:
     [[nodiscard]] core::error io_error(std::string_view what, int err) const {
         return core::make_error(errc::backend, fmt::format("secrets file {}: {}: {}", path_, what,
                                                            detail::errno_text(err)));
+    }
+
+    /// Writes replace the file by rename, which would replace a symbolic link at `path_` with a
+    /// regular file (and leave the target stale), so they are refused; reads follow links.
+    [[nodiscard]] core::result<void> refuse_symlink() const {
+        struct stat st {};
+        if (::lstat(path_.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return {};
+        return core::make_error(
+            errc::backend,
+            fmt::format("secrets file {} is a symbolic link; set and delete do not write through "
+                        "links (the rename would replace the link): pass the target's path to "
+                        "--file",
+                        path_));
     }
 
     /// Reads and validates the whole file. `missing_ok`: a file that does not exist is empty.
