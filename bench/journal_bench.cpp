@@ -46,7 +46,7 @@ new_order sample(std::uint64_t i) {
 
 void append_with(benchmark::State& state, journal_options options) {
     const scratch dir;
-    auto opened = journal::open(dir.file(), options);
+    auto opened = journal::open(dir.file(), "testnet", options);
     if (!opened) {
         state.SkipWithError(opened.error().message.c_str());
         return;
@@ -83,7 +83,7 @@ void recover(benchmark::State& state) {
     const scratch dir;
     const auto n = static_cast<std::uint64_t>(state.range(0));
     {
-        auto opened = journal::open(dir.file(), journal_options{fsync_policy::none, {}, 0});
+        auto opened = journal::open(dir.file(), "testnet", journal_options{fsync_policy::none, {}, 0});
         if (!opened) {
             state.SkipWithError(opened.error().message.c_str());
             return;
@@ -91,7 +91,7 @@ void recover(benchmark::State& state) {
         for (std::uint64_t i = 1; i <= n; ++i) (void)opened->log.append(sample(i));
     }
     while (state.KeepRunning()) {
-        auto opened = journal::open(dir.file(), journal_options{fsync_policy::none, {}, 0});
+        auto opened = journal::open(dir.file(), "testnet", journal_options{fsync_policy::none, {}, 0});
         benchmark::DoNotOptimize(opened);
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));

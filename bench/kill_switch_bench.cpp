@@ -57,7 +57,7 @@ void kill_to_cancel_all(benchmark::State& state) {
     const auto symbols = static_cast<int>(state.range(0));
     const auto dir = std::filesystem::temp_directory_path() / "mmbot-kill-bench";
     std::filesystem::create_directories(dir);
-    auto journal = engine::journal::open((dir / "journal.log").string(), {}).value().log;
+    auto journal = engine::journal::open((dir / "journal.log").string(), "testnet", {}).value().log;
     obs::fake_clock clock{std::chrono::seconds(1'700'000'000)};
     // Log lines go to /dev/null through the same file sink (one write + flush per line) a run uses.
     std::FILE* devnull = std::fopen("/dev/null", "w");

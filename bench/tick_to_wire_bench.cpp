@@ -97,7 +97,7 @@ result run_once(const std::string& capture, const app::config& cfg, venue::bybit
     std::remove(journal_path.c_str());
     engine::journal_options jo;
     jo.policy = engine::fsync_policy::none;
-    engine::journal journal = std::move(engine::journal::open(journal_path, jo).value().log);
+    engine::journal journal = std::move(engine::journal::open(journal_path, "testnet", jo).value().log);
     using loop_t = engine::execution_loop<wire_venue, app::standard_gate, obs::json_logger<obs::fake_clock>>;
     std::optional<loop_t> loop;
     feed::replay_reader replay(in);

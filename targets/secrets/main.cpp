@@ -52,8 +52,9 @@ constexpr std::size_t max_stdin_bytes = std::size_t{64} * 1024U;
 constexpr std::string_view help_text = R"(usage: mmbot-secrets [OPTIONS] COMMAND [NAME]
 
 Inspect and manage mmbot API credentials. Secret names are mm-bot/<namespace>/<venue>,
-e.g. mm-bot/testnet/bybit. Values are printed masked (first 4 + "..." + last 4; 8 characters
-or fewer as "****") and are never taken from the command line.
+e.g. mm-bot/testnet/bybit. Values are printed masked and are never taken from the command
+line: an api secret as "****" (not one character of it), an api key of 16 characters or more as
+"****" + its last 4, a shorter key as "****".
 
 Commands:
   whoami        print backend, exchange_env, secret_env and status as JSON
@@ -65,7 +66,8 @@ Commands:
 
 Options:
   --backend B       memory (default; empty, in-process), env, file or command
-  --file PATH       secrets file for --backend file (must be mode 0600 or stricter)
+  --file PATH       secrets file for --backend file (a regular file, mode 0600 or stricter;
+                    read through a symlink, but set and delete refuse one)
   --command "P A"   program and arguments for --backend command, split on spaces, no shell;
                     "{name}" in an argument becomes the secret name, else the name is appended
   --timeout-ms N    command backend timeout (default 10000)
@@ -82,7 +84,8 @@ Exit codes:
   2  usage error, or an operation the backend does not support
   3  EXCHANGE_ENV unknown, or NAME outside this environment's namespace
   4  secret not found
-  5  backend error (unreadable file, bad format, command failed or timed out)
+  5  backend error (unreadable or non-regular file, set/delete through a symlink, bad
+     format, command failed or timed out)
   6  secrets file permissions too open (must be 0600 or stricter)
 
 See docs/secrets.md.
@@ -266,8 +269,8 @@ int run(const options& o) {
         doc["name"] = name->str();
     }
     const auto put_masked = [&doc](const sec::credentials& c) {
-        doc["api_key"] = c.api_key.masked();
-        doc["api_secret"] = c.api_secret.masked();
+        doc["api_key"] = c.api_key.masked(sec::secret_kind::api_key);
+        doc["api_secret"] = c.api_secret.masked(sec::secret_kind::api_secret);
     };
 
     switch (*o.cmd) {

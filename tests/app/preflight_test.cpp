@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(journal_open_orders_come_from_replaying_it) {
     const auto path = temp_path("preflight-journal.log");
     std::filesystem::remove(path);
     {
-        auto j = engine::journal::open(path, {}).value();
+        auto j = engine::journal::open(path, "testnet", {}).value();
         const auto px = mmbot::core::price::parse("65000.1").value();
         const auto qty = mmbot::core::quantity::parse("0.01").value();
         BOOST_TEST_REQUIRE(j.log.append(engine::new_order{"mm-1", "BTCUSDT", mmbot::core::side::buy, px, qty, 1ns}).has_value());
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(journal_open_orders_come_from_replaying_it) {
         BOOST_TEST_REQUIRE(j.log.append(engine::order_ack{"mm-1", "v-1", 3ns}).has_value());
         BOOST_TEST_REQUIRE(j.log.append(engine::order_reject{"mm-2", "EC_PostOnlyWillTakeLiquidity", 4ns}).has_value());
     }
-    auto s = pf::check_journal(path, {});
+    auto s = pf::check_journal(path, "testnet", {});
     BOOST_TEST_REQUIRE(s.has_value(), s.error().message);
     BOOST_TEST(s->open_orders == (std::set<std::string, std::less<>>{"mm-1"}));
     BOOST_TEST(s->detail.find("4 records, 1 open orders") != std::string::npos, s->detail);

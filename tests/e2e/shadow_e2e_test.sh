@@ -5,6 +5,7 @@
 #   2. byte-stable output: the same input twice gives identical reports and identical logs;
 #   3. the freeze drill: a config whose quotes sit inside the edge floor freezes with an edge
 #      reason, cancels everything once, and the report says so;
+#   3d. a journal held by another process or written by testnet is refused (exit 5), untouched;
 #   4. exit codes: bad flag 2, bad config 3, EXCHANGE_ENV mismatch 4, missing capture 6,
 #      live without acknowledgement 8, endpoint override refused by live.
 set -euo pipefail
@@ -89,6 +90,38 @@ check "preflight prints a passing JSON verdict" python3 -c "
 import json,sys; v=json.load(open(sys.argv[1])); assert v['passed'] is True and v['environment']=='shadow', v
 assert [c['name'] for c in v['checks']]==['config','secrets','venue','market_data','journal'], v" "$work/out"
 check "preflight with a missing capture -> 6" expect_exit 6 "$shadow" --preflight --config "$config" --feed "replay:$work/none.jsonl"
+
+# 3d. a journal shadow does not own is never replaced: one held by a running bot (flock, as
+#     mmbot-testnet holds its own) and one testnet wrote are refused with exit 5, same inode, same
+#     bytes; a second shadow run reuses its own journal in place.
+mkdir -p "$work/held"
+held="$work/held/journal.log"
+printf 'mmbot-journal 2 env=testnet\n' > "$held"
+snapshot() { echo "$(stat -c %i "$1") $(sha256sum < "$1")"; }
+before="$(snapshot "$held")"
+python3 - "$held" "$work/held/locked" <<'PY' &
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(30)
+PY
+holder=$!
+for _ in $(seq 100); do [ -e "$work/held/locked" ] && break; sleep 0.05; done
+check "shadow on a held journal -> 5" expect_exit 5 "$shadow" --config "$config" \
+    --feed "replay:$sample" --journal "$held" --log "$work/held/mmbot.log"
+check "the refusal names the path and the holder's pid" \
+    grep -q "journal $held: locked by another process (pid $holder)" "$work/err"
+check "the held journal keeps its inode and bytes" test "$(snapshot "$held")" = "$before"
+kill "$holder"; wait "$holder" 2>/dev/null || true
+check "shadow on testnet's journal -> 5" expect_exit 5 "$shadow" --config "$config" \
+    --feed "replay:$sample" --journal "$held" --log "$work/held/mmbot.log"
+check "the refusal names both environments" \
+    grep -q "journal $held: written by mmbot-testnet, refused by mmbot-shadow" "$work/err"
+check "testnet's journal keeps its inode and bytes" test "$(snapshot "$held")" = "$before"
+a_inode="$(stat -c %i "$work/a/journal.log")"
+check "shadow replays over its own journal" run_shadow a --maker-only --iterations 10
+check "in place: same inode" test "$(stat -c %i "$work/a/journal.log")" = "$a_inode"
 
 # 4. exit codes
 check "unknown flag -> 2" expect_exit 2 "$shadow" --bogus

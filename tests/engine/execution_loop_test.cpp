@@ -80,7 +80,7 @@ struct basic_harness {
         dir = std::filesystem::path(std::getenv("TEST_TMPDIR")) /
               ("loop-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
         std::filesystem::create_directories(dir);
-        auto opened = engine::journal::open((dir / "journal.log").string(), {}).value();
+        auto opened = engine::journal::open((dir / "journal.log").string(), "testnet", {}).value();
         journal.emplace(std::move(opened.log));
         venue.journal = &*journal;
 

@@ -34,7 +34,7 @@ std::string id_of(std::uint64_t i) { return "mm-kill-" + detail::to_base36(i); }
 /// file (what a write cut short by a crash leaves), then waits to be killed.
 [[noreturn]] void journal_until_killed(const std::string& path, int report_fd,
                                        std::uint64_t tear_after) {
-    auto opened = journal::open(path, journal_options{fsync_policy::every_record, {}, 0});
+    auto opened = journal::open(path, "testnet", journal_options{fsync_policy::every_record, {}, 0});
     if (!opened) ::_exit(2);
     journal& log = opened->log;
     for (std::uint64_t i = 1;; ++i) {
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(kill_9_loses_no_journaled_order) {
         if (!tear) reported = read_reports(fds[0], false);
         ::close(fds[0]);
 
-        auto opened = journal::open(path, journal_options{});
+        auto opened = journal::open(path, "testnet", journal_options{});
         BOOST_REQUIRE_MESSAGE(opened, "round " << round << ": " << opened.error().message);
         order_store store;
         for (const auto& e : opened->entries) {

@@ -8,10 +8,15 @@
 #include "test_support.hpp"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace mmbot::engine;
@@ -40,7 +45,7 @@ std::vector<order_event> sample_events() {
 std::vector<std::uint64_t> write_events(const std::string& path,
                                         const std::vector<order_event>& events,
                                         order_store* live = nullptr) {
-    auto opened = journal::open(path, no_sync());
+    auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(opened);
     std::vector<std::uint64_t> starts;
     for (const auto& e : events) {
@@ -63,12 +68,12 @@ order_store rebuild(const journal::opened& opened) {
 BOOST_AUTO_TEST_CASE(new_journal_is_created_with_header) {
     temp_dir dir;
     const auto path = dir.file("orders.journal");
-    auto opened = journal::open(path, journal_options{});
+    auto opened = journal::open(path, "testnet", journal_options{});
     BOOST_REQUIRE(opened);
     BOOST_TEST(opened->report.created);
     BOOST_TEST(!opened->report.truncated());
     BOOST_TEST(opened->entries.empty());
-    BOOST_TEST(read_file(path) == "mmbot-journal 1\n");
+    BOOST_TEST(read_file(path) == "mmbot-journal 2 env=testnet\n");
     BOOST_TEST(opened->report.describe() == "journal created (empty)");
 }
 
@@ -78,7 +83,7 @@ BOOST_AUTO_TEST_CASE(round_trip_rebuilds_an_equal_store) {
     order_store live;
     (void)write_events(path, sample_events(), &live);
 
-    auto opened = journal::open(path, no_sync());
+    auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(opened);
     BOOST_TEST(opened->report.records_read == sample_events().size());
     BOOST_TEST(opened->report.last_sequence == sample_events().size());
@@ -110,8 +115,8 @@ BOOST_AUTO_TEST_CASE(record_format_is_text_lines_with_crc) {
     const auto path = dir.file("orders.journal");
     (void)write_events(path, {place("mm-a-1", side::buy, "65000.10", "0.0010")});
     const std::string text = read_file(path);
-    BOOST_TEST(text.substr(0, 16) == "mmbot-journal 1\n");
-    const std::string line = text.substr(16);
+    BOOST_TEST(text.substr(0, 28) == "mmbot-journal 2 env=testnet\n");
+    const std::string line = text.substr(28);
     BOOST_TEST(line.substr(0, line.rfind('\t')) ==
                "1\tnew\t1000000\tmm-a-1\tBTCUSDT\tBuy\t65000.1\t0.001");
     BOOST_TEST(line.back() == '\n');
@@ -129,7 +134,7 @@ BOOST_AUTO_TEST_CASE(torn_tail_at_every_byte_of_the_last_record) {
     const std::uint64_t last_start = starts.back();
     for (std::uint64_t cut = last_start + 1; cut < full.size(); ++cut) {
         write_file(path, std::string_view(full).substr(0, cut));
-        auto opened = journal::open(path, no_sync());
+        auto opened = journal::open(path, "testnet", no_sync());
         BOOST_REQUIRE_MESSAGE(opened, "cut at " << cut << ": " << opened.error().message);
         const auto& report = opened->report;
         BOOST_TEST(report.records_read == events.size() - 1, "cut " << cut);
@@ -143,7 +148,7 @@ BOOST_AUTO_TEST_CASE(torn_tail_at_every_byte_of_the_last_record) {
         BOOST_TEST(opened->log.last_sequence() == events.size());
     }
     // After the last cut's recovery + append, a reopen is clean.
-    auto again = journal::open(path, no_sync());
+    auto again = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(again);
     BOOST_TEST(!again->report.truncated());
     BOOST_TEST(again->report.records_read == events.size());
@@ -162,7 +167,7 @@ BOOST_AUTO_TEST_CASE(bad_crc_in_the_tail_is_truncated) {
         std::string damaged = full;
         damaged[at] = static_cast<char>(damaged[at] ^ 0x01);
         write_file(path, damaged);
-        auto opened = journal::open(path, no_sync());
+        auto opened = journal::open(path, "testnet", no_sync());
         BOOST_REQUIRE_MESSAGE(opened, "flip at " << at << ": " << opened.error().message);
         BOOST_TEST(opened->report.records_read == events.size() - 1, "flip " << at);
         BOOST_TEST((opened->report.reason == tail_damage::bad_crc), "flip " << at);
@@ -180,7 +185,7 @@ BOOST_AUTO_TEST_CASE(bad_sequence_in_the_tail_is_truncated) {
     // A record with a valid checksum but sequence 5 again (a duplicated write).
     const std::string stale = detail::encode_record(5, order_cancel{"mm-a-4", "", at_ms(9)});
     write_file(path, good + stale);
-    auto opened = journal::open(path, no_sync());
+    auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(opened);
     BOOST_TEST((opened->report.reason == tail_damage::bad_sequence));
     BOOST_TEST(opened->report.bytes_truncated == stale.size());
@@ -199,7 +204,7 @@ BOOST_AUTO_TEST_CASE(corruption_in_the_middle_refuses_to_start) {
         const std::uint64_t at = starts[victim] + 3;
         damaged[at] = static_cast<char>(damaged[at] ^ 0x20);
         write_file(path, damaged);
-        auto opened = journal::open(path, no_sync());
+        auto opened = journal::open(path, "testnet", no_sync());
         BOOST_REQUIRE(!opened);
         BOOST_TEST(opened.error().code == "journal_corrupted");
         BOOST_TEST(opened.error().message.find("byte offset " + std::to_string(starts[victim])) !=
@@ -215,7 +220,7 @@ BOOST_AUTO_TEST_CASE(corruption_in_the_middle_refuses_to_start) {
     std::string merged = full;
     merged[starts[2] - 1] = ' ';
     write_file(path, merged);
-    auto opened = journal::open(path, no_sync());
+    auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!opened);
     BOOST_TEST(opened.error().code == "journal_corrupted");
 }
@@ -227,7 +232,7 @@ BOOST_AUTO_TEST_CASE(malformed_record_with_valid_crc_is_an_error) {
     std::string body = "2\tnew\t5\tmm-a-2\tBTCUSDT\tBUY\t1\t1";
     body += fmt::format("\t{:08x}\n", detail::crc32c(body));
     write_file(path, read_file(path) + body);
-    auto opened = journal::open(path, no_sync());
+    auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!opened);
     BOOST_TEST(opened.error().code == "journal_malformed");
     BOOST_TEST(opened.error().message.find("field side = \"BUY\"") != std::string::npos,
@@ -238,31 +243,142 @@ BOOST_AUTO_TEST_CASE(not_a_journal_and_torn_header) {
     temp_dir dir;
     const auto path = dir.file("orders.journal");
     write_file(path, "hello world, not a journal\n");
-    auto refused = journal::open(path, no_sync());
+    auto refused = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!refused);
     BOOST_TEST(refused.error().code == "journal_not_a_journal");
     write_file(path, "mmbot-jour");
-    auto torn = journal::open(path, no_sync());
+    auto torn = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(torn);
     BOOST_TEST((torn->report.reason == tail_damage::partial_header));
     BOOST_TEST(torn->report.bytes_truncated == 10U);
-    BOOST_TEST(read_file(path) == "mmbot-journal 1\n");
+    BOOST_TEST(read_file(path) == "mmbot-journal 2 env=testnet\n");
 }
 
 BOOST_AUTO_TEST_CASE(second_writer_is_locked_out) {
     temp_dir dir;
     const auto path = dir.file("orders.journal");
-    auto first = journal::open(path, no_sync());
+    auto first = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(first);
-    auto second = journal::open(path, no_sync());
+    auto second = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!second);
     BOOST_TEST(second.error().code == "journal_locked");
+}
+
+namespace {
+
+/// Inode and bytes of a file: what a refused open must leave alone.
+std::pair<ino_t, std::string> identity(const std::string& path) {
+    struct ::stat st {};
+    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+    return {st.st_ino, read_file(path)};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(locked_journal_names_the_holder_and_is_left_alone) {
+    temp_dir dir;
+    const auto path = dir.file("orders.journal");
+    (void)write_events(path, sample_events());
+    auto held = journal::open(path, "testnet", no_sync());
+    BOOST_REQUIRE(held);
+    const auto before = identity(path);
+    for (const auto mode : {journal_open_mode::recover, journal_open_mode::start_fresh}) {
+        for (const std::string_view env : {"testnet", "shadow"}) {
+            auto second = journal::open(path, env, no_sync(), mode);
+            BOOST_REQUIRE(!second);
+            BOOST_TEST(second.error().code == "journal_locked");
+            BOOST_TEST(second.error().message.find(path) != std::string::npos);
+            BOOST_TEST(second.error().message.find(fmt::format("pid {}", ::getpid())) !=
+                           std::string::npos,
+                       second.error().message);
+        }
+    }
+    BOOST_TEST((identity(path) == before));
+}
+
+BOOST_AUTO_TEST_CASE(journal_of_another_environment_is_refused_untouched) {
+    temp_dir dir;
+    const auto path = dir.file("orders.journal");
+    (void)write_events(path, sample_events());  // testnet's
+    const auto before = identity(path);
+    for (const auto mode : {journal_open_mode::recover, journal_open_mode::start_fresh}) {
+        for (const std::string_view env : {"shadow", "live"}) {
+            auto other = journal::open(path, env, no_sync(), mode);
+            BOOST_REQUIRE(!other);
+            BOOST_TEST(other.error().code == "journal_wrong_environment");
+            const auto& m = other.error().message;
+            BOOST_TEST(m.find(path) != std::string::npos, m);
+            BOOST_TEST(m.find("written by mmbot-testnet") != std::string::npos, m);
+            BOOST_TEST(m.find(fmt::format("refused by mmbot-{}", env)) != std::string::npos, m);
+        }
+    }
+    BOOST_TEST((identity(path) == before));
+    // And the other way round: shadow's simulated fills never reach testnet or live.
+    const auto shadow_path = dir.file("shadow.journal");
+    BOOST_REQUIRE(journal::open(shadow_path, "shadow", no_sync()));
+    auto real = journal::open(shadow_path, "live", no_sync());
+    BOOST_REQUIRE(!real);
+    BOOST_TEST(real.error().code == "journal_wrong_environment");
+    BOOST_TEST(!journal::open(path, "", no_sync()));
+    BOOST_TEST(!journal::open(path, "test net", no_sync()));
+}
+
+BOOST_AUTO_TEST_CASE(start_fresh_keeps_the_inode_and_drops_only_its_own_records) {
+    temp_dir dir;
+    const auto path = dir.file("shadow.journal");
+    {
+        auto first = journal::open(path, "shadow", no_sync(), journal_open_mode::start_fresh);
+        BOOST_REQUIRE(first);
+        BOOST_REQUIRE(first->log.append(place("mm-a-1", side::buy, "1", "1")));
+    }
+    const auto inode = identity(path).first;
+    auto again = journal::open(path, "shadow", no_sync(), journal_open_mode::start_fresh);
+    BOOST_REQUIRE(again);
+    BOOST_TEST(again->entries.empty());
+    BOOST_TEST(again->report.created);
+    BOOST_TEST(identity(path).first == inode);
+    BOOST_TEST(read_file(path) == "mmbot-journal 2 env=shadow\n");
+}
+
+BOOST_AUTO_TEST_CASE(legacy_header_is_recovered_but_never_dropped) {
+    temp_dir dir;
+    const auto path = dir.file("orders.journal");
+    (void)write_events(path, sample_events());
+    // Rewrite the header as a journal written before headers named the environment.
+    const std::string body = read_file(path).substr(28);
+    write_file(path, "mmbot-journal 1\n" + body);
+    auto fresh = journal::open(path, "shadow", no_sync(), journal_open_mode::start_fresh);
+    BOOST_REQUIRE(!fresh);
+    BOOST_TEST(fresh.error().code == "journal_unknown_environment");
+    BOOST_TEST(read_file(path) == "mmbot-journal 1\n" + body);
+    auto recovered = journal::open(path, "testnet", no_sync());
+    BOOST_TEST_REQUIRE(recovered.has_value(), recovered.error().message);
+    BOOST_TEST(recovered->report.legacy_header);
+    BOOST_TEST(recovered->entries.size() == sample_events().size());
+    BOOST_TEST(recovered->report.describe().find("no environment recorded") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(forked_child_is_locked_out_while_the_parent_holds_the_journal) {
+    temp_dir dir;
+    const auto path = dir.file("orders.journal");
+    auto held = journal::open(path, "testnet", no_sync());
+    BOOST_REQUIRE(held);
+    const ::pid_t child = ::fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        auto second = journal::open(path, "shadow", no_sync(), journal_open_mode::start_fresh);
+        ::_exit(!second && second.error().code == "journal_locked" ? 0 : 1);
+    }
+    int status = 0;
+    BOOST_REQUIRE(::waitpid(child, &status, 0) == child);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    BOOST_TEST(read_file(path) == "mmbot-journal 2 env=testnet\n");
 }
 
 BOOST_AUTO_TEST_CASE(fsync_policies) {
     temp_dir dir;
     {
-        auto j = journal::open(dir.file("every"), journal_options{});
+        auto j = journal::open(dir.file("every"), "testnet", journal_options{});
         BOOST_REQUIRE(j);
         for (int i = 1; i <= 5; ++i) {
             BOOST_REQUIRE(j->log.append(place("mm-a-" + std::to_string(i), side::buy, "1", "1")));
@@ -271,7 +387,7 @@ BOOST_AUTO_TEST_CASE(fsync_policies) {
     }
     {
         journal_options o{fsync_policy::interval, std::chrono::hours(1), 3};
-        auto j = journal::open(dir.file("interval"), o);
+        auto j = journal::open(dir.file("interval"), "testnet", o);
         BOOST_REQUIRE(j);
         for (int i = 1; i <= 7; ++i) {
             BOOST_REQUIRE(j->log.append(place("mm-a-" + std::to_string(i), side::buy, "1", "1")));
@@ -284,13 +400,13 @@ BOOST_AUTO_TEST_CASE(fsync_policies) {
     }
     {
         journal_options o{fsync_policy::interval, std::chrono::milliseconds(0), 1000};
-        auto j = journal::open(dir.file("interval0"), o);
+        auto j = journal::open(dir.file("interval0"), "testnet", o);
         BOOST_REQUIRE(j);
         BOOST_REQUIRE(j->log.append(place("mm-a-1", side::buy, "1", "1")));
         BOOST_TEST(j->log.sync_count() == 1U);  // elapsed >= 0 ms: due at once
     }
     {
-        auto j = journal::open(dir.file("none"), no_sync());
+        auto j = journal::open(dir.file("none"), "testnet", no_sync());
         BOOST_REQUIRE(j);
         BOOST_REQUIRE(j->log.append(place("mm-a-1", side::buy, "1", "1")));
         BOOST_TEST(j->log.sync_count() == 0U);
@@ -304,7 +420,7 @@ BOOST_AUTO_TEST_CASE(fsync_policies) {
 BOOST_AUTO_TEST_CASE(failed_append_is_cut_back_and_reported) {
     temp_dir dir;
     const auto path = dir.file("orders.journal");
-    auto opened = journal::open(path, no_sync());
+    auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(opened);
     journal& log = opened->log;
     BOOST_REQUIRE(log.append(place("mm-a-1", side::buy, "1", "1")));
@@ -345,7 +461,7 @@ BOOST_AUTO_TEST_CASE(client_ids_stay_unique_across_two_restarts_through_the_jour
     // Three runs started in the same millisecond with the same entropy (the worst case): only
     // the counter recovered from the journal keeps their ids apart.
     for (int run = 0; run < 3; ++run) {
-        auto opened = journal::open(path, no_sync());
+        auto opened = journal::open(path, "testnet", no_sync());
         BOOST_REQUIRE(opened);
         const order_store store = rebuild(*opened);
         BOOST_TEST(store.size() == static_cast<std::size_t>(run) * 10U);

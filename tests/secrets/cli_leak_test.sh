@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # tests/secrets/cli_leak_test.sh: runs the built mmbot-secrets through every backend and subcommand
-# with a canary secret and checks, with no_leak_check.sh, that the canary never appears in stdout or
-# stderr while its masked form does, and that each exit code is the documented one.
+# with a canary secret and checks, with no_leak_check.sh, that no 4 consecutive characters of the
+# canary secret ever appear in stdout or stderr while the masked forms do ("****" for the secret,
+# "****" + the last 4 for the 20-character canary key), and that each exit code is the documented
+# one.
 #
 # usage (from Bazel): cli_leak_test.sh MMBOT_SECRETS NO_LEAK_CHECK
 set -u
 
 cli="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 check="$2"
-canary="CANARY-SECRET-d3adb33f-0123456789"
-masked="CANA...6789"
+# Random-looking, so that no 4-character piece of either occurs in ordinary output by chance.
+canary="sQ9zW4eX7rT2yU5iO8pL3kJ6"
+masked="****"
+key="Kx3mQ8wT5vN2pR7yJ6hF"
+key_masked="****J6hF"
 work="$(mktemp -d "${TEST_TMPDIR:-/tmp}/cli_leak.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 unset EXCHANGE_ENV
@@ -21,12 +26,12 @@ leak() {
     local label="$1"
     shift
     runs=$((runs + 1))
-    bash "$check" --label "$label" "$@" || failures=$((failures + 1))
+    bash "$check" --window 4 --reject "${key:0:4}" --label "$label" "$@" || failures=$((failures + 1))
 }
 
 # Inputs for set: two lines, and the JSON form.
-printf '%s\n%s\n' "$canary" "$canary" >"$work/two_lines"
-printf '{"api_key": "%s", "api_secret": "%s"}\n' "$canary" "$canary" >"$work/json"
+printf '%s\n%s\n' "$key" "$canary" >"$work/two_lines"
+printf '{"api_key": "%s", "api_secret": "%s"}\n' "$key" "$canary" >"$work/json"
 
 # ------------------------------------------------------------------------------------ memory
 leak "memory whoami" --exit 0 --expect '"backend": "memory"' --expect '"secret_env": "dev"' \
@@ -34,6 +39,7 @@ leak "memory whoami" --exit 0 --expect '"backend": "memory"' --expect '"secret_e
 leak "memory set (two lines)" --stdin "$work/two_lines" --exit 0 --expect "$masked" \
     "$canary" -- "$cli" --backend memory set mm-bot/dev/bybit
 leak "memory set (json)" --stdin "$work/json" --exit 0 --expect "\"api_secret\": \"$masked\"" \
+    --expect "\"api_key\": \"$key_masked\"" \
     "$canary" -- "$cli" set mm-bot/dev/bybit
 leak "memory get (empty store)" --exit 4 "$canary" -- "$cli" get mm-bot/dev/bybit
 leak "memory list" --exit 0 --expect '"names": []' "$canary" -- "$cli" list
@@ -48,10 +54,10 @@ leak "canary as a subcommand is not echoed" --exit 2 "$canary" -- "$cli" "$canar
 leak "help" --exit 0 --expect "Exit codes" "$canary" -- "$cli" --help
 
 # --------------------------------------------------------------------------------------- env
-envvars=(env "MMBOT_SECRET_DEV_BYBIT_API_KEY=$canary" "MMBOT_SECRET_DEV_BYBIT_API_SECRET=$canary"
-    "MMBOT_SECRET_PROD_BYBIT_API_KEY=$canary" "MMBOT_SECRET_PROD_BYBIT_API_SECRET=$canary")
+envvars=(env "MMBOT_SECRET_DEV_BYBIT_API_KEY=$key" "MMBOT_SECRET_DEV_BYBIT_API_SECRET=$canary"
+    "MMBOT_SECRET_PROD_BYBIT_API_KEY=$key" "MMBOT_SECRET_PROD_BYBIT_API_SECRET=$canary")
 leak "env whoami" --exit 0 --expect '"backend": "env"' "$canary" -- "${envvars[@]}" "$cli" --backend env whoami
-leak "env get" --exit 0 --expect "\"api_key\": \"$masked\"" --expect "\"api_secret\": \"$masked\"" \
+leak "env get" --exit 0 --expect "\"api_key\": \"$key_masked\"" --expect "\"api_secret\": \"$masked\"" \
     "$canary" -- "${envvars[@]}" "$cli" --backend env get mm-bot/dev/bybit
 leak "env list shows own namespace only" --exit 0 --expect '"mm-bot/dev/bybit"' --reject "mm-bot/prod" \
     "$canary" -- "${envvars[@]}" "$cli" --backend env list
@@ -99,9 +105,29 @@ leak "file 0400 accepted" --exit 0 --expect "$masked" "$canary" -- "${fileargs[@
 chmod 0600 "$file"
 leak "file delete" --exit 0 --expect '"action": "delete"' "$canary" -- "${fileargs[@]}" delete mm-bot/dev/bybit
 leak "file get deleted" --exit 4 --expect "not found" "$canary" -- "${fileargs[@]}" get mm-bot/dev/bybit
-printf '{"mm-bot/dev/bybit": {"api_key": "%s", "api_secret": ' "$canary" >"$file"
+printf '{"mm-bot/dev/bybit": {"api_key": "%s", "api_secret": "%s' "$key" "$canary" >"$file"
 leak "file bad json" --exit 5 --expect "invalid JSON" "$canary" -- "${fileargs[@]}" get mm-bot/dev/bybit
 leak "file missing" --exit 5 "$canary" -- "$cli" --backend file --file "$work/none.json" list
+# A FIFO is refused at once, naming its type (it used to block in open() for ever).
+mkfifo "$work/fifo"
+leak "file FIFO refused" --exit 5 --expect "$work/fifo is a FIFO (named pipe), not a regular file" \
+    "$canary" -- timeout 10 "$cli" --backend file --file "$work/fifo" get mm-bot/dev/bybit
+# A symlink is read through (the target's mode counts) but never written through: set and delete
+# would replace the link with a regular file, so they are refused and both are left as they were.
+target="$work/target.json"
+"$cli" --backend file --file "$target" set mm-bot/dev/bybit <"$work/two_lines" >/dev/null
+ln -s "$target" "$work/link.json"
+before="$(sha256sum <"$target")"
+leak "file get through a symlink" --exit 0 --expect "\"api_key\": \"$key_masked\"" \
+    "$canary" -- "$cli" --backend file --file "$work/link.json" get mm-bot/dev/bybit
+leak "file set through a symlink refused" --stdin "$work/json" --exit 5 --expect "is a symbolic link" \
+    "$canary" -- "$cli" --backend file --file "$work/link.json" set mm-bot/dev/okx
+leak "file delete through a symlink refused" --exit 5 --expect "is a symbolic link" \
+    "$canary" -- "$cli" --backend file --file "$work/link.json" delete mm-bot/dev/bybit
+if [ ! -L "$work/link.json" ] || [ "$(sha256sum <"$target")" != "$before" ]; then
+    echo "FAIL: a refused write through the symlink changed the link or its target" >&2
+    failures=$((failures + 1))
+fi
 
 # ----------------------------------------------------------------------------------- command
 helper="$work/helper.sh"
@@ -109,7 +135,7 @@ cat >"$helper" <<HELPER
 #!/bin/sh
 # Answers like 'aws secretsmanager get-secret-value': JSON on stdout, for the name in \$1.
 case "\$1" in
-    mm-bot/dev/bybit) printf '{"api_key":"%s","api_secret":"%s"}\n' "$canary" "$canary" ;;
+    mm-bot/dev/bybit) printf '{"api_key":"%s","api_secret":"%s"}\n' "$key" "$canary" ;;
     mm-bot/dev/fail) echo "$canary"; echo "$canary" >&2; exit 7 ;;
     mm-bot/dev/slow) sleep 30 ;;
     mm-bot/dev/junk) echo "$canary" ;;
@@ -117,7 +143,7 @@ case "\$1" in
 esac
 HELPER
 chmod +x "$helper"
-leak "command get" --exit 0 --expect "\"api_key\": \"$masked\"" \
+leak "command get" --exit 0 --expect "\"api_key\": \"$key_masked\"" --expect "\"api_secret\": \"$masked\"" \
     "$canary" -- "$cli" --backend command --command "$helper" get mm-bot/dev/bybit
 leak "command get with {name}" --exit 0 --expect "$masked" \
     "$canary" -- "$cli" --backend command --command "$helper {name}" get mm-bot/dev/bybit
@@ -140,6 +166,11 @@ fi
 runs=$((runs + 1))
 if bash "$check" --label "self-test partial" "$canary" -- echo "x ${canary:5:14} y" 2>/dev/null; then
     echo "FAIL: no_leak_check missed a partial canary" >&2
+    failures=$((failures + 1))
+fi
+runs=$((runs + 1))
+if bash "$check" --window 4 --label "self-test 4 characters" "$canary" -- echo "x ${canary:9:4} y" 2>/dev/null; then
+    echo "FAIL: no_leak_check --window 4 missed 4 characters of the canary" >&2
     failures=$((failures + 1))
 fi
 runs=$((runs + 1))

@@ -3,9 +3,14 @@
 #include "test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace sec = mmbot::secrets;
@@ -35,6 +40,79 @@ bool contains(const std::string& haystack, std::string_view needle) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Runs file_provider{path}.get in a forked child and returns "code|message", or nullopt when it
+/// did not answer within `limit_ms` (the child is then killed, so a hang fails the test instead
+/// of stalling it).
+std::optional<std::string> get_in_child(const fs::path& path, int limit_ms) {
+    int fds[2];
+    BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+    const ::pid_t child = ::fork();
+    BOOST_TEST_REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(fds[0]);
+        ::alarm(30);  // a backstop should the parent die before killing us
+        const auto c = sec::file_provider{path.string()}.get(name_of("mm-bot/dev/bybit"));
+        const std::string out =
+            c ? std::string("ok|") : std::string(c.error().code) + "|" + c.error().message;
+        const bool written =
+            ::write(fds[1], out.data(), out.size()) == static_cast<ssize_t>(out.size());
+        ::_exit(written ? 0 : 1);
+    }
+    ::close(fds[1]);
+    ::pollfd ready{fds[0], POLLIN, 0};
+    std::optional<std::string> answer;
+    if (::poll(&ready, 1, limit_ms) > 0) {
+        answer.emplace();
+        char buf[512];
+        for (ssize_t n = 0; (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
+            answer->append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    ::close(fds[0]);
+    return answer;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(fifo_is_refused_promptly_naming_path_and_type) {
+    const fs::path fifo = sec::test::scratch_dir() / "secrets.fifo";
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto answer = get_in_child(fifo, 5000);
+    BOOST_TEST_REQUIRE(answer.has_value(), "file_provider::get on a FIFO did not return in 5 s");
+    BOOST_TEST(answer->starts_with(std::string(sec::errc::backend) + "|"), *answer);
+    BOOST_TEST(contains(*answer, fifo.string()), *answer);
+    BOOST_TEST(contains(*answer, "is a FIFO (named pipe), not a regular file"), *answer);
+    // A directory is named as one too.
+    const auto dir = get_in_child(sec::test::scratch_dir(), 5000);
+    BOOST_TEST_REQUIRE(dir.has_value());
+    BOOST_TEST(contains(*dir, "is a directory, not a regular file"), *dir);
+}
+
+BOOST_AUTO_TEST_CASE(writes_through_a_symlink_are_refused_reads_follow_it) {
+    const fs::path dir = sec::test::scratch_dir();
+    const fs::path target = dir / "secrets.json";
+    const fs::path link = dir / "link.json";
+    sec::test::write_file(target, one_entry(), 0600);
+    fs::create_symlink(target, link);
+    sec::file_provider p{link.string()};
+    BOOST_TEST(p.get(name_of("mm-bot/dev/bybit")).has_value());
+    const auto set = p.set(name_of("mm-bot/dev/okx"), creds("1234567890abcdef", "x1y2z3w4v5u6"));
+    BOOST_TEST_REQUIRE(!set.has_value());
+    BOOST_TEST(set.error().code == sec::errc::backend);
+    BOOST_TEST(contains(set.error().message, link.string() + " is a symbolic link"),
+               set.error().message);
+    BOOST_TEST((sec::exit_code_for(set.error()) == sec::exit_code::backend_error));
+    const auto removed = p.remove(name_of("mm-bot/dev/bybit"));
+    BOOST_TEST_REQUIRE(!removed.has_value());
+    BOOST_TEST(contains(removed.error().message, "is a symbolic link"));
+    BOOST_TEST(fs::is_symlink(link));
+    BOOST_TEST(sec::test::read_file(target) == one_entry());
+}
 
 BOOST_AUTO_TEST_CASE(mode_0644_is_refused_naming_file_and_mode) {
     const fs::path file = sec::test::scratch_dir() / "secrets.json";

@@ -64,7 +64,8 @@ BOOST_AUTO_TEST_CASE(set_then_get) {
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->api_key.matches("1234567890abcdef"));
     BOOST_TEST(c->api_secret.matches("secret123456"));
-    BOOST_TEST(fmt::format("{}", c->api_key) == "1234...cdef");
+    BOOST_TEST(fmt::format("{}", c->api_key) == "****");  // a bare secret_string shows nothing
+    BOOST_TEST(c->api_key.masked(sec::secret_kind::api_key) == "****cdef");
 }
 
 BOOST_AUTO_TEST_CASE(set_overwrites) {
@@ -165,7 +166,7 @@ BOOST_AUTO_TEST_CASE(reads_list_and_reports_missing_halves) {
     const auto c = p.get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->api_secret.matches(canary));
-    BOOST_TEST(fmt::format("{}", *c) == "api_key=1234...cdef api_secret=CANA...6789");
+    BOOST_TEST(fmt::format("{}", *c) == "api_key=****cdef api_secret=****");
 
     const std::vector<std::string> expected{"mm-bot/dev/bybit", "mm-bot/testnet/okx"};
     BOOST_TEST(texts(*p.list()) == expected, boost::test_tools::per_element());

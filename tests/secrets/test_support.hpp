@@ -17,9 +17,9 @@ namespace mmbot::secrets::test {
 
 /// The canary: if this string shows up in any output, a secret leaked.
 inline constexpr std::string_view canary = "CANARY-SECRET-d3adb33f-0123456789";
-inline constexpr std::string_view canary_masked = "CANA...6789";
+inline constexpr std::string_view canary_masked = "****";
 inline constexpr std::string_view other_key = "1234567890abcdef";
-inline constexpr std::string_view other_key_masked = "1234...cdef";
+inline constexpr std::string_view other_key_masked = "****cdef";
 
 /// A fresh directory under $TEST_TMPDIR (or /tmp), unique per call.
 inline std::filesystem::path scratch_dir() {

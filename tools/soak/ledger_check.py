@@ -46,7 +46,7 @@ def read_journal(path):
     elif lines:
         lines.pop()  # no final LF: a torn record
         skipped += 1
-    for raw in lines[1:]:  # lines[0] is the header "mmbot-journal 1"
+    for raw in lines[1:]:  # lines[0] is the header "mmbot-journal 2 env=..." (or "mmbot-journal 1")
         parts = raw.decode("utf-8", "replace").split("\t")
         if len(parts) < 5:
             skipped += 1

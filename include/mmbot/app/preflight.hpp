@@ -122,10 +122,11 @@ struct journal_state {
 
 /// Opens and recovers the journal as the bot would at start (creating it when missing, cutting a
 /// torn tail), and replays it into an order store. Errors: the journal's own (journal_locked when
-/// a running bot holds it, journal_corrupted, ...).
+/// a running bot holds it, journal_wrong_environment, journal_corrupted, ...).
 [[nodiscard]] inline core::result<journal_state> check_journal(const std::string& path,
+                                                               std::string_view environment,
                                                                const engine::journal_options& options) {
-    auto opened = engine::journal::open(path, options);
+    auto opened = engine::journal::open(path, environment, options);
     if (!opened) return opened.error();
     engine::order_store store;
     for (const auto& entry : opened->entries) {

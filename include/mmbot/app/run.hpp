@@ -304,14 +304,17 @@ int run(int argc, char** argv) {
         }
 
         // A replay starts a fresh journal: the simulated venue starts empty, so there is nothing
-        // to reconcile, and a stale journal must not leak into a deterministic report.
+        // to reconcile, and a stale journal must not leak into a deterministic report. The
+        // journal drops its records itself, under its lock and only when the header says shadow
+        // wrote them: a journal another process holds, or testnet's or live's, is refused (exit 5).
         const std::string journal_path = opts->journal_path.empty() ? cfg->journal.path : opts->journal_path;
         std::error_code fs_ec;
         if (const auto parent = std::filesystem::path(journal_path).parent_path(); !parent.empty()) {
             std::filesystem::create_directories(parent, fs_ec);
         }
-        std::filesystem::remove(journal_path, fs_ec);
-        auto opened = engine::journal::open(journal_path, detail::journal_options_of(*cfg));
+        auto opened = engine::journal::open(journal_path, Env::name,
+                                            detail::journal_options_of(*cfg),
+                                            engine::journal_open_mode::start_fresh);
         if (!opened) return fail(exit_code::journal, opened.error().message);
         engine::journal journal = std::move(opened->log);
 

@@ -231,7 +231,7 @@ int run_trading(const cli_options& opts, const config& cfg,
             verdict.skip("order_fits", "the venue did not answer market/time");
         }
         const std::string pf_journal = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
-        auto jstate = preflight::check_journal(pf_journal, jopts);
+        auto jstate = preflight::check_journal(pf_journal, Env::name, jopts);
         verdict.record("journal", jstate ? core::result<std::string>(jstate->detail)
                                          : core::result<std::string>(jstate.error()));
         auto pf_signer = shown ? bybit::signer::make(std::move(*shown))
@@ -278,7 +278,7 @@ int run_trading(const cli_options& opts, const config& cfg,
     if (const auto parent = std::filesystem::path(journal_path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent, fs_ec);
     }
-    auto opened = engine::journal::open(journal_path, jopts);
+    auto opened = engine::journal::open(journal_path, Env::name, jopts);
     if (!opened) return fail(exit_code::journal, opened.error().message);
     engine::journal journal = std::move(opened->log);
     engine::order_store store;

@@ -17,14 +17,21 @@
 //     `journal_corrupted`, naming the byte offsets, instead of dropping the records after it;
 //   * a record whose CRC is right but whose content does not parse fails with `journal_malformed`
 //     (a writer bug or a newer format; never truncated away).
-// The file is locked (flock) so two processes cannot interleave records.
+// The file is locked (flock) before a byte of it is read, cut or written, so two processes cannot
+// interleave records and no process replaces a journal another one holds.
+//
+// The header names the environment that wrote the journal ("mmbot-journal 2 env=testnet"), and
+// open refuses a journal of another environment (`journal_wrong_environment`): shadow's simulated
+// fills must never be recovered by testnet or live as real positions. Every binary opens its
+// journal through journal::open with its own env::<x>::name.
 //
 // Durability is the `fsync_policy` (docs/journal.md says what each survives):
 //   every_record  fdatasync before append returns (default for testnet and live)
 //   interval      fdatasync every N records or N ms, checked on append and by sync_if_due()
 //   none          the OS writes back when it likes (shadow)
 //
-//   auto opened = journal::open("state/orders.journal", default_journal_options<env::testnet>());
+//   auto opened = journal::open("state/orders.journal", env::testnet::name,
+//                               default_journal_options<env::testnet>());
 //   if (!opened) return opened.error();            // corrupted middle, locked, I/O error
 //   log.info(opened->report.describe());            // torn tail truncated, records read
 //   for (const auto& e : opened->entries) (void)store.apply(e.event);
@@ -45,6 +52,7 @@
 #include <concepts>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -111,6 +119,8 @@ struct recovery_report {
     std::uint64_t valid_bytes = 0;    ///< file size after recovery
     std::uint64_t bytes_truncated = 0;
     tail_damage reason = tail_damage::none;
+    /// The header is the older "mmbot-journal 1", which does not record the environment.
+    bool legacy_header = false;
 
     [[nodiscard]] bool truncated() const noexcept { return bytes_truncated != 0; }
     /// One sentence for the log: "journal recovered: 41 records, truncated 17 bytes at offset
@@ -151,17 +161,31 @@ concept journal_event =
     std::same_as<E, new_order> || std::same_as<E, order_ack> || std::same_as<E, order_fill> ||
     std::same_as<E, order_cancel> || std::same_as<E, order_reject>;
 
+/// What open does with the records of an existing journal once it holds the lock.
+enum class journal_open_mode : std::uint8_t {
+    recover,      ///< replay them (testnet, live)
+    start_fresh,  ///< drop them: cut the file back to a new header, same inode (shadow replays)
+};
+
 class journal {
 public:
     struct opened;
 
-    /// Opens (creating if needed) and recovers the journal at `path`. Errors:
+    /// Locks, then opens (creating if needed) and recovers the journal at `path` for
+    /// `environment` (env::<x>::name; written into a new journal's header). Nothing in the file is
+    /// read, cut or written before the lock is held. Errors:
+    ///   journal_locked      another open file holds the journal (the message names the pid)
+    ///   journal_wrong_environment  the header names another environment (both named)
+    ///   journal_unknown_environment  start_fresh on a "mmbot-journal 1" journal with records:
+    ///                       it may be testnet's or live's, so it is not dropped
+    ///   journal_bad_environment  `environment` is not 1-32 of [a-z0-9_-]
     ///   journal_corrupted   damaged record followed by valid ones (offsets in the message)
     ///   journal_malformed   a record with a valid checksum whose content does not parse
-    ///   journal_not_a_journal  the file does not start with the journal header
-    ///   journal_locked      another process holds the journal
+    ///   journal_not_a_journal  the file does not start with a journal header
     ///   journal_io / journal_no_space  a system call failed (named, with errno)
-    [[nodiscard]] static core::result<opened> open(std::string path, journal_options options);
+    [[nodiscard]] static core::result<opened> open(
+        std::string path, std::string_view environment, journal_options options,
+        journal_open_mode mode = journal_open_mode::recover);
 
     journal(journal&&) noexcept = default;
     journal& operator=(journal&&) noexcept = default;

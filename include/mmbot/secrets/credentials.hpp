@@ -40,7 +40,8 @@ struct credentials {
     secret_string api_secret;
 
     friend std::ostream& operator<<(std::ostream& os, const credentials& c) {
-        return os << "api_key=" << c.api_key << " api_secret=" << c.api_secret;
+        return os << "api_key=" << c.api_key.masked(secret_kind::api_key)
+                  << " api_secret=" << c.api_secret.masked(secret_kind::api_secret);
     }
 };
 
@@ -158,13 +159,15 @@ namespace detail {
 
 }  // namespace mmbot::secrets
 
-/// fmt prints "api_key=<masked> api_secret=<masked>".
+/// fmt prints "api_key=<masked as a key> api_secret=****" (secret_string.hpp, `mask`).
 template <>
 struct fmt::formatter<mmbot::secrets::credentials> : fmt::formatter<std::string_view> {
     template <class FormatContext>
     auto format(const mmbot::secrets::credentials& c, FormatContext& ctx) const {
+        using mmbot::secrets::secret_kind;
         const std::string text =
-            fmt::format("api_key={} api_secret={}", c.api_key.masked(), c.api_secret.masked());
+            fmt::format("api_key={} api_secret={}", c.api_key.masked(secret_kind::api_key),
+                        c.api_secret.masked(secret_kind::api_secret));
         return fmt::formatter<std::string_view>::format(std::string_view{text}, ctx);
     }
 };

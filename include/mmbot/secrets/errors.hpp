@@ -1,12 +1,12 @@
 // mmbot/secrets/errors.hpp
 //
-// The error labels this area returns and the process exit code each one maps to.
+// The error labels this area returns and the exit code of mmbot-secrets each one maps to.
 //
 // Every failure in the secrets area is a `core::error` whose `code` is one of the labels below, so
-// a binary (mmbot-secrets, or a trading binary at start-up) turns it into a documented exit code
-// with one call, and an operator's script can tell "wrong environment" from "file too open" from
-// "vault is down" without parsing text. Messages name files, variables, secret names and exit
-// statuses, never a secret value. docs/secrets.md lists the same table.
+// mmbot-secrets turns it into a documented exit code with one call, and an operator's script
+// can tell "wrong environment" from "file too open" from "vault is down" without parsing text.
+// Messages name files, variables, secret names and exit statuses, never a secret value.
+// docs/secrets.md lists the same table.
 //
 //   if (!creds) return static_cast<int>(secrets::exit_code_for(creds.error()));
 #pragma once
@@ -42,7 +42,8 @@ inline constexpr std::string_view backend = "backend_error";
 inline constexpr std::string_view insecure_permissions = "insecure_permissions";
 }  // namespace errc
 
-/// Process exit codes of mmbot-secrets (and of trading binaries failing at secret loading).
+/// Process exit codes of mmbot-secrets. The trading binaries exit 4 (app::exit_code::environment)
+/// for every error of this area: their 5 and 6 mean journal and feed (docs/cli.md).
 enum class exit_code : int {
     ok = 0,
     /// 1 is left to crashes and uncaught exceptions, so it never means a diagnosed error.

@@ -11,8 +11,10 @@
 // refuses it unless its mode grants nothing beyond 0600 (0600, 0400 pass; 0640, 0644, 0700 fail):
 // a secrets file readable by group or others has already leaked, and using it quietly would hide
 // that. The mode is checked on the open descriptor (fstat), so a swap between check and read is
-// not possible. Writes go to a temporary file created 0600 in the same directory, fsync'ed, then
-// renamed over the original, so a crash leaves the old file or the new one, never half of one.
+// not possible; anything but a regular file (a FIFO, a directory, a device) is refused, and the
+// open does not block on a FIFO. Reads follow a symbolic link; writes refuse one. Writes go to a
+// temporary file created 0600 in the same directory, fsync'ed, then renamed over the original, so
+// a crash leaves the old file or the new one, never half of one.
 // Errors name the file, the entry and what is wrong, never a value. Concurrent writers are not
 // coordinated: the last rename wins (mmbot-secrets set is an operator action, not a hot path).
 //
@@ -79,6 +81,7 @@ public:
 
     /// Adds or replaces `name`; creates the file (mode 0600) when it does not exist.
     [[nodiscard]] core::result<void> set(const secret_name& name, const credentials& value) {
+        if (auto ok = refuse_symlink(); !ok) return ok.error();
         auto doc = load(true);
         if (!doc) return doc.error();
         doc->insert_or_assign(name, value);
@@ -86,10 +89,23 @@ public:
     }
 
     [[nodiscard]] core::result<void> remove(const secret_name& name) {
+        if (auto ok = refuse_symlink(); !ok) return ok.error();
         auto doc = load(false);
         if (!doc) return doc.error();
         if (doc->erase(name) == 0) return not_found(name);
         return store(*doc);
+    }
+
+    /// "a FIFO (named pipe)", "a directory", ... for the type bits of a mode; used in errors.
+    [[nodiscard]] static std::string_view file_type_text(mode_t mode) noexcept {
+        if (S_ISREG(mode)) return "a regular file";
+        if (S_ISDIR(mode)) return "a directory";
+        if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+        if (S_ISSOCK(mode)) return "a socket";
+        if (S_ISCHR(mode)) return "a character device";
+        if (S_ISBLK(mode)) return "a block device";
+        if (S_ISLNK(mode)) return "a symbolic link";
+        return "of an unknown file type";
     }
 
     /// "0644" for a mode; used in the permission error and by tests.
@@ -109,9 +125,24 @@ private:
                                                            detail::errno_text(err)));
     }
 
+    /// Writes replace the file by rename, which would replace a symbolic link at `path_` with a
+    /// regular file (and leave the target stale), so they are refused; reads follow links.
+    [[nodiscard]] core::result<void> refuse_symlink() const {
+        struct stat st {};
+        if (::lstat(path_.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return {};
+        return core::make_error(
+            errc::backend,
+            fmt::format("secrets file {} is a symbolic link; set and delete do not write through "
+                        "links (the rename would replace the link): pass the target's path to "
+                        "--file",
+                        path_));
+    }
+
     /// Reads and validates the whole file. `missing_ok`: a file that does not exist is empty.
     [[nodiscard]] core::result<document> load(bool missing_ok) const {
-        const detail::unique_fd fd{::open(path_.c_str(), O_RDONLY | O_CLOEXEC)};
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever,
+        // before the type check below could refuse it. It changes nothing for a regular file.
+        const detail::unique_fd fd{::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
         if (!fd) {
             const int err = errno;
             if (missing_ok && err == ENOENT) return document{};
@@ -120,8 +151,10 @@ private:
         struct stat st {};
         if (::fstat(fd.get(), &st) != 0) return io_error("cannot stat", errno);
         if (!S_ISREG(st.st_mode)) {
-            return core::make_error(errc::backend,
-                                    fmt::format("secrets file {} is not a regular file", path_));
+            return core::make_error(
+                errc::backend, fmt::format("secrets file {} is {}, not a regular file; refusing "
+                                           "to read it",
+                                           path_, file_type_text(st.st_mode)));
         }
         if ((st.st_mode & 07777U & ~secrets_file_max_mode) != 0) {
             return core::make_error(

@@ -4,15 +4,18 @@
 //
 // API keys and secrets travel through loggers, error messages, metrics labels and test output. A
 // plain std::string would print its clear text the first time someone logs a struct; this type
-// prints only its masked form ("1234...cdef"; eight characters or fewer become "****") through fmt
-// and operator<<, has no implicit conversion to anything readable, and wipes its buffer when it
-// dies. The clear text comes out only through `reveal(signer_access)`, and `signer_access` can be
-// constructed only by the classes it befriends: the Bybit request signer, which needs the secret
-// for HMAC-SHA256, and the file backend, which writes it to a 0600 file. Anyone else gets a
-// compile error, so a new reader of clear text is a visible change to this header.
+// prints only its masked form ("****": not one character) through fmt and operator<<, has no
+// implicit conversion to anything readable, and wipes its buffer when it dies. `mask` is the one
+// masking rule of the whole program: an api secret shows nothing, an api key of 16 characters or
+// more its last 4 ("****cdef"), a shorter key nothing. The clear text comes out only through
+// `reveal(signer_access)`, and `signer_access` can be constructed only by the classes it
+// befriends: the Bybit request signer, which needs the secret for HMAC-SHA256, and the file
+// backend, which writes it to a 0600 file. Anyone else gets a compile error, so a new reader of
+// clear text is a visible change to this header.
 //
 //   secret_string key{std::string{"1234567890abcdef"}};
-//   fmt::print("{}\n", key);               // 1234...cdef
+//   fmt::print("{}\n", key);               // ****
+//   key.masked(secret_kind::api_key);      // ****cdef
 //   key.matches("1234567890abcdef");       // true, constant time
 //   // key.reveal(...)                     // only mmbot::venue::bybit::signer can call this
 #pragma once
@@ -23,6 +26,7 @@
 #include <openssl/crypto.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -48,19 +52,27 @@ class signer_access {
     friend class file_provider;
 };
 
-/// Characters shown at each end of a masked value; values of 2*mask_keep or fewer are hidden whole.
-inline constexpr std::size_t mask_keep = 4;
-inline constexpr std::string_view mask_whole = "****";
-inline constexpr std::string_view mask_gap = "...";
+/// What a value is; it decides how much of the value any output may show.
+enum class secret_kind : std::uint8_t {
+    api_secret,  ///< not one character, ever (also the kind of any value not known to be a key)
+    api_key,     ///< the last `mask_key_tail` characters once it has `mask_key_min_length`
+};
 
-/// The masked form of `clear`: first 4 + "..." + last 4, or "****" for 8 characters or fewer.
-[[nodiscard]] inline std::string mask(std::string_view clear) {
-    if (clear.size() <= 2 * mask_keep) return std::string{mask_whole};
-    std::string out;
-    out.reserve(2 * mask_keep + mask_gap.size());
-    out.append(clear.substr(0, mask_keep));
-    out.append(mask_gap);
-    out.append(clear.substr(clear.size() - mask_keep));
+/// What stands in for the hidden characters (it says nothing about how many there are).
+inline constexpr std::string_view mask_whole = "****";
+/// An api key shows its last 4 characters only when those are at most a quarter of it: 4 of 16
+/// hex characters are 16 of 64 bits, and Bybit keys are 18 characters.
+inline constexpr std::size_t mask_key_tail = 4;
+inline constexpr std::size_t mask_key_min_length = 16;
+
+/// The masked form of `clear`: "****" for an api secret and for a key shorter than 16
+/// characters; "****" + the last 4 characters for a key of 16 or more. Every output of a secret
+/// value (fmt, operator<<, credentials, mmbot-secrets, preflight, logs) goes through here.
+[[nodiscard]] inline std::string mask(std::string_view clear, secret_kind kind) {
+    std::string out{mask_whole};
+    if (kind == secret_kind::api_key && clear.size() >= mask_key_min_length) {
+        out.append(clear.substr(clear.size() - mask_key_tail));
+    }
     return out;
 }
 
@@ -81,8 +93,11 @@ public:
     [[nodiscard]] bool empty() const noexcept { return data_.empty(); }
     [[nodiscard]] std::size_t size() const noexcept { return data_.size(); }
 
-    /// "1234...cdef", or "****" for 8 characters or fewer. What every printing path shows.
-    [[nodiscard]] std::string masked() const { return mask(view()); }
+    /// mask(value, kind): "****", or "****cdef" for an api key of 16 characters or more. fmt and
+    /// operator<< print masked() with the default, so a value nobody marked as a key shows nothing.
+    [[nodiscard]] std::string masked(secret_kind kind = secret_kind::api_secret) const {
+        return mask(view(), kind);
+    }
 
     /// Whether the clear text equals `candidate`, without revealing it and in time that does not
     /// depend on where the first difference is (only on the lengths).

@@ -1,6 +1,7 @@
 // mmbot/engine/detail/journal_codec.hpp
 //
-// The journal's record format: one text line per record,
+// The journal's record format: a header line "mmbot-journal 2 env=<environment>", then one text
+// line per record,
 //
 //   <seq> TAB <type> TAB <time ns> TAB <fields...> TAB <crc32c as 8 lower-case hex> LF
 //
@@ -35,7 +36,26 @@
 
 namespace mmbot::engine::detail {
 
-inline constexpr std::string_view journal_magic = "mmbot-journal 1\n";
+// The first line of a journal. Version 2 names the environment that wrote it (shadow's fills are
+// simulated, testnet's and live's are real, so no environment may read another's); version 1
+// journals, written before that, carry no environment (docs/journal.md, "Environment").
+inline constexpr std::string_view journal_magic_v1 = "mmbot-journal 1\n";
+inline constexpr std::string_view journal_header_prefix = "mmbot-journal 2 env=";
+
+/// An environment name as a header holds it: 1 to 32 of [a-z0-9_-].
+[[nodiscard]] constexpr bool valid_environment_name(std::string_view env) noexcept {
+    if (env.empty() || env.size() > 32) return false;
+    for (const char c : env) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/// The header line of a new journal written by `environment`, LF included.
+[[nodiscard]] inline std::string journal_header(std::string_view environment) {
+    return fmt::format("{}{}\n", journal_header_prefix, environment);
+}
 
 // ---------------------------------------------------------------------------------------- encode
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -17,6 +18,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -127,6 +130,26 @@ private:
         if (errno != EINTR) return errno_error("fsync directory", dir, errno);
     }
     return {};
+}
+
+/// The pid holding a flock on the file `fd` refers to, read from /proc/locks (Linux); 0 when it
+/// cannot be told. Only for error messages: the answer may be stale by the time it is printed.
+[[nodiscard]] inline long flock_holder_pid(int fd) {
+    struct ::stat st {};
+    if (::fstat(fd, &st) != 0) return 0;
+    // /proc/locks: "1: FLOCK  ADVISORY  WRITE 4242 fd:01:1050639 0 EOF"; waiters show "->".
+    const std::string file_id =
+        fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev), st.st_ino);
+    std::ifstream locks("/proc/locks");
+    std::string line;
+    while (std::getline(locks, line)) {
+        std::istringstream fields(line);
+        std::string ordinal, kind, advisory, mode, id;
+        long pid = 0;
+        if (!(fields >> ordinal >> kind >> advisory >> mode >> pid >> id)) continue;
+        if (kind == "FLOCK" && id == file_id) return pid;
+    }
+    return 0;
 }
 
 }  // namespace mmbot::engine::detail

@@ -29,10 +29,14 @@
 namespace mmbot::engine {
 
 inline std::string recovery_report::describe() const {
+    const std::string_view legacy =
+        legacy_header ? " (header \"mmbot-journal 1\": no environment recorded)" : "";
     if (created && !truncated()) return "journal created (empty)";
-    if (!truncated()) return fmt::format("journal recovered: {} records, clean tail", records_read);
-    return fmt::format("journal recovered: {} records, truncated {} bytes at offset {} ({})",
-                       records_read, bytes_truncated, valid_bytes, to_string(reason));
+    if (!truncated()) {
+        return fmt::format("journal recovered: {} records, clean tail{}", records_read, legacy);
+    }
+    return fmt::format("journal recovered: {} records, truncated {} bytes at offset {} ({}){}",
+                       records_read, bytes_truncated, valid_bytes, to_string(reason), legacy);
 }
 
 namespace detail {
@@ -46,9 +50,10 @@ struct journal_scan {
 
 /// Classifies `data` (which starts with the header). Pure, so tests can feed it any bytes.
 [[nodiscard]] inline core::result<journal_scan> scan_journal(std::string_view data,
-                                                             std::string_view path) {
+                                                             std::string_view path,
+                                                             std::size_t header_bytes) {
     journal_scan scan;
-    std::size_t pos = journal_magic.size();
+    std::size_t pos = header_bytes;
     std::size_t resume = data.size();  // where to look for valid records after a damaged one
     std::uint64_t expected = 1;
     while (pos < data.size()) {
@@ -108,54 +113,133 @@ struct journal_scan {
     while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR) continue;
         if (errno == EWOULDBLOCK) {
-            return core::make_error("journal_locked",
-                                    fmt::format("journal {}: locked by another process", path));
+            const long pid = flock_holder_pid(fd.get());
+            return core::make_error(
+                "journal_locked",
+                fmt::format("journal {}: locked by another process ({}); it was not read or "
+                            "changed. Stop that process or use another --journal path",
+                            path, pid > 0 ? fmt::format("pid {}", pid) : "pid unknown"));
         }
         return errno_error("flock", path, errno);
     }
     return fd;
 }
 
+/// What the first line of a journal says.
+struct journal_header_info {
+    enum class kind : std::uint8_t { empty, torn, legacy, current };
+    kind what = kind::empty;
+    std::size_t bytes = 0;     ///< length of the header (LF included; torn: the whole file)
+    std::string environment;   ///< current: the environment that wrote the journal
+};
+
+[[nodiscard]] inline core::result<journal_header_info> read_header(std::string_view data,
+                                                                    std::string_view path) {
+    using kind = journal_header_info::kind;
+    journal_header_info h;
+    if (data.empty()) return h;
+    const std::string_view prefix = journal_header_prefix;
+    const auto nl = data.find('\n');
+    if (nl == std::string_view::npos) {
+        // A creation cut short leaves part of a header and nothing else.
+        const bool torn = journal_magic_v1.starts_with(data) || prefix.starts_with(data) ||
+                          (data.starts_with(prefix) &&
+                           valid_environment_name(data.substr(prefix.size())));
+        if (torn) return journal_header_info{kind::torn, data.size(), {}};
+    } else if (data.substr(0, nl + 1) == journal_magic_v1) {
+        return journal_header_info{kind::legacy, nl + 1, {}};
+    } else if (data.starts_with(prefix)) {
+        const auto env = data.substr(prefix.size(), nl - prefix.size());
+        if (valid_environment_name(env)) {
+            return journal_header_info{kind::current, nl + 1, std::string(env)};
+        }
+    }
+    return core::make_error(
+        "journal_not_a_journal",
+        fmt::format("journal {}: does not start with a journal header (\"{}<environment>\", or "
+                    "the older \"mmbot-journal 1\")",
+                    path, prefix));
+}
+
+/// Refuses a journal that `environment` must not read or drop.
+[[nodiscard]] inline core::result<void> check_owner(const journal_header_info& h, bool has_records,
+                                                    std::string_view environment,
+                                                    journal_open_mode mode, std::string_view path) {
+    if (h.what == journal_header_info::kind::current && h.environment != environment) {
+        return core::make_error(
+            "journal_wrong_environment",
+            fmt::format("journal {}: written by mmbot-{}, refused by mmbot-{}: a journal belongs "
+                        "to the environment that wrote it (shadow's fills are simulated); it was "
+                        "not changed. Use a separate --journal path per environment",
+                        path, h.environment, environment));
+    }
+    if (h.what == journal_header_info::kind::legacy && has_records &&
+        mode == journal_open_mode::start_fresh) {
+        return core::make_error(
+            "journal_unknown_environment",
+            fmt::format("journal {}: an older journal (header \"mmbot-journal 1\") that does not "
+                        "record which environment wrote it; mmbot-{} starts a fresh journal and "
+                        "will not drop records that may be testnet's or live's. It was not "
+                        "changed: delete it if it is yours, or use another --journal path",
+                        path, environment));
+    }
+    return {};
+}
+
+/// Cuts the file to nothing and writes a new header for `environment`, durably.
+[[nodiscard]] inline core::result<void> write_fresh_header(int fd, std::string_view environment,
+                                                           bool created, const std::string& path) {
+    if (auto r = truncate_to(fd, 0, path); !r) return r.error();
+    if (auto r = write_all(fd, journal_header(environment), path); !r) return r.error();
+    if (auto r = sync_data(fd, path); !r) return r.error();
+    if (!created) return {};
+    const auto dir = std::filesystem::path(path).parent_path();
+    return sync_directory(dir.empty() ? "." : dir.string());
+}
+
 }  // namespace detail
 
-inline core::result<journal::opened> journal::open(std::string path, journal_options options) {
+inline core::result<journal::opened> journal::open(std::string path, std::string_view environment,
+                                                   journal_options options,
+                                                   journal_open_mode mode) {
+    if (!detail::valid_environment_name(environment)) {
+        return core::make_error("journal_bad_environment",
+                                fmt::format("journal {}: environment \"{}\" is not 1-32 of "
+                                            "[a-z0-9_-]",
+                                            path, environment));
+    }
     bool created = false;
-    auto fd = detail::open_locked(path, created);
+    auto fd = detail::open_locked(path, created);  // the lock comes before any read or write
     if (!fd) return fd.error();
     auto data = detail::read_all(fd->get(), path);
     if (!data) return data.error();
+    auto header = detail::read_header(*data, path);
+    if (!header) return header.error();
+    const bool has_records = data->size() > header->bytes;
+    if (auto owner = detail::check_owner(*header, has_records, environment, mode, path); !owner) {
+        return owner.error();
+    }
 
+    using kind = detail::journal_header_info::kind;
     recovery_report report;
-    const std::string_view magic = detail::journal_magic;
     std::vector<journal_entry> entries;
-    const bool torn_header = !data->empty() && data->size() < magic.size() &&
-                             magic.substr(0, data->size()) == *data;
-    if (data->empty() || torn_header) {
-        // A new file, or one whose creation was cut short: (re)write the header.
+    if (header->what == kind::empty || header->what == kind::torn ||
+        mode == journal_open_mode::start_fresh) {
+        // A new file, one whose creation was cut short, or a shadow replay's fresh start: the
+        // same file (same inode, lock held throughout) gets a new header.
         report.created = true;
-        if (torn_header) {
+        if (header->what == kind::torn) {
             report.bytes_truncated = data->size();
             report.reason = tail_damage::partial_header;
-            if (auto r = detail::truncate_to(fd->get(), 0, path); !r) return r.error();
         }
-        if (auto r = detail::write_all(fd->get(), magic, path); !r) return r.error();
-        if (auto r = detail::sync_data(fd->get(), path); !r) return r.error();
-        if (created) {
-            const auto dir = std::filesystem::path(path).parent_path();
-            if (auto r = detail::sync_directory(dir.empty() ? "." : dir.string()); !r) {
-                return r.error();
-            }
+        if (auto r = detail::write_fresh_header(fd->get(), environment, created, path); !r) {
+            return r.error();
         }
-        report.valid_bytes = magic.size();
+        report.valid_bytes = detail::journal_header(environment).size();
     } else {
-        if (std::string_view(*data).substr(0, magic.size()) != magic) {
-            return core::make_error(
-                "journal_not_a_journal",
-                fmt::format("journal {}: does not start with the header \"mmbot-journal 1\"",
-                            path));
-        }
-        auto scan = detail::scan_journal(*data, path);
+        auto scan = detail::scan_journal(*data, path, header->bytes);
         if (!scan) return scan.error();
+        report.legacy_header = header->what == kind::legacy;
         report.records_read = scan->entries.size();
         report.last_sequence = scan->entries.empty() ? 0 : scan->entries.back().sequence;
         report.valid_bytes = scan->valid_bytes;

@@ -183,7 +183,9 @@ public:
     }
 
     /// "1234...cdef": the only form of the key that diagnostics may print.
-    [[nodiscard]] std::string masked_api_key() const { return api_key_.masked(); }
+    [[nodiscard]] std::string masked_api_key() const {
+        return api_key_.masked(secrets::secret_kind::api_key);
+    }
     [[nodiscard]] std::chrono::milliseconds recv_window() const noexcept { return recv_window_; }
 
 private:
