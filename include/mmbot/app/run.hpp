@@ -266,10 +266,9 @@ int run(int argc, char** argv) {
             return fail(exit_code::usage, "--ca-file: only used with a live feed (--feed live or wss://...)");
         }
         const std::string capture = live_feed ? std::string() : feed.substr(std::string_view("replay:").size());
-        std::ifstream in;
+        feed::capture_file in;
         if (!live_feed) {
-            in.open(capture, std::ios::binary);
-            if (!in) return fail(exit_code::feed, fmt::format("--feed: cannot open \"{}\"", capture));
+            if (auto ok = in.open(capture); !ok) return fail(exit_code::feed, "--feed: " + ok.error().message);
         }
         // The live feed's TLS context: verification always on; --ca-file adds a trusted CA.
         boost::asio::ssl::context tls = net::tls_client_context();
@@ -451,6 +450,12 @@ int run(int argc, char** argv) {
             }
             md_stats = replay.stats();
             feed_counts.market_data(md_stats);
+            if (replay.error()) {
+                // The rest of the capture cannot be read: not an end of feed, and not exit 0.
+                log.error("feed_failed", {{"code", replay.error()->code}, {"error", replay.error()->message}});
+                if (log_file != stderr) std::fclose(log_file);
+                return fail(exit_code::feed, fmt::format("--feed: \"{}\": {}", capture, replay.error()->message));
+            }
         } else {
             // Live: the wall clock drives the fake clock the logger and the board read, so one
             // loop type serves both modes.
