@@ -17,9 +17,16 @@
 
 #include <boost/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace mmbot::app {
@@ -183,25 +190,45 @@ template <class Loop>
     return report;
 }
 
-/// Writes the report atomically (temp file + rename): a reader never sees half a report.
+/// Checked at start, before the run, so a bad --report fails in a second rather than after hours:
+/// creates the parent directories, refuses a directory, and creates then removes `PATH.tmp` (the
+/// file write_report writes). Error "report_unwritable": `--report: cannot write "PATH": <reason>`.
+[[nodiscard]] inline core::result<void> check_report_path(const std::string& path) {
+    const auto unwritable = [&](std::string_view why) {
+        return core::make_error("report_unwritable", fmt::format("--report: cannot write \"{}\": {}", path, why));
+    };
+    std::error_code ec;
+    if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+        std::filesystem::create_directories(parent, ec);
+        if (ec) return unwritable(ec.message());
+    }
+    if (std::filesystem::is_directory(path, ec)) return unwritable(std::system_category().message(EISDIR));
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+    if (fd < 0) return unwritable(std::system_category().message(errno));
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return {};
+}
+
+/// Writes the report atomically (temp file + rename): a reader never sees half a report, and a
+/// failed write leaves no temp file behind.
 [[nodiscard]] inline core::result<void> write_report(const std::string& path,
                                                      const boost::json::value& report) {
     const std::string tmp = path + ".tmp";
+    const auto failed = [&](std::string message) {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        return core::make_error("report_unwritable", std::move(message));
+    };
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            return core::make_error("report_unwritable",
-                                    fmt::format("report: cannot write \"{}\"", tmp));
-        }
+        if (!out) return failed(fmt::format("report: cannot write \"{}\": {}", tmp, std::system_category().message(errno)));
         out << detail::stable_json(report);
-        if (!out.flush()) {
-            return core::make_error("report_unwritable",
-                                    fmt::format("report: write to \"{}\" failed", tmp));
-        }
+        if (!out.flush()) return failed(fmt::format("report: write to \"{}\" failed", tmp));
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        return core::make_error("report_unwritable",
-                                fmt::format("report: cannot rename \"{}\" to \"{}\"", tmp, path));
+        return failed(fmt::format("report: cannot rename \"{}\" to \"{}\": {}", tmp, path, std::system_category().message(errno)));
     }
     return {};
 }

@@ -82,8 +82,7 @@ struct sim_order_venue {
         for (const auto& s : o.symbols) {
             auto it = c.symbols.find(s);
             if (it == c.symbols.end()) {
-                return core::make_error("usage",
-                                        fmt::format("--symbols: \"{}\" is not in the config", s));
+                return usage_error(fmt::format("--symbols: \"{}\" is not in the config", s));
             }
             chosen.emplace(it->first, it->second);
         }
@@ -246,6 +245,10 @@ int run(int argc, char** argv) {
     if (!cfg) return fail(exit_code::usage, cfg.error().message);
     auto setups = detail::to_setups(*cfg);
     if (!setups) return fail(exit_code::config, setups.error().message);
+    if (!opts->report_path.empty()) {
+        // Now, not after the run: a report that cannot be written would be lost at the end.
+        if (auto ok = check_report_path(opts->report_path); !ok) return fail(exit_code::usage, ok.error().message);
+    }
 
     if constexpr (Env::sends_orders) {
         // Testnet and live: the Bybit order gateway, private stream and reconcile
