@@ -25,6 +25,7 @@
 #include <istream>
 #include <streambuf>
 #include <string>
+#include <system_error>
 
 namespace mmbot::feed {
 
@@ -44,7 +45,7 @@ public:
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // NOLINT(cppcoreguidelines-pro-type-vararg)
         if (fd_ < 0) {
             return core::make_error("feed_unreadable", fmt::format("cannot open \"{}\": {}", path,
-                                                                   std::strerror(errno)));
+                                                                   std::system_category().message(errno)));
         }
         path_ = path;
         return {};
@@ -74,7 +75,7 @@ private:
     int fd_{-1};
     int errno_{0};
     std::string path_;
-    std::array<char, 64 * 1024> buf_{};
+    std::array<char, std::size_t{64} * 1024> buf_{};
     std::istream stream_{this};
 };
 

@@ -107,7 +107,7 @@ inline bool replay_reader::read_line() {
     }
     if (file_ != nullptr && file_->read_errno() != 0) {
         error_ = core::make_error("feed_read_error", fmt::format("line {}: read failed: {}", number,
-                                                                 std::strerror(file_->read_errno())));
+                                                                 std::system_category().message(file_->read_errno())));
         return false;
     }
     in_.setstate(std::ios::eofbit);
