@@ -9,6 +9,7 @@
 //    "market_data": {"messages": ..., "gaps": 0, ...}}
 #pragma once
 
+#include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/execution_loop.hpp"
@@ -51,11 +52,13 @@ template <class Unit>
 }  // namespace detail
 
 /// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
-/// report keeps exactly its old keys).
+/// report keeps exactly its old keys). `faults`: crossed books and symbols without data (null:
+/// reported as none).
 template <class Loop>
 [[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
                                              const feed::replay_stats& md,
-                                             const feed::ws_feed_stats* live = nullptr) {
+                                             const feed::ws_feed_stats* live = nullptr,
+                                             const book_faults* faults = nullptr) {
     using boost::json::object;
     using detail::count;
     using detail::dec;
@@ -105,6 +108,9 @@ template <class Loop>
         s["fill_rate"] = dec(placed == 0 ? core::ratio{}
                                          : core::ratio::from_raw(filled * core::ratio::one() / placed));
         s["mark"] = dec(mark);
+        const book_faults::symbol_faults* f = faults == nullptr ? nullptr : faults->find(name);
+        s["crossed_book_events"] = count(f == nullptr ? 0 : f->crossed_events);
+        s["crossed_book_ms"] = f == nullptr ? 0 : book_faults::to_ms(f->crossed_time);
         object pnl;
         if (p != nullptr) {
             const core::notional u = mark.is_positive() ? p->unrealized_pnl(mark) : core::notional{};
@@ -168,6 +174,19 @@ template <class Loop>
     market["malformed_lines"] = count(md.malformed_lines);
     market["gaps"] = count(md.books.gaps);
     market["resyncs"] = count(md.books.resyncs);
+    std::uint64_t crossed_events = 0;
+    std::int64_t crossed_ms = 0;
+    boost::json::array without_data;
+    if (faults != nullptr) {
+        for (const auto& f : faults->symbols()) {
+            crossed_events += f.crossed_events;
+            crossed_ms += book_faults::to_ms(f.crossed_time);
+        }
+        for (const auto& sym : faults->without_data()) without_data.emplace_back(sym);
+    }
+    market["crossed_book_events"] = count(crossed_events);
+    market["crossed_book_ms"] = crossed_ms;
+    market["symbols_without_data"] = std::move(without_data);
     if (live != nullptr) {
         market["connects"] = count(live->connects);
         market["reconnects"] = count(live->reconnects);

@@ -13,6 +13,7 @@
 // wired they stop after validating flags, config, EXCHANGE_ENV and journal with a clear message.
 #pragma once
 
+#include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/config_reload.hpp"
@@ -358,6 +359,7 @@ int run(int argc, char** argv) {
             return fail(exit_code::runtime, ok.error().message);
         }
 
+        book_faults faults(params.symbols, metrics);
         std::uint64_t events = 0;
         std::chrono::nanoseconds now{0};
         std::chrono::nanoseconds last_tick{0};
@@ -386,8 +388,10 @@ int run(int argc, char** argv) {
                     if (cfg->symbols.contains(sym) && ev->book->valid()) {
                         const auto idx = static_cast<std::size_t>(std::distance(
                             cfg->symbols.begin(), cfg->symbols.find(sym)));
-                        board.mark_market_data(idx, now);
+                        // A crossed book is no fresh data: /ready keeps its age (and says why).
+                        if (faults.observe(idx, *ev->book, now, board, log)) board.mark_market_data(idx, now);
                         sim.on_book(*ev->book, now, *loop);
+                        // The loop pulls its quotes off a crossed top and keeps the last good mark.
                         loop->on_book(sym, strategy::market_top{ev->book->best_bid(), ev->book->best_ask()}, now);
                     }
                 } else if (msg.kind == feed::message_kind::trades) {
@@ -508,11 +512,18 @@ int run(int argc, char** argv) {
             if (live_feed) return fail(exit_code::feed, fmt::format("--feed {}: stopped before any market data", feed));
             return fail(exit_code::feed, fmt::format("--feed: \"{}\" holds no market data", capture));
         }
+        faults.close(now);
+        for (const auto& sym : faults.without_data()) {
+            // Nothing was quoted for it: say so instead of a quiet run with 0 orders.
+            log.warn("symbol_without_data", {{"symbol", std::string_view{sym}},
+                                             {"reason", std::string_view{"no snapshot of its book in the feed"}}});
+            fmt::print(stderr, "warning: {}: no snapshot of its book in the feed; not quoted\n", sym);
+        }
         loop->shutdown(shutdown_requested() != 0 ? "signal" : feed_error ? "feed_failed" : "end_of_feed", now);
         // Let the venue carry out the final cancels so the report sees a flat book of orders.
         sim.advance(now + std::chrono::seconds(10), *loop);
 
-        const auto report = make_report(params, *loop, md_stats, ws_stats ? &*ws_stats : nullptr);
+        const auto report = make_report(params, *loop, md_stats, ws_stats ? &*ws_stats : nullptr, &faults);
         if (!opts->report_path.empty()) {
             if (const auto parent = std::filesystem::path(opts->report_path).parent_path(); !parent.empty()) {
                 std::filesystem::create_directories(parent, fs_ec);
