@@ -183,3 +183,23 @@ BOOST_AUTO_TEST_CASE(used_flags_pass_per_binary) {
                                       "--ca-file", "c.pem", "--iterations", "3", "--symbols", "BTCUSDT"}).empty());
     BOOST_TEST(refused<env::live>({"--stop-timeout-s", "5", "--i-understand-this-is-live", "--preflight"}).empty());
 }
+
+// A 130 KB value is not echoed whole: the first 64 bytes, then its size.
+BOOST_AUTO_TEST_CASE(a_huge_flag_value_is_cut_in_the_error) {
+    const std::string huge(130'000, '7');
+    auto n = parse({"--iterations", huge});
+    BOOST_TEST_REQUIRE(!n.has_value());
+    BOOST_TEST(n.error().message == "--iterations: expected an integer in [0, 9223372036854775807], got \"" +
+                                        std::string(64, '7') + "... (130000 bytes)\"");
+    const std::string word(130'000, 'x');
+    for (const std::string& flag : {std::string("--") + word, "--feed=" + word, "--symbols=" + word,
+                                    "--post-only-offset-bps=" + word, "--log-level=" + word}) {
+        auto o = parse({flag});
+        BOOST_TEST_REQUIRE(!o.has_value());
+        BOOST_TEST(o.error().message.size() < 600U, o.error().message.substr(0, 200));
+    }
+    // Short values are echoed as they are.
+    BOOST_TEST(app::detail::cut_long_values(R"(--x: got "abc")") == R"(--x: got "abc")");
+    BOOST_TEST(app::detail::cut_long_values("--x: got \"a\"" + std::string(300, 'y') + "\"") ==
+               "--x: got \"a\"" + std::string(256, 'y') + "... (301 bytes)");
+}

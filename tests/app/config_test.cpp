@@ -81,6 +81,39 @@ BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
     BOOST_TEST(error_of("[]").find("top level") != std::string::npos);
 }
 
+// boost::json::parse keeps one of two equal keys without a word: a repeated key is refused,
+// named with its path and the file.
+BOOST_AUTO_TEST_CASE(a_duplicate_key_is_refused_naming_it_and_the_file) {
+    const std::string shipped = read("configs/shadow.json");
+    std::string dup = shipped;
+    dup.insert(dup.find('{') + 1, R"("environment": "live",)");
+    BOOST_TEST(error_of(dup) == "test.json: environment: duplicate key (each key may appear once)");
+    std::string nested = shipped;
+    const auto risk = nested.find("\"max_loss\"");
+    BOOST_TEST_REQUIRE(risk != std::string::npos);
+    nested.insert(risk, R"("max_loss": "999999", )");
+    const std::string e = error_of(nested);
+    BOOST_TEST(e.starts_with("test.json: symbols."), e);
+    BOOST_TEST(e.ends_with(".risk.max_loss: duplicate key (each key may appear once)"), e);
+    // Equal keys in different objects are fine (every symbol has "filters").
+    BOOST_TEST(app::parse_config(shipped, "test.json").has_value());
+    BOOST_TEST(!app::detail::find_duplicate_key(R"({"a":{"x":1},"b":{"x":2},"c":[{"x":1},{"x":1}]})"));
+    BOOST_TEST(*app::detail::find_duplicate_key(R"({"a":[{"x":1,"x":2}]})") == "a.x");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_top_level_key_names_the_file) {
+    BOOST_TEST(error_of(with("enviroment", "shadow")).starts_with("test.json: enviroment: unknown key"));
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_config_says_why) {
+    auto missing = app::load_config_file("no/such/config.json");
+    BOOST_TEST_REQUIRE(!missing.has_value());
+    BOOST_TEST(missing.error().message == R"(config: cannot read "no/such/config.json": No such file or directory)");
+    auto dir = app::load_config_file("configs");
+    BOOST_TEST_REQUIRE(!dir.has_value());
+    BOOST_TEST(dir.error().message == R"(config: cannot read "configs": Is a directory)");
+}
+
 BOOST_AUTO_TEST_CASE(quote_from_is_optional_fair_or_touch) {
     // Absent (every shipped config): the fair price, as before the key existed.
     auto c = app::load_config_file("configs/shadow.json").value();

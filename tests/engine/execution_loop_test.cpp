@@ -209,6 +209,30 @@ BOOST_AUTO_TEST_CASE(a_stale_book_pulls_resting_quotes_once_and_quoting_resumes_
     BOOST_TEST(h.venue.orders.size() == 4U);
 }
 
+// A crossed book (bid 1999999.8 over an ask near 50000) is a data fault: the resting quotes are
+// pulled at once, the mark keeps the last good mid, nothing is requoted, and quoting resumes when
+// the book uncrosses.
+BOOST_AUTO_TEST_CASE(a_crossed_book_pulls_quotes_and_keeps_the_last_good_mark) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    for (const auto& o : h.venue.orders) h.loop->on_ack(o.client_order_id, "v-" + o.client_order_id, h.clock.now());
+    const auto good_mark = h.loop->marks().at("BTCUSDT");
+    BOOST_TEST(good_mark.to_string() == "50000.05");
+    h.book("1999999.8", "50000.1");
+    BOOST_TEST(h.venue.cancels.size() == 2U);
+    BOOST_TEST(h.venue.orders.size() == 2U);  // nothing new on a crossed book
+    BOOST_TEST(h.loop->marks().at("BTCUSDT") == good_mark);
+    BOOST_TEST(h.sink.str().find(R"("msg":"quotes_pulled","reason":"book_crossed")") != std::string::npos,
+               h.sink.str());
+    h.book("50000.1", "50000.1");  // locked: a fault too, nothing more to pull
+    BOOST_TEST(h.venue.cancels.size() == 2U);
+    BOOST_TEST(h.loop->marks().at("BTCUSDT") == good_mark);
+    h.book("50000.0", "50000.2");
+    BOOST_TEST(h.loop->marks().at("BTCUSDT").to_string() == "50000.1");
+    BOOST_TEST(h.venue.orders.size() == 4U);  // quoting resumed
+}
+
 BOOST_AUTO_TEST_CASE(freeze_drill_low_edge_freezes_and_cancel_all_is_idempotent) {
     // Half-spread 0.5 bps + post-only 1.5 bps = about 2 bps of edge: below the 3 bps floor.
     harness h("0.5");

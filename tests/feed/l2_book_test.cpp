@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE feed_l2_book
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/feed/book_set.hpp"
 #include "mmbot/feed/l2_book.hpp"
 #include "reference_book.hpp"
 
@@ -150,6 +151,25 @@ BOOST_AUTO_TEST_CASE(crossed_book_is_flagged) {
     (void)book.apply(delta(12, {{101, 0}}, {}));
     BOOST_TEST(!book.crossed());
     BOOST_TEST(book.counters().crossed == 1U);
+}
+
+// An episode is counted once however many updates it lasts; a locked book (bid == ask) is one.
+BOOST_AUTO_TEST_CASE(crossed_episodes_count_entries_not_updates) {
+    l2_book book(10);
+    (void)book.apply(snap(10, {{99, 1}}, {{101, 1}}));
+    (void)book.apply(delta(11, {{101, 1}}, {}));  // locked: 101 / 101
+    (void)book.apply(delta(12, {{102, 1}}, {}));  // still crossed
+    (void)book.apply(delta(13, {{103, 1}}, {}));
+    BOOST_TEST(book.counters().crossed == 3U);
+    BOOST_TEST(book.counters().crossed_episodes == 1U);
+    (void)book.apply(delta(14, {{101, 0}, {102, 0}, {103, 0}}, {}));
+    BOOST_TEST(!book.crossed());
+    (void)book.apply(snap(15, {{105, 1}}, {{104, 1}}));  // a crossed snapshot: a second episode
+    BOOST_TEST(book.crossed());
+    BOOST_TEST(book.counters().crossed_episodes == 2U);
+    book_set set;
+    (void)set.book_for(snap(1, {}, {})).apply(snap(1, {{105, 1}}, {{104, 1}}));
+    BOOST_TEST(set.totals().crossed_episodes == 1U);
 }
 
 BOOST_AUTO_TEST_CASE(depth_is_bounded_keeping_the_best_levels) {

@@ -209,3 +209,80 @@ BOOST_AUTO_TEST_CASE(warning_excerpt_is_truncated) {
     BOOST_TEST(!replay.next(ev));
     BOOST_TEST(excerpt == replay_warning::excerpt_chars);
 }
+
+// A read that fails is not an end of file, and a line past the maximum stops the replay: both are
+// reported by error() with the line number, never skipped in silence.
+BOOST_AUTO_TEST_CASE(line_over_the_maximum_is_an_error_naming_the_line) {
+    const std::string ok = book_line("snapshot", 10, 1000, R"(["100","1"])", R"(["101","1"])");
+    std::stringstream in;
+    in << ok << "\n" << std::string(200, 'x') << "\n" << ok << "\n";
+    replay_options opts;
+    opts.max_line_bytes = 100 + ok.size();
+    replay_reader replay(in, opts);
+    replay_event ev;
+    BOOST_TEST_REQUIRE(replay.next(ev));
+    BOOST_TEST(!replay.error().has_value());
+    opts.max_line_bytes = 100;
+    std::stringstream in2;
+    in2 << ok.substr(0, 50) << "\n" << std::string(101, 'x') << "\n" << ok << "\n";
+    replay_reader short_max(in2, opts);
+    BOOST_TEST(!short_max.next(ev));  // line 1 is malformed (skipped), line 2 is too long
+    BOOST_TEST_REQUIRE(short_max.error().has_value());
+    BOOST_TEST(short_max.error()->code == "feed_line_too_long");
+    BOOST_TEST(short_max.error()->message == "line 2: longer than the maximum of 100 bytes");
+    BOOST_TEST(!short_max.next(ev));  // stays stopped: the rest is not read
+}
+
+BOOST_AUTO_TEST_CASE(exactly_the_maximum_is_accepted_and_a_last_line_needs_no_newline) {
+    const std::string ok = book_line("snapshot", 10, 1000, R"(["100","1"])", R"(["101","1"])");
+    std::stringstream in;
+    in << ok << "\n" << ok;  // no trailing newline
+    replay_reader replay(in, {.on_warning = {}, .max_line_bytes = ok.size()});
+    replay_event ev;
+    BOOST_TEST(replay.next(ev));
+    BOOST_TEST(replay.next(ev));
+    BOOST_TEST(!replay.next(ev));
+    BOOST_TEST(!replay.error().has_value());
+    BOOST_TEST(replay.stats().lines == 2U);
+}
+
+BOOST_AUTO_TEST_CASE(dev_zero_is_a_line_too_long_not_an_empty_capture) {
+    capture_file file;
+    BOOST_TEST_REQUIRE(file.open("/dev/zero").has_value());
+    replay_reader replay(file, {.on_warning = {}, .max_line_bytes = 1U << 20U});
+    replay_event ev;
+    BOOST_TEST(!replay.next(ev));
+    BOOST_TEST_REQUIRE(replay.error().has_value());
+    BOOST_TEST(replay.error()->code == "feed_line_too_long");
+    BOOST_TEST(replay.error()->message.starts_with("line 1: "));
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_is_a_read_error_with_the_os_reason) {
+    capture_file file;
+    BOOST_TEST_REQUIRE(file.open(".").has_value());  // open(2) of a directory succeeds; read fails
+    replay_reader replay(file);
+    replay_event ev;
+    BOOST_TEST(!replay.next(ev));
+    BOOST_TEST_REQUIRE(replay.error().has_value());
+    BOOST_TEST(replay.error()->code == "feed_read_error");
+    BOOST_TEST(replay.error()->message == "line 1: read failed: Is a directory");
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_capture_names_the_path_and_the_os_reason) {
+    capture_file file;
+    const auto r = file.open("no/such/capture.jsonl");
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().message == R"(cannot open "no/such/capture.jsonl": No such file or directory)");
+}
+
+BOOST_AUTO_TEST_CASE(a_capture_file_replays_like_a_stream) {
+    capture_file file;
+    BOOST_TEST_REQUIRE(file.open(sample_path).has_value());
+    replay_reader replay(file);
+    replay_event ev;
+    std::uint64_t n = 0;
+    while (replay.next(ev)) ++n;
+    BOOST_TEST(!replay.error().has_value());
+    BOOST_TEST(n == replay.stats().messages);
+    BOOST_TEST(replay.stats().malformed_lines == 0U);
+}

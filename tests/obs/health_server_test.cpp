@@ -142,6 +142,18 @@ BOOST_AUTO_TEST_CASE(ready_follows_the_board) {
     BOOST_TEST(body_of(r) == R"({"ready":false,"reasons":["frozen","market_data_stale:BTCUSDT"]})");
 }
 
+BOOST_AUTO_TEST_CASE(a_crossed_book_is_not_ready_until_it_uncrosses) {
+    fixture f;
+    f.board.set_venue_connected(true);
+    f.board.mark_market_data(0);
+    f.board.set_book_crossed(0, true);
+    auto r = get(f.port, "/ready");
+    BOOST_TEST(r.starts_with("HTTP/1.1 503"));
+    BOOST_TEST(body_of(r) == R"({"ready":false,"reasons":["book_crossed:BTCUSDT"]})");
+    f.board.set_book_crossed(0, false);
+    BOOST_TEST(body_of(get(f.port, "/ready")) == R"({"ready":true,"reasons":[]})");
+}
+
 BOOST_AUTO_TEST_CASE(malformed_and_oversized_requests) {
     fixture f;
     BOOST_TEST(round_trip(f.port, "GARBAGE\r\n\r\n").starts_with("HTTP/1.1 400"));

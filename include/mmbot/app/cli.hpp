@@ -149,8 +149,35 @@ struct live_feed_spec {
 
 namespace detail {
 
-[[nodiscard]] inline core::error usage_error(std::string message) {
-    return core::make_error("usage", std::move(message));
+/// Longest flag value an error message echoes; a longer one is cut to this many bytes followed
+/// by "... (N bytes)" (a 130 KB value must not flood the terminal or the log).
+inline constexpr std::size_t max_echoed_value = 64;
+
+/// `message` with every quoted value longer than max_echoed_value cut, and any unquoted run longer
+/// than 4 * max_echoed_value (an unquoted value, or a value holding quotes) cut the same way.
+[[nodiscard]] inline std::string cut_long_values(std::string_view message) {
+    const auto cut = [](std::string_view v, std::size_t max) {
+        if (v.size() <= max) return std::string(v);
+        return fmt::format("{}... ({} bytes)", v.substr(0, max), v.size());
+    };
+    std::string out;
+    for (;;) {
+        const auto open = message.find('"');
+        const auto close = open == std::string_view::npos ? open : message.find('"', open + 1);
+        if (close == std::string_view::npos) break;
+        out += cut(message.substr(0, open), 4 * max_echoed_value);
+        out += '"';
+        out += cut(message.substr(open + 1, close - open - 1), max_echoed_value);
+        out += '"';
+        message.remove_prefix(close + 1);
+    }
+    out += cut(message, 4 * max_echoed_value);
+    return out;
+}
+
+/// Every flag error goes through here: code "usage", long values cut (cut_long_values).
+[[nodiscard]] inline core::error usage_error(std::string_view message) {
+    return core::make_error("usage", cut_long_values(message));
 }
 
 [[nodiscard]] inline core::result<std::vector<std::string>> split_symbols(std::string_view flag,

@@ -20,7 +20,13 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -28,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <system_error>
 #include <string_view>
 
 namespace mmbot::app {
@@ -242,11 +249,15 @@ namespace detail {
         return core::make_error(detail::code_invalid_config,
                                 fmt::format("{}: the top level must be an object", source));
     }
+    if (const auto dup = detail::find_duplicate_key(text)) {
+        return core::make_error(detail::code_invalid_config,
+                                fmt::format("{}: {}: duplicate key (each key may appear once)", source, *dup));
+    }
     const detail::json_reader root(doc.get_object(), "");
     detail::field_sink sink;
     config c;
     if (auto e = root.only_keys({"environment", "maker", "journal", "risk", "sim", "symbols"})) {
-        return *e;
+        return core::make_error(e->code, fmt::format("{}: {}", source, e->message));
     }
     sink.take(root.choice("environment", {"shadow", "testnet", "live"}), c.environment);
 
@@ -363,16 +374,32 @@ namespace detail {
     return c;
 }
 
-/// Reads and parses a config file. Errors: "config_unreadable" (names the path), invalid_config.
+/// Reads and parses a config file. Errors: "config_unreadable" (names the path and the OS reason:
+/// missing, no permission, a directory), invalid_config (names the file and the field; a key that
+/// appears twice in one object is one).
 [[nodiscard]] inline core::result<config> load_config_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // POSIX reads: std::ifstream opens a directory and then reports EISDIR as an empty file.
+    const auto unreadable = [&](int err) {
         return core::make_error("config_unreadable",
-                                fmt::format("config: cannot read \"{}\"", path));
+                                fmt::format("config: cannot read \"{}\": {}", path, std::system_category().message(err)));
+    };
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+    if (fd < 0) return unreadable(errno);
+    std::string text;
+    std::array<char, std::size_t{16} * 1024> buf{};
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            return unreadable(err);
+        }
+        if (n == 0) break;
+        text.append(buf.data(), static_cast<std::size_t>(n));
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), path);
+    ::close(fd);
+    return parse_config(text, path);
 }
 
 }  // namespace mmbot::app

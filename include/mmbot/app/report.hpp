@@ -9,6 +9,7 @@
 //    "market_data": {"messages": ..., "gaps": 0, ...}}
 #pragma once
 
+#include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/execution_loop.hpp"
@@ -17,9 +18,16 @@
 
 #include <boost/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace mmbot::app {
@@ -44,11 +52,13 @@ template <class Unit>
 }  // namespace detail
 
 /// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
-/// report keeps exactly its old keys).
+/// report keeps exactly its old keys). `faults`: crossed books and symbols without data (null:
+/// reported as none).
 template <class Loop>
 [[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
                                              const feed::replay_stats& md,
-                                             const feed::ws_feed_stats* live = nullptr) {
+                                             const feed::ws_feed_stats* live = nullptr,
+                                             const book_faults* faults = nullptr) {
     using boost::json::object;
     using detail::count;
     using detail::dec;
@@ -98,6 +108,9 @@ template <class Loop>
         s["fill_rate"] = dec(placed == 0 ? core::ratio{}
                                          : core::ratio::from_raw(filled * core::ratio::one() / placed));
         s["mark"] = dec(mark);
+        const book_faults::symbol_faults* f = faults == nullptr ? nullptr : faults->find(name);
+        s["crossed_book_events"] = count(f == nullptr ? 0 : f->crossed_events);
+        s["crossed_book_ms"] = f == nullptr ? 0 : book_faults::to_ms(f->crossed_time);
         object pnl;
         if (p != nullptr) {
             const core::notional u = mark.is_positive() ? p->unrealized_pnl(mark) : core::notional{};
@@ -161,6 +174,19 @@ template <class Loop>
     market["malformed_lines"] = count(md.malformed_lines);
     market["gaps"] = count(md.books.gaps);
     market["resyncs"] = count(md.books.resyncs);
+    std::uint64_t crossed_events = 0;
+    std::int64_t crossed_ms = 0;
+    boost::json::array without_data;
+    if (faults != nullptr) {
+        for (const auto& f : faults->symbols()) {
+            crossed_events += f.crossed_events;
+            crossed_ms += book_faults::to_ms(f.crossed_time);
+        }
+        for (const auto& sym : faults->without_data()) without_data.emplace_back(sym);
+    }
+    market["crossed_book_events"] = count(crossed_events);
+    market["crossed_book_ms"] = crossed_ms;
+    market["symbols_without_data"] = std::move(without_data);
     if (live != nullptr) {
         market["connects"] = count(live->connects);
         market["reconnects"] = count(live->reconnects);
@@ -183,25 +209,45 @@ template <class Loop>
     return report;
 }
 
-/// Writes the report atomically (temp file + rename): a reader never sees half a report.
+/// Checked at start, before the run, so a bad --report fails in a second rather than after hours:
+/// creates the parent directories, refuses a directory, and creates then removes `PATH.tmp` (the
+/// file write_report writes). Error "report_unwritable": `--report: cannot write "PATH": <reason>`.
+[[nodiscard]] inline core::result<void> check_report_path(const std::string& path) {
+    const auto unwritable = [&](std::string_view why) {
+        return core::make_error("report_unwritable", fmt::format("--report: cannot write \"{}\": {}", path, why));
+    };
+    std::error_code ec;
+    if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+        std::filesystem::create_directories(parent, ec);
+        if (ec) return unwritable(ec.message());
+    }
+    if (std::filesystem::is_directory(path, ec)) return unwritable(std::system_category().message(EISDIR));
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+    if (fd < 0) return unwritable(std::system_category().message(errno));
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return {};
+}
+
+/// Writes the report atomically (temp file + rename): a reader never sees half a report, and a
+/// failed write leaves no temp file behind.
 [[nodiscard]] inline core::result<void> write_report(const std::string& path,
                                                      const boost::json::value& report) {
     const std::string tmp = path + ".tmp";
+    const auto failed = [&](std::string message) {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        return core::make_error("report_unwritable", std::move(message));
+    };
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            return core::make_error("report_unwritable",
-                                    fmt::format("report: cannot write \"{}\"", tmp));
-        }
+        if (!out) return failed(fmt::format("report: cannot write \"{}\": {}", tmp, std::system_category().message(errno)));
         out << detail::stable_json(report);
-        if (!out.flush()) {
-            return core::make_error("report_unwritable",
-                                    fmt::format("report: write to \"{}\" failed", tmp));
-        }
+        if (!out.flush()) return failed(fmt::format("report: write to \"{}\" failed", tmp));
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        return core::make_error("report_unwritable",
-                                fmt::format("report: cannot rename \"{}\" to \"{}\"", tmp, path));
+        return failed(fmt::format("report: cannot rename \"{}\" to \"{}\": {}", tmp, path, std::system_category().message(errno)));
     }
     return {};
 }

@@ -13,6 +13,7 @@
 // wired they stop after validating flags, config, EXCHANGE_ENV and journal with a clear message.
 #pragma once
 
+#include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/cli_rules.hpp"
 #include "mmbot/app/config.hpp"
@@ -83,8 +84,7 @@ struct sim_order_venue {
         for (const auto& s : o.symbols) {
             auto it = c.symbols.find(s);
             if (it == c.symbols.end()) {
-                return core::make_error("usage",
-                                        fmt::format("--symbols: \"{}\" is not in the config", s));
+                return usage_error(fmt::format("--symbols: \"{}\" is not in the config", s));
             }
             chosen.emplace(it->first, it->second);
         }
@@ -251,6 +251,10 @@ int run(int argc, char** argv) {
     if (!cfg) return fail(exit_code::usage, cfg.error().message);
     auto setups = detail::to_setups(*cfg);
     if (!setups) return fail(exit_code::config, setups.error().message);
+    if (!opts->report_path.empty()) {
+        // Now, not after the run: a report that cannot be written would be lost at the end.
+        if (auto ok = check_report_path(opts->report_path); !ok) return fail(exit_code::usage, ok.error().message);
+    }
 
     if constexpr (Env::sends_orders) {
         // Testnet and live: the Bybit order gateway, private stream and reconcile
@@ -271,10 +275,9 @@ int run(int argc, char** argv) {
             return fail(exit_code::usage, "--ca-file: only used with a live feed (--feed live or wss://...)");
         }
         const std::string capture = live_feed ? std::string() : feed.substr(std::string_view("replay:").size());
-        std::ifstream in;
+        feed::capture_file in;
         if (!live_feed) {
-            in.open(capture, std::ios::binary);
-            if (!in) return fail(exit_code::feed, fmt::format("--feed: cannot open \"{}\"", capture));
+            if (auto ok = in.open(capture); !ok) return fail(exit_code::feed, "--feed: " + ok.error().message);
         }
         // The live feed's TLS context: verification always on; --ca-file adds a trusted CA.
         boost::asio::ssl::context tls = net::tls_client_context();
@@ -364,6 +367,7 @@ int run(int argc, char** argv) {
             return fail(exit_code::runtime, ok.error().message);
         }
 
+        book_faults faults(params.symbols, metrics);
         std::uint64_t events = 0;
         std::chrono::nanoseconds now{0};
         std::chrono::nanoseconds last_tick{0};
@@ -392,8 +396,10 @@ int run(int argc, char** argv) {
                     if (cfg->symbols.contains(sym) && ev->book->valid()) {
                         const auto idx = static_cast<std::size_t>(std::distance(
                             cfg->symbols.begin(), cfg->symbols.find(sym)));
-                        board.mark_market_data(idx, now);
+                        // A crossed book is no fresh data: /ready keeps its age (and says why).
+                        if (faults.observe(idx, *ev->book, now, board, log)) board.mark_market_data(idx, now);
                         sim.on_book(*ev->book, now, *loop);
+                        // The loop pulls its quotes off a crossed top and keeps the last good mark.
                         loop->on_book(sym, strategy::market_top{ev->book->best_bid(), ev->book->best_ask()}, now);
                     }
                 } else if (msg.kind == feed::message_kind::trades) {
@@ -459,6 +465,12 @@ int run(int argc, char** argv) {
             }
             md_stats = replay.stats();
             feed_counts.market_data(md_stats);
+            if (replay.error()) {
+                // The rest of the capture cannot be read: not an end of feed, and not exit 0.
+                log.error("feed_failed", {{"code", replay.error()->code}, {"error", replay.error()->message}});
+                if (log_file != stderr) std::fclose(log_file);
+                return fail(exit_code::feed, fmt::format("--feed: \"{}\": {}", capture, replay.error()->message));
+            }
         } else {
             // Live: the wall clock drives the fake clock the logger and the board read, so one
             // loop type serves both modes.
@@ -508,11 +520,18 @@ int run(int argc, char** argv) {
             if (live_feed) return fail(exit_code::feed, fmt::format("--feed {}: stopped before any market data", feed));
             return fail(exit_code::feed, fmt::format("--feed: \"{}\" holds no market data", capture));
         }
+        faults.close(now);
+        for (const auto& sym : faults.without_data()) {
+            // Nothing was quoted for it: say so instead of a quiet run with 0 orders.
+            log.warn("symbol_without_data", {{"symbol", std::string_view{sym}},
+                                             {"reason", std::string_view{"no snapshot of its book in the feed"}}});
+            fmt::print(stderr, "warning: {}: no snapshot of its book in the feed; not quoted\n", sym);
+        }
         loop->shutdown(shutdown_requested() != 0 ? "signal" : feed_error ? "feed_failed" : "end_of_feed", now);
         // Let the venue carry out the final cancels so the report sees a flat book of orders.
         sim.advance(now + std::chrono::seconds(10), *loop);
 
-        const auto report = make_report(params, *loop, md_stats, ws_stats ? &*ws_stats : nullptr);
+        const auto report = make_report(params, *loop, md_stats, ws_stats ? &*ws_stats : nullptr, &faults);
         if (!opts->report_path.empty()) {
             if (const auto parent = std::filesystem::path(opts->report_path).parent_path(); !parent.empty()) {
                 std::filesystem::create_directories(parent, fs_ec);

@@ -25,6 +25,7 @@
 // recover), feed (public feed failed), runtime (clock sync, auth refused, venue never ready).
 #pragma once
 
+#include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/endpoint_override.hpp"
@@ -383,6 +384,7 @@ int run_trading(const cli_options& opts, const config& cfg,
         stale_after = std::min(stale_after, s.limits.stale_after);
     }
     obs::readiness_board<obs::fake_clock> board(clock, symbol_names, stale_after);
+    book_faults faults(symbol_names, metrics);  // crossed books: logged, counted, not ready
     feed_metrics feed_counts(metrics);
     std::optional<obs::health_server> server;
     if (auto ok = serve_obs(opts, server, board, registry, metrics, log, Env::name); !ok) {
@@ -457,19 +459,23 @@ int run_trading(const cli_options& opts, const config& cfg,
             if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
                 const std::string_view sym = msg.book.sym.view();
                 if (const auto it = setups.find(sym); it != setups.end()) {
-                    // The first mid of each symbol: one order must fit the caps, else every
-                    // intent would be blocked; stop at once naming the numbers (exit 7).
-                    if (fits_checked.insert(std::string(sym)).second) {
-                        auto fits = preflight::check_order_fits(cfg, sym, ev.book->best_bid()->px);
-                        if (fits) fits = preflight::check_order_fits(cfg, sym, ev.book->best_ask()->px);
-                        if (!fits) {
-                            fatal = fits.error();
-                            fatal_code = exit_code::preflight;
-                            break;
+                    const auto idx = static_cast<std::size_t>(std::distance(setups.begin(), it));
+                    if (faults.observe(idx, *ev.book, now, board, log)) {
+                        // The first good (uncrossed) book of each symbol: one order must fit the
+                        // caps, else every intent would be blocked; stop at once naming the
+                        // numbers (exit 7).
+                        if (fits_checked.insert(std::string(sym)).second) {
+                            auto fits = preflight::check_order_fits(cfg, sym, ev.book->best_bid()->px);
+                            if (fits) fits = preflight::check_order_fits(cfg, sym, ev.book->best_ask()->px);
+                            if (!fits) {
+                                fatal = fits.error();
+                                fatal_code = exit_code::preflight;
+                                break;
+                            }
+                            log.info("order_fits", {{"detail", *fits}});
                         }
-                        log.info("order_fits", {{"detail", *fits}});
+                        board.mark_market_data(idx, now);
                     }
-                    board.mark_market_data(static_cast<std::size_t>(std::distance(setups.begin(), it)), now);
                     loop.on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
                     ++events;
                 }
@@ -553,7 +559,8 @@ int run_trading(const cli_options& opts, const config& cfg,
                       opts.iterations, cfg.maker};
     for (const auto& [name, s] : setups) params.symbols.push_back(name);
     const auto ws_stats = md.feed_stats();
-    const auto report = make_report(params, loop, md.stats(), &ws_stats);
+    faults.close(now);
+    const auto report = make_report(params, loop, md.stats(), &ws_stats, &faults);
     if (!opts.report_path.empty()) {
         if (const auto parent = std::filesystem::path(opts.report_path).parent_path(); !parent.empty()) {
             std::filesystem::create_directories(parent, fs_ec);

@@ -152,10 +152,17 @@ public:
     // ------------------------------------------------------------------------------ market data
 
     /// A book changed: remember the top, run the risk state checks, then requote the symbol.
+    /// A crossed or locked top (bid >= ask) is a data fault, not a market: the quotes resting on
+    /// it are pulled and the book counts as not updated (no mark, no requote; stale_market_data
+    /// keeps new orders blocked), until a top that is not crossed arrives.
     void on_book(std::string_view symbol, const strategy::market_top& top, timestamp now) {
         now_ = now;
         auto* s = find(symbol);
         if (s == nullptr) return;
+        if (top.bid && top.ask && top.bid->px >= top.ask->px) {
+            pull_quotes(*s, "book_crossed");
+            return;
+        }
         s->top = top;
         s->last_book_update = now;
         if (top.bid && top.ask) s->mid = mid_of(top.bid->px, top.ask->px);
@@ -552,6 +559,18 @@ private:
                                     {"reason", std::string_view{"stale_market_data"}},
                                     {"book_age_ms", std::int64_t{age_ms}}});
         ++stats_.stale_quote_pulls;
+        for (auto* slot : {&s.bid, &s.ask}) {
+            if (*slot) {
+                cancel_one(s.setup.filters.symbol, (*slot)->client_order_id);
+                slot->reset();
+            }
+        }
+    }
+
+    /// Cancels the symbol's quotes at once (the book under them is not usable), logged once.
+    void pull_quotes(symbol_state& s, std::string_view reason) {
+        if (!s.bid && !s.ask) return;
+        log_.warn("quotes_pulled", {{"symbol", std::string_view{s.setup.filters.symbol}}, {"reason", reason}});
         for (auto* slot : {&s.bid, &s.ask}) {
             if (*slot) {
                 cancel_one(s.setup.filters.symbol, (*slot)->client_order_id);

@@ -69,6 +69,7 @@ public:
             t.resyncs += c.resyncs;
             t.resets += c.resets;
             t.crossed += c.crossed;
+            t.crossed_episodes += c.crossed_episodes;
         }
         return t;
     }

@@ -67,6 +67,7 @@ struct book_counters {
     std::uint64_t resyncs{0};         ///< snapshots that ended a gap
     std::uint64_t resets{0};          ///< u == 1 restarts
     std::uint64_t crossed{0};         ///< updates after which best bid >= best ask
+    std::uint64_t crossed_episodes{0};  ///< times the book went from not crossed to crossed
 };
 
 class l2_book {

@@ -17,6 +17,12 @@
 // the warning callback (line number, reason, the start of the line) and skipped; the reader never
 // throws on input. Blank lines are skipped silently.
 //
+// Two faults end the replay instead, because what follows them cannot be read: a line longer than
+// `max_line_bytes` (16 MiB by default; no Bybit message comes near it, and /dev/zero would
+// otherwise be buffered whole) and a failed read (EIO, EISDIR, ...; needs a capture_file, which
+// keeps the errno a plain istream turns into EOF). next() then returns false and error() says
+// which, with the line number; an end of file is only ever an end of file.
+//
 //   std::ifstream in("data/sample/bybit_btcusdt_sample.jsonl");
 //   mmbot::feed::replay_reader replay(in, {.on_warning = [](const auto& w) { log(w.reason); }});
 //   mmbot::feed::replay_event ev;
@@ -32,6 +38,7 @@
 
 #include "mmbot/feed/book_set.hpp"
 #include "mmbot/feed/bybit_public.hpp"
+#include "mmbot/feed/capture_file.hpp"
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/types.hpp"
 
@@ -52,9 +59,14 @@ struct replay_warning {
     static constexpr std::size_t excerpt_chars = 120;
 };
 
+/// The longest line a capture may hold (docs/market-data.md): 16 MiB.
+inline constexpr std::size_t default_max_line_bytes = std::size_t{16} << 20U;
+
 struct replay_options {
     /// Called once per malformed line; may be empty (the line is still counted).
     std::function<void(const replay_warning&)> on_warning;
+    /// A longer line ends the replay with error "feed_line_too_long" (> 0).
+    std::size_t max_line_bytes = default_max_line_bytes;
 };
 
 /// Totals since the reader was created.
@@ -133,9 +145,16 @@ class replay_reader {
 public:
     explicit replay_reader(std::istream& in, replay_options opts = {})
         : in_(in), opts_(std::move(opts)) {}
+    /// Reads a capture file; a failed read is reported by error(), not taken for the end.
+    explicit replay_reader(capture_file& file, replay_options opts = {})
+        : in_(file.stream()), file_(&file), opts_(std::move(opts)) {}
 
-    /// Reads up to the next decodable message; false at end of input.
+    /// Reads up to the next decodable message; false at end of input or on error().
     [[nodiscard]] bool next(replay_event& ev);
+
+    /// Why the replay stopped early: "feed_line_too_long" (line N is longer than the maximum) or
+    /// "feed_read_error" (line N: strerror). Empty after a clean end of input.
+    [[nodiscard]] const std::optional<core::error>& error() const noexcept { return error_; }
 
     [[nodiscard]] replay_stats stats() const noexcept { return state_.stats(); }
     [[nodiscard]] const book_set& books() const noexcept { return state_.books(); }
@@ -145,9 +164,14 @@ private:
     [[nodiscard]] core::result<message_kind> decode_line(std::string_view text,
                                                          std::optional<std::int64_t>& recv_ts_ns);
     void warn(std::string_view reason, std::string_view text);
+    /// Reads one line into line_ (without the '\n'); false at the end of input or on a fault
+    /// (error_ set).
+    [[nodiscard]] bool read_line();
 
     std::istream& in_;
+    const capture_file* file_{nullptr};
     replay_options opts_;
+    std::optional<core::error> error_;
     bybit_public_codec codec_;
     decoded_message msg_;
     market_state state_;

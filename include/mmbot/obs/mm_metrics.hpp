@@ -108,6 +108,7 @@ public:
     gauge& ready;                             ///< mm_ready: 1 when /ready would answer 200
     counter& md_messages;                     ///< mm_md_messages_total
     counter& md_gaps;                         ///< mm_md_gaps_total
+    counter_family& book_crossed;             ///< mm_book_crossed_total{symbol}: crossed episodes
 
     /// Resolves (creating on first use) every per-symbol handle. Start-up path: locks, allocates.
     [[nodiscard]] symbol_metrics for_symbol(std::string_view symbol);
@@ -172,7 +173,11 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
                 .with({})),
       md_messages(reg.add_counter("mm_md_messages_total", "Market-data messages processed.").with({})),
       md_gaps(reg.add_counter("mm_md_gaps_total",
-                              "Market-data sequence gaps detected (each forces a resync).").with({})) {
+                              "Market-data sequence gaps detected (each forces a resync).").with({})),
+      book_crossed(reg.add_counter(
+          "mm_book_crossed_total",
+          "Times a book became crossed or locked (best bid >= best ask); not quoted or marked until it uncrosses.",
+          {"symbol"})) {
     for (const std::string_view s : engine_states) {
         states_.emplace_back(std::string(s), &state.with({s}));
     }

@@ -5,8 +5,8 @@
 // The trading loop must never wait for the health server, so it publishes its state through
 // atomics only: the time of the last book update per feed, whether the venue session is up, and
 // whether the bot is frozen. The server thread reads the board and builds a `readiness_report`
-// (ready only when every feed is fresh, the venue is connected and the bot is not frozen; else the
-// reasons). Kept apart from the server header so the engine can include it without Beast.
+// (ready only when every feed is fresh and its book not crossed, the venue is connected and the
+// bot is not frozen; else the reasons). Kept apart from the server header so the engine can include it without Beast.
 //
 //   mmbot::obs::readiness_board board(clock, {"BTCUSDT", "ETHUSDT"}, std::chrono::seconds(5));
 //   board.set_venue_connected(true);       // trading loop
@@ -68,9 +68,11 @@ public:
     /// The same, with the feed names known only at run time (the symbols of a config).
     readiness_board(Clock& clock, std::vector<std::string> feeds, std::chrono::nanoseconds max_age)
         : clock_(clock), max_age_(max_age), names_(std::move(feeds)),
-          last_update_(std::make_unique<std::atomic<std::int64_t>[]>(names_.size())) {
+          last_update_(std::make_unique<std::atomic<std::int64_t>[]>(names_.size())),
+          crossed_(std::make_unique<std::atomic<bool>[]>(names_.size())) {
         for (std::size_t i = 0; i < names_.size(); ++i) {
             last_update_[i].store(never, std::memory_order_relaxed);
+            crossed_[i].store(false, std::memory_order_relaxed);
         }
     }
 
@@ -81,6 +83,11 @@ public:
     void mark_market_data(std::size_t i) noexcept { mark_market_data(i, unix_nanos(clock_)); }
     void mark_market_data(std::size_t i, std::chrono::nanoseconds at) noexcept {
         if (i < names_.size()) last_update_[i].store(at.count(), std::memory_order_release);
+    }
+    /// Feed i's book is crossed or locked (best bid >= best ask): a data fault, not ready until
+    /// it uncrosses ("book_crossed:<feed>").
+    void set_book_crossed(std::size_t i, bool crossed) noexcept {
+        if (i < names_.size()) crossed_[i].store(crossed, std::memory_order_release);
     }
     void set_venue_connected(bool up) noexcept { venue_connected_.store(up, std::memory_order_release); }
     void set_frozen(bool frozen) noexcept { frozen_.store(frozen, std::memory_order_release); }
@@ -102,6 +109,7 @@ public:
             } else if (age > max_age_) {
                 r.reasons.push_back("market_data_stale:" + names_[i]);
             }
+            if (crossed_[i].load(std::memory_order_acquire)) r.reasons.push_back("book_crossed:" + names_[i]);
         }
         if (!venue_connected_.load(std::memory_order_acquire)) r.reasons.emplace_back("venue_disconnected");
         r.ready = r.reasons.empty();
@@ -115,6 +123,7 @@ private:
     std::chrono::nanoseconds max_age_;
     std::vector<std::string> names_;
     std::unique_ptr<std::atomic<std::int64_t>[]> last_update_;
+    std::unique_ptr<std::atomic<bool>[]> crossed_;
     std::atomic<bool> venue_connected_{false};
     std::atomic<bool> frozen_{false};
 };

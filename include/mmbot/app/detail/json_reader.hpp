@@ -10,6 +10,7 @@
 #include "mmbot/core/error.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include <fmt/format.h>
 
@@ -17,8 +18,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mmbot::app::detail {
 
@@ -145,5 +148,79 @@ private:
     const boost::json::object* obj_;
     std::string path_;
 };
+
+/// A basic_parser handler that only looks for a key repeated in one object. boost::json::parse
+/// keeps one of the two values without a word, so a config with `"max_total_loss"` twice would
+/// run on whichever the parser kept: refused instead (parse_config).
+class duplicate_key_finder {
+public:
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+
+    /// The first repeated key, with its path ("symbols.BTCUSDT.risk.max_loss").
+    [[nodiscard]] const std::optional<std::string>& duplicate() const noexcept { return duplicate_; }
+
+    bool on_document_begin(boost::system::error_code& /*ec*/) { return true; }
+    bool on_document_end(boost::system::error_code& /*ec*/) { return true; }
+    bool on_object_begin(boost::system::error_code& /*ec*/) { return open(); }
+    bool on_object_end(std::size_t /*n*/, boost::system::error_code& /*ec*/) { return close(); }
+    bool on_array_begin(boost::system::error_code& /*ec*/) { return open(); }
+    bool on_array_end(std::size_t /*n*/, boost::system::error_code& /*ec*/) { return close(); }
+    bool on_key_part(boost::json::string_view s, std::size_t /*n*/, boost::system::error_code& /*ec*/) {
+        key_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(boost::json::string_view s, std::size_t /*n*/, boost::system::error_code& /*ec*/) {
+        key_.append(s.data(), s.size());
+        if (!keys_.empty() && !keys_.back().insert(key_).second && !duplicate_) {
+            std::string path;
+            for (const auto& p : path_) path += p.empty() ? std::string() : p + ".";
+            duplicate_ = path + key_;
+        }
+        last_key_ = std::move(key_);
+        key_.clear();
+        return true;
+    }
+    bool on_string_part(boost::json::string_view /*s*/, std::size_t /*n*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_string(boost::json::string_view /*s*/, std::size_t /*n*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_number_part(boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_int64(std::int64_t /*v*/, boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_uint64(std::uint64_t /*v*/, boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_double(double /*v*/, boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_bool(bool /*v*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_null(boost::system::error_code& /*ec*/) { return true; }
+    bool on_comment_part(boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) { return true; }
+    bool on_comment(boost::json::string_view /*s*/, boost::system::error_code& /*ec*/) { return true; }
+
+private:
+    bool open() {
+        path_.push_back(std::move(last_key_));
+        last_key_.clear();
+        keys_.emplace_back();
+        return true;
+    }
+    bool close() {
+        if (!keys_.empty()) keys_.pop_back();
+        if (!path_.empty()) path_.pop_back();
+        return true;
+    }
+
+    std::vector<std::set<std::string, std::less<>>> keys_;  // per open container (arrays: none)
+    std::vector<std::string> path_;                       // the key each open container sits under
+    std::string key_;
+    std::string last_key_;
+    std::optional<std::string> duplicate_;
+};
+
+/// The first key repeated inside one object of `text` (a document that boost::json::parse
+/// accepted), with its dotted path; nullopt when every key is unique.
+[[nodiscard]] inline std::optional<std::string> find_duplicate_key(std::string_view text) {
+    boost::json::basic_parser<duplicate_key_finder> p(boost::json::parse_options{});
+    boost::system::error_code ec;
+    (void)p.write_some(false, text.data(), text.size(), ec);
+    return p.handler().duplicate();
+}
 
 }  // namespace mmbot::app::detail

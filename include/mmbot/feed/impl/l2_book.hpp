@@ -123,8 +123,10 @@ inline void l2_book::finish(const book_update& up) {
     last_seq_ = up.seq;
     last_ts_ms_ = up.ts_ms;
     last_cts_ms_ = up.cts_ms;
+    const bool was_crossed = crossed_;
     crossed_ = !bids_.empty() && !asks_.empty() && bids_.back().px >= asks_.back().px;
     if (crossed_) ++counters_.crossed;
+    if (crossed_ && !was_crossed) ++counters_.crossed_episodes;
 }
 
 inline core::quantity l2_book::size_at(book_side s, const core::price& px) const noexcept {

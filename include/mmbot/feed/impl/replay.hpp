@@ -9,6 +9,8 @@
 #include "mmbot/feed/detail/json_fields.hpp"
 
 #include <charconv>
+#include <cstring>
+#include <string>
 #include <system_error>
 
 namespace mmbot::feed {
@@ -83,8 +85,37 @@ inline void replay_reader::warn(std::string_view reason, std::string_view text) 
     opts_.on_warning(w);
 }
 
+inline bool replay_reader::read_line() {
+    line_.clear();
+    if (error_) return false;
+    std::streambuf* buf = in_.rdbuf();
+    const std::uint64_t number = state_.lines() + 1;
+    bool any = false;
+    for (;;) {
+        const auto c = buf->sbumpc();
+        if (std::char_traits<char>::eq_int_type(c, std::char_traits<char>::eof())) break;
+        any = true;
+        if (std::char_traits<char>::to_char_type(c) == '\n') return true;
+        if (line_.size() >= opts_.max_line_bytes) {
+            error_ = core::make_error(
+                "feed_line_too_long",
+                fmt::format("line {}: longer than the maximum of {} bytes", number, opts_.max_line_bytes));
+            line_.clear();
+            return false;
+        }
+        line_.push_back(std::char_traits<char>::to_char_type(c));
+    }
+    if (file_ != nullptr && file_->read_errno() != 0) {
+        error_ = core::make_error("feed_read_error", fmt::format("line {}: read failed: {}", number,
+                                                                 std::system_category().message(file_->read_errno())));
+        return false;
+    }
+    in_.setstate(std::ios::eofbit);
+    return any;  // a last line without '\n' still counts
+}
+
 inline bool replay_reader::next(replay_event& ev) {
-    while (std::getline(in_, line_)) {
+    while (read_line()) {
         state_.on_line();
         std::string_view text(line_);
         while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
