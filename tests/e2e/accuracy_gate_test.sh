@@ -32,10 +32,8 @@ mkdir -p "$work" "$keep"
 compress=10
 lead_ms=5000
 fails=0
-check() {  # check <description> <command...>
-    local what="$1"; shift
-    if "$@"; then echo "ok   - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 
 # ------------------------------------------------------------------ 1-2. capture and configs
 python3 - "$sample" "$work/capture.jsonl" "$compress" "$lead_ms" "$shadow_cfg" "$testnet_cfg" \

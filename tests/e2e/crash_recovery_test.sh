@@ -36,10 +36,8 @@ max_delay_ms="${CRASH_MAX_DELAY_MS:-1500}"
 work="${TEST_TMPDIR:-$(mktemp -d)}/crash_recovery"
 rm -rf "$work"; mkdir -p "$work"
 fails=0
-check() {  # check <description> <command...>
-    local what="$1"; shift
-    if "$@"; then echo "ok   - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 say_check() {  # say_check <0|1> <description>: a check whose verdict is already known
     if [ "$1" -eq 0 ]; then echo "ok   - $2"; else echo "FAIL - $2"; fails=$((fails + 1)); fi
 }

@@ -13,18 +13,8 @@ set -euo pipefail
 shadow="$1"; testnet="$2"; live="$3"; sample="$4"; config="$5"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 fails=0
-check() {  # check <description> <command...>
-    local what="$1"; shift
-    if "$@"; then echo "ok   - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
-}
-expect_exit() {  # expect_exit <code> <command...>
-    local want="$1"; shift
-    set +e; "$@" >"$work/out" 2>"$work/err"; local got=$?; set -e
-    if [ "$got" != "$want" ]; then
-        echo "   exit $got (wanted $want): $(head -c 300 "$work/err")"
-        return 1
-    fi
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 run_shadow() {  # run_shadow <name> [extra flags]
     local name="$1"; shift
     "$shadow" --config "$config" --feed "replay:$sample" --journal "$work/$name/journal.log" \

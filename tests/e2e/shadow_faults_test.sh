@@ -13,18 +13,8 @@ set -euo pipefail
 shadow="$1"; config="$2"; sample="$3"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 fails=0
-check() {  # check <description> <command...>
-    local what="$1"; shift
-    if "$@"; then echo "ok   - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
-}
-expect_exit() {  # expect_exit <code> <command...>
-    local want="$1"; shift
-    set +e; "$@" >"$work/out" 2>"$work/err"; local got=$?; set -e
-    if [ "$got" != "$want" ]; then
-        echo "   exit $got (wanted $want): $(head -c 300 "$work/err")"
-        return 1
-    fi
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 json() {  # json <file> <python expression over r>
     python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"
 }

@@ -18,10 +18,8 @@ testnet="$1"; venue="$2"; sample="$3"; config="$4"
 work="${TEST_TMPDIR:-$(mktemp -d)}/testnet_e2e"
 mkdir -p "$work"
 fails=0
-check() {  # check <description> <command...>
-    local what="$1"; shift
-    if "$@"; then echo "ok   - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 
 key="E2EKEY$RANDOM"; secret="E2ESECRET$RANDOM$RANDOM"
 printf '%s\n%s\n' "$key" "$secret" > "$work/creds"; chmod 600 "$work/creds"
