@@ -97,6 +97,8 @@ void check_line(std::string_view line, mmbot::feed::bybit_public_codec& fast,
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): bytes viewed as text
     const std::string text(reinterpret_cast<const char*>(data), size);
+    constexpr std::size_t max_line = 1024;  // above every seed's lines, within libFuzzer's reach
+    std::size_t longest_line = 0;
     {
         mmbot::feed::bybit_public_codec fast;
         mmbot::feed::bybit_public_codec slow;
@@ -104,11 +106,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         while (start <= text.size()) {
             const std::size_t end = std::min(text.find('\n', start), text.size());
             check_line(std::string_view(text).substr(start, end - start), fast, slow);
+            longest_line = std::max(longest_line, end - start);
             start = end + 1;
         }
     }
+    // A small line limit, so that the limit is reached (and read in several chunks) here too:
+    // the reader stops with feed_line_too_long exactly when some line is longer.
     std::istringstream in(text);
-    mmbot::feed::replay_reader replay(in);
+    mmbot::feed::replay_reader replay(in, {.on_warning = {}, .max_line_bytes = max_line});
     mmbot::feed::replay_event ev;
     std::uint64_t decoded = 0;
     while (replay.next(ev)) {
@@ -117,5 +122,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto s = replay.stats();
     if (s.messages != decoded || s.messages + s.malformed_lines > s.lines) __builtin_trap();
+    if (replay.error().has_value() != (longest_line > max_line)) __builtin_trap();
     return 0;
 }

@@ -246,6 +246,25 @@ BOOST_AUTO_TEST_CASE(exactly_the_maximum_is_accepted_and_a_last_line_needs_no_ne
     BOOST_TEST(replay.stats().lines == 2U);
 }
 
+// Lines are read in 4 KiB chunks: a line of several chunks decodes whole, and the limit holds to
+// the byte across chunk boundaries.
+BOOST_AUTO_TEST_CASE(lines_longer_than_a_read_chunk_decode_whole) {
+    std::string padded = book_line("snapshot", 10, 1000, R"(["100","1"])", R"(["101","1"])");
+    padded.insert(padded.size() - 1, std::string(10'000 - padded.size(), ' '));  // JSON whitespace
+    BOOST_TEST_REQUIRE(padded.size() == 10'000U);
+    for (const std::size_t limit : {std::size_t{10'000}, std::size_t{9'999}}) {
+        std::stringstream in;
+        in << padded << "\n" << padded << "\n";
+        replay_reader replay(in, {.on_warning = {}, .max_line_bytes = limit});
+        replay_event ev;
+        int decoded = 0;
+        while (replay.next(ev)) ++decoded;
+        BOOST_TEST(decoded == (limit == 10'000U ? 2 : 0));
+        BOOST_TEST(replay.error().has_value() == (limit < 10'000U));
+        BOOST_TEST(replay.stats().malformed_lines == 0U);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(dev_zero_is_a_line_too_long_not_an_empty_capture) {
     capture_file file;
     BOOST_TEST_REQUIRE(file.open("/dev/zero").has_value());

@@ -8,6 +8,7 @@
 
 #include "mmbot/feed/detail/json_fields.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -88,29 +89,34 @@ inline void replay_reader::warn(std::string_view reason, std::string_view text) 
 inline bool replay_reader::read_line() {
     line_.clear();
     if (error_) return false;
-    std::streambuf* buf = in_.rdbuf();
     const std::uint64_t number = state_.lines() + 1;
+    // istream::getline into a fixed chunk: bulk reads (as std::getline) with a bound on what one
+    // line may take. A chunk that fills sets failbit without end of file: the line goes on.
+    std::array<char, 4096> chunk{};
     bool any = false;
     for (;;) {
-        const auto c = buf->sbumpc();
-        if (std::char_traits<char>::eq_int_type(c, std::char_traits<char>::eof())) break;
-        any = true;
-        if (std::char_traits<char>::to_char_type(c) == '\n') return true;
-        if (line_.size() >= opts_.max_line_bytes) {
+        in_.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()), '\n');
+        const auto got = static_cast<std::size_t>(in_.gcount());
+        const bool ended_by_newline = !in_.fail() && !in_.eof();
+        const bool chunk_full = in_.fail() && !in_.eof();
+        line_.append(chunk.data(), ended_by_newline ? got - 1 : got);
+        any = any || got > 0;
+        if (line_.size() > opts_.max_line_bytes) {
             error_ = core::make_error(
                 "feed_line_too_long",
                 fmt::format("line {}: longer than the maximum of {} bytes", number, opts_.max_line_bytes));
             line_.clear();
             return false;
         }
-        line_.push_back(std::char_traits<char>::to_char_type(c));
+        if (ended_by_newline) return true;
+        if (!chunk_full) break;  // end of input
+        in_.clear();
     }
     if (file_ != nullptr && file_->read_errno() != 0) {
         error_ = core::make_error("feed_read_error", fmt::format("line {}: read failed: {}", number,
                                                                  std::system_category().message(file_->read_errno())));
         return false;
     }
-    in_.setstate(std::ios::eofbit);
     return any;  // a last line without '\n' still counts
 }
 
