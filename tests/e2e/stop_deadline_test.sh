@@ -4,6 +4,8 @@
 # the bot gets SIGTERM; it must exit within the stop timeout plus 2 s (teardown under ASan included), in-flight requests
 # included. Before the fix, 1 s took 7.9 s and 5 s took 16.6 s (a hung REST call held the sender
 # thread for its full read timeout, then a reconnect).
+# Also (issue 20.9): a TLS failure at start-up (a CA that does not sign the venue's certificate)
+# names the TLS cause, not only "no usable market/time sample yet".
 set -euo pipefail
 
 testnet="$1"; venue="$2"; sample="$3"; config="$4"
@@ -20,6 +22,24 @@ cleanup() { kill -CONT "$venue_pid" 2>/dev/null || true; kill -TERM "$venue_pid"
 trap cleanup EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { echo "FAIL - venue did not start: $(cat "$work/venue.err")"; exit 1; }
+
+# A CA bundle that does not hold the venue's self-signed certificate.
+other_ca="$work/other-ca.pem"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other \
+    -keyout "$work/other-ca.key" -out "$other_ca" 2>/dev/null
+set +e
+EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" \
+    timeout 60 "$testnet" --config "$config" --endpoint-override "localhost:$(cat "$work/port")" \
+    --ca-file "$other_ca" --journal "$work/tls-journal.log" --log "$work/tls.log" \
+    >"$work/tls.out" 2>"$work/tls.err"
+tls_rc=$?
+set -e
+echo "wrong CA: exit $tls_rc: $(tail -1 "$work/tls.err")"
+if [ "$tls_rc" -ne 1 ] || ! grep -q "certificate verif" "$work/tls.err"; then
+    echo "FAIL - a TLS failure at start must exit 1 naming the certificate failure"
+    exit 1
+fi
+echo "ok   - a TLS failure at start names its cause"
 
 timeout_s=2
 EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" \
