@@ -42,6 +42,7 @@
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/types.hpp"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -176,6 +177,8 @@ private:
     decoded_message msg_;
     market_state state_;
     std::string line_;
+    /// What one istream::getline call reads at most (read_line appends it to line_).
+    std::array<char, 4096> chunk_{};
     std::int64_t last_event_ns_{0};
 };
 

@@ -92,7 +92,7 @@ inline bool replay_reader::read_line() {
     const std::uint64_t number = state_.lines() + 1;
     // istream::getline into a fixed chunk: bulk reads (as std::getline) with a bound on what one
     // line may take. A chunk that fills sets failbit without end of file: the line goes on.
-    std::array<char, 4096> chunk{};
+    auto& chunk = chunk_;
     bool any = false;
     for (;;) {
         in_.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()), '\n');
