@@ -464,7 +464,8 @@ int run_trading(const cli_options& opts, const config& cfg,
                         // The first good (uncrossed) book of each symbol: one order must fit the
                         // caps, else every intent would be blocked; stop at once naming the
                         // numbers (exit 7).
-                        if (fits_checked.insert(std::string(sym)).second) {
+                        if (!fits_checked.contains(sym)) {  // no string built per book message
+                            fits_checked.emplace(sym);
                             auto fits = preflight::check_order_fits(cfg, sym, ev.book->best_bid()->px);
                             if (fits) fits = preflight::check_order_fits(cfg, sym, ev.book->best_ask()->px);
                             if (!fits) {
