@@ -15,7 +15,7 @@
 //   bazel run -c opt //bench:shadow_pipeline_bench -- /path/to/bybit_v5_linear_capture.jsonl 20
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/gates.hpp"
-#include "mmbot/app/run.hpp"
+#include "mmbot/app/sim_engine.hpp"
 
 #include <fmt/format.h>
 
@@ -66,24 +66,19 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
     obs::json_logger<obs::fake_clock> log(sink, clock, obs::log_level::error);
     obs::registry registry;
     obs::mm_metrics metrics(registry);
-    venue::sim::venue_config sim_cfg;
-    sim_cfg.place_latency = cfg.sim.latency;
-    sim_cfg.cancel_latency = cfg.sim.latency;
-    venue::sim::simulated_venue sim(sim_cfg);
-    app::detail::sim_order_venue venue{sim};
     const std::string journal_path = "/tmp/mmbot-shadow-bench.journal";
     std::remove(journal_path.c_str());
     engine::journal_options jo;
     jo.policy = engine::fsync_policy::none;
     engine::journal journal = std::move(engine::journal::open(journal_path, "shadow", jo).value().log);
-    using loop_t = engine::execution_loop<app::detail::sim_order_venue, app::standard_gate,
-                                          obs::json_logger<obs::fake_clock>>;
-    std::optional<loop_t> loop;
+    const auto setups = app::to_setups(cfg).value();
+    // What mmbot-shadow runs (app/sim_engine.hpp): the simulated venue as the config says.
+    app::sim_engine<app::standard_gate, obs::json_logger<obs::fake_clock>> eng(cfg, setups, journal, metrics, log);
+    auto& sim = eng.venue();
     feed::replay_reader replay(in);
     feed::replay_event ev;
     result r;
     r.decision_ns.reserve(8192);
-    const auto setups = app::detail::to_setups(cfg).value();
     // Steady state starts after the first 10 % of the lines (books, symbols and buffers seen).
     const auto lines = static_cast<std::uint64_t>(std::count(capture.begin(), capture.end(), '\n'));
     const std::uint64_t warm_lines = lines / 10;
@@ -91,8 +86,8 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
     const std::uint64_t a0 = test::allocations();
     std::chrono::nanoseconds last_tick{0};
     const auto activity = [&]() -> std::uint64_t {
-        if (!loop) return 0;
-        const auto& ls = loop->stats();
+        if (!eng.started()) return 0;
+        const auto& ls = eng.loop().stats();
         const auto& vs = sim.stats();
         return static_cast<std::uint64_t>(ls.orders_placed + ls.orders_cancelled + ls.orders_rejected +
                                           ls.orders_blocked + ls.fills + ls.cancel_all_requests) +
@@ -104,33 +99,29 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
         if (ev.event_time_ns == 0) continue;
         const std::chrono::nanoseconds now(ev.event_time_ns);
         clock.set(now);
-        if (!loop) {
-            loop.emplace(venue, journal, engine::order_store{}, engine::position_book{},
-                         app::detail::to_options(cfg), setups, metrics, log,
-                         engine::client_order_id_generator::for_run(now, 0));
-            loop->start(now);
-        }
-        sim.advance(now, *loop);
+        auto& loop = eng.start_at(now);
+        eng.advance(now);
         const auto& msg = *ev.msg;
         if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
             ++r.book_updates;
-            sim.on_book(*ev.book, now, *loop);
-            const strategy::market_top top{ev.book->best_bid(), ev.book->best_ask()};
             if (time_decisions) {
+                // The same two steps as sim_engine::on_book, the loop's timed alone.
+                sim.on_book(*ev.book, now, loop);
+                const strategy::market_top top = app::top_of(*ev.book);
                 const std::uint64_t before = activity();
                 const auto d0 = steady::now();
-                loop->on_book(msg.book.sym.view(), top, now);
+                loop.on_book(msg.book.sym.view(), top, now);
                 const std::int64_t ns = (steady::now() - d0).count();
                 r.decision_ns.push_back(ns);
                 (activity() == before ? r.quiet_decision_ns : r.acting_decision_ns).push_back(ns);
             } else {
-                loop->on_book(msg.book.sym.view(), top, now);
+                eng.on_book(msg.book.sym.view(), *ev.book, now);
             }
         } else if (msg.kind == feed::message_kind::trades) {
-            for (const auto& p : msg.trades.prints) sim.on_trade(p, now, *loop);
+            for (const auto& p : msg.trades.prints) eng.on_trade(p, now);
         }
         if (now - last_tick >= std::chrono::milliseconds(100)) {
-            loop->on_tick(now);
+            loop.on_tick(now);
             last_tick = now;
         }
         ++r.messages;
@@ -151,7 +142,7 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
     }
     r.elapsed = steady::now() - t0;
     r.allocations = test::allocations() - a0;
-    r.fills = loop ? loop->stats().fills : 0;
+    r.fills = eng.started() ? eng.loop().stats().fills : 0;
     return r;
 }
 

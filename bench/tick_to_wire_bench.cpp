@@ -12,7 +12,7 @@
 //   bazel run -c opt //bench:tick_to_wire_bench -- "$PWD/data/sample/bybit_btcusdt_sample.jsonl" [repeats]
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/gates.hpp"
-#include "mmbot/app/run.hpp"
+#include "mmbot/app/sim_engine.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
 
@@ -59,13 +59,13 @@ struct wire_venue {
             first_wire = steady::now();
         }
         ++creates;
-        app::detail::sim_order_venue{*sim}.place(r, now);
+        app::sim_order_venue{*sim}.place(r, now);
     }
     void cancel(std::string_view symbol, std::string_view id, std::chrono::nanoseconds now) {
-        app::detail::sim_order_venue{*sim}.cancel(symbol, id, now);
+        app::sim_order_venue{*sim}.cancel(symbol, id, now);
     }
     void cancel_all(std::string_view symbol, std::chrono::nanoseconds now) {
-        app::detail::sim_order_venue{*sim}.cancel_all(symbol, now);
+        app::sim_order_venue{*sim}.cancel_all(symbol, now);
     }
 };
 
@@ -88,10 +88,7 @@ result run_once(const std::string& capture, const app::config& cfg, venue::bybit
     obs::json_logger<obs::fake_clock> log(sink, clock, obs::log_level::error);
     obs::registry registry;
     obs::mm_metrics metrics(registry);
-    venue::sim::venue_config sim_cfg;
-    sim_cfg.place_latency = cfg.sim.latency;
-    sim_cfg.cancel_latency = cfg.sim.latency;
-    venue::sim::simulated_venue sim(sim_cfg);
+    venue::sim::simulated_venue sim(app::sim_config_of(cfg));
     wire_venue venue{&sim, &sig, {}, 1'786'310'400'000, {}, 0, 0};
     const std::string journal_path = "/tmp/mmbot-tick-to-wire-bench.journal";
     std::remove(journal_path.c_str());
@@ -103,7 +100,7 @@ result run_once(const std::string& capture, const app::config& cfg, venue::bybit
     feed::replay_reader replay(in);
     feed::replay_event ev;
     result r;
-    const auto setups = app::detail::to_setups(cfg).value();
+    const auto setups = app::to_setups(cfg).value();
     std::chrono::nanoseconds last_tick{0};
     for (;;) {
         venue.first_wire.reset();
@@ -114,7 +111,7 @@ result run_once(const std::string& capture, const app::config& cfg, venue::bybit
         clock.set(now);
         if (!loop) {
             loop.emplace(venue, journal, engine::order_store{}, engine::position_book{},
-                         app::detail::to_options(cfg), setups, metrics, log,
+                         app::to_options(cfg), setups, metrics, log,
                          engine::client_order_id_generator::for_run(now, 0));
             loop->start(now);
         }

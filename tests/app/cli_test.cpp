@@ -6,7 +6,7 @@
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/cli_rules.hpp"
 #include "mmbot/app/endpoint_override.hpp"
-#include "mmbot/app/run.hpp"
+#include "mmbot/app/run_shadow.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -68,32 +68,38 @@ BOOST_AUTO_TEST_CASE(live_spec_parsing) {
 }
 
 BOOST_AUTO_TEST_CASE(where_live_feeds_connect) {
-    auto main = app::detail::live_endpoint<env::shadow>("live", "");
+    auto main = app::live_endpoint<env::shadow>("live", "");
     BOOST_TEST_REQUIRE(main.has_value());
     BOOST_TEST(main->host == "stream.bybit.com");
     BOOST_TEST(main->port == "443");
     BOOST_TEST(main->path == "/v5/public/linear");
-    auto test_spot = app::detail::live_endpoint<env::shadow>("live:testnet:spot", "");
+    auto test_spot = app::live_endpoint<env::shadow>("live:testnet:spot", "");
     BOOST_TEST_REQUIRE(test_spot.has_value());
     BOOST_TEST(test_spot->host == "stream-testnet.bybit.com");
     BOOST_TEST(test_spot->path == "/v5/public/spot");
-    auto url = app::detail::live_endpoint<env::shadow>("wss://127.0.0.1:9443/v5/public/linear", "");
+    auto url = app::live_endpoint<env::shadow>("wss://127.0.0.1:9443/v5/public/linear", "");
     BOOST_TEST_REQUIRE(url.has_value());
     BOOST_TEST(url->host == "127.0.0.1");
     BOOST_TEST(url->port == "9443");
-    auto moved = app::detail::live_endpoint<env::shadow>("live", "127.0.0.1:9443");
+    auto moved = app::live_endpoint<env::shadow>("live", "127.0.0.1:9443");
     BOOST_TEST_REQUIRE(moved.has_value());
     BOOST_TEST(moved->host == "127.0.0.1");
     BOOST_TEST(moved->port == "9443");
     BOOST_TEST(moved->path == "/v5/public/linear");
     // mmbot-live: Bybit mainnet only, no other host.
-    auto live_main = app::detail::live_endpoint<env::live>("live", "");
+    auto live_main = app::live_endpoint<env::live>("live", "");
     BOOST_TEST_REQUIRE(live_main.has_value());
     BOOST_TEST(live_main->host == "stream.bybit.com");
-    auto live_url = app::detail::live_endpoint<env::live>("wss://127.0.0.1:9443/x", "");
+    auto live_url = app::live_endpoint<env::live>("wss://127.0.0.1:9443/x", "");
     BOOST_TEST_REQUIRE(!live_url.has_value());
     BOOST_TEST(live_url.error().message.find("not available in mmbot-live") != std::string::npos,
                live_url.error().message);
+    // The exit code is decided where the failure is understood: a refused endpoint is a usage
+    // error (2), a URL that does not parse is the feed's (6).
+    BOOST_TEST((live_url.error().code == app::exit_code::usage));
+    auto bad_url = app::live_endpoint<env::shadow>("wss://", "");
+    BOOST_TEST_REQUIRE(!bad_url.has_value());
+    BOOST_TEST((bad_url.error().code == app::exit_code::feed));
 }
 
 // --endpoint-override (app/endpoint_override.hpp): mmbot-testnet carries testnet keys, so only

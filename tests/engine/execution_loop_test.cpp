@@ -396,3 +396,57 @@ BOOST_AUTO_TEST_CASE(a_venue_latency_freeze_lifts_after_its_cool_down_and_judges
     BOOST_TEST(h.loop->state() == engine::bot_state::freeze);
     BOOST_TEST(h.loop->monitor().freeze_count() == 2);
 }
+
+// ---------------------------------------------------------------- a risk check added in a test
+// Issue 12: a new check is its own type plus its place in the gate's list; the engine is not
+// touched. This one exists only here: it keeps its own state from the gate's hooks (on_sent,
+// on_fill, on_book) and freezes after a second fill.
+namespace {
+struct fills_cap_for_test {
+    static constexpr std::string_view name = "fills_cap_for_test";
+    std::int64_t sent = 0;
+    std::int64_t fills = 0;
+    std::int64_t books = 0;
+
+    void on_sent(const risk::sent_order& /*unused*/) { ++sent; }
+    void on_fill(const risk::filled_order& /*unused*/) { ++fills; }
+    void on_book(const risk::book_seen& /*unused*/) { ++books; }
+    [[nodiscard]] risk::verdict check_state(const risk::symbol_view& /*unused*/, const risk::bot_view& /*unused*/) const {
+        return fills >= 2 ? risk::verdict::make(risk::action::freeze, name, fills, std::int64_t{1}) : risk::verdict::ok();
+    }
+    [[nodiscard]] risk::verdict check_order(const risk::order_intent& /*unused*/, const risk::symbol_view& s,
+                                            const risk::bot_view& b) const {
+        return check_state(s, b);
+    }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_check_defined_in_a_test_gets_the_hooks_and_freezes) {
+    using test_gate = risk::gate<risk::stale_market_data, risk::price_band, fills_cap_for_test>;
+    basic_harness<test_gate> h;
+    h.book("50000.0", "50000.1");
+    const auto& check = h.loop->monitor().gate().get<fills_cap_for_test>();
+    BOOST_TEST(check.books == 1);
+    BOOST_TEST(check.sent == 2);  // both quotes
+    const auto bid = h.venue.orders[0];
+    h.loop->on_ack(bid.client_order_id, "v-1", h.clock.now() + 5ms);
+    h.loop->on_fill(fill_event{bid.client_order_id, "e-1", bid.price, Q("0.004"),
+                               core::notional::parse("0.04").value(), h.clock.now() + 6ms});
+    h.loop->on_fill(fill_event{bid.client_order_id, "e-1", bid.price, Q("0.004"),  // repeated exec id
+                               core::notional::parse("0.04").value(), h.clock.now() + 6ms});
+    BOOST_TEST(check.fills == 1);  // the repeat was refused before the hook
+    BOOST_TEST((h.loop->state() != engine::bot_state::freeze));
+    h.loop->on_fill(fill_event{bid.client_order_id, "e-2", bid.price, Q("0.002"),
+                               core::notional::parse("0.02").value(), h.clock.now() + 7ms});
+    BOOST_TEST(check.fills == 2);
+    BOOST_TEST((h.loop->state() == engine::bot_state::freeze));
+    BOOST_TEST_REQUIRE(h.loop->monitor().last_freeze().has_value());
+    BOOST_TEST(h.loop->monitor().last_freeze()->reason == "fills_cap_for_test");
+}
+
+// The loop's other parts are concepts too: the shipped quoter and maker policy satisfy them, a type
+// that lacks the members does not (the loop's static_asserts then name what is missing).
+static_assert(engine::quoter_type<strategy::quoter>);
+static_assert(engine::maker_policy_type<policy::post_only_maker>);
+static_assert(!engine::quoter_type<int>);
+static_assert(!engine::maker_policy_type<strategy::quoter>);

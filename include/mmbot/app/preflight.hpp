@@ -28,6 +28,7 @@
 
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
+#include "mmbot/app/preflight/verdict.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order_store.hpp"
@@ -58,59 +59,6 @@ concept rest_sender = requires(T& t, const venue::bybit::rest_request& r, venue:
     { t.send(r, s, now_ms)->body } -> std::convertible_to<std::string>;
 };
 
-enum class status { pass, fail, skip };
-
-[[nodiscard]] constexpr std::string_view to_string(status s) noexcept {
-    switch (s) {
-        case status::pass: return "pass";
-        case status::fail: return "fail";
-        case status::skip: return "skip";
-    }
-    return "fail";
-}
-
-struct check_result {
-    std::string name;
-    status outcome = status::fail;
-    std::string detail;
-};
-
-/// The checks in the order they ran.
-class report {
-public:
-    explicit report(std::string environment) : environment_(std::move(environment)) {}
-
-    /// Records a check: pass with the detail, or fail with the error's message.
-    void record(std::string_view name, const core::result<std::string>& r) {
-        checks_.push_back(r ? check_result{std::string(name), status::pass, *r}
-                            : check_result{std::string(name), status::fail, r.error().message});
-    }
-    void skip(std::string_view name, std::string why) {
-        checks_.push_back({std::string(name), status::skip, std::move(why)});
-    }
-
-    /// True when every check passed (a skipped check is not a pass).
-    [[nodiscard]] bool passed() const {
-        return !checks_.empty() && std::all_of(checks_.begin(), checks_.end(), [](const check_result& c) {
-                   return c.outcome == status::pass;
-               });
-    }
-    [[nodiscard]] const std::vector<check_result>& checks() const noexcept { return checks_; }
-
-    [[nodiscard]] std::string to_json() const {
-        boost::json::array list;
-        for (const auto& c : checks_) {
-            list.push_back(boost::json::object{
-                {"name", c.name}, {"status", to_string(c.outcome)}, {"detail", c.detail}});
-        }
-        return detail::stable_json(boost::json::object{
-            {"environment", environment_}, {"passed", passed()}, {"checks", std::move(list)}});
-    }
-
-private:
-    std::string environment_;
-    std::vector<check_result> checks_;
-};
 
 // ----------------------------------------------------------------------------------- journal
 

@@ -1,46 +1,54 @@
 // mmbot/app/run_trading.hpp
 //
-// The order-sending run of mmbot-testnet and mmbot-live (app::run calls it once flags, config,
-// EXCHANGE_ENV and the environment checks have passed):
+// The session of mmbot-testnet and mmbot-live (app/run.hpp runs it once flags, config,
+// EXCHANGE_ENV and the environment checks have passed). The phases:
 //
+//   endpoints     Env's REST, private and public streams, or --endpoint-override HOST:PORT (only
+//                 where Env::endpoint_override_allowed: never live; testnet only loopback or Bybit
+//                 testnet, app/endpoint_override.hpp); --ca-file adds the CA it presents.
+//                 Certificate and host-name verification stay on.
+//   preflight     --preflight prints the verdict and exits; live runs it at every start and
+//                 refuses to trade on a failure (app/preflight.hpp)
 //   credentials   mm-bot/<Env namespace>/bybit from the secrets backend: the file named by
 //                 MMBOT_SECRETS_FILE (mode 0600), else MMBOT_SECRET_<NS>_BYBIT_API_KEY/_SECRET
 //   journal       opened and recovered, never deleted: its records rebuild the order store and
 //                 the positions before anything is sent
-//   clock         one GET /v5/market/time: the venue-time offset every signature uses
+//   clock         GET /v5/market/time: the venue-time offset every signature uses
 //   venue         bybit::order_gateway on rest_transport (sender thread) + bybit::private_ws
 //                 (order + execution, polled on this thread) + feed::ws_feed (public books)
 //   reconcile     after the private stream is ready, and again after each reconnect: orders open
 //                 at the venue that the store does not know are cancelled, store-open orders the
 //                 venue does not list are queried and their final state applied. Quoting starts
 //                 only when every symbol has reconciled.
-//   stop          SIGINT/SIGTERM or --iterations: cancel-all, wait (bounded) for the venue to
-//                 confirm, journal synced, report written like shadow's
+//   stop          SIGINT/SIGTERM or --iterations: cancel-all, wait (bounded by --stop-timeout-s)
+//                 for the venue to confirm, journal synced, report written like shadow's
 //
-// --endpoint-override HOST:PORT (only where Env::endpoint_override_allowed: never live; testnet
-// only loopback or Bybit testnet, app/endpoint_override.hpp) points REST, the private and the
-// public WebSocket at one host (the local venue); --ca-file adds the CA it presents. Certificate and host-name verification stay on.
-//
-// Errors and exit codes: environment (credentials missing or malformed), journal (cannot open or
-// recover), feed (public feed failed), runtime (clock sync, auth refused, venue never ready).
+// Exit codes: environment (credentials missing or malformed), journal (cannot open or recover),
+// feed (public feed failed), preflight (a failed verdict, or one order that cannot fit the caps at
+// the first book), runtime (clock sync, auth refused, venue never ready, orders open at exit).
 #pragma once
 
-#include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/endpoint_override.hpp"
+#include "mmbot/app/engine_setup.hpp"
 #include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/loop_health.hpp"
-#include "mmbot/app/feed_metrics.hpp"
-#include "mmbot/app/obs_endpoint.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
+#include "mmbot/app/run.hpp"
+#include "mmbot/app/runtime/book_step.hpp"
+#include "mmbot/app/runtime/failure.hpp"
+#include "mmbot/app/runtime/journal_file.hpp"
+#include "mmbot/app/runtime/log_output.hpp"
+#include "mmbot/app/runtime/observability.hpp"
+#include "mmbot/app/runtime/report_file.hpp"
+#include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/feed/ws_feed.hpp"
-#include "mmbot/net/tls.hpp"
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/json_log.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
@@ -56,10 +64,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -168,423 +175,474 @@ struct trading_sink {
 
 }  // namespace trading_detail
 
-/// The testnet/live run. Returns the process exit code.
-template <env::environment Env, class Gate>
-int run_trading(const cli_options& opts, const config& cfg,
-                const std::map<std::string, engine::symbol_setup, std::less<>>& setups,
-                const engine::engine_options& options, const engine::journal_options& jopts) {
+/// Where testnet and live connect: Env's hosts, or all three moved to --endpoint-override.
+struct trading_endpoints {
+    venue::bybit::rest_endpoint rest;
+    venue::bybit::private_ws_options private_ws;
+    feed::ws_endpoint public_ws;
+};
+
+template <env::environment Env>
+[[nodiscard]] outcome<trading_endpoints> trading_endpoints_of(const cli_options& opts) {
     namespace bybit = venue::bybit;
-    const auto fail = [](exit_code code, std::string_view message) {
-        fmt::print(stderr, "error: {}\n", message);
-        return static_cast<int>(code);
-    };
-    // --feed is refused before this (app/cli_rules.hpp): the public stream is always Env's own
-    // (or the --endpoint-override host's).
+    trading_endpoints ep{bybit::default_endpoint<Env>(), bybit::private_ws_endpoint<Env>(),
+                         feed::public_endpoint<Env>(feed::ws_category::linear)};
+    if (opts.endpoint_override.empty()) return ep;
+    if constexpr (Env::endpoint_override_allowed) {
+        // Testnet: loopback or Bybit testnet only (app/endpoint_override.hpp).
+        auto hp = check_endpoint_override<Env>(opts.endpoint_override);
+        if (!hp) return fail_with(exit_code::usage, hp.error());
+        ep.rest = bybit::override_endpoint<Env>(hp->host, hp->port);
+        ep.private_ws = bybit::private_ws_override<Env>(hp->host, hp->port);
+        ep.public_ws.host = hp->host;
+        ep.public_ws.port = hp->port;
+        return ep;
+    } else {
+        return fail_with(exit_code::usage, "--endpoint-override: not available here");
+    }
+}
 
-    // ------------------------------------------------------------------------- endpoints, TLS
-    bybit::rest_endpoint rest_ep = bybit::default_endpoint<Env>();
-    bybit::private_ws_options ws_opts = bybit::private_ws_endpoint<Env>();
-    feed::ws_endpoint public_ep = feed::public_endpoint<Env>(feed::ws_category::linear);
-    if (!opts.endpoint_override.empty()) {
-        if constexpr (Env::endpoint_override_allowed) {
-            // Testnet: loopback or Bybit testnet only (app/endpoint_override.hpp).
-            auto hp = check_endpoint_override<Env>(opts.endpoint_override);
-            if (!hp) return fail(exit_code::usage, hp.error().message);
-            rest_ep = bybit::override_endpoint<Env>(hp->host, hp->port);
-            ws_opts = bybit::private_ws_override<Env>(hp->host, hp->port);
-            public_ep.host = hp->host;
-            public_ep.port = hp->port;
-        } else {
-            return fail(exit_code::usage, "--endpoint-override: not available here");
-        }
-    }
-    boost::asio::ssl::context tls = net::tls_client_context();
-    if (!opts.ca_file.empty()) {
-        if (auto ok = net::trust_pem_file(tls, opts.ca_file); !ok) {
-            return fail(exit_code::feed, ok.error().message);
-        }
-    }
-
-    // -------------------------------------------------------------------------- --preflight
-    // Every check the bot relies on before it may quote, as one JSON verdict (app/preflight.hpp);
-    // nothing is placed or cancelled. --preflight prints it and exits; an environment that
-    // requires it (live) runs it at every start and refuses to trade on a failure.
-    const auto run_preflight = [&]() {
-        preflight::report verdict{std::string(Env::name)};
-        verdict.record("config", core::result<std::string>(
-                                     fmt::format("{}: {} symbol(s), environment {}", opts.config_path,
-                                                 cfg.symbols.size(), cfg.environment)));
-        auto shown = trading_detail::load_credentials<Env>();
-        verdict.record("secrets", shown ? core::result<std::string>(fmt::format("{}", *shown))
-                                        : core::result<std::string>(shown.error()));
-        boost::asio::io_context pf_io;
-        bybit::rest_transport pf_rest{pf_io, rest_ep, tls};
-        obs::system_clock_source pf_wall;
-        const auto local_now = [&pf_wall] { return obs::unix_nanos(pf_wall); };
-        const auto clock_ok = preflight::check_venue_clock(pf_rest, local_now, bybit::default_recv_window);
-        verdict.record("venue_clock", clock_ok);
-        if (clock_ok) {
-            verdict.record("instruments", preflight::check_instruments(pf_rest, cfg, bybit::category::linear));
-            verdict.record("order_fits",
-                           preflight::check_order_fits_at_venue(pf_rest, cfg, bybit::category::linear));
-        } else {
-            verdict.skip("instruments", "the venue did not answer market/time");
-            verdict.skip("order_fits", "the venue did not answer market/time");
-        }
-        const std::string pf_journal = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
-        auto jstate = preflight::check_journal(pf_journal, Env::name, jopts);
-        verdict.record("journal", jstate ? core::result<std::string>(jstate->detail)
-                                         : core::result<std::string>(jstate.error()));
-        auto pf_signer = shown ? bybit::signer::make(std::move(*shown))
-                               : core::result<bybit::signer>(shown.error());
-        if (clock_ok && jstate && pf_signer) {
-            const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(local_now()).count();
-            verdict.record("open_orders", preflight::check_open_orders(pf_rest, *pf_signer, now_ms, cfg,
-                                                                       bybit::category::linear,
-                                                                       jstate->open_orders));
-        } else {
-            verdict.skip("open_orders", "needs the secrets, the venue clock and the journal");
-        }
-        return verdict;
-    };
-    if (opts.preflight) {
-        const auto verdict = run_preflight();
-        fmt::print("{}", verdict.to_json());
-        return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
-    }
-    if constexpr (Env::requires_preflight) {
-        if (const auto verdict = run_preflight(); !verdict.passed()) {
-            fmt::print(stderr, "{}", verdict.to_json());
-            return fail(exit_code::preflight, fmt::format("mmbot-{}: preflight failed (verdict above); "
-                                                          "nothing was sent",
-                                                          Env::name));
-        }
-    }
-
-    // ------------------------------------------------------------------ credentials, signers
-    // After the preflight: its verdict reports missing or unreadable secrets as a failed check.
-    // One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
-    auto rest_creds = trading_detail::load_credentials<Env>();
-    if (!rest_creds) return fail(exit_code::environment, rest_creds.error().message);
-    auto rest_signer = bybit::signer::make(std::move(*rest_creds));
-    if (!rest_signer) return fail(exit_code::environment, rest_signer.error().message);
-    auto ws_creds = trading_detail::load_credentials<Env>();
-    if (!ws_creds) return fail(exit_code::environment, ws_creds.error().message);
-    auto ws_signer = bybit::signer::make(std::move(*ws_creds));
-    if (!ws_signer) return fail(exit_code::environment, ws_signer.error().message);
-
-    // --------------------------------------------------------------- journal: open + recover
-    const std::string journal_path = opts.journal_path.empty() ? cfg.journal.path : opts.journal_path;
-    std::error_code fs_ec;
-    if (const auto parent = std::filesystem::path(journal_path).parent_path(); !parent.empty()) {
-        std::filesystem::create_directories(parent, fs_ec);
-    }
-    auto opened = engine::journal::open(journal_path, Env::name, jopts);
-    if (!opened) return fail(exit_code::journal, opened.error().message);
-    engine::journal journal = std::move(opened->log);
-    engine::order_store store;
-    engine::position_book positions;
-    for (const auto& e : opened->entries) {
-        (void)store.apply(e.event);
-        if (const auto* f = std::get_if<engine::order_fill>(&e.event)) (void)positions.apply(*f);
-    }
-
-    // ------------------------------------------------------------------------------- logging
-    const std::string log_path = opts.log_path.empty()
-        ? (std::filesystem::path(journal_path).parent_path() / "mmbot.log").string()
-        : opts.log_path;
-    std::FILE* log_file = log_path == "-" ? stderr : std::fopen(log_path.c_str(), "a");
-    if (log_file == nullptr) return fail(exit_code::runtime, fmt::format("--log: cannot open \"{}\"", log_path));
-    obs::file_sink log_sink(log_file);
-    obs::fake_clock clock;
+/// Every check the bot relies on before it may quote, as one JSON verdict (app/preflight.hpp);
+/// nothing is placed or cancelled.
+template <env::environment Env>
+[[nodiscard]] preflight::report trading_preflight(const startup& s, const trading_endpoints& ep,
+                                                  boost::asio::ssl::context& tls) {
+    namespace bybit = venue::bybit;
+    preflight::report verdict{std::string(Env::name)};
+    verdict.record("config", core::result<std::string>(fmt::format("{}: {} symbol(s), environment {}",
+                                                                   s.opts.config_path, s.cfg.symbols.size(),
+                                                                   s.cfg.environment)));
+    auto shown = trading_detail::load_credentials<Env>();
+    verdict.record("secrets", shown ? core::result<std::string>(fmt::format("{}", *shown))
+                                    : core::result<std::string>(shown.error()));
+    boost::asio::io_context io;
+    bybit::rest_transport rest{io, ep.rest, tls};
     obs::system_clock_source wall;
-    clock.set(obs::unix_nanos(wall));
-    obs::json_logger<obs::fake_clock> log(log_sink, clock, obs::parse_log_level(opts.log_level).value());
-    log.info("journal_recovered", {{"records", static_cast<std::int64_t>(opened->entries.size())},
-                                   {"open_orders", static_cast<std::int64_t>(store.open_orders().size())},
-                                   {"summary", opened->report.describe()}});
-    const auto close_log = [&] {
-        if (log_file != stderr) std::fclose(log_file);
-    };
+    const auto local_now = [&wall] { return obs::unix_nanos(wall); };
+    const auto clock_ok = preflight::check_venue_clock(rest, local_now, bybit::default_recv_window);
+    verdict.record("venue_clock", clock_ok);
+    if (clock_ok) {
+        verdict.record("instruments", preflight::check_instruments(rest, s.cfg, bybit::category::linear));
+        verdict.record("order_fits", preflight::check_order_fits_at_venue(rest, s.cfg, bybit::category::linear));
+    } else {
+        verdict.skip("instruments", "the venue did not answer market/time");
+        verdict.skip("order_fits", "the venue did not answer market/time");
+    }
+    auto jstate = preflight::check_journal(journal_path_of(s.opts, s.cfg), Env::name, journal_options_of(s.cfg));
+    verdict.record("journal", jstate ? core::result<std::string>(jstate->detail)
+                                     : core::result<std::string>(jstate.error()));
+    auto sig = shown ? bybit::signer::make(std::move(*shown)) : core::result<bybit::signer>(shown.error());
+    if (clock_ok && jstate && sig) {
+        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(local_now()).count();
+        verdict.record("open_orders", preflight::check_open_orders(rest, *sig, now_ms, s.cfg, bybit::category::linear,
+                                                                   jstate->open_orders));
+    } else {
+        verdict.skip("open_orders", "needs the secrets, the venue clock and the journal");
+    }
+    return verdict;
+}
 
-    // ------------------------------------------------------------------- clock sync (REST)
-    boost::asio::io_context rest_io;
-    bybit::rest_transport rest{rest_io, rest_ep, tls};
-    std::chrono::nanoseconds offset{0};
-    {
-        // The error names why the last attempt failed (TLS, connect, timeout), not only that no
-        // sample arrived.
-        bybit::clock_sync clock_sync;
-        auto synced = bybit::sync_clock(clock_sync, rest, [&wall] { return obs::unix_nanos(wall); }, 3);
-        if (!synced) {
-            log.error("clock_sync_failed", {{"code", synced.error().code}, {"error", synced.error().message}});
-            close_log();
-            return fail(exit_code::runtime,
-                        fmt::format("{}:{}: {}", rest_ep.host, rest_ep.port, synced.error().message));
+/// One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
+struct trading_signers {
+    venue::bybit::signer rest;
+    venue::bybit::signer ws;
+};
+
+template <env::environment Env>
+[[nodiscard]] outcome<trading_signers> load_signers() {
+    const auto one = [] () -> outcome<venue::bybit::signer> {
+        auto creds = trading_detail::load_credentials<Env>();
+        if (!creds) return fail_with(exit_code::environment, creds.error());
+        auto sig = venue::bybit::signer::make(std::move(*creds));
+        if (!sig) return fail_with(exit_code::environment, sig.error());
+        return std::move(*sig);
+    };
+    auto rest = one();
+    if (!rest) return rest.error();
+    auto ws = one();
+    if (!ws) return ws.error();
+    return trading_signers{std::move(*rest), std::move(*ws)};
+}
+
+/// One testnet or live run, its parts built in order and torn down in reverse: the public feed
+/// first, then the loop, the private stream, the gateway (its sender thread joins), REST.
+template <env::environment Env, class Gate>
+class trading_session {
+public:
+    using logger_type = obs::json_logger<obs::fake_clock>;
+    using gateway_type = trading_detail::gateway_t<Env>;
+    using loop_type = engine::execution_loop<gateway_type, Gate, logger_type>;
+    using sink_type = trading_detail::trading_sink<loop_type, logger_type>;
+
+    /// The phases of app/run.hpp's `session` concept.
+    [[nodiscard]] static int run(const startup& s) {
+        auto ep = trading_endpoints_of<Env>(s.opts);
+        if (!ep) return exit_with(ep.error());
+        auto tls = client_tls(s.opts);
+        if (!tls) return exit_with(tls.error());
+        if (s.opts.preflight) {
+            const auto verdict = trading_preflight<Env>(s, *ep, *tls);
+            fmt::print("{}", verdict.to_json());
+            return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
         }
-        offset = *synced;
-        log.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(offset.count())}});
+        if constexpr (Env::requires_preflight) {
+            if (const auto verdict = trading_preflight<Env>(s, *ep, *tls); !verdict.passed()) {
+                fmt::print(stderr, "{}", verdict.to_json());
+                return exit_with(fail_with(exit_code::preflight,
+                                           fmt::format("mmbot-{}: preflight failed (verdict above); nothing was sent",
+                                                       Env::name)));
+            }
+        }
+        // After the preflight: its verdict reports missing or unreadable secrets as a failed check.
+        auto keys = load_signers<Env>();
+        if (!keys) return exit_with(keys.error());
+        const std::string journal_path = journal_path_of(s.opts, s.cfg);
+        auto opened = open_journal(journal_path, Env::name, journal_options_of(s.cfg), engine::journal_open_mode::recover);
+        if (!opened) return exit_with(opened.error());
+        auto log_out = log_output::open(log_path_for(s.opts, journal_path), log_output::mode::append);
+        if (!log_out) return exit_with(log_out.error());
+        trading_session session(s, *ep, *tls, std::move(*keys), std::move(*opened), std::move(*log_out));
+        return session.trade();
     }
-    const auto now_fn = [&wall] { return obs::unix_nanos(wall); };
-    const auto venue_ms_at = [offset](std::chrono::nanoseconds t) -> core::result<std::int64_t> {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(t + offset).count();
-    };
 
-    // ----------------------------------------------------------------- venue and the engine
-    // The second domain of the same environment, when it has one and no override is in force.
-    std::optional<bybit::rest_transport> rest_failover;
-    if (opts.endpoint_override.empty() && bybit::host_failover<Env>::has_failover()) {
-        rest_failover.emplace(rest_io, bybit::rest_endpoint{std::string(Env::rest_failover_host)}, tls);
+    trading_session(const trading_session&) = delete;
+    trading_session& operator=(const trading_session&) = delete;
+    trading_session(trading_session&&) = delete;
+    trading_session& operator=(trading_session&&) = delete;
+    ~trading_session() = default;
+
+private:
+    trading_session(const startup& s, const trading_endpoints& ep, boost::asio::ssl::context& tls,
+                    trading_signers keys, engine::journal::opened opened, log_output log_out)
+        : s_(s), ep_(ep), tls_(tls), keys_(std::move(keys)), journal_(std::move(opened.log)),
+          log_out_(std::move(log_out)), sink_(log_out_.file()),
+          log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()), rest_{rest_io_, ep.rest, tls},
+          seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)), kill_(s.opts.kill_switch_file) {
+        for (const auto& e : opened.entries) {
+            (void)store_.apply(e.event);
+            if (const auto* f = std::get_if<engine::order_fill>(&e.event)) (void)positions_.apply(*f);
+        }
+        clock_.set(now());
+        log_.info("journal_recovered", {{"records", static_cast<std::int64_t>(opened.entries.size())},
+                                        {"open_orders", static_cast<std::int64_t>(store_.open_orders().size())},
+                                        {"summary", opened.report.describe()}});
     }
-    trading_detail::failover_t<Env> rest_hosts{
-        trading_detail::transport_ref{&rest},
-        rest_failover ? std::optional(trading_detail::transport_ref{&*rest_failover}) : std::nullopt, now_fn};
-    trading_detail::gateway_t<Env> gateway{trading_detail::failover_ref<Env>{&rest_hosts}, &*rest_signer,
-                                           bybit::gateway_params{}, now_fn, venue_ms_at};
-    bybit::private_ws pws{ws_opts, tls, *ws_signer, [&]() { return venue_ms_at(now_fn()); }};
 
-    obs::registry registry;
-    obs::mm_metrics metrics(registry);
-    using loop_t = engine::execution_loop<trading_detail::gateway_t<Env>, Gate, obs::json_logger<obs::fake_clock>>;
-    const auto t_start = now_fn();
-    loop_t loop{gateway, journal, std::move(store), std::move(positions), options, setups, metrics, log,
-                engine::client_order_id_generator::for_run(t_start, 0)};
-    std::map<std::string, bool, std::less<>> reconciled;
-    for (const auto& [name, s] : setups) reconciled[name] = false;
-    trading_detail::trading_sink<loop_t, obs::json_logger<obs::fake_clock>> sink{loop, log, reconciled};
+    [[nodiscard]] std::chrono::nanoseconds now() const { return obs::unix_nanos(wall_); }
+    [[nodiscard]] core::result<std::int64_t> venue_ms_at(std::chrono::nanoseconds t) const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t + offset_).count();
+    }
 
-    const auto request_reconcile = [&](std::chrono::nanoseconds now) {
-        for (auto& [name, done] : reconciled) {
+    int trade() {
+        if (auto ok = sync_clock(); !ok) return exit_with(ok.error());
+        connect();
+        if (auto ok = seen_.serve(s_.opts, log_, Env::name); !ok) return exit_with(ok.error());
+        install_signal_handlers();
+        start();
+        while (turn()) {
+        }
+        if (fatal_) log_.error("trading_stopped", {{"code", fatal_->code}, {"error", fatal_->message}});
+        orderly_stop();
+        return finish();
+    }
+
+    /// The venue-time offset every signature uses. The error names why the last attempt failed
+    /// (TLS, connect, timeout), not only that no sample arrived.
+    outcome<void> sync_clock() {
+        venue::bybit::clock_sync sync;
+        auto synced = venue::bybit::sync_clock(sync, rest_, [this] { return now(); }, 3);
+        if (!synced) {
+            log_.error("clock_sync_failed", {{"code", synced.error().code}, {"error", synced.error().message}});
+            return fail_with(exit_code::runtime,
+                             fmt::format("{}:{}: {}", ep_.rest.host, ep_.rest.port, synced.error().message));
+        }
+        offset_ = *synced;
+        log_.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(offset_.count())}});
+        return {};
+    }
+
+    /// REST (with live's second domain when no override is in force), the gateway, the private
+    /// and public streams, and the loop on the journal's store and positions.
+    void connect() {
+        namespace bybit = venue::bybit;
+        const auto now_fn = [this] { return now(); };
+        if (s_.opts.endpoint_override.empty() && bybit::host_failover<Env>::has_failover()) {
+            rest_failover_.emplace(rest_io_, bybit::rest_endpoint{std::string(Env::rest_failover_host)}, tls_);
+        }
+        hosts_.emplace(trading_detail::transport_ref{&rest_},
+                       rest_failover_ ? std::optional(trading_detail::transport_ref{&*rest_failover_}) : std::nullopt,
+                       now_fn);
+        gateway_.emplace(trading_detail::failover_ref<Env>{&*hosts_}, &keys_.rest, bybit::gateway_params{}, now_fn,
+                         [this](std::chrono::nanoseconds t) { return venue_ms_at(t); });
+        pws_.emplace(ep_.private_ws, tls_, keys_.ws, [this]() { return venue_ms_at(now()); });
+        started_at_ = now();
+        loop_.emplace(*gateway_, journal_, std::move(store_), std::move(positions_), to_options(s_.cfg), s_.setups,
+                      seen_.metrics, log_, engine::client_order_id_generator::for_run(started_at_, 0));
+        for (const auto& [name, setup] : s_.setups) reconciled_[name] = false;
+        events_sink_.emplace(sink_type{*loop_, log_, reconciled_});
+        md_.emplace(public_feed_options(), tls_, [this](const feed::ws_notice& n) {
+            log_.warn(to_string(n.kind), {{"detail", n.detail}});
+        });
+    }
+
+    [[nodiscard]] feed::ws_feed_options public_feed_options() const {
+        feed::ws_feed_options fo;
+        fo.endpoint = ep_.public_ws;
+        fo.topics.symbols = symbol_names(s_.setups);
+        fo.max_consecutive_failures = 20;
+        fo.backoff_seed = static_cast<std::uint64_t>(started_at_.count());
+        return fo;
+    }
+
+    void start() {
+        gateway_->start();
+        pws_->start();
+        md_->start();
+        log_.info("trading_started",
+                  {{"rest", fmt::format("{}:{}", ep_.rest.host, ep_.rest.port)},
+                   {"rest_failover", rest_failover_ ? Env::rest_failover_host : std::string_view("none")},
+                   {"private_ws", fmt::format("{}:{}", ep_.private_ws.host, ep_.private_ws.port)}});
+        now_ = started_at_;
+        ready_deadline_ = started_at_ + std::chrono::seconds(30);
+        health_.emplace(started_at_);
+    }
+
+    /// One turn of the event loop. False when the run should stop (fatal_ says why, if anything
+    /// failed).
+    bool turn() {
+        now_ = now();
+        clock_.set(now_);
+        if (const auto h = health_->turn(now_)) {
+            log_.info("loop_health", {{"turns", h->turns}, {"max_turn_ms", h->max_turn_ms}});
+        }
+        if (!poll_private()) return false;
+        (void)gateway_->drain(*events_sink_);
+        if (!quoting_ && !try_start_quoting()) return false;
+        if (!poll_market_data()) return false;
+        if (const auto why = kill_.poll()) {
+            // Freeze + cancel-all on this turn, whether or not quoting has started.
+            log_.error("kill_switch", {{"trigger", *why}});
+            loop_->freeze(*why, now_);
+        }
+        if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
+        if (const int sig = shutdown_requested(); sig != 0) {
+            log_.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
+            return false;
+        }
+        return !(s_.opts.iterations > 0 && events_ >= s_.opts.iterations);
+    }
+
+    /// The private stream's acks, fills and cancels; a (re)connect asks for a reconcile.
+    bool poll_private() {
+        const auto pr = pws_->poll(*events_sink_, std::chrono::milliseconds(1));
+        if (pr.fatal) {
+            fatal_ = *pr.fatal;
+            return false;
+        }
+        if (pr.bad_frame) log_.warn("private_ws_bad_frame", {{"error", pr.bad_frame->message}});
+        if (pr.lost) log_.warn("private_ws_lost", {{"reason", pws_->last_error()}});
+        if (pr.became_ready || events_sink_->reconcile_needed) {
+            events_sink_->reconcile_needed = false;
+            log_.info("private_ws_ready", {{"sessions", pws_->stats().sessions}});
+            request_reconcile(now_);
+        }
+        return true;
+    }
+
+    /// Quoting starts once the private stream is up and every symbol has reconciled; 30 s after
+    /// the start without that, the run stops.
+    bool try_start_quoting() {
+        const bool all = std::all_of(reconciled_.begin(), reconciled_.end(), [](const auto& p) { return p.second; });
+        if (all && pws_->ready()) {
+            loop_->start(now_);
+            quoting_ = true;
+            log_.info("quoting_started", {});
+            // Orders the journal and the venue both still hold (a previous run that died) were
+            // re-adopted by the reconcile; no quote slot owns them, so they go now and the quoter
+            // places fresh ones.
+            if (!loop_->store().open_orders().empty()) loop_->cancel_all("recovered_open_orders", now_);
+        } else if (now_ > ready_deadline_) {
+            fatal_ = core::make_error("venue_not_ready", fmt::format("private stream or reconcile not done within "
+                                                                     "30 s (last: {})", pws_->last_error()));
+            return false;
+        }
+        return true;
+    }
+
+    bool poll_market_data() {
+        const auto st = md_->poll(ev_, std::chrono::milliseconds(quoting_ ? 5 : 1));
+        if (st == feed::poll_status::failed) {
+            fatal_ = md_->error();
+            fatal_code_ = exit_code::feed;
+            return false;
+        }
+        if (st != feed::poll_status::event || !quoting_) return true;
+        const auto u = observe_book(s_.setups, ev_, now_, seen_, log_);
+        if (!u) return true;
+        if (u->usable && !fits_checked_.contains(u->symbol) && !first_book_fits(*u)) return false;
+        loop_->on_book(u->symbol, top_of(*u->book), now_);
+        ++events_;
+        return true;
+    }
+
+    /// The first good (uncrossed) book of each symbol: one order must fit the caps, else every
+    /// intent would be blocked; stop at once naming the numbers (exit 7).
+    bool first_book_fits(const book_update& u) {
+        fits_checked_.emplace(u.symbol);
+        auto fits = preflight::check_order_fits(s_.cfg, u.symbol, u.book->best_bid()->px);
+        if (fits) fits = preflight::check_order_fits(s_.cfg, u.symbol, u.book->best_ask()->px);
+        if (!fits) {
+            fatal_ = fits.error();
+            fatal_code_ = exit_code::preflight;
+            return false;
+        }
+        log_.info("order_fits", {{"detail", *fits}});
+        return true;
+    }
+
+    void on_tick() {
+        namespace bybit = venue::bybit;
+        if (quoting_) loop_->on_tick(now_);
+        last_tick_ = now_;
+        seen_.board.set_venue_connected(pws_->ready());
+        seen_.board.set_frozen(loop_->state() == engine::bot_state::freeze);
+        seen_.feed_counts.market_data(md_->stats());
+        seen_.feed_counts.public_stream(md_->feed_stats());
+        seen_.feed_counts.private_stream(pws_->stats().sessions);
+        for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
+            const auto ep = static_cast<bybit::endpoint>(e);
+            if (const auto left = gateway_->rate_limit_remaining(ep)) {
+                seen_.metrics.rate_limit_headroom.with({bybit::path_of(ep)}).set(*left);
+            }
+        }
+    }
+
+    void request_reconcile(std::chrono::nanoseconds at) {
+        for (auto& [name, done] : reconciled_) {
             std::vector<std::string> open;
-            for (const auto* o : loop.store().open_orders()) {
+            for (const auto* o : loop_->store().open_orders()) {
                 if (o->symbol == name) open.push_back(o->client_order_id);
             }
             done = false;
-            if (auto ok = gateway.reconcile(name, std::move(open), now); !ok) {
-                log.error("reconcile_failed", {{"symbol", name}, {"error", ok.error().message}});
+            if (auto ok = gateway_->reconcile(name, std::move(open), at); !ok) {
+                log_.error("reconcile_failed", {{"symbol", name}, {"error", ok.error().message}});
             }
         }
-    };
-
-    feed::ws_feed_options fo;
-    fo.endpoint = public_ep;
-    for (const auto& [name, s] : setups) fo.topics.symbols.push_back(name);
-    fo.max_consecutive_failures = 20;
-    fo.backoff_seed = static_cast<std::uint64_t>(t_start.count());
-    feed::ws_feed md(std::move(fo), tls, [&log](const feed::ws_notice& n) {
-        log.warn(to_string(n.kind), {{"detail", n.detail}});
-    });
-
-    // --obs: /ready is 200 only while the private stream is up, every symbol's book is fresh and
-    // the bot is not frozen (docs/observability.md).
-    std::vector<std::string> symbol_names;
-    std::chrono::nanoseconds stale_after{std::chrono::seconds(5)};
-    for (const auto& [name, s] : setups) {
-        symbol_names.push_back(name);
-        stale_after = std::min(stale_after, s.limits.stale_after);
-    }
-    obs::readiness_board<obs::fake_clock> board(clock, symbol_names, stale_after);
-    book_faults faults(symbol_names, metrics);  // crossed books: logged, counted, not ready
-    feed_metrics feed_counts(metrics);
-    std::optional<obs::health_server> server;
-    if (auto ok = serve_obs(opts, server, board, registry, metrics, log, Env::name); !ok) {
-        close_log();
-        return fail(exit_code::runtime, ok.error().message);
     }
 
-    install_signal_handlers();
-    kill_switch kill{opts.kill_switch_file};
-    gateway.start();
-    pws.start();
-    md.start();
-    log.info("trading_started", {{"rest", fmt::format("{}:{}", rest_ep.host, rest_ep.port)},
-                                 {"rest_failover", rest_failover ? Env::rest_failover_host : std::string_view("none")},
-                                 {"private_ws", fmt::format("{}:{}", ws_opts.host, ws_opts.port)}});
-
-    std::optional<core::error> fatal;
-    exit_code fatal_code = exit_code::runtime;
-    bool quoting = false;
-    std::int64_t events = 0;
-    std::chrono::nanoseconds now = t_start;
-    std::chrono::nanoseconds last_tick{0};
-    feed::replay_event ev;
-    const auto ready_deadline = t_start + std::chrono::seconds(30);
-    loop_health health{t_start};
-    std::set<std::string, std::less<>> fits_checked;
-    for (;;) {
-        now = now_fn();
-        clock.set(now);
-        if (const auto h = health.turn(now)) {
-            log.info("loop_health", {{"turns", h->turns}, {"max_turn_ms", h->max_turn_ms}});
-        }
-        const auto pr = pws.poll(sink, std::chrono::milliseconds(1));
-        if (pr.fatal) {
-            fatal = *pr.fatal;
-            break;
-        }
-        if (pr.bad_frame) log.warn("private_ws_bad_frame", {{"error", pr.bad_frame->message}});
-        if (pr.lost) log.warn("private_ws_lost", {{"reason", pws.last_error()}});
-        if (pr.became_ready || sink.reconcile_needed) {
-            sink.reconcile_needed = false;
-            log.info("private_ws_ready", {{"sessions", pws.stats().sessions}});
-            request_reconcile(now);
-        }
-        (void)gateway.drain(sink);
-        if (!quoting) {
-            const bool all = std::all_of(reconciled.begin(), reconciled.end(),
-                                         [](const auto& p) { return p.second; });
-            if (all && pws.ready()) {
-                loop.start(now);
-                quoting = true;
-                log.info("quoting_started", {});
-                // Orders the journal and the venue both still hold (a previous run that died)
-                // were re-adopted by the reconcile; no quote slot owns them, so they go now and
-                // the quoter places fresh ones.
-                if (!loop.store().open_orders().empty()) loop.cancel_all("recovered_open_orders", now);
-            } else if (now > ready_deadline) {
-                fatal = core::make_error("venue_not_ready",
-                                         fmt::format("private stream or reconcile not done within 30 s "
-                                                     "(last: {})", pws.last_error()));
-                break;
+    /// Cancel until confirmed, for at most --stop-timeout-s. A cancel-all that was lost or refused
+    /// is swept again every cancel_retry_after (retry_unconfirmed_cancels). Cancel-all answers with
+    /// what it cancelled, not with orders that were already gone: an order filled while its push
+    /// was dropped stays open here although the venue has closed it, so every 2 s with orders
+    /// still open the orders are reconciled (each queried, its final state applied).
+    void orderly_stop() {
+        loop_->shutdown(shutdown_requested() != 0 ? "signal" : fatal_ ? "fatal" : "iterations", now());
+        const auto stop_started = now();
+        const auto stop_deadline = stop_started + std::chrono::seconds(s_.opts.stop_timeout_s);
+        // Every REST call from here on (the sender thread's in-flight one included) ends by the
+        // deadline, so a hung venue cannot hold gateway.stop() below beyond it.
+        const auto steady_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s_.opts.stop_timeout_s);
+        rest_.set_deadline(steady_deadline);
+        if (rest_failover_) rest_failover_->set_deadline(steady_deadline);
+        auto next_reconcile = stop_started + std::chrono::seconds(1);
+        while (now() < stop_deadline) {
+            const auto t = now();
+            clock_.set(t);
+            if (!pws_->fatal()) (void)pws_->poll(*events_sink_, std::chrono::milliseconds(5));
+            (void)gateway_->drain(*events_sink_);
+            if (gateway_->pending() == 0 && loop_->store().open_orders().empty()) break;
+            (void)loop_->retry_unconfirmed_cancels(t);
+            if (gateway_->pending() == 0 && t >= next_reconcile) {
+                next_reconcile = t + std::chrono::seconds(2);
+                log_.warn("open_after_cancel_all",
+                          {{"orders", static_cast<std::int64_t>(loop_->store().open_orders().size())}});
+                request_reconcile(t);
             }
         }
-        const auto st = md.poll(ev, std::chrono::milliseconds(quoting ? 5 : 1));
-        if (st == feed::poll_status::failed) {
-            fatal = md.error();
-            fatal_code = exit_code::feed;
-            break;
-        }
-        if (st == feed::poll_status::event && quoting) {
-            const feed::decoded_message& msg = *ev.msg;
-            if (msg.kind == feed::message_kind::book && ev.book != nullptr && ev.book->valid()) {
-                const std::string_view sym = msg.book.sym.view();
-                if (const auto it = setups.find(sym); it != setups.end()) {
-                    const auto idx = static_cast<std::size_t>(std::distance(setups.begin(), it));
-                    if (faults.observe(idx, *ev.book, now, board, log)) {
-                        // The first good (uncrossed) book of each symbol: one order must fit the
-                        // caps, else every intent would be blocked; stop at once naming the
-                        // numbers (exit 7).
-                        if (!fits_checked.contains(sym)) {  // no string built per book message
-                            fits_checked.emplace(sym);
-                            auto fits = preflight::check_order_fits(cfg, sym, ev.book->best_bid()->px);
-                            if (fits) fits = preflight::check_order_fits(cfg, sym, ev.book->best_ask()->px);
-                            if (!fits) {
-                                fatal = fits.error();
-                                fatal_code = exit_code::preflight;
-                                break;
-                            }
-                            log.info("order_fits", {{"detail", *fits}});
-                        }
-                        board.mark_market_data(idx, now);
-                    }
-                    loop.on_book(sym, strategy::market_top{ev.book->best_bid(), ev.book->best_ask()}, now);
-                    ++events;
-                }
-            }
-        }
-        if (const auto why = kill.poll()) {
-            // Freeze + cancel-all on this turn, whether or not quoting has started.
-            log.error("kill_switch", {{"trigger", *why}});
-            loop.freeze(*why, now);
-        }
-        if (now - last_tick >= std::chrono::milliseconds(100)) {
-            if (quoting) loop.on_tick(now);
-            last_tick = now;
-            board.set_venue_connected(pws.ready());
-            board.set_frozen(loop.state() == engine::bot_state::freeze);
-            feed_counts.market_data(md.stats());
-            feed_counts.public_stream(md.feed_stats());
-            feed_counts.private_stream(pws.stats().sessions);
-            for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
-                const auto ep = static_cast<bybit::endpoint>(e);
-                if (const auto left = gateway.rate_limit_remaining(ep)) {
-                    metrics.rate_limit_headroom.with({bybit::path_of(ep)}).set(*left);
-                }
-            }
-        }
-        if (const int sig = shutdown_requested(); sig != 0) {
-            log.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
-            break;
-        }
-        if (opts.iterations > 0 && events >= opts.iterations) break;
+        if (!loop_->store().open_orders().empty()) note_open_at_exit();
+        gateway_->stop();
+        pws_->stop();
+        md_->stop();
+        (void)gateway_->drain(*events_sink_);
     }
-    if (fatal) log.error("trading_stopped", {{"code", fatal->code}, {"error", fatal->message}});
 
-    // ---------------------------------------------------------------------- orderly stop
-    loop.shutdown(shutdown_requested() != 0 ? "signal" : fatal ? "fatal" : "iterations", now_fn());
-    // Cancel until confirmed. A cancel-all that was lost or refused is swept again every
-    // cancel_retry_after (retry_unconfirmed_cancels). Cancel-all answers with what it cancelled,
-    // not with orders that were already gone: an order filled while its push was dropped stays
-    // open here although the venue has closed it, so every 2 s with orders still open the
-    // orders are reconciled (each queried, its final state applied).
-    const auto stop_started = now_fn();
-    const auto stop_deadline = stop_started + std::chrono::seconds(opts.stop_timeout_s);
-    // Every REST call from here on (the sender thread's in-flight one included) ends by the
-    // deadline, so a hung venue cannot hold gateway.stop() below beyond it.
-    const auto stop_deadline_steady = std::chrono::steady_clock::now() + std::chrono::seconds(opts.stop_timeout_s);
-    rest.set_deadline(stop_deadline_steady);
-    if (rest_failover) rest_failover->set_deadline(stop_deadline_steady);
-    auto next_reconcile = stop_started + std::chrono::seconds(1);
-    while (now_fn() < stop_deadline) {
-        const auto t = now_fn();
-        clock.set(t);
-        if (!pws.fatal()) (void)pws.poll(sink, std::chrono::milliseconds(5));
-        (void)gateway.drain(sink);
-        if (gateway.pending() == 0 && loop.store().open_orders().empty()) break;
-        (void)loop.retry_unconfirmed_cancels(t);
-        if (gateway.pending() == 0 && t >= next_reconcile) {
-            next_reconcile = t + std::chrono::seconds(2);
-            log.warn("open_after_cancel_all",
-                     {{"orders", static_cast<std::int64_t>(loop.store().open_orders().size())}});
-            request_reconcile(t);
-        }
+    void note_open_at_exit() {
+        const auto open = loop_->store().open_orders().size();
+        log_.error("open_at_exit", {{"orders", static_cast<std::int64_t>(open)},
+                                    {"stop_timeout_s", static_cast<std::int64_t>(s_.opts.stop_timeout_s)}});
+        if (fatal_) return;
+        fatal_ = core::make_error("open_at_exit",
+                                  fmt::format("{} order(s) still open after {} s of cancel-all and reconcile; the "
+                                              "journal keeps them for the next start's reconcile",
+                                              open, s_.opts.stop_timeout_s));
     }
-    if (!loop.store().open_orders().empty()) {
-        log.error("open_at_exit", {{"orders", static_cast<std::int64_t>(loop.store().open_orders().size())},
-                                   {"stop_timeout_s", static_cast<std::int64_t>(opts.stop_timeout_s)}});
-        if (!fatal) {
-            fatal = core::make_error("open_at_exit",
-                                     fmt::format("{} order(s) still open after {} s of cancel-all "
-                                                 "and reconcile; the journal keeps them for the "
-                                                 "next start's reconcile",
-                                                 loop.store().open_orders().size(), opts.stop_timeout_s));
-        }
-    }
-    gateway.stop();
-    pws.stop();
-    md.stop();
-    (void)gateway.drain(sink);
 
-    run_params params{std::string(Env::name),
-                      fmt::format("wss://{}:{}{}", public_ep.host, public_ep.port, public_ep.path), {},
-                      opts.iterations, cfg.maker};
-    for (const auto& [name, s] : setups) params.symbols.push_back(name);
-    const auto ws_stats = md.feed_stats();
-    faults.close(now);
-    const auto report = make_report(params, loop, md.stats(), &ws_stats, &faults);
-    if (!opts.report_path.empty()) {
-        if (const auto parent = std::filesystem::path(opts.report_path).parent_path(); !parent.empty()) {
-            std::filesystem::create_directories(parent, fs_ec);
-        }
-        if (auto w = write_report(opts.report_path, report); !w) {
-            close_log();
-            return fail(exit_code::runtime, w.error().message);
-        }
+    int finish() {
+        const auto& pub = ep_.public_ws;
+        const run_params params{std::string(Env::name), fmt::format("wss://{}:{}{}", pub.host, pub.port, pub.path),
+                                symbol_names(s_.setups), s_.opts.iterations, s_.cfg.maker};
+        const auto ws_stats = md_->feed_stats();
+        seen_.faults.close(now_);
+        const auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults);
+        if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
+        print_summary();
+        if (fatal_) return exit_with(fail_with(fatal_code_, fmt::format("{}: {}", fatal_->code, fatal_->message)));
+        return 0;
     }
-    const auto& st = loop.stats();
-    const auto gs = gateway.stats();
-    const auto totals = loop.positions().totals(loop.marks());
-    fmt::print(stderr,
-               "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
-               "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {}, "
-               "cancel retries {}, host failovers {}, net pnl {}\n",
-               Env::name, events, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
-               loop.store().open_orders().size(), gs.requests_sent, gs.throttled,
-               gs.venue_rate_limited, gs.unresolved, gs.fills_recovered, st.cancel_retries, rest_hosts.switches(),
-               totals ? totals->net.to_string() : "n/a");
-    close_log();
-    if (fatal) return fail(fatal_code, fmt::format("{}: {}", fatal->code, fatal->message));
-    return 0;
-}
+
+    void print_summary() const {
+        const auto& st = loop_->stats();
+        const auto gs = gateway_->stats();
+        const auto totals = loop_->positions().totals(loop_->marks());
+        fmt::print(stderr,
+                   "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
+                   "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {}, "
+                   "cancel retries {}, host failovers {}, net pnl {}\n",
+                   Env::name, events_, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
+                   loop_->store().open_orders().size(), gs.requests_sent, gs.throttled, gs.venue_rate_limited,
+                   gs.unresolved, gs.fills_recovered, st.cancel_retries, hosts_->switches(),
+                   totals ? totals->net.to_string() : "n/a");
+    }
+
+    // What start-up hands over.
+    const startup& s_;
+    const trading_endpoints& ep_;
+    boost::asio::ssl::context& tls_;
+    trading_signers keys_;
+    engine::journal journal_;
+    engine::order_store store_;       ///< the journal's, until the loop takes it
+    engine::position_book positions_;
+    log_output log_out_;
+    obs::file_sink sink_;
+    obs::fake_clock clock_;
+    obs::system_clock_source wall_;
+    logger_type log_;
+    // The venue, built after the clock sync (connect()).
+    boost::asio::io_context rest_io_;
+    venue::bybit::rest_transport rest_;
+    std::chrono::nanoseconds offset_{0};
+    std::optional<venue::bybit::rest_transport> rest_failover_;
+    std::optional<trading_detail::failover_t<Env>> hosts_;
+    std::optional<gateway_type> gateway_;
+    std::optional<venue::bybit::private_ws> pws_;
+    run_observability<obs::fake_clock> seen_;
+    std::optional<loop_type> loop_;
+    std::map<std::string, bool, std::less<>> reconciled_;
+    std::optional<sink_type> events_sink_;
+    std::optional<feed::ws_feed> md_;
+    kill_switch kill_;
+    // The event loop's state.
+    std::chrono::nanoseconds started_at_{0};
+    std::chrono::nanoseconds now_{0};
+    std::chrono::nanoseconds last_tick_{0};
+    std::chrono::nanoseconds ready_deadline_{0};
+    std::optional<loop_health> health_;
+    std::optional<core::error> fatal_;
+    exit_code fatal_code_ = exit_code::runtime;
+    bool quoting_ = false;
+    std::int64_t events_ = 0;
+    feed::replay_event ev_;
+    std::set<std::string, std::less<>> fits_checked_;
+};
 
 }  // namespace mmbot::app

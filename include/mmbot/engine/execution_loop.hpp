@@ -22,7 +22,6 @@
 #pragma once
 
 #include "mmbot/engine/client_order_id.hpp"
-#include "mmbot/engine/detail/send_window.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order.hpp"
 #include "mmbot/engine/order_store.hpp"
@@ -33,12 +32,13 @@
 #include "mmbot/policy/maker_policy.hpp"
 #include "mmbot/risk/detail/exposure.hpp"
 #include "mmbot/risk/monitor.hpp"
-#include "mmbot/risk/windows.hpp"
+#include "mmbot/risk/hooks.hpp"
 #include "mmbot/strategy/quoter.hpp"
 #include "mmbot/venue/filters.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
 #include <array>
+#include <concepts>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -46,6 +46,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -106,11 +107,37 @@ concept venue_fill = requires(const F& f) {
     { f.at } -> std::convertible_to<std::chrono::nanoseconds>;
 };
 
-template <class Venue, class Gate, class Logger>
+/// What the loop asks of its quoter: built from a symbol's quoter_params, it decides each side.
+template <class Q>
+concept quoter_type = std::constructible_from<Q, const strategy::quoter_params&> &&
+                      std::is_copy_assignable_v<Q> && requires(Q& q, const strategy::quoter_input& in) {
+                          { q.decide(in) } -> std::same_as<strategy::quote_decision>;
+                      };
+
+/// What the loop asks of its maker policy: put a desired order on the grid (or block it, with a
+/// reason it can label).
+template <class P>
+concept maker_policy_type = requires(const policy::maker_params& params, const venue::instrument_filters& f,
+                                     const core::quantity& q, const core::price& ref,
+                                     const policy::top_of_book& top, policy::block_reason r) {
+    { P::decide(params, f, core::side::buy, q, ref, top) } -> std::same_as<policy::maker_decision>;
+    { P::label(r) } -> std::convertible_to<std::string_view>;
+};
+
+/// The loop composed at compile time from its venue, risk gate, logger, quoter and maker policy
+/// (each binary picks them in targets/; a test composes its own).
+template <class Venue, class Gate, class Logger, class Quoter = strategy::quoter,
+          class Policy = policy::post_only_maker>
 class execution_loop {
     static_assert(venue::order_venue<Venue>,
                   "execution_loop: Venue needs place(const venue::order_request&, ns), "
                   "cancel(symbol, client_order_id, ns) and cancel_all(symbol, ns)");
+    static_assert(quoter_type<Quoter>,
+                  "execution_loop: Quoter needs a constructor from const strategy::quoter_params&, "
+                  "copy assignment and strategy::quote_decision decide(const strategy::quoter_input&)");
+    static_assert(maker_policy_type<Policy>,
+                  "execution_loop: Policy needs static maker_decision decide(params, filters, side, qty, "
+                  "ref, top_of_book) and static label(block_reason) -> string_view");
 
 public:
     using timestamp = std::chrono::nanoseconds;
@@ -167,6 +194,7 @@ public:
         s->last_book_update = now;
         if (top.bid && top.ask) s->mid = mid_of(top.bid->px, top.ask->px);
         s->metrics.market_data_age.set(std::chrono::nanoseconds{0});
+        monitor_.hooks().on_book(risk::book_seen{symbol, now});
         (void)monitor_.on_tick(view_of(*s), bot_view());
         if (state_.quoting()) requote(*s);
     }
@@ -305,7 +333,7 @@ public:
             if (auto* s = find(name)) {
                 s->setup.limits = setup.limits;
                 s->setup.quoting = setup.quoting;
-                s->quoter = strategy::quoter(setup.quoting);
+                s->quoter = Quoter(setup.quoting);
             }
         }
         metrics_.maker_only_enabled.set(std::int64_t{options_.maker.maker_only ? 1 : 0});
@@ -316,13 +344,13 @@ public:
 
     void on_ack(std::string_view client_order_id, std::string_view venue_order_id, timestamp at) {
         const order* o = store_.find(client_order_id);
+        risk::acked_order ack{client_order_id, std::nullopt, options_.global.ack_latency_window, at};
         if (o != nullptr && o->created_at.count() > 0) {
-            const auto latency = at - o->created_at;
-            ack_latency_.record(latency, static_cast<std::size_t>(options_.global.ack_latency_window));
-            place_latency_.observe(latency);
+            ack.latency = at - o->created_at;
+            place_latency_.observe(*ack.latency);
         }
         record(order_ack{std::string(client_order_id), std::string(venue_order_id), at});
-        answered(client_order_id);
+        monitor_.hooks().on_ack(ack);
     }
 
     void on_reject(std::string_view client_order_id, std::string_view reason, timestamp at) {
@@ -365,13 +393,13 @@ public:
                                                   {"exec_id", f.exec_id}});
             return;
         }
-        answered(f.client_order_id);
         order_fill fill{std::string(f.client_order_id), std::string(f.exec_id), o->symbol,
                         o->side, f.price, f.qty, f.fee, f.at};
         const std::string symbol = o->symbol;
         const core::side side = o->side;
         const bool late = o->status == order_status::cancelled;
-        if (!record(fill)) return;
+        if (!record(fill)) return;  // a repeated exec id is refused here: the checks hear each fill once
+        monitor_.hooks().on_fill(risk::filled_order{fill.client_order_id, fill.symbol, fill.at});
         if (late) {
             // Matched at the venue before our cancel took effect there: real, so applied.
             log_.warn("late_fill", {{"client_order_id", f.client_order_id}, {"exec_id", f.exec_id},
@@ -433,7 +461,7 @@ private:
     /// Leaving FREEZE (cool-down or operator): the ack latencies in the window were measured
     /// before the pause and no order was sent since, so nothing would ever replace them; the
     /// venue is judged again on the acks of the orders sent from now on.
-    void leave_freeze() { ack_latency_.clear(); }
+    void leave_freeze() { monitor_.hooks().on_resume(risk::resumed{now_}); }
 
     struct live_slot {
         std::string client_order_id;
@@ -444,7 +472,7 @@ private:
         symbol_state(symbol_setup s, const obs::symbol_metrics& m)
             : setup(std::move(s)), quoter(setup.quoting), metrics(m) {}
         symbol_setup setup;
-        strategy::quoter quoter;
+        Quoter quoter;
         obs::symbol_metrics metrics;
         strategy::market_top top;
         core::price mid;
@@ -510,12 +538,6 @@ private:
         for (const auto& [name, s] : symbols_) {
             const auto v = view_of(s);
             b.total_pnl += v.realized_pnl + v.unrealized_pnl;
-        }
-        b.orders_last_second = sent_.count(now_);
-        b.mean_ack_latency = ack_latency_.mean();
-        b.acks_in_window = ack_latency_.count();
-        for (const auto& [id, sent_at] : unanswered_) {
-            b.oldest_unanswered = std::max(b.oldest_unanswered, now_ - sent_at);
         }
         b.limits = &options_.global;
         return b;
@@ -598,9 +620,9 @@ private:
             return std::nullopt;
         }
         const policy::top_of_book top{s.top.bid->px, s.top.ask->px};
-        const policy::maker_decision d = policy::decide(options_.maker, f, side, qty, ref, top);
+        const policy::maker_decision d = Policy::decide(options_.maker, f, side, qty, ref, top);
         if (!d.allowed()) {
-            block(s, side, policy::label(d.reason), ref, qty);
+            block(s, side, Policy::label(d.reason), ref, qty);
             return std::nullopt;
         }
         if (d.price_adjusted) {
@@ -619,9 +641,8 @@ private:
         if (!record(n)) return std::nullopt;
         const venue::order_request req{n.client_order_id, f.symbol, side, d.price, d.qty,
                                        options_.maker.maker_only, f.price_digits, f.qty_digits};
-        unanswered_.emplace(n.client_order_id, now_);
+        monitor_.hooks().on_sent(risk::sent_order{n.client_order_id, f.symbol, now_});
         venue_.place(req, now_);
-        sent_.record(now_);
         ++stats_.orders_placed;
         ++s.orders_placed;
         s.metrics.placed(side).inc();
@@ -703,14 +724,10 @@ private:
         monitor_.freeze_manually("journal_failure", now_);
     }
 
-    /// The venue answered for this order (ack, reject, cancel or fill).
-    void answered(std::string_view client_order_id) {
-        if (const auto it = unanswered_.find(client_order_id); it != unanswered_.end()) unanswered_.erase(it);
-    }
-
-    /// The order is no longer live: free its quote slot and its pending cancel.
+    /// The order is no longer live (rejected, cancelled, filled): free its quote slot and its
+    /// pending cancel; the checks hear the venue answered it.
     void forget(std::string_view client_order_id) {
-        answered(client_order_id);
+        monitor_.hooks().on_answer(risk::answered_order{client_order_id, now_});
         // Heterogeneous find, then erase by iterator: no temporary string per event.
         if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
             pending_cancel_.erase(it);
@@ -753,15 +770,10 @@ private:
     std::map<std::string, symbol_state, std::less<>> symbols_;
     /// Cancels in flight: client order id -> when the cancel was (last) sent, or `refused`.
     std::map<std::string, timestamp, std::less<>> pending_cancel_;
-    /// Orders sent and not yet answered by the venue -> when they were sent (venue_latency).
-    std::map<std::string, timestamp, std::less<>> unanswered_;
     /// pending_cancel_'s mark for a cancel the venue refused: due again at once.
     static constexpr timestamp refused = timestamp::min();
     timestamp last_sweep_ = timestamp::min() / 2;  // (no overflow in now - last_sweep_)
     timestamp sweep_interval_ = options_.cancel_retry_after;
-    /// risk::rolling_count's count in O(log n): bot_view() asks for it several times per update.
-    detail::send_window<4096> sent_{std::chrono::seconds(1)};
-    risk::latency_window<1024> ack_latency_;
     engine_stats stats_;
     timestamp now_{0};
 };

@@ -184,4 +184,16 @@ template <venue::exchange_filters Filters>
                   top);
 }
 
+/// The rule above as a type: what the execution loop is composed with (its `Policy` parameter,
+/// engine/execution_loop.hpp). Another maker policy is another type with the same two members.
+struct post_only_maker {
+    template <venue::exchange_filters Filters>
+    [[nodiscard]] static maker_decision decide(const maker_params& params, const Filters& filters, side s,
+                                               const core::quantity& desired_qty, const core::price& ref,
+                                               const top_of_book& top) {
+        return policy::decide(params, filters, s, desired_qty, ref, top);
+    }
+    [[nodiscard]] static constexpr std::string_view label(block_reason r) noexcept { return policy::label(r); }
+};
+
 }  // namespace mmbot::policy

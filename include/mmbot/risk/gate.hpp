@@ -9,17 +9,24 @@
 //   verdict v = g.check_order(intent, symbol, bot);   // freeze beats block beats pass
 //
 // A type in the list that is not a risk_check fails to compile with a message naming what it
-// lacks (mmbot/risk/check.hpp).
+// lacks (mmbot/risk/check.hpp). Checks that keep state get the engine's events through the gate's
+// hooks (risk/hooks.hpp): on_sent, on_ack, on_answer, on_fill, on_book and on_resume reach every
+// check that declares the hook, in list order.
 #pragma once
 
 #include "mmbot/risk/check.hpp"
+#include "mmbot/risk/hooks.hpp"
 
+#include <boost/hana/at.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/tuple.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace mmbot::risk {
 
@@ -59,7 +66,41 @@ public:
         return out;
     }
 
+    // The engine's events, forwarded to the checks that declare the hook (risk/hooks.hpp).
+    void on_sent(const sent_order& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on_sent(e); }) c.on_sent(e); });
+    }
+    void on_ack(const acked_order& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on_ack(e); }) c.on_ack(e); });
+    }
+    void on_answer(const answered_order& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on_answer(e); }) c.on_answer(e); });
+    }
+    void on_fill(const filled_order& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on_fill(e); }) c.on_fill(e); });
+    }
+    void on_book(const book_seen& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on_book(e); }) c.on_book(e); });
+    }
+    void on_resume(const resumed& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on_resume(e); }) c.on_resume(e); });
+    }
+
+    /// The check of type C in this gate (tests and reports read a check's state).
+    template <class C>
+        requires(std::is_same_v<C, Checks> || ...)
+    [[nodiscard]] const C& get() const {
+        constexpr std::array<bool, sizeof...(Checks)> is_c{std::is_same_v<C, Checks>...};
+        constexpr auto index = static_cast<std::size_t>(std::find(is_c.begin(), is_c.end(), true) - is_c.begin());
+        return boost::hana::at_c<index>(checks_);
+    }
+
 private:
+    template <class F>
+    void each(F&& f) {
+        boost::hana::for_each(checks_, std::forward<F>(f));
+    }
+
     boost::hana::tuple<Checks...> checks_;
 };
 

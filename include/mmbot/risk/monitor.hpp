@@ -85,6 +85,8 @@ public:
     }
     [[nodiscard]] std::int64_t freeze_count() const noexcept { return total_; }
     [[nodiscard]] const Gate& gate() const noexcept { return gate_; }
+    /// The gate's hooks (risk/hooks.hpp): the engine tells the checks what happened.
+    [[nodiscard]] Gate& hooks() noexcept { return gate_; }
 
     /// Ends a freeze whose cool-down has elapsed; true when it did. A caller that keeps state the
     /// checks read (a latency window) calls this first, to reset that state before the checks

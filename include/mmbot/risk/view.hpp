@@ -40,14 +40,8 @@ struct symbol_view {
 struct bot_view {
     std::chrono::nanoseconds now{0};
     core::notional total_pnl;
-    /// Orders sent during the last rolling second.
-    std::int64_t orders_last_second = 0;
-    /// Mean acknowledgement latency over the window and how many acks it holds.
-    std::chrono::nanoseconds mean_ack_latency{0};
-    std::int64_t acks_in_window = 0;
-    /// Age of the oldest order sent and not yet answered (ack, reject, cancel or fill); zero
-    /// when none. A venue that answers nothing never produces an ack latency to average.
-    std::chrono::nanoseconds oldest_unanswered{0};
+    // What a check counts over time (orders sent, ack latencies, unanswered orders) is not here:
+    // the check keeps it itself, from the gate's hooks (risk/hooks.hpp).
     const global_limits* limits = nullptr;
 };
 

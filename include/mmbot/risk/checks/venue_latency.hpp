@@ -4,16 +4,50 @@
 // venue means our resting quotes are older than we think. Also when an order has waited longer
 // than the limit for any answer at all: a venue that went silent (an outage, a lost connection)
 // produces no acks to average, and that is the most dangerous case. Values are in microseconds.
+//
+// The check keeps its own evidence through the gate's hooks (risk/hooks.hpp): the latencies of
+// the last acks (on_ack), the orders sent and not yet answered (on_sent, cleared by on_ack,
+// on_answer and on_fill), and it forgets the latencies when the bot leaves a freeze (on_resume),
+// or the evidence that froze the bot would freeze it again on the same tick.
 #pragma once
 
 #include "mmbot/risk/check.hpp"
+#include "mmbot/risk/hooks.hpp"
+#include "mmbot/risk/windows.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
 
 namespace mmbot::risk {
 
 struct venue_latency {
     static constexpr std::string_view name = "venue_latency";
 
-    [[nodiscard]] static verdict check_state(const symbol_view& /*unused*/, const bot_view& b) {
+    void on_sent(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
+    void on_ack(const acked_order& e) {
+        if (e.latency) acks_.record(*e.latency, static_cast<std::size_t>(e.latency_window));
+        answered(e.client_order_id);
+    }
+    void on_answer(const answered_order& e) { answered(e.client_order_id); }
+    void on_fill(const filled_order& e) { answered(e.client_order_id); }
+    void on_resume(const resumed& /*unused*/) { acks_.clear(); }
+
+    /// Mean acknowledgement latency over the window, and how many acks it holds.
+    [[nodiscard]] std::chrono::nanoseconds mean_ack_latency() const { return acks_.mean(); }
+    [[nodiscard]] std::int64_t acks_in_window() const { return acks_.count(); }
+    /// Age at `now` of the oldest order sent and not yet answered; zero when none.
+    [[nodiscard]] std::chrono::nanoseconds oldest_unanswered(std::chrono::nanoseconds now) const {
+        std::chrono::nanoseconds oldest{0};
+        for (const auto& [id, sent_at] : unanswered_) oldest = std::max(oldest, now - sent_at);
+        return oldest;
+    }
+
+    [[nodiscard]] verdict check_state(const symbol_view& /*unused*/, const bot_view& b) const {
         using std::chrono::duration_cast;
         using std::chrono::microseconds;
         const auto freeze = [](std::chrono::nanoseconds observed, std::chrono::nanoseconds limit) {
@@ -21,18 +55,25 @@ struct venue_latency {
                                  std::int64_t{duration_cast<microseconds>(observed).count()},
                                  std::int64_t{duration_cast<microseconds>(limit).count()});
         };
-        if (b.oldest_unanswered > b.limits->max_unanswered) {
-            return freeze(b.oldest_unanswered, b.limits->max_unanswered);
+        if (const auto waiting = oldest_unanswered(b.now); waiting > b.limits->max_unanswered) {
+            return freeze(waiting, b.limits->max_unanswered);
         }
-        if (b.acks_in_window > 0 && b.mean_ack_latency > b.limits->max_ack_latency) {
-            return freeze(b.mean_ack_latency, b.limits->max_ack_latency);
+        if (acks_in_window() > 0 && mean_ack_latency() > b.limits->max_ack_latency) {
+            return freeze(mean_ack_latency(), b.limits->max_ack_latency);
         }
         return verdict::ok();
     }
-    [[nodiscard]] static verdict check_order(const order_intent& /*unused*/, const symbol_view& s,
-                                             const bot_view& b) {
+    [[nodiscard]] verdict check_order(const order_intent& /*unused*/, const symbol_view& s, const bot_view& b) const {
         return check_state(s, b);
     }
+
+private:
+    void answered(std::string_view client_order_id) {
+        if (const auto it = unanswered_.find(client_order_id); it != unanswered_.end()) unanswered_.erase(it);
+    }
+
+    latency_window<1024> acks_;
+    std::map<std::string, std::chrono::nanoseconds, std::less<>> unanswered_;
 };
 
 }  // namespace mmbot::risk

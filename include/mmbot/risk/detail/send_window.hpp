@@ -1,9 +1,9 @@
-// mmbot/engine/detail/send_window.hpp
+// mmbot/risk/detail/send_window.hpp
 //
 // Orders sent in the last second, for the risk gate's order-rate cap: the same count as
 // risk::rolling_count (the times of the last Capacity sends; count(now) = how many are later than
-// now - window), but in O(log n) instead of a scan of up to Capacity entries. The execution loop
-// asks for it several times per book update, so a long run with a full ring would otherwise scan
+// now - window), but in O(log n) instead of a scan of up to Capacity entries. The gate asks (through
+// the order-rate cap) several times per book update, so a long run with a full ring would otherwise scan
 // thousands of entries each time.
 //
 // Send times normally never go backwards, so the ring is sorted from its oldest entry and a binary
@@ -21,7 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace mmbot::engine::detail {
+namespace mmbot::risk::detail {
 
 template <std::size_t Capacity>
 class send_window {
@@ -76,4 +76,4 @@ private:
     std::size_t unsorted_ = 0;  // records left before the ring is sorted again
 };
 
-}  // namespace mmbot::engine::detail
+}  // namespace mmbot::risk::detail

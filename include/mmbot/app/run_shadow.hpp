@@ -1,0 +1,437 @@
+// mmbot/app/run_shadow.hpp
+//
+// mmbot-shadow's session (app/run.hpp runs it after flags, environment and config): the engine
+// trades against the simulated venue (app/sim_engine.hpp), driven either by a recorded capture
+// (--feed replay:PATH) on a fake clock that follows the capture's timestamps, or by a live public
+// stream (--feed live / wss://...) on the wall clock. The same capture and flags give a
+// byte-identical report, log and journal.
+//
+// The phases:
+//   feed       which source, opened before anything is written (exit 2 / 6)
+//   preflight  --preflight: config, market data source, journal as one JSON verdict (exit 0 / 7)
+//   journal    started fresh under its lock (exit 5): the simulated venue starts empty
+//   log        --log, else mmbot.log beside the journal (truncated: the log is the run's)
+//   pump       each event: book -> faults/readiness -> simulated venue -> loop; then ticks, the
+//              kill switch, signals and hot reload (shadow_session::step)
+//   finish     final cancels carried out, the report written, the summary line on stderr
+#pragma once
+
+#include "mmbot/app/cli.hpp"
+#include "mmbot/app/config.hpp"
+#include "mmbot/app/config_reload.hpp"
+#include "mmbot/app/engine_setup.hpp"
+#include "mmbot/app/kill_switch.hpp"
+#include "mmbot/app/preflight/verdict.hpp"
+#include "mmbot/app/report.hpp"
+#include "mmbot/app/run.hpp"
+#include "mmbot/app/runtime/book_step.hpp"
+#include "mmbot/app/runtime/failure.hpp"
+#include "mmbot/app/runtime/journal_file.hpp"
+#include "mmbot/app/runtime/log_output.hpp"
+#include "mmbot/app/runtime/observability.hpp"
+#include "mmbot/app/runtime/report_file.hpp"
+#include "mmbot/app/runtime/tls_context.hpp"
+#include "mmbot/app/signals.hpp"
+#include "mmbot/app/sim_engine.hpp"
+#include "mmbot/core/env.hpp"
+#include "mmbot/feed/capture_file.hpp"
+#include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/ws_feed.hpp"
+#include "mmbot/obs/clock.hpp"
+#include "mmbot/obs/json_log.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace mmbot::app {
+
+/// What --feed asks shadow to read.
+struct shadow_feed {
+    std::string spec;                           ///< --feed, or the bundled sample
+    std::optional<feed::ws_endpoint> endpoint;  ///< a live stream's, else empty
+    std::string capture;                        ///< a replay's file
+    [[nodiscard]] bool live() const noexcept { return endpoint.has_value(); }
+};
+
+/// Where a live feed connects: Bybit's public stream of the environment (`live`, `live:testnet`,
+/// `:spot`), a wss:// URL, or `live` moved to --endpoint-override HOST:PORT. The last two only
+/// where Env::endpoint_override_allowed (exit 2 elsewhere); a bad URL is exit 6.
+template <env::environment Env>
+[[nodiscard]] outcome<feed::ws_endpoint> live_endpoint(std::string_view spec, std::string_view override_host_port) {
+    if (spec.starts_with("wss://")) {
+        if constexpr (!Env::endpoint_override_allowed) {
+            return fail_with(exit_code::usage,
+                             fmt::format("--feed {}: another endpoint is not available in mmbot-{}", spec, Env::name));
+        }
+        auto url = feed::parse_wss_url(spec);
+        if (!url) return fail_with(exit_code::feed, url.error());
+        return *url;
+    }
+    const auto live = parse_live_feed(spec);
+    if (!live) return fail_with(exit_code::usage, fmt::format("--feed: \"{}\" is not a live feed", spec));
+    const auto cat = live->spot ? feed::ws_category::spot : feed::ws_category::linear;
+    feed::ws_endpoint ep = feed::public_endpoint<Env>(cat);
+    if (live->net == live_feed_spec::network::testnet) ep = feed::public_endpoint<env::testnet>(cat);
+    if (live->net == live_feed_spec::network::mainnet) ep = feed::public_endpoint<env::live>(cat);
+    if (!override_host_port.empty()) {
+        if constexpr (!Env::endpoint_override_allowed) {
+            return fail_with(exit_code::usage, "--endpoint-override: not available here");
+        }
+        auto moved = feed::parse_wss_url(fmt::format("wss://{}{}", override_host_port, ep.path));
+        if (!moved) return fail_with(exit_code::feed, moved.error());
+        ep = *moved;
+    }
+    return ep;
+}
+
+template <env::environment Env>
+[[nodiscard]] outcome<shadow_feed> resolve_shadow_feed(const cli_options& opts) {
+    shadow_feed f;
+    f.spec = opts.feed.empty() ? std::string("replay:data/sample/bybit_btcusdt_sample.jsonl") : opts.feed;
+    if (is_live_feed(f.spec)) {
+        auto ep = live_endpoint<Env>(f.spec, opts.endpoint_override);
+        if (!ep) return ep.error();
+        f.endpoint = *ep;
+        return f;
+    }
+    if (!opts.ca_file.empty()) {
+        return fail_with(exit_code::usage, "--ca-file: only used with a live feed (--feed live or wss://...)");
+    }
+    f.capture = f.spec.substr(std::string_view("replay:").size());
+    return f;
+}
+
+/// Shadow reaches no venue and holds no keys: its verdict covers config, market data, journal.
+template <env::environment Env>
+[[nodiscard]] preflight::report shadow_preflight(const startup& s, const shadow_feed& f) {
+    preflight::report verdict{std::string(Env::name)};
+    verdict.record("config", core::result<std::string>(
+                                 fmt::format("{}: {} symbol(s)", s.opts.config_path, s.cfg.symbols.size())));
+    verdict.record("secrets", core::result<std::string>(std::string("not needed: mmbot-shadow holds no keys")));
+    verdict.record("venue", core::result<std::string>(std::string(
+                                "simulated in-process: nothing to reach, no open orders")));
+    verdict.record("market_data", core::result<std::string>(
+                                      f.live() ? fmt::format("live feed {}:{}", f.endpoint->host, f.endpoint->port)
+                                               : fmt::format("capture {} opens", f.capture)));
+    verdict.record("journal", core::result<std::string>(
+                                  fmt::format("{}: replays start a fresh journal", journal_path_of(s.opts, s.cfg))));
+    return verdict;
+}
+
+namespace detail {
+
+/// Progress on stderr for a person watching a long replay; silent when stderr is not a terminal.
+class progress_line {
+public:
+    progress_line() : enabled_(::isatty(STDERR_FILENO) == 1), started_(clock::now()), last_(started_) {}
+
+    template <class Loop>
+    void maybe_print(std::uint64_t events, const Loop& loop) {
+        if (!enabled_ || (events & 0x3FFU) != 0U) return;
+        const auto now = clock::now();
+        if (now - last_ < std::chrono::milliseconds(500)) return;
+        last_ = now;
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count();
+        const auto rate = ms > 0 ? static_cast<std::int64_t>(events) * 1000 / ms : 0;
+        const auto totals = loop.positions().totals(loop.marks());
+        fmt::print(stderr, "\r{} events  {} ev/s  fills {}  pnl {}   ", events, rate, loop.stats().fills,
+                   totals ? totals->net.to_string() : std::string("n/a"));
+    }
+    void done() const {
+        if (enabled_) fmt::print(stderr, "\n");
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    bool enabled_;
+    clock::time_point started_;
+    clock::time_point last_;
+};
+
+/// What the market-data source said when it ended.
+struct pump_result {
+    feed::replay_stats md;
+    std::optional<feed::ws_feed_stats> ws;
+    std::optional<core::error> error;  ///< the live feed gave up
+};
+
+}  // namespace detail
+
+/// One shadow run, its parts built in order and torn down in reverse.
+template <env::environment Env, class Gate>
+class shadow_session {
+public:
+    using logger_type = obs::json_logger<obs::fake_clock>;
+
+    /// The phases of app/run.hpp's `session` concept.
+    [[nodiscard]] static int run(const startup& s) {
+        auto source = resolve_shadow_feed<Env>(s.opts);
+        if (!source) return exit_with(source.error());
+        feed::capture_file in;
+        if (!source->live()) {
+            if (auto ok = in.open(source->capture); !ok) {
+                return exit_with(fail_with(exit_code::feed, "--feed: " + ok.error().message));
+            }
+        }
+        auto tls = client_tls(s.opts);
+        if (!tls) return exit_with(tls.error());
+        if (s.opts.preflight) {
+            const auto verdict = shadow_preflight<Env>(s, *source);
+            fmt::print("{}", verdict.to_json());
+            return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
+        }
+        // A replay starts a fresh journal: a stale one must not leak into a deterministic report.
+        // The journal drops its records itself, under its lock and only when the header says
+        // shadow wrote them (another process's, or testnet's or live's, is refused: exit 5).
+        const std::string journal_path = journal_path_of(s.opts, s.cfg);
+        auto opened = open_journal(journal_path, Env::name, journal_options_of(s.cfg),
+                                   engine::journal_open_mode::start_fresh);
+        if (!opened) return exit_with(opened.error());
+        auto log_out = log_output::open(log_path_for(s.opts, journal_path), log_output::mode::truncate);
+        if (!log_out) return exit_with(log_out.error());
+        shadow_session session(s, *source, std::move(opened->log), std::move(*log_out));
+        return session.trade(in, *tls);
+    }
+
+    shadow_session(const shadow_session&) = delete;
+    shadow_session& operator=(const shadow_session&) = delete;
+    shadow_session(shadow_session&&) = delete;
+    shadow_session& operator=(shadow_session&&) = delete;
+    ~shadow_session() = default;
+
+private:
+    shadow_session(const startup& s, const shadow_feed& source, engine::journal journal, log_output log_out)
+        : s_(s), source_(source), journal_(std::move(journal)), log_out_(std::move(log_out)),
+          sink_(log_out_.file()), log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()),
+          seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
+          engine_(s.cfg, s.setups, journal_, seen_.metrics, log_), reloader_(s.opts.config_path, s.loaded),
+          kill_(s.opts.kill_switch_file) {
+        install_signal_handlers();
+        seen_.board.set_venue_connected(true);  // the simulated venue is in-process
+    }
+
+    /// Pump the feed to its end (or a stop), then finish. Returns the exit code.
+    int trade(feed::capture_file& in, boost::asio::ssl::context& tls) {
+        if (auto ok = seen_.serve(s_.opts, log_, Env::name); !ok) return exit_with(ok.error());
+        auto pumped = source_.live() ? follow_live(tls) : replay(in);
+        if (!pumped) return exit_with(pumped.error());
+        progress_.done();
+        return finish(*pumped);
+    }
+
+    outcome<detail::pump_result> replay(feed::capture_file& in) {
+        feed::replay_reader replay(in, {.on_warning = [this](const feed::replay_warning& w) {
+                                       log_.warn("malformed_line", {{"line", static_cast<std::int64_t>(w.line)},
+                                                                    {"reason", w.reason}});
+                                   }});
+        feed::replay_event ev;
+        while (replay.next(ev)) {
+            // Control messages before the first timestamped one (subscribe acks) carry no time.
+            if (ev.event_time_ns == 0) continue;
+            seen_.feed_counts.market_data(replay.stats());
+            if (!step(&ev, std::chrono::nanoseconds(ev.event_time_ns))) break;
+        }
+        seen_.feed_counts.market_data(replay.stats());
+        if (replay.error()) {
+            // The rest of the capture cannot be read: not an end of feed, and not exit 0.
+            log_.error("feed_failed", {{"code", replay.error()->code}, {"error", replay.error()->message}});
+            return fail_with(exit_code::feed,
+                             fmt::format("--feed: \"{}\": {}", source_.capture, replay.error()->message));
+        }
+        return detail::pump_result{replay.stats(), std::nullopt, std::nullopt};
+    }
+
+    /// Live: the wall clock drives the fake clock the logger and the board read, so one loop type
+    /// serves both sources.
+    outcome<detail::pump_result> follow_live(boost::asio::ssl::context& tls) {
+        obs::system_clock_source wall;
+        feed::ws_feed ws(live_feed_options(wall), tls, [this](const feed::ws_notice& n) { log_notice(n); });
+        seen_.board.set_venue_connected(true);
+        clock_.set(obs::unix_nanos(wall));
+        const auto& ep = *source_.endpoint;
+        log_.info("feed_live", {{"url", fmt::format("wss://{}:{}{}", ep.host, ep.port, ep.path)}});
+        ws.start();
+        detail::pump_result out;
+        feed::replay_event ev;
+        for (;;) {
+            const auto st = ws.poll(ev, std::chrono::milliseconds(200));
+            if (st == feed::poll_status::failed) {
+                out.error = ws.error();
+                log_.error("feed_failed", {{"code", ws.error().code}, {"error", ws.error().message}});
+                break;
+            }
+            seen_.feed_counts.market_data(ws.stats());
+            seen_.feed_counts.public_stream(ws.feed_stats());
+            if (!step(st == feed::poll_status::event ? &ev : nullptr, obs::unix_nanos(wall))) break;
+        }
+        out.md = ws.stats();
+        out.ws = ws.feed_stats();
+        return out;
+    }
+
+    [[nodiscard]] feed::ws_feed_options live_feed_options(obs::system_clock_source& wall) const {
+        feed::ws_feed_options fo;
+        fo.endpoint = *source_.endpoint;
+        fo.topics.symbols = symbol_names(s_.setups);
+        fo.max_consecutive_failures = 20;
+        fo.backoff_seed = static_cast<std::uint64_t>(obs::unix_nanos(wall).count());
+        return fo;
+    }
+
+    void log_notice(const feed::ws_notice& n) {
+        switch (n.kind) {
+            case feed::ws_notice_kind::connected: log_.info(to_string(n.kind), {{"endpoint", n.detail}}); break;
+            case feed::ws_notice_kind::reconnect_scheduled:
+                log_.warn(to_string(n.kind),
+                          {{"reason", n.detail}, {"delay_ms", static_cast<std::int64_t>(n.delay.count())}});
+                break;
+            case feed::ws_notice_kind::resync_requested: log_.warn(to_string(n.kind), {{"topic", n.detail}}); break;
+            default: log_.warn(to_string(n.kind), {{"reason", n.detail}}); break;
+        }
+    }
+
+    /// One turn, for replay and live alike. `ev` null is a quiet turn of the live feed: time moves
+    /// (the venue, the ticks, signals), no message. False when the run should stop.
+    bool step(const feed::replay_event* ev, std::chrono::nanoseconds t) {
+        // Engine time never goes backwards: captures interleave topics whose timestamps can
+        // trail each other by seconds (a ticker stamped after the book deltas that follow it).
+        now_ = std::max(now_, t);
+        clock_.set(now_);
+        if (!engine_.started()) {
+            if (ev == nullptr) return shutdown_requested() == 0;
+            engine_.start_at(now_);
+        }
+        engine_.advance(now_);
+        if (ev != nullptr) on_market(*ev);
+        if (const auto why = kill_.poll()) {
+            log_.error("kill_switch", {{"trigger", *why}});
+            engine_.loop().freeze(*why, now_);
+        }
+        if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
+        seen_.board.set_frozen(engine_.loop().state() == engine::bot_state::freeze);
+        if (ev != nullptr) {
+            ++events_;
+            progress_.maybe_print(events_, engine_.loop());
+        }
+        if (const int sig = shutdown_requested(); sig != 0) {
+            log_.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
+            return false;
+        }
+        apply_reload();
+        return !(ev != nullptr && s_.opts.iterations > 0 && static_cast<std::int64_t>(events_) >= s_.opts.iterations);
+    }
+
+    /// Books of traded symbols reach the venue and the loop (a crossed one too: the loop pulls its
+    /// quotes off it and keeps the last good mark); trades may fill resting orders.
+    void on_market(const feed::replay_event& ev) {
+        if (const auto u = observe_book(s_.setups, ev, now_, seen_, log_)) {
+            engine_.on_book(u->symbol, *u->book, now_);
+            return;
+        }
+        if (ev.msg->kind != feed::message_kind::trades) return;
+        for (const auto& print : ev.msg->trades.prints) {
+            if (s_.setups.contains(print.sym.view())) engine_.on_trade(print, now_);
+        }
+    }
+
+    void on_tick() {
+        engine_.loop().on_tick(now_);
+        last_tick_ = now_;
+        seen_.board.set_frozen(engine_.loop().state() == engine::bot_state::freeze);
+        // What /ready would answer, logged when it changes (a replay has no scraper).
+        const auto r = seen_.board.report();
+        if (!was_ready_ || *was_ready_ != r.ready) {
+            std::string reasons;
+            for (const auto& reason : r.reasons) reasons += (reasons.empty() ? "" : ",") + reason;
+            log_.info("readiness", {{"ready", r.ready}, {"reasons", reasons}});
+            was_ready_ = r.ready;
+        }
+    }
+
+    /// SIGHUP: the config file again; only limits change while running (app/config_reload.hpp).
+    void apply_reload() {
+        auto reload = reloader_.poll(take_reload_request());
+        if (!reload) return;
+        if (!*reload) {
+            log_.error("config_reload_rejected", {{"error", reload->error().message}});
+            return;
+        }
+        if (auto c = apply_cli(**reload, s_.opts); c) {
+            if (auto st = to_setups(*c); st) engine_.loop().apply_limits(*st, to_options(*c));
+        }
+    }
+
+    int finish(const detail::pump_result& pumped) {
+        if (!engine_.started()) return exit_with(no_market_data(pumped));
+        seen_.faults.close(now_);
+        for (const auto& sym : seen_.faults.without_data()) {
+            // Nothing was quoted for it: say so instead of a quiet run with 0 orders.
+            log_.warn("symbol_without_data", {{"symbol", std::string_view{sym}},
+                                              {"reason", std::string_view{"no snapshot of its book in the feed"}}});
+            fmt::print(stderr, "warning: {}: no snapshot of its book in the feed; not quoted\n", sym);
+        }
+        auto& loop = engine_.loop();
+        loop.shutdown(shutdown_requested() != 0 ? "signal" : pumped.error ? "feed_failed" : "end_of_feed", now_);
+        // Let the venue carry out the final cancels so the report sees a flat book of orders.
+        engine_.advance(now_ + std::chrono::seconds(10));
+        const auto report = make_report(run_params_of(), loop, pumped.md, pumped.ws ? &*pumped.ws : nullptr,
+                                        &seen_.faults);
+        if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
+        print_summary();
+        if (pumped.error) return exit_with(fail_with(exit_code::feed,
+                                                     fmt::format("--feed {}: {}", source_.spec, pumped.error->message)));
+        return 0;
+    }
+
+    [[nodiscard]] failure no_market_data(const detail::pump_result& pumped) const {
+        if (pumped.error) return fail_with(exit_code::feed, fmt::format("--feed {}: {}", source_.spec, pumped.error->message));
+        if (source_.live()) return fail_with(exit_code::feed, fmt::format("--feed {}: stopped before any market data", source_.spec));
+        return fail_with(exit_code::feed, fmt::format("--feed: \"{}\" holds no market data", source_.capture));
+    }
+
+    [[nodiscard]] run_params run_params_of() const {
+        return run_params{std::string(Env::name), source_.spec, symbol_names(s_.setups), s_.opts.iterations,
+                          s_.cfg.maker};
+    }
+
+    void print_summary() const {
+        const auto& loop = engine_.loop();
+        const auto& st = loop.stats();
+        const auto totals = loop.positions().totals(loop.marks());
+        fmt::print(stderr,
+                   "mmbot-{}: {} events, {} orders placed, {} fills, {} blocked, freeze {}, net pnl {}{}\n",
+                   Env::name, events_, st.orders_placed, st.fills, st.orders_blocked,
+                   loop.monitor().freeze_count() > 0 ? loop.monitor().last_freeze()->reason : "none",
+                   totals ? totals->net.to_string() : "n/a",
+                   s_.opts.report_path.empty() ? "" : fmt::format(" (report: {})", s_.opts.report_path));
+    }
+
+    const startup& s_;
+    const shadow_feed& source_;
+    engine::journal journal_;
+    log_output log_out_;
+    obs::file_sink sink_;
+    obs::fake_clock clock_;
+    logger_type log_;
+    run_observability<obs::fake_clock> seen_;
+    sim_engine<Gate, logger_type> engine_;
+    config_reloader reloader_;
+    kill_switch kill_;
+    detail::progress_line progress_;
+    std::uint64_t events_ = 0;
+    std::chrono::nanoseconds now_{0};
+    std::chrono::nanoseconds last_tick_{0};
+    std::optional<bool> was_ready_;
+};
+
+}  // namespace mmbot::app
