@@ -9,6 +9,7 @@
 //   if (!opts) { fmt::print(stderr, "error: {}\n", opts.error().message); return 2; }
 #pragma once
 
+#include "mmbot/app/errors.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 
@@ -177,7 +178,7 @@ inline constexpr std::size_t max_echoed_value = 64;
 
 /// Every flag error goes through here: code "usage", long values cut (cut_long_values).
 [[nodiscard]] inline core::error usage_error(std::string_view message) {
-    return core::make_error("usage", cut_long_values(message));
+    return core::make_error(errc::usage, cut_long_values(message));
 }
 
 [[nodiscard]] inline core::result<std::vector<std::string>> split_symbols(std::string_view flag,

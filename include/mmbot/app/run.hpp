@@ -153,20 +153,20 @@ template <env::environment Env>
                                                             std::string_view override_host_port) {
     if (spec.starts_with("wss://")) {
         if constexpr (!Env::endpoint_override_allowed) {
-            return core::make_error("usage", fmt::format("--feed {}: another endpoint is not available "
+            return core::make_error(errc::usage, fmt::format("--feed {}: another endpoint is not available "
                                                          "in mmbot-{}", spec, Env::name));
         }
         return feed::parse_wss_url(spec);
     }
     const auto live = parse_live_feed(spec);
-    if (!live) return core::make_error("usage", fmt::format("--feed: \"{}\" is not a live feed", spec));
+    if (!live) return core::make_error(errc::usage, fmt::format("--feed: \"{}\" is not a live feed", spec));
     const auto cat = live->spot ? feed::ws_category::spot : feed::ws_category::linear;
     feed::ws_endpoint ep = feed::public_endpoint<Env>(cat);
     if (live->net == live_feed_spec::network::testnet) ep = feed::public_endpoint<env::testnet>(cat);
     if (live->net == live_feed_spec::network::mainnet) ep = feed::public_endpoint<env::live>(cat);
     if (!override_host_port.empty()) {
         if constexpr (!Env::endpoint_override_allowed) {
-            return core::make_error("usage", "--endpoint-override: not available here");
+            return core::make_error(errc::usage, "--endpoint-override: not available here");
         }
         auto o = feed::parse_wss_url(fmt::format("wss://{}{}", override_host_port, ep.path));
         if (!o) return o.error();
@@ -269,7 +269,7 @@ int run(int argc, char** argv) {
         std::optional<feed::ws_endpoint> endpoint;
         if (live_feed) {
             auto ep = detail::live_endpoint<Env>(feed, opts->endpoint_override);
-            if (!ep) return fail(ep.error().code == "usage" ? exit_code::usage : exit_code::feed, ep.error().message);
+            if (!ep) return fail(ep.error().code == errc::usage ? exit_code::usage : exit_code::feed, ep.error().message);
             endpoint = *ep;
         } else if (!opts->ca_file.empty()) {
             return fail(exit_code::usage, "--ca-file: only used with a live feed (--feed live or wss://...)");

@@ -442,7 +442,7 @@ int run_trading(const cli_options& opts, const config& cfg,
                 // the quoter places fresh ones.
                 if (!loop.store().open_orders().empty()) loop.cancel_all("recovered_open_orders", now);
             } else if (now > ready_deadline) {
-                fatal = core::make_error("venue_not_ready",
+                fatal = core::make_error(errc::venue_not_ready,
                                          fmt::format("private stream or reconcile not done within 30 s "
                                                      "(last: {})", pws.last_error()));
                 break;
@@ -543,7 +543,7 @@ int run_trading(const cli_options& opts, const config& cfg,
         log.error("open_at_exit", {{"orders", static_cast<std::int64_t>(loop.store().open_orders().size())},
                                    {"stop_timeout_s", static_cast<std::int64_t>(opts.stop_timeout_s)}});
         if (!fatal) {
-            fatal = core::make_error("open_at_exit",
+            fatal = core::make_error(errc::open_at_exit,
                                      fmt::format("{} order(s) still open after {} s of cancel-all "
                                                  "and reconcile; the journal keeps them for the "
                                                  "next start's reconcile",

@@ -16,6 +16,7 @@
 #include "mmbot/venue/bybit/signer.hpp"
 #include "mmbot/venue/local/capture_feed.hpp"
 #include "mmbot/venue/local/cert.hpp"
+#include "mmbot/venue/local/errors.hpp"
 #include "mmbot/venue/local/instruments.hpp"
 #include "mmbot/venue/local/options.hpp"
 #include "mmbot/venue/local/server.hpp"
@@ -51,7 +52,7 @@ namespace mmbot::venue::local {
     secret = secret.substr(0, secret.find_first_of("\r\n"));
     if (secret.empty()) {
         secrets::detail::wipe(*text);
-        return core::make_error("local_usage",
+        return core::make_error(errc::usage,
                                 fmt::format("--api-secret-file {}: the first line is empty", path));
     }
     secrets::credentials c{secrets::secret_string{std::string_view{o.api_key}},
@@ -104,7 +105,7 @@ namespace mmbot::venue::local {
     try {
         srv = std::make_unique<server>(io, core, **tls, capture.get(), o.port);
     } catch (const boost::system::system_error& e) {
-        return core::make_error("local_listen",
+        return core::make_error(errc::listen,
                                 fmt::format("127.0.0.1:{}: {}", o.port, e.code().message()));
     }
     srv->start();
