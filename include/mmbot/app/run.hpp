@@ -269,7 +269,7 @@ int run(int argc, char** argv) {
         std::optional<feed::ws_endpoint> endpoint;
         if (live_feed) {
             auto ep = detail::live_endpoint<Env>(feed, opts->endpoint_override);
-            if (!ep) return fail(ep.error().code == errc::usage ? exit_code::usage : exit_code::feed, ep.error().message);
+            if (!ep) return fail(exit_code_for(ep.error().code, exit_code::feed), ep.error().message);
             endpoint = *ep;
         } else if (!opts->ca_file.empty()) {
             return fail(exit_code::usage, "--ca-file: only used with a live feed (--feed live or wss://...)");

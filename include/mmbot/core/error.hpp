@@ -102,6 +102,12 @@ enum class errc : std::uint8_t {
     return "unknown";
 }
 
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
 /// A failure on external input: a typed code and a human sentence.
 struct error {
     error() = default;

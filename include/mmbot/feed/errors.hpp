@@ -50,4 +50,10 @@ enum class errc : std::uint8_t {
     return "unknown";
 }
 
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
 }  // namespace mmbot::feed

@@ -42,7 +42,7 @@ struct scripted_transport {
 
     core::result<fake_response> send(const bybit::rest_request& r, bybit::signer*, std::int64_t) {
         sent.push_back({r.ep, r.body, r.query});
-        if (replies.empty()) return core::make_error("bybit_timeout", "scripted: no reply");
+        if (replies.empty()) return core::make_error(mmbot::venue::bybit::errc::timeout, "scripted: no reply");
         auto out = std::move(replies.front());
         replies.pop_front();
         return out;
@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(an_off_grid_order_is_rejected_before_anything_is_sent) {
     auto gw = make();
     auto r = gw.submit_place(order("mm-1", "65000.123"), t0);
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "bybit_request");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::request);
     BOOST_TEST(r.error().message.find("65000.123") != std::string::npos);
     gw.place(order("mm-1", "65000.123"), t0);
     (void)gw.pump(t0);
@@ -392,7 +392,7 @@ BOOST_AUTO_TEST_CASE(a_full_queue_is_an_error_never_a_silent_drop) {
     BOOST_TEST(gw.submit_place(order("mm-2"), t0).has_value());
     auto r = gw.submit_place(order("mm-3"), t0);
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "bybit_queue_full");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::queue_full);
     BOOST_TEST(r.error().message.find("mm-3") != std::string::npos);
     BOOST_TEST(r.error().message.find("capacity 2") != std::string::npos);
     gw.place(order("mm-4"), t0);               // the venue interface reports it as a reject

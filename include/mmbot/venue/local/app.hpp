@@ -10,6 +10,7 @@
 // The API key and secret are never printed; --cert-out gets only the certificate, never the key.
 #pragma once
 
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/secrets/credentials.hpp"
 #include "mmbot/secrets/detail/wipe.hpp"
 #include "mmbot/secrets/secret_string.hpp"
@@ -140,23 +141,23 @@ namespace mmbot::venue::local {
         if (!o) {
             fmt::print(stderr, "mmbot-local-venue: {}: {}\n{}", o.error().code, o.error().message,
                        usage_text);
-            return 2;
+            return app::exit_status(app::local_venue_exit::start_failed);
         }
         if (o->help) {
             fmt::print("{}", usage_text);
-            return 0;
+            return app::exit_status(app::local_venue_exit::ok);
         }
         if (auto ok = run(*o); !ok) {
             fmt::print(stderr, "mmbot-local-venue: {}: {}\n", ok.error().code, ok.error().message);
-            return 2;
+            return app::exit_status(app::local_venue_exit::start_failed);
         }
-        return 0;
+        return app::exit_status(app::local_venue_exit::ok);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "mmbot-local-venue: internal error: %s\n", e.what());
-        return 1;
+        return app::exit_status(app::local_venue_exit::internal);
     } catch (...) {
         std::fprintf(stderr, "mmbot-local-venue: internal error\n");
-        return 1;
+        return app::exit_status(app::local_venue_exit::internal);
     }
 }
 
