@@ -721,7 +721,7 @@ private:
                 }
                 if (t.from_reconcile) c_.final_states_applied.fetch_add(1);
                 if (o == nullptr) {
-                    emit(gateway_event::kind::reject, t, errc::order_not_found, now);
+                    emit(gateway_event::kind::reject, t, std::string(error_label(errc::order_not_found)), now);
                 } else if (o->status == order_status::rejected) {
                     emit(gateway_event::kind::reject, t, o->status_text, now);
                 } else if (detail::is_final_cancel(o->status) && !o->cum_exec_qty.is_positive()) {
@@ -753,7 +753,7 @@ private:
             schedule(std::move(t), now + after);
             return;
         }
-        emit(gateway_event::kind::cancel_failed, t, std::string(err->code), now);
+        emit(gateway_event::kind::cancel_failed, t, std::string(err->code.name()), now);
     }
 
     // ------------------------------------------------------------------ execution recovery
