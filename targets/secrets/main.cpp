@@ -10,6 +10,7 @@
 //
 //   EXCHANGE_ENV=testnet mmbot-secrets --backend file --file ~/.mmbot/secrets.json list
 //   printf 'KEY\nSECRET\n' | mmbot-secrets --backend file --file s.json set mm-bot/dev/bybit
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/secrets/any_provider.hpp"
 #include "mmbot/secrets/credentials.hpp"
@@ -40,6 +41,7 @@
 
 namespace {
 
+namespace app = mmbot::app;
 namespace sec = mmbot::secrets;
 namespace env = mmbot::env;
 using mmbot::core::error;
@@ -248,7 +250,7 @@ void print_json(const json_doc& doc) {
 
 int fail(const error& e) {
     fmt::print(stderr, "{}: {}: {}\n", program, e.code, e.message);
-    return static_cast<int>(sec::exit_code_for(e));
+    return app::exit_status(app::secrets_exit_for(e.code));
 }
 
 template <env::environment Env>
@@ -317,7 +319,7 @@ int run(const options& o) {
         }
     }
     print_json(doc);
-    return static_cast<int>(sec::exit_code::ok);
+    return app::exit_status(app::secrets_exit::ok);
 }
 
 }  // namespace
@@ -332,7 +334,7 @@ int run_main(int argc, char** argv) {
     }
     if (opts->help) {
         fmt::print("{}", help_text);
-        return static_cast<int>(sec::exit_code::ok);
+        return app::exit_status(app::secrets_exit::ok);
     }
     auto kind = sec::resolve_exchange_env(sec::read_exchange_env());
     if (!kind) return fail(kind.error());
@@ -341,7 +343,7 @@ int run_main(int argc, char** argv) {
         case env::kind::testnet: return run<env::testnet>(*opts);
         case env::kind::live: return run<env::live>(*opts);
     }
-    return static_cast<int>(sec::exit_code::usage);
+    return app::exit_status(app::secrets_exit::usage);
 }
 }  // namespace
 
@@ -357,5 +359,5 @@ int main(int argc, char** argv) {
     } catch (...) {
         std::fputs("mmbot-secrets: internal error\n", stderr);
     }
-    return 1;
+    return app::exit_status(app::secrets_exit::internal);
 }

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(feed_values_refused_name_the_value) {
                           "livex", "ws://127.0.0.1:1/x", "http://x"}) {
         auto o = parse({"--feed", v});
         BOOST_TEST_REQUIRE(!o.has_value(), v);
-        BOOST_TEST(o.error().code == "usage");
+        BOOST_TEST(o.error().code == mmbot::app::errc::usage);
         BOOST_TEST(o.error().message.find("--feed") != std::string::npos);
         BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
     }
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(testnet_override_refuses_every_mainnet_spelling) {
           "0.0.0.0:443", "127.1:443", "2130706433:443", "[::ffff:8.8.8.8]:443", "localhost.evil:443"}) {
         auto o = app::check_endpoint_override<env::testnet>(v);
         BOOST_TEST_REQUIRE(!o.has_value(), v);
-        BOOST_TEST(o.error().code == "usage");
+        BOOST_TEST(o.error().code == mmbot::app::errc::usage);
         BOOST_TEST(o.error().message.find("--endpoint-override") != std::string::npos);
         BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
     }

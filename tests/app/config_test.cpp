@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(hot_reload_accepts_limits_and_rejects_bad_files) {
     auto refused = r.poll(true);
     BOOST_TEST(refused->error().message.find("symbols.BTCUSDT.filters cannot change") != std::string::npos);
     { std::ofstream(path) << with("environment", "testnet"); }
-    BOOST_TEST(r.poll(true)->error().code == "invalid_reload");
+    BOOST_TEST(r.poll(true)->error().code == mmbot::app::errc::invalid_reload);
 }
 
 // A config whose one order can never trade is refused when loaded, naming the numbers.

@@ -29,7 +29,7 @@ struct scripted_venue {
     mmbot::core::result<reply> send(const bybit::rest_request& r, bybit::signer* s, std::int64_t /*ms*/) {
         targets.push_back(r.target());
         signed_.push_back(s != nullptr);
-        if (answers.empty()) return mmbot::core::make_error("bybit_not_sent", "no scripted answer");
+        if (answers.empty()) return mmbot::core::make_error(mmbot::venue::bybit::errc::not_sent, "no scripted answer");
         auto a = std::move(answers.front());
         answers.pop_front();
         if (!a) return a.error();
@@ -102,13 +102,13 @@ BOOST_AUTO_TEST_CASE(clock_skew_beyond_half_the_recv_window_fails) {
     std::chrono::nanoseconds t = 1'000'000'000ms;
     auto bad = pf::check_venue_clock(v, [&] { return t; }, 5000ms);
     BOOST_TEST_REQUIRE(!bad.has_value());
-    BOOST_TEST(bad.error().code == "preflight_clock_skew");
+    BOOST_TEST(bad.error().code == mmbot::app::errc::preflight_clock_skew);
     BOOST_TEST(bad.error().message.find("off by 3000 ms") != std::string::npos, bad.error().message);
 }
 
 BOOST_AUTO_TEST_CASE(unreachable_venue_fails_with_the_transport_error) {
     scripted_venue v;
-    v.answers.emplace_back(mmbot::core::make_error("bybit_not_sent", "connect 127.0.0.1:1: refused"));
+    v.answers.emplace_back(mmbot::core::make_error(mmbot::venue::bybit::errc::not_sent, "connect 127.0.0.1:1: refused"));
     auto bad = pf::check_venue_clock(v, [] { return std::chrono::nanoseconds{1}; }, 5000ms);
     BOOST_TEST_REQUIRE(!bad.has_value());
     BOOST_TEST(bad.error().message == "connect 127.0.0.1:1: refused");
@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(verdict_json_fails_on_any_fail_or_skip) {
     r.skip("venue_clock", "config failed");
     BOOST_TEST(!r.passed());
     pf::report f{"live"};
-    f.record("secrets", mmbot::core::make_error("secrets_missing", "mm-bot/prod/bybit: not found"));
+    f.record("secrets", mmbot::core::make_error(mmbot::secrets::errc::not_found, "mm-bot/prod/bybit: not found"));
     BOOST_TEST(!f.passed());
     BOOST_TEST(f.to_json() ==
                "{\n  \"checks\": [\n    {\n      \"detail\": \"mm-bot/prod/bybit: not found\",\n"
@@ -209,7 +209,7 @@ BOOST_AUTO_TEST_CASE(order_that_cannot_trade_at_the_mid_fails_naming_the_numbers
     const auto mid = mmbot::core::price::parse("65000").value();
     auto r = pf::check_order_fits(cfg, "BTCUSDT", mid);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "preflight_cannot_trade");
+    BOOST_TEST(r.error().code == mmbot::app::errc::preflight_cannot_trade);
     BOOST_TEST(r.error().message.find("one order of 0.01 at 65000 is 650") != std::string::npos, r.error().message);
     BOOST_TEST(r.error().message.find("above risk.canary_max_inventory_notional 500") != std::string::npos,
                r.error().message);
@@ -258,7 +258,7 @@ BOOST_AUTO_TEST_CASE(order_fits_is_checked_at_the_venue_tickers) {
     v.answers.emplace_back(tickers("BTCUSDT", "64999.90", "65000.00"));
     auto too_big = pf::check_order_fits_at_venue(v, cfg, bybit::category::linear);
     BOOST_TEST_REQUIRE(!too_big.has_value());
-    BOOST_TEST(too_big.error().code == "preflight_cannot_trade");
+    BOOST_TEST(too_big.error().code == mmbot::app::errc::preflight_cannot_trade);
     BOOST_TEST(too_big.error().message.find("above risk.canary_max_inventory_notional 500") != std::string::npos,
                too_big.error().message);
 

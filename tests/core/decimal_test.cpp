@@ -10,7 +10,7 @@ using namespace mmbot::core;
 namespace {
 std::string code_of(std::string_view text) {
     auto r = price::parse(text);
-    return r ? std::string("ok") : std::string(r.error().code);
+    return r ? std::string("ok") : std::string(r.error().code.name());
 }
 }  // namespace
 

@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(corruption_in_the_middle_refuses_to_start) {
         write_file(path, damaged);
         auto opened = journal::open(path, "testnet", no_sync());
         BOOST_REQUIRE(!opened);
-        BOOST_TEST(opened.error().code == "journal_corrupted");
+        BOOST_TEST(opened.error().code == mmbot::engine::errc::journal_corrupted);
         BOOST_TEST(opened.error().message.find("byte offset " + std::to_string(starts[victim])) !=
                        std::string::npos,
                    opened.error().message);
@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(corruption_in_the_middle_refuses_to_start) {
     write_file(path, merged);
     auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!opened);
-    BOOST_TEST(opened.error().code == "journal_corrupted");
+    BOOST_TEST(opened.error().code == mmbot::engine::errc::journal_corrupted);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_record_with_valid_crc_is_an_error) {
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(malformed_record_with_valid_crc_is_an_error) {
     write_file(path, read_file(path) + body);
     auto opened = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!opened);
-    BOOST_TEST(opened.error().code == "journal_malformed");
+    BOOST_TEST(opened.error().code == mmbot::engine::errc::journal_malformed);
     BOOST_TEST(opened.error().message.find("field side = \"BUY\"") != std::string::npos,
                opened.error().message);
 }
@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(not_a_journal_and_torn_header) {
     write_file(path, "hello world, not a journal\n");
     auto refused = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!refused);
-    BOOST_TEST(refused.error().code == "journal_not_a_journal");
+    BOOST_TEST(refused.error().code == mmbot::engine::errc::journal_not_a_journal);
     write_file(path, "mmbot-jour");
     auto torn = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(torn);
@@ -261,7 +261,7 @@ BOOST_AUTO_TEST_CASE(second_writer_is_locked_out) {
     BOOST_REQUIRE(first);
     auto second = journal::open(path, "testnet", no_sync());
     BOOST_REQUIRE(!second);
-    BOOST_TEST(second.error().code == "journal_locked");
+    BOOST_TEST(second.error().code == mmbot::engine::errc::journal_locked);
 }
 
 namespace {
@@ -286,7 +286,7 @@ BOOST_AUTO_TEST_CASE(locked_journal_names_the_holder_and_is_left_alone) {
         for (const std::string_view env : {"testnet", "shadow"}) {
             auto second = journal::open(path, env, no_sync(), mode);
             BOOST_REQUIRE(!second);
-            BOOST_TEST(second.error().code == "journal_locked");
+            BOOST_TEST(second.error().code == mmbot::engine::errc::journal_locked);
             BOOST_TEST(second.error().message.find(path) != std::string::npos);
             BOOST_TEST(second.error().message.find(fmt::format("pid {}", ::getpid())) !=
                            std::string::npos,
@@ -305,7 +305,7 @@ BOOST_AUTO_TEST_CASE(journal_of_another_environment_is_refused_untouched) {
         for (const std::string_view env : {"shadow", "live"}) {
             auto other = journal::open(path, env, no_sync(), mode);
             BOOST_REQUIRE(!other);
-            BOOST_TEST(other.error().code == "journal_wrong_environment");
+            BOOST_TEST(other.error().code == mmbot::engine::errc::journal_wrong_environment);
             const auto& m = other.error().message;
             BOOST_TEST(m.find(path) != std::string::npos, m);
             BOOST_TEST(m.find("written by mmbot-testnet") != std::string::npos, m);
@@ -318,7 +318,7 @@ BOOST_AUTO_TEST_CASE(journal_of_another_environment_is_refused_untouched) {
     BOOST_REQUIRE(journal::open(shadow_path, "shadow", no_sync()));
     auto real = journal::open(shadow_path, "live", no_sync());
     BOOST_REQUIRE(!real);
-    BOOST_TEST(real.error().code == "journal_wrong_environment");
+    BOOST_TEST(real.error().code == mmbot::engine::errc::journal_wrong_environment);
     BOOST_TEST(!journal::open(path, "", no_sync()));
     BOOST_TEST(!journal::open(path, "test net", no_sync()));
 }
@@ -349,7 +349,7 @@ BOOST_AUTO_TEST_CASE(legacy_header_is_recovered_but_never_dropped) {
     write_file(path, "mmbot-journal 1\n" + body);
     auto fresh = journal::open(path, "shadow", no_sync(), journal_open_mode::start_fresh);
     BOOST_REQUIRE(!fresh);
-    BOOST_TEST(fresh.error().code == "journal_unknown_environment");
+    BOOST_TEST(fresh.error().code == mmbot::engine::errc::journal_unknown_environment);
     BOOST_TEST(read_file(path) == "mmbot-journal 1\n" + body);
     auto recovered = journal::open(path, "testnet", no_sync());
     BOOST_TEST_REQUIRE(recovered.has_value(), recovered.error().message);
@@ -367,7 +367,7 @@ BOOST_AUTO_TEST_CASE(forked_child_is_locked_out_while_the_parent_holds_the_journ
     BOOST_REQUIRE(child >= 0);
     if (child == 0) {
         auto second = journal::open(path, "shadow", no_sync(), journal_open_mode::start_fresh);
-        ::_exit(!second && second.error().code == "journal_locked" ? 0 : 1);
+        ::_exit(!second && second.error().code == mmbot::engine::errc::journal_locked ? 0 : 1);
     }
     int status = 0;
     BOOST_REQUIRE(::waitpid(child, &status, 0) == child);
@@ -436,7 +436,7 @@ BOOST_AUTO_TEST_CASE(failed_append_is_cut_back_and_reported) {
     auto r = log.append(place("mm-a-2", side::buy, "1", "1"));
     BOOST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &saved) == 0);
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "journal_io");
+    BOOST_TEST(r.error().code == mmbot::engine::errc::journal_io);
     BOOST_TEST(r.error().message.find("write failed") != std::string::npos, r.error().message);
     BOOST_TEST(read_file(path).size() == good_size);  // the partial record is gone
     BOOST_TEST(!log.failed());
@@ -451,7 +451,7 @@ BOOST_AUTO_TEST_CASE(no_space_has_its_own_code) {
     if (!full.valid()) return;
     auto r = detail::write_all(full.get(), "record\n", "/dev/full");
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "journal_no_space");
+    BOOST_TEST(r.error().code == mmbot::engine::errc::journal_no_space);
 }
 
 BOOST_AUTO_TEST_CASE(client_ids_stay_unique_across_two_restarts_through_the_journal) {

@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(whole_order_below_min_qty) {
 BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
     auto zero = split_order(qt("0"), btc);
     BOOST_REQUIRE(!zero);
-    BOOST_TEST(zero.error().code == "invalid_quantity");
+    BOOST_TEST(zero.error().code == mmbot::engine::errc::invalid_quantity);
     auto bad_step = split_order(qt("1"), qty_limits{qt("0"), qt("0"), qt("1")});
     BOOST_REQUIRE(!bad_step);
     BOOST_TEST(bad_step.error().message == "qty_step: must be > 0, got \"0\"");
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
     BOOST_TEST(bad_max.error().message == "max_qty: must be >= min_qty, got \"0.2\"");
     auto huge = split_order(qt("100"), btc, split_options{remainder_policy::rebalance, 10});
     BOOST_REQUIRE(!huge);
-    BOOST_TEST(huge.error().code == "split_too_large");
+    BOOST_TEST(huge.error().code == mmbot::engine::errc::split_too_large);
 }
 
 BOOST_AUTO_TEST_CASE(routes_by_symbol) {
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(routes_by_symbol) {
                                             "linear")));
     auto dup = router.add("BTCUSDT", btc, "spot");
     BOOST_REQUIRE(!dup);
-    BOOST_TEST(dup.error().code == "duplicate_route");
+    BOOST_TEST(dup.error().code == mmbot::engine::errc::duplicate_route);
     auto plan = router.plan("ETHUSDT", qt("12"));
     BOOST_REQUIRE(plan);
     BOOST_TEST(plan->target->symbol == "ETHUSDT");
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(routes_by_symbol) {
     BOOST_TEST(children_of(plan->split) == "5,5,2");
     auto unknown = router.plan("DOGEUSDT", qt("1"));
     BOOST_REQUIRE(!unknown);
-    BOOST_TEST(unknown.error().code == "unknown_symbol");
+    BOOST_TEST(unknown.error().code == mmbot::engine::errc::unknown_symbol);
     BOOST_TEST(unknown.error().message.find("DOGEUSDT") != std::string::npos);
     // Hot reload keeps the route object (pointers stay valid) and changes the limits.
     const auto* before = router.find("ETHUSDT");

@@ -9,7 +9,7 @@ using namespace mmbot::engine::test;
 
 namespace {
 std::string code_of(const mmbot::core::result<apply_outcome>& r) {
-    return r ? (*r == apply_outcome::applied ? "applied" : "duplicate") : std::string(r.error().code);
+    return r ? (*r == apply_outcome::applied ? "applied" : "duplicate") : std::string(r.error().code.name());
 }
 }  // namespace
 
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(cancel_reject_and_illegal_transitions) {
     // Fill of a rejected order, cancel after reject: refused and named.
     auto bad = store.apply(fill("mm-a-2", "e8", side::sell, "101", "1"));
     BOOST_REQUIRE(!bad);
-    BOOST_TEST(bad.error().code == "illegal_transition");
+    BOOST_TEST(bad.error().code == mmbot::engine::errc::illegal_transition);
     BOOST_TEST(bad.error().message ==
                "client_order_id \"mm-a-2\": order lifecycle: illegal transition REJECTED -> "
                "FILLED");
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(invalid_events_name_the_problem) {
     (void)store.apply(place("mm-a-1", side::buy, "100", "1"));
     auto over = store.apply(fill("mm-a-1", "e1", side::buy, "100", "1.5"));
     BOOST_REQUIRE(!over);
-    BOOST_TEST(over.error().code == "overfill");
+    BOOST_TEST(over.error().code == mmbot::engine::errc::overfill);
     BOOST_TEST(over.error().message.find("1.5") != std::string::npos);
     BOOST_TEST(code_of(store.apply(fill("mm-a-1", "e2", side::sell, "100", "1"))) ==
                "fill_mismatch");

@@ -23,7 +23,7 @@ BOOST_AUTO_TEST_CASE(side_prints_and_parses_as_bybit) {
     BOOST_TEST(parse_side("Sell").value() == side::sell);
     auto bad = parse_side("BUY");
     BOOST_REQUIRE(!bad);
-    BOOST_TEST(bad.error().code == "invalid_side");
+    BOOST_TEST(bad.error().code == mmbot::engine::errc::invalid_side);
     BOOST_TEST(bad.error().message.find("\"BUY\"") != std::string::npos);
 }
 
@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(legal_transitions_are_exactly_the_lifecycle) {
             BOOST_TEST(static_cast<bool>(r) == expected,
                        to_string(from) << " -> " << to_string(to));
             if (!r) {
-                BOOST_TEST(r.error().code == "illegal_transition");
+                BOOST_TEST(r.error().code == mmbot::engine::errc::illegal_transition);
                 BOOST_TEST(r.error().message ==
                            "order lifecycle: illegal transition " + std::string(to_string(from)) +
                                " -> " + std::string(to_string(to)));
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(order_link_id_validation) {
     BOOST_TEST(static_cast<bool>(validate_order_link_id(std::string(36, 'a'))));
     auto too_long = validate_order_link_id(std::string(37, 'a'));
     BOOST_REQUIRE(!too_long);
-    BOOST_TEST(too_long.error().code == "invalid_client_order_id");
+    BOOST_TEST(too_long.error().code == mmbot::engine::errc::invalid_client_order_id);
     BOOST_TEST(too_long.error().message.find("37 characters") != std::string::npos);
     BOOST_TEST(!validate_order_link_id(""));
     auto bad_char = validate_order_link_id("mm-a.b");

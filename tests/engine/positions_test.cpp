@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(duplicate_fills_ignored) {
     BOOST_TEST(book.find("BTCUSDT")->fills == 1U);
     auto bad = book.apply(fill("mm-a-1", "exec-2", side::buy, "100", "0"));
     BOOST_REQUIRE(!bad);
-    BOOST_TEST(bad.error().code == "invalid_fill");
+    BOOST_TEST(bad.error().code == mmbot::engine::errc::invalid_fill);
     BOOST_TEST(book.qty("ETHUSDT").is_zero());
 }
 
@@ -134,6 +134,6 @@ BOOST_AUTO_TEST_CASE(totals_across_symbols) {
     auto missing = t.book.totals(std::map<std::string, mmbot::core::price, std::less<>>{
         {"BTCUSDT", px("105")}});
     BOOST_REQUIRE(!missing);
-    BOOST_TEST(missing.error().code == "missing_mark");
+    BOOST_TEST(missing.error().code == mmbot::engine::errc::missing_mark);
     BOOST_TEST(missing.error().message.find("XRPUSDT") != std::string::npos);
 }

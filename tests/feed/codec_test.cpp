@@ -193,19 +193,19 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
     fixture f;
     auto e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT",)"
                   R"("b":[["1","1"],["2","1"],["3","1"],["abc","1"]],"a":[],"u":2,"seq":3}})");
-    BOOST_TEST(e.code == "decimal_syntax");
+    BOOST_TEST(e.code == mmbot::core::errc::decimal_syntax);
     BOOST_TEST(e.message == R"(data.b[3][0]: price "abc": expected digits before the point)");
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[],"a":[["100","1e5"]],"u":2}})");
-    BOOST_TEST(e.code == "decimal_exponent");
+    BOOST_TEST(e.code == mmbot::core::errc::decimal_exponent);
     BOOST_TEST(e.message.starts_with(R"(data.a[0][1]: quantity "1e5")"));
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[[65000.5,"1"]],"a":[],"u":2}})");
-    BOOST_TEST(e.code == "feed_wrong_type");
+    BOOST_TEST(e.code == mmbot::feed::errc::wrong_type);
     BOOST_TEST(e.message == "data.b[0][0]: expected a decimal string, got number 6.50005E4");
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[],"a":[]}})");
-    BOOST_TEST(e.code == "feed_missing_field");
+    BOOST_TEST(e.code == mmbot::feed::errc::missing_field);
     BOOST_TEST(e.message == "data.u: missing field");
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":"1","data":{}})");
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
     BOOST_TEST(e.message.starts_with("data.b[0]: expected a [price, size] pair of strings"));
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"ETHUSDT","b":[],"a":[],"u":2}})");
-    BOOST_TEST(e.code == "feed_bad_value");
+    BOOST_TEST(e.code == mmbot::feed::errc::bad_value);
     BOOST_TEST(e.message == R"(data.s: "ETHUSDT" does not match the topic's symbol "BTCUSDT")");
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[["0","1"]],"a":[],"u":2}})");
@@ -245,7 +245,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
     BOOST_TEST(e.message == "data.u: -3 is negative");
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"snapshot")");
-    BOOST_TEST(e.code == "feed_json_syntax");
+    BOOST_TEST(e.code == mmbot::feed::errc::json_syntax);
     BOOST_TEST(e.message.starts_with("message: invalid JSON at offset"));
 
     e = f.fail(R"([1,2])");
@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(over_long_text_is_refused_not_truncated) {
     const std::string sym(40, 'X');
     auto e = f.fail(R"({"topic":"orderbook.50.)" + sym + R"(","type":"delta","ts":1,"data":{"s":")" + sym +
                   R"(","b":[],"a":[],"u":2}})");
-    BOOST_TEST(e.code == "feed_bad_value");
+    BOOST_TEST(e.code == mmbot::feed::errc::bad_value);
     BOOST_TEST(e.message.find("longer than 32 characters") != std::string::npos);
 }
 

@@ -325,7 +325,7 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_is_a_clear_fatal_error) {
     const int events = poll_until(f, [&] { return f.failed(); });
     BOOST_TEST(events == 0);
     BOOST_TEST_REQUIRE(f.failed());
-    BOOST_TEST(f.error().code == "net_tls");
+    BOOST_TEST(f.error().code == mmbot::net::errc::tls);
     BOOST_TEST(f.error().message.find("certificate verification failed") != std::string::npos,
                f.error().message);
     BOOST_TEST(f.stats().messages == 0U);
@@ -341,7 +341,7 @@ BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {
     f.start();
     poll_until(f, [&] { return f.failed(); });
     BOOST_TEST_REQUIRE(f.failed());
-    BOOST_TEST(f.error().code == "net_tls", f.error().message);
+    BOOST_TEST(f.error().code == mmbot::net::errc::tls, f.error().message);
     BOOST_TEST(f.error().message.find("certificate verification failed") != std::string::npos,
                f.error().message);
     BOOST_TEST(f.feed_stats().connects == 0U);
@@ -519,7 +519,7 @@ BOOST_AUTO_TEST_CASE(rejected_subscribe_is_fatal_with_the_venue_message) {
     f.start();
     poll_until(f, [&] { return f.failed(); });
     BOOST_TEST_REQUIRE(f.failed());
-    BOOST_TEST(f.error().code == "feed_subscribe_rejected");
+    BOOST_TEST(f.error().code == mmbot::feed::errc::subscribe_rejected);
     BOOST_TEST(f.error().message.find("Invalid symbol :[orderbook.50.NOPEUSDT]") != std::string::npos,
                f.error().message);
     BOOST_TEST(f.feed_stats().reconnects == 0U);
@@ -560,6 +560,6 @@ BOOST_AUTO_TEST_CASE(gives_up_after_max_consecutive_failures) {
     f.start();
     poll_until(f, [&] { return f.failed(); });
     BOOST_TEST_REQUIRE(f.failed());
-    BOOST_TEST(f.error().code == "feed_connect");
+    BOOST_TEST(f.error().code == mmbot::feed::errc::connect);
     BOOST_TEST(f.feed_stats().connect_failures == 3U);
 }

@@ -282,13 +282,13 @@ BOOST_AUTO_TEST_CASE(connection_limit_and_bind_errors) {
     obs::health_server clash({.port = f.port}, {});
     auto r = clash.start();
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "obs_bind");
+    BOOST_TEST(r.error().code == mmbot::obs::errc::bind);
     BOOST_TEST(r.error().message.find("127.0.0.1:" + std::to_string(f.port)) != std::string::npos);
 
     obs::health_server bad_addr({.address = "not-an-ip"}, {});
     auto r2 = bad_addr.start();
     BOOST_REQUIRE(!r2);
-    BOOST_TEST(r2.error().code == "obs_address");
+    BOOST_TEST(r2.error().code == mmbot::obs::errc::address);
 }
 
 /// Issue 20.6: clients that each hold a keep-alive connection and send a valid request every few

@@ -19,7 +19,7 @@ core::ratio R(std::string_view s) { return core::ratio::parse(s).value(); }
 
 std::string post_only(side s, std::string_view ref, std::string_view bps, std::string_view tick) {
     auto r = policy::calc_post_only_price(s, P(ref), B(bps), P(tick));
-    return r ? r->to_string() : std::string(r.error().code);
+    return r ? r->to_string() : std::string(r.error().code.name());
 }
 std::string rq(std::string_view qty, std::string_view step) {
     return policy::round_qty(Q(qty), Q(step)).to_string();

@@ -225,7 +225,7 @@ BOOST_FIXTURE_TEST_CASE(kill_switch_freeze_overrides_and_never_cools_down, fixtu
     (void)m.on_tick(sym, bot);
     // Already frozen by the loss limit: the kill switch still takes effect (cancel-all again)
     // and becomes the freeze of record.
-    m.freeze_manually("kill_switch_signal", bot.now);
+    m.freeze_manually(risk::freeze_reason{"kill_switch_signal", risk::release::operator_only}, bot.now);
     BOOST_TEST(events == (std::vector<std::string>{"loss_limit", "kill_switch_signal"}),
                boost::test_tools::per_element());
     BOOST_TEST(m.last_freeze()->reason == "kill_switch_signal");
@@ -237,6 +237,21 @@ BOOST_FIXTURE_TEST_CASE(kill_switch_freeze_overrides_and_never_cools_down, fixtu
     BOOST_TEST(m.check_order(order(side::sell, "50100", "0.01"), sym, bot).reason == "frozen");
     BOOST_TEST(m.unfreeze());
     BOOST_TEST(m.check_order(order(side::sell, "50100", "0.01"), sym, bot).passed());
+}
+
+// Stickiness is the reason's typed `release`, not its spelling: a cool_down freeze named like a
+// kill switch still cools down, and an operator_only one with any label does not.
+BOOST_FIXTURE_TEST_CASE(freeze_stickiness_comes_from_the_release_not_the_label, fixture) {
+    risk::monitor<test_gate> m{test_gate{}, 60s};
+    m.freeze_manually("kill_switch_lookalike", bot.now);  // a plain string: release::cool_down
+    BOOST_TEST((m.last_freeze()->how == risk::release::cool_down));
+    bot.now += 61s;
+    BOOST_TEST(m.cool_down(bot.now));
+    BOOST_TEST(!m.frozen());
+    m.freeze_manually(risk::freeze_reason{"drill", risk::release::operator_only}, bot.now);
+    bot.now += 3600s;
+    BOOST_TEST(!m.cool_down(bot.now));
+    BOOST_TEST(m.frozen());
 }
 
 BOOST_FIXTURE_TEST_CASE(monitor_tick_freezes_on_loss_and_cools_down, fixture) {

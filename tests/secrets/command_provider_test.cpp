@@ -1,4 +1,5 @@
 // The command backend: success, argument substitution, failure without output, timeout, limits.
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/secrets/command_provider.hpp"
 #include "test_support.hpp"
 
@@ -67,7 +68,7 @@ BOOST_AUTO_TEST_CASE(non_zero_exit_reports_status_but_not_output) {
     BOOST_TEST(contains(c.error().message, "exited with status 3"), c.error().message);
     BOOST_TEST(contains(c.error().message, "/bin/sh"));
     BOOST_TEST(!contains(c.error().message, sec::test::canary));
-    BOOST_TEST((sec::exit_code_for(c.error()) == sec::exit_code::backend_error));
+    BOOST_TEST((mmbot::app::secrets_exit_for(c.error().code) == mmbot::app::secrets_exit::backend_error));
 }
 
 BOOST_AUTO_TEST_CASE(unparsable_output_is_not_echoed) {

@@ -1,4 +1,5 @@
 // EXCHANGE_ENV parsing and checking, namespace mapping, secret names, exit codes.
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/secrets/errors.hpp"
 #include "mmbot/secrets/exchange_env.hpp"
@@ -59,7 +60,7 @@ BOOST_AUTO_TEST_CASE(unknown_value_is_an_error_naming_variable_and_value) {
         BOOST_TEST(k.error().code == sec::errc::exchange_env_unknown);
         BOOST_TEST(contains(k.error().message, "EXCHANGE_ENV"));
         BOOST_TEST(contains(k.error().message, std::string{"\""} + bad + "\""));
-        BOOST_TEST((sec::exit_code_for(k.error()) == sec::exit_code::environment_mismatch));
+        BOOST_TEST((mmbot::app::secrets_exit_for(k.error().code) == mmbot::app::secrets_exit::environment_mismatch));
     }
 }
 
@@ -77,7 +78,7 @@ BOOST_AUTO_TEST_CASE(binary_refuses_another_environment) {
     BOOST_TEST(contains(r.error().message, "EXCHANGE_ENV"));
     BOOST_TEST(contains(r.error().message, "\"testnet\""));
     BOOST_TEST(contains(r.error().message, "built for live"));
-    BOOST_TEST((sec::exit_code_for(r.error()) == sec::exit_code::environment_mismatch));
+    BOOST_TEST((mmbot::app::secrets_exit_for(r.error().code) == mmbot::app::secrets_exit::environment_mismatch));
 }
 
 BOOST_AUTO_TEST_CASE(binary_refuses_unknown_value) {
@@ -118,26 +119,24 @@ BOOST_AUTO_TEST_CASE(bad_names_are_refused_without_echo) {
         BOOST_TEST_REQUIRE(!n.has_value(), bad);
         BOOST_TEST(n.error().code == sec::errc::invalid_name);
         BOOST_TEST(!contains(n.error().message, "CANARY"));
-        BOOST_TEST((sec::exit_code_for(n.error()) == sec::exit_code::usage));
+        BOOST_TEST((mmbot::app::secrets_exit_for(n.error().code) == mmbot::app::secrets_exit::usage));
     }
 }
 
 BOOST_AUTO_TEST_CASE(documented_values) {
-    using sec::exit_code;
+    using exit_code = mmbot::app::secrets_exit;
     BOOST_TEST(static_cast<int>(exit_code::ok) == 0);
     BOOST_TEST(static_cast<int>(exit_code::usage) == 2);
     BOOST_TEST(static_cast<int>(exit_code::environment_mismatch) == 3);
     BOOST_TEST(static_cast<int>(exit_code::not_found) == 4);
     BOOST_TEST(static_cast<int>(exit_code::backend_error) == 5);
     BOOST_TEST(static_cast<int>(exit_code::insecure_permissions) == 6);
-    const auto code_of = [](std::string_view label) {
-        return sec::exit_code_for(mmbot::core::make_error(label, "x"));
-    };
+    const auto code_of = [](mmbot::core::error_code code) { return mmbot::app::secrets_exit_for(code); };
     BOOST_TEST((code_of(sec::errc::not_found) == exit_code::not_found));
     BOOST_TEST((code_of(sec::errc::insecure_permissions) == exit_code::insecure_permissions));
     BOOST_TEST((code_of(sec::errc::backend) == exit_code::backend_error));
     BOOST_TEST((code_of(sec::errc::unsupported) == exit_code::usage));
     BOOST_TEST((code_of(sec::errc::namespace_violation) == exit_code::environment_mismatch));
-    BOOST_TEST((code_of("something_else") == exit_code::backend_error));
+    BOOST_TEST((code_of(mmbot::feed::errc::connect) == exit_code::backend_error));  // not this area's
 }
 

@@ -1,4 +1,5 @@
 // The JSON file backend: permissions, CRUD, atomic write-back, format errors without values.
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/secrets/file_provider.hpp"
 #include "test_support.hpp"
 
@@ -56,7 +57,7 @@ std::optional<std::string> get_in_child(const fs::path& path, int limit_ms) {
         ::alarm(30);  // a backstop should the parent die before killing us
         const auto c = sec::file_provider{path.string()}.get(name_of("mm-bot/dev/bybit"));
         const std::string out =
-            c ? std::string("ok|") : std::string(c.error().code) + "|" + c.error().message;
+            c ? std::string("ok|") : std::string(c.error().code.name()) + "|" + c.error().message;
         const bool written =
             ::write(fds[1], out.data(), out.size()) == static_cast<ssize_t>(out.size());
         ::_exit(written ? 0 : 1);
@@ -84,7 +85,7 @@ BOOST_AUTO_TEST_CASE(fifo_is_refused_promptly_naming_path_and_type) {
     BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     const auto answer = get_in_child(fifo, 5000);
     BOOST_TEST_REQUIRE(answer.has_value(), "file_provider::get on a FIFO did not return in 5 s");
-    BOOST_TEST(answer->starts_with(std::string(sec::errc::backend) + "|"), *answer);
+    BOOST_TEST(answer->starts_with(std::string(error_label(sec::errc::backend)) + "|"), *answer);
     BOOST_TEST(contains(*answer, fifo.string()), *answer);
     BOOST_TEST(contains(*answer, "is a FIFO (named pipe), not a regular file"), *answer);
     // A directory is named as one too.
@@ -106,7 +107,7 @@ BOOST_AUTO_TEST_CASE(writes_through_a_symlink_are_refused_reads_follow_it) {
     BOOST_TEST(set.error().code == sec::errc::backend);
     BOOST_TEST(contains(set.error().message, link.string() + " is a symbolic link"),
                set.error().message);
-    BOOST_TEST((sec::exit_code_for(set.error()) == sec::exit_code::backend_error));
+    BOOST_TEST((mmbot::app::secrets_exit_for(set.error().code) == mmbot::app::secrets_exit::backend_error));
     const auto removed = p.remove(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!removed.has_value());
     BOOST_TEST(contains(removed.error().message, "is a symbolic link"));
@@ -125,7 +126,7 @@ BOOST_AUTO_TEST_CASE(mode_0644_is_refused_naming_file_and_mode) {
     BOOST_TEST(contains(c.error().message, "mode 0644"));
     BOOST_TEST(contains(c.error().message, "0600 or stricter"));
     BOOST_TEST(!contains(c.error().message, sec::test::canary));
-    BOOST_TEST((sec::exit_code_for(c.error()) == sec::exit_code::insecure_permissions));
+    BOOST_TEST((mmbot::app::secrets_exit_for(c.error().code) == mmbot::app::secrets_exit::insecure_permissions));
     // Writes are refused too, and leave the file as it was.
     BOOST_TEST(!p.list().has_value());
 }

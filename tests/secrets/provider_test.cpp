@@ -1,4 +1,5 @@
 // The provider concept, the memory and env backends, namespace isolation and the runtime variant.
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/secrets/any_provider.hpp"
 #include "mmbot/secrets/env_provider.hpp"
@@ -82,7 +83,7 @@ BOOST_AUTO_TEST_CASE(get_missing_is_not_found) {
     BOOST_TEST_REQUIRE(!c.has_value());
     BOOST_TEST(c.error().code == sec::errc::not_found);
     BOOST_TEST(c.error().message.find("mm-bot/dev/bybit") != std::string::npos);
-    BOOST_TEST((sec::exit_code_for(c.error()) == sec::exit_code::not_found));
+    BOOST_TEST((mmbot::app::secrets_exit_for(c.error().code) == mmbot::app::secrets_exit::not_found));
 }
 
 BOOST_AUTO_TEST_CASE(delete_removes_and_second_delete_is_not_found) {
@@ -124,7 +125,7 @@ BOOST_AUTO_TEST_CASE(provider_reads_only_its_namespace) {
     BOOST_TEST(other.error().code == sec::errc::namespace_violation);
     BOOST_TEST(other.error().message.find("mm-bot/prod/bybit") != std::string::npos);
     BOOST_TEST(other.error().message.find("prod-secret") == std::string::npos);
-    BOOST_TEST((sec::exit_code_for(other.error()) == sec::exit_code::environment_mismatch));
+    BOOST_TEST((mmbot::app::secrets_exit_for(other.error().code) == mmbot::app::secrets_exit::environment_mismatch));
 }
 
 BOOST_AUTO_TEST_CASE(list_shows_only_own_namespace) {

@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(quote_reference_parses_the_config_spelling) {
                 strategy::quote_reference::touch));
     auto bad = strategy::parse_quote_reference("mid");
     BOOST_TEST_REQUIRE(!bad.has_value());
-    BOOST_TEST(bad.error().code == "invalid_quote_reference");
+    BOOST_TEST(bad.error().code == mmbot::strategy::errc::invalid_quote_reference);
     BOOST_TEST(bad.error().message ==
                "quote_reference: expected \"fair\" or \"touch\", got \"mid\"");
     BOOST_TEST(to_string(strategy::quote_reference::touch) == "touch");
@@ -334,7 +334,7 @@ BOOST_AUTO_TEST_CASE(bad_params_name_symbol_field_and_value) {
     p.order_qty = qty("0");
     auto q = strategy::quoter::make("BTCUSDT", p);
     BOOST_TEST_REQUIRE(!q.has_value());
-    BOOST_TEST(q.error().code == "invalid_strategy");
+    BOOST_TEST(q.error().code == mmbot::strategy::errc::invalid_strategy);
     BOOST_TEST(q.error().message == "BTCUSDT.order_qty: must be > 0, got \"0\"");
     p = params();
     p.half_spread = bp("10000");

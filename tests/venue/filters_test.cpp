@@ -13,7 +13,7 @@ venue::filter_text good() {
 std::string message_of(venue::filter_text t) {
     auto f = venue::make_filters(t);
     BOOST_TEST_REQUIRE(!f.has_value());
-    BOOST_TEST(f.error().code == "invalid_filter");
+    BOOST_TEST(f.error().code == mmbot::venue::errc::invalid_filter);
     return f.error().message;
 }
 }  // namespace

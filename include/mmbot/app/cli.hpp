@@ -3,12 +3,14 @@
 // Command-line flags of the trading binaries (mmbot-shadow, mmbot-testnet, mmbot-live), after the
 // predecessor's exec_demo. Parsing never exits or prints: it returns the options or an error whose
 // message names the flag and the value; main() prints it with the usage line and exits with
-// exit_code::usage (2). docs/cli.md lists every flag.
+// exit_code::usage (2, app/exit_codes.hpp). docs/cli.md lists every flag.
 //
 //   auto opts = mmbot::app::parse_cli(argc, argv, "configs/shadow.json");
 //   if (!opts) { fmt::print(stderr, "error: {}\n", opts.error().message); return 2; }
 #pragma once
 
+#include "mmbot/app/errors.hpp"
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 
@@ -23,19 +25,6 @@
 #include <vector>
 
 namespace mmbot::app {
-
-/// Documented process exit codes (docs/exit-codes.md). Stable: scripts and runbooks rely on them.
-enum class exit_code : int {
-    ok = 0,
-    runtime = 1,          ///< unexpected failure while running
-    usage = 2,            ///< bad flag or flag value
-    config = 3,           ///< config file missing or invalid
-    environment = 4,      ///< EXCHANGE_ENV disagrees with the binary, or secrets unusable
-    journal = 5,          ///< journal unreadable, corrupt in the middle, or unwritable
-    feed = 6,             ///< market data source cannot be opened
-    preflight = 7,        ///< preflight checks failed
-    live_not_acknowledged = 8,  ///< mmbot-live started without --i-understand-this-is-live
-};
 
 struct cli_options {
     std::string config_path;
@@ -177,7 +166,7 @@ inline constexpr std::size_t max_echoed_value = 64;
 
 /// Every flag error goes through here: code "usage", long values cut (cut_long_values).
 [[nodiscard]] inline core::error usage_error(std::string_view message) {
-    return core::make_error("usage", cut_long_values(message));
+    return core::make_error(errc::usage, cut_long_values(message));
 }
 
 [[nodiscard]] inline core::result<std::vector<std::string>> split_symbols(std::string_view flag,

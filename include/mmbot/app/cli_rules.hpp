@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mmbot/app/cli.hpp"
+#include "mmbot/app/errors.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 
@@ -65,7 +66,7 @@ template <env::environment Env>
         return std::find(o.flags_given.begin(), o.flags_given.end(), f) != o.flags_given.end();
     };
     const auto refuse = [](std::string_view flag, std::string_view why) {
-        return core::make_error("usage", fmt::format("{}: not used by mmbot-{} ({})", flag, Env::name, why));
+        return core::make_error(errc::usage, fmt::format("{}: not used by mmbot-{} ({})", flag, Env::name, why));
     };
     for (const auto& r : cli_rules_detail::binary_rules) {
         if (given(r.flag) && !cli_rules_detail::reads<Env>(r)) return refuse(r.flag, r.why_not);

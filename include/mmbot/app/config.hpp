@@ -10,6 +10,7 @@
 #pragma once
 
 #include "mmbot/app/detail/json_reader.hpp"
+#include "mmbot/app/errors.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/policy/maker_policy.hpp"
@@ -124,7 +125,7 @@ inline void read_filters(const json_reader& r, const std::string& symbol, field_
     auto f = venue::make_filters({symbol, tick, step, min_qty, max_qty, min_notional, min_price,
                                   max_price});
     if (!f) {
-        return sink.fail(core::make_error(code_invalid_config,
+        return sink.fail(core::make_error(errc::invalid_config,
                                           fmt::format("{}: {}", r.path(), f.error().message)));
     }
     out = *f;
@@ -208,7 +209,7 @@ namespace detail {
     const auto& q = sc.strategy.order_qty;
     const auto& f = sc.filters;
     const auto bad = [&](std::string_view what) {
-        return core::make_error(code_invalid_config,
+        return core::make_error(errc::invalid_config,
                                 fmt::format("symbols.{}.strategy.order_qty: {} cannot trade: {}", name, q, what));
     };
     const auto padded = core::mul(f.min_qty, maker.min_qty_pad, core::rounding::up);
@@ -242,15 +243,15 @@ namespace detail {
     boost::system::error_code ec;
     boost::json::value doc = boost::json::parse(text, ec);
     if (ec) {
-        return core::make_error(detail::code_invalid_config,
+        return core::make_error(errc::invalid_config,
                                 fmt::format("{}: not valid JSON: {}", source, ec.message()));
     }
     if (!doc.is_object()) {
-        return core::make_error(detail::code_invalid_config,
+        return core::make_error(errc::invalid_config,
                                 fmt::format("{}: the top level must be an object", source));
     }
     if (const auto dup = detail::find_duplicate_key(text)) {
-        return core::make_error(detail::code_invalid_config,
+        return core::make_error(errc::invalid_config,
                                 fmt::format("{}: {}: duplicate key (each key may appear once)", source, *dup));
     }
     const detail::json_reader root(doc.get_object(), "");
@@ -357,7 +358,7 @@ namespace detail {
             if (!sink.failed() && c.environment == "live" &&
                 sc.limits.canary_max_inventory_notional == core::notional::max()) {
                 sink.fail(core::make_error(
-                    detail::code_invalid_config,
+                    errc::invalid_config,
                     fmt::format("symbols.{}.risk.canary_max_inventory_notional: required for live",
                                 name)));
             }
@@ -380,7 +381,7 @@ namespace detail {
 [[nodiscard]] inline core::result<config> load_config_file(const std::string& path) {
     // POSIX reads: std::ifstream opens a directory and then reports EISDIR as an empty file.
     const auto unreadable = [&](int err) {
-        return core::make_error("config_unreadable",
+        return core::make_error(errc::config_unreadable,
                                 fmt::format("config: cannot read \"{}\": {}", path, std::system_category().message(err)));
     };
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // NOLINT(cppcoreguidelines-pro-type-vararg)

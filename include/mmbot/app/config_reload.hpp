@@ -12,6 +12,7 @@
 #pragma once
 
 #include "mmbot/app/config.hpp"
+#include "mmbot/app/errors.hpp"
 
 #include <sys/stat.h>
 
@@ -23,7 +24,7 @@ namespace mmbot::app {
 /// The new config if `next` only changes what may change at run time, else the refusal.
 [[nodiscard]] inline core::result<config> check_reloadable(const config& current, const config& next) {
     const auto refuse = [](std::string_view what) {
-        return core::make_error("invalid_reload",
+        return core::make_error(errc::invalid_reload,
                                 fmt::format("config reload: {} cannot change while running; "
                                             "restart to change it (the running config stays)",
                                             what));

@@ -19,6 +19,7 @@
 //   auto t = check_endpoint_override<env::testnet>("localhost:9443");  // {host, port} or usage
 #pragma once
 
+#include "mmbot/app/errors.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 
@@ -48,7 +49,7 @@ inline constexpr std::array<std::string_view, 2> testnet_override_hosts{"api-tes
 namespace endpoint_detail {
 
 [[nodiscard]] inline core::error refuse(std::string_view value, std::string_view why) {
-    return core::make_error("usage", fmt::format("--endpoint-override: \"{}\": {}", value, why));
+    return core::make_error(errc::usage, fmt::format("--endpoint-override: \"{}\": {}", value, why));
 }
 
 /// "HOST:PORT" or "[V6]:PORT" -> normalised {host, port}; errors name the value.
@@ -116,7 +117,7 @@ namespace endpoint_detail {
 template <env::environment Env>
 [[nodiscard]] core::result<override_target> check_endpoint_override(std::string_view value) {
     if constexpr (!Env::endpoint_override_allowed) {
-        return core::make_error("usage", fmt::format("--endpoint-override: not available in mmbot-{} "
+        return core::make_error(errc::usage, fmt::format("--endpoint-override: not available in mmbot-{} "
                                                      "(it only talks to mainnet), got \"{}\"",
                                                      Env::name, value));
     } else {

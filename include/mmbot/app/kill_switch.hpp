@@ -7,7 +7,8 @@
 //     that cannot signal the process (another container, a shared volume). stat() costs about a
 //     microsecond, so the file is looked at no more than once per `file_poll` of wall time
 //     (1 ms by default): a touched file is seen within 1 ms plus one loop turn.
-// The freeze it causes is sticky (risk::monitor never cools it down): the bot quotes again only
+// The freeze it causes is sticky (its reason is risk::release::operator_only: risk::monitor never
+// cools it down): the bot quotes again only
 // after an operator unfreeze, and only once the file is gone. docs/README_EXECUTION.md.
 //
 //   mmbot::app::kill_switch ks{opts.kill_switch_file};
@@ -15,6 +16,7 @@
 #pragma once
 
 #include "mmbot/app/signals.hpp"
+#include "mmbot/risk/freeze_reason.hpp"
 
 #include <sys/stat.h>
 
@@ -26,9 +28,11 @@
 
 namespace mmbot::app {
 
-/// Freeze reasons the kill switch reports (risk::monitor treats every `kill_switch*` as sticky).
-inline constexpr std::string_view kill_switch_signal_reason = "kill_switch_signal";
-inline constexpr std::string_view kill_switch_file_reason = "kill_switch_file";
+/// Freeze reasons the kill switch reports: operator_only, so risk::monitor never cools them down.
+inline constexpr risk::freeze_reason kill_switch_signal_reason{"kill_switch_signal",
+                                                               risk::release::operator_only};
+inline constexpr risk::freeze_reason kill_switch_file_reason{"kill_switch_file",
+                                                             risk::release::operator_only};
 
 class kill_switch {
 public:
@@ -40,7 +44,7 @@ public:
 
     /// The reason to freeze for, once per pull: the signal each time it is sent, the file when it
     /// appears (again after it has been removed).
-    [[nodiscard]] std::optional<std::string_view> poll() {
+    [[nodiscard]] std::optional<risk::freeze_reason> poll() {
         if (take_kill_request()) return kill_switch_signal_reason;
         if (path_.empty()) return std::nullopt;
         const auto now = clock::now();

@@ -28,8 +28,10 @@
 
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
+#include "mmbot/app/errors.hpp"
 #include "mmbot/app/preflight/verdict.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order_store.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
@@ -79,7 +81,7 @@ struct journal_state {
     engine::order_store store;
     for (const auto& entry : opened->entries) {
         if (auto applied = store.apply(entry.event); !applied) {
-            return core::make_error("journal_malformed",
+            return core::make_error(engine::errc::journal_malformed,
                                     fmt::format("{}: record {}: {}", path, entry.sequence,
                                                 applied.error().message));
         }
@@ -118,7 +120,7 @@ template <rest_sender Transport, class LocalClock>
                                   duration_cast<milliseconds>(rtt).count(),
                                   duration_cast<milliseconds>(offset).count(),
                                   duration_cast<milliseconds>(limit).count(), recv_window.count());
-    if (skew >= limit) return core::make_error("preflight_clock_skew", text);
+    if (skew >= limit) return core::make_error(errc::preflight_clock_skew, text);
     return "venue answered: " + text;
 }
 
@@ -169,16 +171,16 @@ template <rest_sender Transport>
         const auto it = std::find_if(page->instruments.begin(), page->instruments.end(),
                                      [&wanted](const auto& i) { return i.filters.symbol == wanted; });
         if (it == page->instruments.end()) {
-            return core::make_error("preflight_instrument",
+            return core::make_error(errc::preflight_instrument,
                                     fmt::format("{}: the venue does not list it ({})", name,
                                                 venue::bybit::to_string(cat)));
         }
         if (it->status != "Trading") {
-            return core::make_error("preflight_instrument",
+            return core::make_error(errc::preflight_instrument,
                                     fmt::format("{}: status \"{}\", not Trading", name, it->status));
         }
         if (const auto diff = detail::filter_mismatch(sym.filters, it->filters); !diff.empty()) {
-            return core::make_error("preflight_instrument",
+            return core::make_error(errc::preflight_instrument,
                                     fmt::format("{}: config filters differ from the venue's: {}",
                                                 name, diff));
         }
@@ -198,7 +200,7 @@ template <rest_sender Transport>
         std::string cursor;
         for (int page_no = 0;; ++page_no) {
             if (page_no >= 1000) {
-                return core::make_error("preflight_open_orders",
+                return core::make_error(errc::preflight_open_orders,
                                         fmt::format("{}: more than 1000 pages of open orders", name));
             }
             venue::bybit::rest_request req;
@@ -223,14 +225,14 @@ template <rest_sender Transport>
     }
     if (!unknown.empty()) {
         return core::make_error(
-            "preflight_open_orders",
+            errc::preflight_open_orders,
             fmt::format("{} order(s) open on the venue that the journal does not know (another bot "
                         "on this account, or a lost journal): {}",
                         unknown.size(), fmt::join(unknown, ", ")));
     }
     if (!missing.empty()) {
         return core::make_error(
-            "preflight_open_orders",
+            errc::preflight_open_orders,
             fmt::format("{} journal order(s) open that the venue does not list (start-up reconcile "
                         "will query each): {}",
                         missing.size(), fmt::join(missing, ", ")));
@@ -246,13 +248,13 @@ template <rest_sender Transport>
                                                                const core::price& mid) {
     const auto it = cfg.symbols.find(symbol);
     if (it == cfg.symbols.end()) {
-        return core::make_error("preflight_cannot_trade", fmt::format("{}: not in the config", symbol));
+        return core::make_error(errc::preflight_cannot_trade, fmt::format("{}: not in the config", symbol));
     }
     const auto& sc = it->second;
     const auto& q = sc.strategy.order_qty;
     const core::notional value = mid * q;
     const auto bad = [&](std::string_view why) {
-        return core::make_error("preflight_cannot_trade",
+        return core::make_error(errc::preflight_cannot_trade,
                                 fmt::format("{}: one order of {} at {} is {} (quote currency): {}; every "
                                             "order would be blocked",
                                             symbol, q, mid, value, why));

@@ -11,6 +11,7 @@
 
 #include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
+#include "mmbot/app/errors.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/feed/replay.hpp"
@@ -214,7 +215,7 @@ template <class Loop>
 /// file write_report writes). Error "report_unwritable": `--report: cannot write "PATH": <reason>`.
 [[nodiscard]] inline core::result<void> check_report_path(const std::string& path) {
     const auto unwritable = [&](std::string_view why) {
-        return core::make_error("report_unwritable", fmt::format("--report: cannot write \"{}\": {}", path, why));
+        return core::make_error(errc::report_unwritable, fmt::format("--report: cannot write \"{}\": {}", path, why));
     };
     std::error_code ec;
     if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
@@ -238,7 +239,7 @@ template <class Loop>
     const auto failed = [&](std::string message) {
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
-        return core::make_error("report_unwritable", std::move(message));
+        return core::make_error(errc::report_unwritable, std::move(message));
     };
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -462,7 +462,7 @@ private:
             // places fresh ones.
             if (!loop_->store().open_orders().empty()) loop_->cancel_all("recovered_open_orders", now_);
         } else if (now_ > ready_deadline_) {
-            fatal_ = core::make_error("venue_not_ready", fmt::format("private stream or reconcile not done within "
+            fatal_ = core::make_error(errc::venue_not_ready, fmt::format("private stream or reconcile not done within "
                                                                      "30 s (last: {})", pws_->last_error()));
             return false;
         }
@@ -571,7 +571,7 @@ private:
         log_.error("open_at_exit", {{"orders", static_cast<std::int64_t>(open)},
                                     {"stop_timeout_s", static_cast<std::int64_t>(s_.opts.stop_timeout_s)}});
         if (fatal_) return;
-        fatal_ = core::make_error("open_at_exit",
+        fatal_ = core::make_error(errc::open_at_exit,
                                   fmt::format("{} order(s) still open after {} s of cancel-all and reconcile; the "
                                               "journal keeps them for the next start's reconcile",
                                               open, s_.opts.stop_timeout_s));

@@ -4,31 +4,119 @@
 //
 // Venue messages, configs, CLI flags and secrets files are external input: a bad value there is an
 // expected event, not a bug, so it comes back as `result<T>` holding an `error` whose `code` is a
-// stable snake_case label (used in metrics, logs and exit-code mapping) and whose `message` names
-// the field and the offending value. Exceptions are reserved for start-up and broken invariants.
+// typed `error_code` (one enumerator of an area's `errc` enum, compared with `==` against that
+// enumerator, named by a stable snake_case label in metrics, logs and reports) and whose `message`
+// names the field and the offending value. Exceptions are reserved for start-up and broken
+// invariants.
 //
 //   mmbot::core::result<price> p = price::parse(text);
 //   if (!p) log.warn("bad price", p.error().message);
+//   if (!p && p.error().code == core::errc::decimal_exponent) ...   // a misspelt name: no build
+//
+// An area registers its codes by declaring, next to its enum, the ADL hook
+//   [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept;
+// which returns the label. Labels are part of the output (logs, metrics, JSON): never rename one.
 #pragma once
 
 #include <boost/system/result.hpp>
+#include <fmt/format.h>
 
+#include <concepts>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace mmbot::core {
 
-/// A failure on external input: a machine label and a human sentence.
+/// An area's error enum: an enum whose namespace declares `error_label(E) noexcept`.
+template <class E>
+concept error_enum = std::is_enum_v<E> && requires(E e) {
+    { error_label(e) } noexcept -> std::same_as<std::string_view>;
+};
+
+namespace detail {
+/// One per registered enum: the enum's identity (its address) and its label lookup.
+struct error_domain {
+    std::string_view (*label)(std::uint32_t) noexcept;
+};
+template <error_enum E>
+constexpr std::string_view label_of(std::uint32_t v) noexcept {
+    return error_label(static_cast<E>(v));
+}
+template <error_enum E>
+inline constexpr error_domain domain_of{&label_of<E>};
+}  // namespace detail
+
+/// A code from any area's `errc` enum. Built only from a registered enum, so a string or a number
+/// never becomes one and `code == "usage"` does not compile; equal when area and enumerator are.
+class error_code {
+public:
+    constexpr error_code() noexcept = default;
+    /// Implicit: `make_error(feed::errc::connect, ...)` and `code == feed::errc::connect` read as
+    /// the enum they hold.
+    template <error_enum E>
+    constexpr error_code(E e) noexcept  // NOLINT(google-explicit-constructor)
+        : domain_(&detail::domain_of<E>), value_(static_cast<std::uint32_t>(e)) {}
+
+    /// The stable snake_case label ("decimal_exponent", "bybit_rate_limit", ...); empty when unset.
+    [[nodiscard]] constexpr std::string_view name() const noexcept {
+        return domain_ == nullptr ? std::string_view{} : domain_->label(value_);
+    }
+
+    /// True for a default-constructed code (no error recorded yet).
+    [[nodiscard]] constexpr bool empty() const noexcept { return domain_ == nullptr; }
+
+    friend constexpr bool operator==(const error_code&, const error_code&) noexcept = default;
+
+    /// Test frameworks print the label.
+    template <class Os>
+    friend auto operator<<(Os& os, const error_code& c) -> decltype(os << std::string_view{}) {
+        return os << c.name();
+    }
+
+private:
+    const detail::error_domain* domain_ = nullptr;
+    std::uint32_t value_ = 0;
+};
+
+/// Codes of the core area (decimal parsing).
+enum class errc : std::uint8_t {
+    decimal_empty,
+    decimal_syntax,
+    decimal_exponent,
+    decimal_overflow,
+    decimal_too_precise,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::decimal_empty: return "decimal_empty";
+        case errc::decimal_syntax: return "decimal_syntax";
+        case errc::decimal_exponent: return "decimal_exponent";
+        case errc::decimal_overflow: return "decimal_overflow";
+        case errc::decimal_too_precise: return "decimal_too_precise";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+/// A failure on external input: a typed code and a human sentence.
 struct error {
     error() = default;
     /// Two arguments on purpose: a lone string must not convert to an error, or
     /// `result<std::string>` could not be built from a string.
-    error(std::string_view c, std::string m) : code(c), message(std::move(m)) {}
+    error(error_code c, std::string m) : code(c), message(std::move(m)) {}
 
-    /// Stable snake_case label ("decimal_exponent", "invalid_filter", ...). Always a literal.
-    std::string_view code;
+    /// Which failure, as a typed code; `code.name()` is its stable label.
+    error_code code;
     /// What went wrong, naming the field and the value ("tick_size: must be > 0, got \"0\"").
     std::string message;
 
@@ -40,10 +128,10 @@ class error_exception : public std::runtime_error {
 public:
     explicit error_exception(const error& e)
         : std::runtime_error(e.message), code_(e.code) {}
-    [[nodiscard]] std::string_view code() const noexcept { return code_; }
+    [[nodiscard]] error_code code() const noexcept { return code_; }
 
 private:
-    std::string_view code_;
+    error_code code_;
 };
 
 /// Found by ADL when `result<T>::value()` is called on an error.
@@ -55,8 +143,16 @@ template <class T>
 using result = boost::system::result<T, error>;
 
 /// Builds the failed alternative of any `result<T>`.
-[[nodiscard]] inline error make_error(std::string_view code, std::string message) {
+[[nodiscard]] inline error make_error(error_code code, std::string message) {
     return error{code, std::move(message)};
 }
 
 }  // namespace mmbot::core
+
+/// `fmt::format("{}", e.code)` prints the label, as it did when codes were strings.
+template <>
+struct fmt::formatter<mmbot::core::error_code> : fmt::formatter<std::string_view> {
+    auto format(const mmbot::core::error_code& c, fmt::format_context& ctx) const {
+        return fmt::formatter<std::string_view>::format(c.name(), ctx);
+    }
+};

@@ -22,6 +22,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order.hpp"
 
 #include <fmt/format.h>
@@ -81,7 +82,7 @@ inline constexpr std::string_view base36_digits = "0123456789abcdefghijklmnopqrs
 /// Errors: `invalid_client_order_id` naming the id and what is wrong (empty, too long, character).
 [[nodiscard]] inline core::result<void> validate_order_link_id(std::string_view id) {
     const auto fail = [&](std::string_view why) {
-        return core::make_error("invalid_client_order_id",
+        return core::make_error(errc::invalid_client_order_id,
                                 fmt::format("client_order_id \"{}\": {}", id, why));
     };
     if (id.empty()) return fail("must not be empty");

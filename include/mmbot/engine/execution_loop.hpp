@@ -300,10 +300,15 @@ public:
         return sent;
     }
 
-    /// The kill switch and operator freezes: same path as a risk check's freeze.
-    void freeze(std::string_view reason, timestamp now) {
+    /// The kill switch and operator freezes: same path as a risk check's freeze. A kill switch's
+    /// reason is release::operator_only: no cool-down ends it.
+    void freeze(const risk::freeze_reason& reason, timestamp now) {
         now_ = now;
         monitor_.freeze_manually(reason, now);
+    }
+    /// A freeze the cool-down may end (an unresolved create).
+    void freeze(std::string_view reason, timestamp now) {
+        freeze(risk::freeze_reason{reason, risk::release::cool_down}, now);
     }
 
     /// Operator action: leave FREEZE and quote again.

@@ -28,6 +28,7 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/engine/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -51,7 +52,7 @@ using core::to_string;  // NOLINT(misc-unused-using-decls): part of this header'
 [[nodiscard]] inline core::result<side> parse_side(std::string_view text) {
     if (text == "Buy") return side::buy;
     if (text == "Sell") return side::sell;
-    return core::make_error("invalid_side",
+    return core::make_error(errc::invalid_side,
                             fmt::format("side: expected \"Buy\" or \"Sell\", got \"{}\"", text));
 }
 
@@ -101,7 +102,7 @@ enum class order_status : std::uint8_t { new_, partially_filled, filled, cancell
 [[nodiscard]] inline core::result<order_status> check_transition(order_status from,
                                                                  order_status to) {
     if (is_legal_transition(from, to)) return to;
-    return core::make_error("illegal_transition",
+    return core::make_error(errc::illegal_transition,
                             fmt::format("order lifecycle: illegal transition {} -> {}",
                                         to_string(from), to_string(to)));
 }

@@ -26,6 +26,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order.hpp"
 
 #include <fmt/format.h>
@@ -161,7 +162,7 @@ namespace detail {
 inline core::result<position_change> position_book::apply(const order_fill& f) {
     if (f.exec_id.empty() || f.symbol.empty() || !f.qty.is_positive() || !f.price.is_positive()) {
         return core::make_error(
-            "invalid_fill",
+            errc::invalid_fill,
             fmt::format("fill exec_id \"{}\" symbol \"{}\": needs an exec id, a symbol, price > 0 "
                         "and qty > 0, got \"{}\" x \"{}\"",
                         f.exec_id, f.symbol, f.price, f.qty));
@@ -213,7 +214,7 @@ core::result<pnl_totals> position_book::totals(MarkOf&& mark_of) const {
         if (p.is_flat()) continue;
         const std::optional<core::price> mark = mark_of(std::string_view(symbol));
         if (!mark) {
-            return core::make_error("missing_mark",
+            return core::make_error(errc::missing_mark,
                                     fmt::format("{}: open position {} has no mark price", symbol,
                                                 p.qty));
         }

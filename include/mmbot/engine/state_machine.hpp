@@ -10,6 +10,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/engine/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -56,7 +57,7 @@ public:
     /// Moves to `to`, telling the listener why. Errors: "illegal_state_transition".
     core::result<void> transition(bot_state to, std::string_view reason) {
         if (!is_legal_transition(state_, to)) {
-            return core::make_error("illegal_state_transition",
+            return core::make_error(errc::illegal_state_transition,
                                     fmt::format("bot state: illegal transition {} -> {} ({})",
                                                 to_string(state_), to_string(to), reason));
         }

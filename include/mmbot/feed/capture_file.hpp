@@ -13,6 +13,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/feed/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -44,7 +45,7 @@ public:
     [[nodiscard]] core::result<void> open(const std::string& path) {
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // NOLINT(cppcoreguidelines-pro-type-vararg)
         if (fd_ < 0) {
-            return core::make_error("feed_unreadable", fmt::format("cannot open \"{}\": {}", path,
+            return core::make_error(errc::unreadable, fmt::format("cannot open \"{}\": {}", path,
                                                                    std::system_category().message(errno)));
         }
         path_ = path;

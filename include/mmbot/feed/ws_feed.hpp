@@ -50,6 +50,7 @@
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/bybit_public.hpp"
+#include "mmbot/feed/errors.hpp"
 #include "mmbot/feed/replay.hpp"
 #include "mmbot/feed/types.hpp"
 #include "mmbot/feed/ws_feed_stats.hpp"
@@ -112,7 +113,7 @@ template <env::environment Env>
 /// verifies TLS. Errors: feed_bad_url, naming the URL and what is wrong with it.
 [[nodiscard]] inline core::result<ws_endpoint> parse_wss_url(std::string_view url) {
     const auto bad = [url](std::string_view why) {
-        return core::make_error("feed_bad_url", fmt::format("\"{}\": {} (expected wss://HOST[:PORT]/PATH)",
+        return core::make_error(errc::bad_url, fmt::format("\"{}\": {} (expected wss://HOST[:PORT]/PATH)",
                                                             url, why));
     };
     constexpr std::string_view scheme = "wss://";
@@ -537,7 +538,7 @@ private:
         if (stopped_ || failed_) return;
         ++consecutive_failures_;
         if (opts_.max_consecutive_failures != 0 && consecutive_failures_ >= opts_.max_consecutive_failures) {
-            fail(core::make_error("feed_connect",
+            fail(core::make_error(errc::connect,
                                   fmt::format("{}: gave up after {} failed attempts in a row; last: {}",
                                               where(), consecutive_failures_, why)));
             return;
@@ -620,7 +621,7 @@ private:
             if (ok) {
                 ++fstats_.subscribe_acks;
             } else {
-                fail(core::make_error("feed_subscribe_rejected",
+                fail(core::make_error(errc::subscribe_rejected,
                                       fmt::format("{}: subscribe rejected (req_id \"{}\"): {}", where(),
                                                   text_of("req_id"), text_of("ret_msg"))));
             }

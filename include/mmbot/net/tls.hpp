@@ -20,6 +20,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/net/errors.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -54,7 +55,7 @@ namespace mmbot::net {
                                                   std::string_view pem) {
     boost::system::error_code ec;
     ctx.add_certificate_authority(boost::asio::buffer(pem.data(), pem.size()), ec);
-    if (ec) return core::make_error("net_tls", fmt::format("trust_pem: {}", ec.message()));
+    if (ec) return core::make_error(errc::tls, fmt::format("trust_pem: {}", ec.message()));
     return {};
 }
 
@@ -62,12 +63,12 @@ namespace mmbot::net {
 [[nodiscard]] inline core::result<void> trust_pem_file(boost::asio::ssl::context& ctx,
                                                        const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return core::make_error("net_tls", fmt::format("--ca-file: cannot open \"{}\"", path));
+    if (!in) return core::make_error(errc::tls, fmt::format("--ca-file: cannot open \"{}\"", path));
     const std::string pem{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     boost::system::error_code ec;
     ctx.add_certificate_authority(boost::asio::buffer(pem), ec);
     if (ec) {
-        return core::make_error("net_tls", fmt::format("--ca-file: \"{}\" is not a PEM certificate: {}",
+        return core::make_error(errc::tls, fmt::format("--ca-file: \"{}\" is not a PEM certificate: {}",
                                                        path, ec.message()));
     }
     return {};
@@ -78,7 +79,7 @@ namespace mmbot::net {
 template <class SslStream>
 [[nodiscard]] core::result<void> prepare_client_stream(SslStream& s, const std::string& host) {
     if (SSL_set_tlsext_host_name(s.native_handle(), host.c_str()) != 1) {
-        return core::make_error("net_tls", fmt::format("{}: cannot set SNI", host));
+        return core::make_error(errc::tls, fmt::format("{}: cannot set SNI", host));
     }
     s.set_verify_mode(boost::asio::ssl::verify_peer);
     s.set_verify_callback(boost::asio::ssl::host_name_verification(host));
@@ -97,10 +98,10 @@ template <class SslStream>
                                                      const boost::system::error_code& ec) {
     const long verify = SSL_get_verify_result(s.native_handle());
     if (verify != X509_V_OK) {
-        return core::make_error("net_tls", fmt::format("{}: certificate verification failed: {}",
+        return core::make_error(errc::tls, fmt::format("{}: certificate verification failed: {}",
                                                        where, X509_verify_cert_error_string(verify)));
     }
-    return core::make_error("net_tls", fmt::format("{}: TLS handshake failed: {}", where, ec.message()));
+    return core::make_error(errc::tls, fmt::format("{}: TLS handshake failed: {}", where, ec.message()));
 }
 
 }  // namespace mmbot::net

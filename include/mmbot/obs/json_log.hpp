@@ -24,6 +24,7 @@
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/detail/json_text.hpp"
 #include "mmbot/obs/detail/text.hpp"
+#include "mmbot/obs/errors.hpp"
 
 #include <array>
 #include <atomic>
@@ -59,7 +60,7 @@ enum class log_level : std::uint8_t { debug = 0, info = 1, warn = 2, error = 3 }
         }
         if (s == up || lower_match) return l;
     }
-    return core::make_error("log_level", "log level: expected DEBUG, INFO, WARN or ERROR, got \"" +
+    return core::make_error(errc::log_level, "log level: expected DEBUG, INFO, WARN or ERROR, got \"" +
                                              std::string(s.substr(0, 32)) + "\"");
 }
 
@@ -107,6 +108,8 @@ public:
     log_field(std::string_view key, std::string_view v) noexcept : key_(key), kind_(kind::string), str_(v) {}
     log_field(std::string_view key, const char* v) noexcept : log_field(key, std::string_view(v)) {}
     log_field(std::string_view key, const std::string& v) noexcept : log_field(key, std::string_view(v)) {}
+    /// An error code logs as its stable label.
+    log_field(std::string_view key, core::error_code v) noexcept : log_field(key, v.name()) {}
     log_field(std::string_view key, bool v) noexcept : key_(key), kind_(kind::boolean), bool_(v) {}
     template <std::integral I>
         requires(!std::same_as<I, bool> && !std::same_as<I, char>)

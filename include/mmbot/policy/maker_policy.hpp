@@ -23,6 +23,7 @@
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/policy/block_reason.hpp"
+#include "mmbot/policy/errors.hpp"
 #include "mmbot/venue/filters.hpp"
 
 #include <fmt/format.h>
@@ -55,7 +56,7 @@ template <class PriceUnit, class BpsUnit>
     using price_t = core::decimal<PriceUnit>;
     if (!ref.is_positive() || !tick.is_positive() || offset_bps.is_negative()) {
         return core::make_error(
-            "invalid_price",
+            errc::invalid_price,
             fmt::format("post-only price: ref {}, tick {} and offset {} bps must be positive", ref,
                         tick, offset_bps));
     }
@@ -72,7 +73,7 @@ template <class PriceUnit, class BpsUnit>
     const bool representable = raw > 0 && raw <= max_raw;
     if (!representable) {
         return core::make_error(
-            "invalid_price",
+            errc::invalid_price,
             fmt::format("post-only price: {} {} offset {} bps leaves no valid price on tick {}",
                         core::to_string(s), ref, offset_bps, tick));
     }

@@ -12,6 +12,7 @@
 //   auto v = m.check_order(intent, symbol_view, bot_view);
 #pragma once
 
+#include "mmbot/risk/freeze_reason.hpp"
 #include "mmbot/risk/gate.hpp"
 
 #include <chrono>
@@ -30,6 +31,8 @@ struct freeze_event {
     std::string observed;
     std::string limit;
     std::chrono::nanoseconds time{0};
+    /// operator_only for a kill switch: cool_down() never ends that freeze.
+    release how = release::cool_down;
 };
 
 template <class Gate>
@@ -64,11 +67,15 @@ public:
 
     /// An operator's freeze (kill switch, drill): same path as a check's freeze.
     /// It always takes effect, even on a bot a check has frozen already: it becomes the freeze of
-    /// record (sticky for a kill switch) and the handler runs again, so cancel-all goes out for
-    /// anything still open.
-    void freeze_manually(std::string_view reason, std::chrono::nanoseconds now) {
+    /// record (sticky when `reason.how` is operator_only, as for a kill switch) and the handler
+    /// runs again, so cancel-all goes out for anything still open.
+    void freeze_manually(const freeze_reason& reason, std::chrono::nanoseconds now) {
         frozen_ = false;
-        freeze(verdict{action::freeze, reason, value_text{}, value_text{}}, "*", now);
+        freeze(verdict{action::freeze, reason.label, value_text{}, value_text{}}, "*", now, reason.how);
+    }
+    /// A freeze the cool-down may end (a journal failure, an unresolved create).
+    void freeze_manually(std::string_view reason, std::chrono::nanoseconds now) {
+        freeze_manually(freeze_reason{reason, release::cool_down}, now);
     }
 
     /// Operator action. Returns false when the bot was not frozen.
@@ -93,7 +100,7 @@ public:
     /// run again: otherwise the evidence that froze the bot re-freezes it on the same tick.
     bool cool_down(std::chrono::nanoseconds now) {
         // A kill switch is an operator's decision: only an operator's unfreeze undoes it.
-        const bool sticky = last_ && last_->reason.starts_with("kill_switch");
+        const bool sticky = last_ && last_->how == release::operator_only;
         if (frozen_ && !sticky && cool_down_.count() > 0 && now - frozen_at_ >= cool_down_) {
             frozen_ = false;
             return true;
@@ -102,12 +109,13 @@ public:
     }
 
 private:
-    void freeze(const verdict& v, std::string_view symbol, std::chrono::nanoseconds now) {
+    void freeze(const verdict& v, std::string_view symbol, std::chrono::nanoseconds now,
+                release how = release::cool_down) {
         if (frozen_) return;  // one event per freeze: cancel-all is not re-triggered
         frozen_ = true;
         frozen_at_ = now;
         last_ = freeze_event{std::string(v.reason), std::string(symbol),
-                             std::string(v.observed.view()), std::string(v.limit.view()), now};
+                             std::string(v.observed.view()), std::string(v.limit.view()), now, how};
         ++counts_[last_->reason];
         ++total_;
         if (handler_) handler_(*last_);

@@ -20,6 +20,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/strategy/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -44,7 +45,7 @@ enum class fair_price_mode : std::uint8_t {
     if (text == "mid") return fair_price_mode::mid;
     if (text == "microprice") return fair_price_mode::microprice;
     return core::make_error(
-        "invalid_fair_price_mode",
+        errc::invalid_fair_price_mode,
         fmt::format("fair_price_mode: expected \"mid\" or \"microprice\", got \"{}\"", text));
 }
 
@@ -69,7 +70,7 @@ enum class quote_reference : std::uint8_t {
     if (text == "fair") return quote_reference::fair;
     if (text == "touch") return quote_reference::touch;
     return core::make_error(
-        "invalid_quote_reference",
+        errc::invalid_quote_reference,
         fmt::format("quote_reference: expected \"fair\" or \"touch\", got \"{}\"", text));
 }
 
@@ -103,7 +104,7 @@ inline constexpr std::int64_t max_offset_bps_raw = std::int64_t{10000} * 10000; 
 [[nodiscard]] inline core::result<void> validate(std::string_view symbol,
                                                  const quoter_params& p) {
     const auto fail = [&](std::string_view field, std::string_view rule, const auto& value) {
-        return core::make_error("invalid_strategy",
+        return core::make_error(errc::invalid_strategy,
                                 fmt::format("{}.{}: {}, got \"{}\"", symbol, field, rule, value));
     };
     const core::bps max_offset = core::bps::from_raw(max_offset_bps_raw);

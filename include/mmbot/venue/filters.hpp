@@ -13,6 +13,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/venue/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -80,7 +81,7 @@ template <class Decimal>
                                                 std::string_view text) {
     auto v = Decimal::parse(text);
     if (!v) {
-        return core::make_error("invalid_filter",
+        return core::make_error(errc::invalid_filter,
                                 fmt::format("{}.{}: {}", symbol, field, v.error().message));
     }
     return *v;
@@ -93,12 +94,12 @@ template <class Decimal>
 [[nodiscard]] inline core::result<instrument_filters> make_filters(const filter_text& t) {
     using core::make_error;
     if (t.symbol.empty()) {
-        return make_error("invalid_filter", "symbol: must not be empty");
+        return make_error(errc::invalid_filter, "symbol: must not be empty");
     }
     instrument_filters f;
     f.symbol = std::string(t.symbol);
     const auto bad = [&](std::string_view field, std::string_view rule, std::string_view value) {
-        return make_error("invalid_filter",
+        return make_error(errc::invalid_filter,
                           fmt::format("{}.{}: {}, got \"{}\"", t.symbol, field, rule, value));
     };
     // Every field parses the same way; the first failure is the one reported.

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 BOOST_AUTO_TEST_CASE(unsynced_until_a_sample_arrives) {
     bybit::clock_sync s;
     BOOST_TEST(!s.offset().has_value());
-    BOOST_TEST(s.venue_time_ms(1s).error().code == "bybit_clock_unsynced");
+    BOOST_TEST(s.venue_time_ms(1s).error().code == mmbot::venue::bybit::errc::clock_unsynced);
 }
 
 BOOST_AUTO_TEST_CASE(offset_from_the_midpoint) {
@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(a_broken_clock_refuses_to_sign) {
     BOOST_TEST(s.add_sample(0ms, 0ms, -45s));
     auto t = s.venue_time_ms(100s);
     BOOST_TEST_REQUIRE(!t.has_value());
-    BOOST_TEST(t.error().code == "bybit_clock_skew");
+    BOOST_TEST(t.error().code == mmbot::venue::bybit::errc::clock_skew);
     BOOST_TEST(t.error().message ==
                "server time: local clock off by -45000 ms, more than the 30000 ms allowed");
 }
@@ -63,7 +63,7 @@ struct scripted_transport {
         ++calls;
         BOOST_TEST(r.path() == "/v5/market/time");
         if (!body) {
-            return mmbot::core::make_error("bybit_tls", "localhost:9443: certificate verification failed: "
+            return mmbot::core::make_error(mmbot::venue::bybit::errc::tls, "localhost:9443: certificate verification failed: "
                                                         "Hostname mismatch");
         }
         return answer{*body};
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(sync_failure_names_the_last_transport_error) {
     auto r = bybit::sync_clock(s, t, [&] { return now += 1ms; }, 3);
     BOOST_TEST(t.calls == 3);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_tls");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::tls);
     BOOST_TEST(r.error().message.find("no usable market/time sample") != std::string::npos, r.error().message);
     BOOST_TEST(r.error().message.find("certificate verification failed: Hostname mismatch") != std::string::npos,
                r.error().message);

@@ -47,12 +47,12 @@ BOOST_AUTO_TEST_CASE(the_primary_is_probed_and_taken_back_when_it_answers) {
 
 BOOST_AUTO_TEST_CASE(tls_failures_never_move_traffic) {
     bybit::host_failover<env::live> h{{.failures_to_switch = 1}};
-    const auto tls = mmbot::core::error{"bybit_tls", "certificate verify failed"};
+    const auto tls = mmbot::core::error{mmbot::venue::bybit::errc::tls, "certificate verify failed"};
     for (int i = 0; i < 10; ++i) h.on_result(bybit::health_of(tls), std::chrono::seconds(i));
     BOOST_TEST(h.current() == "api.bybit.com");
-    const auto refused = mmbot::core::error{"bybit_not_sent", "connection refused"};
+    const auto refused = mmbot::core::error{mmbot::venue::bybit::errc::not_sent, "connection refused"};
     BOOST_TEST((bybit::health_of(refused) == request_health::unreachable));
-    const auto timeout = mmbot::core::error{"bybit_timeout", "no answer in 5000 ms"};
+    const auto timeout = mmbot::core::error{mmbot::venue::bybit::errc::timeout, "no answer in 5000 ms"};
     BOOST_TEST((bybit::health_of(timeout) == request_health::unreachable));
 }
 
@@ -80,7 +80,7 @@ struct fake_host {
     std::vector<std::string>* log = nullptr;
     mmbot::core::result<fake_reply> send(const bybit::rest_request& r, bybit::signer*, std::int64_t) {
         log->push_back(name + " " + std::string(bybit::path_of(r.ep)));
-        if (!up) return mmbot::core::make_error("bybit_timeout", "no answer");
+        if (!up) return mmbot::core::make_error(mmbot::venue::bybit::errc::timeout, "no answer");
         return fake_reply{"{}", {}};
     }
 };

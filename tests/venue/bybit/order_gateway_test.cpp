@@ -42,13 +42,13 @@ struct scripted_transport {
 
     core::result<fake_response> send(const bybit::rest_request& r, bybit::signer*, std::int64_t) {
         sent.push_back({r.ep, r.body, r.query});
-        if (replies.empty()) return core::make_error("bybit_timeout", "scripted: no reply");
+        if (replies.empty()) return core::make_error(mmbot::venue::bybit::errc::timeout, "scripted: no reply");
         auto out = std::move(replies.front());
         replies.pop_front();
         return out;
     }
     void ok(std::string body) { replies.emplace_back(fake_response{200, std::move(body), {}}); }
-    void fail(std::string_view code) { replies.emplace_back(core::make_error(code, "scripted")); }
+    void fail(bybit::errc code) { replies.emplace_back(core::make_error(code, "scripted")); }
     [[nodiscard]] std::size_t count(bybit::endpoint e) const {
         std::size_t n = 0;
         for (const auto& s : sent) n += s.ep == e ? 1U : 0U;
@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(an_off_grid_order_is_rejected_before_anything_is_sent) {
     auto gw = make();
     auto r = gw.submit_place(order("mm-1", "65000.123"), t0);
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "bybit_request");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::request);
     BOOST_TEST(r.error().message.find("65000.123") != std::string::npos);
     gw.place(order("mm-1", "65000.123"), t0);
     (void)gw.pump(t0);
@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(venue_refusals_map_to_rejects_named_by_ret_code) {
 BOOST_AUTO_TEST_CASE(a_timeout_on_create_is_resolved_by_query_never_by_resending) {
     auto gw = make();
     auto& t = gw.transport();
-    t.fail("bybit_timeout");
+    t.fail(bybit::errc::timeout);
     t.ok(orders_page({}));                                         // not there yet
     t.ok(orders_page({order_json("oid-9", "mm-1", "New")}));      // there
     gw.place(order("mm-1"), t0);
@@ -292,7 +292,7 @@ BOOST_AUTO_TEST_CASE(duplicate_order_link_id_is_resolved_by_query) {
 BOOST_AUTO_TEST_CASE(not_found_after_the_request_expired_resends_the_same_body) {
     auto gw = make();
     auto& t = gw.transport();
-    t.fail("bybit_timeout");
+    t.fail(bybit::errc::timeout);
     t.ok(orders_page({}));  // queried after expiry (recv_window 5 s + margin 1 s): truly absent
     t.ok(ok_ids("oid-2", "mm-1"));
     gw.place(order("mm-1"), t0);
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(an_unanswerable_create_escalates_instead_of_resending) {
 BOOST_AUTO_TEST_CASE(not_sent_is_safe_to_resend) {
     auto gw = make();
     auto& t = gw.transport();
-    t.fail("bybit_not_sent");
+    t.fail(bybit::errc::not_sent);
     t.ok(ok_ids("oid-1", "mm-1"));
     gw.place(order("mm-1"), t0);
     auto next = gw.pump(t0);
@@ -392,7 +392,7 @@ BOOST_AUTO_TEST_CASE(a_full_queue_is_an_error_never_a_silent_drop) {
     BOOST_TEST(gw.submit_place(order("mm-2"), t0).has_value());
     auto r = gw.submit_place(order("mm-3"), t0);
     BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == "bybit_queue_full");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::queue_full);
     BOOST_TEST(r.error().message.find("mm-3") != std::string::npos);
     BOOST_TEST(r.error().message.find("capacity 2") != std::string::npos);
     gw.place(order("mm-4"), t0);               // the venue interface reports it as a reject
@@ -473,7 +473,7 @@ BOOST_AUTO_TEST_CASE(fills_that_cannot_be_read_leave_the_order_open_and_say_so) 
 BOOST_AUTO_TEST_CASE(cancels_are_retried_on_rate_limits_and_timeouts) {
     auto gw = make();
     auto& t = gw.transport();
-    t.fail("bybit_timeout");
+    t.fail(bybit::errc::timeout);
     t.ok(ok_ids("oid-1", "mm-1"));
     gw.cancel("BTCUSDT", "mm-1", t0);
     auto next = gw.pump(t0);
@@ -489,7 +489,7 @@ BOOST_AUTO_TEST_CASE(cancels_are_retried_on_rate_limits_and_timeouts) {
 BOOST_AUTO_TEST_CASE(a_cancel_waits_for_its_create_to_be_resolved) {
     auto gw = make();
     auto& t = gw.transport();
-    t.fail("bybit_timeout");
+    t.fail(bybit::errc::timeout);
     gw.place(order("mm-1"), t0);
     (void)gw.pump(t0);
     gw.cancel("BTCUSDT", "mm-1", t0 + 1ms);
@@ -553,7 +553,7 @@ BOOST_AUTO_TEST_CASE(the_sender_thread_sends_and_the_loop_drains) {
     bybit::gateway_params p;
     p.retry.base_backoff = 1ms;
     scripted_transport st;
-    st.fail("bybit_timeout");
+    st.fail(bybit::errc::timeout);
     st.ok(orders_page({order_json("oid-1", "mm-1", "New")}));
     gateway gw{std::move(st), nullptr, p,
                [] { return ns{std::chrono::steady_clock::now().time_since_epoch()}; }};

@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(a_malformed_item_applies_nothing) {
     const auto bad = replaced(execution_msg, R"("execFee":"-0.0052")", R"("execFee":"1e-3")");
     auto k = s.handle(bad, r);
     BOOST_TEST_REQUIRE(!k.has_value());
-    BOOST_TEST(k.error().code == "decimal_exponent");
+    BOOST_TEST(k.error().code == mmbot::core::errc::decimal_exponent);
     BOOST_TEST(k.error().message.starts_with("data[1].execFee: "));
     BOOST_TEST(r.calls.empty());  // data[0] was fine but is not applied either
 
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_malformed_item_applies_nothing) {
                R"(data[0].orderStatus: unknown order status "Sleeping")");
     BOOST_TEST(s.handle(R"({"topic":"order","data":{}})", r).error().message ==
                "data: expected an array, got object");
-    BOOST_TEST(s.handle("{", r).error().code == "bybit_json_syntax");
+    BOOST_TEST(s.handle("{", r).error().code == mmbot::venue::bybit::errc::json_syntax);
 }
 
 BOOST_AUTO_TEST_CASE(control_frames) {
@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(control_frames) {
                 bybit::stream_event::ignored));
     auto refused = s.handle(
         R"({"success":false,"ret_msg":"Request not authorized","op":"auth","conn_id":"c1"})", r);
-    BOOST_TEST(refused.error().code == "bybit_ws_auth");
+    BOOST_TEST(refused.error().code == mmbot::venue::bybit::errc::ws_auth);
     BOOST_TEST(refused.error().message == "auth: refused: Request not authorized");
     BOOST_TEST(r.calls.empty());
 }

@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(off_grid_and_bad_identifiers_are_refused) {
     r.price = price::parse("65000.125").value();
     auto e = bybit::write_create(bybit::category::linear, r, req);
     BOOST_TEST_REQUIRE(!e.has_value());
-    BOOST_TEST(e.error().code == "bybit_request");
+    BOOST_TEST(e.error().code == mmbot::venue::bybit::errc::request);
     BOOST_TEST(e.error().message == "price: 65000.125 does not fit the instrument's 2 fraction digits");
 
     r = linear_order();

@@ -87,25 +87,25 @@ BOOST_AUTO_TEST_CASE(instrument_errors_name_the_field) {
     // Spot fields read as linear: the linear-only key is reported missing by its Bybit path.
     auto wrong = bybit::parse_instruments(spot_instruments, bybit::category::linear);
     BOOST_TEST_REQUIRE(!wrong.has_value());
-    BOOST_TEST(wrong.error().code == "bybit_missing_field");
+    BOOST_TEST(wrong.error().code == mmbot::venue::bybit::errc::missing_field);
     BOOST_TEST(wrong.error().message == "result.list[0].priceFilter.minPrice: missing field");
 
     std::string zero_tick(linear_instruments);
     zero_tick.replace(zero_tick.find(R"("tickSize":"0.10")"), 17, R"("tickSize":"0")");
     auto z = bybit::parse_instruments(zero_tick, bybit::category::linear);
-    BOOST_TEST(z.error().code == "invalid_filter");
+    BOOST_TEST(z.error().code == mmbot::venue::errc::invalid_filter);
     BOOST_TEST(z.error().message == R"(result.list[0]: BTCUSDT.tick_size: must be > 0, got "0")");
 
     std::string exp_step(linear_instruments);
     exp_step.replace(exp_step.find(R"("qtyStep":"0.001")"), 17, R"("qtyStep":"1e-3")");
     auto x = bybit::parse_instruments(exp_step, bybit::category::linear);
-    BOOST_TEST(x.error().code == "invalid_filter");
+    BOOST_TEST(x.error().code == mmbot::venue::errc::invalid_filter);
     BOOST_TEST(x.error().message.find("qty_step") != std::string::npos);
 
     auto number = bybit::parse_instruments(
         R"({"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"X","status":"Trading","priceFilter":{"tickSize":0.1},"lotSizeFilter":{}}]}})",
         bybit::category::spot);
-    BOOST_TEST(number.error().code == "bybit_wrong_type");
+    BOOST_TEST(number.error().code == mmbot::venue::bybit::errc::wrong_type);
     BOOST_TEST(number.error().message ==
                "result.list[0].priceFilter.tickSize: expected a string, got number");
 }
@@ -140,19 +140,19 @@ BOOST_AUTO_TEST_CASE(open_orders_page) {
 BOOST_AUTO_TEST_CASE(ret_codes_become_labelled_errors) {
     struct expect {
         int code;
-        std::string_view label;
+        bybit::errc label;
         bool retryable;
     };
-    for (const auto& e : {expect{10001, "bybit_params", false},
-                          expect{10002, "bybit_timestamp", true},
-                          expect{10003, "bybit_invalid_key", false},
-                          expect{10004, "bybit_signature", false},
-                          expect{10006, "bybit_rate_limit", true},
-                          expect{110007, "bybit_insufficient_balance", false},
-                          expect{110072, "bybit_duplicate_order_link_id", false},
-                          expect{170213, "bybit_order_not_found", false},
-                          expect{10016, "bybit_server_error", true},
-                          expect{99999, "bybit_error", false}}) {
+    for (const auto& e : {expect{10001, bybit::errc::params, false},
+                          expect{10002, bybit::errc::timestamp, true},
+                          expect{10003, bybit::errc::invalid_key, false},
+                          expect{10004, bybit::errc::signature, false},
+                          expect{10006, bybit::errc::rate_limit, true},
+                          expect{110007, bybit::errc::insufficient_balance, false},
+                          expect{110072, bybit::errc::duplicate_order_link_id, false},
+                          expect{170213, bybit::errc::order_not_found, false},
+                          expect{10016, bybit::errc::server_error, true},
+                          expect{99999, bybit::errc::unclassified, false}}) {
         const std::string text = fmt::format(
             R"({{"retCode":{},"retMsg":"message {}","result":{{}},"retExtInfo":{{}},"time":1}})",
             e.code, e.code);
@@ -185,8 +185,9 @@ BOOST_AUTO_TEST_CASE(batch_outcomes_per_order) {
       "retExtInfo":{"list":[{"code":0,"msg":"OK"},{"code":110072,"msg":"OrderLinkedID is duplicate"}]},
       "time":1})");
     BOOST_TEST_REQUIRE(b.has_value(), (b ? "" : b.error().message));
-    BOOST_TEST(b->at(0).outcome.label == "ok");
-    BOOST_TEST(b->at(1).outcome.label == "bybit_duplicate_order_link_id");
+    BOOST_TEST(b->at(0).outcome.code == bybit::errc::ok);
+    BOOST_TEST(b->at(1).outcome.code == bybit::errc::duplicate_order_link_id);
+    BOOST_TEST(mmbot::core::error_code(b->at(1).outcome.code).name() == "bybit_duplicate_order_link_id");
     BOOST_TEST(b->at(1).message == "OrderLinkedID is duplicate");
 
     auto mismatch = bybit::parse_batch(
@@ -195,7 +196,7 @@ BOOST_AUTO_TEST_CASE(batch_outcomes_per_order) {
 }
 
 BOOST_AUTO_TEST_CASE(envelope_errors) {
-    BOOST_TEST(bybit::parse_order_ids("not json").error().code == "bybit_json_syntax");
+    BOOST_TEST(bybit::parse_order_ids("not json").error().code == mmbot::venue::bybit::errc::json_syntax);
     BOOST_TEST(bybit::parse_order_ids("[1]").error().message == "response: expected an object, got array");
     BOOST_TEST(bybit::parse_order_ids(R"({"retMsg":"OK"})").error().message == "retCode: missing field");
     BOOST_TEST(bybit::parse_order_ids(R"({"retCode":0,"result":[]})").error().message ==
@@ -229,7 +230,7 @@ BOOST_AUTO_TEST_CASE(ticker_gives_the_top_of_book_exactly) {
     BOOST_TEST(t->ask.to_string() == "65000.1");
     auto missing = bybit::parse_ticker(body, "SOLUSDT");
     BOOST_TEST_REQUIRE(!missing.has_value());
-    BOOST_TEST(missing.error().code == "bybit_missing_field");
+    BOOST_TEST(missing.error().code == mmbot::venue::bybit::errc::missing_field);
     // Bybit sends "" for an empty side: that is no price, named by its path.
     auto empty = bybit::parse_ticker(
         R"({"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"BTCUSDT","bid1Price":"","ask1Price":"1"}]}})", "BTCUSDT");

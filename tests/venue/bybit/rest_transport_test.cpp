@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(verified_round_trip_with_keep_alive_and_signed_post) {
 
     bybit::write_cancel_all(bybit::category::linear, "BTCUSDT", req).value();
     auto unsigned_private = t.send(req, nullptr, 1);
-    BOOST_TEST(unsigned_private.error().code == "bybit_not_sent");
+    BOOST_TEST(unsigned_private.error().code == mmbot::venue::bybit::errc::not_sent);
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {
@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {
     bybit::write_server_time(req);
     auto r = t.send(req, nullptr, 0);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_tls");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::tls);
     BOOST_TEST(r.error().message.find("certificate verification failed") != std::string::npos,
                r.error().message);
     BOOST_TEST(server.requests == 0);
@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(wrong_host_name_is_refused) {
     bybit::write_server_time(req);
     auto r = t.send(req, nullptr, 0);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_tls", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::tls, r.error().message);
     BOOST_TEST(server.requests == 0);
 }
 
@@ -268,7 +268,7 @@ BOOST_AUTO_TEST_CASE(refused_connection_is_not_sent) {
     bybit::write_server_time(req);
     auto r = t.send(req, nullptr, 0);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_not_sent", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::not_sent, r.error().message);
 }
 
 BOOST_AUTO_TEST_CASE(no_answer_is_a_timeout_after_sending) {
@@ -282,7 +282,7 @@ BOOST_AUTO_TEST_CASE(no_answer_is_a_timeout_after_sending) {
     const auto t0 = std::chrono::steady_clock::now();
     auto r = t.send(req, nullptr, 0);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_timeout", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::timeout, r.error().message);
     const bool prompt = std::chrono::steady_clock::now() - t0 < std::chrono::seconds{5};
     BOOST_TEST(prompt);
     BOOST_TEST(!t.connected());
@@ -305,7 +305,7 @@ BOOST_AUTO_TEST_CASE(deadline_bounds_a_hung_venue) {
     auto r = t.send(req, nullptr, 0);
     const auto took = std::chrono::steady_clock::now() - t0;
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_timeout", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::timeout, r.error().message);
     BOOST_TEST(took < std::chrono::milliseconds{1000},
                std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     // Past the deadline: refused at once, nothing written.
@@ -313,7 +313,7 @@ BOOST_AUTO_TEST_CASE(deadline_bounds_a_hung_venue) {
     const auto t1 = std::chrono::steady_clock::now();
     auto late = t.send(req, nullptr, 0);
     BOOST_TEST_REQUIRE(!late.has_value());
-    BOOST_TEST(late.error().code == "bybit_not_sent", late.error().message);
+    BOOST_TEST(late.error().code == mmbot::venue::bybit::errc::not_sent, late.error().message);
     BOOST_TEST(late.error().message.find("stop deadline") != std::string::npos);
     BOOST_TEST((std::chrono::steady_clock::now() - t1 < std::chrono::milliseconds{100}));
     BOOST_TEST(server.requests.load() == before);

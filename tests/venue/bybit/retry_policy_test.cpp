@@ -55,10 +55,11 @@ BOOST_AUTO_TEST_CASE(not_found_after_expiry_allows_a_resend) {
 }
 
 BOOST_AUTO_TEST_CASE(unknown_venue_outcomes_are_queried) {
-    for (const auto* label : {"bybit_duplicate_order_link_id", "bybit_server_timeout",
-                              "bybit_server_error"}) {
+    for (const auto code : {bybit::errc::duplicate_order_link_id, bybit::errc::server_timeout,
+                            bybit::errc::server_error}) {
+        const std::string_view label = error_label(code);
         bybit::create_resolver r{{}, t0};
-        const auto d = r.on_create(create_result::venue_error(label), t0 + 1ms);
+        const auto d = r.on_create(create_result::venue_error(code), t0 + 1ms);
         BOOST_TEST((d.next == action::query), label);
         BOOST_TEST(d.reason == label);
     }
@@ -66,10 +67,10 @@ BOOST_AUTO_TEST_CASE(unknown_venue_outcomes_are_queried) {
 
 BOOST_AUTO_TEST_CASE(gateway_refusals_are_resent_with_backoff_then_rejected) {
     bybit::create_resolver r{{.max_sends = 3}, t0};
-    auto d = r.on_create(create_result::venue_error("bybit_rate_limit"), t0);
+    auto d = r.on_create(create_result::venue_error(bybit::errc::rate_limit), t0);
     BOOST_TEST((d.next == action::send));
     BOOST_TEST(d.after == 100ms);
-    d = r.on_create(create_result::venue_error("bybit_timestamp"), t0 + 100ms);
+    d = r.on_create(create_result::venue_error(bybit::errc::timestamp), t0 + 100ms);
     BOOST_TEST((d.next == action::send));
     BOOST_TEST(d.after == 200ms);
     d = r.on_create(create_result::not_sent(), t0 + 300ms);
@@ -79,10 +80,12 @@ BOOST_AUTO_TEST_CASE(gateway_refusals_are_resent_with_backoff_then_rejected) {
 }
 
 BOOST_AUTO_TEST_CASE(definitive_refusals_are_rejected_at_once) {
-    for (const auto* label : {"bybit_params", "bybit_insufficient_balance", "bybit_signature",
-                              "bybit_invalid_key", "bybit_error"}) {
+    for (const auto code : {bybit::errc::params, bybit::errc::insufficient_balance,
+                            bybit::errc::signature, bybit::errc::invalid_key,
+                            bybit::errc::unclassified}) {
+        const std::string_view label = error_label(code);
         bybit::create_resolver r{{}, t0};
-        const auto d = r.on_create(create_result::venue_error(label), t0);
+        const auto d = r.on_create(create_result::venue_error(code), t0);
         BOOST_TEST((d.next == action::rejected), label);
         BOOST_TEST(d.reason == label);
     }

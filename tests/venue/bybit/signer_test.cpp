@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(bad_credentials_are_rejected_without_quoting_them) {
     const std::string secret = "TOPSECRETVALUE42";
     auto empty = bybit::signer::make(creds("", secret));
     BOOST_TEST_REQUIRE(!empty.has_value());
-    BOOST_TEST(empty.error().code == "bybit_credentials");
+    BOOST_TEST(empty.error().code == mmbot::venue::bybit::errc::credentials);
 
     auto bad_key = bybit::signer::make(creds("key\"withquote", secret));
     BOOST_TEST_REQUIRE(!bad_key.has_value());
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(bad_credentials_are_rejected_without_quoting_them) {
 
     auto window = bybit::signer::make(creds("abc", secret), std::chrono::milliseconds{60001});
     BOOST_TEST_REQUIRE(!window.has_value());
-    BOOST_TEST(window.error().code == "bybit_recv_window");
+    BOOST_TEST(window.error().code == mmbot::venue::bybit::errc::recv_window);
     BOOST_TEST(window.error().message == "recv_window: must be in 1..60000 ms, got 60001");
     BOOST_TEST(!bybit::signer::make(creds("abc", secret), std::chrono::milliseconds{0}));
 }

@@ -184,21 +184,21 @@ BOOST_AUTO_TEST_CASE(authentication_errors) {
     auto other_secret = make_signer(key, "WRONGSECRET");
     auto r = bybit::parse_order_ids(h.send(req, 0, &other_secret).body);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_signature", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::signature, r.error().message);
 
     auto other_key = make_signer("OTHERKEY", secret);
     r = bybit::parse_order_ids(h.send(req, 0, &other_key).body);
-    BOOST_TEST(r.error().code == "bybit_invalid_key", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::invalid_key, r.error().message);
 
     const std::string stale = h.send(req, t0_ms - 6000).body;  // recv_window 5000
     r = bybit::parse_order_ids(stale);
-    BOOST_TEST(r.error().code == "bybit_timestamp", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::timestamp, r.error().message);
     // The client quotes only the start of retMsg; the venue's text names both times.
     BOOST_TEST(stale.find("req_timestamp[1786310394000],server_timestamp[1786310400000],"
                           "recv_window[5000]") != std::string::npos,
                stale);
     r = bybit::parse_order_ids(h.send(req, t0_ms + 1500).body);  // too far ahead
-    BOOST_TEST(r.error().code == "bybit_timestamp");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::timestamp);
     r = bybit::parse_order_ids(h.send(req, t0_ms - 4000).body);  // inside the window
     BOOST_TEST(r.has_value(), (r ? "" : r.error().message));
 }
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(create_query_cancel_round_trip_and_pushes) {
     BOOST_TEST(one.orders[0].status_text == "Cancelled");
     // Cancelling it again: 110001.
     auto again = bybit::parse_order_ids(h.send(c).body);
-    BOOST_TEST(again.error().code == "bybit_order_not_found");
+    BOOST_TEST(again.error().code == mmbot::venue::bybit::errc::order_not_found);
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_order_link_id_is_110072) {
@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(duplicate_order_link_id_is_110072) {
     h.now_ms += 1;
     auto r = bybit::parse_order_ids(h.send(req).body);
     BOOST_TEST_REQUIRE(!r.has_value());
-    BOOST_TEST(r.error().code == "bybit_duplicate_order_link_id", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::duplicate_order_link_id, r.error().message);
 }
 
 BOOST_AUTO_TEST_CASE(admin_orders_lists_every_accepted_order_and_counts_duplicates) {
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(order_checks_name_the_field_and_value) {
     req.body = R"({"symbol":"BTCUSDT","side":"Buy","orderType":"Limit","timeInForce":"PostOnly","orderLinkId":"x-1","price":"64000.05","category":"linear","qty":"0.010"})";
     const std::string off_tick = h.send(req).body;
     auto r = bybit::parse_order_ids(off_tick);
-    BOOST_TEST(r.error().code == "bybit_params");
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::params);
     BOOST_TEST(off_tick.find(R"(got \"64000.05\")") != std::string::npos, off_tick);
     req.body = R"({"symbol":"DOGEUSDT","side":"Buy","orderType":"Limit","price":"1","category":"linear","qty":"1"})";
     r = bybit::parse_order_ids(h.send(req).body);
@@ -327,7 +327,7 @@ BOOST_AUTO_TEST_CASE(order_checks_name_the_field_and_value) {
     BOOST_TEST(r.error().message.find("minimum order value") != std::string::npos, r.error().message);
     req.body = "{not json";
     r = bybit::parse_order_ids(h.send(req).body);
-    BOOST_TEST(r.error().code == "bybit_params", r.error().message);
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::params, r.error().message);
 }
 
 // A venue that restarts must not hand out an orderId or execId it gave before: the bot's journal
@@ -409,7 +409,7 @@ BOOST_AUTO_TEST_CASE(rate_limit_is_10006_with_headers) {
     h.now_ms += 10;
     a = h.send(req);
     BOOST_TEST(a.status == 200U);
-    BOOST_TEST(bybit::parse_cancel_all(a.body).error().code == "bybit_rate_limit");
+    BOOST_TEST(bybit::parse_cancel_all(a.body).error().code == mmbot::venue::bybit::errc::rate_limit);
     BOOST_TEST(a.limits->remaining == 0);
     BOOST_TEST(a.limits->reset_ms == t0_ms + 1000);
     h.now_ms = t0_ms + 1000;

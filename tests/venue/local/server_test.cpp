@@ -275,16 +275,16 @@ BOOST_AUTO_TEST_CASE(rest_round_trips_over_tls) {
 
     // Duplicate orderLinkId, then a signature made with the wrong secret.
     auto dup = bybit::parse_order_ids(c.send(create_req(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
-    BOOST_TEST(dup.error().code == "bybit_duplicate_order_link_id");
+    BOOST_TEST(dup.error().code == mmbot::venue::bybit::errc::duplicate_order_link_id);
     auto wrong = bybit::signer::make(mmbot::secrets::credentials{
                                          mmbot::secrets::secret_string{std::string(api_key)},
                                          mmbot::secrets::secret_string{std::string("nope")}})
                      .value();
     auto bad = c.transport->send(create_req(order("rt-2", mmbot::core::side::buy, "60000.00")), &wrong, now_ms());
-    BOOST_TEST(bybit::parse_order_ids(bad.value().body).error().code == "bybit_signature");
+    BOOST_TEST(bybit::parse_order_ids(bad.value().body).error().code == mmbot::venue::bybit::errc::signature);
     auto stale = c.transport->send(create_req(order("rt-3", mmbot::core::side::buy, "60000.00")), &c.signer,
                                    now_ms() - 60'000);
-    BOOST_TEST(bybit::parse_order_ids(stale.value().body).error().code == "bybit_timestamp");
+    BOOST_TEST(bybit::parse_order_ids(stale.value().body).error().code == mmbot::venue::bybit::errc::timestamp);
 }
 
 BOOST_AUTO_TEST_CASE(rate_limit_over_tls_carries_the_headers) {
@@ -298,7 +298,7 @@ BOOST_AUTO_TEST_CASE(rate_limit_over_tls_carries_the_headers) {
     BOOST_TEST(first.limits->limit == 1);
     auto second = c.send(req).value();
     BOOST_TEST(second.status == 200U);
-    BOOST_TEST(bybit::parse_cancel_all(second.body).error().code == "bybit_rate_limit");
+    BOOST_TEST(bybit::parse_cancel_all(second.body).error().code == mmbot::venue::bybit::errc::rate_limit);
     BOOST_TEST_REQUIRE(second.limits.has_value());
     BOOST_TEST(second.limits->remaining == 0);
     BOOST_TEST(second.limits->reset_at.count() > now_ms() - 50);
@@ -318,7 +318,7 @@ BOOST_AUTO_TEST_CASE(rest_faults_from_the_admin_endpoint) {
     BOOST_TEST(c.send(req).value().status == 200U);  // count exhausted
 
     (void)admin(port, R"({"kind":"rate_limit","count":1,"path":"/v5/market"})");
-    BOOST_TEST(bybit::parse_server_time(c.send(req).value().body).error().code == "bybit_rate_limit");
+    BOOST_TEST(bybit::parse_server_time(c.send(req).value().body).error().code == mmbot::venue::bybit::errc::rate_limit);
 
     (void)admin(port, R"({"kind":"delay_ms","delay_ms":300,"count":1})");
     const auto t0 = std::chrono::steady_clock::now();
@@ -329,7 +329,7 @@ BOOST_AUTO_TEST_CASE(rest_faults_from_the_admin_endpoint) {
     (void)admin(port, R"({"kind":"disconnect","count":1})");
     auto gone = c.send(req);
     BOOST_TEST_REQUIRE(!gone.has_value());
-    BOOST_TEST(gone.error().code == "bybit_timeout", gone.error().message);  // sent, no answer
+    BOOST_TEST(gone.error().code == mmbot::venue::bybit::errc::timeout, gone.error().message);  // sent, no answer
     BOOST_TEST(c.send(req).has_value());  // reconnects
 
     const std::string state = admin(port, R"({"clear":true})");
@@ -352,7 +352,7 @@ BOOST_AUTO_TEST_CASE(private_ws_auth_pushes_and_drop_dup_faults) {
         events ev;
         auto kind = stream.handle(ws.read().value(), ev);
         BOOST_TEST_REQUIRE(!kind.has_value());
-        BOOST_TEST(kind.error().code == "bybit_ws_auth");
+        BOOST_TEST(kind.error().code == mmbot::venue::bybit::errc::ws_auth);
     }
 
     bybit::private_stream stream;

@@ -7,6 +7,7 @@
 // too: a typo in a limit must not silently leave the default in force.
 #pragma once
 
+#include "mmbot/app/errors.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <boost/json.hpp>
@@ -25,8 +26,6 @@
 
 namespace mmbot::app::detail {
 
-inline constexpr std::string_view code_invalid_config = "invalid_config";
-
 class json_reader {
 public:
     json_reader(const boost::json::object& obj, std::string path)
@@ -39,7 +38,7 @@ public:
     [[nodiscard]] bool has(std::string_view key) const { return obj_->contains(key); }
 
     [[nodiscard]] core::error fail(std::string_view key, std::string_view why) const {
-        return core::make_error(code_invalid_config, fmt::format("{}: {}", field_path(key), why));
+        return core::make_error(errc::invalid_config, fmt::format("{}: {}", field_path(key), why));
     }
 
     /// Fails on any key outside `allowed`, naming it.

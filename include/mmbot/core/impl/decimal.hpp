@@ -63,12 +63,12 @@ int reversed_digits(const Wide& v, char* out) {
 
 template <class Unit>
 result<decimal<Unit>> decimal<Unit>::parse(std::string_view text) {
-    const auto fail = [&](std::string_view code, std::string_view why) {
+    const auto fail = [&](errc code, std::string_view why) {
         return make_error(code, fmt::format("{} \"{}\": {}", Unit::name,
                                             detail::quoted_prefix(text), why));
     };
     if (text.empty()) {
-        return fail("decimal_empty", "empty string is not a number");
+        return fail(errc::decimal_empty, "empty string is not a number");
     }
     std::size_t i = 0;
     const bool negative = text[0] == '-';
@@ -80,14 +80,14 @@ result<decimal<Unit>> decimal<Unit>::parse(std::string_view text) {
     std::size_t int_digits = 0;
     for (; i < text.size() && detail::is_digit(text[i]); ++i, ++int_digits) {
         if (!detail::checked_mul(acc, ten, acc) || !detail::checked_add(acc, rep{text[i] - '0'}, acc)) {
-            return fail("decimal_overflow", "out of range");
+            return fail(errc::decimal_overflow, "out of range");
         }
     }
     if (int_digits == 0) {
         if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-            return fail("decimal_exponent", "exponent form is not accepted; expected plain digits");
+            return fail(errc::decimal_exponent, "exponent form is not accepted; expected plain digits");
         }
-        return fail("decimal_syntax", "expected digits before the point");
+        return fail(errc::decimal_syntax, "expected digits before the point");
     }
     int used_fraction = 0;
     if (i < text.size() && text[i] == '.') {
@@ -97,27 +97,27 @@ result<decimal<Unit>> decimal<Unit>::parse(std::string_view text) {
             if (used_fraction < scale) {
                 if (!detail::checked_mul(acc, ten, acc) ||
                     !detail::checked_add(acc, rep{text[i] - '0'}, acc)) {
-                    return fail("decimal_overflow", "out of range");
+                    return fail(errc::decimal_overflow, "out of range");
                 }
                 ++used_fraction;
             } else if (text[i] != '0') {
-                return fail("decimal_too_precise",
+                return fail(errc::decimal_too_precise,
                             fmt::format("more than {} fraction digits", scale));
             }
         }
         if (fraction_digits == 0) {
-            return fail("decimal_syntax", "expected digits after the point");
+            return fail(errc::decimal_syntax, "expected digits after the point");
         }
     }
     if (i < text.size()) {
         if (text[i] == 'e' || text[i] == 'E') {
-            return fail("decimal_exponent", "exponent form is not accepted; expected plain digits");
+            return fail(errc::decimal_exponent, "exponent form is not accepted; expected plain digits");
         }
-        return fail("decimal_syntax", fmt::format("unexpected character at offset {}", i));
+        return fail(errc::decimal_syntax, fmt::format("unexpected character at offset {}", i));
     }
     for (; used_fraction < scale; ++used_fraction) {
         if (!detail::checked_mul(acc, ten, acc)) {
-            return fail("decimal_overflow", "out of range");
+            return fail(errc::decimal_overflow, "out of range");
         }
     }
     return from_raw(negative ? rep(-acc) : acc);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/engine/errors.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -30,8 +31,8 @@ namespace mmbot::engine::detail {
 /// An error for a failed system call, from the current errno.
 [[nodiscard]] inline core::error errno_error(std::string_view op, std::string_view path,
                                              int err) {
-    const std::string_view code =
-        (err == ENOSPC || err == EDQUOT) ? "journal_no_space" : "journal_io";
+    const errc code =
+        (err == ENOSPC || err == EDQUOT) ? errc::journal_no_space : errc::journal_io;
     // system_category().message, unlike strerror, is safe to call from several threads.
     return core::make_error(code, fmt::format("journal {}: {} failed: {} (errno {})", path, op,
                                               std::system_category().message(err), err));

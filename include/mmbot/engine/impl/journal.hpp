@@ -8,6 +8,7 @@
 #ifndef MMBOT_ENGINE_IMPL_JOURNAL_HPP
 #define MMBOT_ENGINE_IMPL_JOURNAL_HPP
 
+#include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/journal.hpp"  // self-contained for tools that open this file alone
 
 #include "mmbot/engine/detail/journal_codec.hpp"
@@ -65,7 +66,7 @@ struct journal_scan {
         decoded_line d = decode_record(data.substr(pos, nl - pos));
         if (d.status == line_status::malformed) {
             return core::make_error(
-                "journal_malformed",
+                errc::journal_malformed,
                 fmt::format("journal {}: record at byte offset {} has a valid checksum but cannot "
                             "be read ({}); refusing to start",
                             path, pos, d.problem));
@@ -88,7 +89,7 @@ struct journal_scan {
         if (nl == std::string_view::npos) break;
         if (decode_record(data.substr(next, nl - next)).status != line_status::bad_crc) {
             return core::make_error(
-                "journal_corrupted",
+                errc::journal_corrupted,
                 fmt::format("journal {}: record at byte offset {} is damaged ({}) but a valid "
                             "record follows at byte offset {}; refusing to start rather than drop "
                             "it (inspect the file or restore a copy)",
@@ -115,7 +116,7 @@ struct journal_scan {
         if (errno == EWOULDBLOCK) {
             const long pid = flock_holder_pid(fd.get());
             return core::make_error(
-                "journal_locked",
+                errc::journal_locked,
                 fmt::format("journal {}: locked by another process ({}); it was not read or "
                             "changed. Stop that process or use another --journal path",
                             path, pid > 0 ? fmt::format("pid {}", pid) : "pid unknown"));
@@ -155,7 +156,7 @@ struct journal_header_info {
         }
     }
     return core::make_error(
-        "journal_not_a_journal",
+        errc::journal_not_a_journal,
         fmt::format("journal {}: does not start with a journal header (\"{}<environment>\", or "
                     "the older \"mmbot-journal 1\")",
                     path, prefix));
@@ -167,7 +168,7 @@ struct journal_header_info {
                                                     journal_open_mode mode, std::string_view path) {
     if (h.what == journal_header_info::kind::current && h.environment != environment) {
         return core::make_error(
-            "journal_wrong_environment",
+            errc::journal_wrong_environment,
             fmt::format("journal {}: written by mmbot-{}, refused by mmbot-{}: a journal belongs "
                         "to the environment that wrote it (shadow's fills are simulated); it was "
                         "not changed. Use a separate --journal path per environment",
@@ -176,7 +177,7 @@ struct journal_header_info {
     if (h.what == journal_header_info::kind::legacy && has_records &&
         mode == journal_open_mode::start_fresh) {
         return core::make_error(
-            "journal_unknown_environment",
+            errc::journal_unknown_environment,
             fmt::format("journal {}: an older journal (header \"mmbot-journal 1\") that does not "
                         "record which environment wrote it; mmbot-{} starts a fresh journal and "
                         "will not drop records that may be testnet's or live's. It was not "
@@ -203,7 +204,7 @@ inline core::result<journal::opened> journal::open(std::string path, std::string
                                                    journal_options options,
                                                    journal_open_mode mode) {
     if (!detail::valid_environment_name(environment)) {
-        return core::make_error("journal_bad_environment",
+        return core::make_error(errc::journal_bad_environment,
                                 fmt::format("journal {}: environment \"{}\" is not 1-32 of "
                                             "[a-z0-9_-]",
                                             path, environment));
@@ -274,7 +275,7 @@ inline journal::~journal() {
 }
 
 inline core::error journal::failed_error() const {
-    return core::make_error("journal_failed",
+    return core::make_error(errc::journal_failed,
                             fmt::format("journal {}: an earlier write or sync failed; no further "
                                         "appends are accepted",
                                         path_));

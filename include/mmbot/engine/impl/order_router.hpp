@@ -8,7 +8,9 @@
 #ifndef MMBOT_ENGINE_IMPL_ORDER_ROUTER_HPP
 #define MMBOT_ENGINE_IMPL_ORDER_ROUTER_HPP
 
+#include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order_router.hpp"  // self-contained for tools that open this file alone
+#include "mmbot/venue/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -23,7 +25,7 @@ template <quantity_filters Filters>
     const core::quantity min_qty = f.min_qty;
     const core::quantity max_qty = f.max_qty;
     const auto fail = [](std::string_view field, const core::quantity& v, std::string_view why) {
-        return core::make_error("invalid_filter",
+        return core::make_error(venue::errc::invalid_filter,
                                 fmt::format("{}: {}, got \"{}\"", field, why, v));
     };
     if (!step.is_positive()) return fail("qty_step", step, "must be > 0");
@@ -38,7 +40,7 @@ template <quantity_filters Filters>
 core::result<split_plan> split_order(const core::quantity& total, const Filters& filters,
                                      split_options options) {
     if (!total.is_positive()) {
-        return core::make_error("invalid_quantity",
+        return core::make_error(errc::invalid_quantity,
                                 fmt::format("qty: must be > 0, got \"{}\"", total));
     }
     if (auto v = detail::validate_qty_filters(filters); !v) return v.error();
@@ -63,7 +65,7 @@ core::result<split_plan> split_order(const core::quantity& total, const Filters&
     const std::size_t count = static_cast<std::size_t>(full) + (rest.is_zero() ? 0U : 1U);
     if (count > options.max_children) {
         return core::make_error(
-            "split_too_large",
+            errc::split_too_large,
             fmt::format("qty \"{}\" needs {} children of at most \"{}\", limit {}", total, count,
                         max_child, options.max_children));
     }
@@ -93,7 +95,7 @@ template <class Filters, class Handler>
 core::result<void> order_router<Filters, Handler>::add(std::string symbol, Filters filters,
                                                        Handler handler) {
     if (routes_.contains(symbol)) {
-        return core::make_error("duplicate_route",
+        return core::make_error(errc::duplicate_route,
                                 fmt::format("symbol \"{}\": already routed", symbol));
     }
     replace(std::move(symbol), std::move(filters), std::move(handler));
@@ -118,7 +120,7 @@ template <class Filters, class Handler>
 core::result<const typename order_router<Filters, Handler>::route*>
 order_router<Filters, Handler>::route_for(std::string_view symbol) const {
     if (const route* r = find(symbol)) return r;
-    return core::make_error("unknown_symbol",
+    return core::make_error(errc::unknown_symbol,
                             fmt::format("symbol \"{}\": no route configured", symbol));
 }
 

@@ -9,6 +9,7 @@
 #ifndef MMBOT_ENGINE_IMPL_ORDER_STORE_HPP
 #define MMBOT_ENGINE_IMPL_ORDER_STORE_HPP
 
+#include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order_store.hpp"  // self-contained for tools that open this file alone
 
 #include <fmt/format.h>
@@ -105,7 +106,7 @@ inline std::size_t order_store::prune_closed(timestamp closed_before) {
 
 inline core::result<const order*> order_store::existing(const std::string& client_order_id) const {
     if (const order* o = find(client_order_id)) return o;
-    return core::make_error("unknown_order",
+    return core::make_error(errc::unknown_order,
                             fmt::format("client_order_id \"{}\": no such order", client_order_id));
 }
 
@@ -116,7 +117,7 @@ inline order& order_store::mutable_order(const std::string& client_order_id) {
 // ------------------------------------------------------------------------------------- checks
 
 namespace detail {
-[[nodiscard]] inline core::error order_error(std::string_view code, std::string_view id,
+[[nodiscard]] inline core::error order_error(core::error_code code, std::string_view id,
                                              std::string_view what) {
     return core::make_error(code, fmt::format("client_order_id \"{}\": {}", id, what));
 }
@@ -132,17 +133,17 @@ namespace detail {
 inline core::result<apply_outcome> order_store::check_event(const new_order& e) const {
     if (find(e.client_order_id) != nullptr) return apply_outcome::duplicate;
     if (auto v = validate_order_link_id(e.client_order_id); !v) {
-        return core::make_error("invalid_order", v.error().message);
+        return core::make_error(errc::invalid_order, v.error().message);
     }
     if (e.symbol.empty()) {
-        return detail::order_error("invalid_order", e.client_order_id, "symbol is empty");
+        return detail::order_error(errc::invalid_order, e.client_order_id, "symbol is empty");
     }
     if (!e.price.is_positive()) {
-        return detail::order_error("invalid_order", e.client_order_id,
+        return detail::order_error(errc::invalid_order, e.client_order_id,
                                    fmt::format("price must be > 0, got \"{}\"", e.price));
     }
     if (!e.qty.is_positive()) {
-        return detail::order_error("invalid_order", e.client_order_id,
+        return detail::order_error(errc::invalid_order, e.client_order_id,
                                    fmt::format("qty must be > 0, got \"{}\"", e.qty));
     }
     return apply_outcome::applied;
@@ -152,17 +153,17 @@ inline core::result<apply_outcome> order_store::check_event(const order_ack& e) 
     auto o = existing(e.client_order_id);
     if (!o) return o.error();
     if (e.venue_order_id.empty()) {
-        return detail::order_error("invalid_ack", e.client_order_id, "venue_order_id is empty");
+        return detail::order_error(errc::invalid_ack, e.client_order_id, "venue_order_id is empty");
     }
     if ((*o)->venue_order_id == e.venue_order_id) return apply_outcome::duplicate;
     if (!(*o)->venue_order_id.empty()) {
-        return detail::order_error("ack_mismatch", e.client_order_id,
+        return detail::order_error(errc::ack_mismatch, e.client_order_id,
                                    fmt::format("acked as \"{}\", now \"{}\"",
                                                (*o)->venue_order_id, e.venue_order_id));
     }
     if (find_by_venue_id(e.venue_order_id) != nullptr) {
         return detail::order_error(
-            "ack_mismatch", e.client_order_id,
+            errc::ack_mismatch, e.client_order_id,
             fmt::format("venue_order_id \"{}\" already belongs to another order",
                         e.venue_order_id));
     }
@@ -171,11 +172,11 @@ inline core::result<apply_outcome> order_store::check_event(const order_ack& e) 
 
 inline core::result<apply_outcome> order_store::check_event(const order_fill& e) const {
     if (e.exec_id.empty()) {
-        return detail::order_error("invalid_fill", e.client_order_id, "exec_id is empty");
+        return detail::order_error(errc::invalid_fill, e.client_order_id, "exec_id is empty");
     }
     if (!e.qty.is_positive() || !e.price.is_positive()) {
         return detail::order_error(
-            "invalid_fill", e.client_order_id,
+            errc::invalid_fill, e.client_order_id,
             fmt::format("exec_id \"{}\": price and qty must be > 0, got \"{}\" x \"{}\"",
                         e.exec_id, e.price, e.qty));
     }
@@ -185,13 +186,13 @@ inline core::result<apply_outcome> order_store::check_event(const order_fill& e)
     const order& o = **found;
     if (o.symbol != e.symbol || o.side != e.side) {
         return detail::order_error(
-            "fill_mismatch", e.client_order_id,
+            errc::fill_mismatch, e.client_order_id,
             fmt::format("exec_id \"{}\" is {} {} but the order is {} {}", e.exec_id, e.symbol,
                         to_string(e.side), o.symbol, to_string(o.side)));
     }
     const core::quantity filled = o.filled_qty + e.qty;
     if (filled > o.qty) {
-        return detail::order_error("overfill", e.client_order_id,
+        return detail::order_error(errc::overfill, e.client_order_id,
                                    fmt::format("exec_id \"{}\" fills {} to {} of {}", e.exec_id,
                                                e.qty, filled, o.qty));
     }

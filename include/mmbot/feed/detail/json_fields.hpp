@@ -8,6 +8,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/feed/errors.hpp"
 #include "mmbot/feed/types.hpp"
 
 #include <boost/json/object.hpp>
@@ -25,11 +26,6 @@
 
 namespace mmbot::feed::detail {
 
-/// Error codes of the feed layer (value parses add the decimal_* codes of core/decimal.hpp).
-inline constexpr std::string_view code_json_syntax = "feed_json_syntax";
-inline constexpr std::string_view code_missing_field = "feed_missing_field";
-inline constexpr std::string_view code_wrong_type = "feed_wrong_type";
-inline constexpr std::string_view code_bad_value = "feed_bad_value";
 
 /// Where a field sits: `head[head_index].key[i][j]`, each part optional.
 struct json_path {
@@ -105,17 +101,17 @@ struct json_path {
 }
 
 [[nodiscard]] inline core::error missing(const json_path& p) {
-    return core::make_error(code_missing_field, fmt::format("{}: missing field", p.str()));
+    return core::make_error(errc::missing_field, fmt::format("{}: missing field", p.str()));
 }
 
 [[nodiscard]] inline core::error wrong_type(const json_path& p, std::string_view expected,
                                             const boost::json::value& got) {
-    return core::make_error(code_wrong_type, fmt::format("{}: expected {}, got {} {}", p.str(),
+    return core::make_error(errc::wrong_type, fmt::format("{}: expected {}, got {} {}", p.str(),
                                                          expected, kind_name(got), quote_json(got)));
 }
 
 [[nodiscard]] inline core::error bad_value(const json_path& p, std::string_view why) {
-    return core::make_error(code_bad_value, fmt::format("{}: {}", p.str(), why));
+    return core::make_error(errc::bad_value, fmt::format("{}: {}", p.str(), why));
 }
 
 /// Prefixes an error from a value parser (decimal::parse) with the field's path.

@@ -7,6 +7,7 @@
 #include "mmbot/feed/bybit_public.hpp"
 
 #include "mmbot/feed/detail/json_fields.hpp"
+#include "mmbot/feed/errors.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -322,7 +323,7 @@ inline core::result<const boost::json::value*> bybit_public_codec::parse(std::st
     boost::system::error_code ec;
     const std::size_t used = parser_.write(text.data(), text.size(), ec);
     if (ec) {
-        return core::make_error(detail::code_json_syntax,
+        return core::make_error(errc::json_syntax,
                                 fmt::format("message: invalid JSON at offset {}: {}", used,
                                             ec.message()));
     }

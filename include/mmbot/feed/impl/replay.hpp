@@ -4,6 +4,7 @@
 #ifndef MMBOT_FEED_IMPL_REPLAY_HPP
 #define MMBOT_FEED_IMPL_REPLAY_HPP
 
+#include "mmbot/feed/errors.hpp"
 #include "mmbot/feed/replay.hpp"
 
 #include "mmbot/feed/detail/json_fields.hpp"
@@ -103,7 +104,7 @@ inline bool replay_reader::read_line() {
         any = any || got > 0;
         if (line_.size() > opts_.max_line_bytes) {
             error_ = core::make_error(
-                "feed_line_too_long",
+                errc::line_too_long,
                 fmt::format("line {}: longer than the maximum of {} bytes", number, opts_.max_line_bytes));
             line_.clear();
             return false;
@@ -113,7 +114,7 @@ inline bool replay_reader::read_line() {
         in_.clear();
     }
     if (file_ != nullptr && file_->read_errno() != 0) {
-        error_ = core::make_error("feed_read_error", fmt::format("line {}: read failed: {}", number,
+        error_ = core::make_error(errc::read_error, fmt::format("line {}: read failed: {}", number,
                                                                  std::system_category().message(file_->read_errno())));
         return false;
     }

@@ -6,6 +6,7 @@
 #ifndef MMBOT_OBS_IMPL_HEALTH_SERVER_HPP
 #define MMBOT_OBS_IMPL_HEALTH_SERVER_HPP
 
+#include "mmbot/obs/errors.hpp"
 #include "mmbot/obs/health_server.hpp"  // self-contained for tools that open this file alone
 #include "mmbot/obs/metrics.hpp"
 
@@ -289,11 +290,11 @@ private:
 };
 
 inline core::result<std::uint16_t> health_server_core::start() {
-    if (ioc) return core::make_error("obs_started", "obs server: start() called twice");
+    if (ioc) return core::make_error(errc::started, "obs server: start() called twice");
     beast::error_code ec;
     const auto addr = net::ip::make_address(options.address, ec);
     if (ec) {
-        return core::make_error("obs_address",
+        return core::make_error(errc::address,
                                 "obs server: address \"" + options.address.substr(0, 64) +
                                     "\" is not an IP address: " + ec.message());
     }
@@ -301,7 +302,7 @@ inline core::result<std::uint16_t> health_server_core::start() {
     auto acc = std::make_unique<tcp::acceptor>(*io);
     const tcp::endpoint ep(addr, options.port);
     const auto fail = [&](std::string_view step) {
-        return core::make_error("obs_bind", "obs server: cannot " + std::string(step) + " " +
+        return core::make_error(errc::bind, "obs server: cannot " + std::string(step) + " " +
                                                 options.address + ":" + std::to_string(options.port) +
                                                 ": " + ec.message());
     };

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/responses.hpp"
 
@@ -68,13 +69,13 @@ public:
     ///   bybit_clock_skew      |offset| above max_skew (the message gives both)
     [[nodiscard]] core::result<std::int64_t> venue_time_ms(std::chrono::nanoseconds local) const {
         if (!has_sample_) {
-            return core::make_error("bybit_clock_unsynced",
+            return core::make_error(errc::clock_unsynced,
                                     "server time: no usable market/time sample yet");
         }
         const auto skew = offset_.count() < 0 ? -offset_ : offset_;
         if (skew > p_.max_skew) {
             return core::make_error(
-                "bybit_clock_skew",
+                errc::clock_skew,
                 fmt::format("server time: local clock off by {} ms, more than the {} ms allowed",
                             std::chrono::duration_cast<std::chrono::milliseconds>(offset_).count(),
                             std::chrono::duration_cast<std::chrono::milliseconds>(p_.max_skew).count()));
@@ -115,7 +116,7 @@ template <class Transport, class NowFn>
             last = core::make_error(server.error().code,
                                     fmt::format("market/time answer: {}", server.error().message));
         } else if (!sync.add_sample(sent, received, *server)) {
-            last = core::make_error("bybit_clock_unsynced",
+            last = core::make_error(errc::clock_unsynced,
                                     fmt::format("market/time round trip of {} ms is too long",
                                                 std::chrono::duration_cast<std::chrono::milliseconds>(
                                                     received - sent).count()));

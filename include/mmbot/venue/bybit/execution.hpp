@@ -14,6 +14,7 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -79,7 +80,7 @@ enum class execution_row : std::uint8_t { trade, other_exec_type, foreign };
         *dst = *s;
     }
     if (e.exec_id.empty()) {
-        return core::make_error(detail::err_value, path + ".execId: must not be empty");
+        return core::make_error(errc::bad_value, path + ".execId: must not be empty");
     }
     auto px = detail::decimal_field<core::price>(o, path, "execPrice");
     if (!px) return px.error();
@@ -90,7 +91,7 @@ enum class execution_row : std::uint8_t { trade, other_exec_type, foreign };
     auto t = detail::timestamp_ms_field(o, path, "execTime");
     if (!t) return t.error();
     if (!px->is_positive() || !qty->is_positive()) {
-        return core::make_error(detail::err_value,
+        return core::make_error(errc::bad_value,
                                 fmt::format("{}: execPrice and execQty must be > 0, got {} x {}",
                                             path, px->to_string(), qty->to_string()));
     }

@@ -21,6 +21,7 @@
 
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -36,7 +37,7 @@ enum class request_health : std::uint8_t {
 
 /// How a transport error counts for host health.
 [[nodiscard]] inline request_health health_of(const core::error& e) noexcept {
-    if (e.code == "bybit_not_sent" || e.code == "bybit_timeout") return request_health::unreachable;
+    if (e.code == errc::not_sent || e.code == errc::timeout) return request_health::unreachable;
     return request_health::not_health;
 }
 

@@ -52,6 +52,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/rate_limiter.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/responses.hpp"
@@ -162,11 +163,11 @@ struct gateway_stats {
 
 namespace detail {
 
-/// Whether `code` is a retCode label (the venue answered) rather than a parse error.
-[[nodiscard]] constexpr bool is_ret_code_label(std::string_view code) noexcept {
-    if (code == "bybit_error") return true;
+/// Whether `code` is a retCode's (the venue answered) rather than a parse error's.
+[[nodiscard]] constexpr bool is_ret_code(core::error_code code) noexcept {
+    if (code == errc::unclassified) return true;
     for (const auto& e : ret_code_table) {
-        if (e.label == code) return true;
+        if (code == e.code) return true;
     }
     return false;
 }
@@ -215,19 +216,19 @@ public:
     void place(const order_request& r, std::chrono::nanoseconds now) {
         if (auto ok = submit_place(r, now); !ok) {
             push_event({gateway_event::kind::reject, std::string(r.client_order_id),
-                        std::string(ok.error().code), now, std::string(r.symbol), {}});
+                        std::string(ok.error().code.name()), now, std::string(r.symbol), {}});
         }
     }
     void cancel(std::string_view symbol, std::string_view client_order_id,
                 std::chrono::nanoseconds now) {
         if (auto ok = submit_cancel(symbol, client_order_id, now); !ok) {
             push_event({gateway_event::kind::cancel_failed, std::string(client_order_id),
-                        std::string(ok.error().code), now, std::string(symbol), {}});
+                        std::string(ok.error().code.name()), now, std::string(symbol), {}});
         }
     }
     void cancel_all(std::string_view symbol, std::chrono::nanoseconds now) {
         if (auto ok = submit_cancel_all(symbol, now); !ok) {
-            push_event({gateway_event::kind::cancel_failed, {}, std::string(ok.error().code), now,
+            push_event({gateway_event::kind::cancel_failed, {}, std::string(ok.error().code.name()), now,
                         std::string(symbol), {}});
         }
     }
@@ -448,7 +449,7 @@ private:
             if (commands_.size() >= params_.queue_capacity) {
                 c_.queue_full.fetch_add(1);
                 return core::make_error(
-                    "bybit_queue_full",
+                    errc::queue_full,
                     fmt::format("order gateway: {} \"{}\" refused, {} commands already queued "
                                 "(capacity {})",
                                 path_of(t.req.ep), t.link.empty() ? t.symbol : t.link,
@@ -507,7 +508,7 @@ private:
         reply out;
         auto ms = venue_ms_(now);
         if (!ms) {
-            out.err = core::make_error("bybit_not_sent", ms.error().message);
+            out.err = core::make_error(errc::not_sent, ms.error().message);
             return out;
         }
         c_.requests_sent.fetch_add(1);
@@ -535,8 +536,8 @@ private:
         return out;
     }
 
-    void note_rate_limited(const task& t, std::string_view label, std::chrono::nanoseconds now) {
-        if (label != "bybit_rate_limit" && label != "bybit_ip_rate_limit") return;
+    void note_rate_limited(const task& t, core::error_code code, std::chrono::nanoseconds now) {
+        if (code != errc::rate_limit && code != errc::ip_rate_limit) return;
         c_.venue_rate_limited.fetch_add(1);
         limiter_.on_rate_limited(t.req.ep, params_.cat, now,
                                  last_reset_.value_or(std::chrono::nanoseconds{0}));
@@ -563,18 +564,16 @@ private:
         c_.creates_sent.fetch_add(1);
         create_result outcome = create_result::timeout();
         std::string id;
-        std::string label;
         if (!r->body) {
             const auto code = r->err.code;
-            outcome = (code == "bybit_not_sent" || code == "bybit_tls") ? create_result::not_sent()
+            outcome = (code == errc::not_sent || code == errc::tls) ? create_result::not_sent()
                                                                         : create_result::timeout();
         } else if (auto ids = parse_order_ids(*r->body)) {
             id = std::move(ids->order_id);
             outcome = create_result::accepted(id);
-        } else if (detail::is_ret_code_label(ids.error().code)) {
-            label = ids.error().code;
-            note_rate_limited(t, label, now);
-            outcome = create_result::venue_error(label);
+        } else if (detail::is_ret_code(ids.error().code)) {
+            note_rate_limited(t, ids.error().code, now);
+            outcome = create_result::venue_error(ids.error().code);
         }  // else: an HTML 502, a cut body: the outcome is unknown -> timeout -> query
         const decision d = t.resolver->on_create(outcome, now);
         apply(std::move(t), d, now, std::nullopt);
@@ -665,7 +664,7 @@ private:
                     return;
                 } else {
                     if (retry_cancel(t, list.error().code, now)) return;
-                    emit(gateway_event::kind::cancel_failed, t, std::string(list.error().code),
+                    emit(gateway_event::kind::cancel_failed, t, std::string(list.error().code.name()),
                          now);
                     return;
                 }
@@ -676,24 +675,24 @@ private:
                 if (t.from_reconcile) c_.orphans_cancelled.fetch_add(1);
                 return;
             }
-            if (ids.error().code == "bybit_order_not_found") {
+            if (ids.error().code == errc::order_not_found) {
                 // Filled or cancelled already (or never placed): ask what it became.
                 to_query_final(std::move(t), now);
                 return;
             }
             if (retry_cancel(t, ids.error().code, now)) return;
-            emit(gateway_event::kind::cancel_failed, t, std::string(ids.error().code), now);
+            emit(gateway_event::kind::cancel_failed, t, std::string(ids.error().code.name()), now);
             return;
         }
         if (retry_cancel(t, r->err.code, now)) return;
-        emit(gateway_event::kind::cancel_failed, t, std::string(r->err.code), now);
+        emit(gateway_event::kind::cancel_failed, t, std::string(r->err.code.name()), now);
     }
 
     /// Cancels are idempotent: retried on anything that may pass later.
-    bool retry_cancel(task& t, std::string_view code, std::chrono::nanoseconds now) {
+    bool retry_cancel(task& t, core::error_code code, std::chrono::nanoseconds now) {
         note_rate_limited(t, code, now);
-        const bool transient = code == "bybit_timeout" || code == "bybit_not_sent" ||
-                               is_retryable(code) || !detail::is_ret_code_label(code);
+        const bool transient = code == errc::timeout || code == errc::not_sent ||
+                               is_retryable(code) || !detail::is_ret_code(code);
         if (!transient || t.sends >= params_.max_cancel_sends) return false;
         const auto after = backoff(t.sends);
         schedule(std::move(t), now + after);
@@ -722,7 +721,7 @@ private:
                 }
                 if (t.from_reconcile) c_.final_states_applied.fetch_add(1);
                 if (o == nullptr) {
-                    emit(gateway_event::kind::reject, t, "bybit_order_not_found", now);
+                    emit(gateway_event::kind::reject, t, std::string(error_label(errc::order_not_found)), now);
                 } else if (o->status == order_status::rejected) {
                     emit(gateway_event::kind::reject, t, o->status_text, now);
                 } else if (detail::is_final_cancel(o->status) && !o->cum_exec_qty.is_positive()) {
@@ -754,7 +753,7 @@ private:
             schedule(std::move(t), now + after);
             return;
         }
-        emit(gateway_event::kind::cancel_failed, t, std::string(err->code), now);
+        emit(gateway_event::kind::cancel_failed, t, std::string(err->code.name()), now);
     }
 
     // ------------------------------------------------------------------ execution recovery

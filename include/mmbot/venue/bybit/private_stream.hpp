@@ -34,6 +34,7 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/execution.hpp"
 #include "mmbot/venue/bybit/order_status.hpp"
 
@@ -117,7 +118,7 @@ inline core::result<stream_event> private_stream::control(const boost::json::obj
     if (op == "auth" || op == "subscribe") {
         if (ok) return op == "auth" ? stream_event::auth_ok : stream_event::subscribed;
         const auto why = detail::string_field(msg, "", "ret_msg");
-        return core::make_error(op == "auth" ? "bybit_ws_auth" : "bybit_ws_subscribe",
+        return core::make_error(op == "auth" ? errc::ws_auth : errc::ws_subscribe,
                                 fmt::format("{}: refused: {}", op,
                                             why ? why->substr(0, detail::max_quote) : "no ret_msg"));
     }
@@ -132,7 +133,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
     if (!status_text) return status_text.error();
     const auto status = parse_order_status(*status_text);
     if (!status) {
-        return core::make_error(detail::err_value,
+        return core::make_error(errc::bad_value,
                                 fmt::format("{}.orderStatus: unknown order status \"{}\"", path,
                                             status_text->substr(0, detail::max_quote)));
     }
@@ -206,7 +207,7 @@ core::result<stream_event> private_stream::handle(std::string_view text, Sink& s
     doc_ = std::move(*doc);
     const auto* msg = doc_.if_object();
     if (msg == nullptr) {
-        return core::make_error(detail::err_type, fmt::format("message: expected an object, got {}",
+        return core::make_error(errc::wrong_type, fmt::format("message: expected an object, got {}",
                                                               detail::kind_name(doc_.kind())));
     }
     if (msg->contains("op")) {

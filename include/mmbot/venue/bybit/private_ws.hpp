@@ -41,6 +41,7 @@
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/net/tls.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
 
@@ -306,8 +307,8 @@ private:
         ++result_.frames;
         auto kind = stream_.handle(text, sink);
         if (!kind) {
-            if (kind.error().code == "bybit_ws_auth") return fail(kind.error());
-            if (kind.error().code == "bybit_ws_subscribe") {
+            if (kind.error().code == errc::ws_auth) return fail(kind.error());
+            if (kind.error().code == errc::ws_subscribe) {
                 return session_lost(c, kind.error().message);
             }
             ++stats_.bad_frames;

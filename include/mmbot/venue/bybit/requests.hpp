@@ -27,6 +27,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/wire_text.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
 #include <fmt/format.h>
@@ -98,12 +99,12 @@ template <class Decimal>
                                                        int digits,
                                                        std::array<char, core::max_decimal_chars>& buf) {
     if (!v.is_positive()) {
-        return core::make_error("bybit_request",
+        return core::make_error(errc::request,
                                 fmt::format("{}: must be > 0, got {}", field, v.to_string()));
     }
     if (digits < 0 || digits > Decimal::scale || v.fraction_digits() > digits) {
         return core::make_error(
-            "bybit_request",
+            errc::request,
             fmt::format("{}: {} does not fit the instrument's {} fraction digits", field,
                         v.to_string(), digits));
     }
@@ -151,7 +152,7 @@ template <class Decimal>
                                                            rest_request& out) {
     out.reset(endpoint::order_create_batch);
     if (orders.empty() || orders.size() > max_batch_orders) {
-        return core::make_error("bybit_request",
+        return core::make_error(errc::request,
                                 fmt::format("request: a batch holds 1..{} orders, got {}",
                                             max_batch_orders, orders.size()));
     }
@@ -162,7 +163,7 @@ template <class Decimal>
         if (i > 0) out.body += ',';
         out.body += '{';
         if (auto ok = detail::write_order_fields(out.body, orders[i], nullptr); !ok) {
-            return core::make_error("bybit_request",
+            return core::make_error(errc::request,
                                     fmt::format("request[{}].{}", i, ok.error().message));
         }
         out.body += '}';
@@ -209,7 +210,7 @@ template <class Decimal>
     if (auto ok = detail::check_symbol(symbol); !ok) return ok;
     if (auto ok = detail::check_cursor(cursor); !ok) return ok;
     if (limit < 1 || limit > max_page_limit) {
-        return core::make_error("bybit_request", fmt::format("limit: must be in 1..{}, got {}",
+        return core::make_error(errc::request, fmt::format("limit: must be in 1..{}, got {}",
                                                              max_page_limit, limit));
     }
     std::array<char, 4> digits{};

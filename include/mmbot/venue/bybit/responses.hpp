@@ -30,6 +30,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/execution.hpp"
 #include "mmbot/venue/bybit/order_status.hpp"
 #include "mmbot/venue/bybit/ret_codes.hpp"
@@ -68,7 +69,7 @@ struct envelope {
     if (!doc) return doc.error();
     const auto* root = doc->if_object();
     if (root == nullptr) {
-        return core::make_error(detail::err_type, fmt::format("response: expected an object, got {}",
+        return core::make_error(errc::wrong_type, fmt::format("response: expected an object, got {}",
                                                               detail::kind_name(doc->kind())));
     }
     auto code = detail::integer_field(*root, "", "retCode");
@@ -76,7 +77,7 @@ struct envelope {
     if (*code != 0) {
         const auto msg = detail::string_field(*root, "", "retMsg");
         const std::string_view text_msg = msg ? msg->substr(0, detail::max_quote) : "";
-        return core::make_error(classify(*code).label,
+        return core::make_error(classify(*code).code,
                                 fmt::format("retCode {}: {}", *code, text_msg));
     }
     envelope e;
@@ -102,7 +103,7 @@ struct envelope {
     auto ns = detail::integer_field(*e->result, "result", "timeNano");
     if (!ns) return ns.error();
     if (*ns <= 0) {
-        return core::make_error(detail::err_value,
+        return core::make_error(errc::bad_value,
                                 fmt::format("result.timeNano: must be > 0, got {}", *ns));
     }
     return std::chrono::nanoseconds{*ns};
@@ -238,7 +239,7 @@ struct ticker {
         });
     if (!ok) return ok.error();
     if (!found) {
-        return core::make_error(detail::err_missing,
+        return core::make_error(errc::missing_field,
                                 fmt::format("result.list: no ticker for {}", symbol));
     }
     return std::move(*found);
@@ -273,7 +274,7 @@ namespace detail {
     if (!s) return s.error();
     if (*s == "Buy") return core::side::buy;
     if (*s == "Sell") return core::side::sell;
-    return core::make_error(err_value, fmt::format("{}: expected Buy or Sell, got \"{}\"",
+    return core::make_error(errc::bad_value, fmt::format("{}: expected Buy or Sell, got \"{}\"",
                                                    join(path, "side"), s->substr(0, max_quote)));
 }
 
@@ -282,7 +283,7 @@ namespace detail {
     auto s = string_field(o, path, "orderStatus");
     if (!s) return s.error();
     if (auto st = parse_order_status(*s)) return *st;
-    return core::make_error(err_value, fmt::format("{}: unknown order status \"{}\"",
+    return core::make_error(errc::bad_value, fmt::format("{}: unknown order status \"{}\"",
                                                    join(path, "orderStatus"),
                                                    s->substr(0, max_quote)));
 }
@@ -426,7 +427,7 @@ struct batch_item {
     auto codes = detail::array_field(**ext, "retExtInfo", "list");
     if (!codes) return codes.error();
     if ((*codes)->size() != (*list)->size()) {
-        return core::make_error(detail::err_value,
+        return core::make_error(errc::bad_value,
                                 fmt::format("retExtInfo.list: {} outcomes for {} orders",
                                             (*codes)->size(), (*list)->size()));
     }
@@ -437,8 +438,8 @@ struct batch_item {
         const std::string cpath = detail::index_path("retExtInfo.list", i);
         const auto* o = (**list)[i].if_object();
         const auto* c = (**codes)[i].if_object();
-        if (o == nullptr) return core::make_error(detail::err_type, path + ": expected an object");
-        if (c == nullptr) return core::make_error(detail::err_type, cpath + ": expected an object");
+        if (o == nullptr) return core::make_error(errc::wrong_type, path + ": expected an object");
+        if (c == nullptr) return core::make_error(errc::wrong_type, cpath + ": expected an object");
         auto ids = detail::parse_ids(*o, path);
         if (!ids) return ids.error();
         auto code = detail::integer_field(*c, cpath, "code");
@@ -494,7 +495,7 @@ struct rate_limit_status {
         const auto r = std::from_chars(text.data(), text.data() + text.size(), values[i]);
         if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() ||
             values[i] < 0 || (i == 2 && values[i] > detail::max_timestamp_ms)) {
-            return core::make_error(detail::err_value,
+            return core::make_error(errc::bad_value,
                                     fmt::format("{}: expected a non-negative integer, got \"{}\"",
                                                 fields[i].first, text.substr(0, detail::max_quote)));
         }

@@ -31,6 +31,7 @@
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/net/tls.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/responses.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
@@ -113,7 +114,7 @@ public:
                                                    std::int64_t now_ms) {
         namespace http = boost::beast::http;
         if (within(ep_.read_timeout).count() == 0) {
-            return core::make_error("bybit_not_sent", fmt::format("{}:{}: {}: the stop deadline has "
+            return core::make_error(errc::not_sent, fmt::format("{}:{}: {}: the stop deadline has "
                                                                   "passed, not sent",
                                                                   ep_.host, ep_.port, req.path()));
         }
@@ -125,7 +126,7 @@ public:
         msg.set(http::field::content_type, "application/json");
         if (is_signed(req.ep)) {
             if (s == nullptr) {
-                return core::make_error("bybit_not_sent",
+                return core::make_error(errc::not_sent,
                                         fmt::format("{}: needs a signer", req.path()));
             }
             auto sig = s->sign_rest(now_ms, req.payload());
@@ -141,7 +142,7 @@ public:
             if (auto ok = connect(); !ok) return ok.error();
         }
         auto r = exchange(msg);
-        if (!r && r.error().code == "bybit_stale_connection") {
+        if (!r && r.error().code == errc::stale_connection) {
             // The server closed the kept-alive connection before we wrote: nothing was sent.
             stream_.reset();
             if (auto ok = connect(); !ok) return ok.error();
@@ -178,13 +179,13 @@ private:
         boost::system::error_code ec;
         tcp::resolver resolver{io_};
         const auto addrs = resolver.resolve(ep_.host, ep_.port, ec);
-        if (ec) return fail("bybit_not_sent", "resolve", ec);
+        if (ec) return fail(errc::not_sent, "resolve", ec);
         stream_.emplace(io_, tls_);
         auto& s = *stream_;
         // SNI, and the certificate must name the host we asked for.
         if (SSL_set_tlsext_host_name(s.native_handle(), ep_.host.c_str()) != 1) {
             stream_.reset();
-            return core::make_error("bybit_not_sent", fmt::format("{}: cannot set SNI", ep_.host));
+            return core::make_error(errc::not_sent, fmt::format("{}: cannot set SNI", ep_.host));
         }
         s.set_verify_mode(boost::asio::ssl::verify_peer);
         s.set_verify_callback(boost::asio::ssl::host_name_verification(ep_.host));
@@ -194,7 +195,7 @@ private:
         run();
         if (ec) {
             stream_.reset();
-            return fail("bybit_not_sent", "connect", ec);
+            return fail(errc::not_sent, "connect", ec);
         }
         s.async_handshake(boost::asio::ssl::stream_base::client,
                           [&](boost::system::error_code e) { ec = e; });
@@ -204,10 +205,10 @@ private:
             stream_.reset();
             if (verify != X509_V_OK) {
                 return core::make_error(
-                    "bybit_tls", fmt::format("{}: certificate verification failed: {}", ep_.host,
+                    errc::tls, fmt::format("{}: certificate verification failed: {}", ep_.host,
                                              X509_verify_cert_error_string(verify)));
             }
-            return fail("bybit_tls", "TLS handshake", ec);
+            return fail(errc::tls, "TLS handshake", ec);
         }
         ++connects_;
         return {};
@@ -226,7 +227,7 @@ private:
         });
         run();
         if (ec) {
-            return fail(written == 0 ? "bybit_stale_connection" : "bybit_timeout", "write", ec);
+            return fail(written == 0 ? errc::stale_connection : errc::timeout, "write", ec);
         }
         // A parser rather than a bare message: it carries the body limit, and the message stays
         // in place (read() into a message moves it into a parser and back).
@@ -236,7 +237,7 @@ private:
         http::async_read(s, buffer_, parser,
                          [&](boost::system::error_code e, std::size_t) { ec = e; });
         run();
-        if (ec) return fail("bybit_timeout", "read", ec);
+        if (ec) return fail(errc::timeout, "read", ec);
         auto& resp = parser.get();
         http_response out;
         out.status = resp.result_int();
@@ -252,7 +253,7 @@ private:
         return out;
     }
 
-    [[nodiscard]] core::error fail(std::string_view code, std::string_view what,
+    [[nodiscard]] core::error fail(errc code, std::string_view what,
                                    const boost::system::error_code& ec) const {
         return core::make_error(code,
                                 fmt::format("{}:{}: {} failed: {}", ep_.host, ep_.port, what,

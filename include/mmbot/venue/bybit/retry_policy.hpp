@@ -20,6 +20,7 @@
 //   d = r.on_query(query_result::found("1321..."), now);   // d.next == action::acked
 #pragma once
 
+#include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/ret_codes.hpp"
 
 #include <algorithm>
@@ -47,19 +48,19 @@ struct retry_params {
 struct create_result {
     enum class kind : std::uint8_t {
         accepted,         ///< retCode 0: the order id is known
-        venue_error,      ///< a response with a non-zero retCode (label in `error_code`)
+        venue_error,      ///< a response with a non-zero retCode (its code in `error_code`)
         timeout,          ///< sent, no response in time, or the connection dropped after sending
         not_sent,         ///< failed before any byte of the request was written
     };
     kind what = kind::timeout;
-    std::string_view error_code;  ///< ret_codes.hpp label for venue_error
+    core::error_code error_code;  ///< the retCode's code (ret_codes.hpp) for venue_error
     std::string_view order_id;    ///< for accepted
 
     [[nodiscard]] static create_result accepted(std::string_view id) {
         return {kind::accepted, {}, id};
     }
-    [[nodiscard]] static create_result venue_error(std::string_view label) {
-        return {kind::venue_error, label, {}};
+    [[nodiscard]] static create_result venue_error(core::error_code code) {
+        return {kind::venue_error, code, {}};
     }
     [[nodiscard]] static create_result timeout() { return {kind::timeout, {}, {}}; }
     [[nodiscard]] static create_result not_sent() { return {kind::not_sent, {}, {}}; }
@@ -104,16 +105,16 @@ public:
             case k::timeout: return query_or_escalate("create_timeout");
             case k::venue_error: break;
         }
-        const std::string_view label = r.error_code;
-        if (label == "bybit_duplicate_order_link_id" || label == "bybit_server_timeout" ||
-            label == "bybit_server_error") {
-            return query_or_escalate(label);
+        const core::error_code code = r.error_code;
+        if (code == errc::duplicate_order_link_id || code == errc::server_timeout ||
+            code == errc::server_error) {
+            return query_or_escalate(code.name());
         }
-        if (label == "bybit_rate_limit" || label == "bybit_timestamp" ||
-            label == "bybit_ip_rate_limit") {
-            return resend_or_reject(label, now);  // refused at the gateway: not processed
+        if (code == errc::rate_limit || code == errc::timestamp ||
+            code == errc::ip_rate_limit) {
+            return resend_or_reject(code.name(), now);  // refused at the gateway: not processed
         }
-        return {decision::action::rejected, {}, std::string(label), {}};
+        return {decision::action::rejected, {}, std::string(code.name()), {}};
     }
 
     /// After a query by orderLinkId.

@@ -28,6 +28,7 @@
 #include "mmbot/secrets/credentials.hpp"
 #include "mmbot/secrets/secret_string.hpp"
 #include "mmbot/venue/bybit/detail/hmac_sha256.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -93,10 +94,10 @@ public:
     [[nodiscard]] static core::result<signer> make(
         secrets::credentials creds, std::chrono::milliseconds recv_window = default_recv_window) {
         if (creds.api_key.empty() || creds.api_secret.empty()) {
-            return core::make_error("bybit_credentials", "api_key and api_secret must be set");
+            return core::make_error(errc::credentials, "api_key and api_secret must be set");
         }
         if (recv_window.count() <= 0 || recv_window > max_recv_window) {
-            return core::make_error("bybit_recv_window",
+            return core::make_error(errc::recv_window,
                                     fmt::format("recv_window: must be in 1..{} ms, got {}",
                                                 max_recv_window.count(), recv_window.count()));
         }
@@ -107,7 +108,7 @@ public:
                                (c >= 'A' && c <= 'Z');
             if (!alnum) {
                 return core::make_error(
-                    "bybit_credentials",
+                    errc::credentials,
                     fmt::format("api_key: character at position {} is not [A-Za-z0-9]", i));
             }
         }
@@ -125,7 +126,7 @@ public:
         out.recv_window = recv_window_text_;
         const std::string_view key = api_key_.reveal(secrets::signer_access{});
         if (!mac(out.hex, {out.timestamp.view(), key, out.recv_window.view(), payload})) {
-            return core::make_error("bybit_crypto", "HMAC-SHA256 of a REST request failed");
+            return core::make_error(errc::crypto, "HMAC-SHA256 of a REST request failed");
         }
         return out;
     }
@@ -147,7 +148,7 @@ public:
         const ms_text expires{expires_ms};
         std::array<char, 2 * detail::sha256_size> hex{};
         if (!mac(hex, {ws_auth_prefix, expires.view(), {}, {}})) {
-            return core::make_error("bybit_crypto", "HMAC-SHA256 of the WebSocket auth failed");
+            return core::make_error(errc::crypto, "HMAC-SHA256 of the WebSocket auth failed");
         }
         out.append(R"({"op":"auth","args":[")");
         out.append(api_key_.reveal(secrets::signer_access{}));

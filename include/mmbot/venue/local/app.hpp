@@ -10,12 +10,14 @@
 // The API key and secret are never printed; --cert-out gets only the certificate, never the key.
 #pragma once
 
+#include "mmbot/app/exit_codes.hpp"
 #include "mmbot/secrets/credentials.hpp"
 #include "mmbot/secrets/detail/wipe.hpp"
 #include "mmbot/secrets/secret_string.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
 #include "mmbot/venue/local/capture_feed.hpp"
 #include "mmbot/venue/local/cert.hpp"
+#include "mmbot/venue/local/errors.hpp"
 #include "mmbot/venue/local/instruments.hpp"
 #include "mmbot/venue/local/options.hpp"
 #include "mmbot/venue/local/server.hpp"
@@ -51,7 +53,7 @@ namespace mmbot::venue::local {
     secret = secret.substr(0, secret.find_first_of("\r\n"));
     if (secret.empty()) {
         secrets::detail::wipe(*text);
-        return core::make_error("local_usage",
+        return core::make_error(errc::usage,
                                 fmt::format("--api-secret-file {}: the first line is empty", path));
     }
     secrets::credentials c{secrets::secret_string{std::string_view{o.api_key}},
@@ -104,7 +106,7 @@ namespace mmbot::venue::local {
     try {
         srv = std::make_unique<server>(io, core, **tls, capture.get(), o.port);
     } catch (const boost::system::system_error& e) {
-        return core::make_error("local_listen",
+        return core::make_error(errc::listen,
                                 fmt::format("127.0.0.1:{}: {}", o.port, e.code().message()));
     }
     srv->start();
@@ -139,23 +141,23 @@ namespace mmbot::venue::local {
         if (!o) {
             fmt::print(stderr, "mmbot-local-venue: {}: {}\n{}", o.error().code, o.error().message,
                        usage_text);
-            return 2;
+            return app::exit_status(app::local_venue_exit::start_failed);
         }
         if (o->help) {
             fmt::print("{}", usage_text);
-            return 0;
+            return app::exit_status(app::local_venue_exit::ok);
         }
         if (auto ok = run(*o); !ok) {
             fmt::print(stderr, "mmbot-local-venue: {}: {}\n", ok.error().code, ok.error().message);
-            return 2;
+            return app::exit_status(app::local_venue_exit::start_failed);
         }
-        return 0;
+        return app::exit_status(app::local_venue_exit::ok);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "mmbot-local-venue: internal error: %s\n", e.what());
-        return 1;
+        return app::exit_status(app::local_venue_exit::internal);
     } catch (...) {
         std::fprintf(stderr, "mmbot-local-venue: internal error\n");
-        return 1;
+        return app::exit_status(app::local_venue_exit::internal);
     }
 }
 

@@ -24,6 +24,7 @@
 #include "mmbot/feed/replay.hpp"
 #include "mmbot/feed/types.hpp"
 #include "mmbot/venue/local/cert.hpp"
+#include "mmbot/venue/local/errors.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -59,7 +60,7 @@ public:
     [[nodiscard]] static core::result<std::unique_ptr<capture_feed>> open(
         const std::filesystem::path& path, core::ratio speed) {
         if (!speed.is_positive()) {
-            return core::make_error("local_config",
+            return core::make_error(errc::config,
                                     fmt::format("--speed: must be > 0, got {}", speed.to_string()));
         }
         auto text = read_text_file(path);

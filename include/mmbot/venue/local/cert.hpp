@@ -14,6 +14,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/local/errors.hpp"
 
 #include <fmt/format.h>
 #include <openssl/bio.h>
@@ -56,7 +57,7 @@ struct ext_free {
 using bio_ptr = std::unique_ptr<BIO, bio_free>;
 
 [[nodiscard]] inline core::error tls_error(std::string_view step) {
-    return core::make_error("local_tls", fmt::format("self-signed certificate: {} failed", step));
+    return core::make_error(errc::tls, fmt::format("self-signed certificate: {} failed", step));
 }
 
 [[nodiscard]] inline std::string bio_text(BIO* b) {
@@ -127,9 +128,9 @@ using bio_ptr = std::unique_ptr<BIO, bio_free>;
 /// Reads a whole text file. Error local_io naming the path.
 [[nodiscard]] inline core::result<std::string> read_text_file(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
-    if (!in) return core::make_error("local_io", fmt::format("{}: cannot open for reading", p.string()));
+    if (!in) return core::make_error(errc::io, fmt::format("{}: cannot open for reading", p.string()));
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) return core::make_error("local_io", fmt::format("{}: read failed", p.string()));
+    if (in.bad()) return core::make_error(errc::io, fmt::format("{}: read failed", p.string()));
     return text;
 }
 
@@ -141,17 +142,17 @@ using bio_ptr = std::unique_ptr<BIO, bio_free>;
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) {
-            return core::make_error("local_io", fmt::format("{}: cannot open for writing", tmp.string()));
+            return core::make_error(errc::io, fmt::format("{}: cannot open for writing", tmp.string()));
         }
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         if (!out.flush()) {
-            return core::make_error("local_io", fmt::format("{}: write failed", tmp.string()));
+            return core::make_error(errc::io, fmt::format("{}: write failed", tmp.string()));
         }
     }
     std::error_code ec;
     std::filesystem::rename(tmp, p, ec);
     if (ec) {
-        return core::make_error("local_io",
+        return core::make_error(errc::io,
                                 fmt::format("{}: rename from {} failed: {}", p.string(),
                                             tmp.string(), ec.message()));
     }

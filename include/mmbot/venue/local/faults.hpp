@@ -28,6 +28,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/venue/local/errors.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -77,7 +78,7 @@ inline constexpr std::int64_t max_delay_ms = 60'000;
         if (name == text) return kind;
     }
     return core::make_error(
-        "local_fault",
+        errc::fault,
         fmt::format("kind: expected disconnect, http_5xx, rate_limit, delay_ms, drop_ws, dup_ws "
                     "or ws_gap, got \"{}\"",
                     text.substr(0, 40)));
@@ -95,11 +96,11 @@ namespace detail {
 /// "0.25" -> 250000 ppm, exactly (no binary floating point); [0, 1] only.
 [[nodiscard]] inline core::result<std::int64_t> parse_rate(std::string_view text) {
     auto r = core::ratio::parse(text);
-    if (!r) return core::make_error("local_fault", fmt::format("rate: {}", r.error().message));
+    if (!r) return core::make_error(errc::fault, fmt::format("rate: {}", r.error().message));
     const std::int64_t raw = r->raw();  // scale 8
     constexpr std::int64_t raw_per_ppm = 100;
     if (raw < 0 || raw > ppm_one * raw_per_ppm || raw % raw_per_ppm != 0) {
-        return core::make_error("local_fault",
+        return core::make_error(errc::fault,
                                 fmt::format("rate: must be in [0, 1] with at most 6 fraction "
                                             "digits, got \"{}\"",
                                             text.substr(0, 40)));
@@ -114,7 +115,7 @@ namespace detail {
     const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size() || v < lo ||
         v > hi) {
-        return core::make_error("local_fault", fmt::format("{}: expected an integer in {}..{}, "
+        return core::make_error(errc::fault, fmt::format("{}: expected an integer in {}..{}, "
                                                            "got \"{}\"",
                                                            field, lo, hi, text.substr(0, 40)));
     }
@@ -140,7 +141,7 @@ namespace detail {
     std::size_t next = 1;
     if (rule.kind == fault_kind::delay) {
         if (parts.size() < 2) {
-            return core::make_error("local_fault",
+            return core::make_error(errc::fault,
                                     fmt::format("--fault {}: delay_ms needs a value (delay_ms:MS)",
                                                 spec.substr(0, 60)));
         }
@@ -149,7 +150,7 @@ namespace detail {
         rule.delay_ms = *ms;
         next = 2;
     } else if (parts.size() < 2) {
-        return core::make_error("local_fault", fmt::format("--fault {}: expected KIND:RATE[:COUNT]",
+        return core::make_error(errc::fault, fmt::format("--fault {}: expected KIND:RATE[:COUNT]",
                                                            spec.substr(0, 60)));
     }
     if (parts.size() > next) {
@@ -163,7 +164,7 @@ namespace detail {
         rule.count = *count;
     }
     if (parts.size() > next + 2) {
-        return core::make_error("local_fault", fmt::format("--fault {}: too many ':' fields",
+        return core::make_error(errc::fault, fmt::format("--fault {}: too many ':' fields",
                                                            spec.substr(0, 60)));
     }
     return rule;
@@ -176,14 +177,14 @@ namespace detail {
     fault_rule rule;
     const auto* kind = o.if_contains("kind");
     if (kind == nullptr || !kind->is_string()) {
-        return core::make_error("local_fault", "kind: missing or not a string");
+        return core::make_error(errc::fault, "kind: missing or not a string");
     }
     auto k = parse_fault_kind(kind->get_string());
     if (!k) return k.error();
     rule.kind = *k;
     if (const auto* rate = o.if_contains("rate")) {
         if (!rate->is_string() && !rate->is_int64()) {
-            return core::make_error("local_fault", "rate: expected a decimal string like \"0.5\"");
+            return core::make_error(errc::fault, "rate: expected a decimal string like \"0.5\"");
         }
         const std::string text = rate->is_string() ? std::string(rate->get_string())
                                                    : std::to_string(rate->get_int64());
@@ -196,7 +197,7 @@ namespace detail {
         const auto* v = o.if_contains(key);
         if (v == nullptr) return {};
         if (!v->is_int64() || v->get_int64() < lo || v->get_int64() > hi) {
-            return core::make_error("local_fault",
+            return core::make_error(errc::fault,
                                     fmt::format("{}: expected an integer in {}..{}, got {}", key,
                                                 lo, hi, boost::json::serialize(*v).substr(0, 40)));
         }
@@ -208,7 +209,7 @@ namespace detail {
         return ok.error();
     }
     if (const auto* path = o.if_contains("path")) {
-        if (!path->is_string()) return core::make_error("local_fault", "path: expected a string");
+        if (!path->is_string()) return core::make_error(errc::fault, "path: expected a string");
         rule.path = std::string(path->get_string());
     }
     return rule;

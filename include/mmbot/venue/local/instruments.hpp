@@ -22,6 +22,7 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/filters.hpp"
+#include "mmbot/venue/local/errors.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -81,29 +82,29 @@ namespace detail {
     std::string_view text, std::string_view origin) {
     boost::system::error_code ec;
     const boost::json::value doc = boost::json::parse(text, ec);
-    if (ec) return core::make_error("local_config", fmt::format("{}: {}", origin, ec.message()));
+    if (ec) return core::make_error(errc::config, fmt::format("{}: {}", origin, ec.message()));
     const auto* root = doc.if_object();
     const auto* symbols = root != nullptr ? root->if_contains("symbols") : nullptr;
     if (symbols == nullptr || !symbols->is_object()) {
-        return core::make_error("local_config",
+        return core::make_error(errc::config,
                                 fmt::format("{}: symbols: missing or not an object", origin));
     }
     std::vector<instrument_spec> out;
     for (const auto& [name, entry] : symbols->get_object()) {
         const std::string path = fmt::format("{}: symbols.{}", origin, std::string_view(name));
         const auto* e = entry.if_object();
-        if (e == nullptr) return core::make_error("local_config", path + ": expected an object");
+        if (e == nullptr) return core::make_error(errc::config, path + ": expected an object");
         const auto* filters = e->if_contains("filters");
         if (filters == nullptr) continue;  // a symbol configured for trading only
         if (!filters->is_object()) {
-            return core::make_error("local_config", path + ".filters: expected an object");
+            return core::make_error(errc::config, path + ".filters: expected an object");
         }
         auto cat = bybit::category::linear;
         if (const auto* c = e->if_contains("category")) {
             if (c->is_string() && c->get_string() == "spot") {
                 cat = bybit::category::spot;
             } else if (!c->is_string() || c->get_string() != "linear") {
-                return core::make_error("local_config",
+                return core::make_error(errc::config,
                                         path + ".category: expected \"linear\" or \"spot\"");
             }
         }
@@ -115,7 +116,7 @@ namespace detail {
             const auto* v = filters->get_object().if_contains(keys[i]);
             if (v == nullptr || !v->is_string()) {
                 return core::make_error(
-                    "local_config",
+                    errc::config,
                     fmt::format("{}.filters.{}: missing or not a decimal string", path, keys[i]));
             }
             t[i] = v->get_string();
@@ -125,7 +126,7 @@ namespace detail {
         out.push_back(std::move(*spec));
     }
     if (out.empty()) {
-        return core::make_error("local_config",
+        return core::make_error(errc::config,
                                 fmt::format("{}: no symbol has a \"filters\" object", origin));
     }
     return out;

@@ -25,6 +25,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/venue/local/errors.hpp"
 #include "mmbot/venue/local/faults.hpp"
 
 #include <fmt/format.h>
@@ -85,7 +86,7 @@ See docs/local-venue.md.
 
 namespace detail {
 [[nodiscard]] inline core::error usage_error(std::string_view flag, std::string_view why) {
-    return core::make_error("local_usage", fmt::format("{}: {}", flag, why));
+    return core::make_error(errc::usage, fmt::format("{}: {}", flag, why));
 }
 
 template <class Int>

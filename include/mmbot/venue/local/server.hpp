@@ -24,6 +24,7 @@
 
 #include "mmbot/venue/local/capture_feed.hpp"
 #include "mmbot/venue/local/cert.hpp"
+#include "mmbot/venue/local/errors.hpp"
 #include "mmbot/venue/local/rest_api.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -83,9 +84,9 @@ using tcp = boost::asio::ip::tcp;
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
     boost::system::error_code ec;
     ctx->use_certificate_chain(asio::buffer(id.cert_pem), ec);
-    if (ec) return core::make_error("local_tls", fmt::format("certificate: {}", ec.message()));
+    if (ec) return core::make_error(errc::tls, fmt::format("certificate: {}", ec.message()));
     ctx->use_private_key(asio::buffer(id.key_pem), asio::ssl::context::pem, ec);
-    if (ec) return core::make_error("local_tls", fmt::format("private key: {}", ec.message()));
+    if (ec) return core::make_error(errc::tls, fmt::format("private key: {}", ec.message()));
     return ctx;
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -34,9 +35,9 @@ public:
     /// (no HMAC provider, allocation failure); the message never contains key material.
     [[nodiscard]] static core::result<hmac_sha256> make(std::string_view key) {
         mac_ptr mac{EVP_MAC_fetch(nullptr, "HMAC", nullptr)};
-        if (!mac) return core::make_error("bybit_crypto", "EVP_MAC_fetch(HMAC) failed");
+        if (!mac) return core::make_error(errc::crypto, "EVP_MAC_fetch(HMAC) failed");
         ctx_ptr ctx{EVP_MAC_CTX_new(mac.get())};
-        if (!ctx) return core::make_error("bybit_crypto", "EVP_MAC_CTX_new failed");
+        if (!ctx) return core::make_error(errc::crypto, "EVP_MAC_CTX_new failed");
         std::array<char, 7> digest_name{'S', 'H', 'A', '2', '5', '6', '\0'};
         const std::array<OSSL_PARAM, 2> params{
             OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
@@ -44,7 +45,7 @@ public:
         // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): bytes of the key as octets
         const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
         if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params.data()) != 1) {
-            return core::make_error("bybit_crypto", "EVP_MAC_init(HMAC-SHA256) failed");
+            return core::make_error(errc::crypto, "EVP_MAC_init(HMAC-SHA256) failed");
         }
         return hmac_sha256{std::move(ctx)};
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/kind.hpp>
@@ -29,10 +30,6 @@
 
 namespace mmbot::venue::bybit::detail {
 
-inline constexpr std::string_view err_syntax = "bybit_json_syntax";
-inline constexpr std::string_view err_missing = "bybit_missing_field";
-inline constexpr std::string_view err_type = "bybit_wrong_type";
-inline constexpr std::string_view err_value = "bybit_bad_value";
 /// Longest piece of venue text quoted back in an error.
 inline constexpr std::size_t max_quote = 60;
 
@@ -60,7 +57,7 @@ inline constexpr std::size_t max_quote = 60;
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(text, ec);
     if (ec) {
-        return core::make_error(err_syntax, fmt::format("response: not JSON ({})", ec.message()));
+        return core::make_error(errc::json_syntax, fmt::format("response: not JSON ({})", ec.message()));
     }
     return v;
 }
@@ -69,13 +66,13 @@ inline constexpr std::size_t max_quote = 60;
                                                                   std::string_view path,
                                                                   std::string_view key) {
     const boost::json::value* v = o.if_contains(key);
-    if (v == nullptr) return core::make_error(err_missing, join(path, key) + ": missing field");
+    if (v == nullptr) return core::make_error(errc::missing_field, join(path, key) + ": missing field");
     return v;
 }
 
 [[nodiscard]] inline core::error wrong_type(std::string_view path, std::string_view key,
                                             std::string_view want, const boost::json::value& got) {
-    return core::make_error(err_type, fmt::format("{}: expected {}, got {}", join(path, key),
+    return core::make_error(errc::wrong_type, fmt::format("{}: expected {}, got {}", join(path, key),
                                                   want, kind_name(got.kind())));
 }
 
@@ -117,7 +114,7 @@ inline constexpr std::size_t max_quote = 60;
         const auto r = std::from_chars(s->data(), end, out);
         if (r.ec == std::errc{} && r.ptr == end && !s->empty()) return out;
         return core::make_error(
-            err_value, fmt::format("{}: expected an integer, got \"{}\"", join(path, key),
+            errc::bad_value, fmt::format("{}: expected an integer, got \"{}\"", join(path, key),
                                    std::string_view{*s}.substr(0, max_quote)));
     }
     return wrong_type(path, key, "an integer", **v);
@@ -133,7 +130,7 @@ inline constexpr std::int64_t max_timestamp_ms = INT64_MAX / 1'000'000;
     auto ms = integer_field(o, path, key);
     if (!ms) return ms.error();
     if (*ms < 0 || *ms > max_timestamp_ms) {
-        return core::make_error(err_value, fmt::format("{}: timestamp out of range, got {}",
+        return core::make_error(errc::bad_value, fmt::format("{}: timestamp out of range, got {}",
                                                        join(path, key), *ms));
     }
     return std::chrono::nanoseconds{std::chrono::milliseconds{*ms}};
@@ -165,7 +162,7 @@ template <class F>
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string item_path = index_path(path, i);
         const auto* o = list[i].if_object();
-        if (o == nullptr) return core::make_error(err_type, item_path + ": expected an object");
+        if (o == nullptr) return core::make_error(errc::wrong_type, item_path + ": expected an object");
         if (auto ok = f(*o, item_path); !ok) return ok.error();
     }
     return {};

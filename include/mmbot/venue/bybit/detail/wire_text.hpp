@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/bybit/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -37,17 +38,17 @@ template <class Pred>
 [[nodiscard]] core::result<void> check_text(std::string_view field, std::string_view value,
                                             std::size_t max_size, bool allow_empty, Pred ok) {
     if (value.empty() && !allow_empty) {
-        return core::make_error("bybit_request", fmt::format("{}: must not be empty", field));
+        return core::make_error(errc::request, fmt::format("{}: must not be empty", field));
     }
     if (value.size() > max_size) {
-        return core::make_error("bybit_request",
+        return core::make_error(errc::request,
                                 fmt::format("{}: longer than {} characters, got \"{}...\"", field,
                                             max_size, value.substr(0, max_quoted)));
     }
     for (std::size_t i = 0; i < value.size(); ++i) {
         if (!ok(value[i])) {
             return core::make_error(
-                "bybit_request",
+                errc::request,
                 fmt::format("{}: character {} not allowed, got \"{}\"", field, i,
                             value.substr(0, max_quoted)));
         }

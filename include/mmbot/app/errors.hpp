@@ -1,0 +1,61 @@
+// mmbot/app/errors.hpp
+//
+// The error codes of the app area (flags, config, preflight, report, the trading run).
+//
+// Their exit codes are in app/exit_codes.hpp (docs/exit-codes.md).
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::app {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// A bad flag or flag value, a refused --endpoint-override, an unknown --symbols entry.
+    usage,
+    /// The config file cannot be read (the message has the path and the OS reason).
+    config_unreadable,
+    /// The config is not valid (the message names the file, the field and the value).
+    invalid_config,
+    /// A SIGHUP reload that changes what cannot change while running.
+    invalid_reload,
+    /// The --report path cannot be written.
+    report_unwritable,
+    preflight_clock_skew,
+    preflight_instrument,
+    preflight_open_orders,
+    /// One order of order_qty at the first book cannot trade (min notional, caps).
+    preflight_cannot_trade,
+    /// testnet/live: private stream or reconcile not done within 30 s of start.
+    venue_not_ready,
+    /// testnet/live: orders still open when the orderly stop gave up.
+    open_at_exit,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::usage: return "usage";
+        case errc::config_unreadable: return "config_unreadable";
+        case errc::invalid_config: return "invalid_config";
+        case errc::invalid_reload: return "invalid_reload";
+        case errc::report_unwritable: return "report_unwritable";
+        case errc::preflight_clock_skew: return "preflight_clock_skew";
+        case errc::preflight_instrument: return "preflight_instrument";
+        case errc::preflight_open_orders: return "preflight_open_orders";
+        case errc::preflight_cannot_trade: return "preflight_cannot_trade";
+        case errc::venue_not_ready: return "venue_not_ready";
+        case errc::open_at_exit: return "open_at_exit";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::app

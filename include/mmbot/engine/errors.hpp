@@ -1,0 +1,97 @@
+// mmbot/engine/errors.hpp
+//
+// The error codes of the engine area (orders, order store, router, positions, state machine,
+// journal). Journal codes appear in the exit-code table (app/exit_codes.hpp): they exit 5.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::engine {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// An orderLinkId that is empty, too long or has characters Bybit refuses.
+    invalid_client_order_id,
+    invalid_side,
+    /// An order status change the lifecycle does not allow.
+    illegal_transition,
+    /// A bot state change the state machine does not allow.
+    illegal_state_transition,
+    invalid_quantity,
+    /// A quantity that needs more child orders than the router allows.
+    split_too_large,
+    duplicate_route,
+    /// A symbol the router has no route for.
+    unknown_symbol,
+    /// An event for a client_order_id the store does not know.
+    unknown_order,
+    invalid_order,
+    invalid_ack,
+    ack_mismatch,
+    invalid_fill,
+    fill_mismatch,
+    /// Fills adding up to more than the order's quantity.
+    overfill,
+    /// An open position without a mark price.
+    missing_mark,
+    /// A journal system call failed (the message has the call, the path and the errno text).
+    journal_io,
+    /// ENOSPC or EDQUOT: the disk (or quota) is full.
+    journal_no_space,
+    /// A record with a valid checksum that cannot be read.
+    journal_malformed,
+    /// A damaged record followed by a valid one: not a torn tail.
+    journal_corrupted,
+    /// Another running process holds the journal.
+    journal_locked,
+    journal_not_a_journal,
+    /// A journal written by another environment's binary.
+    journal_wrong_environment,
+    journal_unknown_environment,
+    journal_bad_environment,
+    /// A write after an earlier failure: the journal refuses further records.
+    journal_failed,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::invalid_client_order_id: return "invalid_client_order_id";
+        case errc::invalid_side: return "invalid_side";
+        case errc::illegal_transition: return "illegal_transition";
+        case errc::illegal_state_transition: return "illegal_state_transition";
+        case errc::invalid_quantity: return "invalid_quantity";
+        case errc::split_too_large: return "split_too_large";
+        case errc::duplicate_route: return "duplicate_route";
+        case errc::unknown_symbol: return "unknown_symbol";
+        case errc::unknown_order: return "unknown_order";
+        case errc::invalid_order: return "invalid_order";
+        case errc::invalid_ack: return "invalid_ack";
+        case errc::ack_mismatch: return "ack_mismatch";
+        case errc::invalid_fill: return "invalid_fill";
+        case errc::fill_mismatch: return "fill_mismatch";
+        case errc::overfill: return "overfill";
+        case errc::missing_mark: return "missing_mark";
+        case errc::journal_io: return "journal_io";
+        case errc::journal_no_space: return "journal_no_space";
+        case errc::journal_malformed: return "journal_malformed";
+        case errc::journal_corrupted: return "journal_corrupted";
+        case errc::journal_locked: return "journal_locked";
+        case errc::journal_not_a_journal: return "journal_not_a_journal";
+        case errc::journal_wrong_environment: return "journal_wrong_environment";
+        case errc::journal_unknown_environment: return "journal_unknown_environment";
+        case errc::journal_bad_environment: return "journal_bad_environment";
+        case errc::journal_failed: return "journal_failed";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::engine

@@ -1,0 +1,59 @@
+// mmbot/feed/errors.hpp
+//
+// The error codes of the market-data area (codec, replay, live feed).
+//
+// Value parses inside a message add the decimal_* codes of core/error.hpp. Labels appear in the log
+// (`feed_failed`) and must not change.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::feed {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// A --feed wss:// URL that is not wss://HOST[:PORT]/PATH.
+    bad_url,
+    /// The live feed gave up after too many failed connection attempts in a row.
+    connect,
+    /// The venue refused a subscription (a bad symbol).
+    subscribe_rejected,
+    /// A capture file that cannot be opened.
+    unreadable,
+    /// A capture line longer than the replay's maximum.
+    line_too_long,
+    /// A read of the capture failed (the OS reason is in the message).
+    read_error,
+    /// A message that is not JSON.
+    json_syntax,
+    missing_field,
+    wrong_type,
+    bad_value,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::bad_url: return "feed_bad_url";
+        case errc::connect: return "feed_connect";
+        case errc::subscribe_rejected: return "feed_subscribe_rejected";
+        case errc::unreadable: return "feed_unreadable";
+        case errc::line_too_long: return "feed_line_too_long";
+        case errc::read_error: return "feed_read_error";
+        case errc::json_syntax: return "feed_json_syntax";
+        case errc::missing_field: return "feed_missing_field";
+        case errc::wrong_type: return "feed_wrong_type";
+        case errc::bad_value: return "feed_bad_value";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::feed

@@ -1,0 +1,32 @@
+// mmbot/net/errors.hpp
+//
+// The error code of the TLS plumbing: one label, the message says which step failed.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::net {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// A CA file, SNI, certificate verification or handshake failure.
+    tls,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::tls: return "net_tls";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::net

@@ -1,0 +1,32 @@
+// mmbot/policy/errors.hpp
+//
+// The error code of the maker policy.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::policy {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// No valid post-only price for this reference, tick and offset.
+    invalid_price,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::invalid_price: return "invalid_price";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::policy

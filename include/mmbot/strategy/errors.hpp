@@ -1,0 +1,36 @@
+// mmbot/strategy/errors.hpp
+//
+// The error codes of the strategy parameters.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::strategy {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    invalid_fair_price_mode,
+    invalid_quote_reference,
+    /// A strategy parameter out of its range (the message names symbol, field, rule, value).
+    invalid_strategy,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::invalid_fair_price_mode: return "invalid_fair_price_mode";
+        case errc::invalid_quote_reference: return "invalid_quote_reference";
+        case errc::invalid_strategy: return "invalid_strategy";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::strategy

@@ -1,0 +1,135 @@
+// mmbot/venue/bybit/errors.hpp
+//
+// The error codes of the Bybit adapter: parsing, signing, transport, private stream, and one per
+// classified retCode (ret_codes.hpp maps the numbers). Labels key metrics, logs and the gateway's
+// events: never rename one.
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::venue::bybit {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// retCode 0: only in a batch's per-order outcomes (ret_code_info), never in a failed result.
+    ok,
+    /// A response that is not JSON.
+    json_syntax,
+    missing_field,
+    wrong_type,
+    bad_value,
+    /// A request field we refuse to send (empty, too long, bad characters, too many digits).
+    request,
+    /// api_key / api_secret unset or malformed.
+    credentials,
+    recv_window,
+    /// OpenSSL's HMAC failed.
+    crypto,
+    /// No usable market/time sample (yet).
+    clock_unsynced,
+    /// The local clock is further from the venue's than allowed.
+    clock_skew,
+    /// Failed before any byte of the request was written (resolve, connect).
+    not_sent,
+    /// The TLS handshake with the venue failed (nothing was sent).
+    tls,
+    /// Sent, but no complete answer in time: the outcome is unknown.
+    timeout,
+    /// The server closed the kept-alive connection before the write.
+    stale_connection,
+    /// The gateway's request queue is full.
+    queue_full,
+    /// The private stream refused the auth.
+    ws_auth,
+    /// The private stream refused the subscription.
+    ws_subscribe,
+    /// retCode 10000.
+    server_timeout,
+    /// retCode 10001.
+    params,
+    /// retCode 10002: outside recv_window.
+    timestamp,
+    /// retCode 10003.
+    invalid_key,
+    /// retCode 10004.
+    signature,
+    /// retCode 10005.
+    permission,
+    /// retCode 10006.
+    rate_limit,
+    /// retCode 10007.
+    auth_failed,
+    /// retCode 10010.
+    ip_not_allowed,
+    /// retCode 10016.
+    server_error,
+    /// retCode 10017.
+    path_not_found,
+    /// retCode 10018.
+    ip_rate_limit,
+    /// retCode 110001 / spot 170213.
+    order_not_found,
+    /// retCode 110003 / spot 170134.
+    price_out_of_range,
+    /// retCode 110007 / spot 170131.
+    insufficient_balance,
+    /// retCode 110072.
+    duplicate_order_link_id,
+    /// spot retCode 170218.
+    post_only_would_take,
+    /// A non-zero retCode not in ret_codes.hpp's table: not retried.
+    unclassified,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::ok: return "ok";
+        case errc::json_syntax: return "bybit_json_syntax";
+        case errc::missing_field: return "bybit_missing_field";
+        case errc::wrong_type: return "bybit_wrong_type";
+        case errc::bad_value: return "bybit_bad_value";
+        case errc::request: return "bybit_request";
+        case errc::credentials: return "bybit_credentials";
+        case errc::recv_window: return "bybit_recv_window";
+        case errc::crypto: return "bybit_crypto";
+        case errc::clock_unsynced: return "bybit_clock_unsynced";
+        case errc::clock_skew: return "bybit_clock_skew";
+        case errc::not_sent: return "bybit_not_sent";
+        case errc::tls: return "bybit_tls";
+        case errc::timeout: return "bybit_timeout";
+        case errc::stale_connection: return "bybit_stale_connection";
+        case errc::queue_full: return "bybit_queue_full";
+        case errc::ws_auth: return "bybit_ws_auth";
+        case errc::ws_subscribe: return "bybit_ws_subscribe";
+        case errc::server_timeout: return "bybit_server_timeout";
+        case errc::params: return "bybit_params";
+        case errc::timestamp: return "bybit_timestamp";
+        case errc::invalid_key: return "bybit_invalid_key";
+        case errc::signature: return "bybit_signature";
+        case errc::permission: return "bybit_permission";
+        case errc::rate_limit: return "bybit_rate_limit";
+        case errc::auth_failed: return "bybit_auth_failed";
+        case errc::ip_not_allowed: return "bybit_ip_not_allowed";
+        case errc::server_error: return "bybit_server_error";
+        case errc::path_not_found: return "bybit_path_not_found";
+        case errc::ip_rate_limit: return "bybit_ip_rate_limit";
+        case errc::order_not_found: return "bybit_order_not_found";
+        case errc::price_out_of_range: return "bybit_price_out_of_range";
+        case errc::insufficient_balance: return "bybit_insufficient_balance";
+        case errc::duplicate_order_link_id: return "bybit_duplicate_order_link_id";
+        case errc::post_only_would_take: return "bybit_post_only_would_take";
+        case errc::unclassified: return "bybit_error";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::venue::bybit

@@ -1,0 +1,48 @@
+// mmbot/venue/local/errors.hpp
+//
+// The error codes of the local venue (mmbot-local-venue); each start-up error exits 2
+// (app/exit_codes.hpp, docs/exit-codes.md).
+#pragma once
+
+#include "mmbot/core/error.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace mmbot::venue::local {
+
+/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+enum class errc : std::uint8_t {
+    /// A bad flag or flag value of mmbot-local-venue.
+    usage,
+    /// The port cannot be bound on 127.0.0.1.
+    listen,
+    /// An instruments file or capture that is unreadable or not the expected shape.
+    config,
+    /// A certificate or key file that cannot be read or written.
+    io,
+    /// The TLS identity cannot be made or loaded.
+    tls,
+    /// A --fault spec or /admin/faults body that is not valid.
+    fault,
+};
+
+[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
+    switch (e) {
+        case errc::usage: return "local_usage";
+        case errc::listen: return "local_listen";
+        case errc::config: return "local_config";
+        case errc::io: return "local_io";
+        case errc::tls: return "local_tls";
+        case errc::fault: return "local_fault";
+    }
+    return "unknown";
+}
+
+/// Test frameworks print the label.
+template <class Os>
+auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+    return os << error_label(e);
+}
+
+}  // namespace mmbot::venue::local

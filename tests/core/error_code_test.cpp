@@ -1,0 +1,69 @@
+// core::error_code: built only from a registered errc enum, compared only against one, printed as
+// its stable label. The static_asserts are the compile-fail proof: were any of them false, a
+// string comparison or a misspelt code would compile again.
+#define BOOST_TEST_MODULE error_code
+#include <boost/test/unit_test.hpp>
+
+#include "mmbot/core/error.hpp"
+#include "mmbot/feed/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <concepts>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace core = mmbot::core;
+namespace feed = mmbot::feed;
+
+namespace {
+enum class unregistered : std::uint8_t { a };  // no error_label: not an error enum
+
+template <class E>
+concept has_decimal_exponnent = requires { E::decimal_exponnent; };  // the misspelling
+}  // namespace
+
+// A string, a number or an unregistered enum never becomes a code, and never compares with one.
+static_assert(!std::equality_comparable_with<core::error_code, const char*>);
+static_assert(!std::equality_comparable_with<core::error_code, std::string_view>);
+static_assert(!std::equality_comparable_with<core::error_code, std::string>);
+static_assert(!std::equality_comparable_with<core::error_code, int>);
+static_assert(!std::is_constructible_v<core::error_code, const char*>);
+static_assert(!std::is_constructible_v<core::error_code, std::string_view>);
+static_assert(!std::is_constructible_v<core::error_code, int>);
+static_assert(!std::is_constructible_v<core::error_code, unregistered>);
+static_assert(!std::is_constructible_v<core::error, std::string_view, std::string>);
+// A misspelt enumerator is not a member, so `code == core::errc::decimal_exponnent` cannot build.
+static_assert(!has_decimal_exponnent<core::errc>);
+static_assert(core::error_enum<core::errc> && core::error_enum<feed::errc>);
+
+// Same number, different area: different codes.
+static_assert(static_cast<int>(core::errc::decimal_empty) == static_cast<int>(feed::errc::bad_url));
+static_assert(core::error_code(core::errc::decimal_empty) != core::error_code(feed::errc::bad_url));
+static_assert(core::error_code(core::errc::decimal_exponent) == core::errc::decimal_exponent);
+static_assert(core::error_code(feed::errc::connect).name() == "feed_connect");
+static_assert(core::error_code{}.empty() && core::error_code{}.name().empty());
+
+BOOST_AUTO_TEST_CASE(an_error_carries_its_typed_code_and_prints_its_label) {
+    const core::error e = core::make_error(feed::errc::line_too_long, "line 3: too long");
+    BOOST_TEST(e.code == feed::errc::line_too_long);
+    BOOST_TEST(e.code != feed::errc::read_error);
+    BOOST_TEST(e.code.name() == "feed_line_too_long");
+    BOOST_TEST(fmt::format("{}: {}", e.code, e.message) == "feed_line_too_long: line 3: too long");
+    std::ostringstream os;
+    os << e.code;
+    BOOST_TEST(os.str() == "feed_line_too_long");
+}
+
+BOOST_AUTO_TEST_CASE(the_exception_form_keeps_the_code) {
+    core::result<int> r = core::make_error(core::errc::decimal_syntax, "price \"x\": bad");
+    try {
+        (void)r.value();
+        BOOST_FAIL("value() on an error must throw");
+    } catch (const core::error_exception& ex) {
+        BOOST_TEST(ex.code() == core::errc::decimal_syntax);
+        BOOST_TEST(std::string_view(ex.what()) == "price \"x\": bad");
+    }
+}
