@@ -228,7 +228,7 @@ BOOST_AUTO_TEST_CASE(line_over_the_maximum_is_an_error_naming_the_line) {
     replay_reader short_max(in2, opts);
     BOOST_TEST(!short_max.next(ev));  // line 1 is malformed (skipped), line 2 is too long
     BOOST_TEST_REQUIRE(short_max.error().has_value());
-    BOOST_TEST(short_max.error()->code == "feed_line_too_long");
+    BOOST_TEST(short_max.error()->code == mmbot::feed::errc::line_too_long);
     BOOST_TEST(short_max.error()->message == "line 2: longer than the maximum of 100 bytes");
     BOOST_TEST(!short_max.next(ev));  // stays stopped: the rest is not read
 }
@@ -272,7 +272,7 @@ BOOST_AUTO_TEST_CASE(dev_zero_is_a_line_too_long_not_an_empty_capture) {
     replay_event ev;
     BOOST_TEST(!replay.next(ev));
     BOOST_TEST_REQUIRE(replay.error().has_value());
-    BOOST_TEST(replay.error()->code == "feed_line_too_long");
+    BOOST_TEST(replay.error()->code == mmbot::feed::errc::line_too_long);
     BOOST_TEST(replay.error()->message.starts_with("line 1: "));
 }
 
@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(a_directory_is_a_read_error_with_the_os_reason) {
     replay_event ev;
     BOOST_TEST(!replay.next(ev));
     BOOST_TEST_REQUIRE(replay.error().has_value());
-    BOOST_TEST(replay.error()->code == "feed_read_error");
+    BOOST_TEST(replay.error()->code == mmbot::feed::errc::read_error);
     BOOST_TEST(replay.error()->message == "line 1: read failed: Is a directory");
 }
 

@@ -21,6 +21,8 @@ enum class errc : std::uint8_t {
     /// A bot state change the state machine does not allow.
     illegal_state_transition,
     invalid_quantity,
+    /// A router's quantity filters (qty_step, min_qty, max_qty) out of range.
+    invalid_filter,
     /// A quantity that needs more child orders than the router allows.
     split_too_large,
     duplicate_route,
@@ -63,6 +65,7 @@ enum class errc : std::uint8_t {
         case errc::illegal_transition: return "illegal_transition";
         case errc::illegal_state_transition: return "illegal_state_transition";
         case errc::invalid_quantity: return "invalid_quantity";
+        case errc::invalid_filter: return "invalid_filter";
         case errc::split_too_large: return "split_too_large";
         case errc::duplicate_route: return "duplicate_route";
         case errc::unknown_symbol: return "unknown_symbol";

@@ -224,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_refused_auth_is_fatal) {
     client c{v.srv->port(), "WRONGSECRET"};
     c.ws->start();
     BOOST_TEST_REQUIRE(c.run_until([&] { return c.fatal.has_value(); }));
-    BOOST_TEST(c.fatal->code == "bybit_ws_auth");
+    BOOST_TEST(c.fatal->code == mmbot::venue::bybit::errc::ws_auth);
     BOOST_TEST(c.fatal->message.find("WRONGSECRET") == std::string::npos);
     BOOST_TEST(c.readies == 0);
 }

@@ -10,7 +10,6 @@
 
 #include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order_router.hpp"  // self-contained for tools that open this file alone
-#include "mmbot/venue/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -25,7 +24,7 @@ template <quantity_filters Filters>
     const core::quantity min_qty = f.min_qty;
     const core::quantity max_qty = f.max_qty;
     const auto fail = [](std::string_view field, const core::quantity& v, std::string_view why) {
-        return core::make_error(venue::errc::invalid_filter,
+        return core::make_error(errc::invalid_filter,
                                 fmt::format("{}: {}, got \"{}\"", field, why, v));
     };
     if (!step.is_positive()) return fail("qty_step", step, "must be > 0");
