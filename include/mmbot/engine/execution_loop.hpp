@@ -21,6 +21,7 @@
 //   loop.shutdown("end_of_feed", now);
 #pragma once
 
+#include "mmbot/core/filters.hpp"
 #include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/detail/send_window.hpp"
 #include "mmbot/engine/journal.hpp"
@@ -35,7 +36,6 @@
 #include "mmbot/risk/monitor.hpp"
 #include "mmbot/risk/windows.hpp"
 #include "mmbot/strategy/quoter.hpp"
-#include "mmbot/venue/filters.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
 #include <array>
@@ -53,7 +53,7 @@ namespace mmbot::engine {
 
 /// Everything the loop needs to know about one symbol.
 struct symbol_setup {
-    venue::instrument_filters filters;
+    core::instrument_filters filters;
     risk::symbol_limits limits;
     strategy::quoter_params quoting;
 };
