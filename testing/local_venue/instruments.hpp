@@ -1,4 +1,4 @@
-// mmbot/venue/local/instruments.hpp
+// testing/local_venue/instruments.hpp
 //
 // The instruments the local venue lists and trades: symbol, category and the exchange filters, as
 // text exactly as instruments-info prints them (so "0.10" stays "0.10" and the client derives the

@@ -1,4 +1,4 @@
-// mmbot/venue/local/faults.hpp
+// testing/local_venue/faults.hpp
 //
 // Fault injection for the local venue: what can go wrong with a request or a WebSocket message,
 // how often, and for how many more occurrences. A test scripts faults through the admin endpoint
