@@ -25,6 +25,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/fee.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/order.hpp"
 
@@ -41,11 +42,8 @@
 
 namespace mmbot::engine {
 
-/// Fee of a fill: price x qty x rate, rounded up. Negative rate -> negative fee (a rebate).
-[[nodiscard]] inline core::notional fee_for(const core::price& px, const core::quantity& qty,
-                                            const core::ratio& rate) {
-    return core::mul(px * qty.abs(), rate, core::rounding::up);
-}
+/// Fee of a fill: core::fee_for (price x |qty| x rate, rounded up; a negative rate is a rebate).
+using core::fee_for;
 
 /// One symbol's position.
 struct position {
