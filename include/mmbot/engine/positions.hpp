@@ -11,13 +11,13 @@
 // exactly: over a round trip, realized PnL sums to exactly sells - buys. Flipping through zero
 // closes the old position completely, then opens the rest at the fill price.
 //
-// Fees are tracked apart from PnL: `fee_for` is notional x rate rounded UP (a negative rate is a
-// maker rebate, and rounding up makes a rebate the smaller one); a fill carries the fee the venue
-// charged or the one fee_for computed. Every fill has an execution id; a repeated one is ignored
+// Fees are tracked apart from PnL: a fill carries the fee the venue charged or the one
+// core::fee_for (core/fee.hpp: notional x rate rounded UP; a negative rate is a maker rebate, and
+// rounding up makes a rebate the smaller one) computed. Every fill has an execution id; a repeated one is ignored
 // and counted, so replaying fills twice cannot double a position.
 //
 //   position_book book;
-//   auto fee = fee_for(px, qty, ratio::parse("-0.00025").value());   // maker rebate
+//   auto fee = core::fee_for(px, qty, ratio::parse("-0.00025").value());   // maker rebate
 //   (void)book.apply(order_fill{id, "e1", "BTCUSDT", side::buy, px, qty, fee, now});
 //   const position* p = book.find("BTCUSDT");
 //   p->avg_entry(rounding::down); p->unrealized_pnl(mid);
@@ -25,7 +25,6 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
-#include "mmbot/core/fee.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/order.hpp"
 
@@ -41,9 +40,6 @@
 #include <unordered_set>
 
 namespace mmbot::engine {
-
-/// Fee of a fill: core::fee_for (price x |qty| x rate, rounded up; a negative rate is a rebate).
-using core::fee_for;
 
 /// One symbol's position.
 struct position {
