@@ -67,7 +67,7 @@ void round_qty(benchmark::State& state) {
 BENCHMARK(round_qty);
 
 void decide_full_policy(benchmark::State& state) {
-    const auto filters = venue::make_filters({.symbol = "BTCUSDT", .tick_size = "0.1",
+    const auto filters = core::make_filters({.symbol = "BTCUSDT", .tick_size = "0.1",
                                               .qty_step = "0.001", .min_qty = "0.001",
                                               .max_qty = "1190", .min_notional = "5",
                                               .min_price = "0.1", .max_price = "1999999.8"})

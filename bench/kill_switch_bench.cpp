@@ -75,7 +75,7 @@ void kill_to_cancel_all(benchmark::State& state) {
     std::vector<std::string> names;
     for (int i = 0; i < symbols; ++i) {
         engine::symbol_setup s;
-        s.filters = venue::make_filters({.symbol = "SYM" + std::to_string(i), .tick_size = "0.10",
+        s.filters = core::make_filters({.symbol = "SYM" + std::to_string(i), .tick_size = "0.10",
                                          .qty_step = "0.001", .min_qty = "0.001", .max_qty = "100",
                                          .min_notional = "5", .min_price = "0.10",
                                          .max_price = "1999999.80"})

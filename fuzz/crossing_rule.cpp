@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                : p <= cpp_rational(bid.raw());
     if (crosses != expected) __builtin_trap();
 
-    const auto filters = venue::make_filters({.symbol = "FUZZ", .tick_size = "0.01",
+    const auto filters = core::make_filters({.symbol = "FUZZ", .tick_size = "0.01",
                                               .qty_step = "0.001", .min_qty = "0.001",
                                               .max_qty = "1000", .min_notional = "0",
                                               .min_price = "0", .max_price = "90000000000"})

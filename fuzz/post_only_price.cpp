@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         __builtin_trap();
     }
     // decide() with an arbitrary reference never allows a crossing order.
-    const auto filters = venue::make_filters({.symbol = "FUZZ", .tick_size = "0.00000001",
+    const auto filters = core::make_filters({.symbol = "FUZZ", .tick_size = "0.00000001",
                                               .qty_step = "0.00000001", .min_qty = "0.00000001",
                                               .max_qty = "1000000000", .min_notional = "0",
                                               .min_price = "0", .max_price = "90000000000"})

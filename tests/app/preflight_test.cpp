@@ -63,7 +63,7 @@ app::config btc_config() {
     app::config c;
     c.environment = "testnet";
     app::symbol_config s;
-    s.filters = mmbot::venue::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10", .qty_step = "0.001",
+    s.filters = mmbot::core::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10", .qty_step = "0.001",
                                             .min_qty = "0.001", .max_qty = "1190", .min_notional = "5",
                                             .min_price = "0.10", .max_price = "1999999.80"})
                     .value();

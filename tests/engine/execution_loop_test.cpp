@@ -85,7 +85,7 @@ struct basic_harness {
         venue.journal = &*journal;
 
         engine::symbol_setup btc;
-        btc.filters = venue::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10",
+        btc.filters = core::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10",
                                            .qty_step = "0.001", .min_qty = "0.001",
                                            .max_qty = "100", .min_notional = "5",
                                            .min_price = "0.10", .max_price = "1999999.80"})

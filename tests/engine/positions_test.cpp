@@ -1,11 +1,13 @@
 #define BOOST_TEST_MODULE engine_positions
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/core/fee.hpp"
 #include "mmbot/engine/positions.hpp"
 #include "test_support.hpp"
 
 using namespace mmbot::engine;
 using namespace mmbot::engine::test;
+using mmbot::core::fee_for;
 using mmbot::core::rounding;
 
 namespace {

@@ -5,7 +5,7 @@
 // subscribe args (chunked), an untrusted certificate (fatal, clear error, no data), pings at the
 // configured interval, a server that hangs up (backoff, reconnect, resubscribe, data resumes), a
 // sequence gap (unsubscribe + subscribe of that book's topic, book rebuilt from the new snapshot),
-// a rejected subscribe (fatal, ret_msg in the error), plus the URL parser and the backoff.
+// a rejected subscribe (fatal, ret_msg in the error), plus the URL parser (the backoff: tests/core).
 #define BOOST_TEST_MODULE feed_ws_feed
 #include "mmbot/feed/ws_feed.hpp"
 
@@ -270,20 +270,6 @@ BOOST_AUTO_TEST_CASE(subscribe_frames_are_chunked) {
     const auto v = boost::json::parse(frames[1]);
     BOOST_TEST(v.at("op").as_string() == "subscribe");
     BOOST_TEST(v.at("req_id").as_string() == "sub-2");
-}
-
-BOOST_AUTO_TEST_CASE(backoff_doubles_to_the_cap_with_bounded_jitter_and_is_deterministic) {
-    feed::reconnect_backoff a(100ms, 1'000ms, 42);
-    feed::reconnect_backoff b(100ms, 1'000ms, 42);
-    const std::int64_t base[] = {100, 200, 400, 800, 1000, 1000, 1000};
-    for (const auto d : base) {
-        const auto x = a.next();
-        BOOST_TEST(x == b.next());
-        BOOST_TEST(x.count() <= d);
-        BOOST_TEST(x.count() >= d - d / 4);
-    }
-    a.reset();
-    BOOST_TEST(a.next().count() <= 100);
 }
 
 BOOST_AUTO_TEST_CASE(connects_with_verification_and_subscribes) {

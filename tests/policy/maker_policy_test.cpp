@@ -24,8 +24,8 @@ std::string post_only(side s, std::string_view ref, std::string_view bps, std::s
 std::string rq(std::string_view qty, std::string_view step) {
     return policy::round_qty(Q(qty), Q(step)).to_string();
 }
-venue::instrument_filters btc_filters() {
-    return venue::make_filters({.symbol = "BTCUSDT",
+core::instrument_filters btc_filters() {
+    return core::make_filters({.symbol = "BTCUSDT",
                                 .tick_size = "0.5",
                                 .qty_step = "0.00001",
                                 .min_qty = "0.00001",

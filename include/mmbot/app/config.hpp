@@ -12,10 +12,10 @@
 #include "mmbot/app/detail/json_reader.hpp"
 #include "mmbot/app/errors.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/filters.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/policy/maker_policy.hpp"
 #include "mmbot/risk/limits.hpp"
-#include "mmbot/venue/filters.hpp"
 
 #include <boost/json.hpp>
 
@@ -53,7 +53,7 @@ struct strategy_config {
 };
 
 struct symbol_config {
-    venue::instrument_filters filters;
+    core::instrument_filters filters;
     strategy_config strategy;
     risk::symbol_limits limits;
 };
@@ -108,7 +108,7 @@ private:
 };
 
 inline void read_filters(const json_reader& r, const std::string& symbol, field_sink& sink,
-                         venue::instrument_filters& out) {
+                         core::instrument_filters& out) {
     if (auto e = r.only_keys({"tick_size", "qty_step", "min_qty", "max_qty", "min_notional",
                               "min_price", "max_price"})) {
         return sink.fail(*e);
@@ -122,7 +122,7 @@ inline void read_filters(const json_reader& r, const std::string& symbol, field_
     sink.take(r.string("min_price"), min_price);
     sink.take(r.string("max_price"), max_price);
     if (sink.failed()) return;
-    auto f = venue::make_filters({symbol, tick, step, min_qty, max_qty, min_notional, min_price,
+    auto f = core::make_filters({symbol, tick, step, min_qty, max_qty, min_notional, min_price,
                                   max_price});
     if (!f) {
         return sink.fail(core::make_error(errc::invalid_config,

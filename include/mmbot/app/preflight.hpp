@@ -127,14 +127,14 @@ template <rest_sender Transport, class LocalClock>
 namespace detail {
 
 /// The first filter field whose config and venue values differ, as "field: config X, venue Y".
-[[nodiscard]] inline std::string filter_mismatch(const venue::instrument_filters& cfg,
-                                                 const venue::instrument_filters& ven) {
+[[nodiscard]] inline std::string filter_mismatch(const core::instrument_filters& cfg,
+                                                 const core::instrument_filters& ven) {
     std::string out;
     // Prices and quantities are printed with the tick's and step's digits, as the venue writes them.
-    const auto price = [](const venue::instrument_filters& f, const core::price& p) {
+    const auto price = [](const core::instrument_filters& f, const core::price& p) {
         return p.to_string(f.price_digits);
     };
-    const auto qty = [](const venue::instrument_filters& f, const core::quantity& q) {
+    const auto qty = [](const core::instrument_filters& f, const core::quantity& q) {
         return q.to_string(f.qty_digits);
     };
     const auto cmp = [&out](std::string_view field, bool differ, const std::string& a, const std::string& b) {

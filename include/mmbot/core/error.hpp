@@ -89,6 +89,8 @@ enum class errc : std::uint8_t {
     decimal_exponent,
     decimal_overflow,
     decimal_too_precise,
+    /// An exchange filter value that is missing, not a decimal, or out of range (core/filters.hpp).
+    invalid_filter,
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
@@ -98,6 +100,7 @@ enum class errc : std::uint8_t {
         case errc::decimal_exponent: return "decimal_exponent";
         case errc::decimal_overflow: return "decimal_overflow";
         case errc::decimal_too_precise: return "decimal_too_precise";
+        case errc::invalid_filter: return "invalid_filter";
     }
     return "unknown";
 }

@@ -21,6 +21,7 @@
 //   loop.shutdown("end_of_feed", now);
 #pragma once
 
+#include "mmbot/core/filters.hpp"
 #include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order.hpp"
@@ -34,7 +35,6 @@
 #include "mmbot/risk/monitor.hpp"
 #include "mmbot/risk/hooks.hpp"
 #include "mmbot/strategy/quoter.hpp"
-#include "mmbot/venue/filters.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
 #include <array>
@@ -54,7 +54,7 @@ namespace mmbot::engine {
 
 /// Everything the loop needs to know about one symbol.
 struct symbol_setup {
-    venue::instrument_filters filters;
+    core::instrument_filters filters;
     risk::symbol_limits limits;
     strategy::quoter_params quoting;
 };
@@ -117,7 +117,7 @@ concept quoter_type = std::constructible_from<Q, const strategy::quoter_params&>
 /// What the loop asks of its maker policy: put a desired order on the grid (or block it, with a
 /// reason it can label).
 template <class P>
-concept maker_policy_type = requires(const policy::maker_params& params, const venue::instrument_filters& f,
+concept maker_policy_type = requires(const policy::maker_params& params, const core::instrument_filters& f,
                                      const core::quantity& q, const core::price& ref,
                                      const policy::top_of_book& top, policy::block_reason r) {
     { P::decide(params, f, core::side::buy, q, ref, top) } -> std::same_as<policy::maker_decision>;

@@ -6,7 +6,7 @@
 // The router maps a symbol to its route: the instrument's filters and a per-symbol handler (a
 // venue client, a category tag, whatever the execution loop dispatches on). Any filters type
 // with `qty_step`, `min_qty` and `max_qty` convertible to core::quantity works
-// (mmbot::venue::instrument_filters does; `qty_limits` below is the minimal one).
+// (mmbot::core::instrument_filters does; `qty_limits` below is the minimal one).
 //
 // Splitting keeps every child a multiple of the step and at most max qty:
 //   * the part of the total below one step cannot be placed and is reported (`below_step`);
@@ -21,7 +21,7 @@
 //     is at least one step. Rebalancing is the merge that keeps every child within the filters.
 // Nothing is ever silently lost: children + below_step + dropped == the requested total.
 //
-//   order_router<venue::instrument_filters> router;
+//   order_router<core::instrument_filters> router;
 //   router.add("BTCUSDT", btc_filters).value();
 //   auto plan = router.plan("BTCUSDT", qty);          // unknown_symbol, invalid_quantity, ...
 //   for (auto child : plan->split.children) place(plan->target->symbol, child);

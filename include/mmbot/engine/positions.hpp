@@ -11,13 +11,13 @@
 // exactly: over a round trip, realized PnL sums to exactly sells - buys. Flipping through zero
 // closes the old position completely, then opens the rest at the fill price.
 //
-// Fees are tracked apart from PnL: `fee_for` is notional x rate rounded UP (a negative rate is a
-// maker rebate, and rounding up makes a rebate the smaller one); a fill carries the fee the venue
-// charged or the one fee_for computed. Every fill has an execution id; a repeated one is ignored
+// Fees are tracked apart from PnL: a fill carries the fee the venue charged or the one
+// core::fee_for (core/fee.hpp: notional x rate rounded UP; a negative rate is a maker rebate, and
+// rounding up makes a rebate the smaller one) computed. Every fill has an execution id; a repeated one is ignored
 // and counted, so replaying fills twice cannot double a position.
 //
 //   position_book book;
-//   auto fee = fee_for(px, qty, ratio::parse("-0.00025").value());   // maker rebate
+//   auto fee = core::fee_for(px, qty, ratio::parse("-0.00025").value());   // maker rebate
 //   (void)book.apply(order_fill{id, "e1", "BTCUSDT", side::buy, px, qty, fee, now});
 //   const position* p = book.find("BTCUSDT");
 //   p->avg_entry(rounding::down); p->unrealized_pnl(mid);
@@ -41,12 +41,6 @@
 #include <unordered_set>
 
 namespace mmbot::engine {
-
-/// Fee of a fill: price x qty x rate, rounded up. Negative rate -> negative fee (a rebate).
-[[nodiscard]] inline core::notional fee_for(const core::price& px, const core::quantity& qty,
-                                            const core::ratio& rate) {
-    return core::mul(px * qty.abs(), rate, core::rounding::up);
-}
 
 /// One symbol's position.
 struct position {

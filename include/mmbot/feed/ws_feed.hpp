@@ -19,7 +19,7 @@
 //                max_args_per_subscribe args per request (spot allows 10)
 //   ping         {"op":"ping","req_id":"ping-1"} every ping_interval (Bybit asks for 20 s)
 //   liveness     no frame at all for idle_timeout -> the connection is dropped and re-made
-//   reconnect    exponential backoff from backoff_initial to backoff_max, minus up to a quarter as
+//   reconnect    core::backoff from backoff_initial to backoff_max, minus up to a quarter as
 //                jitter (splitmix64 from backoff_seed: deterministic in tests); every topic is
 //                subscribed again and every book waits for its new snapshot
 //   resync       a delta whose `u` skips (gap) or a delta before any snapshot -> unsubscribe and
@@ -47,6 +47,7 @@
 // reported through on_notice. Malformed frames are counted, reported and skipped.
 #pragma once
 
+#include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/bybit_public.hpp"
@@ -185,45 +186,6 @@ struct ws_topics {
     return out;
 }
 
-/// Exponential backoff with bounded jitter: attempt n waits d = min(cap, initial * 2^n), minus a
-/// pseudo-random part of at most d/4, so many clients do not reconnect in step and no wait
-/// exceeds the cap. The sequence depends only on the seed.
-class reconnect_backoff {
-public:
-    reconnect_backoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap,
-                      std::uint64_t seed) noexcept
-        : initial_(std::max<std::int64_t>(initial.count(), 1)),
-          cap_(std::max<std::int64_t>(cap.count(), initial_)),
-          state_(seed) {}
-
-    /// The wait before the next attempt; counts the attempt.
-    [[nodiscard]] std::chrono::milliseconds next() noexcept {
-        std::int64_t d = initial_;
-        for (std::uint32_t i = 0; i < attempts_ && d < cap_; ++i) d *= 2;
-        d = std::min(d, cap_);
-        ++attempts_;
-        const auto jitter = static_cast<std::int64_t>(mix() % static_cast<std::uint64_t>(d / 4 + 1));
-        return std::chrono::milliseconds(d - jitter);
-    }
-    /// A connection worked: the next failure starts from `initial` again.
-    void reset() noexcept { attempts_ = 0; }
-    [[nodiscard]] std::uint32_t attempts() const noexcept { return attempts_; }
-
-private:
-    /// splitmix64: tiny, and the same numbers on every platform (std distributions are not).
-    std::uint64_t mix() noexcept {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31U);
-    }
-
-    std::int64_t initial_;
-    std::int64_t cap_;
-    std::uint64_t state_;
-    std::uint32_t attempts_{0};
-};
-
 struct ws_feed_options {
     ws_endpoint endpoint;
     ws_topics topics;
@@ -289,7 +251,10 @@ public:
           tls_(tls),
           on_notice_(std::move(on_notice)),
           topics_(topics_for(opts_.topics)),
-          backoff_(opts_.backoff_initial, opts_.backoff_max, opts_.backoff_seed) {}
+          backoff_({.initial = opts_.backoff_initial,
+                    .cap = opts_.backoff_max,
+                    .jitter = true,
+                    .seed = opts_.backoff_seed}) {}
 
     ws_feed(const ws_feed&) = delete;
     ws_feed& operator=(const ws_feed&) = delete;
@@ -668,7 +633,7 @@ private:
     boost::asio::ssl::context& tls_;
     notice_handler on_notice_;
     std::vector<std::string> topics_;
-    reconnect_backoff backoff_;
+    core::backoff<std::chrono::milliseconds> backoff_;
     boost::asio::steady_timer ping_timer_{io_};
     boost::asio::steady_timer watchdog_{io_};
     boost::asio::steady_timer reconnect_timer_{io_};

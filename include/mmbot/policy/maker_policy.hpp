@@ -15,16 +15,16 @@
 //   if (!d.allowed()) metrics.blocked(symbol, label(d.reason));
 //
 // The functions are generic over the decimal units (any decimal<Unit> for prices, quantities and
-// basis points) and over the filter type (anything modelling venue::exchange_filters).
+// basis points) and over the filter type (anything modelling core::exchange_filters).
 #pragma once
 
 #include "mmbot/core/decimal.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/filters.hpp"
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/policy/block_reason.hpp"
 #include "mmbot/policy/errors.hpp"
-#include "mmbot/venue/filters.hpp"
 
 #include <fmt/format.h>
 
@@ -142,7 +142,7 @@ struct maker_decision {
 
 /// Applies the whole policy to a desired order: `ref` is the price the strategy wants to quote
 /// around (the predecessor used the same-side best: best bid for BUY, best ask for SELL).
-template <venue::exchange_filters Filters>
+template <core::exchange_filters Filters>
 [[nodiscard]] maker_decision decide(const maker_params& params, const Filters& filters, side s,
                                     const core::quantity& desired_qty, const core::price& ref,
                                     const top_of_book& top) {
@@ -178,7 +178,7 @@ template <venue::exchange_filters Filters>
 }
 
 /// The predecessor's form: the reference is the same-side best price.
-template <venue::exchange_filters Filters>
+template <core::exchange_filters Filters>
 [[nodiscard]] maker_decision decide(const maker_params& params, const Filters& filters, side s,
                                     const core::quantity& desired_qty, const top_of_book& top) {
     return decide(params, filters, s, desired_qty, s == side::buy ? top.best_bid : top.best_ask,
@@ -188,7 +188,7 @@ template <venue::exchange_filters Filters>
 /// The rule above as a type: what the execution loop is composed with (its `Policy` parameter,
 /// engine/execution_loop.hpp). Another maker policy is another type with the same two members.
 struct post_only_maker {
-    template <venue::exchange_filters Filters>
+    template <core::exchange_filters Filters>
     [[nodiscard]] static maker_decision decide(const maker_params& params, const Filters& filters, side s,
                                                const core::quantity& desired_qty, const core::price& ref,
                                                const top_of_book& top) {

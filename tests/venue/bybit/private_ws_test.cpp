@@ -1,7 +1,7 @@
 // tests/venue/bybit/private_ws_test.cpp
 //
 // The private WebSocket client and the order gateway over real TLS against the local venue
-// (venue/local/server.hpp) in process, on loopback, with certificate and host-name verification
+// (testing/local_venue/server.hpp) in process, on loopback, with certificate and host-name verification
 // on: auth + subscribe -> ready, the gateway's create acknowledged both by REST (drain) and by
 // the private stream, a crossing PostOnly cancelled with EC_PostOnlyWillTakeLiquidity, reconcile
 // cancelling an orphan the store does not know, a silent connection dropped by the watchdog and
@@ -11,7 +11,7 @@
 #include "mmbot/venue/bybit/order_gateway.hpp"
 #include "mmbot/venue/bybit/private_ws.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
-#include "mmbot/venue/local/server.hpp"
+#include "testing/local_venue/server.hpp"
 
 #include <boost/test/unit_test.hpp>
 

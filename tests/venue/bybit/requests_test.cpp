@@ -4,8 +4,9 @@
 // end to end, plus every refusal of the builders.
 #define BOOST_TEST_MODULE bybit_requests
 #include "mmbot/venue/bybit/requests.hpp"
+
+#include "mmbot/core/filters.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
-#include "mmbot/venue/filters.hpp"
 
 #include "vectors.hpp"
 

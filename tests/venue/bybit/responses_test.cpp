@@ -93,13 +93,13 @@ BOOST_AUTO_TEST_CASE(instrument_errors_name_the_field) {
     std::string zero_tick(linear_instruments);
     zero_tick.replace(zero_tick.find(R"("tickSize":"0.10")"), 17, R"("tickSize":"0")");
     auto z = bybit::parse_instruments(zero_tick, bybit::category::linear);
-    BOOST_TEST(z.error().code == mmbot::venue::errc::invalid_filter);
+    BOOST_TEST(z.error().code == mmbot::core::errc::invalid_filter);
     BOOST_TEST(z.error().message == R"(result.list[0]: BTCUSDT.tick_size: must be > 0, got "0")");
 
     std::string exp_step(linear_instruments);
     exp_step.replace(exp_step.find(R"("qtyStep":"0.001")"), 17, R"("qtyStep":"1e-3")");
     auto x = bybit::parse_instruments(exp_step, bybit::category::linear);
-    BOOST_TEST(x.error().code == mmbot::venue::errc::invalid_filter);
+    BOOST_TEST(x.error().code == mmbot::core::errc::invalid_filter);
     BOOST_TEST(x.error().message.find("qty_step") != std::string::npos);
 
     auto number = bybit::parse_instruments(

@@ -118,3 +118,14 @@ BOOST_AUTO_TEST_CASE(backoff_is_capped) {
     }
     BOOST_TEST(last == 2s);
 }
+
+BOOST_AUTO_TEST_CASE(retry_backoff_doubles_per_earlier_attempt_up_to_the_cap) {
+    const bybit::retry_params p;  // 100 ms doubling to 2 s
+    using std::chrono::milliseconds;
+    BOOST_TEST((bybit::retry_backoff(p, 0) == milliseconds(100)));
+    BOOST_TEST((bybit::retry_backoff(p, 1) == milliseconds(100)));
+    BOOST_TEST((bybit::retry_backoff(p, 2) == milliseconds(200)));
+    BOOST_TEST((bybit::retry_backoff(p, 5) == milliseconds(1600)));
+    BOOST_TEST((bybit::retry_backoff(p, 6) == milliseconds(2000)));
+    BOOST_TEST((bybit::retry_backoff(p, 1000) == milliseconds(2000)));
+}

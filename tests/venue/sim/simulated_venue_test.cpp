@@ -268,15 +268,7 @@ BOOST_AUTO_TEST_CASE(cancel_all_works_with_a_sink_without_the_summary) {
 
 // ------------------------------------------------------------------------------ fees and rebates
 
-BOOST_AUTO_TEST_CASE(fee_and_rebate_are_exact) {
-    BOOST_TEST(fee_of(px("65114.2"), qty("1.5"), rate("0.0002")).to_string() == "19.53426");
-    BOOST_TEST(fee_of(px("65114.2"), qty("1.5"), rate("-0.00025")).to_string() == "-24.417825");
-    // 1e-16 notional x 0.0002 = 2e-20: a fee rounds UP to the notional scale...
-    BOOST_TEST(fee_of(px("0.00000001"), qty("0.00000001"), rate("0.0002")).to_string() ==
-               "0.0000000000000001");
-    // ...and a rebate, negative, rounds up too: toward zero.
-    BOOST_TEST(fee_of(px("0.00000001"), qty("0.00000001"), rate("-0.00025")).to_string() == "0");
-}
+// The fee arithmetic itself: tests/core/fee_test.cpp (core::fee_for).
 
 BOOST_AUTO_TEST_CASE(maker_rebate_on_a_fill) {
     venue_config cfg;

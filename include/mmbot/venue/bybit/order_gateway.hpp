@@ -490,10 +490,8 @@ private:
         });
     }
 
-    [[nodiscard]] std::chrono::nanoseconds backoff(int n) const {
-        auto d = params_.retry.base_backoff;
-        for (int i = 1; i < n && d < params_.retry.max_backoff; ++i) d *= 2;
-        return std::min(d, params_.retry.max_backoff);
+    [[nodiscard]] std::chrono::nanoseconds backoff(int n) const noexcept {
+        return retry_backoff(params_.retry, n);
     }
 
     /// Rate limiter, then the transport. Nothing is sent (and nullopt returned) when the limiter

@@ -18,8 +18,8 @@
 //                reconciles over REST (order_gateway::reconcile) before trusting its order store
 //   ping         {"op":"ping"} every ping_interval (Bybit asks for 20 s)
 //   liveness     no frame for idle_timeout -> the connection is dropped and made again
-//   reconnect    exponential backoff from backoff_initial to backoff_max; a session that became
-//                ready resets it
+//   reconnect    core::backoff from backoff_initial to backoff_max (no jitter); a session that
+//                became ready resets it
 //
 // Fatal errors (poll() reports them in `fatal`; the client stops), each needing a person:
 //   bybit_ws_auth   the venue refused the auth (bad key, signature, expired): retrying with the
@@ -38,6 +38,7 @@
 //   }
 #pragma once
 
+#include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/net/tls.hpp"
@@ -133,7 +134,11 @@ public:
     /// auth frame's expiry is computed from it).
     private_ws(private_ws_options opts, boost::asio::ssl::context& tls, signer& sig,
                venue_ms_fn venue_ms)
-        : opts_(std::move(opts)), tls_(tls), signer_(sig), venue_ms_(std::move(venue_ms)) {}
+        : opts_(std::move(opts)),
+          tls_(tls),
+          signer_(sig),
+          venue_ms_(std::move(venue_ms)),
+          backoff_({.initial = opts_.backoff_initial, .cap = opts_.backoff_max}) {}
 
     private_ws(const private_ws&) = delete;
     private_ws& operator=(const private_ws&) = delete;
@@ -149,7 +154,7 @@ public:
     void start() {
         if (started_) return;
         started_ = true;
-        backoff_ = opts_.backoff_initial;
+        backoff_.reset();
         arm_ping();
         arm_watchdog();
         connect();
@@ -320,7 +325,7 @@ private:
         } else if (*kind == stream_event::subscribed && !c->ready) {
             c->ready = true;
             ++stats_.sessions;
-            backoff_ = opts_.backoff_initial;
+            backoff_.reset();
             result_.became_ready = true;
         }
     }
@@ -385,8 +390,7 @@ private:
 
     void schedule_reconnect() {
         if (stopped_ || fatal_) return;
-        const auto delay = backoff_;
-        backoff_ = std::min(backoff_ * 2, opts_.backoff_max);
+        const auto delay = backoff_.next();
         reconnect_timer_.expires_after(delay);
         reconnect_timer_.async_wait([this](boost::system::error_code ec) {
             if (ec || stopped_ || fatal_) return;
@@ -438,7 +442,7 @@ private:
     private_poll_result result_;
     std::optional<core::error> fatal_;
     std::string last_error_;
-    std::chrono::milliseconds backoff_{0};
+    core::backoff<std::chrono::milliseconds> backoff_;
     steady::time_point last_rx_{};
     bool started_ = false;
     bool stopped_ = false;

@@ -8,7 +8,7 @@
 // Field errors name the full path ("result.list[2].lotSizeFilter.qtyStep: missing field").
 //
 // Instruments: linear and spot describe their grid differently and both become
-// venue::instrument_filters through venue::make_filters:
+// core::instrument_filters through core::make_filters:
 //   linear  priceFilter.{tickSize,minPrice,maxPrice}
 //           lotSizeFilter.{qtyStep,minOrderQty,maxOrderQty,minNotionalValue}
 //   spot    priceFilter.tickSize only            -> min_price = tickSize, max_price = the largest
@@ -26,6 +26,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/filters.hpp"
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
@@ -34,7 +35,6 @@
 #include "mmbot/venue/bybit/execution.hpp"
 #include "mmbot/venue/bybit/order_status.hpp"
 #include "mmbot/venue/bybit/ret_codes.hpp"
-#include "mmbot/venue/filters.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -112,7 +112,7 @@ struct envelope {
 // ------------------------------------------------------------------- market/instruments-info
 
 struct instrument {
-    instrument_filters filters;
+    core::instrument_filters filters;
     std::string status;  ///< "Trading", "PreLaunch", "Settling", ...
 };
 
@@ -162,9 +162,9 @@ namespace detail {
         t[1] = t[0];
         t[2] = max_price_text;
     }
-    auto f = make_filters({.symbol = *symbol, .tick_size = t[0], .qty_step = t[3],
-                           .min_qty = t[4], .max_qty = t[5], .min_notional = t[6],
-                           .min_price = t[1], .max_price = t[2]});
+    auto f = core::make_filters({.symbol = *symbol, .tick_size = t[0], .qty_step = t[3],
+                                 .min_qty = t[4], .max_qty = t[5], .min_notional = t[6],
+                                 .min_price = t[1], .max_price = t[2]});
     if (!f) {
         return core::make_error(f.error().code,
                                 fmt::format("{}: {}", path, f.error().message));

@@ -20,6 +20,7 @@
 //   d = r.on_query(query_result::found("1321..."), now);   // d.next == action::acked
 #pragma once
 
+#include "mmbot/core/backoff.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/ret_codes.hpp"
 
@@ -43,6 +44,14 @@ struct retry_params {
     std::chrono::nanoseconds recv_window{std::chrono::milliseconds{5000}};
     std::chrono::nanoseconds skew_margin{std::chrono::milliseconds{1000}};
 };
+
+/// The wait before attempt n (from 1) of a create, a query or a cancel: base_backoff doubled once
+/// per earlier attempt, at most max_backoff. No jitter, as before: the gateway and resolver tests
+/// pin these delays.
+[[nodiscard]] inline std::chrono::nanoseconds retry_backoff(const retry_params& p, int n) noexcept {
+    return core::exponential_delay(p.base_backoff, p.max_backoff,
+                                   static_cast<std::uint32_t>(std::max(n - 1, 0)));
+}
 
 /// How one order/create attempt ended, from the transport's point of view.
 struct create_result {
@@ -137,15 +146,9 @@ public:
     [[nodiscard]] int queries() const noexcept { return queries_; }
 
 private:
-    [[nodiscard]] std::chrono::nanoseconds backoff(int n) const {
-        auto d = p_.base_backoff;
-        for (int i = 1; i < n && d < p_.max_backoff; ++i) d *= 2;
-        return std::min(d, p_.max_backoff);
-    }
-
     [[nodiscard]] decision resend_or_reject(std::string_view why, std::chrono::nanoseconds now) {
         if (sends_ >= p_.max_sends) return {decision::action::rejected, {}, std::string(why), {}};
-        const auto wait = backoff(sends_);
+        const auto wait = retry_backoff(p_, sends_);
         sent_at_ = now + wait;  // the next request carries a fresh timestamp
         queries_ = 0;
         return {decision::action::send, wait, std::string(why), {}};
@@ -155,7 +158,7 @@ private:
         if (queries_ >= p_.max_queries) {
             return {decision::action::escalate, {}, std::string(why), {}};
         }
-        return {decision::action::query, backoff(queries_ + 1), std::string(why), {}};
+        return {decision::action::query, retry_backoff(p_, queries_ + 1), std::string(why), {}};
     }
 
     retry_params p_;

@@ -160,7 +160,7 @@ public:
         return {};
     }
 
-    /// Server side (the local venue, mmbot/venue/local/): whether `api_key` is this signer's key,
+    /// Server side (the local venue, testing/local_venue/): whether `api_key` is this signer's key,
     /// compared in constant time without revealing it.
     [[nodiscard]] bool key_matches(std::string_view api_key) const noexcept {
         return api_key_.matches(api_key);

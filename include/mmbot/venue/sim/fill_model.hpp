@@ -102,11 +102,4 @@ struct print_step {
     return r;
 }
 
-/// Fee of a fill: notional x rate rounded UP (a fee never rounds in our favour; a rebate, being
-/// negative, rounds toward zero).
-[[nodiscard]] inline core::notional fee_of(const core::price& px, const core::quantity& qty,
-                                           const core::ratio& rate) {
-    return core::mul(px * qty, rate, core::rounding::up);
-}
-
 }  // namespace mmbot::venue::sim

@@ -41,6 +41,7 @@
 #ifndef MMBOT_VENUE_SIM_SIMULATED_VENUE_HPP
 #define MMBOT_VENUE_SIM_SIMULATED_VENUE_HPP
 
+#include "mmbot/core/fee.hpp"
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/feed/l2_book.hpp"

@@ -310,7 +310,8 @@ void simulated_venue::execute(resting_order& o, core::price px, core::quantity q
     o.leaves -= qty;
     if (o.leaves.is_zero()) o.open = false;
     exec_text_ = detail::make_id("sim-e", ++next_exec_);
-    const core::notional fee = fee_of(px, qty, maker ? cfg_.maker_fee_rate : cfg_.taker_fee_rate);
+    const core::notional fee =
+        core::fee_for(px, qty, maker ? cfg_.maker_fee_rate : cfg_.taker_fee_rate);
     ++stats_.fills;
     if (maker) ++stats_.maker_fills;
     stats_.filled_qty += qty;

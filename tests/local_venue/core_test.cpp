@@ -1,4 +1,4 @@
-// tests/venue/local/core_test.cpp
+// tests/local_venue/core_test.cpp
 //
 // The local venue's handlers without a network: requests built by bybit::requests and signed by
 // bybit::signer go through handle_rest, and the answers must parse with bybit::responses (and the
@@ -12,8 +12,8 @@
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/responses.hpp"
-#include "mmbot/venue/local/faults.hpp"
-#include "mmbot/venue/local/rest_api.hpp"
+#include "testing/local_venue/faults.hpp"
+#include "testing/local_venue/rest_api.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-// mmbot/venue/local/rate_limits.hpp
+// testing/local_venue/rate_limits.hpp
 //
 // The venue side of Bybit's rate limits, as the v5 "Rate Limit Rules" page describes them: a
 // rolling one-second window per UID and endpoint (per category), with the per-endpoint defaults

@@ -1,8 +1,8 @@
-// mmbot/venue/local/instruments.hpp
+// testing/local_venue/instruments.hpp
 //
 // The instruments the local venue lists and trades: symbol, category and the exchange filters, as
 // text exactly as instruments-info prints them (so "0.10" stays "0.10" and the client derives the
-// same price digits) and as validated venue::instrument_filters for order checks.
+// same price digits) and as validated core::instrument_filters for order checks.
 //
 // The config file is the mmbot config itself or a file of the same shape: every entry of
 // "symbols" with a "filters" object is listed (extra keys are ignored; "category" may be "linear",
@@ -16,13 +16,14 @@
 //   const instrument_spec* btc = find(*list, bybit::category::linear, "BTCUSDT");
 //
 // Errors: local_config (JSON syntax, missing or mistyped field: the message names the path),
-// invalid_filter (from venue::make_filters: symbol, field and value).
+// invalid_filter (from core::make_filters: symbol, field and value).
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/filters.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
-#include "mmbot/venue/filters.hpp"
-#include "mmbot/venue/local/errors.hpp"
+#include "mmbot/core/filters.hpp"
+#include "testing/local_venue/errors.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -40,15 +41,15 @@ namespace mmbot::venue::local {
 
 struct instrument_spec {
     bybit::category category = bybit::category::linear;
-    instrument_filters filters;
+    core::instrument_filters filters;
     /// The filter texts as configured, printed verbatim by instruments-info.
     std::string tick_size, qty_step, min_qty, max_qty, min_notional, min_price, max_price;
 };
 
 namespace detail {
 [[nodiscard]] inline core::result<instrument_spec> make_spec(bybit::category cat,
-                                                             const filter_text& t) {
-    auto f = make_filters(t);
+                                                             const core::filter_text& t) {
+    auto f = core::make_filters(t);
     if (!f) return f.error();
     return instrument_spec{cat,
                            std::move(*f),

@@ -1,4 +1,4 @@
-// mmbot/venue/local/options.hpp
+// testing/local_venue/options.hpp
 //
 // Command-line flags of mmbot-local-venue (docs/local-venue.md lists them with examples).
 //
@@ -25,8 +25,8 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
-#include "mmbot/venue/local/errors.hpp"
-#include "mmbot/venue/local/faults.hpp"
+#include "testing/local_venue/errors.hpp"
+#include "testing/local_venue/faults.hpp"
 
 #include <fmt/format.h>
 

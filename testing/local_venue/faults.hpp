@@ -1,4 +1,4 @@
-// mmbot/venue/local/faults.hpp
+// testing/local_venue/faults.hpp
 //
 // Fault injection for the local venue: what can go wrong with a request or a WebSocket message,
 // how often, and for how many more occurrences. A test scripts faults through the admin endpoint
@@ -28,7 +28,7 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
-#include "mmbot/venue/local/errors.hpp"
+#include "testing/local_venue/errors.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

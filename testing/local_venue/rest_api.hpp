@@ -1,4 +1,4 @@
-// mmbot/venue/local/rest_api.hpp
+// testing/local_venue/rest_api.hpp
 //
 // Routes one HTTP request of the local venue to its handler, without any I/O: the server hands in
 // the method, the raw target, a header lookup and the raw body, and writes back what comes out.
@@ -26,12 +26,12 @@
 
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
-#include "mmbot/venue/local/auth.hpp"
-#include "mmbot/venue/local/exchange.hpp"
-#include "mmbot/venue/local/faults.hpp"
-#include "mmbot/venue/local/params.hpp"
-#include "mmbot/venue/local/rate_limits.hpp"
-#include "mmbot/venue/local/reply.hpp"
+#include "testing/local_venue/auth.hpp"
+#include "testing/local_venue/exchange.hpp"
+#include "testing/local_venue/faults.hpp"
+#include "testing/local_venue/params.hpp"
+#include "testing/local_venue/rate_limits.hpp"
+#include "testing/local_venue/reply.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -1,4 +1,4 @@
-// mmbot/venue/local/app.hpp
+// testing/local_venue/app.hpp
 //
 // The mmbot-local-venue program (targets/local_venue/main.cpp calls run_main): flags, credentials,
 // the TLS identity, the capture, then the server until SIGINT or SIGTERM (exit 0). Exit 2 on a
@@ -15,12 +15,12 @@
 #include "mmbot/secrets/detail/wipe.hpp"
 #include "mmbot/secrets/secret_string.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
-#include "mmbot/venue/local/capture_feed.hpp"
-#include "mmbot/venue/local/cert.hpp"
-#include "mmbot/venue/local/errors.hpp"
-#include "mmbot/venue/local/instruments.hpp"
-#include "mmbot/venue/local/options.hpp"
-#include "mmbot/venue/local/server.hpp"
+#include "testing/local_venue/capture_feed.hpp"
+#include "testing/local_venue/cert.hpp"
+#include "testing/local_venue/errors.hpp"
+#include "testing/local_venue/instruments.hpp"
+#include "testing/local_venue/options.hpp"
+#include "testing/local_venue/server.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>

@@ -1,4 +1,4 @@
-// mmbot/venue/local/cert.hpp
+// testing/local_venue/cert.hpp
 //
 // The local venue's TLS identity: a self-signed certificate made at start-up with the OpenSSL C
 // API (EC P-256, CN=localhost, subjectAltName DNS:localhost and IP:127.0.0.1, valid from one hour
@@ -14,7 +14,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
-#include "mmbot/venue/local/errors.hpp"
+#include "testing/local_venue/errors.hpp"
 
 #include <fmt/format.h>
 #include <openssl/bio.h>

@@ -1,4 +1,4 @@
-// mmbot/venue/local/auth.hpp
+// testing/local_venue/auth.hpp
 //
 // The venue side of Bybit v5 authentication, checked against the bytes as received:
 //   REST       X-BAPI-API-KEY must be the configured key            else 10003 "API key is invalid."
@@ -19,7 +19,7 @@
 #pragma once
 
 #include "mmbot/venue/bybit/signer.hpp"
-#include "mmbot/venue/local/reply.hpp"
+#include "testing/local_venue/reply.hpp"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
-// mmbot/venue/filters.hpp
+// mmbot/core/filters.hpp
 //
 // A symbol's exchange filters: the grid every order must sit on. Loaded once per instrument
 // (from config or from the venue's instruments-info) and validated then, so the hot path can rely
 // on tick and step being positive and the bounds being ordered.
 //
-//   auto f = mmbot::venue::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10",
+//   auto f = mmbot::core::make_filters({.symbol = "BTCUSDT", .tick_size = "0.10",
 //                                         .qty_step = "0.001", .min_qty = "0.001",
 //                                         .max_qty = "1190", .min_notional = "5",
 //                                         .min_price = "0.10", .max_price = "1999999.80"});
@@ -13,7 +13,6 @@
 
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
-#include "mmbot/venue/errors.hpp"
 
 #include <fmt/format.h>
 
@@ -23,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-namespace mmbot::venue {
+namespace mmbot::core {
 
 /// What a filter type must provide for the maker policy and the order router to use it.
 template <class F>
@@ -136,4 +135,4 @@ template <class Decimal>
     return f;
 }
 
-}  // namespace mmbot::venue
+}  // namespace mmbot::core

@@ -1,4 +1,4 @@
-// mmbot/venue/local/errors.hpp
+// testing/local_venue/errors.hpp
 //
 // The error codes of the local venue (mmbot-local-venue); each start-up error exits 2
 // (app/exit_codes.hpp, docs/exit-codes.md).

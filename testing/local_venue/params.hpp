@@ -1,4 +1,4 @@
-// mmbot/venue/local/params.hpp
+// testing/local_venue/params.hpp
 //
 // Reading request parameters the way Bybit does: a POST body is a JSON object whose values are
 // strings ("qty":"0.001"), a GET query string is key=value pairs (percent-decoded here). Both end
@@ -9,7 +9,7 @@
 //   auto qty = decimal_param<core::quantity>(body, "qty");                  // result-like
 #pragma once
 
-#include "mmbot/venue/local/reply.hpp"
+#include "testing/local_venue/reply.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

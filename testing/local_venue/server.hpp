@@ -1,4 +1,4 @@
-// mmbot/venue/local/server.hpp
+// testing/local_venue/server.hpp
 //
 // The local Bybit-protocol venue's TLS server on 127.0.0.1: one Boost.Beast acceptor serving, on
 // the same port,
@@ -22,10 +22,10 @@
 //   io.run();
 #pragma once
 
-#include "mmbot/venue/local/capture_feed.hpp"
-#include "mmbot/venue/local/cert.hpp"
-#include "mmbot/venue/local/errors.hpp"
-#include "mmbot/venue/local/rest_api.hpp"
+#include "testing/local_venue/capture_feed.hpp"
+#include "testing/local_venue/cert.hpp"
+#include "testing/local_venue/errors.hpp"
+#include "testing/local_venue/rest_api.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>

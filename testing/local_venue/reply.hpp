@@ -1,4 +1,4 @@
-// mmbot/venue/local/reply.hpp
+// testing/local_venue/reply.hpp
 //
 // What an API handler of the local venue answers: Bybit's retCode and retMsg, the `result` object
 // and `retExtInfo`, plus the HTTP-level facts the server needs (status, rate-limit headers). The

@@ -1,4 +1,4 @@
-// mmbot/venue/local/exchange.hpp
+// testing/local_venue/exchange.hpp
 //
 // The local venue's trading core without I/O: Bybit v5 order entry and queries in front of the
 // shadow simulator's matching engine (venue::sim::simulated_venue, one per category), and the
@@ -34,10 +34,10 @@
 #include "mmbot/venue/bybit/detail/wire_text.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
-#include "mmbot/venue/local/instruments.hpp"
-#include "mmbot/venue/local/params.hpp"
-#include "mmbot/venue/local/reply.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
+#include "testing/local_venue/instruments.hpp"
+#include "testing/local_venue/params.hpp"
+#include "testing/local_venue/reply.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

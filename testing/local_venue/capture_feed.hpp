@@ -1,4 +1,4 @@
-// mmbot/venue/local/capture_feed.hpp
+// testing/local_venue/capture_feed.hpp
 //
 // The local venue's public market data: a recorded capture (any form feed::replay_reader reads)
 // replayed on the wall clock. The message stamped t goes out at start + (t - t_first) / speed,
@@ -23,8 +23,8 @@
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/replay.hpp"
 #include "mmbot/feed/types.hpp"
-#include "mmbot/venue/local/cert.hpp"
-#include "mmbot/venue/local/errors.hpp"
+#include "testing/local_venue/cert.hpp"
+#include "testing/local_venue/errors.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

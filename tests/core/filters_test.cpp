@@ -1,25 +1,25 @@
 #define BOOST_TEST_MODULE filters
 #include <boost/test/unit_test.hpp>
 
-#include "mmbot/venue/filters.hpp"
+#include "mmbot/core/filters.hpp"
 
 using namespace mmbot;
 
 namespace {
-venue::filter_text good() {
+core::filter_text good() {
     return {.symbol = "BTCUSDT", .tick_size = "0.10", .qty_step = "0.001", .min_qty = "0.001",
             .max_qty = "1190", .min_notional = "5", .min_price = "0.10", .max_price = "1999999.80"};
 }
-std::string message_of(venue::filter_text t) {
-    auto f = venue::make_filters(t);
+std::string message_of(core::filter_text t) {
+    auto f = core::make_filters(t);
     BOOST_TEST_REQUIRE(!f.has_value());
-    BOOST_TEST(f.error().code == mmbot::venue::errc::invalid_filter);
+    BOOST_TEST(f.error().code == mmbot::core::errc::invalid_filter);
     return f.error().message;
 }
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(loads_a_real_bybit_linear_instrument) {
-    auto f = venue::make_filters(good()).value();
+    auto f = core::make_filters(good()).value();
     BOOST_TEST(f.tick_size.to_string(f.price_digits) == "0.10");
     BOOST_TEST(f.price_digits == 2);
     BOOST_TEST(f.qty_digits == 3);

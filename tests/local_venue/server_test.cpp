@@ -1,4 +1,4 @@
-// tests/venue/local/server_test.cpp
+// tests/local_venue/server_test.cpp
 //
 // The local venue over real TLS on loopback, in process: a self-signed certificate made with the
 // OpenSSL C API at test time, trusted by the client through net::trust_pem with verification
@@ -12,7 +12,7 @@
 #include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
-#include "mmbot/venue/local/server.hpp"
+#include "testing/local_venue/server.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
