@@ -235,33 +235,8 @@ namespace detail {
     return std::nullopt;
 }
 
-}  // namespace detail
-
-/// Parses and validates a whole config document. `source` names it in errors (a file path).
-[[nodiscard]] inline core::result<config> parse_config(std::string_view text,
-                                                       std::string_view source) {
-    boost::system::error_code ec;
-    boost::json::value doc = boost::json::parse(text, ec);
-    if (ec) {
-        return core::make_error(errc::invalid_config,
-                                fmt::format("{}: not valid JSON: {}", source, ec.message()));
-    }
-    if (!doc.is_object()) {
-        return core::make_error(errc::invalid_config,
-                                fmt::format("{}: the top level must be an object", source));
-    }
-    if (const auto dup = detail::find_duplicate_key(text)) {
-        return core::make_error(errc::invalid_config,
-                                fmt::format("{}: {}: duplicate key (each key may appear once)", source, *dup));
-    }
-    const detail::json_reader root(doc.get_object(), "");
-    detail::field_sink sink;
-    config c;
-    if (auto e = root.only_keys({"environment", "maker", "journal", "risk", "sim", "symbols"})) {
-        return core::make_error(e->code, fmt::format("{}: {}", source, e->message));
-    }
-    sink.take(root.choice("environment", {"shadow", "testnet", "live"}), c.environment);
-
+/// The "maker" object: post_only_offset_bps >= 0, min_qty_pad >= 1.
+inline void read_maker(const json_reader& root, field_sink& sink, config& c) {
     if (auto maker = root.object("maker"); !maker) {
         sink.fail(maker.error());
     } else if (auto e = maker->only_keys({"maker_only", "post_only_offset_bps", "min_qty_pad"})) {
@@ -277,7 +252,10 @@ namespace detail {
             sink.fail(maker->fail("min_qty_pad", fmt::format("must be >= 1, got \"{}\"", c.maker.min_qty_pad)));
         }
     }
+}
 
+/// The "journal" object: a non-empty path; fsync_interval_ms is optional.
+inline void read_journal(const json_reader& root, field_sink& sink, config& c) {
     if (auto j = root.object("journal"); !j) {
         sink.fail(j.error());
     } else if (auto e = j->only_keys({"path", "fsync", "fsync_interval_ms"})) {
@@ -290,7 +268,10 @@ namespace detail {
         }
         if (!sink.failed() && c.journal.path.empty()) sink.fail(j->fail("path", "must not be empty"));
     }
+}
 
+/// The "risk" object (the limits over all symbols): max_total_loss > 0; max_unanswered_ms optional.
+inline void read_risk(const json_reader& root, field_sink& sink, config& c) {
     if (auto rk = root.object("risk"); !rk) {
         sink.fail(rk.error());
     } else if (auto e = rk->only_keys({"max_total_loss", "max_orders_per_second", "max_ack_latency_ms",
@@ -313,7 +294,10 @@ namespace detail {
             sink.fail(rk->fail("max_total_loss", fmt::format("must be > 0, got \"{}\"", c.global_limits.max_total_loss)));
         }
     }
+}
 
+/// The "sim" object; "outage" is optional (no outage unless asked for).
+inline void read_sim(const json_reader& root, field_sink& sink, config& c) {
     if (auto s = root.object("sim"); !s) {
         sink.fail(s.error());
     } else if (auto e = s->only_keys({"maker_fee_rate", "latency_ms", "outage"})) {
@@ -332,7 +316,11 @@ namespace detail {
             }
         }
     }
+}
 
+/// The "symbols" object: at least one; each symbol's filters, strategy and risk, then whether one
+/// order can trade. Stops at the first symbol that fails.
+inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
     if (auto syms = root.object("symbols"); !syms) {
         sink.fail(syms.error());
     } else {
@@ -369,6 +357,40 @@ namespace detail {
             c.symbols.emplace(name, std::move(sc));
         }
     }
+}
+
+}  // namespace detail
+
+/// Parses and validates a whole config document. `source` names it in errors (a file path).
+[[nodiscard]] inline core::result<config> parse_config(std::string_view text,
+                                                       std::string_view source) {
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(text, ec);
+    if (ec) {
+        return core::make_error(errc::invalid_config,
+                                fmt::format("{}: not valid JSON: {}", source, ec.message()));
+    }
+    if (!doc.is_object()) {
+        return core::make_error(errc::invalid_config,
+                                fmt::format("{}: the top level must be an object", source));
+    }
+    if (const auto dup = detail::find_duplicate_key(text)) {
+        return core::make_error(errc::invalid_config,
+                                fmt::format("{}: {}: duplicate key (each key may appear once)", source, *dup));
+    }
+    const detail::json_reader root(doc.get_object(), "");
+    detail::field_sink sink;
+    config c;
+    if (auto e = root.only_keys({"environment", "maker", "journal", "risk", "sim", "symbols"})) {
+        return core::make_error(e->code, fmt::format("{}: {}", source, e->message));
+    }
+    sink.take(root.choice("environment", {"shadow", "testnet", "live"}), c.environment);
+
+    detail::read_maker(root, sink, c);
+    detail::read_journal(root, sink, c);
+    detail::read_risk(root, sink, c);
+    detail::read_sim(root, sink, c);
+    detail::read_symbols(root, sink, c);
     if (sink.failed()) {
         return core::make_error(sink.error().code, fmt::format("{}: {}", source, sink.error().message));
     }

@@ -52,19 +52,10 @@ template <class Unit>
 }
 }  // namespace detail
 
-/// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
-/// report keeps exactly its old keys). `faults`: crossed books and symbols without data (null:
-/// reported as none).
-template <class Loop>
-[[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
-                                             const feed::replay_stats& md,
-                                             const feed::ws_feed_stats* live = nullptr,
-                                             const book_faults* faults = nullptr) {
-    using boost::json::object;
-    using detail::count;
-    using detail::dec;
+namespace detail {
 
-    object exec;
+[[nodiscard]] inline boost::json::object report_exec(const run_params& params) {
+    boost::json::object exec;
     exec["environment"] = params.environment;
     exec["feed"] = params.feed;
     exec["iterations"] = params.iterations;
@@ -74,9 +65,13 @@ template <class Loop>
     boost::json::array syms;
     for (const auto& s : params.symbols) syms.emplace_back(s);
     exec["symbols"] = std::move(syms);
+    return exec;
+}
 
+template <class Loop>
+[[nodiscard]] boost::json::object report_stats(const Loop& loop) {
     const auto& st = loop.stats();
-    object stats;
+    boost::json::object stats;
     stats["orders_placed"] = st.orders_placed;
     stats["orders_filled"] = st.orders_filled;
     stats["orders_cancelled"] = st.orders_cancelled;
@@ -90,16 +85,53 @@ template <class Loop>
     stats["cancel_failures"] = st.cancel_failures;
     stats["stale_quote_pulls"] = st.stale_quote_pulls;
     stats["open_orders_at_end"] = static_cast<std::int64_t>(loop.store().open_count());
+    return stats;
+}
 
-    object blocked;
-    for (const auto& [reason, n] : st.blocked_by_reason) blocked[reason] = n;
-
-    const auto marks = loop.marks();
-    object per_symbol;
+/// The PnL summed over the symbols (the report's top-level "pnl").
+struct pnl_totals {
     core::notional realized, unrealized, fees;
+};
+
+/// One symbol's position and PnL fields of `s` (zeros when it never filled), added to `totals`.
+inline void report_position(boost::json::object& s, const engine::position* p, const core::price& mark,
+                            pnl_totals& totals) {
+    boost::json::object pnl;
+    if (p != nullptr) {
+        const core::notional u = mark.is_positive() ? p->unrealized_pnl(mark) : core::notional{};
+        s["fills"] = static_cast<std::int64_t>(p->fills);
+        s["bought"] = dec(p->bought);
+        s["sold"] = dec(p->sold);
+        s["inventory"] = dec(p->qty);
+        s["avg_entry"] = dec(p->avg_entry(core::rounding::down));
+        pnl["realized"] = dec(p->realized_pnl);
+        pnl["unrealized"] = dec(u);
+        pnl["fees"] = dec(p->fees);
+        pnl["net"] = dec(p->realized_pnl + u - p->fees);
+        totals.realized += p->realized_pnl;
+        totals.unrealized += u;
+        totals.fees += p->fees;
+    } else {
+        s["fills"] = 0;
+        s["bought"] = "0";
+        s["sold"] = "0";
+        s["inventory"] = "0";
+        s["avg_entry"] = "0";
+        pnl["realized"] = "0";
+        pnl["unrealized"] = "0";
+        pnl["fees"] = "0";
+        pnl["net"] = "0";
+    }
+    s["pnl"] = std::move(pnl);
+}
+
+template <class Loop>
+[[nodiscard]] boost::json::object report_symbols(const run_params& params, const Loop& loop,
+                                                 const book_faults* faults, pnl_totals& totals) {
+    const auto marks = loop.marks();
+    boost::json::object per_symbol;
     for (const auto& name : params.symbols) {
-        object s;
-        const engine::position* p = loop.positions().find(name);
+        boost::json::object s;
         const auto mark_it = marks.find(name);
         const core::price mark = mark_it == marks.end() ? core::price{} : mark_it->second;
         const auto [placed, filled] = loop.order_counts(name);
@@ -112,42 +144,15 @@ template <class Loop>
         const book_faults::symbol_faults* f = faults == nullptr ? nullptr : faults->find(name);
         s["crossed_book_events"] = count(f == nullptr ? 0 : f->crossed_events);
         s["crossed_book_ms"] = f == nullptr ? 0 : book_faults::to_ms(f->crossed_time);
-        object pnl;
-        if (p != nullptr) {
-            const core::notional u = mark.is_positive() ? p->unrealized_pnl(mark) : core::notional{};
-            s["fills"] = static_cast<std::int64_t>(p->fills);
-            s["bought"] = dec(p->bought);
-            s["sold"] = dec(p->sold);
-            s["inventory"] = dec(p->qty);
-            s["avg_entry"] = dec(p->avg_entry(core::rounding::down));
-            pnl["realized"] = dec(p->realized_pnl);
-            pnl["unrealized"] = dec(u);
-            pnl["fees"] = dec(p->fees);
-            pnl["net"] = dec(p->realized_pnl + u - p->fees);
-            realized += p->realized_pnl;
-            unrealized += u;
-            fees += p->fees;
-        } else {
-            s["fills"] = 0;
-            s["bought"] = "0";
-            s["sold"] = "0";
-            s["inventory"] = "0";
-            s["avg_entry"] = "0";
-            pnl["realized"] = "0";
-            pnl["unrealized"] = "0";
-            pnl["fees"] = "0";
-            pnl["net"] = "0";
-        }
-        s["pnl"] = std::move(pnl);
+        report_position(s, loop.positions().find(name), mark, totals);
         per_symbol[name] = std::move(s);
     }
-    object total;
-    total["realized"] = dec(realized);
-    total["unrealized"] = dec(unrealized);
-    total["fees"] = dec(fees);
-    total["net"] = dec(realized + unrealized - fees);
+    return per_symbol;
+}
 
-    object risk;
+template <class Loop>
+[[nodiscard]] boost::json::object report_risk(const Loop& loop) {
+    boost::json::object risk;
     const auto& mon = loop.monitor();
     risk["freeze_triggered"] = mon.freeze_count() > 0;
     risk["freeze_events"] = mon.freeze_count();
@@ -159,22 +164,15 @@ template <class Loop>
     } else {
         risk["last_freeze_reason"] = nullptr;
     }
-    object by_reason;
+    boost::json::object by_reason;
     for (const auto& [reason, n] : mon.freezes_by_reason()) by_reason[reason] = n;
     risk["freezes_by_reason"] = std::move(by_reason);
     risk["final_state"] = to_string(loop.state());
+    return risk;
+}
 
-    object market;
-    market["lines"] = count(md.lines);
-    market["messages"] = count(md.messages);
-    market["book_updates"] = count(md.book_updates);
-    market["trade_messages"] = count(md.trade_messages);
-    market["trades"] = count(md.trades);
-    market["tickers"] = count(md.tickers);
-    market["ignored_messages"] = count(md.ignored_messages);
-    market["malformed_lines"] = count(md.malformed_lines);
-    market["gaps"] = count(md.books.gaps);
-    market["resyncs"] = count(md.books.resyncs);
+/// The crossed-book totals over the symbols and the symbols without data.
+inline void report_book_faults(boost::json::object& market, const book_faults* faults) {
     std::uint64_t crossed_events = 0;
     std::int64_t crossed_ms = 0;
     boost::json::array without_data;
@@ -188,6 +186,23 @@ template <class Loop>
     market["crossed_book_events"] = count(crossed_events);
     market["crossed_book_ms"] = crossed_ms;
     market["symbols_without_data"] = std::move(without_data);
+}
+
+[[nodiscard]] inline boost::json::object report_market(const feed::replay_stats& md,
+                                                       const feed::ws_feed_stats* live,
+                                                       const book_faults* faults) {
+    boost::json::object market;
+    market["lines"] = count(md.lines);
+    market["messages"] = count(md.messages);
+    market["book_updates"] = count(md.book_updates);
+    market["trade_messages"] = count(md.trade_messages);
+    market["trades"] = count(md.trades);
+    market["tickers"] = count(md.tickers);
+    market["ignored_messages"] = count(md.ignored_messages);
+    market["malformed_lines"] = count(md.malformed_lines);
+    market["gaps"] = count(md.books.gaps);
+    market["resyncs"] = count(md.books.resyncs);
+    report_book_faults(market, faults);
     if (live != nullptr) {
         market["connects"] = count(live->connects);
         market["reconnects"] = count(live->reconnects);
@@ -198,15 +213,37 @@ template <class Loop>
         market["pings_sent"] = count(live->pings_sent);
         market["pongs"] = count(live->pongs);
     }
+    return market;
+}
 
-    object report;
-    report["execution_params"] = std::move(exec);
-    report["stats"] = std::move(stats);
+}  // namespace detail
+
+/// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
+/// report keeps exactly its old keys). `faults`: crossed books and symbols without data (null:
+/// reported as none).
+template <class Loop>
+[[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
+                                             const feed::replay_stats& md,
+                                             const feed::ws_feed_stats* live = nullptr,
+                                             const book_faults* faults = nullptr) {
+    boost::json::object blocked;
+    for (const auto& [reason, n] : loop.stats().blocked_by_reason) blocked[reason] = n;
+    detail::pnl_totals sums;
+    boost::json::object per_symbol = detail::report_symbols(params, loop, faults, sums);
+    boost::json::object total;
+    total["realized"] = detail::dec(sums.realized);
+    total["unrealized"] = detail::dec(sums.unrealized);
+    total["fees"] = detail::dec(sums.fees);
+    total["net"] = detail::dec(sums.realized + sums.unrealized - sums.fees);
+
+    boost::json::object report;
+    report["execution_params"] = detail::report_exec(params);
+    report["stats"] = detail::report_stats(loop);
     report["blocked_orders"] = std::move(blocked);
     report["symbols"] = std::move(per_symbol);
     report["pnl"] = std::move(total);
-    report["risk"] = std::move(risk);
-    report["market_data"] = std::move(market);
+    report["risk"] = detail::report_risk(loop);
+    report["market_data"] = detail::report_market(md, live, faults);
     return report;
 }
 

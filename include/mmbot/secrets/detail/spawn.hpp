@@ -97,13 +97,101 @@ inline void kill_and_reap(pid_t pid) noexcept {
     }
 }
 
+using clock = std::chrono::steady_clock;
+
+/// Milliseconds left until `deadline`, 0 once it has passed (a poll timeout).
+[[nodiscard]] inline int ms_until(clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    return left.count() < 0 ? 0 : static_cast<int>(left.count());
+}
+
+/// Starts `argv` with its stdout on `stdout_fd`: the child's pid, or -1 with `result.error` set.
+[[nodiscard]] inline pid_t start(const std::vector<std::string>& argv, int stdout_fd,
+                                 run_result& result) {
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    // posix_spawn takes char* const[] for historical reasons; it does not modify the strings.
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));  // NOLINT
+    args.push_back(nullptr);
+
+    spawn_setup setup{stdout_fd};
+    if (setup.error != 0) {
+        result.error = setup.error;
+        return -1;
+    }
+    pid_t pid = -1;
+    const int rc = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
+    if (rc != 0) {
+        result.error = rc;
+        return -1;
+    }
+    return pid;
+}
+
+/// Reads the child's stdout into `result.output` until EOF: true. False when it had to stop
+/// (`result` says why: timed_out, too_large, io_failed); the child is then killed and reaped.
+[[nodiscard]] inline bool read_all(int fd, pid_t pid, clock::time_point deadline,
+                                   std::size_t max_output, run_result& result) {
+    const auto stop = [&](run_outcome outcome, int error) {
+        result.outcome = outcome;
+        result.error = error;
+        kill_and_reap(pid);
+        return false;
+    };
+    read_chunk chunk;
+    for (;;) {
+        pollfd pfd{fd, POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, ms_until(deadline));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) return stop(run_outcome::io_failed, errno);
+        if (ready == 0) return stop(run_outcome::timed_out, 0);
+        const ssize_t n = ::read(fd, chunk.data, sizeof chunk.data);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return stop(run_outcome::io_failed, errno);
+        if (n == 0) return true;
+        if (result.output.size() + static_cast<std::size_t>(n) > max_output) {
+            return stop(run_outcome::too_large, 0);
+        }
+        result.output.append(chunk.data, static_cast<std::size_t>(n));
+    }
+}
+
+/// Waits, within the same deadline, for a child whose stdout is closed (it may still be exiting)
+/// and records how it ended.
+inline void wait_exit(pid_t pid, clock::time_point deadline, run_result& result) {
+    for (;;) {
+        int status = 0;
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) {
+            if (WIFEXITED(status)) {
+                result.outcome = run_outcome::exited;
+                result.status = WEXITSTATUS(status);
+            } else {
+                result.outcome = run_outcome::signalled;
+                result.status = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+            }
+            return;
+        }
+        if (done < 0 && errno != EINTR) {
+            result.outcome = run_outcome::io_failed;
+            result.error = errno;
+            return;
+        }
+        if (ms_until(deadline) == 0) {
+            result.outcome = run_outcome::timed_out;
+            kill_and_reap(pid);
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
 }  // namespace spawn_impl
 
 /// Runs `argv` (argv[0] looked up in PATH) and collects its stdout, as described above.
 [[nodiscard]] inline run_result run_capture(const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout,
                                             std::size_t max_output) {
-    using clock = std::chrono::steady_clock;
     run_result result;
     if (argv.empty()) {
         result.error = EINVAL;
@@ -116,96 +204,15 @@ inline void kill_and_reap(pid_t pid) noexcept {
     }
     unique_fd read_end{fds[0]};
     unique_fd write_end{fds[1]};
-
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    // posix_spawn takes char* const[] for historical reasons; it does not modify the strings.
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));  // NOLINT
-    args.push_back(nullptr);
-
-    pid_t pid = -1;
-    {
-        spawn_impl::spawn_setup setup{write_end.get()};
-        if (setup.error != 0) {
-            result.error = setup.error;
-            return result;
-        }
-        const int rc = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(),
-                                      environ);
-        if (rc != 0) {
-            result.error = rc;
-            return result;
-        }
-    }
+    const pid_t pid = spawn_impl::start(argv, write_end.get(), result);
+    if (pid < 0) return result;
     write_end.reset();  // our copy; EOF arrives when the child (and its children) close theirs
 
-    const auto deadline = clock::now() + timeout;
-    const auto remaining_ms = [&] {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-        return left.count() < 0 ? 0 : static_cast<int>(left.count());
-    };
-    read_chunk chunk;
-    bool eof = false;
-    while (!eof) {
-        pollfd pfd{read_end.get(), POLLIN, 0};
-        const int ready = ::poll(&pfd, 1, remaining_ms());
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0) {
-            result.outcome = run_outcome::io_failed;
-            result.error = errno;
-            spawn_impl::kill_and_reap(pid);
-            return result;
-        }
-        if (ready == 0) {
-            result.outcome = run_outcome::timed_out;
-            spawn_impl::kill_and_reap(pid);
-            return result;
-        }
-        const ssize_t n = ::read(read_end.get(), chunk.data, sizeof chunk.data);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            result.outcome = run_outcome::io_failed;
-            result.error = errno;
-            spawn_impl::kill_and_reap(pid);
-            return result;
-        }
-        if (n == 0) {
-            eof = true;
-        } else if (result.output.size() + static_cast<std::size_t>(n) > max_output) {
-            result.outcome = run_outcome::too_large;
-            spawn_impl::kill_and_reap(pid);
-            return result;
-        } else {
-            result.output.append(chunk.data, static_cast<std::size_t>(n));
-        }
+    const auto deadline = spawn_impl::clock::now() + timeout;
+    if (spawn_impl::read_all(read_end.get(), pid, deadline, max_output, result)) {
+        spawn_impl::wait_exit(pid, deadline, result);
     }
-
-    // stdout is closed; the program may still be exiting. Wait for it within the same deadline.
-    for (;;) {
-        int status = 0;
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) {
-            if (WIFEXITED(status)) {
-                result.outcome = run_outcome::exited;
-                result.status = WEXITSTATUS(status);
-            } else {
-                result.outcome = run_outcome::signalled;
-                result.status = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-            }
-            return result;
-        }
-        if (done < 0 && errno != EINTR) {
-            result.outcome = run_outcome::io_failed;
-            result.error = errno;
-            return result;
-        }
-        if (remaining_ms() == 0) {
-            result.outcome = run_outcome::timed_out;
-            spawn_impl::kill_and_reap(pid);
-            return result;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    return result;
 }
 
 }  // namespace mmbot::secrets::detail
