@@ -39,12 +39,16 @@ static_assert(!std::is_constructible_v<core::error, std::string_view, std::strin
 static_assert(!has_decimal_exponnent<core::errc>);
 static_assert(core::error_enum<core::errc> && core::error_enum<feed::errc>);
 
-// Same number, different area: different codes.
+// Same number, different area: different codes. Checked at run time: a code compares its area by
+// address, which AddressSanitizer builds do not accept in a constant expression.
 static_assert(static_cast<int>(core::errc::decimal_empty) == static_cast<int>(feed::errc::bad_url));
-static_assert(core::error_code(core::errc::decimal_empty) != core::error_code(feed::errc::bad_url));
-static_assert(core::error_code(core::errc::decimal_exponent) == core::errc::decimal_exponent);
-static_assert(core::error_code(feed::errc::connect).name() == "feed_connect");
-static_assert(core::error_code{}.empty() && core::error_code{}.name().empty());
+
+BOOST_AUTO_TEST_CASE(codes_of_different_areas_differ_even_with_the_same_number) {
+    BOOST_TEST((core::error_code(core::errc::decimal_empty) != core::error_code(feed::errc::bad_url)));
+    BOOST_TEST((core::error_code(core::errc::decimal_exponent) == core::errc::decimal_exponent));
+    BOOST_TEST(core::error_code(feed::errc::connect).name() == "feed_connect");
+    BOOST_TEST((core::error_code{}.empty() && core::error_code{}.name().empty()));
+}
 
 BOOST_AUTO_TEST_CASE(an_error_carries_its_typed_code_and_prints_its_label) {
     const core::error e = core::make_error(feed::errc::line_too_long, "line 3: too long");

@@ -41,8 +41,8 @@ struct order_inputs {
         const std::string qty = str(in, "qty");
         r.price = price::parse(px).value();
         r.qty = quantity::parse(qty).value();
-        r.price_digits = mmbot::venue::detail::written_fraction_digits(px);
-        r.qty_digits = mmbot::venue::detail::written_fraction_digits(qty);
+        r.price_digits = mmbot::core::detail::written_fraction_digits(px);
+        r.qty_digits = mmbot::core::detail::written_fraction_digits(qty);
         return r;
     }
 };
