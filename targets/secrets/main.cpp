@@ -12,6 +12,7 @@
 //   printf 'KEY\nSECRET\n' | mmbot-secrets --backend file --file s.json set mm-bot/dev/bybit
 #include "mmbot/app/exit_codes.hpp"
 #include "mmbot/core/env.hpp"
+#include "mmbot/core/flags.hpp"
 #include "mmbot/secrets/any_provider.hpp"
 #include "mmbot/secrets/credentials.hpp"
 #include "mmbot/secrets/detail/posix.hpp"
@@ -44,6 +45,7 @@ namespace {
 namespace app = mmbot::app;
 namespace sec = mmbot::secrets;
 namespace env = mmbot::env;
+namespace core = mmbot::core;
 using mmbot::core::error;
 using mmbot::core::make_error;
 using mmbot::core::result;
@@ -107,50 +109,69 @@ struct options {
 
 error usage(std::string message) { return make_error(sec::errc::usage, std::move(message)); }
 
+/// What a flag needs when it is given without one (never quoting the argument).
+std::string_view value_hint(std::string_view flag) {
+    if (flag == "--backend") return "--backend needs a value: memory, env, file or command";
+    if (flag == "--file") return "--file needs a path";
+    if (flag == "--command") return "--command needs a program and its arguments";
+    return "--timeout-ms needs a whole number of milliseconds in 1..3600000";
+}
+
+/// The secrets tool's wording of a flag problem: it names the flag or the argument's position,
+/// never the argument (it might be a secret typed in the wrong place).
+error secrets_problem(const core::flag_problem& p) {
+    switch (p.kind) {
+        case core::flag_problem_kind::missing_value: return usage(std::string(value_hint(p.name)));
+        case core::flag_problem_kind::unexpected_value: return usage(fmt::format("{} takes no value", p.name));
+        case core::flag_problem_kind::unknown_flag:
+        case core::flag_problem_kind::positional: break;
+    }
+    return usage(fmt::format("unknown option (argument #{})", p.position));
+}
+
+std::vector<core::flag_spec> secrets_flags(options& o) {
+    const auto text = [](std::optional<std::string>& out) {
+        return [&out](std::string_view, std::string_view v) -> result<void> {
+            out = std::string(v);
+            return {};
+        };
+    };
+    return {
+        core::switch_flag("--help", "-h", [&o](std::string_view, std::string_view) -> result<void> {
+            o.help = true;
+            return {};
+        }),
+        core::value_flag("--backend", [&o](std::string_view, std::string_view v) -> result<void> {
+            o.backend = std::string(v);
+            return {};
+        }),
+        core::value_flag("--file", text(o.file)),
+        core::value_flag("--command", text(o.command_line)),
+        core::value_flag("--timeout-ms", [&o](std::string_view n, std::string_view v) -> result<void> {
+            long long ms = 0;
+            const auto* end = v.data() + v.size();
+            if (std::from_chars(v.data(), end, ms).ptr != end || v.empty() || ms <= 0 || ms > 3'600'000) {
+                return usage(std::string(value_hint(n)));
+            }
+            o.timeout = std::chrono::milliseconds{ms};
+            return {};
+        }),
+    };
+}
+
 /// Parses argv. Errors never quote an argument: it might be a secret typed in the wrong place.
 result<options> parse_args(int argc, char** argv) {
     options o;
     std::vector<std::string_view> positional;
     const std::vector<std::string_view> args(argv + 1, argv + argc);
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        const auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
-            if (arg.size() > flag.size() && arg.starts_with(flag) && arg[flag.size()] == '=') {
-                return std::string{arg.substr(flag.size() + 1)};
-            }
-            if (arg == flag && i + 1 < args.size()) return std::string{args[++i]};
-            return std::nullopt;
-        };
-        const auto is_flag = [&](std::string_view flag) {
-            return arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
-                                   arg[flag.size()] == '=');
-        };
-        if (arg == "-h" || arg == "--help") {
-            o.help = true;
-        } else if (is_flag("--backend")) {
-            auto v = value_of("--backend");
-            if (!v) return usage("--backend needs a value: memory, env, file or command");
-            o.backend = *v;
-        } else if (is_flag("--file")) {
-            o.file = value_of("--file");
-            if (!o.file) return usage("--file needs a path");
-        } else if (is_flag("--command")) {
-            o.command_line = value_of("--command");
-            if (!o.command_line) return usage("--command needs a program and its arguments");
-        } else if (is_flag("--timeout-ms")) {
-            const auto v = value_of("--timeout-ms");
-            long long ms = 0;
-            const auto* end = v ? v->data() + v->size() : nullptr;
-            if (!v || std::from_chars(v->data(), end, ms).ptr != end || ms <= 0 || ms > 3'600'000) {
-                return usage("--timeout-ms needs a whole number of milliseconds in 1..3600000");
-            }
-            o.timeout = std::chrono::milliseconds{ms};
-        } else if (arg.starts_with("-") && arg != "-") {
-            return usage(fmt::format("unknown option (argument #{})", i + 1));
-        } else {
-            positional.push_back(arg);
-        }
-    }
+    const std::vector<core::flag_spec> flags = secrets_flags(o);
+    auto ok = core::read_flags(args, {.flags = flags,
+                                      .problem = secrets_problem,
+                                      .positional = [&positional](std::string_view a) -> result<void> {
+                                          positional.push_back(a);
+                                          return {};
+                                      }});
+    if (!ok) return ok.error();
     if (o.help) return o;
     if (positional.empty()) return usage("missing COMMAND (whoami, list, get, set or delete)");
     const std::map<std::string_view, command> commands{{"whoami", command::whoami},

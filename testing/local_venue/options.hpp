@@ -24,6 +24,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/flags.hpp"
 #include "mmbot/core/units.hpp"
 #include "testing/local_venue/errors.hpp"
 #include "testing/local_venue/faults.hpp"
@@ -101,83 +102,93 @@ template <class Int>
 }
 }  // namespace detail
 
+namespace detail {
+
+/// A flag whose value is kept as text.
+[[nodiscard]] inline core::flag_spec text_flag(std::string_view name, std::string& out) {
+    return core::value_flag(name, [&out](std::string_view, std::string_view v) -> core::result<void> {
+        out = std::string(v);
+        return {};
+    });
+}
+
+/// A flag whose value is an exact decimal ratio; `positive` refuses 0 and below.
+[[nodiscard]] inline core::flag_spec ratio_flag(std::string_view name, core::ratio& out, bool positive) {
+    return core::value_flag(name, [&out, positive](std::string_view n, std::string_view v) -> core::result<void> {
+        auto r = core::ratio::parse(v);
+        if (!r) return usage_error(n, r.error().message);
+        if (positive && !r->is_positive()) return usage_error(n, fmt::format("must be > 0, got \"{}\"", v.substr(0, 40)));
+        out = *r;
+        return {};
+    });
+}
+
+template <class Int>
+[[nodiscard]] core::flag_spec int_flag_spec(std::string_view name, Int& out, Int lo, Int hi) {
+    return core::value_flag(name, [&out, lo, hi](std::string_view n, std::string_view v) -> core::result<void> {
+        auto i = int_flag<Int>(n, v, lo, hi);
+        if (!i) return i.error();
+        out = *i;
+        return {};
+    });
+}
+
+[[nodiscard]] inline std::vector<core::flag_spec> venue_flags(venue_options& o) {
+    return {
+        core::flag_spec{.name = "--help", .alias = "-h", .arity = core::flag_arity::none,
+                        .apply = [&o](std::string_view, std::string_view) -> core::result<void> {
+                            o.help = true;
+                            return {};
+                        },
+                        .stops = true},
+        core::switch_flag("--no-rate-limit", [&o](std::string_view, std::string_view) -> core::result<void> {
+            o.rate_limits = false;
+            return {};
+        }),
+        int_flag_spec<unsigned short>("--port", o.port, 0, 65535),
+        text_flag("--port-file", o.port_file),
+        text_flag("--cert-out", o.cert_out),
+        text_flag("--cert", o.cert),
+        text_flag("--key", o.key),
+        text_flag("--api-key", o.api_key),
+        text_flag("--api-secret-file", o.api_secret_file),
+        text_flag("--credentials-file", o.credentials_file),
+        text_flag("--capture", o.capture),
+        text_flag("--config", o.config),
+        ratio_flag("--speed", o.speed, true),
+        ratio_flag("--maker-fee", o.maker_fee, false),
+        ratio_flag("--taker-fee", o.taker_fee, false),
+        core::value_flag("--fault", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            auto f = parse_fault_spec(v);
+            if (!f) return usage_error(n, f.error().message);
+            o.faults.push_back(std::move(*f));
+            return {};
+        }),
+        int_flag_spec<std::uint64_t>("--seed", o.seed, 0, UINT64_MAX),
+        int_flag_spec<std::int64_t>("--latency-ms", o.latency_ms, 0, 60'000),
+    };
+}
+
+[[nodiscard]] inline core::error venue_problem(const core::flag_problem& p) {
+    switch (p.kind) {
+        case core::flag_problem_kind::missing_value: return usage_error(p.name, "needs a value");
+        case core::flag_problem_kind::unexpected_value: return usage_error(p.name, "takes no value");
+        case core::flag_problem_kind::unknown_flag: return usage_error(p.name, "unknown flag (see --help)");
+        case core::flag_problem_kind::positional: break;
+    }
+    return usage_error(p.arg, "unknown argument");
+}
+
+}  // namespace detail
+
 /// Parses argv[1..]. `--help` sets `help` and stops.
 [[nodiscard]] inline core::result<venue_options> parse_options(std::span<const std::string_view> args) {
     venue_options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view flag = args[i];
-        std::optional<std::string_view> inline_value;
-        if (const auto eq = flag.find('='); flag.starts_with("--") && eq != std::string_view::npos) {
-            inline_value = flag.substr(eq + 1);
-            flag = flag.substr(0, eq);
-        }
-        if (flag == "--help" || flag == "-h") {
-            o.help = true;
-            return o;
-        }
-        if (flag == "--no-rate-limit") {
-            o.rate_limits = false;
-            continue;
-        }
-        std::string_view v;
-        if (inline_value) {
-            v = *inline_value;
-        } else if (i + 1 < args.size()) {
-            v = args[++i];
-        } else {
-            return detail::usage_error(flag, flag.starts_with("--") ? "needs a value"
-                                                                    : "unknown argument");
-        }
-        const auto text = [&](std::string& out) { out = std::string(v); };
-        if (flag == "--port") {
-            auto p = detail::int_flag<unsigned short>(flag, v, 0, 65535);
-            if (!p) return p.error();
-            o.port = *p;
-        } else if (flag == "--port-file") {
-            text(o.port_file);
-        } else if (flag == "--cert-out") {
-            text(o.cert_out);
-        } else if (flag == "--cert") {
-            text(o.cert);
-        } else if (flag == "--key") {
-            text(o.key);
-        } else if (flag == "--api-key") {
-            text(o.api_key);
-        } else if (flag == "--api-secret-file") {
-            text(o.api_secret_file);
-        } else if (flag == "--credentials-file") {
-            text(o.credentials_file);
-        } else if (flag == "--capture") {
-            text(o.capture);
-        } else if (flag == "--config") {
-            text(o.config);
-        } else if (flag == "--speed" || flag == "--maker-fee" || flag == "--taker-fee") {
-            auto r = core::ratio::parse(v);
-            if (!r) return detail::usage_error(flag, r.error().message);
-            if (flag == "--speed") {
-                if (!r->is_positive()) {
-                    return detail::usage_error(flag, fmt::format("must be > 0, got \"{}\"", v.substr(0, 40)));
-                }
-                o.speed = *r;
-            } else {
-                (flag == "--maker-fee" ? o.maker_fee : o.taker_fee) = *r;
-            }
-        } else if (flag == "--fault") {
-            auto f = parse_fault_spec(v);
-            if (!f) return detail::usage_error(flag, f.error().message);
-            o.faults.push_back(std::move(*f));
-        } else if (flag == "--seed") {
-            auto s = detail::int_flag<std::uint64_t>(flag, v, 0, UINT64_MAX);
-            if (!s) return s.error();
-            o.seed = *s;
-        } else if (flag == "--latency-ms") {
-            auto l = detail::int_flag<std::int64_t>(flag, v, 0, 60'000);
-            if (!l) return l.error();
-            o.latency_ms = *l;
-        } else {
-            return detail::usage_error(flag, "unknown flag (see --help)");
-        }
+    const std::vector<core::flag_spec> flags = detail::venue_flags(o);
+    if (auto ok = core::read_flags(args, {.flags = flags, .problem = detail::venue_problem}); !ok) {
+        return ok.error();
     }
+    if (o.help) return o;
     if (o.cert.empty() != o.key.empty()) {
         return detail::usage_error("--cert/--key", "give both or neither");
     }

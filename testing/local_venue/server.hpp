@@ -20,6 +20,8 @@
 //   srv.start();                                              // listen, start the replay
 //   std::printf("%u\n", srv.port());
 //   io.run();
+//
+// The Beast sessions are compiled once, in server.cpp: includers see only this declaration.
 #pragma once
 
 #include "testing/local_venue/capture_feed.hpp"
@@ -27,46 +29,18 @@
 #include "testing/local_venue/errors.hpp"
 #include "testing/local_venue/rest_api.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
-#include <boost/beast/websocket/ssl.hpp>
-#include <boost/beast/websocket/stream.hpp>
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
 #include <chrono>
-#include <cstdint>
-#include <deque>
 #include <memory>
-#include <set>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 namespace mmbot::venue::local {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace websocket = boost::beast::websocket;
-using tcp = boost::asio::ip::tcp;
 
 /// Wall-clock time since the epoch: the venue's clock (timestamps, recv_window, ms fields).
 [[nodiscard]] inline std::chrono::nanoseconds wall_now() {
@@ -90,445 +64,34 @@ using tcp = boost::asio::ip::tcp;
     return ctx;
 }
 
-class server;
-
 namespace detail {
-
-using tls_stream = beast::ssl_stream<beast::tcp_stream>;
-
-enum class ws_kind : std::uint8_t { private_stream, public_stream };
-
-/// One WebSocket connection (private or public). Writes are queued: one async_write at a time.
-class ws_session : public std::enable_shared_from_this<ws_session> {
-public:
-    ws_session(tls_stream&& stream, ws_kind kind, server& srv, std::uint64_t id)
-        : ws_(std::move(stream)), kind_(kind), srv_(srv), conn_id_(fmt::format("lv-conn-{}", id)) {}
-
-    template <class Request>
-    void accept(Request req);
-    void send(std::string text) {
-        if (closed_) return;
-        outbox_.push_back(std::move(text));
-        if (!writing_) write_next();
-    }
-    [[nodiscard]] ws_kind kind() const noexcept { return kind_; }
-    [[nodiscard]] bool wants(std::string_view topic) const {
-        return !closed_ && (kind_ == ws_kind::public_stream || authed_) &&
-               topics_.contains(std::string(topic));
-    }
-    void close() {
-        if (closed_) return;
-        closed_ = true;
-        beast::get_lowest_layer(ws_).close();
-    }
-
-private:
-    void read_next() {
-        ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) {
-                self->closed_ = true;
-                return;
-            }
-            const std::string text = beast::buffers_to_string(self->buf_.data());
-            self->buf_.consume(self->buf_.size());
-            self->on_text(text);
-            self->read_next();
-        });
-    }
-    void write_next() {
-        if (outbox_.empty() || closed_) {
-            writing_ = false;
-            return;
-        }
-        writing_ = true;
-        ws_.text(true);
-        ws_.async_write(asio::buffer(outbox_.front()),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->outbox_.pop_front();
-                            if (ec) {
-                                self->closed_ = true;
-                                self->writing_ = false;
-                                return;
-                            }
-                            self->write_next();
-                        });
-    }
-    void on_text(std::string_view text);
-    void reply(std::string_view op, bool success, std::string_view msg, const boost::json::value& req_id) {
-        boost::json::object o;
-        o["success"] = success;
-        o["ret_msg"] = msg;
-        o["conn_id"] = conn_id_;
-        o["req_id"] = req_id.is_null() ? boost::json::value("") : req_id;
-        o["op"] = op;
-        send(boost::json::serialize(o));
-    }
-
-    websocket::stream<tls_stream> ws_;
-    ws_kind kind_;
-    server& srv_;
-    std::string conn_id_;
-    beast::flat_buffer buf_;
-    std::deque<std::string> outbox_;
-    std::set<std::string> topics_;
-    bool writing_ = false;
-    bool authed_ = false;
-    bool closed_ = false;
-};
-
-/// One TLS connection speaking HTTP/1.1 (keep-alive) until it upgrades to a WebSocket.
-class http_session : public std::enable_shared_from_this<http_session> {
-public:
-    http_session(tcp::socket&& sock, asio::ssl::context& tls, server& srv)
-        : stream_(std::move(sock), tls), timer_(stream_.get_executor()), srv_(srv) {}
-
-    void run() {
-        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds{10});
-        stream_.async_handshake(asio::ssl::stream_base::server,
-                                [self = shared_from_this()](beast::error_code ec) {
-                                    if (!ec) self->read_next();
-                                });
-    }
-
-private:
-    void read_next() {
-        parser_.emplace();
-        parser_->body_limit(std::uint64_t{1} << 20U);
-        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds{60});
-        http::async_read(stream_, buf_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             if (ec) {
-                                 beast::get_lowest_layer(self->stream_).close();
-                                 return;
-                             }
-                             self->on_request();
-                         });
-    }
-    void on_request();
-    void write(std::int64_t delay_ms) {
-        if (delay_ms <= 0) {
-            write_now();
-            return;
-        }
-        timer_.expires_after(std::chrono::milliseconds{delay_ms});
-        timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-            if (!ec) self->write_now();
-        });
-    }
-    void write_now() {
-        http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec || !self->res_.keep_alive()) {
-                beast::get_lowest_layer(self->stream_).close();
-                return;
-            }
-            self->read_next();
-        });
-    }
-
-    tls_stream stream_;
-    asio::steady_timer timer_;
-    server& srv_;
-    beast::flat_buffer buf_;
-    std::optional<http::request_parser<http::string_body>> parser_;
-    http::response<http::string_body> res_;
-};
-
-}  // namespace detail
+class server_core;
+}
 
 class server {
 public:
     /// `capture` may be null (no market data: orders rest and never fill). Throws on a bind
     /// failure (start-up).
     server(asio::io_context& io, venue_core& core, asio::ssl::context& tls, capture_feed* capture,
-           unsigned short port)
-        : core_(core), tls_(tls), capture_(capture), acceptor_(io), md_timer_(io),
-          tick_timer_(io) {
-        acceptor_.open(tcp::v4());
-        acceptor_.set_option(asio::socket_base::reuse_address(true));
-        acceptor_.bind({asio::ip::make_address("127.0.0.1"), port});
-        acceptor_.listen();
-    }
+           unsigned short port);
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+    server(server&&) = delete;
+    server& operator=(server&&) = delete;
+    ~server();
 
-    [[nodiscard]] unsigned short port() const { return acceptor_.local_endpoint().port(); }
-    [[nodiscard]] venue_core& core() noexcept { return core_; }
+    [[nodiscard]] unsigned short port() const;
+    [[nodiscard]] venue_core& core() noexcept;
 
     /// Starts accepting and the replay clock. Call once, before running the io_context.
-    void start() {
-        replay_start_ = std::chrono::steady_clock::now();
-        accept_next();
-        schedule_market_data();
-        const auto& sim = core_.ex.sim_config();
-        if (sim.place_latency.count() > 0 || sim.cancel_latency.count() > 0) schedule_tick();
-    }
+    void start();
 
     /// Stops accepting, closes every WebSocket and cancels the timers; io.run() then returns once
     /// the open HTTP connections finish.
-    void stop() {
-        stopped_ = true;
-        boost::system::error_code ec;
-        acceptor_.close(ec);
-        md_timer_.cancel();
-        tick_timer_.cancel();
-        for (auto& w : sessions_) {
-            if (auto s = w.lock()) s->close();
-        }
-    }
-
-    // ---- used by the sessions
-
-    void register_ws(const std::shared_ptr<detail::ws_session>& s) {
-        std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
-        sessions_.push_back(s);
-    }
-    [[nodiscard]] std::uint64_t next_conn_id() noexcept { return ++conn_ids_; }
-
-    /// Sends the exchange's pending private pushes (with the drop/dup faults).
-    void flush_pushes() {
-        for (auto& p : core_.ex.take_pushes()) {
-            const int copies = core_.faults.private_copies();
-            for (int i = 0; i < copies; ++i) broadcast(detail::ws_kind::private_stream, p.topic, p.text);
-        }
-    }
-
-    [[nodiscard]] std::string snapshot(std::string_view topic) const {
-        return capture_ == nullptr ? std::string() : capture_->snapshot_text(topic, detail::to_ms(wall_now()));
-    }
+    void stop();
 
 private:
-    void accept_next() {
-        acceptor_.async_accept([this](beast::error_code ec, tcp::socket sock) {
-            if (ec || stopped_) return;
-            std::make_shared<detail::http_session>(std::move(sock), tls_, *this)->run();
-            accept_next();
-        });
-    }
-
-    void broadcast(detail::ws_kind kind, std::string_view topic, const std::string& text) {
-        for (auto& w : sessions_) {
-            auto s = w.lock();
-            if (s && s->kind() == kind && s->wants(topic)) s->send(text);
-        }
-    }
-
-    /// Applies every capture message that is due, then sleeps until the next one.
-    void schedule_market_data() {
-        if (capture_ == nullptr || stopped_) return;
-        const auto elapsed = std::chrono::steady_clock::now() - replay_start_;
-        std::string topic_scratch;
-        while (auto due = capture_->next_due()) {
-            if (*due > elapsed) {
-                md_timer_.expires_at(replay_start_ + *due);
-                md_timer_.async_wait([this](beast::error_code ec) {
-                    if (!ec) schedule_market_data();
-                });
-                return;
-            }
-            feed::replay_event ev;
-            if (!capture_->deliver(ev)) break;
-            const auto now = wall_now();
-            if (ev.msg != nullptr && ev.book != nullptr) {
-                core_.ex.on_book(*ev.book, now);
-            } else if (ev.msg != nullptr && ev.msg->kind == feed::message_kind::trades) {
-                for (const auto& t : ev.msg->trades.prints) core_.ex.on_trade(t, now);
-            }
-            flush_pushes();
-            const std::string_view topic = capture_feed::topic_of(ev, topic_scratch);
-            if (topic.empty()) continue;
-            const bool delta = ev.msg->kind == feed::message_kind::book &&
-                               ev.msg->book.action == feed::book_action::delta;
-            if (delta && core_.faults.public_gap()) continue;
-            const std::string text = capture_->public_text(ev, detail::to_ms(now));
-            if (!text.empty()) broadcast(detail::ws_kind::public_stream, topic, text);
-        }
-    }
-
-    /// Orders wait out the simulator's placement latency: carry out what is due every 1 ms.
-    void schedule_tick() {
-        tick_timer_.expires_after(std::chrono::milliseconds{1});
-        tick_timer_.async_wait([this](beast::error_code ec) {
-            if (ec || stopped_) return;
-            core_.ex.advance(wall_now());
-            flush_pushes();
-            schedule_tick();
-        });
-    }
-
-    venue_core& core_;
-    asio::ssl::context& tls_;
-    capture_feed* capture_;
-    tcp::acceptor acceptor_;
-    asio::steady_timer md_timer_;
-    asio::steady_timer tick_timer_;
-    std::chrono::steady_clock::time_point replay_start_;
-    std::vector<std::weak_ptr<detail::ws_session>> sessions_;
-    std::uint64_t conn_ids_ = 0;
-    bool stopped_ = false;
+    std::unique_ptr<detail::server_core> core_;
 };
-
-// ------------------------------------------------------------------------------- session bodies
-
-namespace detail {
-
-inline void http_session::on_request() {
-    auto req = parser_->release();
-    const std::string target(req.target());
-    const std::string_view path = std::string_view(target).substr(0, target.find('?'));
-    if (websocket::is_upgrade(req)) {
-        ws_kind kind = ws_kind::public_stream;
-        if (path == "/v5/private") {
-            kind = ws_kind::private_stream;
-        } else if (path != "/v5/public/linear" && path != "/v5/public/spot") {
-            res_ = {http::status::not_found, req.version()};
-            res_.set(http::field::content_type, "text/plain");
-            res_.body() = "no WebSocket at this path";
-            res_.keep_alive(false);
-            res_.prepare_payload();
-            write(0);
-            return;
-        }
-        beast::get_lowest_layer(stream_).expires_never();
-        auto ws = std::make_shared<ws_session>(std::move(stream_), kind, srv_, srv_.next_conn_id());
-        ws->accept(std::move(req));
-        return;
-    }
-
-    const std::string method(req.method_string());
-    const std::string body = std::move(req.body());
-    res_ = {http::status::ok, req.version()};
-    res_.keep_alive(req.keep_alive());
-    std::int64_t delay_ms = 0;
-    rest_answer a;
-    if (path == "/admin/fault") {
-        a = handle_admin(srv_.core(), method, body);
-    } else if (path == "/admin/orders") {
-        a = handle_admin_orders(srv_.core(), method);
-    } else {
-        const request_faults f = srv_.core().faults.on_request(target);
-        delay_ms = f.delay_ms;
-        if (f.action == rest_fault::disconnect) {
-            beast::get_lowest_layer(stream_).close();
-            return;
-        }
-        if (f.action == rest_fault::http_5xx) {
-            a.status = 503;
-            a.content_type = "text/plain";
-            a.body = "503 Service Unavailable";
-        } else {
-            const auto lookup = [&req](std::string_view name) -> std::string_view {
-                const auto it = req.find(name);
-                return it == req.end() ? std::string_view{} : std::string_view(it->value());
-            };
-            a = handle_rest(srv_.core(), method, target, lookup, body, wall_now(),
-                            f.action == rest_fault::rate_limit);
-            srv_.flush_pushes();
-        }
-    }
-    res_.result(a.status);
-    res_.set(http::field::content_type, a.content_type);
-    if (a.limits) {
-        res_.set("X-Bapi-Limit", std::to_string(a.limits->limit));
-        res_.set("X-Bapi-Limit-Status", std::to_string(a.limits->remaining));
-        res_.set("X-Bapi-Limit-Reset-Timestamp", std::to_string(a.limits->reset_ms));
-    }
-    res_.body() = std::move(a.body);
-    res_.prepare_payload();
-    write(delay_ms);
-}
-
-template <class Request>
-void ws_session::accept(Request req) {
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
-        if (ec) return;
-        self->srv_.register_ws(self);
-        self->read_next();
-    });
-}
-
-inline void ws_session::on_text(std::string_view text) {
-    boost::system::error_code ec;
-    const boost::json::value doc = boost::json::parse(text, ec);
-    const auto* msg = ec ? nullptr : doc.if_object();
-    const boost::json::value null_id;
-    if (msg == nullptr) {
-        reply("", false, "Invalid JSON: expected an object with \"op\"", null_id);
-        return;
-    }
-    const auto* op_v = msg->if_contains("op");
-    const std::string op = op_v != nullptr && op_v->is_string() ? std::string(op_v->get_string()) : "";
-    const auto* req_id_p = msg->if_contains("req_id");
-    const boost::json::value& req_id = req_id_p != nullptr ? *req_id_p : null_id;
-    const auto* args_v = msg->if_contains("args");
-    const boost::json::array empty;
-    const boost::json::array& args = args_v != nullptr && args_v->is_array() ? args_v->get_array() : empty;
-    const std::int64_t now_ms = to_ms(wall_now());
-
-    if (op == "ping") {
-        if (kind_ == ws_kind::private_stream) {
-            boost::json::object o;
-            o["req_id"] = req_id.is_null() ? boost::json::value("") : req_id;
-            o["op"] = "pong";
-            o["args"] = boost::json::array{boost::json::string(std::to_string(now_ms))};
-            o["conn_id"] = conn_id_;
-            send(boost::json::serialize(o));
-        } else {
-            reply("ping", true, "pong", req_id);
-        }
-        return;
-    }
-    if (op == "auth" && kind_ == ws_kind::private_stream) {
-        const auto text_arg = [&](std::size_t i) -> std::string {
-            if (i >= args.size()) return {};
-            if (args[i].is_string()) return std::string(args[i].get_string());
-            if (args[i].is_int64()) return std::to_string(args[i].get_int64());
-            return {};
-        };
-        auto refused = srv_.core().auth.check_ws(text_arg(0), text_arg(1), text_arg(2), now_ms);
-        authed_ = !refused;
-        reply("auth", authed_, refused.value_or(""), req_id);
-        return;
-    }
-    if (op == "subscribe" || op == "unsubscribe") {
-        if (kind_ == ws_kind::private_stream && !authed_) {
-            reply(op, false, "Request not authorized", req_id);
-            return;
-        }
-        std::vector<std::string> topics;
-        for (const auto& a : args) {
-            if (!a.is_string()) {
-                reply(op, false, "args: expected topic strings", req_id);
-                return;
-            }
-            const std::string t(a.get_string());
-            const bool ok = kind_ == ws_kind::private_stream
-                                ? (t == "order" || t == "execution" || t == "position" || t == "wallet")
-                                : (t.starts_with("orderbook.") || t.starts_with("publicTrade.") ||
-                                   t.starts_with("tickers."));
-            if (!ok) {
-                reply(op, false, fmt::format("error:handler not found,topic:{}", std::string_view(t).substr(0, 60)),
-                      req_id);
-                return;
-            }
-            topics.push_back(t);
-        }
-        for (const auto& t : topics) {
-            if (op == "subscribe") {
-                topics_.insert(t);
-            } else {
-                topics_.erase(t);
-            }
-        }
-        reply(op, true, "", req_id);
-        if (op == "subscribe" && kind_ == ws_kind::public_stream) {
-            for (const auto& t : topics) {
-                if (auto snap = srv_.snapshot(t); !snap.empty()) send(std::move(snap));
-            }
-        }
-        return;
-    }
-    reply(op, false, fmt::format("unknown op \"{}\"", std::string_view(op).substr(0, 40)), req_id);
-}
-
-}  // namespace detail
 
 }  // namespace mmbot::venue::local

@@ -8,6 +8,7 @@
 // a rejected subscribe (fatal, ret_msg in the error), plus the URL parser (the backoff: tests/core).
 #define BOOST_TEST_MODULE feed_ws_feed
 #include "mmbot/feed/ws_feed.hpp"
+#include "mmbot/net/tls.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>

@@ -12,6 +12,7 @@
 #include "mmbot/app/errors.hpp"
 #include "mmbot/app/exit_codes.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/flags.hpp"
 #include "mmbot/core/units.hpp"
 
 #include <fmt/format.h>
@@ -219,147 +220,163 @@ template <class Decimal>
 
 }  // namespace detail
 
+namespace detail {
+
+/// What several flags fill in before parse_cli settles it (--symbol-filter wins over --symbols).
+struct cli_pending {
+    std::optional<std::vector<std::string>> symbols;
+    std::optional<std::vector<std::string>> symbol_filter;
+};
+
+/// Stores a parsed value, or passes the parse error on.
+template <class T, class U>
+[[nodiscard]] core::result<void> store(T& out, core::result<U> parsed) {
+    if (!parsed) return parsed.error();
+    out = std::move(*parsed);
+    return {};
+}
+
+/// A flag whose value is a non-empty path.
+[[nodiscard]] inline core::flag_spec path_flag(std::string_view name, std::string& out, bool may_be_empty) {
+    return core::value_flag(name, [&out, may_be_empty](std::string_view n, std::string_view v) -> core::result<void> {
+        if (v.empty() && !may_be_empty) return usage_error(fmt::format("{}: empty path", n));
+        out = std::string(v);
+        return {};
+    });
+}
+
+/// --config, --symbols, --symbol-filter, --iterations, --report, --journal, --log, --log-level.
+[[nodiscard]] inline std::vector<core::flag_spec> run_flags(cli_options& o, cli_pending& p) {
+    const auto symbols = [&p](std::string_view n, std::string_view v) -> core::result<void> {
+        return store(n == "--symbols" ? p.symbols : p.symbol_filter, split_symbols(n, v));
+    };
+    return {
+        path_flag("--config", o.config_path, true),
+        core::value_flag("--symbols", symbols),
+        core::value_flag("--symbol-filter", symbols),
+        core::value_flag("--iterations", [&o](std::string_view n, std::string_view v) {
+            return store(o.iterations, parse_int<std::int64_t>(n, v, 0, INT64_MAX));
+        }),
+        path_flag("--report", o.report_path, true),
+        path_flag("--journal", o.journal_path, true),
+        path_flag("--log", o.log_path, true),
+        core::value_flag("--log-level", [&o](std::string_view, std::string_view v) -> core::result<void> {
+            if (v != "DEBUG" && v != "INFO" && v != "WARN" && v != "ERROR") {
+                return usage_error(fmt::format("--log-level: expected DEBUG, INFO, WARN or ERROR, got \"{}\"", v));
+            }
+            o.log_level = std::string(v);
+            return {};
+        }),
+    };
+}
+
+/// --maker-only, --no-maker-only, --post-only-offset-bps, --min-qty-pad, --max-inv.
+[[nodiscard]] inline std::vector<core::flag_spec> policy_flags(cli_options& o) {
+    const auto maker_only = [&o](std::string_view n, std::string_view) -> core::result<void> {
+        o.maker_only = n == "--maker-only";
+        return {};
+    };
+    return {
+        core::switch_flag("--maker-only", maker_only),
+        core::switch_flag("--no-maker-only", maker_only),
+        core::value_flag("--post-only-offset-bps", [&o](std::string_view n, std::string_view v) {
+            return store(o.post_only_offset_bps, parse_decimal<core::bps>(n, v, true));
+        }),
+        core::value_flag("--min-qty-pad", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            auto d = parse_decimal<core::ratio>(n, v, false);
+            if (d && *d < core::ratio::parse("1").value()) {
+                return usage_error(fmt::format("{}: must be >= 1, got \"{}\"", n, v));
+            }
+            return store(o.min_qty_pad, std::move(d));
+        }),
+        core::value_flag("--max-inv", [&o](std::string_view n, std::string_view v) {
+            return store(o.max_inv, parse_decimal<core::notional>(n, v, false));
+        }),
+    };
+}
+
+/// --obs, --obs-port, --feed, --ca-file, --kill-switch-file, --stop-timeout-s,
+/// --endpoint-override.
+[[nodiscard]] inline std::vector<core::flag_spec> io_flags(cli_options& o) {
+    return {
+        core::switch_flag("--obs", [&o](std::string_view, std::string_view) -> core::result<void> {
+            o.obs = true;
+            return {};
+        }),
+        core::value_flag("--obs-port", [&o](std::string_view n, std::string_view v) {
+            return store(o.obs_port, parse_int<std::uint16_t>(n, v, 0, 65535));
+        }),
+        core::value_flag("--feed", [&o](std::string_view, std::string_view v) -> core::result<void> {
+            if (!is_live_feed(v) && !(v.starts_with("replay:") && v.size() > 7)) {
+                return usage_error(fmt::format("--feed: expected \"replay:<path>\", \"live[:testnet][:spot]\" or "
+                                               "\"wss://HOST[:PORT]/PATH\", got \"{}\"",
+                                               v));
+            }
+            o.feed = std::string(v);
+            return {};
+        }),
+        path_flag("--ca-file", o.ca_file, false),
+        path_flag("--kill-switch-file", o.kill_switch_file, false),
+        core::value_flag("--stop-timeout-s", [&o](std::string_view n, std::string_view v) {
+            return store(o.stop_timeout_s, parse_int<std::int64_t>(n, v, 1, 600));
+        }),
+        core::value_flag("--endpoint-override", [&o](std::string_view, std::string_view v) -> core::result<void> {
+            if (v.find(':') == std::string_view::npos) {
+                return usage_error(fmt::format("--endpoint-override: expected HOST:PORT, got \"{}\"", v));
+            }
+            o.endpoint_override = std::string(v);
+            return {};
+        }),
+    };
+}
+
+/// --help (-h), --preflight, --i-understand-this-is-live.
+[[nodiscard]] inline std::vector<core::flag_spec> mode_flags(cli_options& o) {
+    const auto set = [](bool& b) {
+        return [&b](std::string_view, std::string_view) -> core::result<void> {
+            b = true;
+            return {};
+        };
+    };
+    return {
+        core::switch_flag("--help", "-h", set(o.help)),
+        core::switch_flag("--preflight", set(o.preflight)),
+        core::switch_flag("--i-understand-this-is-live", set(o.live_acknowledged)),
+    };
+}
+
+/// The bots' wording of a flag problem: the flag and the value it was given, quoted.
+[[nodiscard]] inline core::error cli_problem(const core::flag_problem& p) {
+    switch (p.kind) {
+        case core::flag_problem_kind::missing_value: return usage_error(fmt::format("{}: missing value", p.name));
+        case core::flag_problem_kind::unexpected_value:
+            return usage_error(fmt::format("{}: takes no value, got \"{}\"", p.name, p.value));
+        case core::flag_problem_kind::unknown_flag:
+        case core::flag_problem_kind::positional: break;
+    }
+    return usage_error(fmt::format("unknown flag \"{}\" (see --help)", p.arg));
+}
+
+}  // namespace detail
+
 /// Parses argv (without argv[0]). Errors (code "usage") name the flag and the value.
 [[nodiscard]] inline core::result<cli_options> parse_cli(std::span<const std::string_view> args,
                                                          std::string_view default_config) {
     cli_options o;
     o.config_path = std::string(default_config);
-    std::optional<std::vector<std::string>> symbols;
-    std::optional<std::vector<std::string>> symbol_filter;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string_view flag = args[i];
-        // Flags take their value as the next argument or after '='.
-        std::string_view inline_value;
-        std::string_view name = flag;
-        if (const auto eq = flag.find('='); eq != std::string_view::npos && flag.starts_with("--")) {
-            name = flag.substr(0, eq);
-            inline_value = flag.substr(eq + 1);
-        }
-        const bool has_inline = name.size() != flag.size();
-        o.flags_given.emplace_back(name == "-h" ? std::string_view("--help") : name);
-        const auto value = [&]() -> core::result<std::string_view> {
-            if (has_inline) return inline_value;
-            if (i + 1 >= args.size()) {
-                return detail::usage_error(fmt::format("{}: missing value", name));
-            }
-            return args[++i];
-        };
-        const auto no_value = [&]() -> std::optional<core::error> {
-            if (has_inline) {
-                return detail::usage_error(fmt::format("{}: takes no value, got \"{}\"", name,
-                                                       inline_value));
-            }
-            return std::nullopt;
-        };
-#define MMBOT_CLI_VALUE(var)              \
-    auto var##_r = value();               \
-    if (!var##_r) return var##_r.error(); \
-    const std::string_view var = *var##_r
-
-        if (name == "--help" || name == "-h") {
-            o.help = true;
-        } else if (name == "--config") {
-            MMBOT_CLI_VALUE(v);
-            o.config_path = std::string(v);
-        } else if (name == "--symbols" || name == "--symbol-filter") {
-            MMBOT_CLI_VALUE(v);
-            auto list = detail::split_symbols(name, v);
-            if (!list) return list.error();
-            (name == "--symbols" ? symbols : symbol_filter) = std::move(*list);
-        } else if (name == "--iterations") {
-            MMBOT_CLI_VALUE(v);
-            auto n = detail::parse_int<std::int64_t>(name, v, 0, INT64_MAX);
-            if (!n) return n.error();
-            o.iterations = *n;
-        } else if (name == "--maker-only" || name == "--no-maker-only") {
-            if (auto e = no_value()) return *e;
-            o.maker_only = name == "--maker-only";
-        } else if (name == "--post-only-offset-bps") {
-            MMBOT_CLI_VALUE(v);
-            auto d = detail::parse_decimal<core::bps>(name, v, true);
-            if (!d) return d.error();
-            o.post_only_offset_bps = *d;
-        } else if (name == "--min-qty-pad") {
-            MMBOT_CLI_VALUE(v);
-            auto d = detail::parse_decimal<core::ratio>(name, v, false);
-            if (!d) return d.error();
-            if (*d < core::ratio::parse("1").value()) {
-                return detail::usage_error(fmt::format("{}: must be >= 1, got \"{}\"", name, v));
-            }
-            o.min_qty_pad = *d;
-        } else if (name == "--max-inv") {
-            MMBOT_CLI_VALUE(v);
-            auto d = detail::parse_decimal<core::notional>(name, v, false);
-            if (!d) return d.error();
-            o.max_inv = *d;
-        } else if (name == "--obs") {
-            if (auto e = no_value()) return *e;
-            o.obs = true;
-        } else if (name == "--obs-port") {
-            MMBOT_CLI_VALUE(v);
-            auto n = detail::parse_int<std::uint16_t>(name, v, 0, 65535);
-            if (!n) return n.error();
-            o.obs_port = *n;
-        } else if (name == "--feed") {
-            MMBOT_CLI_VALUE(v);
-            if (!is_live_feed(v) && !(v.starts_with("replay:") && v.size() > 7)) {
-                return detail::usage_error(fmt::format(
-                    "--feed: expected \"replay:<path>\", \"live[:testnet][:spot]\" or "
-                    "\"wss://HOST[:PORT]/PATH\", got \"{}\"",
-                    v));
-            }
-            o.feed = std::string(v);
-        } else if (name == "--ca-file") {
-            MMBOT_CLI_VALUE(v);
-            if (v.empty()) return detail::usage_error("--ca-file: empty path");
-            o.ca_file = std::string(v);
-        } else if (name == "--kill-switch-file") {
-            MMBOT_CLI_VALUE(v);
-            if (v.empty()) return detail::usage_error("--kill-switch-file: empty path");
-            o.kill_switch_file = std::string(v);
-        } else if (name == "--stop-timeout-s") {
-            MMBOT_CLI_VALUE(v);
-            auto n = detail::parse_int<std::int64_t>(name, v, 1, 600);
-            if (!n) return n.error();
-            o.stop_timeout_s = *n;
-        } else if (name == "--report") {
-            MMBOT_CLI_VALUE(v);
-            o.report_path = std::string(v);
-        } else if (name == "--journal") {
-            MMBOT_CLI_VALUE(v);
-            o.journal_path = std::string(v);
-        } else if (name == "--log") {
-            MMBOT_CLI_VALUE(v);
-            o.log_path = std::string(v);
-        } else if (name == "--log-level") {
-            MMBOT_CLI_VALUE(v);
-            if (v != "DEBUG" && v != "INFO" && v != "WARN" && v != "ERROR") {
-                return detail::usage_error(fmt::format(
-                    "--log-level: expected DEBUG, INFO, WARN or ERROR, got \"{}\"", v));
-            }
-            o.log_level = std::string(v);
-        } else if (name == "--endpoint-override") {
-            MMBOT_CLI_VALUE(v);
-            if (v.find(':') == std::string_view::npos) {
-                return detail::usage_error(
-                    fmt::format("--endpoint-override: expected HOST:PORT, got \"{}\"", v));
-            }
-            o.endpoint_override = std::string(v);
-        } else if (name == "--preflight") {
-            if (auto e = no_value()) return *e;
-            o.preflight = true;
-        } else if (name == "--i-understand-this-is-live") {
-            if (auto e = no_value()) return *e;
-            o.live_acknowledged = true;
-        } else {
-            return detail::usage_error(fmt::format("unknown flag \"{}\" (see --help)", flag));
-        }
-#undef MMBOT_CLI_VALUE
+    detail::cli_pending pending;
+    std::vector<core::flag_spec> flags = detail::run_flags(o, pending);
+    for (auto* group : {&detail::policy_flags, &detail::io_flags, &detail::mode_flags}) {
+        for (auto& f : group(o)) flags.push_back(std::move(f));
     }
-    if (symbol_filter) {
-        o.symbols = std::move(*symbol_filter);
-    } else if (symbols) {
-        o.symbols = std::move(*symbols);
+    auto ok = core::read_flags(args, {.flags = flags,
+                                      .problem = detail::cli_problem,
+                                      .seen = [&o](std::string_view n) { o.flags_given.emplace_back(n); }});
+    if (!ok) return ok.error();
+    if (pending.symbol_filter) {
+        o.symbols = std::move(*pending.symbol_filter);
+    } else if (pending.symbols) {
+        o.symbols = std::move(*pending.symbols);
     }
     return o;
 }

@@ -5,7 +5,10 @@
 // book whose update ids break. Frames are decoded by bybit_public_codec and counted/applied by the
 // same market_state that replay uses, so a live run reports the same market-data stats.
 //
-// Threading: the feed owns an io_context that only the caller's thread runs, from poll(). Every
+// The connection itself (TLS, handshakes, pings, liveness, reconnect) is net::ws_session's; this
+// header is Bybit's public protocol on top of it.
+//
+// Threading: the session owns an io_context that only the caller's thread runs, from poll(). Every
 // handler (connect, read, write, ping and liveness timers, reconnect) runs inside poll(), on the
 // trading thread; the feed hands back at most one decoded message per poll() and holds the next
 // read until then. So there is no second thread, no lock and no queue between the socket and the
@@ -47,7 +50,6 @@
 // reported through on_notice. Malformed frames are counted, reported and skipped.
 #pragma once
 
-#include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/bybit_public.hpp"
@@ -55,17 +57,9 @@
 #include "mmbot/feed/replay.hpp"
 #include "mmbot/feed/types.hpp"
 #include "mmbot/feed/ws_feed_stats.hpp"
-#include "mmbot/net/tls.hpp"
+#include "mmbot/net/ws_session.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/ssl.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -78,9 +72,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -248,298 +240,99 @@ public:
     /// `tls` must outlive the feed (it is shared by every connection the feed makes).
     ws_feed(ws_feed_options opts, boost::asio::ssl::context& tls, notice_handler on_notice = {})
         : opts_(std::move(opts)),
-          tls_(tls),
           on_notice_(std::move(on_notice)),
           topics_(topics_for(opts_.topics)),
-          backoff_({.initial = opts_.backoff_initial,
-                    .cap = opts_.backoff_max,
-                    .jitter = true,
-                    .seed = opts_.backoff_seed}) {}
+          session_(session_options(opts_), tls,
+                   {.on_open = [this] { on_open(); },
+                    .ping_frame = [](std::uint64_t n) { return fmt::format(R"({{"op":"ping","req_id":"ping-{}"}})", n); },
+                    .on_event = [this](net::ws_session_event k, std::string_view detail,
+                                       std::chrono::milliseconds delay) { notice(notice_of(k), detail, delay); }}) {}
 
     ws_feed(const ws_feed&) = delete;
     ws_feed& operator=(const ws_feed&) = delete;
     ws_feed(ws_feed&&) = delete;
     ws_feed& operator=(ws_feed&&) = delete;
-    ~ws_feed() {
-        try {
-            stop();
-        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do with an error at teardown
-        }
-    }
+    ~ws_feed() = default;
 
     /// Starts the first connection and the ping/liveness timers (they run inside poll()).
-    void start() {
-        if (started_) return;
-        started_ = true;
-        arm_ping();
-        arm_watchdog();
-        connect();
-    }
+    void start() { session_.start(); }
 
     /// Runs the feed for at most `max_wait` and returns the next decoded message, if any. Op
     /// messages (acks, pongs) are handled here and never returned. `ev` (and the message and book
     /// it points at) stays valid until the next poll().
     [[nodiscard]] poll_status poll(replay_event& ev, std::chrono::milliseconds max_wait) {
-        const auto deadline = steady::now() + max_wait;
+        const auto deadline = std::chrono::steady_clock::now() + max_wait;
+        std::string_view frame;
         for (;;) {
-            if (failed_) return poll_status::failed;
-            if (stopped_) return poll_status::idle;
-            if (frame_ready_) {
-                frame_ready_ = false;
-                const std::shared_ptr<connection> c = conn_;
-                if (!c) continue;
-                // A flat_buffer is one contiguous block: decode in place, then drop it.
-                const auto data = c->buf.data();
-                const bool got = handle_frame(
-                    std::string_view(static_cast<const char*>(data.data()), data.size()), ev);
-                c->buf.consume(c->buf.size());
-                if (c == conn_ && !failed_) start_read(c);
-                if (got) return poll_status::event;
-                continue;
+            switch (session_.poll(frame, deadline)) {
+                case net::ws_session::status::failed: return poll_status::failed;
+                case net::ws_session::status::idle: return poll_status::idle;
+                case net::ws_session::status::frame:
+                    if (handle_frame(frame, ev)) return poll_status::event;
+                    break;
             }
-            if (io_.stopped()) io_.restart();
-            if (io_.run_one_until(deadline) == 0 && steady::now() >= deadline) return poll_status::idle;
-            if (steady::now() >= deadline && !frame_ready_ && !failed_) return poll_status::idle;
         }
     }
 
     /// Closes the connection and stops the timers. poll() afterwards only reports idle or failed.
-    void stop() {
-        stopped_ = true;
-        drop_connection();
-        ping_timer_.cancel();
-        watchdog_.cancel();
-        reconnect_timer_.cancel();
-        // Let the cancelled handlers run so nothing refers to this object afterwards.
-        io_.restart();
-        io_.poll();
-    }
+    void stop() { session_.stop(); }
 
-    [[nodiscard]] bool failed() const noexcept { return failed_; }
+    [[nodiscard]] bool failed() const noexcept { return session_.failed(); }
     /// The fatal error, once poll() has returned failed.
-    [[nodiscard]] const core::error& error() const noexcept { return error_; }
-    [[nodiscard]] bool connected() const noexcept { return conn_ != nullptr && conn_->open; }
+    [[nodiscard]] const core::error& error() const noexcept { return session_.error(); }
+    [[nodiscard]] bool connected() const noexcept { return session_.open(); }
     [[nodiscard]] replay_stats stats() const noexcept { return state_.stats(); }
-    [[nodiscard]] const ws_feed_stats& feed_stats() const noexcept { return fstats_; }
+    [[nodiscard]] ws_feed_stats feed_stats() const noexcept {
+        const net::ws_session_stats s = session_.stats();
+        ws_feed_stats out = fstats_;
+        out.connects = s.connects;
+        out.reconnects = s.connects > 0 ? s.connects - 1 : 0;
+        out.connect_failures = s.connect_failures;
+        out.disconnects = s.disconnects;
+        out.pings_sent = s.pings_sent;
+        return out;
+    }
     [[nodiscard]] const book_set& books() const noexcept { return state_.books(); }
     [[nodiscard]] const std::vector<std::string>& topics() const noexcept { return topics_; }
 
 private:
-    using steady = std::chrono::steady_clock;
-    using tcp = boost::asio::ip::tcp;
-    using ws_stream = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+    [[nodiscard]] static net::ws_session_options session_options(const ws_feed_options& o) {
+        return {.host = o.endpoint.host,
+                .port = o.endpoint.port,
+                .path = o.endpoint.path,
+                .connect_timeout = o.connect_timeout,
+                .ping_interval = o.ping_interval,
+                .idle_timeout = o.idle_timeout,
+                .watchdog_period = std::max(o.idle_timeout / 4, std::chrono::milliseconds(5)),
+                .backoff = {.initial = o.backoff_initial, .cap = o.backoff_max, .jitter = true, .seed = o.backoff_seed},
+                .reset_backoff_on_first_frame = true,
+                .max_consecutive_failures = o.max_consecutive_failures,
+                .give_up_code = errc::connect,
+                .max_frame_bytes = o.max_frame_bytes};
+    }
 
-    /// One session. Handlers hold it by shared_ptr and ignore themselves once it is no longer
-    /// the current one, so an old session's late completions cannot touch a new one.
-    struct connection {
-        connection(boost::asio::io_context& io, boost::asio::ssl::context& tls) : resolver(io), ws(io, tls) {}
-        tcp::resolver resolver;
-        ws_stream ws;
-        boost::beast::flat_buffer buf;
-        std::deque<std::string> out;
-        bool writing{false};
-        bool open{false};
-        bool got_frame{false};
-    };
-    using conn_ptr = std::shared_ptr<connection>;
+    [[nodiscard]] static constexpr ws_notice_kind notice_of(net::ws_session_event e) noexcept {
+        switch (e) {
+            case net::ws_session_event::connected: return ws_notice_kind::connected;
+            case net::ws_session_event::connect_failed: return ws_notice_kind::connect_failed;
+            case net::ws_session_event::disconnected: return ws_notice_kind::disconnected;
+            case net::ws_session_event::reconnect_scheduled: return ws_notice_kind::reconnect_scheduled;
+        }
+        return ws_notice_kind::disconnected;
+    }
 
     void notice(ws_notice_kind k, std::string_view detail, std::chrono::milliseconds delay = {}) {
         if (on_notice_) on_notice_(ws_notice{k, detail, delay});
     }
 
-    void fail(core::error e) {
-        if (failed_) return;
-        failed_ = true;
-        error_ = std::move(e);
-        drop_connection();
-        ping_timer_.cancel();
-        watchdog_.cancel();
-        reconnect_timer_.cancel();
-    }
-
-    [[nodiscard]] std::string where() const {
-        return fmt::format("{}:{}", opts_.endpoint.host, opts_.endpoint.port);
-    }
-
-    void connect() {
-        if (stopped_ || failed_) return;
-        auto c = std::make_shared<connection>(io_, tls_);
-        conn_ = c;
-        if (auto ok = net::prepare_client_stream(c->ws.next_layer(), opts_.endpoint.host); !ok) {
-            fail(ok.error());
-            return;
-        }
-        c->resolver.async_resolve(opts_.endpoint.host, opts_.endpoint.port,
-                                  [this, c](boost::system::error_code ec, const tcp::resolver::results_type& r) {
-                                      if (c != conn_) return;
-                                      if (ec) return attempt_failed(c, fmt::format("{}: resolve failed: {}", where(), ec.message()));
-                                      on_resolved(c, r);
-                                  });
-    }
-
-    void on_resolved(const conn_ptr& c, const tcp::resolver::results_type& addrs) {
-        auto& tcp_layer = boost::beast::get_lowest_layer(c->ws);
-        tcp_layer.expires_after(opts_.connect_timeout);
-        tcp_layer.async_connect(addrs, [this, c](boost::system::error_code ec, const tcp::endpoint&) {
-            if (c != conn_) return;
-            if (ec) return attempt_failed(c, fmt::format("{}: connect failed: {}", where(), ec.message()));
-            c->ws.next_layer().async_handshake(
-                boost::asio::ssl::stream_base::client, [this, c](boost::system::error_code e) {
-                    if (c != conn_) return;
-                    if (e) {
-                        auto err = net::describe_handshake_failure(c->ws.next_layer(), where(), e);
-                        // A certificate that does not verify will not verify on the next try
-                        // either, and retrying against an impostor is the wrong reflex: stop.
-                        if (net::verification_failed(c->ws.next_layer())) return fail(std::move(err));
-                        return attempt_failed(c, err.message);
-                    }
-                    on_tls(c);
-                });
-        });
-    }
-
-    void on_tls(const conn_ptr& c) {
-        namespace websocket = boost::beast::websocket;
-        boost::beast::get_lowest_layer(c->ws).expires_never();
-        // The WebSocket layer times the handshake; liveness after it is ours (the watchdog),
-        // because Bybit wants application pings, not protocol ones.
-        websocket::stream_base::timeout t{};
-        t.handshake_timeout = opts_.connect_timeout;
-        t.idle_timeout = websocket::stream_base::none();
-        t.keep_alive_pings = false;
-        c->ws.set_option(t);
-        c->ws.read_message_max(opts_.max_frame_bytes);
-        c->ws.text(true);
-        const std::string host_header =
-            opts_.endpoint.port == "443" ? opts_.endpoint.host : where();
-        c->ws.async_handshake(host_header, opts_.endpoint.path, [this, c](boost::system::error_code ec) {
-            if (c != conn_) return;
-            if (ec) {
-                return attempt_failed(c, fmt::format("{}{}: WebSocket handshake failed: {}", where(),
-                                                     opts_.endpoint.path, ec.message()));
-            }
-            on_open(c);
-        });
-    }
-
-    void on_open(const conn_ptr& c) {
-        c->open = true;
-        ++fstats_.connects;
-        if (fstats_.connects > 1) ++fstats_.reconnects;
-        last_rx_ = steady::now();
-        // A new session: every book waits for the snapshot its new subscription brings.
+    /// A new session: every book waits for the snapshot its new subscription brings.
+    void on_open() {
         for (const auto& e : state_.books().entries()) e->book.invalidate();
         pending_resync_.clear();
-        notice(ws_notice_kind::connected, where());
         for (auto& f : op_frames("subscribe", topics_, opts_.max_args_per_subscribe, "sub-", req_counter_)) {
             ++fstats_.subscribe_requests;
-            send(c, std::move(f));
+            session_.send(std::move(f));
         }
-        start_read(c);
-    }
-
-    void start_read(const conn_ptr& c) {
-        c->ws.async_read(c->buf, [this, c](boost::system::error_code ec, std::size_t) {
-            if (c != conn_) return;
-            if (ec) return session_lost(c, fmt::format("{}: read failed: {}", where(), ec.message()));
-            last_rx_ = steady::now();
-            if (!c->got_frame) {
-                c->got_frame = true;
-                // Only a session that delivered something resets the backoff: a server that
-                // accepts and hangs up at once still gets ever longer waits.
-                backoff_.reset();
-                consecutive_failures_ = 0;
-            }
-            frame_ready_ = true;
-        });
-    }
-
-    void send(const conn_ptr& c, std::string frame) {
-        c->out.push_back(std::move(frame));
-        if (!c->writing) write_next(c);
-    }
-
-    void write_next(const conn_ptr& c) {
-        if (c->out.empty() || !c->open) {
-            c->writing = false;
-            return;
-        }
-        c->writing = true;
-        c->ws.async_write(boost::asio::buffer(c->out.front()), [this, c](boost::system::error_code ec, std::size_t) {
-            if (c != conn_) return;
-            if (ec) return session_lost(c, fmt::format("{}: write failed: {}", where(), ec.message()));
-            c->out.pop_front();
-            write_next(c);
-        });
-    }
-
-    /// Closes the socket: pending operations complete with operation_aborted and are ignored.
-    void drop_connection() {
-        if (!conn_) return;
-        boost::system::error_code ignored;
-        boost::beast::get_lowest_layer(conn_->ws).socket().close(ignored);
-        conn_->open = false;
-        conn_.reset();
-        frame_ready_ = false;
-    }
-
-    void attempt_failed(const conn_ptr& c, const std::string& why) {
-        if (c != conn_) return;
-        ++fstats_.connect_failures;
-        notice(ws_notice_kind::connect_failed, why);
-        drop_connection();
-        schedule_reconnect(why);
-    }
-
-    void session_lost(const conn_ptr& c, const std::string& why) {
-        if (c != conn_) return;
-        ++fstats_.disconnects;
-        notice(ws_notice_kind::disconnected, why);
-        drop_connection();
-        schedule_reconnect(why);
-    }
-
-    void schedule_reconnect(const std::string& why) {
-        if (stopped_ || failed_) return;
-        ++consecutive_failures_;
-        if (opts_.max_consecutive_failures != 0 && consecutive_failures_ >= opts_.max_consecutive_failures) {
-            fail(core::make_error(errc::connect,
-                                  fmt::format("{}: gave up after {} failed attempts in a row; last: {}",
-                                              where(), consecutive_failures_, why)));
-            return;
-        }
-        const auto delay = backoff_.next();
-        notice(ws_notice_kind::reconnect_scheduled, why, delay);
-        reconnect_timer_.expires_after(delay);
-        reconnect_timer_.async_wait([this](boost::system::error_code ec) {
-            if (ec || stopped_ || failed_) return;
-            connect();
-        });
-    }
-
-    void arm_ping() {
-        ping_timer_.expires_after(opts_.ping_interval);
-        ping_timer_.async_wait([this](boost::system::error_code ec) {
-            if (ec || stopped_ || failed_) return;
-            if (conn_ && conn_->open) {
-                ++fstats_.pings_sent;
-                send(conn_, fmt::format(R"({{"op":"ping","req_id":"ping-{}"}})", fstats_.pings_sent));
-            }
-            arm_ping();
-        });
-    }
-
-    void arm_watchdog() {
-        const auto period = std::max(opts_.idle_timeout / 4, std::chrono::milliseconds(5));
-        watchdog_.expires_after(period);
-        watchdog_.async_wait([this](boost::system::error_code ec) {
-            if (ec || stopped_ || failed_) return;
-            if (conn_ && conn_->open && steady::now() - last_rx_ > opts_.idle_timeout) {
-                session_lost(conn_, fmt::format("{}: no message for {} ms", where(),
-                                                opts_.idle_timeout.count()));
-            }
-            arm_watchdog();
-        });
     }
 
     /// Decodes one frame; true when `ev` now holds a market-data message.
@@ -551,7 +344,7 @@ private:
         if (obj == nullptr) return malformed("message: expected a JSON object");
         if (const auto* op = obj->if_contains("op"); op != nullptr && op->is_string()) {
             handle_op(op->get_string(), *obj);
-            if (failed_) return false;
+            if (session_.failed()) return false;
         }
         auto kind = codec_.decode(*obj, msg_);
         if (!kind) return malformed(kind.error().message);
@@ -586,9 +379,9 @@ private:
             if (ok) {
                 ++fstats_.subscribe_acks;
             } else {
-                fail(core::make_error(errc::subscribe_rejected,
-                                      fmt::format("{}: subscribe rejected (req_id \"{}\"): {}", where(),
-                                                  text_of("req_id"), text_of("ret_msg"))));
+                session_.fail(core::make_error(errc::subscribe_rejected,
+                                               fmt::format("{}: subscribe rejected (req_id \"{}\"): {}",
+                                                           session_.where(), text_of("req_id"), text_of("ret_msg"))));
             }
         } else if (!ok) {
             const std::string what = fmt::format("{} failed (req_id \"{}\"): {}", op, text_of("req_id"),
@@ -614,43 +407,30 @@ private:
     }
 
     void request_resync(std::string topic) {
-        if (!conn_ || !conn_->open || pending_resync_.contains(topic)) return;
+        if (!session_.open() || pending_resync_.contains(topic)) return;
         ++fstats_.resync_requests;
         notice(ws_notice_kind::resync_requested, topic);
         const std::vector<std::string> one{topic};
-        for (auto& f : op_frames("unsubscribe", one, 1, "unsub-", req_counter_)) send(conn_, std::move(f));
+        for (auto& f : op_frames("unsubscribe", one, 1, "unsub-", req_counter_)) session_.send(std::move(f));
         for (auto& f : op_frames("subscribe", one, 1, "sub-", req_counter_)) {
             ++fstats_.subscribe_requests;
-            send(conn_, std::move(f));
+            session_.send(std::move(f));
         }
         pending_resync_.insert(std::move(topic));
     }
 
-    // The io_context is declared first so it is destroyed last: handlers it still holds own
-    // connections (and their sockets) that must be destroyed while it exists.
-    boost::asio::io_context io_{1};
     ws_feed_options opts_;
-    boost::asio::ssl::context& tls_;
     notice_handler on_notice_;
     std::vector<std::string> topics_;
-    core::backoff<std::chrono::milliseconds> backoff_;
-    boost::asio::steady_timer ping_timer_{io_};
-    boost::asio::steady_timer watchdog_{io_};
-    boost::asio::steady_timer reconnect_timer_{io_};
-    conn_ptr conn_;
     bybit_public_codec codec_;
     decoded_message msg_;
     market_state state_;
+    /// The protocol's counters; the connection's come from the session.
     ws_feed_stats fstats_;
     std::set<std::string, std::less<>> pending_resync_;
-    steady::time_point last_rx_{};
     std::uint64_t req_counter_{0};
-    std::uint32_t consecutive_failures_{0};
-    core::error error_;
-    bool started_{false};
-    bool stopped_{false};
-    bool failed_{false};
-    bool frame_ready_{false};
+    // Last, so it is destroyed first: its handlers refer to the members above.
+    net::ws_session session_;
 };
 
 }  // namespace mmbot::feed

@@ -11,8 +11,7 @@
 //   if (auto ok = mmbot::net::prepare_client_stream(s, "stream.bybit.com"); !ok) ...;
 //   ... async_handshake(client) ...; on failure: mmbot::net::describe_handshake_failure(s, host, ec)
 //
-// (venue/bybit/rest_transport.hpp carries its own copy of the first two functions, written
-// before this header; it can switch to these without a behaviour change.)
+// Users: net::ws_session (the WebSocket streams) and venue/bybit/rest_transport.hpp (REST).
 //
 // Errors (result error codes):
 //   net_tls   the CA file cannot be read or parsed, SNI cannot be set, or (from

@@ -31,7 +31,9 @@
 #ifndef MMBOT_OBS_HEALTH_SERVER_HPP
 #define MMBOT_OBS_HEALTH_SERVER_HPP
 
+#include "mmbot/core/compiled.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/obs/errors.hpp"
 #include "mmbot/obs/readiness.hpp"
 
 #include <atomic>
@@ -109,6 +111,8 @@ private:
 
 }  // namespace mmbot::obs
 
+#if !defined(MMBOT_SEPARATE_COMPILATION)
 #include "mmbot/obs/impl/health_server.hpp"
+#endif
 
 #endif  // MMBOT_OBS_HEALTH_SERVER_HPP

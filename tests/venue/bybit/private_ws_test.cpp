@@ -13,6 +13,7 @@
 #include "mmbot/venue/bybit/rest_transport.hpp"
 #include "testing/local_venue/server.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>

@@ -9,7 +9,10 @@
 #include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/test/unit_test.hpp>
 

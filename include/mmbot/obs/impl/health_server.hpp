@@ -399,20 +399,20 @@ inline void health_server_core::stop() noexcept {
 
 namespace mmbot::obs {
 
-inline health_server::health_server(health_server_options options, health_server_handlers handlers)
+MMBOT_DECL health_server::health_server(health_server_options options, health_server_handlers handlers)
     : core_(std::make_unique<detail::health_server_core>(std::move(options), std::move(handlers))) {}
 
-inline health_server::~health_server() { stop(); }
+MMBOT_DECL health_server::~health_server() { stop(); }
 
-inline core::result<std::uint16_t> health_server::start() { return core_->start(); }
+MMBOT_DECL core::result<std::uint16_t> health_server::start() { return core_->start(); }
 
-inline void health_server::stop() noexcept { core_->stop(); }
+MMBOT_DECL void health_server::stop() noexcept { core_->stop(); }
 
-inline std::uint16_t health_server::port() const noexcept {
+MMBOT_DECL std::uint16_t health_server::port() const noexcept {
     return core_->port.load(std::memory_order_relaxed);
 }
 
-inline health_server_stats health_server::stats() const noexcept {
+MMBOT_DECL health_server_stats health_server::stats() const noexcept {
     return {
         .accepted = core_->accepted.load(std::memory_order_relaxed),
         .rejected_over_limit = core_->rejected_over_limit.load(std::memory_order_relaxed),

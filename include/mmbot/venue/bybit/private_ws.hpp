@@ -5,7 +5,10 @@
 // by private_stream.hpp straight into the engine's sink calls (on_ack, on_reject, on_cancel,
 // on_fill).
 //
-// Threading: like feed::ws_feed, the client owns an io_context that only the caller's thread runs,
+// The connection itself (TLS, handshakes, pings, liveness, reconnect) is net::ws_session's; this
+// header is Bybit's private protocol on top of it.
+//
+// Threading: like feed::ws_feed, the client's session owns an io_context that only the caller's thread runs,
 // from poll(sink, max_wait). Every handler runs inside poll(), on the trading thread, so frames
 // reach the engine without a lock or a queue.
 //
@@ -38,23 +41,14 @@
 //   }
 #pragma once
 
-#include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
-#include "mmbot/net/tls.hpp"
+#include "mmbot/net/ws_session.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/ssl.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include <fmt/format.h>
 
@@ -135,318 +129,131 @@ public:
     private_ws(private_ws_options opts, boost::asio::ssl::context& tls, signer& sig,
                venue_ms_fn venue_ms)
         : opts_(std::move(opts)),
-          tls_(tls),
           signer_(sig),
           venue_ms_(std::move(venue_ms)),
-          backoff_({.initial = opts_.backoff_initial, .cap = opts_.backoff_max}) {}
+          session_(session_options(opts_), tls,
+                   {.on_open = [this] { on_open(); },
+                    .ping_frame = [](std::uint64_t) { return std::string(ping_frame); },
+                    .on_event = [this](net::ws_session_event k, std::string_view detail,
+                                       std::chrono::milliseconds) { on_event(k, detail); }}) {}
 
     private_ws(const private_ws&) = delete;
     private_ws& operator=(const private_ws&) = delete;
     private_ws(private_ws&&) = delete;
     private_ws& operator=(private_ws&&) = delete;
-    ~private_ws() {
-        try {
-            stop();
-        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do with an error at teardown
-        }
-    }
+    ~private_ws() = default;
 
-    void start() {
-        if (started_) return;
-        started_ = true;
-        backoff_.reset();
-        arm_ping();
-        arm_watchdog();
-        connect();
-    }
+    void start() { session_.start(); }
 
     /// Runs the client for at most `max_wait`, handing every order/execution frame to `sink`.
     template <class Sink>
     private_poll_result poll(Sink& sink, std::chrono::milliseconds max_wait) {
         result_ = private_poll_result{};
-        const auto deadline = steady::now() + max_wait;
+        const auto deadline = std::chrono::steady_clock::now() + max_wait;
+        std::string_view frame;
         for (;;) {
-            if (fatal_) {
-                result_.fatal = fatal_;
-                return result_;
-            }
-            if (frame_ready_) {
-                frame_ready_ = false;
-                const conn_ptr c = conn_;
-                if (!c) continue;
-                const auto data = c->buf.data();
-                handle_frame(c, std::string_view(static_cast<const char*>(data.data()), data.size()),
-                             sink);
-                c->buf.consume(c->buf.size());
-                if (c == conn_ && c->open && !fatal_) start_read(c);
-                continue;
-            }
-            if (io_.stopped()) io_.restart();
-            if (io_.run_one_until(deadline) == 0 || steady::now() >= deadline) {
-                if (!frame_ready_) return result_;
+            switch (session_.poll(frame, deadline)) {
+                case net::ws_session::status::failed: result_.fatal = session_.error(); return result_;
+                case net::ws_session::status::idle: return result_;
+                case net::ws_session::status::frame: handle_frame(frame, sink); break;
             }
         }
     }
 
-    void stop() {
-        stopped_ = true;
-        drop_connection();
-        ping_timer_.cancel();
-        watchdog_.cancel();
-        reconnect_timer_.cancel();
-        io_.restart();
-        io_.poll();
-    }
+    void stop() { session_.stop(); }
 
     /// Authenticated and subscribed: events flow.
-    [[nodiscard]] bool ready() const noexcept { return conn_ != nullptr && conn_->ready; }
-    [[nodiscard]] const private_ws_stats& stats() const noexcept { return stats_; }
+    [[nodiscard]] bool ready() const noexcept { return session_.open() && ready_; }
+    [[nodiscard]] private_ws_stats stats() const noexcept {
+        const net::ws_session_stats s = session_.stats();
+        private_ws_stats out = stats_;
+        out.connects = static_cast<std::int64_t>(s.connects);
+        out.disconnects = static_cast<std::int64_t>(s.disconnects);
+        out.connect_failures = static_cast<std::int64_t>(s.connect_failures);
+        out.pings_sent = static_cast<std::int64_t>(s.pings_sent);
+        return out;
+    }
     [[nodiscard]] const stream_stats& stream() const noexcept { return stream_.stats(); }
-    [[nodiscard]] const std::optional<core::error>& fatal() const noexcept { return fatal_; }
+    [[nodiscard]] std::optional<core::error> fatal() const {
+        if (!session_.failed()) return std::nullopt;
+        return session_.error();
+    }
+    /// Why the last connection attempt or session ended (for logs; never carries key material).
+    [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
 
 private:
-    using steady = std::chrono::steady_clock;
-    using tcp = boost::asio::ip::tcp;
-    using ws_stream =
-        boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
-
-    struct connection {
-        connection(boost::asio::io_context& io, boost::asio::ssl::context& tls)
-            : resolver(io), ws(io, tls) {}
-        tcp::resolver resolver;
-        ws_stream ws;
-        boost::beast::flat_buffer buf;
-        std::deque<std::string> out;
-        bool writing = false;
-        bool open = false;
-        bool ready = false;
-    };
-    using conn_ptr = std::shared_ptr<connection>;
-
-    [[nodiscard]] std::string where() const { return fmt::format("{}:{}", opts_.host, opts_.port); }
-
-    void fail(core::error e) {
-        if (fatal_) return;
-        fatal_ = std::move(e);
-        drop_connection();
-        ping_timer_.cancel();
-        watchdog_.cancel();
-        reconnect_timer_.cancel();
+    [[nodiscard]] static net::ws_session_options session_options(const private_ws_options& o) {
+        return {.host = o.host,
+                .port = o.port,
+                .path = o.path,
+                .connect_timeout = o.connect_timeout,
+                .ping_interval = o.ping_interval,
+                .idle_timeout = o.idle_timeout,
+                .watchdog_period = std::min(o.idle_timeout, std::chrono::milliseconds{1000}),
+                .backoff = {.initial = o.backoff_initial, .cap = o.backoff_max},
+                // A private session counts as working once it is authenticated and subscribed.
+                .reset_backoff_on_first_frame = false,
+                .max_frame_bytes = o.max_frame_bytes};
     }
 
-    void connect() {
-        if (stopped_ || fatal_) return;
-        auto c = std::make_shared<connection>(io_, tls_);
-        conn_ = c;
-        if (auto ok = net::prepare_client_stream(c->ws.next_layer(), opts_.host); !ok) {
-            fail(ok.error());
-            return;
+    void on_event(net::ws_session_event k, std::string_view detail) {
+        switch (k) {
+            case net::ws_session_event::connected: ready_ = false; break;
+            case net::ws_session_event::disconnected:
+                result_.lost = true;
+                last_error_ = std::string(detail);
+                ready_ = false;
+                break;
+            case net::ws_session_event::connect_failed:
+                last_error_ = std::string(detail);
+                ready_ = false;
+                break;
+            case net::ws_session_event::reconnect_scheduled: break;
         }
-        c->resolver.async_resolve(
-            opts_.host, opts_.port,
-            [this, c](boost::system::error_code ec, const tcp::resolver::results_type& addrs) {
-                if (c != conn_) return;
-                if (ec) return attempt_failed(c, fmt::format("{}: resolve: {}", where(), ec.message()));
-                auto& tcp_layer = boost::beast::get_lowest_layer(c->ws);
-                tcp_layer.expires_after(opts_.connect_timeout);
-                tcp_layer.async_connect(addrs, [this, c](boost::system::error_code e,
-                                                         const tcp::endpoint&) {
-                    if (c != conn_) return;
-                    if (e) return attempt_failed(c, fmt::format("{}: connect: {}", where(), e.message()));
-                    on_tcp(c);
-                });
-            });
     }
 
-    void on_tcp(const conn_ptr& c) {
-        c->ws.next_layer().async_handshake(
-            boost::asio::ssl::stream_base::client, [this, c](boost::system::error_code e) {
-                if (c != conn_) return;
-                if (e) {
-                    auto err = net::describe_handshake_failure(c->ws.next_layer(), where(), e);
-                    // A certificate that does not verify will not verify next time either.
-                    if (net::verification_failed(c->ws.next_layer())) return fail(std::move(err));
-                    return attempt_failed(c, err.message);
-                }
-                on_tls(c);
-            });
-    }
-
-    void on_tls(const conn_ptr& c) {
-        namespace websocket = boost::beast::websocket;
-        boost::beast::get_lowest_layer(c->ws).expires_never();
-        websocket::stream_base::timeout t{};
-        t.handshake_timeout = opts_.connect_timeout;
-        t.idle_timeout = websocket::stream_base::none();  // liveness is the watchdog's
-        t.keep_alive_pings = false;
-        c->ws.set_option(t);
-        c->ws.read_message_max(opts_.max_frame_bytes);
-        c->ws.text(true);
-        const std::string host_header = opts_.port == "443" ? opts_.host : where();
-        c->ws.async_handshake(host_header, opts_.path, [this, c](boost::system::error_code ec) {
-            if (c != conn_) return;
-            if (ec) {
-                return attempt_failed(c, fmt::format("{}{}: WebSocket handshake: {}", where(),
-                                                     opts_.path, ec.message()));
-            }
-            on_open(c);
-        });
-    }
-
-    void on_open(const conn_ptr& c) {
-        c->open = true;
-        ++stats_.connects;
-        last_rx_ = steady::now();
+    void on_open() {
         auto now_ms = venue_ms_();
-        if (!now_ms) return attempt_failed(c, now_ms.error().message);
+        if (!now_ms) return session_.abandon(now_ms.error().message);
         std::string auth;
         const auto expires = *now_ms + opts_.auth_expiry.count();
-        if (auto ok = signer_.append_ws_auth(expires, auth); !ok) return fail(ok.error());
-        send(c, std::move(auth));  // never logged: it carries the api key
-        start_read(c);
+        if (auto ok = signer_.append_ws_auth(expires, auth); !ok) return session_.fail(ok.error());
+        session_.send(std::move(auth));  // never logged: it carries the api key
     }
 
     template <class Sink>
-    void handle_frame(const conn_ptr& c, std::string_view text, Sink& sink) {
+    void handle_frame(std::string_view text, Sink& sink) {
         ++stats_.frames;
         ++result_.frames;
         auto kind = stream_.handle(text, sink);
         if (!kind) {
-            if (kind.error().code == errc::ws_auth) return fail(kind.error());
-            if (kind.error().code == errc::ws_subscribe) {
-                return session_lost(c, kind.error().message);
-            }
+            if (kind.error().code == errc::ws_auth) return session_.fail(kind.error());
+            if (kind.error().code == errc::ws_subscribe) return session_.lose(kind.error().message);
             ++stats_.bad_frames;
             result_.bad_frame = kind.error();
             return;
         }
         if (*kind == stream_event::auth_ok) {
-            send(c, std::string(subscribe_frame));
-        } else if (*kind == stream_event::subscribed && !c->ready) {
-            c->ready = true;
+            session_.send(std::string(subscribe_frame));
+        } else if (*kind == stream_event::subscribed && !ready_) {
+            ready_ = true;
             ++stats_.sessions;
-            backoff_.reset();
+            session_.reset_backoff();
             result_.became_ready = true;
         }
     }
 
-    void start_read(const conn_ptr& c) {
-        c->ws.async_read(c->buf, [this, c](boost::system::error_code ec, std::size_t) {
-            if (c != conn_) return;
-            if (ec) return session_lost(c, fmt::format("{}: read: {}", where(), ec.message()));
-            last_rx_ = steady::now();
-            frame_ready_ = true;
-        });
-    }
-
-    void send(const conn_ptr& c, std::string frame) {
-        c->out.push_back(std::move(frame));
-        if (!c->writing) write_next(c);
-    }
-
-    void write_next(const conn_ptr& c) {
-        if (c->out.empty() || !c->open) {
-            c->writing = false;
-            return;
-        }
-        c->writing = true;
-        c->ws.async_write(boost::asio::buffer(c->out.front()),
-                          [this, c](boost::system::error_code ec, std::size_t) {
-                              if (c != conn_) return;
-                              if (ec) {
-                                  return session_lost(c, fmt::format("{}: write: {}", where(),
-                                                                     ec.message()));
-                              }
-                              c->out.pop_front();
-                              write_next(c);
-                          });
-    }
-
-    void drop_connection() {
-        if (!conn_) return;
-        boost::system::error_code ignored;
-        boost::beast::get_lowest_layer(conn_->ws).socket().close(ignored);
-        conn_->open = false;
-        conn_.reset();
-        frame_ready_ = false;
-    }
-
-    void attempt_failed(const conn_ptr& c, const std::string& why) {
-        if (c != conn_) return;
-        ++stats_.connect_failures;
-        last_error_ = why;
-        drop_connection();
-        schedule_reconnect();
-    }
-
-    void session_lost(const conn_ptr& c, const std::string& why) {
-        if (c != conn_) return;
-        ++stats_.disconnects;
-        last_error_ = why;
-        result_.lost = true;
-        drop_connection();
-        schedule_reconnect();
-    }
-
-    void schedule_reconnect() {
-        if (stopped_ || fatal_) return;
-        const auto delay = backoff_.next();
-        reconnect_timer_.expires_after(delay);
-        reconnect_timer_.async_wait([this](boost::system::error_code ec) {
-            if (ec || stopped_ || fatal_) return;
-            connect();
-        });
-    }
-
-    void arm_ping() {
-        ping_timer_.expires_after(opts_.ping_interval);
-        ping_timer_.async_wait([this](boost::system::error_code ec) {
-            if (ec || stopped_ || fatal_) return;
-            if (conn_ && conn_->open) {
-                ++stats_.pings_sent;
-                send(conn_, std::string(ping_frame));
-            }
-            arm_ping();
-        });
-    }
-
-    void arm_watchdog() {
-        watchdog_.expires_after(std::min(opts_.idle_timeout, std::chrono::milliseconds{1000}));
-        watchdog_.async_wait([this](boost::system::error_code ec) {
-            if (ec || stopped_ || fatal_) return;
-            if (conn_ && conn_->open && steady::now() - last_rx_ > opts_.idle_timeout) {
-                session_lost(conn_, fmt::format("{}: no frame for {} ms", where(),
-                                                opts_.idle_timeout.count()));
-            }
-            arm_watchdog();
-        });
-    }
-
-public:
-    /// Why the last connection attempt or session ended (for logs; never carries key material).
-    [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
-
-private:
     private_ws_options opts_;
-    boost::asio::ssl::context& tls_;
     signer& signer_;
     venue_ms_fn venue_ms_;
-    // The io_context first so it is destroyed last: handlers it holds own connections.
-    boost::asio::io_context io_{1};
-    boost::asio::steady_timer ping_timer_{io_};
-    boost::asio::steady_timer watchdog_{io_};
-    boost::asio::steady_timer reconnect_timer_{io_};
-    conn_ptr conn_;
     private_stream stream_;
+    /// The protocol's counters; the connection's come from the session.
     private_ws_stats stats_;
     private_poll_result result_;
-    std::optional<core::error> fatal_;
     std::string last_error_;
-    core::backoff<std::chrono::milliseconds> backoff_;
-    steady::time_point last_rx_{};
-    bool started_ = false;
-    bool stopped_ = false;
-    bool frame_ready_ = false;
+    bool ready_ = false;
+    // Last, so it is destroyed first: its handlers refer to the members above.
+    net::ws_session session_;
 };
 
 }  // namespace mmbot::venue::bybit
