@@ -105,9 +105,10 @@ enum class errc : std::uint8_t {
     return "unknown";
 }
 
-/// Test frameworks print the label.
-template <class Os>
-auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
+/// Test frameworks print any area's code by its label. Each area's errors.hpp says
+/// `using core::operator<<;` so that argument-dependent lookup finds this for its own enum.
+template <class Os, error_enum E>
+auto operator<<(Os& os, E e) -> decltype(os << std::string_view{}) {
     return os << error_label(e);
 }
 

@@ -50,10 +50,7 @@ enum class errc : std::uint8_t {
     return "unknown";
 }
 
-/// Test frameworks print the label.
-template <class Os>
-auto operator<<(Os& os, errc e) -> decltype(os << std::string_view{}) {
-    return os << error_label(e);
-}
+/// Test frameworks print the label (core/error.hpp).
+using core::operator<<;
 
 }  // namespace mmbot::feed
