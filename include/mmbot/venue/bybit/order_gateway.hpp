@@ -541,6 +541,29 @@ private:
                                  last_reset_.value_or(std::chrono::nanoseconds{0}));
     }
 
+    /// A query that failed (transport or parse) uses one of its sends: while the budget lasts it
+    /// is retried after the backoff (true, `t` taken); false when the budget is spent.
+    [[nodiscard]] bool retry_query(task& t, core::error_code code, std::chrono::nanoseconds now) {
+        note_rate_limited(t, code, now);
+        if (t.sends >= params_.retry.max_queries) return false;
+        const auto after = backoff(t.sends);
+        schedule(std::move(t), now + after);
+        return true;
+    }
+
+    /// Asks for the next page of a listing: `write(t)` fills the task's fresh request; a request
+    /// that cannot be written ends the listing with `on_fail`.
+    template <class Write>
+    void next_page(task t, Write&& write, gateway_event::kind on_fail, std::chrono::nanoseconds now) {
+        t.req = rest_request{};
+        if (auto ok = std::forward<Write>(write)(t); !ok) {
+            emit(on_fail, t, ok.error().message, now);
+            return;
+        }
+        t.sends = 0;
+        schedule(std::move(t), now);
+    }
+
     void step(task t, std::chrono::nanoseconds now) {
         switch (t.what) {
             case task_kind::create: step_create(std::move(t), now); break;
@@ -745,12 +768,7 @@ private:
         } else {
             err = r->err;
         }
-        note_rate_limited(t, err->code, now);
-        if (t.sends < params_.retry.max_queries) {
-            const auto after = backoff(t.sends);
-            schedule(std::move(t), now + after);
-            return;
-        }
+        if (retry_query(t, err->code, now)) return;
         emit(gateway_event::kind::cancel_failed, t, std::string(err->code.name()), now);
     }
 
@@ -785,15 +803,11 @@ private:
                     push_event(std::move(e));
                 }
                 if (!page->next_cursor.empty()) {
-                    t.req = rest_request{};
-                    if (auto ok = write_executions_of(params_.cat, t.symbol, t.link, page->next_cursor, t.req);
-                        !ok) {
-                        emit(gateway_event::kind::fills_unrecovered, t, ok.error().message, now);
-                        return;
-                    }
-                    t.sends = 0;
-                    schedule(std::move(t), now);
-                    return;
+                    const std::string cursor = page->next_cursor;
+                    const auto write = [this, &cursor](task& x) {
+                        return write_executions_of(params_.cat, x.symbol, x.link, cursor, x.req);
+                    };
+                    return next_page(std::move(t), write, gateway_event::kind::fills_unrecovered, now);
                 }
                 if (t.after_fills) emit(t.after_fills->first, t, t.after_fills->second, now);
                 return;
@@ -803,12 +817,7 @@ private:
         } else {
             err = r->err;
         }
-        note_rate_limited(t, err.code, now);
-        if (t.sends < params_.retry.max_queries) {
-            const auto after = backoff(t.sends);
-            schedule(std::move(t), now + after);
-            return;
-        }
+        if (retry_query(t, err.code, now)) return;
         // The order stays open in the engine; the next reconcile asks again.
         emit(gateway_event::kind::fills_unrecovered, t, fmt::format("{}: {}", err.code, err.message), now);
     }
@@ -850,15 +859,11 @@ private:
                     }
                 }
                 if (!page->next_cursor.empty()) {
-                    t.req = rest_request{};
-                    if (auto ok = write_open_orders(params_.cat, t.symbol, page->next_cursor, t.req);
-                        !ok) {
-                        emit(gateway_event::kind::reconcile_failed, t, ok.error().message, now);
-                        return;
-                    }
-                    t.sends = 0;
-                    schedule(std::move(t), now);
-                    return;
+                    const std::string cursor = page->next_cursor;
+                    const auto write = [this, &cursor](task& x) {
+                        return write_open_orders(params_.cat, x.symbol, cursor, x.req);
+                    };
+                    return next_page(std::move(t), write, gateway_event::kind::reconcile_failed, now);
                 }
                 finish_reconcile(t, now);
                 return;
@@ -868,12 +873,7 @@ private:
         } else {
             err = r->err;
         }
-        note_rate_limited(t, err.code, now);
-        if (t.sends < params_.retry.max_queries) {
-            const auto after = backoff(t.sends);
-            schedule(std::move(t), now + after);
-            return;
-        }
+        if (retry_query(t, err.code, now)) return;
         emit(gateway_event::kind::reconcile_failed, t,
              fmt::format("{}: {}", err.code, err.message), now);
     }
