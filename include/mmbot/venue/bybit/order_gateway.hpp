@@ -551,6 +551,24 @@ private:
         return true;
     }
 
+    /// Sends `t`'s listing query and hands the parsed page to `on_page(task, page)`. A failure
+    /// (transport or parse) is retried while the query budget lasts, then ends with `on_fail`.
+    template <class Parse, class OnPage>
+    void step_listing(task t, std::chrono::nanoseconds now, Parse&& parse, OnPage&& on_page,
+                      gateway_event::kind on_fail) {
+        auto r = send(t, now);
+        if (!r) return;
+        ++t.sends;
+        core::error err = r->err;
+        if (r->body) {
+            auto page = std::forward<Parse>(parse)(*r->body);
+            if (page) return std::forward<OnPage>(on_page)(std::move(t), *page);
+            err = page.error();
+        }
+        if (retry_query(t, err.code, now)) return;
+        emit(on_fail, t, fmt::format("{}: {}", err.code, err.message), now);
+    }
+
     /// Asks for the next page of a listing: `write(t)` fills the task's fresh request; a request
     /// that cannot be written ends the listing with `on_fail`.
     template <class Write>
@@ -788,94 +806,72 @@ private:
     }
 
     void step_list_executions(task t, std::chrono::nanoseconds now) {
-        auto r = send(t, now);
-        if (!r) return;
-        ++t.sends;
-        core::error err;
-        if (r->body) {
-            if (auto page = parse_executions(*r->body)) {
-                // Bybit lists newest first; the engine gets them in the order they happened.
-                for (auto it = page->executions.rbegin(); it != page->executions.rend(); ++it) {
-                    if (it->client_order_id != t.link) continue;  // asked for this order only
-                    c_.fills_recovered.fetch_add(1);
-                    gateway_event e{gateway_event::kind::fill, t.link, it->exec_id, now, t.symbol, {}};
-                    e.fill = std::move(*it);
-                    push_event(std::move(e));
-                }
-                if (!page->next_cursor.empty()) {
-                    const std::string cursor = page->next_cursor;
-                    const auto write = [this, &cursor](task& x) {
-                        return write_executions_of(params_.cat, x.symbol, x.link, cursor, x.req);
-                    };
-                    return next_page(std::move(t), write, gateway_event::kind::fills_unrecovered, now);
-                }
-                if (t.after_fills) emit(t.after_fills->first, t, t.after_fills->second, now);
-                return;
-            } else {
-                err = page.error();
-            }
-        } else {
-            err = r->err;
+        // A listing that cannot finish leaves the order open in the engine; the next reconcile
+        // asks again.
+        step_listing(std::move(t), now, [](std::string_view body) { return parse_executions(body); },
+                     [this, now](task x, executions_page& page) { on_executions(std::move(x), page, now); },
+                     gateway_event::kind::fills_unrecovered);
+    }
+
+    void on_executions(task t, executions_page& page, std::chrono::nanoseconds now) {
+        // Bybit lists newest first; the engine gets them in the order they happened.
+        for (auto it = page.executions.rbegin(); it != page.executions.rend(); ++it) {
+            if (it->client_order_id != t.link) continue;  // asked for this order only
+            c_.fills_recovered.fetch_add(1);
+            gateway_event e{gateway_event::kind::fill, t.link, it->exec_id, now, t.symbol, {}};
+            e.fill = std::move(*it);
+            push_event(std::move(e));
         }
-        if (retry_query(t, err.code, now)) return;
-        // The order stays open in the engine; the next reconcile asks again.
-        emit(gateway_event::kind::fills_unrecovered, t, fmt::format("{}: {}", err.code, err.message), now);
+        if (!page.next_cursor.empty()) {
+            const auto write = [this, &page](task& x) {
+                return write_executions_of(params_.cat, x.symbol, x.link, page.next_cursor, x.req);
+            };
+            return next_page(std::move(t), write, gateway_event::kind::fills_unrecovered, now);
+        }
+        if (t.after_fills) emit(t.after_fills->first, t, t.after_fills->second, now);
     }
 
     // ---------------------------------------------------------------------------- reconcile
 
     void step_list_open(task t, std::chrono::nanoseconds now) {
-        auto r = send(t, now);
-        if (!r) return;
-        ++t.sends;
-        core::error err;
-        if (r->body) {
-            if (auto page = parse_open_orders(*r->body)) {
-                for (const auto& o : page->orders) {
-                    if (o.order_link_id.empty() || !is_open(o.status)) continue;
-                    t.known->venue_open.insert(o.order_link_id);
-                    if (t.known->store_open.contains(o.order_link_id) && o.cum_exec_qty.is_positive()) {
-                        // Partly filled while the private stream may have been down.
-                        task x;
-                        x.link = o.order_link_id;
-                        x.symbol = t.symbol;
-                        x.from_reconcile = true;
-                        x.known = t.known;
-                        to_list_executions(std::move(x), std::nullopt, now);
-                    }
-                    if (t.known->store_open.contains(o.order_link_id) || creating(o.order_link_id)) {
-                        continue;
-                    }
-                    // Open at the venue, unknown here: an orphan. Cancel it.
-                    task c;
-                    c.what = task_kind::cancel;
-                    c.link = o.order_link_id;
-                    c.symbol = t.symbol;
-                    c.from_reconcile = true;
-                    c.known = t.known;
-                    if (write_cancel(params_.cat, t.symbol, c.link, c.req)) {
-                        ++t.known->orphans;
-                        schedule(std::move(c), now);
-                    }
-                }
-                if (!page->next_cursor.empty()) {
-                    const std::string cursor = page->next_cursor;
-                    const auto write = [this, &cursor](task& x) {
-                        return write_open_orders(params_.cat, x.symbol, cursor, x.req);
-                    };
-                    return next_page(std::move(t), write, gateway_event::kind::reconcile_failed, now);
-                }
-                finish_reconcile(t, now);
-                return;
-            } else {
-                err = page.error();
+        step_listing(std::move(t), now, [](std::string_view body) { return parse_open_orders(body); },
+                     [this, now](task x, const orders_page& page) { on_open_orders(std::move(x), page, now); },
+                     gateway_event::kind::reconcile_failed);
+    }
+
+    void on_open_orders(task t, const orders_page& page, std::chrono::nanoseconds now) {
+        for (const auto& o : page.orders) {
+            if (o.order_link_id.empty() || !is_open(o.status)) continue;
+            t.known->venue_open.insert(o.order_link_id);
+            if (t.known->store_open.contains(o.order_link_id) && o.cum_exec_qty.is_positive()) {
+                // Partly filled while the private stream may have been down.
+                task x;
+                x.link = o.order_link_id;
+                x.symbol = t.symbol;
+                x.from_reconcile = true;
+                x.known = t.known;
+                to_list_executions(std::move(x), std::nullopt, now);
             }
-        } else {
-            err = r->err;
+            if (t.known->store_open.contains(o.order_link_id) || creating(o.order_link_id)) continue;
+            // Open at the venue, unknown here: an orphan. Cancel it.
+            task c;
+            c.what = task_kind::cancel;
+            c.link = o.order_link_id;
+            c.symbol = t.symbol;
+            c.from_reconcile = true;
+            c.known = t.known;
+            if (write_cancel(params_.cat, t.symbol, c.link, c.req)) {
+                ++t.known->orphans;
+                schedule(std::move(c), now);
+            }
         }
-        if (retry_query(t, err.code, now)) return;
-        emit(gateway_event::kind::reconcile_failed, t,
-             fmt::format("{}: {}", err.code, err.message), now);
+        if (!page.next_cursor.empty()) {
+            const auto write = [this, &page](task& x) {
+                return write_open_orders(params_.cat, x.symbol, page.next_cursor, x.req);
+            };
+            return next_page(std::move(t), write, gateway_event::kind::reconcile_failed, now);
+        }
+        finish_reconcile(t, now);
     }
 
     void finish_reconcile(task& t, std::chrono::nanoseconds now) {
