@@ -36,6 +36,7 @@
 #include "mmbot/core/env.hpp"
 #include "mmbot/feed/capture_file.hpp"
 #include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/replay_pace.hpp"
 #include "mmbot/feed/ws_feed.hpp"
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/json_log.hpp"
@@ -51,6 +52,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace mmbot::app {
@@ -129,6 +131,33 @@ template <env::environment Env>
 }
 
 namespace detail {
+
+/// --speed: holds each replayed message back until it is due on the wall clock
+/// (feed/replay_pace.hpp); without --speed it never waits. Only the pace changes: the engine
+/// still runs on the capture's timestamps, so the report, log and journal are those of an unpaced
+/// replay. Sleeps in slices of at most 50 ms so that a stop signal ends a wait across a long gap.
+class replay_pacer {
+public:
+    explicit replay_pacer(const std::optional<core::ratio>& speed) {
+        if (speed) pace_.emplace(*speed);
+    }
+
+    void wait_for(std::int64_t event_time_ns) {
+        if (!pace_) return;
+        using std::chrono::nanoseconds;
+        const auto due = start_ + pace_->due(event_time_ns);
+        while (shutdown_requested() == 0) {
+            const auto now = steady::now();
+            if (now >= due) return;
+            std::this_thread::sleep_for(std::min<nanoseconds>(due - now, std::chrono::milliseconds(50)));
+        }
+    }
+
+private:
+    using steady = std::chrono::steady_clock;
+    std::optional<feed::replay_pace> pace_;
+    steady::time_point start_ = steady::now();
+};
 
 /// Progress on stderr for a person watching a long replay; silent when stderr is not a terminal.
 class progress_line {
@@ -235,9 +264,11 @@ private:
                                                                     {"reason", w.reason}});
                                    }});
         feed::replay_event ev;
+        detail::replay_pacer pacer(s_.opts.speed);
         while (replay.next(ev)) {
             // Control messages before the first timestamped one (subscribe acks) carry no time.
             if (ev.event_time_ns == 0) continue;
+            pacer.wait_for(ev.event_time_ns);
             seen_.feed_counts.market_data(replay.stats());
             if (!step(&ev, std::chrono::nanoseconds(ev.event_time_ns))) break;
         }
