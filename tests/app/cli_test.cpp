@@ -228,3 +228,22 @@ BOOST_AUTO_TEST_CASE(a_huge_flag_value_is_cut_in_the_error) {
     BOOST_TEST(app::detail::cut_long_values("--x: got \"a\"" + std::string(300, 'y') + "\"") ==
                "--x: got \"a\"" + std::string(256, 'y') + "... (301 bytes)");
 }
+
+// A live feed without network is not silent on the terminal: each retry says why, when, and how
+// many failures are left before exit 6 (issue 21.5).
+BOOST_AUTO_TEST_CASE(live_feed_retries_are_told_on_stderr) {
+    using mmbot::feed::ws_notice;
+    using mmbot::feed::ws_notice_kind;
+    app::detail::feed_retry_notes notes(20);
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connect_failed, "resolve stream.bybit.com: Host not found"}).empty());
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::reconnect_scheduled, "", std::chrono::milliseconds(400)}) ==
+               "mmbot-shadow: live feed: resolve stream.bybit.com: Host not found; retrying in 400 ms "
+               "(1 of 20 failed connects in a row, then exit 6)");
+    (void)notes.line(ws_notice{ws_notice_kind::connect_failed, "connect: Connection refused"});
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::reconnect_scheduled, "", std::chrono::milliseconds(800)}).find(
+                   "Connection refused; retrying in 800 ms (2 of 20") != std::string::npos);
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}) ==
+               "mmbot-shadow: live feed: connected to stream.bybit.com:443 after 2 failed attempt(s)");
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}).empty());  // a normal connect is quiet
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::resync_requested, "orderbook.50.BTCUSDT"}).empty());
+}

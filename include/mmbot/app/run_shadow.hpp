@@ -159,6 +159,45 @@ private:
     steady::time_point start_ = steady::now();
 };
 
+/// What a live feed's retries look like on stderr: the log has every notice, but a person at the
+/// terminal with no network would otherwise wait minutes in silence. One line per retry says why,
+/// when, and how many failures in a row are left before the run gives up (exit 6).
+class feed_retry_notes {
+public:
+    explicit feed_retry_notes(std::uint32_t give_up_after) : give_up_after_(give_up_after) {}
+
+    /// The line to print for `n`, or "" for a notice that needs none.
+    [[nodiscard]] std::string line(const feed::ws_notice& n) {
+        switch (n.kind) {
+            case feed::ws_notice_kind::connect_failed:
+                ++failures_;
+                why_ = std::string(n.detail);
+                return {};
+            case feed::ws_notice_kind::disconnected: why_ = std::string(n.detail); return {};
+            case feed::ws_notice_kind::reconnect_scheduled:
+                return fmt::format("mmbot-shadow: live feed: {}; retrying in {} ms ({} of {} failed connects "
+                                   "in a row, then exit 6)",
+                                   why_.empty() ? std::string(n.detail) : why_, n.delay.count(), failures_,
+                                   give_up_after_);
+            case feed::ws_notice_kind::connected: {
+                std::string out = failures_ > 0 ? fmt::format("mmbot-shadow: live feed: connected to {} after {} "
+                                                              "failed attempt(s)",
+                                                              n.detail, failures_)
+                                                : std::string();
+                failures_ = 0;
+                why_.clear();
+                return out;
+            }
+            default: return {};
+        }
+    }
+
+private:
+    std::uint32_t give_up_after_;
+    std::uint32_t failures_ = 0;
+    std::string why_;
+};
+
 /// Progress on stderr for a person watching a long replay; silent when stderr is not a terminal.
 class progress_line {
 public:
@@ -314,12 +353,13 @@ private:
         feed::ws_feed_options fo;
         fo.endpoint = *source_.endpoint;
         fo.topics.symbols = symbol_names(s_.setups);
-        fo.max_consecutive_failures = 20;
+        fo.max_consecutive_failures = live_feed_give_up_after;
         fo.backoff_seed = static_cast<std::uint64_t>(obs::unix_nanos(wall).count());
         return fo;
     }
 
     void log_notice(const feed::ws_notice& n) {
+        if (const auto note = retry_notes_.line(n); !note.empty()) fmt::print(stderr, "{}\n", note);
         switch (n.kind) {
             case feed::ws_notice_kind::connected: log_.info(to_string(n.kind), {{"endpoint", n.detail}}); break;
             case feed::ws_notice_kind::reconnect_scheduled:
@@ -459,6 +499,9 @@ private:
     config_reloader reloader_;
     kill_switch kill_;
     detail::progress_line progress_;
+    /// A live feed stops (exit 6) after this many failed connects in a row.
+    static constexpr std::uint32_t live_feed_give_up_after = 20;
+    detail::feed_retry_notes retry_notes_{live_feed_give_up_after};
     std::uint64_t events_ = 0;
     std::chrono::nanoseconds now_{0};
     std::chrono::nanoseconds last_tick_{0};
