@@ -235,15 +235,17 @@ BOOST_AUTO_TEST_CASE(live_feed_retries_are_told_on_stderr) {
     using mmbot::feed::ws_notice;
     using mmbot::feed::ws_notice_kind;
     app::detail::feed_retry_notes notes(20);
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}).empty());  // a normal connect is quiet
     BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connect_failed, "resolve stream.bybit.com: Host not found"}).empty());
     BOOST_TEST(notes.line(ws_notice{ws_notice_kind::reconnect_scheduled, "", std::chrono::milliseconds(400)}) ==
                "mmbot-shadow: live feed: resolve stream.bybit.com: Host not found; retrying in 400 ms "
-               "(1 of 20 failed connects in a row, then exit 6)");
-    (void)notes.line(ws_notice{ws_notice_kind::connect_failed, "connect: Connection refused"});
+               "(1 of 20 failed attempts in a row, then exit 6)");
+    (void)notes.line(ws_notice{ws_notice_kind::disconnected, "server closed the connection"});
     BOOST_TEST(notes.line(ws_notice{ws_notice_kind::reconnect_scheduled, "", std::chrono::milliseconds(800)}).find(
-                   "Connection refused; retrying in 800 ms (2 of 20") != std::string::npos);
+                   "server closed the connection; retrying in 800 ms (2 of 20") != std::string::npos);
     BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}) ==
                "mmbot-shadow: live feed: connected to stream.bybit.com:443 after 2 failed attempt(s)");
-    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}).empty());  // a normal connect is quiet
+    notes.data_arrived();
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}).empty());
     BOOST_TEST(notes.line(ws_notice{ws_notice_kind::resync_requested, "orderbook.50.BTCUSDT"}).empty());
 }

@@ -161,7 +161,8 @@ private:
 
 /// What a live feed's retries look like on stderr: the log has every notice, but a person at the
 /// terminal with no network would otherwise wait minutes in silence. One line per retry says why,
-/// when, and how many failures in a row are left before the run gives up (exit 6).
+/// when, and how many failures in a row the run has left before it gives up (exit 6). Failures
+/// count as net::ws_session counts them: every lost connect or session, until data arrives.
 class feed_retry_notes {
 public:
     explicit feed_retry_notes(std::uint32_t give_up_after) : give_up_after_(give_up_after) {}
@@ -170,27 +171,23 @@ public:
     [[nodiscard]] std::string line(const feed::ws_notice& n) {
         switch (n.kind) {
             case feed::ws_notice_kind::connect_failed:
-                ++failures_;
-                why_ = std::string(n.detail);
-                return {};
             case feed::ws_notice_kind::disconnected: why_ = std::string(n.detail); return {};
             case feed::ws_notice_kind::reconnect_scheduled:
-                return fmt::format("mmbot-shadow: live feed: {}; retrying in {} ms ({} of {} failed connects "
-                                   "in a row, then exit 6)",
+                ++failures_;
+                return fmt::format("mmbot-shadow: live feed: {}; retrying in {} ms ({} of {} failed attempts in a "
+                                   "row, then exit 6)",
                                    why_.empty() ? std::string(n.detail) : why_, n.delay.count(), failures_,
                                    give_up_after_);
-            case feed::ws_notice_kind::connected: {
-                std::string out = failures_ > 0 ? fmt::format("mmbot-shadow: live feed: connected to {} after {} "
-                                                              "failed attempt(s)",
-                                                              n.detail, failures_)
-                                                : std::string();
-                failures_ = 0;
-                why_.clear();
-                return out;
-            }
+            case feed::ws_notice_kind::connected:
+                if (failures_ == 0) return {};  // a first connect that works is no news
+                return fmt::format("mmbot-shadow: live feed: connected to {} after {} failed attempt(s)", n.detail,
+                                   failures_);
             default: return {};
         }
     }
+
+    /// Market data arrived: the failures in a row start again from zero.
+    void data_arrived() { failures_ = 0; }
 
 private:
     std::uint32_t give_up_after_;
@@ -340,6 +337,7 @@ private:
                 log_.error("feed_failed", {{"code", ws.error().code}, {"error", ws.error().message}});
                 break;
             }
+            if (st == feed::poll_status::event) retry_notes_.data_arrived();
             seen_.feed_counts.market_data(ws.stats());
             seen_.feed_counts.public_stream(ws.feed_stats());
             if (!step(st == feed::poll_status::event ? &ev : nullptr, obs::unix_nanos(wall))) break;
