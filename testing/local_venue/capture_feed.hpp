@@ -22,6 +22,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/replay_pace.hpp"
 #include "mmbot/feed/types.hpp"
 #include "testing/local_venue/cert.hpp"
 #include "testing/local_venue/errors.hpp"
@@ -73,14 +74,10 @@ public:
         if (!have_peek_) {
             if (!peek_reader_.next(peek_)) return std::nullopt;
             have_peek_ = true;
-            if (!first_ns_ && peek_.event_time_ns != 0) first_ns_ = peek_.event_time_ns;
         }
         // Untimed lines (a recorder's subscribe acks before the first message) are due at once;
         // the replay's clock starts at the first timestamped message.
-        if (peek_.event_time_ns == 0 || !first_ns_) return std::chrono::nanoseconds{0};
-        const core::wide_int dt = core::wide_int(peek_.event_time_ns - *first_ns_);
-        const core::wide_int scaled = dt * core::wide_int(core::ratio::one()) / core::wide_int(speed_.raw());
-        return std::chrono::nanoseconds{scaled.convert_to<std::int64_t>()};
+        return pace_.due(peek_.event_time_ns);
     }
 
     /// Reads the message next_due() announced into `ev` (books updated). False at the end.
@@ -181,7 +178,7 @@ public:
 
 private:
     capture_feed(std::string text, core::ratio speed)
-        : text_(std::move(text)), speed_(speed), peek_in_(text_), in_(text_) {
+        : text_(std::move(text)), pace_(speed), peek_in_(text_), in_(text_) {
         std::string_view all = text_;
         while (!all.empty()) {
             const auto nl = all.find('\n');
@@ -192,7 +189,7 @@ private:
     }
 
     std::string text_;
-    core::ratio speed_;
+    feed::replay_pace pace_;
     std::vector<std::string_view> lines_;  // into text_; index = replay line number - 1
     std::istringstream peek_in_;
     std::istringstream in_;
@@ -200,7 +197,6 @@ private:
     feed::replay_reader reader_{in_};
     feed::replay_event peek_;
     bool have_peek_ = false;
-    std::optional<std::int64_t> first_ns_;
 };
 
 }  // namespace mmbot::venue::local

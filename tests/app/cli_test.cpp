@@ -1,7 +1,7 @@
 // tests/app/cli_test.cpp
 //
 // The market-data flags: --feed values (replay, live with network and category, wss:// URLs),
-// --ca-file, the errors naming flag and value, and where each live value connects.
+// --speed, --ca-file, the errors naming flag and value, and where each live value connects.
 #define BOOST_TEST_MODULE app_cli
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/cli_rules.hpp"
@@ -42,6 +42,20 @@ BOOST_AUTO_TEST_CASE(feed_values_refused_name_the_value) {
         BOOST_TEST(o.error().message.find("--feed") != std::string::npos);
         BOOST_TEST(o.error().message.find(v) != std::string::npos, o.error().message);
     }
+}
+
+// --speed: an exact decimal > 0; absent means as fast as possible (no pacing at all).
+BOOST_AUTO_TEST_CASE(speed_flag) {
+    BOOST_TEST(!parse({}).value().speed.has_value());
+    BOOST_TEST(parse({"--speed", "1"}).value().speed->to_string() == "1");
+    BOOST_TEST(parse({"--speed=0.5"}).value().speed->to_string() == "0.5");
+    BOOST_TEST(parse({"--speed", "250"}).value().speed->to_string() == "250");
+    for (const char* bad : {"0", "-1", "1e3", "fast", "", "0.000000001"}) {
+        const auto r = parse({"--speed", bad});
+        BOOST_TEST_REQUIRE(!r.has_value(), bad);
+        BOOST_TEST(r.error().message.find("--speed: ") == 0U, r.error().message);
+    }
+    BOOST_TEST(parse({"--speed", "0"}).error().message == "--speed: must be > 0, got \"0\"");
 }
 
 BOOST_AUTO_TEST_CASE(ca_file_flag) {
@@ -181,10 +195,15 @@ BOOST_AUTO_TEST_CASE(unused_flags_are_refused_per_binary) {
     BOOST_TEST(refused<env::shadow>({"--endpoint-override", "127.0.0.1:1"}).find("--endpoint-override") == 0U);
     BOOST_TEST(refused<env::shadow>({"--feed", "replay:x", "--endpoint-override", "127.0.0.1:1"}).find("with --feed live") != std::string::npos);
     BOOST_TEST(refused<env::testnet>({"--obs-port", "0"}).find("--obs-port: not used") == 0U);
+    BOOST_TEST(refused<env::testnet>({"--speed", "1"}).find("--speed: not used by mmbot-testnet") == 0U);
+    BOOST_TEST(refused<env::live>({"--i-understand-this-is-live", "--speed", "1"}).find("--speed: not used by mmbot-live") == 0U);
+    BOOST_TEST(refused<env::shadow>({"--feed", "live", "--speed", "1"}).find("--speed: not used by mmbot-shadow (a live feed") == 0U);
 }
 
 BOOST_AUTO_TEST_CASE(used_flags_pass_per_binary) {
     BOOST_TEST(refused<env::shadow>({"--feed", "live", "--endpoint-override", "127.0.0.1:1", "--obs", "--obs-port=0"}).empty());
+    BOOST_TEST(refused<env::shadow>({"--speed", "10"}).empty());
+    BOOST_TEST(refused<env::shadow>({"--feed", "replay:x", "--speed", "1"}).empty());
     BOOST_TEST(refused<env::testnet>({"--stop-timeout-s", "5", "--endpoint-override", "localhost:1", "--obs", "--obs-port", "0",
                                       "--ca-file", "c.pem", "--iterations", "3", "--symbols", "BTCUSDT"}).empty());
     BOOST_TEST(refused<env::live>({"--stop-timeout-s", "5", "--i-understand-this-is-live", "--preflight"}).empty());
@@ -208,4 +227,25 @@ BOOST_AUTO_TEST_CASE(a_huge_flag_value_is_cut_in_the_error) {
     BOOST_TEST(app::detail::cut_long_values(R"(--x: got "abc")") == R"(--x: got "abc")");
     BOOST_TEST(app::detail::cut_long_values("--x: got \"a\"" + std::string(300, 'y') + "\"") ==
                "--x: got \"a\"" + std::string(256, 'y') + "... (301 bytes)");
+}
+
+// A live feed without network is not silent on the terminal: each retry says why, when, and how
+// many failures are left before exit 6 (issue 21.5).
+BOOST_AUTO_TEST_CASE(live_feed_retries_are_told_on_stderr) {
+    using mmbot::feed::ws_notice;
+    using mmbot::feed::ws_notice_kind;
+    app::detail::feed_retry_notes notes(20);
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}).empty());  // a normal connect is quiet
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connect_failed, "resolve stream.bybit.com: Host not found"}).empty());
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::reconnect_scheduled, "", std::chrono::milliseconds(400)}) ==
+               "mmbot-shadow: live feed: resolve stream.bybit.com: Host not found; retrying in 400 ms "
+               "(1 of 20 failed attempts in a row, then exit 6)");
+    (void)notes.line(ws_notice{ws_notice_kind::disconnected, "server closed the connection"});
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::reconnect_scheduled, "", std::chrono::milliseconds(800)}).find(
+                   "server closed the connection; retrying in 800 ms (2 of 20") != std::string::npos);
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}) ==
+               "mmbot-shadow: live feed: connected to stream.bybit.com:443 after 2 failed attempt(s)");
+    notes.data_arrived();
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::connected, "stream.bybit.com:443"}).empty());
+    BOOST_TEST(notes.line(ws_notice{ws_notice_kind::resync_requested, "orderbook.50.BTCUSDT"}).empty());
 }

@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(errors_name_field_and_value) {
     BOOST_TEST(error_of(with("symbols.BTCUSDT.filters.tick_size", "0")) ==
                "test.json: symbols.BTCUSDT.filters: BTCUSDT.tick_size: must be > 0, got \"0\"");
     BOOST_TEST(error_of(with("maker.post_only_offset_bps", 1.5)).find(
-                   "maker.post_only_offset_bps: write decimals as strings, e.g. \"1.5") !=
+                   "maker.post_only_offset_bps: write decimals as strings, e.g. \"1.5\" (") !=
                std::string::npos);
     BOOST_TEST(error_of(with("maker.post_only_offset_bps", "1e-3")).find("exponent") != std::string::npos);
     BOOST_TEST(error_of(with("environment", "prod")) ==
@@ -176,4 +176,18 @@ BOOST_AUTO_TEST_CASE(order_qty_that_cannot_trade_is_refused) {
     const auto tiny_cap = error_of(with("symbols.BTCUSDT.risk.max_order_notional", "4"));
     BOOST_TEST(tiny_cap.find("risk.max_order_notional 4 is below filters.min_notional 5") != std::string::npos,
                tiny_cap);
+}
+
+// The example in a hint is a decimal the same parser accepts: never "1.5E0" or "2.5E-1" (issue 21).
+BOOST_AUTO_TEST_CASE(number_hints_print_plain_decimals) {
+    const auto e = error_of(with("symbols.BTCUSDT.risk.edge_floor_bps", 0.25));
+    BOOST_TEST(e.find("symbols.BTCUSDT.risk.edge_floor_bps: write decimals as strings, e.g. \"0.25\"") !=
+               std::string::npos, e);
+    BOOST_TEST(e.find('E') == std::string::npos, e);
+    const auto tiny = error_of(R"({"environment": "shadow", "maker": {"post_only_offset_bps": 1e-7}})");
+    BOOST_TEST(tiny.find("maker.post_only_offset_bps: write decimals as strings, e.g. \"0.0000001\"") !=
+               std::string::npos, tiny);
+    const auto integer_field = error_of(with("risk.max_orders_per_second", 5.5));
+    BOOST_TEST(integer_field.find("risk.max_orders_per_second: write decimals as strings, e.g. \"5.5\"") !=
+               std::string::npos, integer_field);
 }

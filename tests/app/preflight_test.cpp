@@ -9,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
 namespace app = mmbot::app;
 namespace pf = mmbot::app::preflight;
@@ -182,6 +183,30 @@ BOOST_AUTO_TEST_CASE(journal_open_orders_come_from_replaying_it) {
     BOOST_TEST_REQUIRE(s.has_value(), s.error().message);
     BOOST_TEST(s->open_orders == (std::set<std::string, std::less<>>{"mm-1"}));
     BOOST_TEST(s->detail.find("4 records, 1 open orders") != std::string::npos, s->detail);
+}
+
+// A fresh checkout has no var/testnet/ yet; a run would create it, so preflight passes without
+// creating anything, and fails naming the parent only when the directory could not be made.
+BOOST_AUTO_TEST_CASE(journal_directory_that_a_run_would_create_passes) {
+    const auto root = std::filesystem::path(temp_path("preflight-fresh"));
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root);
+    const auto path = (root / "var" / "testnet" / "journal.log").string();
+    auto s = pf::check_journal(path, "testnet", {});
+    BOOST_TEST_REQUIRE(s.has_value(), s.error().message);
+    BOOST_TEST(s->open_orders.empty());
+    BOOST_TEST(s->detail.find("not created yet") != std::string::npos, s->detail);
+    BOOST_TEST(!std::filesystem::exists(root / "var"));  // preflight only looks
+
+    std::filesystem::permissions(root, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    auto denied = pf::check_journal(path, "testnet", {});
+    std::filesystem::permissions(root, std::filesystem::perms::owner_all);
+    if (::geteuid() != 0) {  // root writes anywhere: the refusal cannot be shown as root
+        BOOST_TEST_REQUIRE(!denied.has_value());
+        BOOST_TEST(denied.error().code == mmbot::engine::errc::journal_io);
+        BOOST_TEST(denied.error().message.find(root.string() + " is not a writable directory") != std::string::npos,
+                   denied.error().message);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(verdict_json_fails_on_any_fail_or_skip) {

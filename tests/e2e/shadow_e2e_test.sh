@@ -6,6 +6,8 @@
 #   3. the freeze drill: a config whose quotes sit inside the edge floor freezes with an edge
 #      reason, cancels everything once, and the report says so;
 #   3d. a journal held by another process or written by testnet is refused (exit 5), untouched;
+#   3e. --speed: a 4 s capture replayed at speed 2 takes at least 2 s of wall time and gives the
+#      report and log of the unpaced replay; bad values exit 2 naming the flag;
 #   4. exit codes: bad flag 2, bad config 3, EXCHANGE_ENV mismatch 4, missing capture 6,
 #      live without acknowledgement 8, endpoint override refused by live.
 set -euo pipefail
@@ -112,6 +114,43 @@ check "testnet's journal keeps its inode and bytes" test "$(snapshot "$held")" =
 a_inode="$(stat -c %i "$work/a/journal.log")"
 check "shadow replays over its own journal" run_shadow a --maker-only --iterations 10
 check "in place: same inode" test "$(stat -c %i "$work/a/journal.log")" = "$a_inode"
+
+# 3e. --speed paces the replay on the wall clock; only the pace changes, not the outputs.
+python3 - "$sample" "$work/short.jsonl" <<'PY'
+import json, sys
+first = None
+with open(sys.argv[1]) as src, open(sys.argv[2], "w") as out:
+    for line in src:
+        try:
+            ts = json.loads(line).get("ts")
+        except ValueError:
+            ts = None
+        if ts and first is None:
+            first = ts
+        if ts and ts - first > 4000:
+            break
+        out.write(line)
+PY
+short_run() {  # short_run <name> [extra flags]
+    local name="$1"; shift
+    "$shadow" --config "$config" --feed "replay:$work/short.jsonl" --journal "$work/$name/journal.log" \
+        --log "$work/$name/mmbot.log" --report "$work/$name/report.json" "$@" \
+        >"$work/$name.out" 2>"$work/$name.err"
+}
+check "unpaced short replay exits 0" short_run fast
+started=$(date +%s%N)
+check "--speed 2 replay exits 0" short_run paced --speed 2
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+check "--speed 2 over a 4 s capture takes >= 1900 ms (took $elapsed_ms ms)" test "$elapsed_ms" -ge 1900
+check "--speed 2 takes well under real time (took $elapsed_ms ms)" test "$elapsed_ms" -lt 3900
+check "--speed: the report equals the unpaced one" cmp -s "$work/fast/report.json" "$work/paced/report.json"
+check "--speed: the log equals the unpaced one" cmp -s "$work/fast/mmbot.log" "$work/paced/mmbot.log"
+for bad in 0 -1 1e3 fast; do
+    check "--speed $bad -> 2" expect_exit 2 "$shadow" --config "$config" --speed "$bad"
+    check "--speed $bad: the error names the flag" grep -q -- "--speed: " "$work/err"
+done
+check "--speed with a live feed -> 2" expect_exit 2 "$shadow" --config "$config" --feed live --speed 1
+check "--speed in mmbot-testnet -> 2" expect_exit 2 "$testnet" --speed 1
 
 # 4. exit codes
 check "unknown flag -> 2" expect_exit 2 "$shadow" --bogus

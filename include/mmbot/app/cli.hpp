@@ -43,6 +43,9 @@ struct cli_options {
     /// "replay:<path>", "live[:mainnet|:testnet][:linear|:spot]" (Bybit's public WebSocket) or
     /// "wss://HOST[:PORT]/PATH" (another public stream; not in mmbot-live). See is_live_feed().
     std::string feed;
+    /// mmbot-shadow's replay pace: the capture's timestamps divided by this (1 = real time);
+    /// unset = as fast as the engine goes (the byte-reproducible default).
+    std::optional<core::ratio> speed;
     /// Extra CA certificate (PEM) to trust for a live feed: a local test server's.
     std::string ca_file;
     /// The kill switch's file: its appearance freezes and cancels everything (app/kill_switch.hpp).
@@ -69,6 +72,9 @@ inline constexpr std::string_view cli_usage =
   --feed replay:PATH|live[:testnet][:spot]|wss://HOST:PORT/PATH
                               market data: a recorded capture, Bybit's public WebSocket
                               (mainnet by default), or another wss:// stream (mmbot-shadow only)
+  --speed X                   shadow replay: pace the capture on the wall clock, X times real
+                              time (an exact decimal > 0; 1 = real time; default: as fast as
+                              possible)
   --ca-file PATH              also trust this CA certificate (PEM) for a live feed
   --kill-switch-file PATH     freeze and cancel everything when this file appears (also SIGUSR1)
   --stop-timeout-s N          testnet/live: keep cancelling open orders for up to N s at stop,
@@ -295,7 +301,7 @@ template <class T, class U>
     };
 }
 
-/// --obs, --obs-port, --feed, --ca-file, --kill-switch-file, --stop-timeout-s,
+/// --obs, --obs-port, --feed, --speed, --ca-file, --kill-switch-file, --stop-timeout-s,
 /// --endpoint-override.
 [[nodiscard]] inline std::vector<core::flag_spec> io_flags(cli_options& o) {
     return {
@@ -314,6 +320,9 @@ template <class T, class U>
             }
             o.feed = std::string(v);
             return {};
+        }),
+        core::value_flag("--speed", [&o](std::string_view n, std::string_view v) {
+            return store(o.speed, parse_decimal<core::ratio>(n, v, false));
         }),
         path_flag("--ca-file", o.ca_file, false),
         path_flag("--kill-switch-file", o.kill_switch_file, false),

@@ -33,10 +33,12 @@ struct flag_rule {
     std::string_view why_not;
 };
 
-inline constexpr std::array<flag_rule, 3> binary_rules{{
+inline constexpr std::array<flag_rule, 4> binary_rules{{
     {"--feed", true, false, false,
      "it trades on Bybit's public stream of its own environment; replays and other streams are "
      "for mmbot-shadow"},
+    {"--speed", true, false, false,
+     "it trades on a live stream, which arrives in real time; --speed paces mmbot-shadow's replay"},
     {"--stop-timeout-s", false, true, true, "it sends no orders, so its stop has nothing to cancel"},
     {"--i-understand-this-is-live", false, false, true, "it does not trade on mainnet"},
 }};
@@ -56,6 +58,7 @@ template <env::environment Env>
 /// The first flag in `o` that the binary of Env would not use, as a usage error naming the flag
 /// and the binary; nullopt when every flag given is used. Rules:
 ///   --feed                       mmbot-shadow only
+///   --speed                      mmbot-shadow with a replay
 ///   --stop-timeout-s             mmbot-testnet and mmbot-live
 ///   --i-understand-this-is-live  mmbot-live only
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
@@ -77,6 +80,9 @@ template <env::environment Env>
         } else if (Env::id == env::kind::shadow && !is_live_feed(o.feed)) {
             return refuse("--endpoint-override", "a replay reaches no host; use it with --feed live");
         }
+    }
+    if (given("--speed") && is_live_feed(o.feed)) {
+        return refuse("--speed", "a live feed arrives in real time; --speed paces a replay");
     }
     if (given("--obs-port") && !o.obs) return refuse("--obs-port", "only used with --obs");
     return std::nullopt;

@@ -13,6 +13,7 @@
 #include "mmbot/app/errors.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/filters.hpp"
+#include "mmbot/core/number_text.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/policy/maker_policy.hpp"
 #include "mmbot/risk/limits.hpp"
@@ -84,6 +85,28 @@ struct config {
 };
 
 namespace detail {
+
+/// The first JSON number with a fraction or an exponent in `v` ("maker.post_only_offset_bps",
+/// "sim.outages[0].x"), nullopt when there is none. No config field takes one: decimals are
+/// strings, counts and durations integers. Refused before the typed reads so that the example in
+/// the message is the number as a plain decimal ("1.5"), never the parser's "1.5E0".
+[[nodiscard]] inline std::optional<std::pair<std::string, double>> first_float_number(
+    const boost::json::value& v, const std::string& path) {
+    if (v.is_double()) return std::pair{path, v.get_double()};
+    if (v.is_object()) {
+        for (const auto& kv : v.get_object()) {
+            auto inner = path.empty() ? std::string(kv.key()) : fmt::format("{}.{}", path, kv.key());
+            if (auto f = first_float_number(kv.value(), inner)) return f;
+        }
+    }
+    if (v.is_array()) {
+        const auto& arr = v.get_array();
+        for (std::size_t i = 0; i < arr.size(); ++i) {
+            if (auto f = first_float_number(arr[i], fmt::format("{}[{}]", path, i))) return f;
+        }
+    }
+    return std::nullopt;
+}
 
 /// Reads a required field into `out`, remembering the first failure (keeps the parsers flat).
 class field_sink {
@@ -377,6 +400,13 @@ inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
     if (const auto dup = detail::find_duplicate_key(text)) {
         return core::make_error(errc::invalid_config,
                                 fmt::format("{}: {}: duplicate key (each key may appear once)", source, *dup));
+    }
+    if (const auto num = detail::first_float_number(doc, "")) {
+        return core::make_error(
+            errc::invalid_config,
+            fmt::format("{}: {}: write decimals as strings, e.g. \"{}\" (JSON numbers with a fraction "
+                        "or an exponent go through floating point; counts and durations are integers)",
+                        source, num->first, core::plain_number_text(num->second)));
     }
     const detail::json_reader root(doc.get_object(), "");
     detail::field_sink sink;

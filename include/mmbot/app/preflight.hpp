@@ -14,7 +14,9 @@
 //   order_fits    one order of strategy.order_qty at the venue's best bid and best ask
 //                 (market/tickers) is above min notional and min qty x pad and within the
 //                 canary, order-notional and position caps (else every intent would be blocked)
-//   journal       the journal opens and recovers (records, open orders, any torn tail)
+//   journal       the journal opens and recovers (records, open orders, any torn tail); on a
+//                 fresh checkout, where its directory does not exist yet, that a run can create
+//                 it (the nearest existing parent is a writable directory): nothing is created
 //
 // A check that cannot run because an earlier one failed is "skip", which also fails the
 // verdict. The verdict is deterministic JSON (app/detail/stable_json.hpp):
@@ -42,10 +44,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <string_view>
@@ -70,12 +75,43 @@ struct journal_state {
     std::set<std::string, std::less<>> open_orders;
 };
 
-/// Opens and recovers the journal as the bot would at start (creating it when missing, cutting a
-/// torn tail), and replays it into an order store. Errors: the journal's own (journal_locked when
-/// a running bot holds it, journal_wrong_environment, journal_corrupted, ...).
+/// For a journal whose directory does not exist yet (a fresh checkout): the detail line when a
+/// run could create it, that is when the nearest existing parent is a directory this process may
+/// write; journal_io naming that parent otherwise. A run creates the directories
+/// (runtime/journal_file.hpp); preflight only looks.
+[[nodiscard]] inline core::result<journal_state> check_journal_creatable(const std::string& path) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(path).parent_path();
+    fs::path parent = dir;
+    std::error_code ec;
+    while (!parent.empty() && !fs::exists(parent, ec)) parent = parent.parent_path();
+    const fs::path shown = parent.empty() ? fs::path(".") : parent;
+    const bool writable = fs::is_directory(shown, ec) &&
+                          ::access(shown.c_str(), W_OK | X_OK) == 0;  // NOLINT(cppcoreguidelines-pro-type-vararg)
+    if (!writable) {
+        return core::make_error(engine::errc::journal_io,
+                                fmt::format("{}: its directory {} does not exist and cannot be created: {} "
+                                            "is not a writable directory",
+                                            path, dir.string(), shown.string()));
+    }
+    journal_state s;
+    s.detail = fmt::format("{}: not created yet (a run creates {}; {} is writable), 0 records, 0 open orders",
+                           path, dir.string(), shown.string());
+    return s;
+}
+
+/// Opens and recovers the journal as the bot would at start (creating the file when missing, cutting
+/// a torn tail), and replays it into an order store; a missing directory is check_journal_creatable.
+/// Errors: the journal's own (journal_locked when a running bot holds it,
+/// journal_wrong_environment, journal_corrupted, ...), journal_io for a directory that cannot be made.
 [[nodiscard]] inline core::result<journal_state> check_journal(const std::string& path,
                                                                std::string_view environment,
                                                                const engine::journal_options& options) {
+    std::error_code ec;
+    if (const auto dir = std::filesystem::path(path).parent_path();
+        !dir.empty() && !std::filesystem::exists(dir, ec)) {
+        return check_journal_creatable(path);
+    }
     auto opened = engine::journal::open(path, environment, options);
     if (!opened) return opened.error();
     engine::order_store store;

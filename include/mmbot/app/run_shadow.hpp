@@ -36,6 +36,7 @@
 #include "mmbot/core/env.hpp"
 #include "mmbot/feed/capture_file.hpp"
 #include "mmbot/feed/replay.hpp"
+#include "mmbot/feed/replay_pace.hpp"
 #include "mmbot/feed/ws_feed.hpp"
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/json_log.hpp"
@@ -51,6 +52,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace mmbot::app {
@@ -129,6 +131,69 @@ template <env::environment Env>
 }
 
 namespace detail {
+
+/// --speed: holds each replayed message back until it is due on the wall clock
+/// (feed/replay_pace.hpp); without --speed it never waits. Only the pace changes: the engine
+/// still runs on the capture's timestamps, so the report, log and journal are those of an unpaced
+/// replay. Sleeps in slices of at most 50 ms so that a stop signal ends a wait across a long gap.
+class replay_pacer {
+public:
+    explicit replay_pacer(const std::optional<core::ratio>& speed) {
+        if (speed) pace_.emplace(*speed);
+    }
+
+    void wait_for(std::int64_t event_time_ns) {
+        if (!pace_) return;
+        using std::chrono::nanoseconds;
+        const auto due = start_ + pace_->due(event_time_ns);
+        while (shutdown_requested() == 0) {
+            const auto now = steady::now();
+            if (now >= due) return;
+            std::this_thread::sleep_for(std::min<nanoseconds>(due - now, std::chrono::milliseconds(50)));
+        }
+    }
+
+private:
+    using steady = std::chrono::steady_clock;
+    std::optional<feed::replay_pace> pace_;
+    steady::time_point start_ = steady::now();
+};
+
+/// What a live feed's retries look like on stderr: the log has every notice, but a person at the
+/// terminal with no network would otherwise wait minutes in silence. One line per retry says why,
+/// when, and how many failures in a row the run has left before it gives up (exit 6). Failures
+/// count as net::ws_session counts them: every lost connect or session, until data arrives.
+class feed_retry_notes {
+public:
+    explicit feed_retry_notes(std::uint32_t give_up_after) : give_up_after_(give_up_after) {}
+
+    /// The line to print for `n`, or "" for a notice that needs none.
+    [[nodiscard]] std::string line(const feed::ws_notice& n) {
+        switch (n.kind) {
+            case feed::ws_notice_kind::connect_failed:
+            case feed::ws_notice_kind::disconnected: why_ = std::string(n.detail); return {};
+            case feed::ws_notice_kind::reconnect_scheduled:
+                ++failures_;
+                return fmt::format("mmbot-shadow: live feed: {}; retrying in {} ms ({} of {} failed attempts in a "
+                                   "row, then exit 6)",
+                                   why_.empty() ? std::string(n.detail) : why_, n.delay.count(), failures_,
+                                   give_up_after_);
+            case feed::ws_notice_kind::connected:
+                if (failures_ == 0) return {};  // a first connect that works is no news
+                return fmt::format("mmbot-shadow: live feed: connected to {} after {} failed attempt(s)", n.detail,
+                                   failures_);
+            default: return {};
+        }
+    }
+
+    /// Market data arrived: the failures in a row start again from zero.
+    void data_arrived() { failures_ = 0; }
+
+private:
+    std::uint32_t give_up_after_;
+    std::uint32_t failures_ = 0;
+    std::string why_;
+};
 
 /// Progress on stderr for a person watching a long replay; silent when stderr is not a terminal.
 class progress_line {
@@ -235,9 +300,11 @@ private:
                                                                     {"reason", w.reason}});
                                    }});
         feed::replay_event ev;
+        detail::replay_pacer pacer(s_.opts.speed);
         while (replay.next(ev)) {
             // Control messages before the first timestamped one (subscribe acks) carry no time.
             if (ev.event_time_ns == 0) continue;
+            pacer.wait_for(ev.event_time_ns);
             seen_.feed_counts.market_data(replay.stats());
             if (!step(&ev, std::chrono::nanoseconds(ev.event_time_ns))) break;
         }
@@ -270,6 +337,7 @@ private:
                 log_.error("feed_failed", {{"code", ws.error().code}, {"error", ws.error().message}});
                 break;
             }
+            if (st == feed::poll_status::event) retry_notes_.data_arrived();
             seen_.feed_counts.market_data(ws.stats());
             seen_.feed_counts.public_stream(ws.feed_stats());
             if (!step(st == feed::poll_status::event ? &ev : nullptr, obs::unix_nanos(wall))) break;
@@ -283,12 +351,13 @@ private:
         feed::ws_feed_options fo;
         fo.endpoint = *source_.endpoint;
         fo.topics.symbols = symbol_names(s_.setups);
-        fo.max_consecutive_failures = 20;
+        fo.max_consecutive_failures = live_feed_give_up_after;
         fo.backoff_seed = static_cast<std::uint64_t>(obs::unix_nanos(wall).count());
         return fo;
     }
 
     void log_notice(const feed::ws_notice& n) {
+        if (const auto note = retry_notes_.line(n); !note.empty()) fmt::print(stderr, "{}\n", note);
         switch (n.kind) {
             case feed::ws_notice_kind::connected: log_.info(to_string(n.kind), {{"endpoint", n.detail}}); break;
             case feed::ws_notice_kind::reconnect_scheduled:
@@ -428,6 +497,9 @@ private:
     config_reloader reloader_;
     kill_switch kill_;
     detail::progress_line progress_;
+    /// A live feed stops (exit 6) after this many failed connects in a row.
+    static constexpr std::uint32_t live_feed_give_up_after = 20;
+    detail::feed_retry_notes retry_notes_{live_feed_give_up_after};
     std::uint64_t events_ = 0;
     std::chrono::nanoseconds now_{0};
     std::chrono::nanoseconds last_tick_{0};

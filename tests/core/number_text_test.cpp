@@ -1,0 +1,41 @@
+#define BOOST_TEST_MODULE number_text
+#include <boost/test/unit_test.hpp>
+
+#include "mmbot/core/number_text.hpp"
+#include "mmbot/core/units.hpp"
+
+#include <boost/json.hpp>
+
+#include <limits>
+#include <string>
+
+using mmbot::core::plain_number_text;
+
+// What a JSON parser makes of a number, printed back: never in exponent form.
+BOOST_AUTO_TEST_CASE(json_numbers_print_as_plain_decimals) {
+    const auto text_of = [](const char* json) {
+        return plain_number_text(boost::json::parse(json).as_double());
+    };
+    BOOST_TEST(text_of("1.5") == "1.5");
+    BOOST_TEST(text_of("2.5E-1") == "0.25");
+    BOOST_TEST(text_of("1e-7") == "0.0000001");
+    BOOST_TEST(text_of("-3.25") == "-3.25");
+    BOOST_TEST(text_of("0.1") == "0.1");
+    BOOST_TEST(text_of("5.0") == "5");
+    BOOST_TEST(text_of("1e21") == "1000000000000000000000");
+}
+
+// The printed example is one the exact decimal parser accepts (the point of printing it).
+BOOST_AUTO_TEST_CASE(printed_examples_parse_as_decimals) {
+    for (double v : {1.5, 0.25, 1e-7, 65114.2, -0.5}) {
+        BOOST_TEST_INFO(v);
+        BOOST_TEST(mmbot::core::price::parse(plain_number_text(v)).has_value());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(extremes_do_not_overflow_the_buffer) {
+    BOOST_TEST(plain_number_text(std::numeric_limits<double>::max()).size() == 309U);
+    BOOST_TEST(plain_number_text(std::numeric_limits<double>::denorm_min()).substr(0, 6) == "0.0000");
+    BOOST_TEST(plain_number_text(std::numeric_limits<double>::infinity()) == "inf");
+    BOOST_TEST(plain_number_text(std::numeric_limits<double>::quiet_NaN()) == "nan");
+}
