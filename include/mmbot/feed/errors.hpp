@@ -51,6 +51,6 @@ enum class errc : std::uint8_t {
 }
 
 /// Test frameworks print the label (core/error.hpp).
-using core::operator<<;
+using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
 
 }  // namespace mmbot::feed

@@ -37,6 +37,10 @@
 //   give_up_code as above
 //   anything the caller passes to fail()
 #pragma once
+// A classic guard as well: a tool that opens impl/ as its main file, or pastes headers into one
+// unit, must not define the class twice (#pragma once does not cover those).
+#ifndef MMBOT_NET_WS_SESSION_HPP
+#define MMBOT_NET_WS_SESSION_HPP
 
 #include "mmbot/core/backoff.hpp"
 #include "mmbot/core/compiled.hpp"
@@ -157,3 +161,5 @@ private:
 #if !defined(MMBOT_SEPARATE_COMPILATION)
 #include "mmbot/net/impl/ws_session.hpp"
 #endif
+
+#endif  // MMBOT_NET_WS_SESSION_HPP

@@ -3,6 +3,10 @@
 // net::ws_session's definitions (Beast + OpenSSL). Included by ws_session.hpp in a header-only
 // build, compiled once by ws_session.cpp in ours (core/compiled.hpp).
 #pragma once
+// A classic guard as well: a tool that opens impl/ as its main file, or pastes headers into one
+// unit, must not define the class twice (#pragma once does not cover those).
+#ifndef MMBOT_NET_IMPL_WS_SESSION_HPP
+#define MMBOT_NET_IMPL_WS_SESSION_HPP
 
 #include "mmbot/net/tls.hpp"
 #include "mmbot/net/ws_session.hpp"
@@ -350,3 +354,5 @@ MMBOT_DECL ws_session_stats ws_session::stats() const noexcept { return impl_->s
 MMBOT_DECL std::string ws_session::where() const { return impl_->where(); }
 
 }  // namespace mmbot::net
+
+#endif  // MMBOT_NET_IMPL_WS_SESSION_HPP

@@ -27,6 +27,10 @@
 //   rest_transport t{io, default_endpoint<env::testnet>(), net::tls_client_context()};
 //   auto resp = t.send(req, &signer, now_ms);   // result<http_response>
 #pragma once
+// A classic guard as well: a tool that opens impl/ as its main file, or pastes headers into one
+// unit, must not define the class twice (#pragma once does not cover those).
+#ifndef MMBOT_VENUE_BYBIT_REST_TRANSPORT_HPP
+#define MMBOT_VENUE_BYBIT_REST_TRANSPORT_HPP
 
 #include "mmbot/core/compiled.hpp"
 #include "mmbot/core/env.hpp"
@@ -108,3 +112,5 @@ private:
 #if !defined(MMBOT_SEPARATE_COMPILATION)
 #include "mmbot/venue/bybit/impl/rest_transport.hpp"
 #endif
+
+#endif  // MMBOT_VENUE_BYBIT_REST_TRANSPORT_HPP

@@ -3,6 +3,10 @@
 // rest_transport's definitions (Beast HTTP + OpenSSL). Included by rest_transport.hpp in a
 // header-only build, compiled once by rest_transport.cpp in ours (core/compiled.hpp).
 #pragma once
+// A classic guard as well: a tool that opens impl/ as its main file, or pastes headers into one
+// unit, must not define the class twice (#pragma once does not cover those).
+#ifndef MMBOT_VENUE_BYBIT_IMPL_REST_TRANSPORT_HPP
+#define MMBOT_VENUE_BYBIT_IMPL_REST_TRANSPORT_HPP
 
 #include "mmbot/net/tls.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
@@ -219,3 +223,5 @@ MMBOT_DECL std::int64_t rest_transport::connects() const noexcept { return impl_
 MMBOT_DECL void rest_transport::close() { impl_->close(); }
 
 }  // namespace mmbot::venue::bybit
+
+#endif  // MMBOT_VENUE_BYBIT_IMPL_REST_TRANSPORT_HPP
