@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include <concepts>
+#include <ostream>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -107,8 +108,10 @@ enum class errc : std::uint8_t {
 
 /// Test frameworks print any area's code by its label. Each area's errors.hpp says
 /// `using core::operator<<;` so that argument-dependent lookup finds this for its own enum.
-template <class Os, error_enum E>
-auto operator<<(Os& os, E e) -> decltype(os << std::string_view{}) {
+/// A plain std::ostream, not any `Os` with a trailing decltype: clang 14 substitutes the return
+/// type before checking `error_enum`, and `os << string_view` then recurses into this template.
+template <error_enum E>
+std::ostream& operator<<(std::ostream& os, E e) {
     return os << error_label(e);
 }
 

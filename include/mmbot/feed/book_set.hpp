@@ -25,7 +25,7 @@ class book_set {
 public:
     struct entry {
         symbol sym;
-        std::uint32_t depth;
+        std::uint32_t depth{0};
         l2_book book;
     };
 
