@@ -138,7 +138,7 @@ inline constexpr std::int64_t max_timestamp_ms =
 /// namespace scope in the area that uses it.
 class reader {
 public:
-    constexpr explicit reader(field_errors codes) noexcept : codes_(codes) {}
+    constexpr explicit reader(const field_errors& codes) noexcept : codes_(codes) {}
 
     [[nodiscard]] constexpr const field_errors& codes() const noexcept { return codes_; }
 
