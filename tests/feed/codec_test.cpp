@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field_and_the_value) {
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[[65000.5,"1"]],"a":[],"u":2}})");
     BOOST_TEST(e.code == mmbot::feed::errc::wrong_type);
-    BOOST_TEST(e.message == "data.b[0][0]: expected a decimal string, got number 6.50005E4");
+    BOOST_TEST(e.message == "data.b[0][0]: expected a decimal string, got number 65000.5");
 
     e = f.fail(R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[],"a":[]}})");
     BOOST_TEST(e.code == mmbot::feed::errc::missing_field);

@@ -130,6 +130,17 @@ struct error {
     friend bool operator==(const error& a, const error& b) noexcept { return a.code == b.code; }
 };
 
+/// An area's codes for the three ways a field of external JSON can be wrong; each area declares
+/// one next to its errc, and core::json::reader (core/json_fields.hpp) reports under them.
+struct field_errors {
+    /// The field is absent.
+    error_code missing;
+    /// The field holds another JSON kind (a number where a string belongs).
+    error_code wrong_type;
+    /// The kind is right but the value is not (negative, out of range, not one of the words).
+    error_code bad_value;
+};
+
 /// Thrown only by the throwing convenience forms (`value()` on a failed result, start-up code).
 class error_exception : public std::runtime_error {
 public:

@@ -50,6 +50,10 @@ enum class errc : std::uint8_t {
     return "unknown";
 }
 
+/// The codes core::json::reader reports a bad field under (core/json_fields.hpp).
+inline constexpr core::field_errors json_errors{errc::missing_field, errc::wrong_type,
+                                               errc::bad_value};
+
 /// Test frameworks print the label (core/error.hpp).
 using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
 

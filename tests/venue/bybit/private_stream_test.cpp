@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(a_malformed_item_applies_nothing) {
     BOOST_TEST(s.handle(order_msg("Sleeping", "mm-1"), r).error().message ==
                R"(data[0].orderStatus: unknown order status "Sleeping")");
     BOOST_TEST(s.handle(R"({"topic":"order","data":{}})", r).error().message ==
-               "data: expected an array, got object");
+               "data: expected an array, got object {}");
     BOOST_TEST(s.handle("{", r).error().code == mmbot::venue::bybit::errc::json_syntax);
 }
 

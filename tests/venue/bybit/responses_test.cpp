@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(instrument_errors_name_the_field) {
         bybit::category::spot);
     BOOST_TEST(number.error().code == mmbot::venue::bybit::errc::wrong_type);
     BOOST_TEST(number.error().message ==
-               "result.list[0].priceFilter.tickSize: expected a string, got number");
+               "result.list[0].priceFilter.tickSize: expected a string, got number 0.1");
 }
 
 BOOST_AUTO_TEST_CASE(open_orders_page) {
@@ -197,10 +197,11 @@ BOOST_AUTO_TEST_CASE(batch_outcomes_per_order) {
 
 BOOST_AUTO_TEST_CASE(envelope_errors) {
     BOOST_TEST(bybit::parse_order_ids("not json").error().code == mmbot::venue::bybit::errc::json_syntax);
-    BOOST_TEST(bybit::parse_order_ids("[1]").error().message == "response: expected an object, got array");
+    BOOST_TEST(bybit::parse_order_ids("[1]").error().message ==
+               "response: expected an object, got array [1]");
     BOOST_TEST(bybit::parse_order_ids(R"({"retMsg":"OK"})").error().message == "retCode: missing field");
     BOOST_TEST(bybit::parse_order_ids(R"({"retCode":0,"result":[]})").error().message ==
-               "result: expected an object, got array");
+               "result: expected an object, got array []");
     BOOST_TEST(bybit::parse_order_ids(R"({"retCode":0,"result":{"orderId":"1"}})").error().message ==
                "result.orderLinkId: missing field");
 }

@@ -1,14 +1,17 @@
 // mmbot/app/detail/json_reader.hpp
 //
 // Typed reads from a config JSON object with the field's full path in every error
-// ("symbols.BTCUSDT.risk.max_loss: ..."). Money fields must be JSON *strings* ("1.5"): a JSON
-// number would pass through a double inside the parser, which is exactly what exact decimals
-// exist to avoid, so a number there is an error that says how to write it. Unknown keys are errors
-// too: a typo in a limit must not silently leave the default in force.
+// ("symbols.BTCUSDT.risk.max_loss: ..."), on core::json::reader (core/json_fields.hpp) under
+// app_errors' one code, invalid_config. What config files add on top: money fields must be JSON
+// *strings* ("1.5"): a JSON number would pass through a double inside the parser, which is exactly
+// what exact decimals exist to avoid, so a number there is an error that says how to write it.
+// Unknown keys are errors too: a typo in a limit must not silently leave the default in force.
+// Integers carry their allowed range, words their allowed list.
 #pragma once
 
 #include "mmbot/app/errors.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/json_fields.hpp"
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
@@ -26,19 +29,21 @@
 
 namespace mmbot::app::detail {
 
+/// Every config field failure is invalid_config (one exit code); the message says which.
+inline constexpr core::json::reader config_fields{
+    core::field_errors{errc::invalid_config, errc::invalid_config, errc::invalid_config}};
+
 class json_reader {
 public:
     json_reader(const boost::json::object& obj, std::string path)
         : obj_(&obj), path_(std::move(path)) {}
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
-    [[nodiscard]] std::string field_path(std::string_view key) const {
-        return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
-    }
+    [[nodiscard]] std::string field_path(std::string_view key) const { return at(key).str(); }
     [[nodiscard]] bool has(std::string_view key) const { return obj_->contains(key); }
 
     [[nodiscard]] core::error fail(std::string_view key, std::string_view why) const {
-        return core::make_error(errc::invalid_config, fmt::format("{}: {}", field_path(key), why));
+        return config_fields.bad_value(at(key), why);
     }
 
     /// Fails on any key outside `allowed`, naming it.
@@ -55,47 +60,46 @@ public:
     }
 
     [[nodiscard]] core::result<json_reader> object(std::string_view key) const {
-        const auto* v = obj_->if_contains(key);
-        if (v == nullptr) return fail(key, "missing (an object is required)");
-        if (!v->is_object()) return fail(key, fmt::format("must be an object, got {}", kind(*v)));
-        return json_reader(v->get_object(), field_path(key));
+        auto o = config_fields.object_at(*obj_, at(key));
+        if (!o) return o.error();
+        return json_reader(**o, field_path(key));
     }
 
     [[nodiscard]] core::result<std::string> string(std::string_view key) const {
-        const auto* v = obj_->if_contains(key);
-        if (v == nullptr) return fail(key, "missing (a string is required)");
-        if (!v->is_string()) return fail(key, fmt::format("must be a string, got {}", kind(*v)));
-        return std::string(v->get_string());
+        auto s = config_fields.string_at(*obj_, at(key));
+        if (!s) return s.error();
+        return std::string(*s);
     }
 
     /// A decimal written as a JSON string, parsed exactly into Decimal.
     template <class Decimal>
     [[nodiscard]] core::result<Decimal> decimal(std::string_view key) const {
-        const auto* v = obj_->if_contains(key);
-        if (v == nullptr) return fail(key, "missing (a decimal string like \"1.5\" is required)");
-        if (v->is_number()) {
+        auto v = config_fields.require(*obj_, at(key));
+        if (!v) return v.error();
+        if ((*v)->is_number()) {
             return fail(key, fmt::format("write decimals as strings, e.g. \"{}\" (JSON numbers go "
                                          "through floating point)",
-                                         boost::json::serialize(*v)));
+                                         core::json::quote(**v)));
         }
-        if (!v->is_string()) return fail(key, fmt::format("must be a decimal string, got {}", kind(*v)));
-        auto d = Decimal::parse(std::string_view(v->get_string()));
+        if (!(*v)->is_string()) return config_fields.wrong_type(at(key), "a decimal string", **v);
+        auto d = Decimal::parse(std::string_view((*v)->get_string()));
         if (!d) return fail(key, d.error().message);
         return *d;
     }
 
     [[nodiscard]] core::result<std::int64_t> integer(std::string_view key, std::int64_t lo,
                                                      std::int64_t hi) const {
-        const auto* v = obj_->if_contains(key);
-        if (v == nullptr) return fail(key, "missing (an integer is required)");
-        if (!v->is_int64() && !v->is_uint64()) {
-            return fail(key, fmt::format("must be an integer, got {}", boost::json::serialize(*v)));
+        auto v = config_fields.require(*obj_, at(key));
+        if (!v) return v.error();
+        if ((*v)->is_uint64() && (*v)->get_uint64() > static_cast<std::uint64_t>(hi)) {
+            return fail(key,
+                        fmt::format("must be in [{}, {}], got {}", lo, hi, (*v)->get_uint64()));
         }
-        if (v->is_uint64() && v->get_uint64() > static_cast<std::uint64_t>(hi)) {
-            return fail(key, fmt::format("must be in [{}, {}], got {}", lo, hi, v->get_uint64()));
+        auto n = config_fields.as_int64(**v, at(key));
+        if (!n) return n;
+        if (*n < lo || *n > hi) {
+            return fail(key, fmt::format("must be in [{}, {}], got {}", lo, hi, *n));
         }
-        const std::int64_t n = v->is_int64() ? v->get_int64() : static_cast<std::int64_t>(v->get_uint64());
-        if (n < lo || n > hi) return fail(key, fmt::format("must be in [{}, {}], got {}", lo, hi, n));
         return n;
     }
 
@@ -108,10 +112,9 @@ public:
     }
 
     [[nodiscard]] core::result<bool> boolean(std::string_view key) const {
-        const auto* v = obj_->if_contains(key);
-        if (v == nullptr) return fail(key, "missing (true or false is required)");
-        if (!v->is_bool()) return fail(key, fmt::format("must be true or false, got {}", kind(*v)));
-        return v->get_bool();
+        auto v = config_fields.require(*obj_, at(key));
+        if (!v) return v.error();
+        return config_fields.as_bool(**v, at(key));
     }
 
     /// One of the listed words.
@@ -130,18 +133,9 @@ public:
     [[nodiscard]] const boost::json::object& raw() const noexcept { return *obj_; }
 
 private:
-    static std::string_view kind(const boost::json::value& v) {
-        switch (v.kind()) {
-            case boost::json::kind::null: return "null";
-            case boost::json::kind::bool_: return "a boolean";
-            case boost::json::kind::int64:
-            case boost::json::kind::uint64:
-            case boost::json::kind::double_: return "a number";
-            case boost::json::kind::string: return "a string";
-            case boost::json::kind::array: return "an array";
-            case boost::json::kind::object: return "an object";
-        }
-        return "a value";
+    /// The path of `key` in this object; formatted only when an error needs it.
+    [[nodiscard]] core::json::path at(std::string_view key) const {
+        return core::json::under(path_).at(key);
     }
 
     const boost::json::object* obj_;

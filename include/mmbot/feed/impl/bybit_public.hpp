@@ -36,16 +36,17 @@ struct book_topic {
     const auto [end, ec] = std::from_chars(first, last, t.depth);
     if (dot == std::string_view::npos || ec != std::errc{} || end != last || t.depth == 0 ||
         dot + 1 == rest.size()) {
-        return bad_value(field("topic"),
-                         fmt::format("\"{}\" is not orderbook.<depth>.<symbol>", topic.substr(0, 64)));
+        return fields.bad_value(field("topic"),
+                                fmt::format("\"{}\" is not orderbook.<depth>.<symbol>",
+                                            core::json::cut(topic)));
     }
     // Bybit publishes depths 1, 50, 200, 500 and 1000; the book reserves storage for the depth,
     // so an absurd depth in a corrupt line must be an error, not a multi-gigabyte allocation
     // (found by fuzz/feed_replay.cpp).
     if (t.depth > max_book_depth) {
-        return bad_value(field("topic"),
-                         fmt::format("\"{}\": depth {} is above the largest Bybit depth {}",
-                                     topic.substr(0, 64), t.depth, max_book_depth));
+        return fields.bad_value(field("topic"),
+                                fmt::format("\"{}\": depth {} is above the largest Bybit depth {}",
+                                            core::json::cut(topic), t.depth, max_book_depth));
     }
     t.sym = rest.substr(dot + 1);
     return t;
@@ -55,13 +56,11 @@ struct book_topic {
 [[nodiscard]] inline core::result<void> read_symbol(const boost::json::object& data,
                                                     const json_path& p, std::string_view expected,
                                                     symbol& out) {
-    auto v = require(data, p);
-    if (!v) return v.error();
-    auto s = as_string(**v, p);
+    auto s = fields.string_at(data, p);
     if (!s) return s.error();
     if (*s != expected) {
-        return bad_value(p, fmt::format("\"{}\" does not match the topic's symbol \"{}\"",
-                                        s->substr(0, 64), expected.substr(0, 64)));
+        return fields.bad_value(p, fmt::format("\"{}\" does not match the topic's symbol \"{}\"",
+                                               core::json::cut(*s), core::json::cut(expected)));
     }
     return assign_text(out, *s, p);
 }
@@ -70,26 +69,26 @@ struct book_topic {
 [[nodiscard]] inline core::result<void> read_levels(const boost::json::object& data,
                                                     const json_path& p, std::vector<level>& out) {
     out.clear();
-    auto v = require(data, p);
-    if (!v) return v.error();
-    auto arr = as_array(**v, p);
+    auto arr = fields.array_at(data, p);
     if (!arr) return arr.error();
     const auto n = static_cast<std::ptrdiff_t>((*arr)->size());
     for (std::ptrdiff_t i = 0; i < n; ++i) {
         const boost::json::value& entry = (**arr)[static_cast<std::size_t>(i)];
         const auto* pair = entry.if_array();
         if (pair == nullptr || pair->size() != 2) {
-            return wrong_type(p.index(i), "a [price, size] pair of strings", entry);
+            return fields.wrong_type(p.index(i), "a [price, size] pair of strings", entry);
         }
-        auto px = as_decimal<core::price>((*pair)[0], p.index(i, 0));
+        auto px = fields.as_decimal<core::price>((*pair)[0], p.index(i, 0));
         if (!px) return px.error();
-        auto qty = as_decimal<core::quantity>((*pair)[1], p.index(i, 1));
+        auto qty = fields.as_decimal<core::quantity>((*pair)[1], p.index(i, 1));
         if (!qty) return qty.error();
         if (!px->is_positive()) {
-            return bad_value(p.index(i, 0), fmt::format("price must be > 0, got \"{}\"", *px));
+            return fields.bad_value(p.index(i, 0),
+                                    fmt::format("price must be > 0, got \"{}\"", *px));
         }
         if (qty->is_negative()) {
-            return bad_value(p.index(i, 1), fmt::format("size must be >= 0, got \"{}\"", *qty));
+            return fields.bad_value(p.index(i, 1),
+                                    fmt::format("size must be >= 0, got \"{}\"", *qty));
         }
         out.push_back(level{*px, *qty});
     }
@@ -99,18 +98,17 @@ struct book_topic {
 /// `type`: "snapshot" or "delta".
 [[nodiscard]] inline core::result<book_action> read_action(const boost::json::object& msg) {
     const json_path p = field("type");
-    auto v = require(msg, p);
-    if (!v) return v.error();
-    auto s = as_string(**v, p);
+    auto s = fields.string_at(msg, p);
     if (!s) return s.error();
     if (*s == "snapshot") return book_action::snapshot;
     if (*s == "delta") return book_action::delta;
-    return bad_value(p, fmt::format("\"{}\" is neither \"snapshot\" nor \"delta\"", s->substr(0, 64)));
+    return fields.bad_value(p, fmt::format("\"{}\" is neither \"snapshot\" nor \"delta\"",
+                                           core::json::cut(*s)));
 }
 
 [[nodiscard]] inline core::result<std::int64_t> read_ts(const decoded_message& out) {
     if (out.ts_ms) return *out.ts_ms;
-    return missing(field("ts"));
+    return fields.missing(field("ts"));
 }
 
 [[nodiscard]] inline core::result<message_kind> decode_book(const boost::json::object& msg,
@@ -129,27 +127,25 @@ struct book_topic {
     b.ts_ms = *ts;
     b.cts_ms.reset();
     if (const auto* cts = msg.if_contains("cts")) {
-        auto c = as_int64(*cts, field("cts"));
+        auto c = fields.as_int64(*cts, field("cts"));
         if (!c) return c.error();
         b.cts_ms = *c;
     }
 
     const json_path dp = under("data");
-    auto dv = require(msg, field("data"));
-    if (!dv) return dv.error();
-    auto data = as_object(**dv, field("data"));
+    auto data = fields.object_at(msg, field("data"));
     if (!data) return data.error();
     const boost::json::object& d = **data;
 
     if (auto r = read_symbol(d, dp.at("s"), t->sym, b.sym); !r) return r.error();
-    auto uv = require(d, dp.at("u"));
+    auto uv = fields.require(d, dp.at("u"));
     if (!uv) return uv.error();
-    auto u = as_uint64(**uv, dp.at("u"));
+    auto u = fields.as_uint64(**uv, dp.at("u"));
     if (!u) return u.error();
     b.u = *u;
     b.seq.reset();
     if (const auto* sv = d.if_contains("seq")) {
-        auto s = as_uint64(*sv, dp.at("seq"));
+        auto s = fields.as_uint64(*sv, dp.at("seq"));
         if (!s) return s.error();
         b.seq = *s;
     }
@@ -161,20 +157,19 @@ struct book_topic {
 
 [[nodiscard]] inline core::result<taker_side> read_taker_side(const boost::json::object& o,
                                                               const json_path& p) {
-    auto v = require(o, p);
-    if (!v) return v.error();
-    auto s = as_string(**v, p);
+    auto s = fields.string_at(o, p);
     if (!s) return s.error();
     if (*s == "Buy") return taker_side::buy;
     if (*s == "Sell") return taker_side::sell;
-    return bad_value(p, fmt::format("\"{}\" is neither \"Buy\" nor \"Sell\"", s->substr(0, 64)));
+    return fields.bad_value(p, fmt::format("\"{}\" is neither \"Buy\" nor \"Sell\"",
+                                           core::json::cut(*s)));
 }
 
 [[nodiscard]] inline core::result<void> read_trade(const boost::json::object& o, const json_path& p,
                                                    std::string_view expected_sym, trade& t) {
-    auto tv = require(o, p.at("T"));
+    auto tv = fields.require(o, p.at("T"));
     if (!tv) return tv.error();
-    auto ts = as_int64(**tv, p.at("T"));
+    auto ts = fields.as_int64(**tv, p.at("T"));
     if (!ts) return ts.error();
     t.ts_ms = *ts;
     if (auto r = read_symbol(o, p.at("s"), expected_sym, t.sym); !r) return r.error();
@@ -182,38 +177,32 @@ struct book_topic {
     if (!side) return side.error();
     t.side = *side;
 
-    auto pv = require(o, p.at("p"));
-    if (!pv) return pv.error();
-    auto px = as_decimal<core::price>(**pv, p.at("p"));
+    auto px = fields.decimal_at<core::price>(o, p.at("p"));
     if (!px) return px.error();
     if (!px->is_positive()) {
-        return bad_value(p.at("p"), fmt::format("price must be > 0, got \"{}\"", *px));
+        return fields.bad_value(p.at("p"), fmt::format("price must be > 0, got \"{}\"", *px));
     }
     t.px = *px;
-    auto vv = require(o, p.at("v"));
-    if (!vv) return vv.error();
-    auto qty = as_decimal<core::quantity>(**vv, p.at("v"));
+    auto qty = fields.decimal_at<core::quantity>(o, p.at("v"));
     if (!qty) return qty.error();
     if (!qty->is_positive()) {
-        return bad_value(p.at("v"), fmt::format("size must be > 0, got \"{}\"", *qty));
+        return fields.bad_value(p.at("v"), fmt::format("size must be > 0, got \"{}\"", *qty));
     }
     t.qty = *qty;
 
-    auto iv = require(o, p.at("i"));
-    if (!iv) return iv.error();
-    auto id = as_string(**iv, p.at("i"));
+    auto id = fields.string_at(o, p.at("i"));
     if (!id) return id.error();
     if (auto r = assign_text(t.id, *id, p.at("i")); !r) return r.error();
 
     t.block_trade = false;
     if (const auto* bt = o.if_contains("BT")) {
-        auto b = as_bool(*bt, p.at("BT"));
+        auto b = fields.as_bool(*bt, p.at("BT"));
         if (!b) return b.error();
         t.block_trade = *b;
     }
     t.seq.reset();
     if (const auto* sv = o.if_contains("seq")) {
-        auto s = as_uint64(*sv, p.at("seq"));
+        auto s = fields.as_uint64(*sv, p.at("seq"));
         if (!s) return s.error();
         t.seq = *s;
     }
@@ -227,16 +216,14 @@ struct book_topic {
     auto ts = read_ts(out);
     if (!ts) return ts.error();
     out.trades.ts_ms = *ts;
-    auto dv = require(msg, field("data"));
-    if (!dv) return dv.error();
-    auto arr = as_array(**dv, field("data"));
+    auto arr = fields.array_at(msg, field("data"));
     if (!arr) return arr.error();
     std::vector<trade>& prints = out.trades.prints;
     prints.clear();
     const auto n = static_cast<std::ptrdiff_t>((*arr)->size());
     for (std::ptrdiff_t i = 0; i < n; ++i) {
         const json_path p = under("data", i);
-        auto o = as_object((**arr)[static_cast<std::size_t>(i)], field("data").index(i));
+        auto o = fields.as_object((**arr)[static_cast<std::size_t>(i)], field("data").index(i));
         if (!o) return o.error();
         prints.emplace_back();
         if (auto r = read_trade(**o, p, sym, prints.back()); !r) return r.error();
@@ -253,7 +240,7 @@ template <class Decimal>
     const boost::json::value* v = d.if_contains(p.key);
     if (v == nullptr) return {};
     if (const auto* s = v->if_string(); s != nullptr && s->empty()) return {};
-    auto x = as_decimal<Decimal>(*v, p);
+    auto x = fields.as_decimal<Decimal>(*v, p);
     if (!x) return x.error();
     out = *x;
     return {};
@@ -269,9 +256,7 @@ template <class Decimal>
     auto ts = read_ts(out);
     if (!ts) return ts.error();
     tk.ts_ms = *ts;
-    auto dv = require(msg, field("data"));
-    if (!dv) return dv.error();
-    auto data = as_object(**dv, field("data"));
+    auto data = fields.object_at(msg, field("data"));
     if (!data) return data.error();
     const boost::json::object& d = **data;
     const json_path dp = under("data");
@@ -339,7 +324,9 @@ inline core::result<message_kind> bybit_public_codec::decode(std::string_view te
     auto doc = parse(text);
     if (!doc) return doc.error();
     const auto* msg = (*doc)->if_object();
-    if (msg == nullptr) return detail::wrong_type(detail::json_path(), "a JSON object", **doc);
+    if (msg == nullptr) {
+        return detail::fields.wrong_type(detail::json_path{}, "a JSON object", **doc);
+    }
     return decode(*msg, out);
 }
 
@@ -349,7 +336,7 @@ inline core::result<message_kind> bybit_public_codec::decode(const boost::json::
     out.ignored_what = ignored_reason::none;
     out.ts_ms.reset();
     if (const auto* ts = msg.if_contains("ts")) {
-        auto t = detail::as_int64(*ts, field("ts"));
+        auto t = detail::fields.as_int64(*ts, field("ts"));
         if (!t) return t.error();
         out.ts_ms = *t;
     }
@@ -360,9 +347,9 @@ inline core::result<message_kind> bybit_public_codec::decode(const boost::json::
             out.ignored_what = ignored_reason::control;
             return message_kind::ignored;
         }
-        return detail::missing(field("topic"));
+        return detail::fields.missing(field("topic"));
     }
-    auto topic = detail::as_string(*tv, field("topic"));
+    auto topic = detail::fields.as_string(*tv, field("topic"));
     if (!topic) return topic.error();
     if (topic->starts_with("orderbook.")) return detail::decode_book(msg, *topic, out);
     if (topic->starts_with("publicTrade.")) return detail::decode_trades(msg, *topic, out);

@@ -44,8 +44,8 @@ inline core::result<message_kind> replay_reader::decode_line(
     if (text.front() >= '0' && text.front() <= '9') {
         recv_ts_ns = detail::split_prefix(text);
         if (!recv_ts_ns) {
-            return detail::bad_value(field("line"),
-                                     "expected `<recv_ns> <json>` (an int64 then a space)");
+            return detail::fields.bad_value(field("line"),
+                                            "expected `<recv_ns> <json>` (an int64 then a space)");
         }
     }
     // Fast path: raw and wrapped messages decode straight from the text. Anything it does not take
@@ -61,19 +61,22 @@ inline core::result<message_kind> replay_reader::decode_line(
     auto doc = codec_.parse(text);
     if (!doc) return doc.error();
     const auto* obj = (*doc)->if_object();
-    if (obj == nullptr) return detail::wrong_type(detail::json_path(), "a JSON object", **doc);
+    if (obj == nullptr) {
+        return detail::fields.wrong_type(detail::json_path{}, "a JSON object", **doc);
+    }
     const boost::json::value* inner = obj->if_contains("msg");
     if (inner == nullptr) return codec_.decode(*obj, msg_);
 
     // Wrapper form: {"recv_ts_ns": <int>, "msg": {...}}.
     if (recv_ts_ns) {
-        return detail::bad_value(field("msg"), "a wrapped message must not also have a prefix");
+        return detail::fields.bad_value(field("msg"),
+                                        "a wrapped message must not also have a prefix");
     }
-    auto ts = detail::require(*obj, field("recv_ts_ns"));
+    auto ts = detail::fields.require(*obj, field("recv_ts_ns"));
     if (!ts) return ts.error();
-    auto ns = detail::as_int64(**ts, field("recv_ts_ns"));
+    auto ns = detail::fields.as_int64(**ts, field("recv_ts_ns"));
     if (!ns) return ns.error();
-    auto m = detail::as_object(*inner, field("msg"));
+    auto m = detail::fields.as_object(*inner, field("msg"));
     if (!m) return m.error();
     recv_ts_ns = *ns;
     return codec_.decode(**m, msg_);
@@ -138,8 +141,9 @@ inline bool replay_reader::next(replay_event& ev) {
             event_ns = *recv;
         } else if (kind && msg_.ts_ms &&
                    !mmbot::core::detail::checked_mul(*msg_.ts_ms, detail::ns_per_ms, event_ns)) {
-            kind = detail::bad_value(detail::field("ts"),
-                                     fmt::format("{} ms is out of range for a time in ns", *msg_.ts_ms));
+            kind = detail::fields.bad_value(
+                detail::field("ts"),
+                fmt::format("{} ms is out of range for a time in ns", *msg_.ts_ms));
         }
         if (!kind) {
             warn(kind.error().message, text);

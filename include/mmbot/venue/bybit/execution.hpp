@@ -64,36 +64,36 @@ enum class execution_row : std::uint8_t { trade, other_exec_type, foreign };
 
 /// Reads one row into `e` (views into `o`). Errors name the field path.
 [[nodiscard]] inline core::result<execution_row> read_execution_row(const boost::json::object& o,
-                                                                    const std::string& path,
+                                                                    const detail::json_path& path,
                                                                     execution& e) {
-    auto type = detail::string_field(o, path, "execType");
+    auto type = detail::fields.string_at(o, path.at("execType"));
     if (!type) return type.error();
-    auto link = detail::string_field(o, path, "orderLinkId");
+    auto link = detail::fields.string_at(o, path.at("orderLinkId"));
     if (!link) return link.error();
     if (*type != "Trade") return execution_row::other_exec_type;
     if (link->empty()) return execution_row::foreign;
     e.client_order_id = *link;
     for (auto [key, dst] : {std::pair{"execId", &e.exec_id}, std::pair{"orderId", &e.order_id},
                             std::pair{"symbol", &e.symbol}}) {
-        auto s = detail::string_field(o, path, key);
+        auto s = detail::fields.string_at(o, path.at(key));
         if (!s) return s.error();
         *dst = *s;
     }
     if (e.exec_id.empty()) {
-        return core::make_error(errc::bad_value, path + ".execId: must not be empty");
+        return detail::fields.bad_value(path.at("execId"), "must not be empty");
     }
-    auto px = detail::decimal_field<core::price>(o, path, "execPrice");
+    auto px = detail::fields.decimal_at<core::price>(o, path.at("execPrice"));
     if (!px) return px.error();
-    auto qty = detail::decimal_field<core::quantity>(o, path, "execQty");
+    auto qty = detail::fields.decimal_at<core::quantity>(o, path.at("execQty"));
     if (!qty) return qty.error();
-    auto fee = detail::decimal_field<core::notional>(o, path, "execFee");
+    auto fee = detail::fields.decimal_at<core::notional>(o, path.at("execFee"));
     if (!fee) return fee.error();
-    auto t = detail::timestamp_ms_field(o, path, "execTime");
+    auto t = detail::fields.timestamp_ms_at(o, path.at("execTime"));
     if (!t) return t.error();
     if (!px->is_positive() || !qty->is_positive()) {
-        return core::make_error(errc::bad_value,
-                                fmt::format("{}: execPrice and execQty must be > 0, got {} x {}",
-                                            path, px->to_string(), qty->to_string()));
+        return detail::fields.bad_value(
+            path, fmt::format("execPrice and execQty must be > 0, got {} x {}", px->to_string(),
+                              qty->to_string()));
     }
     e.price = *px;
     e.qty = *qty;

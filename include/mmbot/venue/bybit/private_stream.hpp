@@ -99,9 +99,9 @@ private:
     [[nodiscard]] core::result<stream_event> control(const boost::json::object& msg,
                                                      std::string_view op);
     [[nodiscard]] core::result<void> read_order(const boost::json::object& o,
-                                                const std::string& path);
+                                                const detail::json_path& path);
     [[nodiscard]] core::result<void> read_execution(const boost::json::object& o,
-                                                    const std::string& path);
+                                                    const detail::json_path& path);
 
     boost::json::value doc_;
     std::vector<pending> pending_;
@@ -117,27 +117,27 @@ inline core::result<stream_event> private_stream::control(const boost::json::obj
     const bool ok = success != nullptr && success->is_bool() && success->get_bool();
     if (op == "auth" || op == "subscribe") {
         if (ok) return op == "auth" ? stream_event::auth_ok : stream_event::subscribed;
-        const auto why = detail::string_field(msg, "", "ret_msg");
+        const auto why = detail::fields.string_at(msg, detail::field("ret_msg"));
         return core::make_error(op == "auth" ? errc::ws_auth : errc::ws_subscribe,
                                 fmt::format("{}: refused: {}", op,
-                                            why ? why->substr(0, detail::max_quote) : "no ret_msg"));
+                                            why ? detail::cut(*why) : "no ret_msg"));
     }
     return stream_event::ignored;
 }
 
 inline core::result<void> private_stream::read_order(const boost::json::object& o,
-                                                     const std::string& path) {
-    auto link = detail::string_field(o, path, "orderLinkId");
+                                                     const detail::json_path& path) {
+    auto link = detail::fields.string_at(o, path.at("orderLinkId"));
     if (!link) return link.error();
-    auto status_text = detail::string_field(o, path, "orderStatus");
+    auto status_text = detail::fields.string_at(o, path.at("orderStatus"));
     if (!status_text) return status_text.error();
     const auto status = parse_order_status(*status_text);
     if (!status) {
-        return core::make_error(errc::bad_value,
-                                fmt::format("{}.orderStatus: unknown order status \"{}\"", path,
-                                            status_text->substr(0, detail::max_quote)));
+        return detail::fields.bad_value(path.at("orderStatus"),
+                                        fmt::format("unknown order status \"{}\"",
+                                                    detail::cut(*status_text)));
     }
-    auto updated = detail::timestamp_ms_field(o, path, "updatedTime");
+    auto updated = detail::fields.timestamp_ms_at(o, path.at("updatedTime"));
     if (!updated) return updated.error();
     if (link->empty()) {
         ++stats_.foreign;
@@ -148,7 +148,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
     p.at = *updated;
     switch (*status) {
         case order_status::new_: {
-            auto id = detail::string_field(o, path, "orderId");
+            auto id = detail::fields.string_at(o, path.at("orderId"));
             if (!id) return id.error();
             p.what = action::ack;
             p.text = *id;
@@ -158,7 +158,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
         case order_status::cancelled:
         case order_status::partially_filled_canceled:
         case order_status::deactivated: {
-            auto reason = detail::string_field(o, path, "rejectReason");
+            auto reason = detail::fields.string_at(o, path.at("rejectReason"));
             if (!reason) return reason.error();
             p.text = *reason;
             if (*status == order_status::rejected) {
@@ -166,7 +166,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
             } else {
                 p.what = action::cancel;
                 if (p.text.empty() || p.text == reason_no_error) {
-                    auto type = detail::string_field(o, path, "cancelType");
+                    auto type = detail::fields.string_at(o, path.at("cancelType"));
                     if (!type) return type.error();
                     p.text = *type;
                 }
@@ -181,7 +181,7 @@ inline core::result<void> private_stream::read_order(const boost::json::object& 
 }
 
 inline core::result<void> private_stream::read_execution(const boost::json::object& o,
-                                                         const std::string& path) {
+                                                         const detail::json_path& path) {
     pending p;
     p.what = action::fill;
     auto kind = read_execution_row(o, path, p.fill);
@@ -207,25 +207,24 @@ core::result<stream_event> private_stream::handle(std::string_view text, Sink& s
     doc_ = std::move(*doc);
     const auto* msg = doc_.if_object();
     if (msg == nullptr) {
-        return core::make_error(errc::wrong_type, fmt::format("message: expected an object, got {}",
-                                                              detail::kind_name(doc_.kind())));
+        return detail::fields.wrong_type(detail::json_path{}, "an object", doc_);
     }
     if (msg->contains("op")) {
-        auto op = detail::string_field(*msg, "", "op");
+        auto op = detail::fields.string_at(*msg, detail::field("op"));
         if (!op) return op.error();
         return control(*msg, *op);
     }
     if (!msg->contains("topic")) return stream_event::ignored;
-    auto topic = detail::string_field(*msg, "", "topic");
+    auto topic = detail::fields.string_at(*msg, detail::field("topic"));
     if (!topic) return topic.error();
     const bool orders = *topic == "order";
     if (!orders && *topic != "execution") return stream_event::ignored;  // position, wallet, ...
-    auto data = detail::array_field(*msg, "", "data");
+    auto data = detail::fields.array_at(*msg, detail::field("data"));
     if (!data) return data.error();
 
     pending_.clear();
-    auto ok = detail::for_each_object(
-        **data, "data", [&](const boost::json::object& item, const std::string& path) {
+    auto ok = detail::fields.for_each_object(
+        **data, "data", [&](const boost::json::object& item, const detail::json_path& path) {
             return orders ? read_order(item, path) : read_execution(item, path);
         });
     if (!ok) return ok.error();

@@ -69,25 +69,24 @@ struct envelope {
     if (!doc) return doc.error();
     const auto* root = doc->if_object();
     if (root == nullptr) {
-        return core::make_error(errc::wrong_type, fmt::format("response: expected an object, got {}",
-                                                              detail::kind_name(doc->kind())));
+        return detail::fields.wrong_type(detail::field("response"), "an object", *doc);
     }
-    auto code = detail::integer_field(*root, "", "retCode");
+    auto code = detail::fields.integer_at(*root, detail::field("retCode"));
     if (!code) return code.error();
     if (*code != 0) {
-        const auto msg = detail::string_field(*root, "", "retMsg");
-        const std::string_view text_msg = msg ? msg->substr(0, detail::max_quote) : "";
+        const auto msg = detail::fields.string_at(*root, detail::field("retMsg"));
+        const std::string_view text_msg = msg ? detail::cut(*msg) : "";
         return core::make_error(classify(*code).code,
                                 fmt::format("retCode {}: {}", *code, text_msg));
     }
     envelope e;
     e.doc = std::move(*doc);
     const auto& obj = e.doc.as_object();
-    auto result = detail::object_field(obj, "", "result");
+    auto result = detail::fields.object_at(obj, detail::field("result"));
     if (!result) return result.error();
     e.result = *result;
     if (obj.contains("time")) {
-        auto t = detail::integer_field(obj, "", "time");
+        auto t = detail::fields.integer_at(obj, detail::field("time"));
         if (!t) return t.error();
         e.time_ms = *t;
     }
@@ -100,7 +99,7 @@ struct envelope {
 [[nodiscard]] inline core::result<std::chrono::nanoseconds> parse_server_time(std::string_view text) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto ns = detail::integer_field(*e->result, "result", "timeNano");
+    auto ns = detail::fields.integer_at(*e->result, detail::under("result").at("timeNano"));
     if (!ns) return ns.error();
     if (*ns <= 0) {
         return core::make_error(errc::bad_value,
@@ -124,17 +123,18 @@ struct instruments_page {
 namespace detail {
 
 [[nodiscard]] inline core::result<instrument> parse_instrument(const boost::json::object& o,
-                                                               const std::string& path,
+                                                               const json_path& path,
                                                                category cat) {
-    auto symbol = string_field(o, path, "symbol");
+    auto symbol = fields.string_at(o, path.at("symbol"));
     if (!symbol) return symbol.error();
-    auto status = string_field(o, path, "status");
+    auto status = fields.string_at(o, path.at("status"));
     if (!status) return status.error();
-    const std::string pf_path = join(path, "priceFilter");
-    const std::string lf_path = join(path, "lotSizeFilter");
-    auto pf = object_field(o, path, "priceFilter");
+    // The filters sit one level deeper than a path's head: their heads are formatted here.
+    const std::string pf_path = path.at("priceFilter").str();
+    const std::string lf_path = path.at("lotSizeFilter").str();
+    auto pf = fields.object_at(o, path.at("priceFilter"));
     if (!pf) return pf.error();
-    auto lf = object_field(o, path, "lotSizeFilter");
+    auto lf = fields.object_at(o, path.at("lotSizeFilter"));
     if (!lf) return lf.error();
 
     // Read every text field first so a missing one is reported by its Bybit name.
@@ -151,8 +151,8 @@ namespace detail {
     }};
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (keys[i].second.empty()) continue;
-        auto s = string_field(*keys[i].first, keys[i].first == *pf ? pf_path : lf_path,
-                              keys[i].second);
+        const std::string& head = keys[i].first == *pf ? pf_path : lf_path;
+        auto s = fields.string_at(*keys[i].first, under(head).at(keys[i].second));
         if (!s) return s.error();
         t[i] = *s;
     }
@@ -166,8 +166,7 @@ namespace detail {
                                  .min_qty = t[4], .max_qty = t[5], .min_notional = t[6],
                                  .min_price = t[1], .max_price = t[2]});
     if (!f) {
-        return core::make_error(f.error().code,
-                                fmt::format("{}: {}", path, f.error().message));
+        return fields.at_path(path, f.error());
     }
     return instrument{std::move(*f), std::string(*status)};
 }
@@ -175,7 +174,7 @@ namespace detail {
 /// result.nextPageCursor: absent or "" both mean the last page.
 [[nodiscard]] inline core::result<std::string> next_cursor(const boost::json::object& result) {
     if (!result.contains("nextPageCursor")) return std::string();
-    auto c = string_field(result, "result", "nextPageCursor");
+    auto c = fields.string_at(result, under("result").at("nextPageCursor"));
     if (!c) return c.error();
     return std::string(*c);
 }
@@ -187,13 +186,13 @@ namespace detail {
                                                                       category cat) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto list = detail::array_field(*e->result, "result", "list");
+    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
     if (!list) return list.error();
     instruments_page page;
     page.instruments.reserve((*list)->size());
-    auto ok = detail::for_each_object(
+    auto ok = detail::fields.for_each_object(
         **list, "result.list",
-        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto ins = detail::parse_instrument(o, path, cat);
             if (!ins) return ins.error();
             page.instruments.push_back(std::move(*ins));
@@ -221,18 +220,18 @@ struct ticker {
 [[nodiscard]] inline core::result<ticker> parse_ticker(std::string_view text, std::string_view symbol) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto list = detail::array_field(*e->result, "result", "list");
+    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
     if (!list) return list.error();
     std::optional<ticker> found;
-    auto ok = detail::for_each_object(
+    auto ok = detail::fields.for_each_object(
         **list, "result.list",
-        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
-            auto sym = detail::string_field(o, path, "symbol");
+        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
+            auto sym = detail::fields.string_at(o, path.at("symbol"));
             if (!sym) return sym.error();
             if (*sym != symbol || found) return {};
-            auto bid = detail::decimal_field<core::price>(o, path, "bid1Price");
+            auto bid = detail::fields.decimal_at<core::price>(o, path.at("bid1Price"));
             if (!bid) return bid.error();
-            auto ask = detail::decimal_field<core::price>(o, path, "ask1Price");
+            auto ask = detail::fields.decimal_at<core::price>(o, path.at("ask1Price"));
             if (!ask) return ask.error();
             found = ticker{std::string(*sym), *bid, *ask};
             return {};
@@ -269,52 +268,51 @@ struct orders_page {
 namespace detail {
 
 [[nodiscard]] inline core::result<core::side> side_field(const boost::json::object& o,
-                                                         std::string_view path) {
-    auto s = string_field(o, path, "side");
+                                                         const json_path& path) {
+    auto s = fields.string_at(o, path.at("side"));
     if (!s) return s.error();
     if (*s == "Buy") return core::side::buy;
     if (*s == "Sell") return core::side::sell;
-    return core::make_error(errc::bad_value, fmt::format("{}: expected Buy or Sell, got \"{}\"",
-                                                   join(path, "side"), s->substr(0, max_quote)));
+    return fields.bad_value(path.at("side"),
+                            fmt::format("expected Buy or Sell, got \"{}\"", cut(*s)));
 }
 
 [[nodiscard]] inline core::result<order_status> status_field(const boost::json::object& o,
-                                                             std::string_view path) {
-    auto s = string_field(o, path, "orderStatus");
+                                                             const json_path& path) {
+    auto s = fields.string_at(o, path.at("orderStatus"));
     if (!s) return s.error();
     if (auto st = parse_order_status(*s)) return *st;
-    return core::make_error(errc::bad_value, fmt::format("{}: unknown order status \"{}\"",
-                                                   join(path, "orderStatus"),
-                                                   s->substr(0, max_quote)));
+    return fields.bad_value(path.at("orderStatus"),
+                            fmt::format("unknown order status \"{}\"", cut(*s)));
 }
 
 [[nodiscard]] inline core::result<open_order> parse_open_order(const boost::json::object& o,
-                                                               const std::string& path) {
+                                                               const json_path& path) {
     open_order out;
     for (auto [key, dst] : {std::pair{"orderId", &out.order_id},
                             std::pair{"orderLinkId", &out.order_link_id},
                             std::pair{"symbol", &out.symbol}}) {
-        auto s = string_field(o, path, key);
+        auto s = fields.string_at(o, path.at(key));
         if (!s) return s.error();
         dst->assign(s->data(), s->size());
     }
     auto side = side_field(o, path);
     if (!side) return side.error();
     out.side = *side;
-    auto px = decimal_field<core::price>(o, path, "price");
+    auto px = fields.decimal_at<core::price>(o, path.at("price"));
     if (!px) return px.error();
     out.price = *px;
     for (auto [key, dst] : {std::pair{"qty", &out.qty}, std::pair{"leavesQty", &out.leaves_qty},
                             std::pair{"cumExecQty", &out.cum_exec_qty}}) {
-        auto q = decimal_field<core::quantity>(o, path, key);
+        auto q = fields.decimal_at<core::quantity>(o, path.at(key));
         if (!q) return q.error();
         *dst = *q;
     }
     auto st = status_field(o, path);
     if (!st) return st.error();
     out.status = *st;
-    out.status_text = std::string(*string_field(o, path, "orderStatus"));
-    auto updated = timestamp_ms_field(o, path, "updatedTime");
+    out.status_text = std::string(*fields.string_at(o, path.at("orderStatus")));
+    auto updated = fields.timestamp_ms_at(o, path.at("updatedTime"));
     if (!updated) return updated.error();
     out.updated_time = std::chrono::duration_cast<std::chrono::milliseconds>(*updated);
     return out;
@@ -326,13 +324,13 @@ namespace detail {
 [[nodiscard]] inline core::result<orders_page> parse_open_orders(std::string_view text) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto list = detail::array_field(*e->result, "result", "list");
+    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
     if (!list) return list.error();
     orders_page page;
     page.orders.reserve((*list)->size());
-    auto ok = detail::for_each_object(
+    auto ok = detail::fields.for_each_object(
         **list, "result.list",
-        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto order = detail::parse_open_order(o, path);
             if (!order) return order.error();
             page.orders.push_back(std::move(*order));
@@ -358,13 +356,13 @@ struct executions_page {
 [[nodiscard]] inline core::result<executions_page> parse_executions(std::string_view text) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto list = detail::array_field(*e->result, "result", "list");
+    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
     if (!list) return list.error();
     executions_page page;
     page.executions.reserve((*list)->size());
-    auto ok = detail::for_each_object(
+    auto ok = detail::fields.for_each_object(
         **list, "result.list",
-        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             execution x;
             auto kind = read_execution_row(o, path, x);
             if (!kind) return kind.error();
@@ -392,10 +390,10 @@ struct order_ids {
 
 namespace detail {
 [[nodiscard]] inline core::result<order_ids> parse_ids(const boost::json::object& o,
-                                                       std::string_view path) {
-    auto id = string_field(o, path, "orderId");
+                                                       const json_path& path) {
+    auto id = fields.string_at(o, path.at("orderId"));
     if (!id) return id.error();
-    auto link = string_field(o, path, "orderLinkId");
+    auto link = fields.string_at(o, path.at("orderLinkId"));
     if (!link) return link.error();
     return order_ids{std::string(*id), std::string(*link)};
 }
@@ -405,7 +403,7 @@ namespace detail {
 [[nodiscard]] inline core::result<order_ids> parse_order_ids(std::string_view text) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    return detail::parse_ids(*e->result, "result");
+    return detail::parse_ids(*e->result, detail::under("result"));
 }
 
 /// One item of a batch: its ids, and its own outcome (Bybit reports per-order codes in
@@ -420,11 +418,11 @@ struct batch_item {
 [[nodiscard]] inline core::result<std::vector<batch_item>> parse_batch(std::string_view text) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto list = detail::array_field(*e->result, "result", "list");
+    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
     if (!list) return list.error();
-    auto ext = detail::object_field(e->doc.as_object(), "", "retExtInfo");
+    auto ext = detail::fields.object_at(e->doc.as_object(), detail::field("retExtInfo"));
     if (!ext) return ext.error();
-    auto codes = detail::array_field(**ext, "retExtInfo", "list");
+    auto codes = detail::fields.array_at(**ext, detail::under("retExtInfo").at("list"));
     if (!codes) return codes.error();
     if ((*codes)->size() != (*list)->size()) {
         return core::make_error(errc::bad_value,
@@ -434,19 +432,19 @@ struct batch_item {
     std::vector<batch_item> out;
     out.reserve((*list)->size());
     for (std::size_t i = 0; i < (*list)->size(); ++i) {
-        const std::string path = detail::index_path("result.list", i);
-        const std::string cpath = detail::index_path("retExtInfo.list", i);
-        const auto* o = (**list)[i].if_object();
-        const auto* c = (**codes)[i].if_object();
-        if (o == nullptr) return core::make_error(errc::wrong_type, path + ": expected an object");
-        if (c == nullptr) return core::make_error(errc::wrong_type, cpath + ": expected an object");
-        auto ids = detail::parse_ids(*o, path);
+        const auto path = detail::under("result.list", static_cast<std::ptrdiff_t>(i));
+        const auto cpath = detail::under("retExtInfo.list", static_cast<std::ptrdiff_t>(i));
+        auto o = detail::fields.as_object((**list)[i], path);
+        if (!o) return o.error();
+        auto c = detail::fields.as_object((**codes)[i], cpath);
+        if (!c) return c.error();
+        auto ids = detail::parse_ids(**o, path);
         if (!ids) return ids.error();
-        auto code = detail::integer_field(*c, cpath, "code");
+        auto code = detail::fields.integer_at(**c, cpath.at("code"));
         if (!code) return code.error();
-        auto msg = detail::string_field(*c, cpath, "msg");
+        auto msg = detail::fields.string_at(**c, cpath.at("msg"));
         if (!msg) return msg.error();
-        out.push_back({std::move(*ids), classify(*code), std::string(msg->substr(0, detail::max_quote))});
+        out.push_back({std::move(*ids), classify(*code), std::string(detail::cut(*msg))});
     }
     return out;
 }
@@ -455,13 +453,13 @@ struct batch_item {
 [[nodiscard]] inline core::result<std::vector<order_ids>> parse_cancel_all(std::string_view text) {
     auto e = parse_envelope(text);
     if (!e) return e.error();
-    auto list = detail::array_field(*e->result, "result", "list");
+    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
     if (!list) return list.error();
     std::vector<order_ids> out;
     out.reserve((*list)->size());
-    auto ok = detail::for_each_object(
+    auto ok = detail::fields.for_each_object(
         **list, "result.list",
-        [&](const boost::json::object& o, const std::string& path) -> core::result<void> {
+        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto ids = detail::parse_ids(o, path);
             if (!ids) return ids.error();
             out.push_back(std::move(*ids));
@@ -497,7 +495,7 @@ struct rate_limit_status {
             values[i] < 0 || (i == 2 && values[i] > detail::max_timestamp_ms)) {
             return core::make_error(errc::bad_value,
                                     fmt::format("{}: expected a non-negative integer, got \"{}\"",
-                                                fields[i].first, text.substr(0, detail::max_quote)));
+                                                fields[i].first, detail::cut(text)));
         }
     }
     out.remaining = values[0];
