@@ -232,13 +232,13 @@ result<sec::detail::wiped_string> read_stdin() {
             // in_place: error is constructible from a string (C++20 aggregate), so plain return is ambiguous.
             return result<sec::detail::wiped_string>(boost::system::in_place_value, std::move(text));
         case sec::detail::read_status::too_large:
-            return make_error(sec::errc::format,
+            return make_error(sec::errc::secret_format,
                               fmt::format("stdin: more than {} bytes", max_stdin_bytes));
         case sec::detail::read_status::failed:
-            return make_error(sec::errc::backend,
+            return make_error(sec::errc::backend_error,
                               fmt::format("stdin: cannot read: {}", sec::detail::errno_text(err)));
     }
-    return make_error(sec::errc::backend, "stdin: cannot read");
+    return make_error(sec::errc::backend_error, "stdin: cannot read");
 }
 
 /// One output document: string or string-list values, printed with sorted keys.

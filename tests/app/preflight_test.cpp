@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(verdict_json_fails_on_any_fail_or_skip) {
     r.skip("venue_clock", "config failed");
     BOOST_TEST(!r.passed());
     pf::report f{"live"};
-    f.record("secrets", mmbot::core::make_error(mmbot::secrets::errc::not_found, "mm-bot/prod/bybit: not found"));
+    f.record("secrets", mmbot::core::make_error(mmbot::secrets::errc::secret_not_found, "mm-bot/prod/bybit: not found"));
     BOOST_TEST(!f.passed());
     BOOST_TEST(f.to_json() ==
                "{\n  \"checks\": [\n    {\n      \"detail\": \"mm-bot/prod/bybit: not found\",\n"

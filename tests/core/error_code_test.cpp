@@ -4,12 +4,14 @@
 #define BOOST_TEST_MODULE error_code
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/errors.hpp"
 
 #include <fmt/format.h>
 
 #include <concepts>
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -70,4 +72,26 @@ BOOST_AUTO_TEST_CASE(the_exception_form_keeps_the_code) {
         BOOST_TEST(ex.code() == core::errc::decimal_syntax);
         BOOST_TEST(std::string_view(ex.what()) == "price \"x\": bad");
     }
+}
+
+// Labels are the enumerators' own names (core/enum_label.hpp): every value, an area's prefix, the
+// upper-case form, a keyword's trailing underscore dropped, and "unknown" for a value no
+// enumerator names.
+namespace {
+enum class order_state : std::uint8_t { new_, partially_filled, filled };
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(labels_are_the_enumerators_names) {
+    BOOST_TEST(core::enumerator_count<order_state> == 3U);
+    BOOST_TEST(core::enum_label(order_state::partially_filled) == "partially_filled");
+    BOOST_TEST(core::enum_label(order_state::new_) == "new");
+    BOOST_TEST((core::enum_label<"", core::letter_case::upper>(order_state::partially_filled) ==
+                "PARTIALLY_FILLED"));
+    BOOST_TEST(core::enum_label<"x_">(order_state::filled) == "x_filled");
+    BOOST_TEST(core::enum_label(static_cast<order_state>(3)) == "unknown");
+    BOOST_TEST(core::enum_label(static_cast<order_state>(255)) == "unknown");
+    // An area's prefix: every feed code is feed_<enumerator>.
+    BOOST_TEST(core::error_label(core::errc::decimal_too_precise) == "decimal_too_precise");
+    BOOST_TEST(error_label(feed::errc::bad_url) == "feed_bad_url");
+    BOOST_TEST(core::enumerator_count<feed::errc> > 5U);
 }

@@ -402,7 +402,7 @@ BOOST_AUTO_TEST_CASE(a_venue_latency_freeze_lifts_after_its_cool_down_and_judges
 // touched. This one exists only here: it keeps its own state from the gate's hooks (on_sent,
 // on_fill, on_book) and freezes after a second fill.
 namespace {
-struct fills_cap_for_test {
+struct fills_cap_for_test : risk::state_only_check<fills_cap_for_test> {
     static constexpr std::string_view name = "fills_cap_for_test";
     std::int64_t sent = 0;
     std::int64_t fills = 0;
@@ -413,10 +413,6 @@ struct fills_cap_for_test {
     void on_book(const risk::book_seen& /*unused*/) { ++books; }
     [[nodiscard]] risk::verdict check_state(const risk::symbol_view& /*unused*/, const risk::bot_view& /*unused*/) const {
         return fills >= 2 ? risk::verdict::make(risk::action::freeze, name, fills, std::int64_t{1}) : risk::verdict::ok();
-    }
-    [[nodiscard]] risk::verdict check_order(const risk::order_intent& /*unused*/, const risk::symbol_view& s,
-                                            const risk::bot_view& b) const {
-        return check_state(s, b);
     }
 };
 }  // namespace

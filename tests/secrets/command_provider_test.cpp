@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(non_zero_exit_reports_status_but_not_output) {
                                std::string{sec::test::canary} + " >&2; exit 3";
     const auto c = sh(script).get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!c.has_value());
-    BOOST_TEST(c.error().code == sec::errc::backend);
+    BOOST_TEST(c.error().code == sec::errc::backend_error);
     BOOST_TEST(contains(c.error().message, "exited with status 3"), c.error().message);
     BOOST_TEST(contains(c.error().message, "/bin/sh"));
     BOOST_TEST(!contains(c.error().message, sec::test::canary));
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(non_zero_exit_reports_status_but_not_output) {
 BOOST_AUTO_TEST_CASE(unparsable_output_is_not_echoed) {
     const auto c = sh("echo " + std::string{sec::test::canary}).get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!c.has_value());
-    BOOST_TEST(c.error().code == sec::errc::format);
+    BOOST_TEST(c.error().code == sec::errc::secret_format);
     BOOST_TEST(contains(c.error().message, "expected 2 lines"), c.error().message);
     BOOST_TEST(!contains(c.error().message, sec::test::canary));
 }
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(missing_program_is_a_backend_error) {
     const sec::command_provider p{{"/nonexistent/mmbot-secret-helper"}};
     const auto c = p.get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!c.has_value());
-    BOOST_TEST(c.error().code == sec::errc::backend);
+    BOOST_TEST(c.error().code == sec::errc::backend_error);
     BOOST_TEST(contains(c.error().message, "could not be started"), c.error().message);
 }
 

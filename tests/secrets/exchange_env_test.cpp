@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(bad_names_are_refused_without_echo) {
                             "CANARY-SECRET-d3adb33f-0123456789", "mm-bot/dev/1bybit"}) {
         const auto n = sec::secret_name::parse(bad);
         BOOST_TEST_REQUIRE(!n.has_value(), bad);
-        BOOST_TEST(n.error().code == sec::errc::invalid_name);
+        BOOST_TEST(n.error().code == sec::errc::invalid_secret_name);
         BOOST_TEST(!contains(n.error().message, "CANARY"));
         BOOST_TEST((mmbot::app::secrets_exit_for(n.error().code) == mmbot::app::secrets_exit::usage));
     }
@@ -132,9 +132,9 @@ BOOST_AUTO_TEST_CASE(documented_values) {
     BOOST_TEST(static_cast<int>(exit_code::backend_error) == 5);
     BOOST_TEST(static_cast<int>(exit_code::insecure_permissions) == 6);
     const auto code_of = [](mmbot::core::error_code code) { return mmbot::app::secrets_exit_for(code); };
-    BOOST_TEST((code_of(sec::errc::not_found) == exit_code::not_found));
+    BOOST_TEST((code_of(sec::errc::secret_not_found) == exit_code::not_found));
     BOOST_TEST((code_of(sec::errc::insecure_permissions) == exit_code::insecure_permissions));
-    BOOST_TEST((code_of(sec::errc::backend) == exit_code::backend_error));
+    BOOST_TEST((code_of(sec::errc::backend_error) == exit_code::backend_error));
     BOOST_TEST((code_of(sec::errc::unsupported) == exit_code::usage));
     BOOST_TEST((code_of(sec::errc::namespace_violation) == exit_code::environment_mismatch));
     BOOST_TEST((code_of(mmbot::feed::errc::connect) == exit_code::backend_error));  // not this area's

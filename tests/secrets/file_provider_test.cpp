@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(fifo_is_refused_promptly_naming_path_and_type) {
     BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     const auto answer = get_in_child(fifo, 5000);
     BOOST_TEST_REQUIRE(answer.has_value(), "file_provider::get on a FIFO did not return in 5 s");
-    BOOST_TEST(answer->starts_with(std::string(error_label(sec::errc::backend)) + "|"), *answer);
+    BOOST_TEST(answer->starts_with(std::string(error_label(sec::errc::backend_error)) + "|"), *answer);
     BOOST_TEST(contains(*answer, fifo.string()), *answer);
     BOOST_TEST(contains(*answer, "is a FIFO (named pipe), not a regular file"), *answer);
     // A directory is named as one too.
@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(writes_through_a_symlink_are_refused_reads_follow_it) {
     BOOST_TEST(p.get(name_of("mm-bot/dev/bybit")).has_value());
     const auto set = p.set(name_of("mm-bot/dev/okx"), creds("1234567890abcdef", "x1y2z3w4v5u6"));
     BOOST_TEST_REQUIRE(!set.has_value());
-    BOOST_TEST(set.error().code == sec::errc::backend);
+    BOOST_TEST(set.error().code == sec::errc::backend_error);
     BOOST_TEST(contains(set.error().message, link.string() + " is a symbolic link"),
                set.error().message);
     BOOST_TEST((mmbot::app::secrets_exit_for(set.error().code) == mmbot::app::secrets_exit::backend_error));
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(crud_round_trip_creates_0600_file) {
     BOOST_TEST(p.list()->size() == 1U);
     const auto gone = p.get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!gone.has_value());
-    BOOST_TEST(gone.error().code == sec::errc::not_found);
+    BOOST_TEST(gone.error().code == sec::errc::secret_not_found);
     BOOST_TEST(contains(gone.error().message, file.string()));
     BOOST_TEST(!p.remove(name_of("mm-bot/dev/bybit")).has_value());
     BOOST_TEST(!contains(sec::test::read_file(file), sec::test::canary));
@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(missing_file_is_a_backend_error_naming_it) {
     const fs::path file = sec::test::scratch_dir() / "absent.json";
     const auto c = sec::file_provider{file.string()}.get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!c.has_value());
-    BOOST_TEST(c.error().code == sec::errc::backend);
+    BOOST_TEST(c.error().code == sec::errc::backend_error);
     BOOST_TEST(contains(c.error().message, file.string()));
     BOOST_TEST(contains(c.error().message, "No such file"));
 }
@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(bad_json_names_file_and_problem_not_values) {
         sec::test::write_file(file, text, 0600);
         const auto c = sec::file_provider{file.string()}.get(name_of("mm-bot/dev/bybit"));
         BOOST_TEST_REQUIRE(!c.has_value());
-        BOOST_TEST(c.error().code == sec::errc::format);
+        BOOST_TEST(c.error().code == sec::errc::secret_format);
         BOOST_TEST(contains(c.error().message, file.string()), c.error().message);
         BOOST_TEST(!contains(c.error().message, canary), c.error().message);
         BOOST_TEST(!contains(c.error().message, "CANARY"), c.error().message);

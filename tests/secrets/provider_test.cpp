@@ -37,7 +37,7 @@ std::vector<std::string> texts(const std::vector<sec::secret_name>& names) {
 struct no_list {
     [[nodiscard]] std::string_view backend_name() const { return "x"; }
     [[nodiscard]] mmbot::core::result<sec::credentials> get(const sec::secret_name&) const {
-        return mmbot::core::make_error(sec::errc::not_found, "x");
+        return mmbot::core::make_error(sec::errc::secret_not_found, "x");
     }
 };
 
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(get_missing_is_not_found) {
     const sec::in_memory_provider p;
     const auto c = p.get(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!c.has_value());
-    BOOST_TEST(c.error().code == sec::errc::not_found);
+    BOOST_TEST(c.error().code == sec::errc::secret_not_found);
     BOOST_TEST(c.error().message.find("mm-bot/dev/bybit") != std::string::npos);
     BOOST_TEST((mmbot::app::secrets_exit_for(c.error().code) == mmbot::app::secrets_exit::not_found));
 }
@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(delete_removes_and_second_delete_is_not_found) {
     BOOST_TEST(!p.get(name_of("mm-bot/dev/bybit")).has_value());
     const auto again = p.remove(name_of("mm-bot/dev/bybit"));
     BOOST_TEST_REQUIRE(!again.has_value());
-    BOOST_TEST(again.error().code == sec::errc::not_found);
+    BOOST_TEST(again.error().code == sec::errc::secret_not_found);
 }
 
 BOOST_AUTO_TEST_CASE(list_returns_sorted_names) {
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(reads_list_and_reports_missing_halves) {
 
     const auto none = p.get(name_of("mm-bot/prod/bybit"));
     BOOST_TEST_REQUIRE(!none.has_value());
-    BOOST_TEST(none.error().code == sec::errc::not_found);
+    BOOST_TEST(none.error().code == sec::errc::secret_not_found);
     BOOST_TEST(none.error().message.find("MMBOT_SECRET_PROD_BYBIT_API_KEY") != std::string::npos);
 
     for (const char* v : {"MMBOT_SECRET_DEV_BYBIT_API_KEY", "MMBOT_SECRET_DEV_BYBIT_API_SECRET",

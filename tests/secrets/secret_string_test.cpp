@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_problem_not_the_value) {
     for (const auto& text : cases) {
         auto c = sec::parse_credentials_text(text, "stdin");
         BOOST_TEST_REQUIRE(!c.has_value());
-        BOOST_TEST(c.error().code == sec::errc::format);
+        BOOST_TEST(c.error().code == sec::errc::secret_format);
         BOOST_TEST(c.error().message.find("stdin") != std::string::npos);
         BOOST_TEST(c.error().message.find(canary) == std::string::npos, c.error().message);
         BOOST_TEST(c.error().message.find("CANARY") == std::string::npos, c.error().message);

@@ -5,6 +5,7 @@
 // Their exit codes are in app/exit_codes.hpp (docs/exit-codes.md).
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -36,20 +37,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::usage: return "usage";
-        case errc::config_unreadable: return "config_unreadable";
-        case errc::invalid_config: return "invalid_config";
-        case errc::invalid_reload: return "invalid_reload";
-        case errc::report_unwritable: return "report_unwritable";
-        case errc::preflight_clock_skew: return "preflight_clock_skew";
-        case errc::preflight_instrument: return "preflight_instrument";
-        case errc::preflight_open_orders: return "preflight_open_orders";
-        case errc::preflight_cannot_trade: return "preflight_cannot_trade";
-        case errc::venue_not_ready: return "venue_not_ready";
-        case errc::open_at_exit: return "open_at_exit";
-    }
-    return "unknown";
+    return core::enum_label(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

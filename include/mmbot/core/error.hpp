@@ -15,8 +15,12 @@
 //
 // An area registers its codes by declaring, next to its enum, the ADL hook
 //   [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept;
-// which returns the label. Labels are part of the output (logs, metrics, JSON): never rename one.
+// which returns the label, normally `core::enum_label(e)` (core/enum_label.hpp: the enumerator's own
+// name, with the area's prefix where it has one). Labels are part of the output (logs, metrics,
+// JSON): never rename an enumerator, its name is its label.
 #pragma once
+
+#include "mmbot/core/enum_label.hpp"
 
 #include <boost/system/result.hpp>
 #include <fmt/format.h>
@@ -95,15 +99,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::decimal_empty: return "decimal_empty";
-        case errc::decimal_syntax: return "decimal_syntax";
-        case errc::decimal_exponent: return "decimal_exponent";
-        case errc::decimal_overflow: return "decimal_overflow";
-        case errc::decimal_too_precise: return "decimal_too_precise";
-        case errc::invalid_filter: return "invalid_filter";
-    }
-    return "unknown";
+    return enum_label(e);
 }
 
 /// Test frameworks print any area's code by its label. Each area's errors.hpp says

@@ -4,6 +4,7 @@
 // journal). Journal codes appear in the exit-code table (app/exit_codes.hpp): they exit 5.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -59,36 +60,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::invalid_client_order_id: return "invalid_client_order_id";
-        case errc::invalid_side: return "invalid_side";
-        case errc::illegal_transition: return "illegal_transition";
-        case errc::illegal_state_transition: return "illegal_state_transition";
-        case errc::invalid_quantity: return "invalid_quantity";
-        case errc::invalid_filter: return "invalid_filter";
-        case errc::split_too_large: return "split_too_large";
-        case errc::duplicate_route: return "duplicate_route";
-        case errc::unknown_symbol: return "unknown_symbol";
-        case errc::unknown_order: return "unknown_order";
-        case errc::invalid_order: return "invalid_order";
-        case errc::invalid_ack: return "invalid_ack";
-        case errc::ack_mismatch: return "ack_mismatch";
-        case errc::invalid_fill: return "invalid_fill";
-        case errc::fill_mismatch: return "fill_mismatch";
-        case errc::overfill: return "overfill";
-        case errc::missing_mark: return "missing_mark";
-        case errc::journal_io: return "journal_io";
-        case errc::journal_no_space: return "journal_no_space";
-        case errc::journal_malformed: return "journal_malformed";
-        case errc::journal_corrupted: return "journal_corrupted";
-        case errc::journal_locked: return "journal_locked";
-        case errc::journal_not_a_journal: return "journal_not_a_journal";
-        case errc::journal_wrong_environment: return "journal_wrong_environment";
-        case errc::journal_unknown_environment: return "journal_unknown_environment";
-        case errc::journal_bad_environment: return "journal_bad_environment";
-        case errc::journal_failed: return "journal_failed";
-    }
-    return "unknown";
+    return core::enum_label(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

@@ -43,6 +43,7 @@
 #ifndef MMBOT_ENGINE_JOURNAL_HPP
 #define MMBOT_ENGINE_JOURNAL_HPP
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/engine/detail/posix_file.hpp"
@@ -66,12 +67,7 @@ enum class fsync_policy : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(fsync_policy p) noexcept {
-    switch (p) {
-        case fsync_policy::every_record: return "every_record";
-        case fsync_policy::interval: return "interval";
-        case fsync_policy::none: return "none";
-    }
-    return "unknown";
+    return core::enum_label(p);
 }
 
 struct journal_options {
@@ -101,14 +97,7 @@ enum class tail_damage : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(tail_damage d) noexcept {
-    switch (d) {
-        case tail_damage::none: return "none";
-        case tail_damage::partial_record: return "partial_record";
-        case tail_damage::bad_crc: return "bad_crc";
-        case tail_damage::bad_sequence: return "bad_sequence";
-        case tail_damage::partial_header: return "partial_header";
-    }
-    return "unknown";
+    return core::enum_label(d);
 }
 
 /// What recovery found and did. Log it on every start: a truncation is a fact an operator wants.

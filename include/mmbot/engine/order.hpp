@@ -25,6 +25,7 @@
 //   // t.error().message == "order lifecycle: illegal transition FILLED -> CANCELLED"
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
@@ -65,14 +66,7 @@ using core::to_string;  // NOLINT(misc-unused-using-decls): part of this header'
 enum class order_status : std::uint8_t { new_, partially_filled, filled, cancelled, rejected };
 
 [[nodiscard]] constexpr std::string_view to_string(order_status s) noexcept {
-    switch (s) {
-        case order_status::new_: return "NEW";
-        case order_status::partially_filled: return "PARTIALLY_FILLED";
-        case order_status::filled: return "FILLED";
-        case order_status::cancelled: return "CANCELLED";
-        case order_status::rejected: return "REJECTED";
-    }
-    return "UNKNOWN";
+    return core::enum_label<"", core::letter_case::upper>(s);
 }
 
 /// True for FILLED, CANCELLED and REJECTED: nothing may follow them.

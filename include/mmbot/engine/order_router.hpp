@@ -30,6 +30,7 @@
 #ifndef MMBOT_ENGINE_ORDER_ROUTER_HPP
 #define MMBOT_ENGINE_ORDER_ROUTER_HPP
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 
@@ -66,12 +67,7 @@ enum class remainder_policy : std::uint8_t { drop, rebalance };
 enum class remainder_action : std::uint8_t { none, rebalanced, dropped };
 
 [[nodiscard]] constexpr std::string_view to_string(remainder_action a) noexcept {
-    switch (a) {
-        case remainder_action::none: return "none";
-        case remainder_action::rebalanced: return "rebalanced";
-        case remainder_action::dropped: return "dropped";
-    }
-    return "unknown";
+    return core::enum_label(a);
 }
 
 struct split_options {

@@ -9,6 +9,7 @@
 //   sm.transition(bot_state::running, "startup complete");
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/engine/errors.hpp"
 
@@ -25,13 +26,7 @@ namespace mmbot::engine {
 enum class bot_state : std::uint8_t { init, running, freeze, shutdown };
 
 [[nodiscard]] constexpr std::string_view to_string(bot_state s) noexcept {
-    switch (s) {
-        case bot_state::init: return "INIT";
-        case bot_state::running: return "RUNNING";
-        case bot_state::freeze: return "FREEZE";
-        case bot_state::shutdown: return "SHUTDOWN";
-    }
-    return "UNKNOWN";
+    return core::enum_label<"", core::letter_case::upper>(s);
 }
 
 inline std::ostream& operator<<(std::ostream& os, bot_state s) { return os << to_string(s); }

@@ -6,6 +6,7 @@
 // (`feed_failed`) and must not change.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -35,19 +36,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::bad_url: return "feed_bad_url";
-        case errc::connect: return "feed_connect";
-        case errc::subscribe_rejected: return "feed_subscribe_rejected";
-        case errc::unreadable: return "feed_unreadable";
-        case errc::line_too_long: return "feed_line_too_long";
-        case errc::read_error: return "feed_read_error";
-        case errc::json_syntax: return "feed_json_syntax";
-        case errc::missing_field: return "feed_missing_field";
-        case errc::wrong_type: return "feed_wrong_type";
-        case errc::bad_value: return "feed_bad_value";
-    }
-    return "unknown";
+    return core::enum_label<"feed_">(e);
 }
 
 /// The codes core::json::reader reports a bad field under (core/json_fields.hpp).

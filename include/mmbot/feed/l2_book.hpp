@@ -24,6 +24,7 @@
 #ifndef MMBOT_FEED_L2_BOOK_HPP
 #define MMBOT_FEED_L2_BOOK_HPP
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/feed/types.hpp"
 
@@ -47,15 +48,7 @@ enum class apply_status : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(apply_status s) noexcept {
-    switch (s) {
-        case apply_status::applied: return "applied";
-        case apply_status::snapshot: return "snapshot";
-        case apply_status::reset: return "reset";
-        case apply_status::resynced: return "resynced";
-        case apply_status::gap: return "gap";
-        case apply_status::awaiting_snapshot: return "awaiting_snapshot";
-    }
-    return "unknown";
+    return core::enum_label(s);
 }
 
 /// Running totals of what happened to one book.

@@ -50,6 +50,7 @@
 // reported through on_notice. Malformed frames are counted, reported and skipped.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/bybit_public.hpp"
@@ -208,16 +209,7 @@ enum class ws_notice_kind : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(ws_notice_kind k) noexcept {
-    switch (k) {
-        case ws_notice_kind::connected: return "ws_connected";
-        case ws_notice_kind::disconnected: return "ws_disconnected";
-        case ws_notice_kind::connect_failed: return "ws_connect_failed";
-        case ws_notice_kind::reconnect_scheduled: return "ws_reconnect_scheduled";
-        case ws_notice_kind::resync_requested: return "ws_resync_requested";
-        case ws_notice_kind::malformed_frame: return "ws_malformed_frame";
-        case ws_notice_kind::op_failed: return "ws_op_failed";
-    }
-    return "ws_unknown";
+    return core::enum_label<"ws_">(k);
 }
 
 struct ws_notice {

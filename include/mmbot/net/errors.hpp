@@ -3,6 +3,7 @@
 // The error code of the TLS plumbing: one label, the message says which step failed.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -17,10 +18,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::tls: return "net_tls";
-    }
-    return "unknown";
+    return core::enum_label<"net_">(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

@@ -3,6 +3,7 @@
 // The error codes of the observability area (log level, /health /ready /metrics server).
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -23,13 +24,8 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::log_level: return "log_level";
-        case errc::started: return "obs_started";
-        case errc::address: return "obs_address";
-        case errc::bind: return "obs_bind";
-    }
-    return "unknown";
+    // log_level is shared with the log sink's own wording; the rest name the obs server.
+    return e == errc::log_level ? "log_level" : core::enum_label<"obs_">(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

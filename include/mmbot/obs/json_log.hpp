@@ -19,6 +19,7 @@
 //   // {"level":"WARN","msg":"order_blocked","price":"65114.2","reason":"cross_price",...}
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/decimal.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/obs/clock.hpp"
@@ -41,13 +42,7 @@ namespace mmbot::obs {
 enum class log_level : std::uint8_t { debug = 0, info = 1, warn = 2, error = 3 };
 
 [[nodiscard]] constexpr std::string_view to_string(log_level l) noexcept {
-    switch (l) {
-        case log_level::debug: return "DEBUG";
-        case log_level::info: return "INFO";
-        case log_level::warn: return "WARN";
-        case log_level::error: return "ERROR";
-    }
-    return "INFO";
+    return core::enum_label<"", core::letter_case::upper>(l);
 }
 
 /// Parses a level name (case-sensitive, as printed, or lower case: "warn"). Error: log_level.

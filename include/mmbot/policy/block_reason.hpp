@@ -6,6 +6,8 @@
 // are the maker policy's.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
+
 #include <cstdint>
 #include <string_view>
 
@@ -23,17 +25,7 @@ enum class block_reason : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view label(block_reason r) noexcept {
-    switch (r) {
-        case block_reason::none: return "none";
-        case block_reason::min_qty: return "min_qty";
-        case block_reason::max_qty: return "max_qty";
-        case block_reason::cross_price: return "cross_price";
-        case block_reason::min_notional: return "min_notional";
-        case block_reason::price_filter: return "price_filter";
-        case block_reason::invalid_price: return "invalid_price";
-        case block_reason::no_market: return "no_market";
-    }
-    return "unknown";
+    return core::enum_label(r);
 }
 
 }  // namespace mmbot::policy

@@ -3,6 +3,7 @@
 // The error code of the maker policy.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -17,10 +18,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::invalid_price: return "invalid_price";
-    }
-    return "unknown";
+    return core::enum_label(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

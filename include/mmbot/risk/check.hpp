@@ -8,7 +8,9 @@
 //       verdict check_state(const symbol_view&, const bot_view&) const;   // per tick
 //   };
 //
-// A check that only looks at orders derives from `order_only_check`, which passes every state.
+// A check that only looks at orders derives from `order_only_check`, which passes every state; one
+// that only watches state derives from `state_only_check<itself>`, which judges an order by the
+// same state (a breached loss limit also refuses the next order).
 #pragma once
 
 #include "mmbot/risk/verdict.hpp"
@@ -43,6 +45,15 @@ struct order_only_check {
     [[nodiscard]] static verdict check_state(const symbol_view& /*unused*/,
                                              const bot_view& /*unused*/) {
         return verdict::ok();
+    }
+};
+
+/// Base for checks whose order verdict is their state verdict (CRTP: Self is the check).
+template <class Self>
+struct state_only_check {
+    [[nodiscard]] verdict check_order(const order_intent& /*unused*/, const symbol_view& s,
+                                      const bot_view& b) const {
+        return static_cast<const Self&>(*this).check_state(s, b);
     }
 };
 

@@ -8,6 +8,7 @@
 // allocation, whatever the outcome.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/decimal.hpp"
 
 #include <array>
@@ -25,12 +26,7 @@ enum class action : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(action a) noexcept {
-    switch (a) {
-        case action::pass: return "pass";
-        case action::block: return "block";
-        case action::freeze: return "freeze";
-    }
-    return "unknown";
+    return core::enum_label(a);
 }
 
 /// A short value rendered as text without allocating (decimals, counts, durations).

@@ -10,7 +10,7 @@
 //   - stdin and stderr are /dev/null; the environment is ours (AWS_PROFILE, VAULT_ADDR pass through).
 //   - It prints the credentials on stdout, as parse_credentials_text accepts: a JSON object
 //     {"api_key": "...", "api_secret": "..."} or two lines (api key, then api secret).
-//   - Exit status 0 means success. Anything else is errc::backend with the status (or the signal)
+//   - Exit status 0 means success. Anything else is errc::backend_error with the status (or the signal)
 //     in the message and nothing of what it printed: a failing helper may well have printed the
 //     secret, or half of it.
 //   - It must finish within the timeout (default 10 s) and print at most 64 KiB, or it is killed
@@ -77,7 +77,7 @@ public:
         const std::string program = argv_.front();
         auto run = detail::run_capture(argv_for(name), timeout_, max_output_);
         const auto fail = [&](const std::string& what) {
-            return core::make_error(errc::backend,
+            return core::make_error(errc::backend_error,
                                     fmt::format("command backend: '{}' for secret {} {}", program,
                                                 name, what));
         };

@@ -55,7 +55,7 @@ namespace detail {
                                                                std::string_view field,
                                                                std::string_view origin) {
     if (value.empty()) {
-        return core::make_error(errc::format, fmt::format("{}: {} is empty", origin, field));
+        return core::make_error(errc::secret_format, fmt::format("{}: {} is empty", origin, field));
     }
     for (std::size_t i = 0; i < value.size(); ++i) {
         const auto u = static_cast<unsigned char>(value[i]);
@@ -63,7 +63,7 @@ namespace detail {
         // copy-paste accident (a trailing newline, a tab), never part of a real key.
         if (u <= 0x20U || u == 0x7fU) {
             return core::make_error(
-                errc::format,
+                errc::secret_format,
                 fmt::format("{}: {} contains whitespace or a control character at position {}",
                             origin, field, i));
         }
@@ -75,7 +75,7 @@ namespace detail {
                                                                      std::string_view origin) {
     const boost::json::object* obj = doc.if_object();
     if (obj == nullptr) {
-        return core::make_error(errc::format,
+        return core::make_error(errc::secret_format,
                                 fmt::format("{}: expected a JSON object with {} and {}", origin,
                                             api_key_field, api_secret_field));
     }
@@ -83,7 +83,7 @@ namespace detail {
         const std::string_view key = entry.key();
         if (key != api_key_field && key != api_secret_field) {
             // Key names are the document's structure, not its secrets: safe to show (truncated).
-            return core::make_error(errc::format,
+            return core::make_error(errc::secret_format,
                                     fmt::format("{}: unexpected key \"{}\" (expected {} and {})",
                                                 origin, key.substr(0, 40), api_key_field,
                                                 api_secret_field));
@@ -94,12 +94,12 @@ namespace detail {
     for (std::size_t i = 0; i < names.size(); ++i) {
         const boost::json::value* v = obj->if_contains(names[i]);
         if (v == nullptr) {
-            return core::make_error(errc::format,
+            return core::make_error(errc::secret_format,
                                     fmt::format("{}: missing {}", origin, names[i]));
         }
         const boost::json::string* s = v->if_string();
         if (s == nullptr) {
-            return core::make_error(errc::format,
+            return core::make_error(errc::secret_format,
                                     fmt::format("{}: {} must be a string", origin, names[i]));
         }
         auto checked = checked_field(std::string_view{*s}, names[i], origin);
@@ -121,14 +121,14 @@ namespace detail {
         if (line.empty() && text.empty()) break;  // the final newline
         if (count == lines.size()) {
             return core::make_error(
-                errc::format,
+                errc::secret_format,
                 fmt::format("{}: expected 2 lines ({} then {}), got more", origin, api_key_field,
                             api_secret_field));
         }
         lines[count++] = line;
     }
     if (count != lines.size()) {
-        return core::make_error(errc::format,
+        return core::make_error(errc::secret_format,
                                 fmt::format("{}: expected 2 lines ({} then {}), got {}", origin,
                                             api_key_field, api_secret_field, count));
     }
@@ -147,7 +147,7 @@ namespace detail {
                                                                       std::string_view origin) {
     const std::size_t first = text.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) {
-        return core::make_error(errc::format, fmt::format("{}: no credentials (empty)", origin));
+        return core::make_error(errc::secret_format, fmt::format("{}: no credentials (empty)", origin));
     }
     if (text[first] == '{') {
         auto doc = detail::parse_json(text, origin);

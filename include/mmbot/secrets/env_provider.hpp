@@ -66,12 +66,12 @@ public:
         const char* key = lookup(key_var);
         const char* secret = lookup(secret_var);
         if (key == nullptr && secret == nullptr) {
-            return core::make_error(errc::not_found,
+            return core::make_error(errc::secret_not_found,
                                     fmt::format("secret {} not found: set {} and {}", name,
                                                 key_var, secret_var));
         }
         if (key == nullptr || secret == nullptr) {
-            return core::make_error(errc::format,
+            return core::make_error(errc::secret_format,
                                     fmt::format("secret {}: {} is set but {} is not", name,
                                                 key == nullptr ? secret_var : key_var,
                                                 key == nullptr ? key_var : secret_var));

@@ -11,6 +11,7 @@
 //   if (!creds) return app::exit_status(app::secrets_exit_for(creds.error().code));
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -31,30 +32,18 @@ enum class errc : std::uint8_t {
     /// A secret name in another environment's namespace (mm-bot/prod/... read by a testnet binary).
     namespace_violation,
     /// A secret name that is not mm-bot/<dev|testnet|prod>/<venue>.
-    invalid_name,
-    not_found,
+    invalid_secret_name,
+    secret_not_found,
     /// A secret document (file, command output, stdin) that is not the expected shape.
-    format,
+    secret_format,
     /// The backend itself failed: unreadable file, command exited non-zero, timed out, too much output.
-    backend,
+    backend_error,
     /// The secrets file can be read or written by group or others.
     insecure_permissions,
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::usage: return "usage";
-        case errc::unsupported: return "unsupported";
-        case errc::exchange_env_unknown: return "exchange_env_unknown";
-        case errc::exchange_env_mismatch: return "exchange_env_mismatch";
-        case errc::namespace_violation: return "namespace_violation";
-        case errc::invalid_name: return "invalid_secret_name";
-        case errc::not_found: return "secret_not_found";
-        case errc::format: return "secret_format";
-        case errc::backend: return "backend_error";
-        case errc::insecure_permissions: return "insecure_permissions";
-    }
-    return "unknown";
+    return core::enum_label(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

@@ -117,11 +117,11 @@ private:
     using document = std::map<secret_name, credentials>;
 
     [[nodiscard]] core::error not_found(const secret_name& name) const {
-        return core::make_error(errc::not_found,
+        return core::make_error(errc::secret_not_found,
                                 fmt::format("secret {} not found in secrets file {}", name, path_));
     }
     [[nodiscard]] core::error io_error(std::string_view what, int err) const {
-        return core::make_error(errc::backend, fmt::format("secrets file {}: {}: {}", path_, what,
+        return core::make_error(errc::backend_error, fmt::format("secrets file {}: {}: {}", path_, what,
                                                            detail::errno_text(err)));
     }
 
@@ -131,7 +131,7 @@ private:
         struct stat st {};
         if (::lstat(path_.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return {};
         return core::make_error(
-            errc::backend,
+            errc::backend_error,
             fmt::format("secrets file {} is a symbolic link; set and delete do not write through "
                         "links (the rename would replace the link): pass the target's path to "
                         "--file",
@@ -152,7 +152,7 @@ private:
         if (::fstat(fd.get(), &st) != 0) return io_error("cannot stat", errno);
         if (!S_ISREG(st.st_mode)) {
             return core::make_error(
-                errc::backend, fmt::format("secrets file {} is {}, not a regular file; refusing "
+                errc::backend_error, fmt::format("secrets file {} is {}, not a regular file; refusing "
                                            "to read it",
                                            path_, file_type_text(st.st_mode)));
         }
@@ -164,7 +164,7 @@ private:
                             path_, mode_text(st.st_mode), path_));
         }
         if (static_cast<std::size_t>(st.st_size) > secrets_file_max_bytes) {
-            return core::make_error(errc::backend,
+            return core::make_error(errc::backend_error,
                                     fmt::format("secrets file {} is {} bytes; the limit is {}",
                                                 path_, st.st_size, secrets_file_max_bytes));
         }
@@ -172,7 +172,7 @@ private:
         switch (detail::read_all(fd.get(), text, secrets_file_max_bytes)) {
             case detail::read_status::ok: break;
             case detail::read_status::too_large:
-                return core::make_error(errc::backend,
+                return core::make_error(errc::backend_error,
                                         fmt::format("secrets file {} grew past {} bytes while "
                                                     "being read", path_, secrets_file_max_bytes));
             case detail::read_status::failed: return io_error("cannot read", errno);
@@ -187,7 +187,7 @@ private:
         if (!json) return json.error();
         const boost::json::object* obj = json->if_object();
         if (obj == nullptr) {
-            return core::make_error(errc::format,
+            return core::make_error(errc::secret_format,
                                     fmt::format("{}: top level must be a JSON object of "
                                                 "\"mm-bot/<namespace>/<venue>\": {{\"api_key\", "
                                                 "\"api_secret\"}}", origin));
@@ -199,7 +199,7 @@ private:
             auto name = secret_name::parse(entry.key());
             if (!name) {
                 // The key is not shown: a value pasted in the wrong place would land in the log.
-                return core::make_error(errc::format,
+                return core::make_error(errc::secret_format,
                                         fmt::format("{}: entry #{}: {}", origin, index,
                                                     name.error().message));
             }

@@ -31,7 +31,7 @@ public:
     [[nodiscard]] core::result<credentials> get(const secret_name& name) const {
         const auto it = store_.find(name);
         if (it == store_.end()) {
-            return core::make_error(errc::not_found,
+            return core::make_error(errc::secret_not_found,
                                     fmt::format("secret {} not found in the memory backend", name));
         }
         return it->second;
@@ -51,7 +51,7 @@ public:
 
     [[nodiscard]] core::result<void> remove(const secret_name& name) {
         if (store_.erase(name) == 0) {
-            return core::make_error(errc::not_found,
+            return core::make_error(errc::secret_not_found,
                                     fmt::format("secret {} not found in the memory backend", name));
         }
         return {};

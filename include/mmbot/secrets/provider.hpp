@@ -14,7 +14,7 @@
 //   result<std::vector<secret_name>> list() const     sorted; errc::unsupported if it cannot list
 // Required in addition of a writable backend:
 //   result<void> set(const secret_name&, const credentials&)
-//   result<void> remove(const secret_name&)           errc::not_found if absent
+//   result<void> remove(const secret_name&)           errc::secret_not_found if absent
 //
 //   template <secrets::secret_provider P>
 //   auto load(const P& p) { static_assert(secrets::assert_secret_provider<P>()); ... }

@@ -57,7 +57,7 @@ public:
     [[nodiscard]] static core::result<secret_name> parse(std::string_view text) {
         const auto fail = [](std::string_view what) {
             return core::make_error(
-                errc::invalid_name,
+                errc::invalid_secret_name,
                 fmt::format("secret name: {} (expected mm-bot/<dev|testnet|prod>/<venue>)", what));
         };
         if (!text.starts_with(secret_name_prefix)) return fail("must start with mm-bot/");
@@ -81,7 +81,7 @@ public:
 
     [[nodiscard]] static core::result<secret_name> of(env::kind e, std::string_view venue) {
         if (!valid_venue(venue)) {
-            return core::make_error(errc::invalid_name,
+            return core::make_error(errc::invalid_secret_name,
                                     "secret name: venue must be 1-32 characters of a-z, 0-9 and "
                                     "_, starting with a letter");
         }

@@ -3,6 +3,7 @@
 // The error codes of the strategy parameters.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -19,12 +20,7 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::invalid_fair_price_mode: return "invalid_fair_price_mode";
-        case errc::invalid_quote_reference: return "invalid_quote_reference";
-        case errc::invalid_strategy: return "invalid_strategy";
-    }
-    return "unknown";
+    return core::enum_label(e);
 }
 
 /// Test frameworks print the label (core/error.hpp).

@@ -37,6 +37,7 @@
 #ifndef MMBOT_STRATEGY_QUOTER_HPP
 #define MMBOT_STRATEGY_QUOTER_HPP
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/side.hpp"
 #include "mmbot/core/units.hpp"
@@ -71,26 +72,11 @@ enum class quote_reason : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(quote_action a) noexcept {
-    switch (a) {
-        case quote_action::none: return "none";
-        case quote_action::keep: return "keep";
-        case quote_action::place: return "place";
-        case quote_action::replace: return "replace";
-        case quote_action::cancel: return "cancel";
-    }
-    return "unknown";
+    return core::enum_label(a);
 }
 
 [[nodiscard]] constexpr std::string_view to_string(quote_reason r) noexcept {
-    switch (r) {
-        case quote_reason::unchanged: return "unchanged";
-        case quote_reason::new_quote: return "new_quote";
-        case quote_reason::moved: return "moved";
-        case quote_reason::stale: return "stale";
-        case quote_reason::position_cap: return "position_cap";
-        case quote_reason::no_market: return "no_market";
-    }
-    return "unknown";
+    return core::enum_label(r);
 }
 
 /// Best bid and ask with their sizes, as `feed::l2_book::best_bid()/best_ask()` return them.

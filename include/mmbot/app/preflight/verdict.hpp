@@ -9,6 +9,7 @@
 //    "environment": "testnet", "passed": true}
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
 #include "mmbot/core/error.hpp"
 
@@ -25,12 +26,7 @@ namespace mmbot::app::preflight {
 enum class status { pass, fail, skip };
 
 [[nodiscard]] constexpr std::string_view to_string(status s) noexcept {
-    switch (s) {
-        case status::pass: return "pass";
-        case status::fail: return "fail";
-        case status::skip: return "skip";
-    }
-    return "fail";
+    return core::enum_label(s);
 }
 
 struct check_result {

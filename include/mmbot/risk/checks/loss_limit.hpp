@@ -8,7 +8,7 @@
 
 namespace mmbot::risk {
 
-struct loss_limit {
+struct loss_limit : state_only_check<loss_limit> {
     static constexpr std::string_view name = "loss_limit";
 
     [[nodiscard]] static verdict check_state(const symbol_view& s, const bot_view& /*unused*/) {
@@ -18,13 +18,9 @@ struct loss_limit {
         }
         return verdict::ok();
     }
-    [[nodiscard]] static verdict check_order(const order_intent& /*unused*/, const symbol_view& s,
-                                             const bot_view& b) {
-        return check_state(s, b);
-    }
 };
 
-struct total_loss_limit {
+struct total_loss_limit : state_only_check<total_loss_limit> {
     static constexpr std::string_view name = "total_loss_limit";
 
     [[nodiscard]] static verdict check_state(const symbol_view& /*unused*/, const bot_view& b) {
@@ -33,10 +29,6 @@ struct total_loss_limit {
             return verdict::make(action::freeze, name, loss, b.limits->max_total_loss);
         }
         return verdict::ok();
-    }
-    [[nodiscard]] static verdict check_order(const order_intent& /*unused*/, const symbol_view& s,
-                                             const bot_view& b) {
-        return check_state(s, b);
     }
 };
 

@@ -25,7 +25,7 @@
 
 namespace mmbot::risk {
 
-struct venue_latency {
+struct venue_latency : state_only_check<venue_latency> {
     static constexpr std::string_view name = "venue_latency";
 
     void on_sent(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
@@ -62,9 +62,6 @@ struct venue_latency {
             return freeze(mean_ack_latency(), b.limits->max_ack_latency);
         }
         return verdict::ok();
-    }
-    [[nodiscard]] verdict check_order(const order_intent& /*unused*/, const symbol_view& s, const bot_view& b) const {
-        return check_state(s, b);
     }
 
 private:

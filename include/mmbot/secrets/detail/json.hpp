@@ -62,7 +62,7 @@ class wiping_resource final : public boost::json::memory_resource {
     const std::size_t used = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);
     if (ec) {
-        return core::make_error(errc::format,
+        return core::make_error(errc::secret_format,
                                 fmt::format("{}: invalid JSON at byte {}: {}", origin, used,
                                             ec.message()));
     }

@@ -5,6 +5,7 @@
 // events: never rename one.
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
@@ -85,45 +86,10 @@ enum class errc : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    switch (e) {
-        case errc::ok: return "ok";
-        case errc::json_syntax: return "bybit_json_syntax";
-        case errc::missing_field: return "bybit_missing_field";
-        case errc::wrong_type: return "bybit_wrong_type";
-        case errc::bad_value: return "bybit_bad_value";
-        case errc::request: return "bybit_request";
-        case errc::credentials: return "bybit_credentials";
-        case errc::recv_window: return "bybit_recv_window";
-        case errc::crypto: return "bybit_crypto";
-        case errc::clock_unsynced: return "bybit_clock_unsynced";
-        case errc::clock_skew: return "bybit_clock_skew";
-        case errc::not_sent: return "bybit_not_sent";
-        case errc::tls: return "bybit_tls";
-        case errc::timeout: return "bybit_timeout";
-        case errc::stale_connection: return "bybit_stale_connection";
-        case errc::queue_full: return "bybit_queue_full";
-        case errc::ws_auth: return "bybit_ws_auth";
-        case errc::ws_subscribe: return "bybit_ws_subscribe";
-        case errc::server_timeout: return "bybit_server_timeout";
-        case errc::params: return "bybit_params";
-        case errc::timestamp: return "bybit_timestamp";
-        case errc::invalid_key: return "bybit_invalid_key";
-        case errc::signature: return "bybit_signature";
-        case errc::permission: return "bybit_permission";
-        case errc::rate_limit: return "bybit_rate_limit";
-        case errc::auth_failed: return "bybit_auth_failed";
-        case errc::ip_not_allowed: return "bybit_ip_not_allowed";
-        case errc::server_error: return "bybit_server_error";
-        case errc::path_not_found: return "bybit_path_not_found";
-        case errc::ip_rate_limit: return "bybit_ip_rate_limit";
-        case errc::order_not_found: return "bybit_order_not_found";
-        case errc::price_out_of_range: return "bybit_price_out_of_range";
-        case errc::insufficient_balance: return "bybit_insufficient_balance";
-        case errc::duplicate_order_link_id: return "bybit_duplicate_order_link_id";
-        case errc::post_only_would_take: return "bybit_post_only_would_take";
-        case errc::unclassified: return "bybit_error";
-    }
-    return "unknown";
+    // ok is the venue's own word in a batch outcome; unclassified keeps its published label.
+    if (e == errc::ok) return "ok";
+    if (e == errc::unclassified) return "bybit_error";
+    return core::enum_label<"bybit_">(e);
 }
 
 /// The codes core::json::reader reports a bad field under (core/json_fields.hpp).

@@ -27,36 +27,30 @@
 
 namespace mmbot::venue::bybit {
 
-/// One fill of one of our orders; models engine::venue_fill. Views into the parsed JSON.
-struct execution {
-    std::string_view client_order_id;
-    std::string_view exec_id;
-    std::string_view order_id;
-    std::string_view symbol;
-    core::price price;
-    core::quantity qty;
-    core::notional fee;
-    std::chrono::nanoseconds at{0};
-    bool is_maker = false;
-};
-
-/// The same fill, owning its strings (it outlives the response it came from).
-struct execution_record {
-    std::string client_order_id;
-    std::string exec_id;
-    std::string order_id;
-    std::string symbol;
+/// One fill of one of our orders; models engine::venue_fill. `Text` is std::string_view for a
+/// fill read straight from the parsed JSON (`execution`), std::string for one that outlives the
+/// response it came from (`execution_record`).
+template <class Text>
+struct basic_execution {
+    Text client_order_id;
+    Text exec_id;
+    Text order_id;
+    Text symbol;
     core::price price;
     core::quantity qty;
     core::notional fee;
     std::chrono::nanoseconds at{0};
     bool is_maker = false;
 
-    [[nodiscard]] static execution_record of(const execution& e) {
-        return {std::string(e.client_order_id), std::string(e.exec_id), std::string(e.order_id),
-                std::string(e.symbol), e.price, e.qty, e.fee, e.at, e.is_maker};
+    /// The same fill with owned strings.
+    [[nodiscard]] basic_execution<std::string> owned() const {
+        return {std::string(client_order_id), std::string(exec_id), std::string(order_id),
+                std::string(symbol), price, qty, fee, at, is_maker};
     }
 };
+
+using execution = basic_execution<std::string_view>;
+using execution_record = basic_execution<std::string>;
 
 /// What a row turned out to be. Only `trade` is a fill to apply; funding, settlement and ADL
 /// rows change no order, and a row without orderLinkId was not placed by us.

@@ -181,25 +181,33 @@ namespace detail {
 
 }  // namespace detail
 
+namespace detail {
+/// The one walk every list response shares: the envelope, then each object of result.list handed
+/// to `row(object, path)` in order (the first error stops it), then result.nextPageCursor ("" on
+/// the last page and where the endpoint has none).
+template <class Row>
+[[nodiscard]] core::result<std::string> read_list(std::string_view text, Row&& row) {
+    auto e = parse_envelope(text);
+    if (!e) return e.error();
+    auto list = fields.array_at(*e->result, under("result").at("list"));
+    if (!list) return list.error();
+    auto ok = fields.for_each_object(**list, "result.list", std::forward<Row>(row));
+    if (!ok) return ok.error();
+    return next_cursor(*e->result);
+}
+}  // namespace detail
+
 /// GET /v5/market/instruments-info for one category (see the file comment for the mapping).
 [[nodiscard]] inline core::result<instruments_page> parse_instruments(std::string_view text,
                                                                       category cat) {
-    auto e = parse_envelope(text);
-    if (!e) return e.error();
-    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
-    if (!list) return list.error();
     instruments_page page;
-    page.instruments.reserve((*list)->size());
-    auto ok = detail::fields.for_each_object(
-        **list, "result.list",
+    auto cursor = detail::read_list(text,
         [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto ins = detail::parse_instrument(o, path, cat);
             if (!ins) return ins.error();
             page.instruments.push_back(std::move(*ins));
             return {};
         });
-    if (!ok) return ok.error();
-    auto cursor = detail::next_cursor(*e->result);
     if (!cursor) return cursor.error();
     page.next_cursor = std::move(*cursor);
     return page;
@@ -218,13 +226,8 @@ struct ticker {
 /// parsers, and bybit_missing_field when the list has no entry for the symbol or a side is empty
 /// (Bybit sends "" for a side with no order resting).
 [[nodiscard]] inline core::result<ticker> parse_ticker(std::string_view text, std::string_view symbol) {
-    auto e = parse_envelope(text);
-    if (!e) return e.error();
-    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
-    if (!list) return list.error();
     std::optional<ticker> found;
-    auto ok = detail::fields.for_each_object(
-        **list, "result.list",
+    auto ok = detail::read_list(text,
         [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto sym = detail::fields.string_at(o, path.at("symbol"));
             if (!sym) return sym.error();
@@ -322,22 +325,14 @@ namespace detail {
 
 /// GET /v5/order/realtime: one page of orders and the cursor of the next page.
 [[nodiscard]] inline core::result<orders_page> parse_open_orders(std::string_view text) {
-    auto e = parse_envelope(text);
-    if (!e) return e.error();
-    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
-    if (!list) return list.error();
     orders_page page;
-    page.orders.reserve((*list)->size());
-    auto ok = detail::fields.for_each_object(
-        **list, "result.list",
+    auto cursor = detail::read_list(text,
         [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto order = detail::parse_open_order(o, path);
             if (!order) return order.error();
             page.orders.push_back(std::move(*order));
             return {};
         });
-    if (!ok) return ok.error();
-    auto cursor = detail::next_cursor(*e->result);
     if (!cursor) return cursor.error();
     page.next_cursor = std::move(*cursor);
     return page;
@@ -354,27 +349,19 @@ struct executions_page {
 };
 
 [[nodiscard]] inline core::result<executions_page> parse_executions(std::string_view text) {
-    auto e = parse_envelope(text);
-    if (!e) return e.error();
-    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
-    if (!list) return list.error();
     executions_page page;
-    page.executions.reserve((*list)->size());
-    auto ok = detail::fields.for_each_object(
-        **list, "result.list",
+    auto cursor = detail::read_list(text,
         [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             execution x;
             auto kind = read_execution_row(o, path, x);
             if (!kind) return kind.error();
             if (*kind == execution_row::trade) {
-                page.executions.push_back(execution_record::of(x));
+                page.executions.push_back(x.owned());
             } else {
                 ++page.skipped;
             }
             return {};
         });
-    if (!ok) return ok.error();
-    auto cursor = detail::next_cursor(*e->result);
     if (!cursor) return cursor.error();
     page.next_cursor = std::move(*cursor);
     return page;
@@ -451,14 +438,8 @@ struct batch_item {
 
 /// POST /v5/order/cancel-all: the orders it cancelled.
 [[nodiscard]] inline core::result<std::vector<order_ids>> parse_cancel_all(std::string_view text) {
-    auto e = parse_envelope(text);
-    if (!e) return e.error();
-    auto list = detail::fields.array_at(*e->result, detail::under("result").at("list"));
-    if (!list) return list.error();
     std::vector<order_ids> out;
-    out.reserve((*list)->size());
-    auto ok = detail::fields.for_each_object(
-        **list, "result.list",
+    auto ok = detail::read_list(text,
         [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
             auto ids = detail::parse_ids(o, path);
             if (!ids) return ids.error();
