@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mmbot/app/config_reload.hpp"
+#include "mmbot/app/quote_feasibility.hpp"
 
 #include <boost/json.hpp>
 
@@ -190,4 +191,33 @@ BOOST_AUTO_TEST_CASE(number_hints_print_plain_decimals) {
     const auto integer_field = error_of(with("risk.max_orders_per_second", 5.5));
     BOOST_TEST(integer_field.find("risk.max_orders_per_second: write decimals as strings, e.g. \"5.5\"") !=
                std::string::npos, integer_field);
+}
+
+// Issue 21.7: a parameter set that cannot quote is named at start, with its numbers.
+BOOST_AUTO_TEST_CASE(parameters_that_cannot_quote_are_named) {
+    for (const char* f : {"configs/shadow.json", "configs/testnet.json", "configs/live.json"}) {
+        BOOST_TEST_INFO(f);
+        BOOST_TEST(app::quoting_warnings(app::load_config_file(f).value()).empty());
+    }
+    auto no_offset = app::parse_config(with("maker.maker_only", false), "test.json").value();
+    auto w = app::quoting_warnings(no_offset);
+    BOOST_TEST_REQUIRE(w.size() == 2U);  // both shipped symbols, in symbol order
+    BOOST_TEST(w[1].starts_with("ETHUSDT: quotes sit half_spread_bps 2.5 + no post-only offset"));
+    BOOST_TEST(w[0] == "BTCUSDT: quotes sit half_spread_bps 2.5 + no post-only offset (maker_only off) = "
+                       "2.5 bps from mid, inside edge_floor_bps 3: the first quote freezes the bot "
+                       "(edge_below_threshold); widen half_spread_bps or lower edge_floor_bps");
+
+    auto skewed = app::parse_config(with("symbols.BTCUSDT.strategy.skew_bps_at_max", "1.5"), "test.json").value();
+    w = app::quoting_warnings(skewed);
+    BOOST_TEST_REQUIRE(w.size() == 1U);
+    BOOST_TEST(w[0] == "BTCUSDT: near max_position 0.1 the skew (skew_bps_at_max 1.5) would pull one side "
+                       "to 2.5 bps from mid, inside edge_floor_bps 3: the bot would freeze there "
+                       "(edge_below_threshold)");
+
+    // From the touch the quote's distance from mid is not half_spread: nothing is claimed.
+    auto touch = app::parse_config(with("symbols.BTCUSDT.strategy.quote_from", "touch"), "test.json").value();
+    touch.maker.maker_only = false;
+    w = app::quoting_warnings(touch);
+    BOOST_TEST_REQUIRE(w.size() == 1U);
+    BOOST_TEST(w[0].starts_with("ETHUSDT: "));  // still quoting from fair price
 }

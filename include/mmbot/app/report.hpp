@@ -77,7 +77,9 @@ template <class Loop>
     stats["orders_cancelled"] = st.orders_cancelled;
     stats["orders_rejected"] = st.orders_rejected;
     stats["orders_blocked"] = st.orders_blocked;
-    stats["duplicate_operations"] = st.duplicate_operations;
+    stats["duplicate_events"] = st.duplicate_events;
+    stats["cancels_already_pending"] = st.cancels_already_pending;
+    stats["fills_for_unknown_orders"] = st.fills_for_unknown_orders;
     stats["fills"] = st.fills;
     stats["cancel_all_requests"] = st.cancel_all_requests;
     stats["requotes"] = st.requotes;

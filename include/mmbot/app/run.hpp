@@ -21,6 +21,7 @@
 #include "mmbot/app/cli_rules.hpp"
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/engine_setup.hpp"
+#include "mmbot/app/quote_feasibility.hpp"
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/core/env.hpp"
@@ -134,6 +135,7 @@ int run(int argc, char** argv) {
     }
     auto started = prepare<Env>(std::move(*opts));
     if (!started) return exit_with(started.error());
+    for (const auto& w : quoting_warnings(started->cfg)) fmt::print(stderr, "warning: {}\n", w);
     return Session<Env, Gate>::run(*started);
 }
 

@@ -127,6 +127,9 @@ struct trading_sink {
     Logger& log;
     std::map<std::string, bool, std::less<>>& reconciled;
     bool reconcile_needed = false;
+    /// Fills read back over REST that the engine applied: their push never came (a private
+    /// WebSocket gap). Read-backs of fills already pushed are dropped by execId, not counted.
+    std::int64_t fills_recovered = 0;
 
     void on_ack(std::string_view id, std::string_view venue_id, std::chrono::nanoseconds at) {
         loop.on_ack(id, venue_id, at);
@@ -139,7 +142,11 @@ struct trading_sink {
     }
     template <class Fill>
     void on_fill(const Fill& f) {
-        loop.on_fill(f);
+        (void)loop.on_fill(f);
+    }
+    template <class Fill>
+    void on_recovered_fill(const Fill& f) {
+        if (loop.on_fill(f)) ++fills_recovered;
     }
     void on_gateway_notice(const venue::bybit::gateway_event& e) {
         using k = venue::bybit::gateway_event::kind;
@@ -599,11 +606,12 @@ private:
         const auto totals = loop_->positions().totals(loop_->marks());
         fmt::print(stderr,
                    "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
-                   "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {}, "
-                   "cancel retries {}, host failovers {}, net pnl {}\n",
+                   "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {} "
+                   "(of {} read back), cancel retries {}, host failovers {}, net pnl {}\n",
                    Env::name, events_, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
                    loop_->store().open_orders().size(), gs.requests_sent, gs.throttled, gs.venue_rate_limited,
-                   gs.unresolved, gs.fills_recovered, st.cancel_retries, hosts_->switches(),
+                   gs.unresolved, events_sink_ ? events_sink_->fills_recovered : 0, gs.executions_read_back,
+                   st.cancel_retries, hosts_->switches(),
                    totals ? totals->net.to_string() : "n/a");
     }
 

@@ -83,7 +83,15 @@ struct engine_stats {
     std::int64_t orders_cancelled = 0;
     std::int64_t orders_rejected = 0;
     std::int64_t orders_blocked = 0;
-    std::int64_t duplicate_operations = 0;
+    /// Venue events the order store had already applied (a push repeated, or an ack, fill or
+    /// cancel reported by two channels: normal on testnet), ignored.
+    std::int64_t duplicate_events = 0;
+    /// Cancels not sent again because one for the same order is still pending (cancel_all and
+    /// requotes asking for an order already being cancelled).
+    std::int64_t cancels_already_pending = 0;
+    /// Fills for an order the store does not know: never applied; each also logs
+    /// `fill_for_unknown_order` at ERROR. The one of these counters that means a fault.
+    std::int64_t fills_for_unknown_orders = 0;
     std::int64_t fills = 0;  ///< executions (a partially filled order has several)
     std::int64_t cancel_all_requests = 0;
     std::int64_t requotes = 0;
@@ -279,7 +287,7 @@ public:
     }
 
     /// Cancels every open order. Idempotent: orders whose cancel is already in flight are not
-    /// cancelled again (each such repeat counts as a duplicate operation). Returns how many
+    /// cancelled again (each counts in cancels_already_pending). Returns how many
     /// cancels were sent.
     std::int64_t cancel_all(std::string_view reason, timestamp now) {
         now_ = now;
@@ -288,7 +296,7 @@ public:
         std::set<std::string, std::less<>> symbols_touched;
         for (const order* o : store_.open_orders()) {
             if (pending_cancel_.contains(o->client_order_id)) {
-                ++stats_.duplicate_operations;
+                ++stats_.cancels_already_pending;
                 continue;
             }
             pending_cancel_.emplace(o->client_order_id, now);
@@ -389,21 +397,23 @@ public:
         forget(client_order_id);
     }
 
+    /// Applies a venue fill; true when it changed the position (false: a repeated execution id,
+    /// an unknown order, or a fill the store or the journal refused).
     template <venue_fill Fill>
-    void on_fill(const Fill& f) {
+    bool on_fill(const Fill& f) {
         const order* o = store_.find(f.client_order_id);
         if (o == nullptr) {
-            ++stats_.duplicate_operations;  // not ours (or long gone): never applied blindly
+            ++stats_.fills_for_unknown_orders;  // not ours (or long gone): never applied blindly
             log_.error("fill_for_unknown_order", {{"client_order_id", f.client_order_id},
                                                   {"exec_id", f.exec_id}});
-            return;
+            return false;
         }
         order_fill fill{std::string(f.client_order_id), std::string(f.exec_id), o->symbol,
                         o->side, f.price, f.qty, f.fee, f.at};
         const std::string symbol = o->symbol;
         const core::side side = o->side;
         const bool late = o->status == order_status::cancelled;
-        if (!record(fill)) return;  // a repeated exec id is refused here: the checks hear each fill once
+        if (!record(fill)) return false;  // a repeated exec id is refused here: the checks hear each fill once
         monitor_.hooks().on_fill(risk::filled_order{fill.client_order_id, fill.symbol, fill.at});
         if (late) {
             // Matched at the venue before our cancel took effect there: real, so applied.
@@ -413,11 +423,11 @@ public:
         auto change = positions_.apply(fill);
         if (!change) {
             log_.error("position_update_failed", {{"error", change.error().message}});
-            return;
+            return false;
         }
         ++stats_.fills;
         auto* s = find(symbol);
-        if (s == nullptr) return;
+        if (s == nullptr) return true;
         const order* after = store_.find(f.client_order_id);
         if (after != nullptr && after->status == order_status::filled) {
             ++stats_.orders_filled;
@@ -429,6 +439,7 @@ public:
         log_.info("fill", {{"symbol", symbol}, {"side", to_string(side)}, {"price", f.price},
                            {"qty", f.qty}, {"fee", f.fee}, {"exec_id", f.exec_id}});
         (void)monitor_.on_tick(view_of(*s), bot_view());
+        return true;
     }
 
     // -------------------------------------------------------------------------------- queries
@@ -608,7 +619,7 @@ private:
 
     void cancel_one(std::string_view symbol, const std::string& client_order_id) {
         if (pending_cancel_.contains(client_order_id)) {
-            ++stats_.duplicate_operations;
+            ++stats_.cancels_already_pending;
             return;
         }
         const order* o = store_.find(client_order_id);
@@ -712,7 +723,7 @@ private:
             return false;
         }
         if (*checked == apply_outcome::duplicate) {
-            ++stats_.duplicate_operations;
+            ++stats_.duplicate_events;
             return false;
         }
         if (auto j = journal_.append(e); !j) {

@@ -432,7 +432,7 @@ BOOST_AUTO_TEST_CASE(cancel_of_an_order_not_found_reports_its_final_state) {
         "fill:mm-1:e-2 0.001x65000.1 fee -0.0130002",
         "filled:mm-1:Filled"};
     BOOST_TEST(got == want, boost::test_tools::per_element());
-    BOOST_TEST(gw.stats().fills_recovered == 2);
+    BOOST_TEST(gw.stats().executions_read_back == 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_partly_filled_cancel_reports_its_fills_first_and_pages_through_them) {

@@ -15,7 +15,8 @@
 // (`start()`) or, in tests, the caller (`pump(now)`) sends them one at a time over the transport
 // (synchronous HTTPS). Outcomes go onto an event queue the loop drains once per turn:
 //   drain(sink) -> sink.on_ack(link, order_id, at) / on_reject(link, retCode label, at) /
-//                  on_cancel(link, reason, at) / on_fill(const execution_record&)
+//                  on_cancel(link, reason, at) / on_fill(const execution_record&) (or
+//                  on_recovered_fill, if the sink has it: every fill here was read back)
 // and, if the sink has it, sink.on_gateway_notice(const gateway_event&) for what the engine has no
 // sink call for (a cancel that failed, a create left unresolved, a reconcile summary). Everything
 // else a sender touches (transport, signer, rate limiter, resolvers) is owned by the sender side.
@@ -157,8 +158,9 @@ struct gateway_stats {
     std::int64_t unresolved = 0;
     std::int64_t orphans_cancelled = 0;   ///< reconcile: venue-open orders we did not know
     std::int64_t final_states_applied = 0;  ///< reconcile: store-open orders resolved by query
-    /// Fills read back from execution/list (the engine drops the ones it already had by execId).
-    std::int64_t fills_recovered = 0;
+    /// Executions read back from execution/list and handed on, including fills the private
+    /// stream had already pushed (the engine drops those by execId).
+    std::int64_t executions_read_back = 0;
 };
 
 namespace detail {
@@ -299,7 +301,15 @@ public:
                 case gateway_event::kind::cancel:
                     sink.on_cancel(e.client_order_id, e.text, e.at);
                     break;
-                case gateway_event::kind::fill: sink.on_fill(*e.fill); break;
+                case gateway_event::kind::fill:
+                    // A sink that tells a read-back fill from a pushed one (to count the fills
+                    // only the read-back delivered) has on_recovered_fill.
+                    if constexpr (requires { sink.on_recovered_fill(*e.fill); }) {
+                        sink.on_recovered_fill(*e.fill);
+                    } else {
+                        sink.on_fill(*e.fill);
+                    }
+                    break;
                 default:
                     if constexpr (requires { sink.on_gateway_notice(e); }) {
                         sink.on_gateway_notice(e);
@@ -325,7 +335,7 @@ public:
         s.unresolved = c_.unresolved.load();
         s.orphans_cancelled = c_.orphans_cancelled.load();
         s.final_states_applied = c_.final_states_applied.load();
-        s.fills_recovered = c_.fills_recovered.load();
+        s.executions_read_back = c_.executions_read_back.load();
         return s;
     }
 
@@ -434,7 +444,7 @@ private:
         std::atomic<std::int64_t> unresolved{0};
         std::atomic<std::int64_t> orphans_cancelled{0};
         std::atomic<std::int64_t> final_states_applied{0};
-        std::atomic<std::int64_t> fills_recovered{0};
+        std::atomic<std::int64_t> executions_read_back{0};
     };
 
     /// A response body, or the error the exchange ended with.
@@ -817,7 +827,7 @@ private:
         // Bybit lists newest first; the engine gets them in the order they happened.
         for (auto it = page.executions.rbegin(); it != page.executions.rend(); ++it) {
             if (it->client_order_id != t.link) continue;  // asked for this order only
-            c_.fills_recovered.fetch_add(1);
+            c_.executions_read_back.fetch_add(1);
             gateway_event e{gateway_event::kind::fill, t.link, it->exec_id, now, t.symbol, {}};
             e.fill = std::move(*it);
             push_event(std::move(e));
