@@ -83,9 +83,9 @@ constexpr std::string_view name_of_value() noexcept {
 /// How many enumerators E has: the values 0, 1, ... up to the first that names none.
 template <class E, std::size_t I = 0>
 constexpr std::size_t count_enumerators() noexcept {
-    if constexpr (I > 255) {
-        return I;  // more enumerators than any label table here needs
-    } else if constexpr (name_of_value<E, I>().empty()) {
+    // Stops at the first value that names no enumerator, or after 256 (more than any table here
+    // needs, and a bound on the recursion).
+    if constexpr (I > 255 || name_of_value<E, I>().empty()) {
         return I;
     } else {
         return count_enumerators<E, I + 1>();
