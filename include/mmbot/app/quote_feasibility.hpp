@@ -17,6 +17,7 @@
 
 #include "mmbot/app/config.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/strategy/params.hpp"
 
 #include <fmt/format.h>
 
@@ -34,7 +35,14 @@ namespace mmbot::app {
         c.maker.maker_only ? fmt::format("post_only_offset_bps {}", offset)
                            : std::string("no post-only offset (maker_only off)");
     for (const auto& [symbol, s] : c.symbols) {
-        if (s.strategy.fair_price != "mid" || s.strategy.quote_from != "fair") continue;
+        // The config's spellings, read by the strategy's own parsers (a bad one is the config
+        // loader's error, already reported).
+        const auto mode = strategy::parse_fair_price_mode(s.strategy.fair_price);
+        const auto from = strategy::parse_quote_reference(s.strategy.quote_from);
+        if (!mode || *mode != strategy::fair_price_mode::mid || !from ||
+            *from != strategy::quote_reference::fair) {
+            continue;
+        }
         const core::bps edge = s.strategy.half_spread_bps + offset;
         const core::bps floor = s.limits.edge_floor_bps;
         if (edge < floor) {
