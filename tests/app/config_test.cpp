@@ -221,3 +221,25 @@ BOOST_AUTO_TEST_CASE(parameters_that_cannot_quote_are_named) {
     BOOST_TEST_REQUIRE(w.size() == 1U);
     BOOST_TEST(w[0].starts_with("ETHUSDT: "));  // still quoting from fair price
 }
+
+// mmbot-live may tighten a canary cap by reload, never raise it (that needs a restart with the
+// ack); other binaries, and other limits, reload freely.
+BOOST_AUTO_TEST_CASE(live_reload_refuses_a_looser_canary_cap) {
+    const auto live = app::load_config_file("configs/live.json").value();
+    const auto with_cap = [&](std::string_view cap) {
+        auto next = live;
+        next.symbols.at("BTCUSDT").limits.canary_max_inventory_notional = mmbot::core::notional::parse(cap).value();
+        return next;
+    };
+    const auto raised = app::check_reloadable(live, with_cap("1000"), true);
+    BOOST_TEST_REQUIRE(!raised.has_value());
+    BOOST_TEST(raised.error().code == mmbot::app::errc::invalid_reload);
+    BOOST_TEST(raised.error().message.find("symbols.BTCUSDT.risk.canary_max_inventory_notional: 500 -> 1000 loosens a "
+                                           "canary cap") != std::string::npos,
+               raised.error().message);
+    BOOST_TEST(app::check_reloadable(live, with_cap("250"), true).has_value());  // tighter: applied
+    BOOST_TEST(app::check_reloadable(live, with_cap("1000"), false).has_value());  // not live
+    auto removed = live;
+    removed.symbols.at("BTCUSDT").limits.canary_max_inventory_notional = mmbot::core::notional::max();
+    BOOST_TEST(app::check_reloadable(live, removed, true).error().message.find("500 -> none") != std::string::npos);
+}

@@ -181,6 +181,11 @@ BOOST_AUTO_TEST_CASE(blocked_intents_are_counted_and_logged_with_reason) {
     // Below min qty after rounding.
     BOOST_TEST(!h.loop->place("BTCUSDT", core::side::buy, Q("0.0009"), P("49990")).has_value());
     BOOST_TEST(h.loop->stats().blocked_by_reason.at("min_qty") == 1);
+    // The predecessor's fields: the intent's client order id and the padded minimum (0.001 x 1.1).
+    const std::string log = h.sink.str();
+    const auto line = log.substr(log.rfind("{", log.find("\"reason\":\"min_qty\"")));
+    BOOST_TEST(line.find("\"client_order_id\":\"mm-") != std::string::npos, line);
+    BOOST_TEST(line.find("\"min_qty_required\":\"0.0011\"") != std::string::npos, line);
     // Stale data: no book for longer than stale_after (5 s default).
     h.clock.advance(6s);
     h.loop->on_tick(h.clock.now());
@@ -262,8 +267,12 @@ BOOST_AUTO_TEST_CASE(freeze_drill_low_edge_freezes_and_cancel_all_is_idempotent)
     // No quoting while frozen.
     g.book("50100.0", "50100.1");
     BOOST_TEST(g.venue.orders.size() == 2U);
-    // Venue confirms; operator unfreezes; quoting resumes.
+    // Venue confirms 30 ms later (each a cancel-all's: its latency is cancel_all's); operator
+    // unfreezes; quoting resumes.
+    g.clock.advance(30ms);
     for (const auto& o : g.venue.orders) g.loop->on_cancel(o.client_order_id, "cancel_all", g.clock.now());
+    BOOST_TEST(g.registry.expose().find("mm_execution_latency_seconds_count{operation=\"cancel_all\"} 2") !=
+               std::string::npos);
     BOOST_TEST(g.loop->store().open_count() == 0U);
     BOOST_TEST(g.loop->unfreeze(g.clock.now()));
     g.book("50100.0", "50100.1");

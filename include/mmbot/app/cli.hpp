@@ -50,9 +50,13 @@ struct cli_options {
     std::string ca_file;
     /// The kill switch's file: its appearance freezes and cancels everything (app/kill_switch.hpp).
     std::string kill_switch_file;
+    /// The control socket mmbot-ctl talks to (app/control/); empty = "<journal>.ctl".
+    std::string control_socket;
     /// testnet/live: how long the orderly stop keeps cancelling and reconciling before it gives
     /// up and exits 1 with the orders that are still open (the journal keeps them).
     std::int64_t stop_timeout_s = 15;
+    /// testnet/live: how often the venue-time offset is measured again (app/venue_clock.hpp).
+    std::int64_t clock_resync_s = 60;
     std::string report_path;
     std::string journal_path;
     std::string log_path;
@@ -77,8 +81,12 @@ inline constexpr std::string_view cli_usage =
                               possible)
   --ca-file PATH              also trust this CA certificate (PEM) for a live feed
   --kill-switch-file PATH     freeze and cancel everything when this file appears (also SIGUSR1)
+  --control-socket PATH       the control socket for mmbot-ctl (Unix domain, mode 0600;
+                              default: the journal's path + ".ctl")
   --stop-timeout-s N          testnet/live: keep cancelling open orders for up to N s at stop,
                               then exit 1 if any is still open (default 15, 1..600)
+  --clock-resync-s N          testnet/live: measure the venue's clock again every N s
+                              (default 60, 5..3600)
   --symbols A,B               symbols to trade (default: all in the config)
   --symbol-filter A,B         explicit symbol list; overrides --symbols
   --iterations N              stop after N market-data events (0 = no limit)
@@ -91,7 +99,7 @@ inline constexpr std::string_view cli_usage =
   --obs-port N                port for --obs (default 8080; 0 = any free port)
   --report PATH               write the final JSON report there
   --journal PATH              order journal (default from the config)
-  --log PATH                  JSON log file (default stderr)
+  --log PATH                  JSON log file (default: mmbot.log beside the journal; - = stderr)
   --log-level LEVEL           DEBUG | INFO | WARN | ERROR (default INFO)
   --endpoint-override HOST:PORT
                               point the venue/feed at another host (testnet: loopback or
@@ -301,8 +309,8 @@ template <class T, class U>
     };
 }
 
-/// --obs, --obs-port, --feed, --speed, --ca-file, --kill-switch-file, --stop-timeout-s,
-/// --endpoint-override.
+/// --obs, --obs-port, --feed, --speed, --ca-file, --kill-switch-file, --control-socket,
+/// --stop-timeout-s, --clock-resync-s, --endpoint-override.
 [[nodiscard]] inline std::vector<core::flag_spec> io_flags(cli_options& o) {
     return {
         core::switch_flag("--obs", [&o](std::string_view, std::string_view) -> core::result<void> {
@@ -326,8 +334,12 @@ template <class T, class U>
         }),
         path_flag("--ca-file", o.ca_file, false),
         path_flag("--kill-switch-file", o.kill_switch_file, false),
+        path_flag("--control-socket", o.control_socket, false),
         core::value_flag("--stop-timeout-s", [&o](std::string_view n, std::string_view v) {
             return store(o.stop_timeout_s, parse_int<std::int64_t>(n, v, 1, 600));
+        }),
+        core::value_flag("--clock-resync-s", [&o](std::string_view n, std::string_view v) {
+            return store(o.clock_resync_s, parse_int<std::int64_t>(n, v, 5, 3600));
         }),
         core::value_flag("--endpoint-override", [&o](std::string_view, std::string_view v) -> core::result<void> {
             if (v.find(':') == std::string_view::npos) {
@@ -356,14 +368,11 @@ template <class T, class U>
 
 /// The bots' wording of a flag problem: the flag and the value it was given, quoted.
 [[nodiscard]] inline core::error cli_problem(const core::flag_problem& p) {
-    switch (p.kind) {
-        case core::flag_problem_kind::missing_value: return usage_error(fmt::format("{}: missing value", p.name));
-        case core::flag_problem_kind::unexpected_value:
-            return usage_error(fmt::format("{}: takes no value, got \"{}\"", p.name, p.value));
-        case core::flag_problem_kind::unknown_flag:
-        case core::flag_problem_kind::positional: break;
+    // A positional argument reads as an unknown flag here: the bots take none.
+    if (p.kind == core::flag_problem_kind::positional) {
+        return usage_error(fmt::format("unknown flag \"{}\" (see --help)", p.arg));
     }
-    return usage_error(fmt::format("unknown flag \"{}\" (see --help)", p.arg));
+    return usage_error(core::describe(p));
 }
 
 }  // namespace detail

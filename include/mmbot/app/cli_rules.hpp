@@ -33,13 +33,14 @@ struct flag_rule {
     std::string_view why_not;
 };
 
-inline constexpr std::array<flag_rule, 4> binary_rules{{
+inline constexpr std::array<flag_rule, 5> binary_rules{{
     {"--feed", true, false, false,
      "it trades on Bybit's public stream of its own environment; replays and other streams are "
      "for mmbot-shadow"},
     {"--speed", true, false, false,
      "it trades on a live stream, which arrives in real time; --speed paces mmbot-shadow's replay"},
     {"--stop-timeout-s", false, true, true, "it sends no orders, so its stop has nothing to cancel"},
+    {"--clock-resync-s", false, true, true, "it signs no requests, so it keeps no venue clock"},
     {"--i-understand-this-is-live", false, false, true, "it does not trade on mainnet"},
 }};
 
@@ -60,6 +61,7 @@ template <env::environment Env>
 ///   --feed                       mmbot-shadow only
 ///   --speed                      mmbot-shadow with a replay
 ///   --stop-timeout-s             mmbot-testnet and mmbot-live
+///   --clock-resync-s             mmbot-testnet and mmbot-live
 ///   --i-understand-this-is-live  mmbot-live only
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
 ///   --obs-port                   only with --obs

@@ -22,7 +22,8 @@
 namespace mmbot::app {
 
 /// The new config if `next` only changes what may change at run time, else the refusal.
-[[nodiscard]] inline core::result<config> check_reloadable(const config& current, const config& next) {
+[[nodiscard]] inline core::result<config> check_reloadable(const config& current, const config& next,
+                                                           bool canary_caps_fixed = false) {
     const auto refuse = [](std::string_view what) {
         return core::make_error(errc::invalid_reload,
                                 fmt::format("config reload: {} cannot change while running; "
@@ -44,25 +45,38 @@ namespace mmbot::app {
             a.min_price != b.min_price || a.max_price != b.max_price) {
             return refuse(fmt::format("symbols.{}.filters", name));
         }
+        // Live: a canary cap may tighten while running, never loosen: that needs a restart with
+        // --i-understand-this-is-live, so a person signs off on the larger exposure.
+        const auto& cap = sc.limits.canary_max_inventory_notional;
+        const auto& next_cap = it->second.limits.canary_max_inventory_notional;
+        if (canary_caps_fixed && cap < next_cap) {
+            return core::make_error(
+                errc::invalid_reload,
+                fmt::format("config reload: symbols.{}.risk.canary_max_inventory_notional: {} -> {} loosens a canary "
+                            "cap; restart with --i-understand-this-is-live to raise it (the running config stays)",
+                            name, cap.to_string(), next_cap == core::notional::max() ? "none" : next_cap.to_string()));
+        }
     }
     return next;
 }
 
 class config_reloader {
 public:
-    config_reloader(std::string path, config current)
-        : path_(std::move(path)), current_(std::move(current)), mtime_(modification_time()) {}
+    /// `canary_caps_fixed` (live): a reload may not raise a canary cap.
+    config_reloader(std::string path, config current, bool canary_caps_fixed = false)
+        : path_(std::move(path)), current_(std::move(current)), mtime_(modification_time()),
+          canary_caps_fixed_(canary_caps_fixed) {}
 
-    /// Reloads when `signalled` (SIGHUP seen) or the file changed since the last look. Returns
-    /// nothing when there was nothing to do, else the outcome: the new config (now current) or
-    /// the error that kept the old one.
+    /// Reloads when `signalled` (SIGHUP, mmbot-ctl reload) or the file changed since the last
+    /// look. Returns nothing when there was nothing to do, else the outcome: the new config (now
+    /// current) or the error that kept the old one.
     [[nodiscard]] std::optional<core::result<config>> poll(bool signalled) {
         const auto m = modification_time();
         if (!signalled && m == mtime_) return std::nullopt;
         mtime_ = m;
         auto next = load_config_file(path_);
         if (!next) return core::result<config>(next.error());
-        auto checked = check_reloadable(current_, *next);
+        auto checked = check_reloadable(current_, *next, canary_caps_fixed_);
         if (checked) current_ = *checked;
         return checked;
     }
@@ -79,6 +93,7 @@ private:
     std::string path_;
     config current_;
     std::int64_t mtime_;
+    bool canary_caps_fixed_;
 };
 
 }  // namespace mmbot::app

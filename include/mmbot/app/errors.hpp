@@ -34,6 +34,16 @@ enum class errc : std::uint8_t {
     venue_not_ready,
     /// testnet/live: orders still open when the orderly stop gave up.
     open_at_exit,
+    /// The control socket cannot be opened: path too long, directory missing, in use by a live
+    /// process, or something that is not a socket in its place (app/control/unix_socket.hpp).
+    control_socket,
+    /// mmbot-ctl: no bot answers on the control socket (missing, refused, permission, timeout).
+    control_unreachable,
+    /// A control command the bot cannot read: unknown action, option or value.
+    control_request,
+    /// A control command the bot read and refused: unfreeze while the breaking condition holds,
+    /// a reload the running config keeps out.
+    control_refused,
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {

@@ -57,6 +57,15 @@ enum class local_venue_exit : int {
     start_failed = 2,
 };
 
+/// Exit codes of mmbot-ctl, the operator's client of a bot's control socket.
+enum class ctl_exit : int {
+    ok = 0,
+    internal = 1,     ///< left to uncaught exceptions: never a diagnosed error
+    usage = 2,        ///< bad flag, command or option (also when the bot cannot read the request)
+    unreachable = 3,  ///< no bot answers on the socket, or the answer is not a protocol reply
+    refused = 4,      ///< the bot read the command and refused it (the message says why)
+};
+
 /// What main() returns for an exit code of any binary.
 template <class Exit>
     requires std::is_enum_v<Exit>
@@ -138,6 +147,7 @@ inline constexpr std::array trading_errors = std::to_array<error_exit>({
     {app::errc::preflight_instrument, exit_code::preflight},
     {app::errc::preflight_open_orders, exit_code::preflight},
     {app::errc::preflight_cannot_trade, exit_code::preflight},
+    {app::errc::control_socket, exit_code::usage},
 });
 
 inline constexpr std::array secrets_rows = std::to_array<exit_code_row>({
@@ -169,6 +179,24 @@ inline constexpr std::array local_venue_rows = std::to_array<exit_code_row>({
     {2, "start_failed", "bad flag, or a start-up failure (unreadable file, port in use, bad config)"},
 });
 
+inline constexpr std::array ctl_rows = std::to_array<exit_code_row>({
+    {0, "ok", "the bot carried out the command (status: printed)"},
+    {1, "internal", "internal error (uncaught exception)"},
+    {2, "usage", "bad flag, command or option, or a request the bot could not read"},
+    {3, "unreachable", "no bot answers on the control socket (missing, refused, no permission, timeout)"},
+    {4, "refused", "the bot refused the command: unfreeze while the condition holds, a rejected reload"},
+});
+
+inline constexpr std::array ctl_errors = std::to_array<error_exit>({
+    {app::errc::usage, ctl_exit::usage},
+    {app::errc::control_request, ctl_exit::usage},
+    {app::errc::control_unreachable, ctl_exit::unreachable},
+    {app::errc::control_refused, ctl_exit::refused},
+    {app::errc::invalid_reload, ctl_exit::refused},
+    {app::errc::invalid_config, ctl_exit::refused},
+    {app::errc::config_unreadable, ctl_exit::refused},
+});
+
 /// Row i has number i, and each enumerator names the row of its number.
 template <std::size_t N>
 consteval bool numbered_in_order(const std::array<exit_code_row, N>& rows) {
@@ -178,7 +206,9 @@ consteval bool numbered_in_order(const std::array<exit_code_row, N>& rows) {
     return true;
 }
 static_assert(numbered_in_order(trading_rows) && numbered_in_order(secrets_rows) &&
-              numbered_in_order(local_venue_rows));
+              numbered_in_order(local_venue_rows) && numbered_in_order(ctl_rows));
+static_assert(ctl_rows[exit_status(ctl_exit::refused)].name == "refused" &&
+              ctl_rows[exit_status(ctl_exit::unreachable)].name == "unreachable");
 static_assert(trading_rows[exit_status(exit_code::live_not_acknowledged)].name == "live_not_acknowledged" &&
               trading_rows[exit_status(exit_code::environment)].name == "environment");
 static_assert(secrets_rows[exit_status(secrets_exit::insecure_permissions)].name == "insecure_permissions" &&
@@ -201,6 +231,7 @@ inline constexpr std::array exit_code_tables = std::to_array<exit_code_table>({
     {"mmbot-shadow, mmbot-testnet, mmbot-live", detail::trading_rows, detail::trading_errors},
     {"mmbot-secrets", detail::secrets_rows, detail::secrets_errors},
     {"mmbot-local-venue", detail::local_venue_rows, {}},
+    {"mmbot-ctl", detail::ctl_rows, detail::ctl_errors},
 });
 
 /// The trading binaries' exit code for an error that stops them; `otherwise` for a code the table
@@ -212,6 +243,11 @@ inline constexpr std::array exit_code_tables = std::to_array<exit_code_table>({
 /// mmbot-secrets' exit code for an error; a code the table does not map is a backend error.
 [[nodiscard]] constexpr secrets_exit secrets_exit_for(core::error_code code) noexcept {
     return detail::exit_for(detail::secrets_errors, code, secrets_exit::backend_error);
+}
+
+/// mmbot-ctl's exit code for an error (the bot's refusal code included); unmapped: refused.
+[[nodiscard]] constexpr ctl_exit ctl_exit_for(core::error_code code) noexcept {
+    return detail::exit_for(detail::ctl_errors, code, ctl_exit::refused);
 }
 
 }  // namespace mmbot::app

@@ -18,9 +18,7 @@
 
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
-#include "mmbot/app/config_reload.hpp"
 #include "mmbot/app/engine_setup.hpp"
-#include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/preflight/verdict.hpp"
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/run.hpp"
@@ -29,6 +27,7 @@
 #include "mmbot/app/runtime/journal_file.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
 #include "mmbot/app/runtime/observability.hpp"
+#include "mmbot/app/runtime/operator_controls.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
@@ -264,7 +263,9 @@ public:
         if (!opened) return exit_with(opened.error());
         auto log_out = log_output::open(log_path_for(s.opts, journal_path), log_output::mode::truncate);
         if (!log_out) return exit_with(log_out.error());
-        shadow_session session(s, *source, std::move(opened->log), std::move(*log_out));
+        auto control = open_control_socket(s.opts, journal_path);
+        if (!control) return exit_with(control.error());
+        shadow_session session(s, *source, std::move(opened->log), std::move(*log_out), std::move(*control));
         return session.trade(in, *tls);
     }
 
@@ -275,12 +276,13 @@ public:
     ~shadow_session() = default;
 
 private:
-    shadow_session(const startup& s, const shadow_feed& source, engine::journal journal, log_output log_out)
+    shadow_session(const startup& s, const shadow_feed& source, engine::journal journal, log_output log_out,
+                   control::control_server control)
         : s_(s), source_(source), journal_(std::move(journal)), log_out_(std::move(log_out)),
           sink_(log_out_.file()), log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()),
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
-          engine_(s.cfg, s.setups, journal_, seen_.metrics, log_), reloader_(s.opts.config_path, s.loaded),
-          kill_(s.opts.kill_switch_file) {
+          engine_(s.cfg, s.setups, journal_, seen_.metrics, log_),
+          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_) {
         install_signal_handlers();
         seen_.board.set_venue_connected(true);  // the simulated venue is in-process
     }
@@ -382,10 +384,7 @@ private:
         }
         engine_.advance(now_);
         if (ev != nullptr) on_market(*ev);
-        if (const auto why = kill_.poll()) {
-            log_.error("kill_switch", {{"trigger", *why}});
-            engine_.loop().freeze(*why, now_);
-        }
+        ops_.poll(engine_.loop(), now_);
         if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
         seen_.board.set_frozen(engine_.loop().state() == engine::bot_state::freeze);
         if (ev != nullptr) {
@@ -396,7 +395,6 @@ private:
             log_.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
             return false;
         }
-        apply_reload();
         return !(ev != nullptr && s_.opts.iterations > 0 && static_cast<std::int64_t>(events_) >= s_.opts.iterations);
     }
 
@@ -424,19 +422,6 @@ private:
             for (const auto& reason : r.reasons) reasons += (reasons.empty() ? "" : ",") + reason;
             log_.info("readiness", {{"ready", r.ready}, {"reasons", reasons}});
             was_ready_ = r.ready;
-        }
-    }
-
-    /// SIGHUP: the config file again; only limits change while running (app/config_reload.hpp).
-    void apply_reload() {
-        auto reload = reloader_.poll(take_reload_request());
-        if (!reload) return;
-        if (!*reload) {
-            log_.error("config_reload_rejected", {{"error", reload->error().message}});
-            return;
-        }
-        if (auto c = apply_cli(**reload, s_.opts); c) {
-            if (auto st = to_setups(*c); st) engine_.loop().apply_limits(*st, to_options(*c));
         }
     }
 
@@ -494,8 +479,7 @@ private:
     logger_type log_;
     run_observability<obs::fake_clock> seen_;
     sim_engine<Gate, logger_type> engine_;
-    config_reloader reloader_;
-    kill_switch kill_;
+    operator_controls<Env, logger_type> ops_;
     detail::progress_line progress_;
     /// A live feed stops (exit 6) after this many failed connects in a row.
     static constexpr std::uint32_t live_feed_give_up_after = 20;

@@ -32,7 +32,6 @@
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/engine_setup.hpp"
-#include "mmbot/app/kill_switch.hpp"
 #include "mmbot/app/loop_health.hpp"
 #include "mmbot/app/preflight.hpp"
 #include "mmbot/app/report.hpp"
@@ -42,6 +41,8 @@
 #include "mmbot/app/runtime/journal_file.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
 #include "mmbot/app/runtime/observability.hpp"
+#include "mmbot/app/runtime/operator_controls.hpp"
+#include "mmbot/app/venue_clock.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
@@ -311,7 +312,10 @@ public:
         if (!opened) return exit_with(opened.error());
         auto log_out = log_output::open(log_path_for(s.opts, journal_path), log_output::mode::append);
         if (!log_out) return exit_with(log_out.error());
-        trading_session session(s, *ep, *tls, std::move(*keys), std::move(*opened), std::move(*log_out));
+        auto control = open_control_socket(s.opts, journal_path);
+        if (!control) return exit_with(control.error());
+        trading_session session(s, *ep, *tls, std::move(*keys), std::move(*opened), std::move(*log_out),
+                                std::move(*control));
         return session.trade();
     }
 
@@ -323,11 +327,13 @@ public:
 
 private:
     trading_session(const startup& s, const trading_endpoints& ep, boost::asio::ssl::context& tls,
-                    trading_signers keys, engine::journal::opened opened, log_output log_out)
+                    trading_signers keys, engine::journal::opened opened, log_output log_out,
+                    control::control_server control)
         : s_(s), ep_(ep), tls_(tls), keys_(std::move(keys)), journal_(std::move(opened.log)),
           log_out_(std::move(log_out)), sink_(log_out_.file()),
           log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()), rest_{rest_io_, ep.rest, tls},
-          seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)), kill_(s.opts.kill_switch_file) {
+          seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
+          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_) {
         for (const auto& e : opened.entries) {
             (void)store_.apply(e.event);
             if (const auto* f = std::get_if<engine::order_fill>(&e.event)) (void)positions_.apply(*f);
@@ -340,7 +346,7 @@ private:
 
     [[nodiscard]] std::chrono::nanoseconds now() const { return obs::unix_nanos(wall_); }
     [[nodiscard]] core::result<std::int64_t> venue_ms_at(std::chrono::nanoseconds t) const {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(t + offset_).count();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t + venue_clock_->offset()).count();
     }
 
     int trade() {
@@ -366,8 +372,9 @@ private:
             return fail_with(exit_code::runtime,
                              fmt::format("{}:{}: {}", ep_.rest.host, ep_.rest.port, synced.error().message));
         }
-        offset_ = *synced;
-        log_.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(offset_.count())}});
+        venue_clock_.emplace(ep_.rest, tls_, std::chrono::seconds(s_.opts.clock_resync_s), *synced, [this] { return now(); });
+        seen_.metrics.clock_skew.set(*synced);
+        log_.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(synced->count())}});
         return {};
     }
 
@@ -405,6 +412,7 @@ private:
     }
 
     void start() {
+        venue_clock_->start();
         gateway_->start();
         pws_->start();
         md_->start();
@@ -425,21 +433,41 @@ private:
         if (const auto h = health_->turn(now_)) {
             log_.info("loop_health", {{"turns", h->turns}, {"max_turn_ms", h->max_turn_ms}});
         }
+        poll_clock();
         if (!poll_private()) return false;
         (void)gateway_->drain(*events_sink_);
         if (!quoting_ && !try_start_quoting()) return false;
         if (!poll_market_data()) return false;
-        if (const auto why = kill_.poll()) {
-            // Freeze + cancel-all on this turn, whether or not quoting has started.
-            log_.error("kill_switch", {{"trigger", *why}});
-            loop_->freeze(*why, now_);
-        }
+        ops_.poll(*loop_, now_);
         if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
         if (const int sig = shutdown_requested(); sig != 0) {
             log_.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
             return false;
         }
         return !(s_.opts.iterations > 0 && events_ >= s_.opts.iterations);
+    }
+
+    /// A resync's outcome (app/venue_clock.hpp): exported, logged, and a freeze when the offset
+    /// jumped or could not be measured max_failures times in a row.
+    void poll_clock() {
+        auto r = venue_clock_->take_report();
+        if (!r) return;
+        const auto ms = [](std::chrono::nanoseconds d) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+        };
+        if (r->offset) {
+            seen_.metrics.clock_skew.set(*r->offset);
+            log_.info("clock_resynced", {{"offset_ms", ms(*r->offset)}, {"previous_ms", ms(r->previous)}});
+        } else {
+            log_.warn("clock_resync_failed", {{"error", r->error}, {"failures_in_a_row", r->failures_in_a_row}});
+        }
+        if (r->freeze_reason) {
+            log_.error("clock_freeze", {{"reason", *r->freeze_reason},
+                                        {"offset_ms", r->offset ? ms(*r->offset) : ms(r->previous)},
+                                        {"previous_ms", ms(r->previous)},
+                                        {"max_jump_ms", static_cast<std::int64_t>(venue::bybit::max_offset_jump.count())}});
+            loop_->freeze(risk::freeze_reason{*r->freeze_reason, risk::release::cool_down}, now_);
+        }
     }
 
     /// The private stream's acks, fills and cancels; a (re)connect asks for a reconcile.
@@ -573,6 +601,7 @@ private:
         gateway_->stop();
         pws_->stop();
         md_->stop();
+        venue_clock_->stop();
         (void)gateway_->drain(*events_sink_);
     }
 
@@ -631,7 +660,7 @@ private:
     // The venue, built after the clock sync (connect()).
     boost::asio::io_context rest_io_;
     venue::bybit::rest_transport rest_;
-    std::chrono::nanoseconds offset_{0};
+    std::optional<venue_clock> venue_clock_;  ///< the venue-time offset, resynced on its own thread
     std::optional<venue::bybit::rest_transport> rest_failover_;
     std::optional<trading_detail::failover_t<Env>> hosts_;
     std::optional<gateway_type> gateway_;
@@ -641,7 +670,7 @@ private:
     std::map<std::string, bool, std::less<>> reconciled_;
     std::optional<sink_type> events_sink_;
     std::optional<feed::ws_feed> md_;
-    kill_switch kill_;
+    operator_controls<Env, logger_type> ops_;
     // The event loop's state.
     std::chrono::nanoseconds started_at_{0};
     std::chrono::nanoseconds now_{0};

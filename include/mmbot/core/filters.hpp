@@ -24,7 +24,7 @@
 
 namespace mmbot::core {
 
-/// What a filter type must provide for the maker policy and the order router to use it.
+/// What a filter type must provide for the maker policy to use it.
 template <class F>
 concept exchange_filters = requires(const F& f) {
     { f.tick_size } -> std::convertible_to<core::price>;

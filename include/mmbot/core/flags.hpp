@@ -23,16 +23,19 @@
 //       }),
 //   };
 //   auto ok = core::read_flags(args, {.flags = flags, .problem = [](const core::flag_problem& p) {
-//       return core::make_error(my::errc::usage, fmt::format("{}: {}", p.name, core::describe(p.kind)));
+//       return core::make_error(my::errc::usage, core::describe(p));
 //   }});
 #pragma once
 
 #include "mmbot/core/error.hpp"
 
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -93,6 +96,18 @@ struct flag_reader {
     /// Told of every known flag read, by canonical name (what the operator set explicitly).
     std::function<void(std::string_view name)> seen{};
 };
+
+/// The house wording of a problem, naming the flag and quoting the value:
+/// "--x: missing value", "--x: takes no value, got \"y\"", "unknown flag \"--x\" (see --help)".
+[[nodiscard]] inline std::string describe(const flag_problem& p) {
+    switch (p.kind) {
+        case flag_problem_kind::missing_value: return fmt::format("{}: missing value", p.name);
+        case flag_problem_kind::unexpected_value: return fmt::format("{}: takes no value, got \"{}\"", p.name, p.value);
+        case flag_problem_kind::positional: return fmt::format("unexpected argument \"{}\" (see --help)", p.arg);
+        case flag_problem_kind::unknown_flag: break;
+    }
+    return fmt::format("unknown flag \"{}\" (see --help)", p.arg);
+}
 
 namespace detail {
 

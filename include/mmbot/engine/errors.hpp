@@ -1,6 +1,6 @@
 // mmbot/engine/errors.hpp
 //
-// The error codes of the engine area (orders, order store, router, positions, state machine,
+// The error codes of the engine area (orders, order store, positions, state machine,
 // journal). Journal codes appear in the exit-code table (app/exit_codes.hpp): they exit 5.
 #pragma once
 
@@ -21,14 +21,6 @@ enum class errc : std::uint8_t {
     illegal_transition,
     /// A bot state change the state machine does not allow.
     illegal_state_transition,
-    invalid_quantity,
-    /// A router's quantity filters (qty_step, min_qty, max_qty) out of range.
-    invalid_filter,
-    /// A quantity that needs more child orders than the router allows.
-    split_too_large,
-    duplicate_route,
-    /// A symbol the router has no route for.
-    unknown_symbol,
     /// An event for a client_order_id the store does not know.
     unknown_order,
     invalid_order,

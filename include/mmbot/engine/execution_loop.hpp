@@ -300,6 +300,7 @@ public:
                 continue;
             }
             pending_cancel_.emplace(o->client_order_id, now);
+            cancelled_by_all_.emplace(o->client_order_id);
             symbols_touched.insert(o->symbol);
             ++sent;
         }
@@ -388,6 +389,7 @@ public:
     }
 
     void on_cancel(std::string_view client_order_id, std::string_view reason, timestamp at) {
+        observe_cancel_latency(client_order_id, at);
         const order* o = store_.find(client_order_id);
         const std::string symbol = o != nullptr ? o->symbol : std::string();
         if (record(order_cancel{std::string(client_order_id), std::string(reason), at})) {
@@ -462,6 +464,24 @@ public:
         const auto it = symbols_.find(symbol);
         return it == symbols_.end() ? std::pair<std::int64_t, std::int64_t>{0, 0}
                                     : std::pair{it->second.orders_placed, it->second.orders_filled};
+    }
+    /// What the risk checks see at `now`, per symbol, and for the whole bot (an operator's status).
+    [[nodiscard]] std::vector<risk::symbol_view> risk_views() const {
+        std::vector<risk::symbol_view> views;
+        views.reserve(symbols_.size());
+        for (const auto& [name, s] : symbols_) views.push_back(view_of(s));
+        return views;
+    }
+    [[nodiscard]] risk::bot_view risk_bot_view(timestamp now) const { return bot_view_at(now); }
+    /// The first state check that would freeze the bot at `now`, if any: an operator's unfreeze
+    /// is refused while the condition that froze the bot still holds. Nothing is recorded.
+    [[nodiscard]] std::optional<risk::verdict> breaking_condition(timestamp now) const {
+        const risk::bot_view b = bot_view_at(now);
+        for (const auto& [name, s] : symbols_) {
+            const risk::verdict v = monitor_.gate().check_state(view_of(s), b);
+            if (v.act == risk::action::freeze) return v;
+        }
+        return std::nullopt;
     }
     /// Market data fresh for every symbol (the /ready probe).
     [[nodiscard]] bool market_data_fresh(timestamp now) const {
@@ -548,9 +568,10 @@ private:
         return v;
     }
 
-    [[nodiscard]] risk::bot_view bot_view() {
+    [[nodiscard]] risk::bot_view bot_view() const { return bot_view_at(now_); }
+    [[nodiscard]] risk::bot_view bot_view_at(timestamp now) const {
         risk::bot_view b;
-        b.now = now_;
+        b.now = now;
         for (const auto& [name, s] : symbols_) {
             const auto v = view_of(s);
             b.total_pnl += v.realized_pnl + v.unrealized_pnl;
@@ -631,14 +652,16 @@ private:
     std::optional<std::string> place_on(symbol_state& s, core::side side, const core::quantity& qty,
                                         const core::price& ref) {
         const auto& f = s.setup.filters;
+        // Every intent has its id from the start, so a blocked one is named in its log line too.
+        std::string id = ids_.next();
         if (!s.top.bid || !s.top.ask) {
-            block(s, side, "no_market", ref, qty);
+            block(s, id, side, "no_market", ref, qty);
             return std::nullopt;
         }
         const policy::top_of_book top{s.top.bid->px, s.top.ask->px};
         const policy::maker_decision d = Policy::decide(options_.maker, f, side, qty, ref, top);
         if (!d.allowed()) {
-            block(s, side, Policy::label(d.reason), ref, qty);
+            block(s, id, side, Policy::label(d.reason), ref, qty);
             return std::nullopt;
         }
         if (d.price_adjusted) {
@@ -647,13 +670,13 @@ private:
         const risk::order_intent intent{f.symbol, side, d.price, d.qty};
         const risk::verdict v = monitor_.check_order(intent, view_of(s), bot_view());
         if (!v.passed()) {
-            block(s, side, v.reason, d.price, d.qty, &v);
+            block(s, id, side, v.reason, d.price, d.qty, &v);
             return std::nullopt;
         }
         publish_edge(s, intent);
 
         // Journal first: an order that is not on disk is never sent.
-        new_order n{ids_.next(), f.symbol, side, d.price, d.qty, now_};
+        new_order n{std::move(id), f.symbol, side, d.price, d.qty, now_};
         if (!record(n)) return std::nullopt;
         const venue::order_request req{n.client_order_id, f.symbol, side, d.price, d.qty,
                                        options_.maker.maker_only, f.price_digits, f.qty_digits};
@@ -668,8 +691,8 @@ private:
         return n.client_order_id;
     }
 
-    void block(symbol_state& s, core::side side, std::string_view reason, const core::price& price,
-               const core::quantity& qty, const risk::verdict* v = nullptr) {
+    void block(symbol_state& s, std::string_view client_order_id, core::side side, std::string_view reason,
+               const core::price& price, const core::quantity& qty, const risk::verdict* v = nullptr) {
         ++stats_.orders_blocked;
         auto it = stats_.blocked_by_reason.find(reason);
         if (it == stats_.blocked_by_reason.end()) {
@@ -678,11 +701,13 @@ private:
         ++it->second;
         blocked_counter(s, reason).inc();
         log_.warn("order_blocked",
-                  {{"symbol", s.setup.filters.symbol},
+                  {{"client_order_id", client_order_id},
+                   {"symbol", s.setup.filters.symbol},
                    {"side", to_string(side)},
                    {"reason", reason},
                    {"price", price},
                    {"qty", qty},
+                   {"min_qty_required", core::mul(s.setup.filters.min_qty, options_.maker.min_qty_pad, core::rounding::up)},
                    {"observed", v != nullptr ? v->observed.view() : std::string_view{}},
                    {"limit", v != nullptr ? v->limit.view() : std::string_view{}}});
     }
@@ -740,6 +765,15 @@ private:
         monitor_.freeze_manually("journal_failure", now_);
     }
 
+    /// A confirmed cancel's venue round trip, from when it was (last) sent: under `cancel_all`
+    /// when a cancel-all asked for it, else `cancel` (mm_execution_latency_seconds{operation}).
+    void observe_cancel_latency(std::string_view client_order_id, timestamp at) {
+        const auto it = pending_cancel_.find(client_order_id);
+        if (it == pending_cancel_.end() || it->second == refused || at < it->second) return;
+        const bool by_all = cancelled_by_all_.contains(client_order_id);
+        (by_all ? cancel_all_latency_ : cancel_latency_).observe(at - it->second);
+    }
+
     /// The order is no longer live (rejected, cancelled, filled): free its quote slot and its
     /// pending cancel; the checks hear the venue answered it.
     void forget(std::string_view client_order_id) {
@@ -747,6 +781,9 @@ private:
         // Heterogeneous find, then erase by iterator: no temporary string per event.
         if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
             pending_cancel_.erase(it);
+        }
+        if (const auto it = cancelled_by_all_.find(client_order_id); it != cancelled_by_all_.end()) {
+            cancelled_by_all_.erase(it);
         }
         for (auto& [name, s] : symbols_) {
             if (s.bid && s.bid->client_order_id == client_order_id) s.bid.reset();
@@ -780,12 +817,16 @@ private:
     obs::mm_metrics& metrics_;
     /// Resolved once: looking a label set up takes the registry's lock, not for every ack.
     obs::histogram& place_latency_ = metrics_.execution_latency.with({"place"});
+    obs::histogram& cancel_latency_ = metrics_.execution_latency.with({"cancel"});
+    obs::histogram& cancel_all_latency_ = metrics_.execution_latency.with({"cancel_all"});
     Logger& log_;
     client_order_id_generator ids_;
     state_machine state_;
     std::map<std::string, symbol_state, std::less<>> symbols_;
     /// Cancels in flight: client order id -> when the cancel was (last) sent, or `refused`.
     std::map<std::string, timestamp, std::less<>> pending_cancel_;
+    /// The pending cancels a cancel-all sent (their latency is cancel_all's, not cancel's).
+    std::set<std::string, std::less<>> cancelled_by_all_;
     /// pending_cancel_'s mark for a cancel the venue refused: due again at once.
     static constexpr timestamp refused = timestamp::min();
     timestamp last_sweep_ = timestamp::min() / 2;  // (no overflow in now - last_sweep_)

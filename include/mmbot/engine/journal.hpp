@@ -103,7 +103,8 @@ enum class tail_damage : std::uint8_t {
 /// What recovery found and did. Log it on every start: a truncation is a fact an operator wants.
 struct recovery_report {
     bool created = false;             ///< the file did not exist (or was empty) and was started
-    std::uint64_t records_read = 0;   ///< valid records replayed
+    std::uint64_t records_read = 0;   ///< valid order records replayed
+    std::uint64_t operator_records = 0;  ///< valid operator records (audit only, not replayed)
     std::uint64_t last_sequence = 0;  ///< sequence of the last valid record (0: none)
     std::uint64_t valid_bytes = 0;    ///< file size after recovery
     std::uint64_t bytes_truncated = 0;
@@ -148,7 +149,7 @@ private:
 template <class E>
 concept journal_event =
     std::same_as<E, new_order> || std::same_as<E, order_ack> || std::same_as<E, order_fill> ||
-    std::same_as<E, order_cancel> || std::same_as<E, order_reject>;
+    std::same_as<E, order_cancel> || std::same_as<E, order_reject> || std::same_as<E, operator_action>;
 
 /// What open does with the records of an existing journal once it holds the lock.
 enum class journal_open_mode : std::uint8_t {
@@ -223,7 +224,8 @@ private:
 };
 
 /// The result of journal::open: the journal ready for appends, what recovery did, and every
-/// valid record in order (apply them to an order_store / position_book).
+/// valid order record in order (apply them to an order_store / position_book). Operator records
+/// are an audit trail: counted in the report, not replayed.
 struct journal::opened {
     journal log;
     recovery_report report;

@@ -151,7 +151,16 @@ struct order_reject {
     timestamp at{};
 };
 
-/// Any one of the events above: what the journal stores and the order store applies.
+/// An operator's action on the running bot (mmbot-ctl freeze, unfreeze, cancel-all, reload, kill):
+/// journaled for the audit trail, never applied to the order store or positions on recovery.
+struct operator_action {
+    std::string action;        ///< "freeze", "cancel_all", ... (app/control/request.hpp)
+    std::string operator_uid;  ///< the caller's uid (SO_PEERCRED), or "unknown"
+    std::string outcome;       ///< what the bot did, or why it refused
+    timestamp at{};
+};
+
+/// Any one of the order events above: what the journal stores and the order store applies.
 using order_event = std::variant<new_order, order_ack, order_fill, order_cancel, order_reject>;
 
 /// The client order id an event is about.

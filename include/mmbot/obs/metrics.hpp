@@ -266,6 +266,21 @@ public:
     void write(std::string& out) const;
     [[nodiscard]] std::string expose() const;
 
+    /// One registered family: what docs/metrics.md states of it.
+    struct family_info {
+        std::string name;
+        metric_type type;
+        std::vector<std::string> label_names;
+    };
+    /// Every family, sorted by name (the doc check compares them with docs/metrics.md).
+    [[nodiscard]] std::vector<family_info> families() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<family_info> out;
+        out.reserve(families_.size());
+        for (const auto& [name, f] : families_) out.push_back({name, f->type(), f->label_names()});
+        return out;
+    }
+
 private:
     template <class Family, class... Args>
     Family& add(std::string_view name, Args&&... args);

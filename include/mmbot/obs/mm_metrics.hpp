@@ -109,6 +109,8 @@ public:
     counter& md_messages;                     ///< mm_md_messages_total
     counter& md_gaps;                         ///< mm_md_gaps_total
     counter_family& book_crossed;             ///< mm_book_crossed_total{symbol}: crossed episodes
+    counter_family& operator_actions;         ///< mm_operator_actions_total{action}: mmbot-ctl commands
+    decimal_gauge<seconds_unit>& clock_skew;  ///< mm_clock_skew_seconds: venue clock minus local clock (testnet/live)
 
     /// Resolves (creating on first use) every per-symbol handle. Start-up path: locks, allocates.
     [[nodiscard]] symbol_metrics for_symbol(std::string_view symbol);
@@ -177,7 +179,13 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
       book_crossed(reg.add_counter(
           "mm_book_crossed_total",
           "Times a book became crossed or locked (best bid >= best ask); not quoted or marked until it uncrosses.",
-          {"symbol"})) {
+          {"symbol"})),
+      operator_actions(reg.add_counter("mm_operator_actions_total",
+                                       "Operator commands received on the control socket (mmbot-ctl), by action.",
+                                       {"action"})),
+      clock_skew(reg.add_decimal_gauge<seconds_unit>(
+                     "mm_clock_skew_seconds", "Venue clock minus local clock, as last measured (testnet/live).")
+                     .with({})) {
     for (const std::string_view s : engine_states) {
         states_.emplace_back(std::string(s), &state.with({s}));
     }

@@ -16,7 +16,7 @@ namespace mmbot::policy {
 enum class block_reason : std::uint8_t {
     none,           ///< not blocked
     min_qty,        ///< quantity, rounded down to the step, is below min_qty x pad
-    max_qty,        ///< quantity above the venue's max (the router splits before this)
+    max_qty,        ///< quantity above the venue's max (config refuses an order_qty above it)
     cross_price,    ///< BUY at or above best ask, SELL at or below best bid
     min_notional,   ///< price x quantity below the venue's minimum order value
     price_filter,   ///< price outside the instrument's [min_price, max_price]

@@ -99,3 +99,31 @@ BOOST_AUTO_TEST_CASE(sync_success_returns_the_offset) {
     // sent 10 ms, received 20 ms: midpoint 15 ms, server 1000 ms.
     BOOST_TEST((*r == 1000ms - 15ms));
 }
+
+// The periodic resync's judgement (app/venue_clock.hpp): a jump above 500 ms freezes
+// (clock_skew), small drift does not; failures count up and the third in a row freezes
+// (clock_unsynced); a success resets the count.
+BOOST_AUTO_TEST_CASE(resync_assessment) {
+    using namespace std::chrono_literals;
+    using mmbot::venue::bybit::assess_resync;
+    const auto ok = [](std::chrono::nanoseconds o) { return mmbot::core::result<std::chrono::nanoseconds>(o); };
+    auto r = assess_resync(100ms, ok(130ms), 0);
+    BOOST_TEST(!r.freeze_reason.has_value());
+    BOOST_TEST((r.offset == std::optional<std::chrono::nanoseconds>(130ms)));
+    BOOST_TEST(r.failures_in_a_row == 0);
+    r = assess_resync(100ms, ok(601ms), 2);
+    BOOST_TEST((r.freeze_reason == std::optional<std::string_view>("clock_skew")));
+    r = assess_resync(100ms, ok(-401ms), 0);
+    BOOST_TEST((r.freeze_reason == std::optional<std::string_view>("clock_skew")));
+    BOOST_TEST(!assess_resync(100ms, ok(600ms), 0).freeze_reason.has_value());  // exactly 500 ms: kept
+
+    const mmbot::core::result<std::chrono::nanoseconds> failed =
+        mmbot::core::make_error(mmbot::venue::bybit::errc::timeout, "no answer");
+    r = assess_resync(100ms, failed, 0);
+    BOOST_TEST(r.failures_in_a_row == 1);
+    BOOST_TEST(!r.offset.has_value());
+    BOOST_TEST(r.error == "no answer");
+    BOOST_TEST(!r.freeze_reason.has_value());
+    r = assess_resync(100ms, failed, 2);
+    BOOST_TEST((r.freeze_reason == std::optional<std::string_view>("clock_unsynced")));
+}

@@ -104,6 +104,9 @@ inline void put_fields(std::string& out, const order_cancel& e) {
 inline void put_fields(std::string& out, const order_reject& e) {
     put_all(out, e.client_order_id, e.reason);
 }
+inline void put_fields(std::string& out, const operator_action& e) {
+    put_all(out, e.action, e.operator_uid, e.outcome);
+}
 
 template <class Event>
 [[nodiscard]] constexpr std::string_view type_name() noexcept {
@@ -112,6 +115,7 @@ template <class Event>
     if constexpr (std::is_same_v<Event, order_fill>) return "fill";
     if constexpr (std::is_same_v<Event, order_cancel>) return "cancel";
     if constexpr (std::is_same_v<Event, order_reject>) return "reject";
+    if constexpr (std::is_same_v<Event, operator_action>) return "operator";
     return "";
 }
 
@@ -137,6 +141,7 @@ struct decoded_line {
     line_status status = line_status::ok;
     std::uint64_t sequence = 0;
     std::optional<order_event> event;
+    std::optional<operator_action> note;  ///< an operator record (then `event` is empty)
     std::string problem;  ///< for malformed: which field and value
 };
 
@@ -298,11 +303,23 @@ private:
         return out;
     }
     if (type != "new" && type != "ack" && type != "fill" && type != "cancel" &&
-        type != "reject") {
+        type != "reject" && type != "operator") {
         out.problem = fmt::format("unknown record type \"{}\"", type);
         return out;
     }
     field_reader reader(std::vector<std::string_view>(fields.begin() + 3, fields.end()));
+    if (type == "operator") {
+        operator_action note{reader.text("action"), reader.text("operator_uid"), reader.text("outcome"),
+                             timestamp{*ns}};
+        if (!reader.finish()) {
+            out.problem = fmt::format("operator record: {}", reader.problem());
+            return out;
+        }
+        out.status = line_status::ok;
+        out.sequence = *seq;
+        out.note = std::move(note);
+        return out;
+    }
     order_event ev = read_event(type, timestamp{*ns}, reader);
     if (!reader.finish()) {
         out.problem = fmt::format("{} record: {}", type, reader.problem());

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/unique_fd.hpp"
 #include "mmbot/engine/errors.hpp"
 
 #include <fcntl.h>
@@ -38,36 +39,7 @@ namespace mmbot::engine::detail {
                                               std::system_category().message(err), err));
 }
 
-/// Owns a file descriptor; closes it on destruction. Move-only.
-class unique_fd {
-public:
-    unique_fd() = default;
-    explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    unique_fd& operator=(unique_fd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    ~unique_fd() { reset(); }
-
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
-    void reset() noexcept {
-        if (fd_ >= 0) {
-            // close() is not retried on EINTR: on Linux the descriptor is gone either way.
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
-
-private:
-    int fd_ = -1;
-};
+using core::unique_fd;
 
 /// Writes all of `data`, looping over short writes and EINTR.
 [[nodiscard]] inline core::result<void> write_all(int fd, std::string_view data,

@@ -33,11 +33,13 @@ inline std::string recovery_report::describe() const {
     const std::string_view legacy =
         legacy_header ? " (header \"mmbot-journal 1\": no environment recorded)" : "";
     if (created && !truncated()) return "journal created (empty)";
+    const std::string operators =
+        operator_records == 0 ? std::string() : fmt::format(" (+{} operator actions)", operator_records);
     if (!truncated()) {
-        return fmt::format("journal recovered: {} records, clean tail{}", records_read, legacy);
+        return fmt::format("journal recovered: {} records{}, clean tail{}", records_read, operators, legacy);
     }
-    return fmt::format("journal recovered: {} records, truncated {} bytes at offset {} ({}){}",
-                       records_read, bytes_truncated, valid_bytes, to_string(reason), legacy);
+    return fmt::format("journal recovered: {} records{}, truncated {} bytes at offset {} ({}){}", records_read,
+                       operators, bytes_truncated, valid_bytes, to_string(reason), legacy);
 }
 
 namespace detail {
@@ -45,6 +47,8 @@ namespace detail {
 /// The outcome of reading a journal's bytes: the valid records and where the good prefix ends.
 struct journal_scan {
     std::vector<journal_entry> entries;
+    std::uint64_t operator_records = 0;  ///< operator actions: valid, sequenced, not replayed
+    std::uint64_t last_sequence = 0;
     std::uint64_t valid_bytes = 0;
     tail_damage damage = tail_damage::none;
 };
@@ -77,7 +81,12 @@ struct journal_scan {
             resume = nl + 1;
             break;
         }
-        scan.entries.push_back(journal_entry{d.sequence, std::move(*d.event)});
+        if (d.event) {
+            scan.entries.push_back(journal_entry{d.sequence, std::move(*d.event)});
+        } else {
+            ++scan.operator_records;
+        }
+        scan.last_sequence = d.sequence;
         ++expected;
         pos = nl + 1;
     }
@@ -242,7 +251,8 @@ inline core::result<journal::opened> journal::open(std::string path, std::string
         if (!scan) return scan.error();
         report.legacy_header = header->what == kind::legacy;
         report.records_read = scan->entries.size();
-        report.last_sequence = scan->entries.empty() ? 0 : scan->entries.back().sequence;
+        report.operator_records = scan->operator_records;
+        report.last_sequence = scan->last_sequence;
         report.valid_bytes = scan->valid_bytes;
         report.bytes_truncated = data->size() - scan->valid_bytes;
         report.reason = scan->damage;

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mmbot::venue::bybit {
 
@@ -128,6 +129,41 @@ template <class Transport, class NowFn>
                                                         attempts, last->message));
     }
     return *sync.offset();
+}
+
+/// What one periodic resync found (app/venue_clock.hpp), for the loop to log, export and act on.
+struct resync_report {
+    std::optional<std::chrono::nanoseconds> offset;  ///< the new offset; empty when the resync failed
+    std::chrono::nanoseconds previous{0};            ///< the offset before it
+    std::string error;                               ///< why it failed (transport, round trip)
+    int failures_in_a_row = 0;
+    /// Set when the loop must freeze: "clock_skew" (a jump) or "clock_unsynced" (failures).
+    std::optional<std::string_view> freeze_reason;
+};
+
+/// A jump of the offset above this between two samples freezes: half of the 1 s Bybit accepts
+/// a timestamp ahead of its clock, so requests signed with the old offset may have missed.
+inline constexpr std::chrono::milliseconds max_offset_jump{500};
+/// Resyncs failing in a row before the drift since the last good sample counts as unbounded.
+inline constexpr int max_resync_failures = 3;
+
+/// Judges one resync: `measured` is sync_clock's outcome, `previous` the offset in use, and
+/// `failures_before` the failed resyncs just before this one.
+[[nodiscard]] inline resync_report assess_resync(std::chrono::nanoseconds previous,
+                                                 const core::result<std::chrono::nanoseconds>& measured,
+                                                 int failures_before) {
+    resync_report r;
+    r.previous = previous;
+    if (!measured) {
+        r.error = measured.error().message;
+        r.failures_in_a_row = failures_before + 1;
+        if (r.failures_in_a_row >= max_resync_failures) r.freeze_reason = "clock_unsynced";
+        return r;
+    }
+    r.offset = *measured;
+    const auto jump = *measured - previous;
+    if (jump > max_offset_jump || -jump > max_offset_jump) r.freeze_reason = "clock_skew";
+    return r;
 }
 
 }  // namespace mmbot::venue::bybit
