@@ -10,10 +10,11 @@
 #   5. bad commands: an unknown command or an option of another command is exit 2 before anything
 #      is sent; a socket nobody listens on is exit 3;
 #   6. each action is counted in /metrics (mm_operator_actions_total{action}), logged with the
-#      caller's uid and journaled as an operator record; SIGTERM still ends with 0 open orders.
+#      caller's uid and journaled as an operator record; SIGTERM still ends with 0 open orders;
+#   7. mmbot-shadow opens its socket too, next to its journal by default: status and freeze.
 set -euo pipefail
 
-testnet="$1"; venue="$2"; sample="$3"; config="$4"; ctl="$5"
+testnet="$1"; venue="$2"; sample="$3"; config="$4"; ctl="$5"; shadow="$6"; shadow_config="$7"
 work="${TEST_TMPDIR:-$(mktemp -d)}/operator_ctl"
 mkdir -p "$work"
 fails=0
@@ -129,6 +130,19 @@ check "SIGTERM: the bot exits 0 (got $rc)" test "$rc" -eq 0
 check "SIGTERM: 0 open orders at the venue (got $(venue_open))" no_open_at_venue
 check "the journal holds the operator records" test "$(grep -c $'\toperator\t' "$work/journal.log")" -ge 8
 check "the socket file is gone after the stop" test ! -e "$sock"
+# 7. mmbot-shadow (paced replay, so it runs long enough to be asked): the default socket path
+mkdir -p "$work/shadow"
+"$shadow" --config "$shadow_config" --feed "replay:$sample" --speed 1 --journal "$work/shadow/journal.log" \
+    --report "$work/shadow/report.json" >"$work/shadow.out" 2>"$work/shadow.err" &
+shadow_pid=$!
+check "shadow opens <journal>.ctl" wait_for 20 test -S "$work/shadow/journal.log.ctl"
+shadow_status() { "$ctl" --socket "$work/shadow/journal.log.ctl" status | grep -q '^mmbot-shadow  state RUNNING'; }
+check "shadow: status answers RUNNING" wait_for 20 shadow_status
+check "shadow: freeze exits 0" expect_exit 0 "$ctl" --socket "$work/shadow/journal.log.ctl" freeze
+kill -TERM "$shadow_pid"; rc=0; wait "$shadow_pid" || rc=$?
+check "shadow: SIGTERM exits 0 (got $rc)" test "$rc" -eq 0
+check "shadow: the report counts the operator freeze" grep -q '"operator_freeze"' "$work/shadow/report.json"
+
 leaks=$(grep -l -e "$secret" -e "$key" "$work"/bot.* "$work"/out "$work"/err "$work"/metrics.txt "$work"/status.txt 2>/dev/null || true)
 check "no secret in any output" test -z "$leaks"
 
