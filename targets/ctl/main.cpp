@@ -54,7 +54,8 @@ int once(const app::control::ctl_options& o, bool clear_screen) {
 
 int run_main(int argc, char** argv) {
     const std::vector<std::string_view> args(argv + 1, argv + argc);
-    auto opts = app::control::parse_ctl_args(args, std::getenv("MMBOT_CONTROL_SOCKET"));
+    // Read before any thread exists (mmbot-ctl has none), so getenv's lack of locking is harmless.
+    auto opts = app::control::parse_ctl_args(args, std::getenv("MMBOT_CONTROL_SOCKET"));  // NOLINT(concurrency-mt-unsafe)
     if (!opts) {
         fmt::print(stderr, "mmbot-ctl: error: {}\n{}", opts.error().message, app::control::ctl_usage);
         return app::exit_status(ctl_exit::usage);

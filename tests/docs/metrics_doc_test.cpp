@@ -3,14 +3,18 @@
 // documented mm_* metric exists. A metric renamed, added or given another label fails here until
 // the doc says the same.
 #define BOOST_TEST_MODULE metrics_doc
+#include "mmbot/app/gates.hpp"
+#include "mmbot/core/enum_label.hpp"
 #include "mmbot/obs/metrics.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
+#include "mmbot/policy/block_reason.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,4 +70,32 @@ BOOST_AUTO_TEST_CASE(every_exposed_metric_is_documented_and_every_documented_one
         BOOST_TEST(found, "docs/metrics.md documents " << name << ", which /metrics does not expose");
     }
     BOOST_TEST(exposed == doc.size());
+}
+
+// The block reasons the doc lists are exactly the labels a blocked order can carry: the maker
+// policy's (every block_reason but none) and the names of the risk checks (live's gate holds them
+// all). A label that does not exist, or one missing, fails here.
+BOOST_AUTO_TEST_CASE(documented_block_reasons_are_the_real_ones) {
+    std::ifstream in("docs/metrics.md");
+    std::string row;
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("| `mm_orders_blocked_total`")) row = line;
+    }
+    BOOST_TEST_REQUIRE(!row.empty());
+    const std::string reasons = row.substr(row.find("`reason` is"));
+    std::set<std::string> documented;
+    const std::regex label("`([a-z_]+)`");
+    for (auto it = std::sregex_iterator(reasons.begin(), reasons.end(), label); it != std::sregex_iterator(); ++it) {
+        documented.insert((*it)[1].str());
+    }
+    documented.erase("reason");
+    std::set<std::string> real;
+    using mmbot::policy::block_reason;
+    for (std::size_t i = 1; i < mmbot::core::enumerator_count<block_reason>; ++i) {
+        real.emplace(mmbot::policy::label(static_cast<block_reason>(i)));
+    }
+    for (const auto name : mmbot::app::live_gate::names) real.emplace(name);
+    BOOST_TEST(documented == real, "docs/metrics.md's block reasons differ from the code's");
+    for (const auto& d : documented) BOOST_TEST(real.contains(d), "documented, does not exist: " << d);
+    for (const auto& r : real) BOOST_TEST(documented.contains(r), "exists, not documented: " << r);
 }
