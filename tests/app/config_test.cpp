@@ -3,6 +3,7 @@
 
 #include "mmbot/app/config_reload.hpp"
 #include "mmbot/app/quote_feasibility.hpp"
+#include "mmbot/app/venue_filters.hpp"
 
 #include <boost/json.hpp>
 
@@ -43,6 +44,29 @@ std::string error_of(const std::string& text) {
     BOOST_TEST_REQUIRE(!c.has_value());
     return c.error().message;
 }
+
+/// A shipped config with every symbol's "filters" object removed.
+std::string without_filters(const std::string& path) {
+    auto doc = boost::json::parse(read(path));
+    for (auto& [name, sym] : doc.as_object()["symbols"].as_object()) sym.as_object().erase("filters");
+    return boost::json::serialize(doc);
+}
+
+mmbot::core::instrument_filters venue(std::string_view tick = "0.10", std::string_view step = "0.001",
+                               std::string_view min_qty = "0.001", std::string_view max_qty = "1190",
+                               std::string_view min_notional = "5") {
+    return mmbot::core::make_filters({.symbol = "BTCUSDT", .tick_size = tick, .qty_step = step, .min_qty = min_qty,
+                               .max_qty = max_qty, .min_notional = min_notional, .min_price = "0.10",
+                               .max_price = "1999999.80"})
+        .value();
+}
+
+app::symbol_config configured(const mmbot::core::instrument_filters& f) {
+    app::symbol_config sc;
+    sc.filters = f;
+    return sc;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(shipped_configs_are_valid) {
@@ -242,4 +266,63 @@ BOOST_AUTO_TEST_CASE(live_reload_refuses_a_looser_canary_cap) {
     auto removed = live;
     removed.symbols.at("BTCUSDT").limits.canary_max_inventory_notional = mmbot::core::notional::max();
     BOOST_TEST(app::check_reloadable(live, removed, true).error().message.find("500 -> none") != std::string::npos);
+}
+
+// The filters testnet and live trade with (app/venue_filters.hpp): the venue's where the config
+// states none, the config's where each is at least as strict, a refusal naming the field and both
+// values where one is looser; a missing "filters" object is allowed in testnet and live only.
+BOOST_AUTO_TEST_CASE(testnet_and_live_may_leave_filters_to_the_venue_shadow_may_not) {
+    for (const char* f : {"configs/testnet.json", "configs/live.json"}) {
+        auto c = app::parse_config(without_filters(f), f);
+        BOOST_TEST_REQUIRE(c.has_value(), (c ? "" : c.error().message));
+        BOOST_TEST(!c->symbols.at("BTCUSDT").filters_from_config);
+    }
+    auto shadow = app::parse_config(without_filters("configs/shadow.json"), "shadow.json");
+    BOOST_TEST_REQUIRE(!shadow.has_value());
+    BOOST_TEST(shadow.error().message.find("filters") != std::string::npos, shadow.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(the_venues_filters_fill_in_and_the_order_is_checked_again) {
+    auto cfg = app::parse_config(without_filters("configs/live.json"), "live.json").value();
+    auto merged = app::with_venue_filters(cfg, {{"BTCUSDT", venue()}});
+    BOOST_TEST_REQUIRE(merged.has_value(), (merged ? "" : merged.error().message));
+    BOOST_TEST(merged->symbols.at("BTCUSDT").filters.tick_size.to_string() == "0.1");
+    BOOST_TEST(merged->symbols.at("BTCUSDT").filters.price_digits == 2);
+
+    // The venue's min_qty 0.01 x pad 1.1: the configured order_qty 0.002 cannot trade.
+    auto cannot = app::with_venue_filters(cfg, {{"BTCUSDT", venue("0.10", "0.001", "0.01")}});
+    BOOST_TEST_REQUIRE(!cannot.has_value());
+    BOOST_TEST(cannot.error().code == app::errc::invalid_config);
+    BOOST_TEST(cannot.error().message.find("order_qty: 0.002 cannot trade") != std::string::npos,
+               cannot.error().message);
+
+    auto unlisted = app::with_venue_filters(cfg, {});
+    BOOST_TEST_REQUIRE(!unlisted.has_value());
+    BOOST_TEST(unlisted.error().code == app::errc::preflight_instrument);
+    BOOST_TEST(unlisted.error().message == "BTCUSDT: the venue's instruments-info does not list it");
+}
+
+BOOST_AUTO_TEST_CASE(config_filters_may_only_be_stricter) {
+    // Stricter in every field: kept as configured.
+    const auto strict = venue("0.50", "0.010", "0.010", "100", "10");
+    auto kept = app::effective_filters("BTCUSDT", configured(strict), venue());
+    BOOST_TEST_REQUIRE(kept.has_value(), (kept ? "" : kept.error().message));
+    BOOST_TEST(kept->tick_size.to_string() == "0.5");
+    BOOST_TEST(kept->max_qty.to_string() == "100");
+
+    const auto refusal = [](const core::instrument_filters& mine) {
+        auto r = app::effective_filters("BTCUSDT", configured(mine), venue());
+        BOOST_TEST_REQUIRE(!r.has_value());
+        BOOST_TEST(r.error().code == app::errc::preflight_instrument);
+        return r.error().message;
+    };
+    BOOST_TEST(refusal(venue("0.05")) == "symbols.BTCUSDT.filters.tick_size: 0.05 is looser than the venue's 0.10 "
+                                         "(a whole multiple of the venue's tick; a config filter may only be stricter)");
+    BOOST_TEST(refusal(venue("0.15")).find("tick_size: 0.15 is looser") != std::string::npos);  // not a multiple
+    BOOST_TEST(refusal(venue("0.10", "0.0015")).find("qty_step: 0.0015 is looser") != std::string::npos);
+    BOOST_TEST(refusal(venue("0.10", "0.001", "0.0005")).find("min_qty: 0.0005 is looser than the venue's 0.001") !=
+               std::string::npos);
+    BOOST_TEST(refusal(venue("0.10", "0.001", "0.001", "2000")).find("max_qty: 2000.000 is looser than the venue's 1190.000") != std::string::npos);
+    BOOST_TEST(refusal(venue("0.10", "0.001", "0.001", "1190", "1")).find("min_notional: 1 is looser") !=
+               std::string::npos);
 }

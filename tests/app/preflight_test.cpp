@@ -115,19 +115,25 @@ BOOST_AUTO_TEST_CASE(unreachable_venue_fails_with_the_transport_error) {
     BOOST_TEST(bad.error().message == "connect 127.0.0.1:1: refused");
 }
 
-BOOST_AUTO_TEST_CASE(instruments_must_match_the_config) {
+// The config's filters may be stricter than the venue's, never looser (app/venue_filters.hpp).
+BOOST_AUTO_TEST_CASE(config_filters_must_be_at_least_as_strict_as_the_venues) {
     const auto cfg = btc_config();
     scripted_venue v;
     v.answers.emplace_back(instruments("BTCUSDT", "0.10"));
     auto ok = pf::check_instruments(v, cfg, bybit::category::linear);
     BOOST_TEST_REQUIRE(ok.has_value(), ok.error().message);
+    BOOST_TEST(*ok == "BTCUSDT (config filters, at least as strict as the venue's): Trading");
     BOOST_TEST(v.targets.at(0) == "/v5/market/instruments-info?category=linear&symbol=BTCUSDT");
+
+    v.answers.emplace_back(instruments("BTCUSDT", "0.05"));  // the config's 0.10 is a coarser grid: fine
+    BOOST_TEST(pf::check_instruments(v, cfg, bybit::category::linear).has_value());
 
     v.answers.emplace_back(instruments("BTCUSDT", "0.50"));
     auto diff = pf::check_instruments(v, cfg, bybit::category::linear);
     BOOST_TEST_REQUIRE(!diff.has_value());
     BOOST_TEST(diff.error().message ==
-               "BTCUSDT: config filters differ from the venue's: tick_size: config 0.10, venue 0.50");
+               "symbols.BTCUSDT.filters.tick_size: 0.10 is looser than the venue's 0.50 (a whole multiple of the "
+               "venue's tick; a config filter may only be stricter)");
 
     v.answers.emplace_back(instruments("BTCUSDT", "0.10", "Settling"));
     auto halted = pf::check_instruments(v, cfg, bybit::category::linear);

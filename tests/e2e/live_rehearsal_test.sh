@@ -106,7 +106,7 @@ check "status shows the canary cap's headroom" grep -q 'canary_max_inventory_not
 check "an order over the canary cap is blocked (canary_inventory_cap)" wait_for 110 canary_blocked
 "$ctl" --socket "$work/live.ctl" status > "$work/status_blocked.txt" 2>&1 || true
 echo "   --- mmbot-ctl status after the canary block ---"; sed 's/^/   /' "$work/status_blocked.txt"
-check "status after the block shows a position" grep -Eq 'position -?0\.00[1-9]' "$work/status_blocked.txt"
+# (No assertion on the position here: a fill on the other side may have flattened it already.)
 
 # 5. kill switch, then SIGTERM
 touch "$work/KILL"

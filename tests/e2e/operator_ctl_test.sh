@@ -12,6 +12,7 @@
 #   6. each action is counted in /metrics (mm_operator_actions_total{action}), logged with the
 #      caller's uid and journaled as an operator record; SIGTERM still ends with 0 open orders;
 #   7. mmbot-shadow opens its socket too, next to its journal by default: status and freeze.
+# The testnet bot's config states no exchange filters: it trades with the venue's.
 set -euo pipefail
 
 testnet="$1"; venue="$2"; sample="$3"; config="$4"; ctl="$5"; shadow="$6"; shadow_config="$7"
@@ -24,7 +25,10 @@ source "$(dirname "$0")/lib.sh"  # check, expect_exit
 key="CTLKEY$RANDOM"; secret="CTLSECRET$RANDOM$RANDOM"
 printf '%s\n%s\n' "$key" "$secret" > "$work/creds"; chmod 600 "$work/creds"
 grep -v '"op":' "$sample" > "$work/capture.jsonl"
-cp "$config" "$work/testnet.json"
+# The bot's config states no filters: it takes the venue's (instruments-info) at start.
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))
+for s in c["symbols"].values(): s.pop("filters")
+json.dump(c, open(sys.argv[2], "w"))' "$config" "$work/testnet.json"
 sock="$work/bot.ctl"
 
 "$venue" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
@@ -60,6 +64,8 @@ has_orders() { ctl_ status --json | python3 -c 'import json,sys; s=json.load(sys
 
 check "the bot opens its control socket" wait_for 40 test -S "$sock"
 check "the socket is mode 0600 (got $(stat -c %a "$sock" 2>/dev/null))" test "$(stat -c %a "$sock")" = 600
+check "filters came from the venue (config states none)" \
+    grep -q '"msg":"instrument_filters".*"source":"venue".*"symbol":"BTCUSDT".*"tick_size":"0.1"' "$work/bot.log"
 check "the bot is quoting (status shows open orders)" wait_for 60 has_orders
 
 # 1. status

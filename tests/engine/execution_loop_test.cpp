@@ -194,6 +194,27 @@ BOOST_AUTO_TEST_CASE(blocked_intents_are_counted_and_logged_with_reason) {
     BOOST_TEST(h.loop->stats().orders_blocked == 3);
 }
 
+// The venue changed the tick (instruments-info refresh, app/venue_filters.hpp): the resting
+// quotes are pulled and the next ones are priced on the new grid.
+BOOST_AUTO_TEST_CASE(new_filters_pull_the_quotes_and_requote_on_the_new_grid) {
+    harness h;
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 2U);
+    auto coarser = core::make_filters({.symbol = "BTCUSDT", .tick_size = "0.50", .qty_step = "0.001",
+                                       .min_qty = "0.001", .max_qty = "100", .min_notional = "5",
+                                       .min_price = "0.50", .max_price = "1999999.50"})
+                       .value();
+    h.loop->apply_filters("BTCUSDT", coarser, h.clock.now());
+    BOOST_TEST(h.venue.cancels.size() == 2U);
+    BOOST_TEST(h.sink.str().find(R"("msg":"quotes_pulled","reason":"filters_changed")") != std::string::npos);
+    for (const auto& o : h.venue.orders) h.loop->on_cancel(o.client_order_id, "requested", h.clock.now());
+    h.book("50000.0", "50000.1");
+    BOOST_TEST_REQUIRE(h.venue.orders.size() == 4U);
+    for (std::size_t i = 2; i < 4; ++i) {
+        BOOST_TEST(h.venue.orders[i].price.raw() % coarser.tick_size.raw() == 0, h.venue.orders[i].price.to_string());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_stale_book_pulls_resting_quotes_once_and_quoting_resumes_with_data) {
     harness h;
     h.book("50000.0", "50000.1");

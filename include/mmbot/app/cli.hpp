@@ -55,8 +55,10 @@ struct cli_options {
     /// testnet/live: how long the orderly stop keeps cancelling and reconciling before it gives
     /// up and exits 1 with the orders that are still open (the journal keeps them).
     std::int64_t stop_timeout_s = 15;
-    /// testnet/live: how often the venue-time offset is measured again (app/venue_clock.hpp).
+    /// testnet/live: how often the venue-time offset is measured again (app/venue_watch.hpp).
     std::int64_t clock_resync_s = 60;
+    /// testnet/live: how often instruments-info is asked again (app/venue_filters.hpp).
+    std::int64_t filters_refresh_s = 300;
     std::string report_path;
     std::string journal_path;
     std::string log_path;
@@ -87,6 +89,8 @@ inline constexpr std::string_view cli_usage =
                               then exit 1 if any is still open (default 15, 1..600)
   --clock-resync-s N          testnet/live: measure the venue's clock again every N s
                               (default 60, 5..3600)
+  --filters-refresh-s N       testnet/live: ask instruments-info again every N s; a changed
+                              tick or step requotes on the new grid (default 300, 10..86400)
   --symbols A,B               symbols to trade (default: all in the config)
   --symbol-filter A,B         explicit symbol list; overrides --symbols
   --iterations N              stop after N market-data events (0 = no limit)
@@ -310,7 +314,7 @@ template <class T, class U>
 }
 
 /// --obs, --obs-port, --feed, --speed, --ca-file, --kill-switch-file, --control-socket,
-/// --stop-timeout-s, --clock-resync-s, --endpoint-override.
+/// --stop-timeout-s, --clock-resync-s, --filters-refresh-s, --endpoint-override.
 [[nodiscard]] inline std::vector<core::flag_spec> io_flags(cli_options& o) {
     return {
         core::switch_flag("--obs", [&o](std::string_view, std::string_view) -> core::result<void> {
@@ -340,6 +344,9 @@ template <class T, class U>
         }),
         core::value_flag("--clock-resync-s", [&o](std::string_view n, std::string_view v) {
             return store(o.clock_resync_s, parse_int<std::int64_t>(n, v, 5, 3600));
+        }),
+        core::value_flag("--filters-refresh-s", [&o](std::string_view n, std::string_view v) {
+            return store(o.filters_refresh_s, parse_int<std::int64_t>(n, v, 10, 86400));
         }),
         core::value_flag("--endpoint-override", [&o](std::string_view, std::string_view v) -> core::result<void> {
             if (v.find(':') == std::string_view::npos) {

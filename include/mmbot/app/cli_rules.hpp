@@ -33,7 +33,7 @@ struct flag_rule {
     std::string_view why_not;
 };
 
-inline constexpr std::array<flag_rule, 5> binary_rules{{
+inline constexpr std::array<flag_rule, 6> binary_rules{{
     {"--feed", true, false, false,
      "it trades on Bybit's public stream of its own environment; replays and other streams are "
      "for mmbot-shadow"},
@@ -41,6 +41,7 @@ inline constexpr std::array<flag_rule, 5> binary_rules{{
      "it trades on a live stream, which arrives in real time; --speed paces mmbot-shadow's replay"},
     {"--stop-timeout-s", false, true, true, "it sends no orders, so its stop has nothing to cancel"},
     {"--clock-resync-s", false, true, true, "it signs no requests, so it keeps no venue clock"},
+    {"--filters-refresh-s", false, true, true, "its filters are the config's; it asks no venue"},
     {"--i-understand-this-is-live", false, false, true, "it does not trade on mainnet"},
 }};
 
@@ -62,6 +63,7 @@ template <env::environment Env>
 ///   --speed                      mmbot-shadow with a replay
 ///   --stop-timeout-s             mmbot-testnet and mmbot-live
 ///   --clock-resync-s             mmbot-testnet and mmbot-live
+///   --filters-refresh-s          mmbot-testnet and mmbot-live
 ///   --i-understand-this-is-live  mmbot-live only
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
 ///   --obs-port                   only with --obs

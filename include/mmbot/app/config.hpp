@@ -54,7 +54,11 @@ struct strategy_config {
 };
 
 struct symbol_config {
+    /// The exchange filters. testnet/live: the venue's (app/venue_filters.hpp), or the config's
+    /// where it states them, which must then be at least as strict; shadow: the config's.
     core::instrument_filters filters;
+    /// The config states "filters" for this symbol (always in shadow, which asks no venue).
+    bool filters_from_config = true;
     strategy_config strategy;
     risk::symbol_limits limits;
 };
@@ -360,8 +364,15 @@ inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
                 break;
             }
             symbol_config sc;
-            if (auto f = sym->object("filters"); f) detail::read_filters(*f, name, sink, sc.filters);
-            else sink.fail(f.error());
+            if (!sym->has("filters") && c.environment != "shadow") {
+                // testnet/live take them from the venue at start (app/venue_filters.hpp).
+                sc.filters_from_config = false;
+                sc.filters.symbol = name;
+            } else if (auto f = sym->object("filters"); f) {
+                detail::read_filters(*f, name, sink, sc.filters);
+            } else {
+                sink.fail(f.error());
+            }
             if (auto st = sym->object("strategy"); st) detail::read_strategy(*st, sink, sc.strategy);
             else sink.fail(st.error());
             if (auto rl = sym->object("risk"); rl) detail::read_symbol_limits(*rl, sink, sc.limits);
@@ -373,7 +384,8 @@ inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
                     fmt::format("symbols.{}.risk.canary_max_inventory_notional: required for live",
                                 name)));
             }
-            if (!sink.failed()) {
+            // Without filters the check runs once the venue's are known (with_venue_filters).
+            if (!sink.failed() && sc.filters_from_config) {
                 if (auto e = detail::order_cannot_trade(name, sc, c.maker)) sink.fail(*e);
             }
             if (sink.failed()) break;

@@ -32,6 +32,7 @@
 #include "mmbot/app/detail/stable_json.hpp"
 #include "mmbot/app/errors.hpp"
 #include "mmbot/app/preflight/verdict.hpp"
+#include "mmbot/app/venue_filters.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/journal.hpp"
@@ -189,23 +190,21 @@ namespace detail {
 
 }  // namespace detail
 
-/// instruments-info for every configured symbol: present, Trading, and filters equal to the
-/// config's. The config is what the bot rounds with, so a difference means orders the venue
-/// would reject (or worse, round differently).
+/// instruments-info of each of `symbols`: listed and Trading (else errc::preflight_instrument),
+/// its filters by name. Public: no signer.
 template <rest_sender Transport>
-[[nodiscard]] core::result<std::string> check_instruments(Transport& t, const config& cfg,
-                                                          venue::bybit::category cat) {
-    std::vector<std::string> checked;
-    for (const auto& [name, sym] : cfg.symbols) {
+[[nodiscard]] core::result<venue_filter_map> fetch_venue_filters(Transport& t, const std::vector<std::string>& symbols,
+                                                                 venue::bybit::category cat) {
+    venue_filter_map out;
+    for (const auto& name : symbols) {
         venue::bybit::rest_request req;
         if (auto ok = venue::bybit::write_instruments(cat, name, "", req); !ok) return ok.error();
         auto resp = t.send(req, nullptr, 0);
         if (!resp) return resp.error();
         auto page = venue::bybit::parse_instruments(resp->body, cat);
         if (!page) return page.error();
-        const std::string& wanted = name;  // clang 14 cannot capture a structured binding
         const auto it = std::find_if(page->instruments.begin(), page->instruments.end(),
-                                     [&wanted](const auto& i) { return i.filters.symbol == wanted; });
+                                     [&name](const auto& i) { return i.filters.symbol == name; });
         if (it == page->instruments.end()) {
             return core::make_error(errc::preflight_instrument,
                                     fmt::format("{}: the venue does not list it ({})", name,
@@ -215,14 +214,34 @@ template <rest_sender Transport>
             return core::make_error(errc::preflight_instrument,
                                     fmt::format("{}: status \"{}\", not Trading", name, it->status));
         }
-        if (const auto diff = detail::filter_mismatch(sym.filters, it->filters); !diff.empty()) {
-            return core::make_error(errc::preflight_instrument,
-                                    fmt::format("{}: config filters differ from the venue's: {}",
-                                                name, diff));
-        }
-        checked.push_back(name);
+        out.emplace(name, it->filters);
     }
-    return fmt::format("{} match the venue's filters and are Trading", fmt::join(checked, ", "));
+    return out;
+}
+
+/// instruments-info for every configured symbol: listed, Trading, the config's filters (where it
+/// states them) at least as strict as the venue's, and the filters the bot uses (cfg, merged at
+/// start by with_venue_filters) still what that gives.
+template <rest_sender Transport>
+[[nodiscard]] core::result<std::string> check_instruments(Transport& t, const config& cfg,
+                                                          venue::bybit::category cat) {
+    std::vector<std::string> names;
+    for (const auto& [name, sc] : cfg.symbols) names.push_back(name);
+    auto venue = fetch_venue_filters(t, names, cat);
+    if (!venue) return venue.error();
+    std::vector<std::string> checked;
+    for (const auto& [name, sc] : cfg.symbols) {
+        auto f = effective_filters(name, sc, venue->at(name));
+        if (!f) return f.error();
+        if (const auto diff = detail::filter_mismatch(sc.filters, *f); !diff.empty()) {
+            return core::make_error(errc::preflight_instrument,
+                                    fmt::format("{}: the bot's filters differ from the venue's: {}", name, diff));
+        }
+        checked.push_back(fmt::format("{} ({})", name, sc.filters_from_config ? "config filters, at least as strict as "
+                                                                                "the venue's"
+                                                                              : "the venue's filters"));
+    }
+    return fmt::format("{}: Trading", fmt::join(checked, ", "));
 }
 
 /// order/realtime (open orders, every page) for every configured symbol, against the journal.

@@ -42,7 +42,8 @@
 #include "mmbot/app/runtime/log_output.hpp"
 #include "mmbot/app/runtime/observability.hpp"
 #include "mmbot/app/runtime/operator_controls.hpp"
-#include "mmbot/app/venue_clock.hpp"
+#include "mmbot/app/venue_filters.hpp"
+#include "mmbot/app/venue_watch.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
@@ -253,6 +254,31 @@ template <env::environment Env>
     return verdict;
 }
 
+namespace trading_detail {
+
+/// `s` with every symbol's filters from the venue's instruments-info, narrowed by the config's
+/// (app/venue_filters.hpp), and its engine setups rebuilt from them. Exit 7 when the venue does
+/// not list a symbol or a config filter is looser than the venue's; exit 3 when an order of
+/// order_qty cannot trade under the venue's filters; the transport's own error otherwise (exit 7:
+/// the venue could not be asked).
+[[nodiscard]] inline outcome<startup> with_venue_filters_of(const startup& s, const trading_endpoints& ep,
+                                                           boost::asio::ssl::context& tls) {
+    boost::asio::io_context io;
+    venue::bybit::rest_transport rest{io, ep.rest, tls};
+    auto fetched = preflight::fetch_venue_filters(rest, symbol_names(s.setups), venue::bybit::category::linear);
+    if (!fetched) {
+        return fail_with(exit_code::preflight, fmt::format("instruments-info from {}:{}: {}", ep.rest.host,
+                                                           ep.rest.port, fetched.error().message));
+    }
+    auto cfg = with_venue_filters(s.cfg, *fetched);
+    if (!cfg) return fail_with(exit_code_for(cfg.error().code, exit_code::preflight), cfg.error());
+    auto setups = to_setups(*cfg);
+    if (!setups) return fail_with(exit_code::config, setups.error());
+    return startup{s.opts, s.loaded, std::move(*cfg), std::move(*setups)};
+}
+
+}  // namespace trading_detail
+
 /// One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
 struct trading_signers {
     venue::bybit::signer rest;
@@ -286,11 +312,16 @@ public:
     using sink_type = trading_detail::trading_sink<loop_type, logger_type>;
 
     /// The phases of app/run.hpp's `session` concept.
-    [[nodiscard]] static int run(const startup& s) {
-        auto ep = trading_endpoints_of<Env>(s.opts);
+    [[nodiscard]] static int run(const startup& given) {
+        auto ep = trading_endpoints_of<Env>(given.opts);
         if (!ep) return exit_with(ep.error());
-        auto tls = client_tls(s.opts);
+        auto tls = client_tls(given.opts);
         if (!tls) return exit_with(tls.error());
+        // The venue's filters (narrowed by the config's): what every later phase trades with. A
+        // --preflight that cannot get them reports that in its verdict instead.
+        auto merged = trading_detail::with_venue_filters_of(given, *ep, *tls);
+        if (!merged && !given.opts.preflight) return exit_with(merged.error());
+        const startup& s = merged ? *merged : given;
         if (s.opts.preflight) {
             const auto verdict = trading_preflight<Env>(s, *ep, *tls);
             fmt::print("{}", verdict.to_json());
@@ -342,11 +373,19 @@ private:
         log_.info("journal_recovered", {{"records", static_cast<std::int64_t>(opened.entries.size())},
                                         {"open_orders", static_cast<std::int64_t>(store_.open_orders().size())},
                                         {"summary", opened.report.describe()}});
+        for (const auto& [name, sc] : s.cfg.symbols) {
+            filters_.emplace(name, sc.filters);
+            const auto& f = sc.filters;
+            log_.info("instrument_filters",
+                      {{"symbol", name}, {"source", sc.filters_from_config ? "config" : "venue"},
+                       {"tick_size", f.tick_size}, {"qty_step", f.qty_step}, {"min_qty", f.min_qty},
+                       {"max_qty", f.max_qty}, {"min_notional", f.min_notional}});
+        }
     }
 
     [[nodiscard]] std::chrono::nanoseconds now() const { return obs::unix_nanos(wall_); }
     [[nodiscard]] core::result<std::int64_t> venue_ms_at(std::chrono::nanoseconds t) const {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(t + venue_clock_->offset()).count();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t + venue_watch_->offset()).count();
     }
 
     int trade() {
@@ -372,7 +411,11 @@ private:
             return fail_with(exit_code::runtime,
                              fmt::format("{}:{}: {}", ep_.rest.host, ep_.rest.port, synced.error().message));
         }
-        venue_clock_.emplace(ep_.rest, tls_, std::chrono::seconds(s_.opts.clock_resync_s), *synced, [this] { return now(); });
+        venue_watch_.emplace(ep_.rest, tls_,
+                             venue_watch::schedule{std::chrono::seconds(s_.opts.clock_resync_s),
+                                                   std::chrono::seconds(s_.opts.filters_refresh_s),
+                                                   symbol_names(s_.setups)},
+                             *synced, [this] { return now(); });
         seen_.metrics.clock_skew.set(*synced);
         log_.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(synced->count())}});
         return {};
@@ -412,7 +455,7 @@ private:
     }
 
     void start() {
-        venue_clock_->start();
+        venue_watch_->start();
         gateway_->start();
         pws_->start();
         md_->start();
@@ -434,6 +477,7 @@ private:
             log_.info("loop_health", {{"turns", h->turns}, {"max_turn_ms", h->max_turn_ms}});
         }
         poll_clock();
+        poll_filters();
         if (!poll_private()) return false;
         (void)gateway_->drain(*events_sink_);
         if (!quoting_ && !try_start_quoting()) return false;
@@ -447,10 +491,10 @@ private:
         return !(s_.opts.iterations > 0 && events_ >= s_.opts.iterations);
     }
 
-    /// A resync's outcome (app/venue_clock.hpp): exported, logged, and a freeze when the offset
+    /// A resync's outcome (app/venue_watch.hpp): exported, logged, and a freeze when the offset
     /// jumped or could not be measured max_failures times in a row.
     void poll_clock() {
-        auto r = venue_clock_->take_report();
+        auto r = venue_watch_->take_clock_report();
         if (!r) return;
         const auto ms = [](std::chrono::nanoseconds d) {
             return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -468,6 +512,43 @@ private:
                                         {"max_jump_ms", static_cast<std::int64_t>(venue::bybit::max_offset_jump.count())}});
             loop_->freeze(risk::freeze_reason{*r->freeze_reason, risk::release::cool_down}, now_);
         }
+    }
+
+    /// An instruments-info refresh (app/venue_filters.hpp): a symbol whose filters changed is
+    /// requoted on the new grid; one whose config filters are no longer at least as strict as the
+    /// venue's, or whose order can no longer trade, freezes the bot (filters_conflict).
+    void poll_filters() {
+        auto fetched = venue_watch_->take_filters();
+        if (!fetched) return;
+        if (!*fetched) {
+            log_.warn("instruments_refresh_failed", {{"code", fetched->error().code}, {"error", fetched->error().message}});
+            return;
+        }
+        for (const auto& [name, sc] : s_.cfg.symbols) {
+            const auto it = (*fetched)->find(name);
+            auto next = it == (*fetched)->end() ? core::result<config>(core::make_error(
+                                                      errc::preflight_instrument, name + ": no longer listed"))
+                                                : refreshed_config(name, it->second);
+            if (!next) {
+                log_.error("filters_conflict", {{"symbol", name}, {"error", next.error().message}});
+                loop_->freeze(risk::freeze_reason{"filters_conflict", risk::release::operator_only}, now_);
+                continue;
+            }
+            const auto& now_filters = next->symbols.at(name).filters;
+            const auto diff = preflight::detail::filter_mismatch(filters_.at(name), now_filters);
+            if (diff.empty()) continue;
+            log_.warn("filters_changed", {{"symbol", name}, {"change", diff}});
+            filters_[name] = now_filters;
+            loop_->apply_filters(name, now_filters, now_);
+        }
+    }
+
+    /// The config with `symbol`'s filters from a refresh, checked as at start.
+    [[nodiscard]] core::result<config> refreshed_config(const std::string& symbol,
+                                                        const core::instrument_filters& venue) const {
+        config one = s_.cfg;
+        std::erase_if(one.symbols, [&](const auto& kv) { return kv.first != symbol; });
+        return with_venue_filters(std::move(one), venue_filter_map{{symbol, venue}});
     }
 
     /// The private stream's acks, fills and cancels; a (re)connect asks for a reconcile.
@@ -601,7 +682,7 @@ private:
         gateway_->stop();
         pws_->stop();
         md_->stop();
-        venue_clock_->stop();
+        venue_watch_->stop();
         (void)gateway_->drain(*events_sink_);
     }
 
@@ -660,7 +741,9 @@ private:
     // The venue, built after the clock sync (connect()).
     boost::asio::io_context rest_io_;
     venue::bybit::rest_transport rest_;
-    std::optional<venue_clock> venue_clock_;  ///< the venue-time offset, resynced on its own thread
+    std::optional<venue_watch> venue_watch_;  ///< the venue's clock and instruments, on their own thread
+    /// Each symbol's filters as the loop uses them (a refresh compares against these).
+    std::map<std::string, core::instrument_filters, std::less<>> filters_;
     std::optional<venue::bybit::rest_transport> rest_failover_;
     std::optional<trading_detail::failover_t<Env>> hosts_;
     std::optional<gateway_type> gateway_;

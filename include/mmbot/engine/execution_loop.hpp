@@ -338,7 +338,18 @@ public:
         metrics_.execution_healthy.set(std::int64_t{0});
     }
 
-    /// Hot reload: new limits and strategy parameters for known symbols (filters never change).
+    /// The venue changed a symbol's filters (tick, step, limits): its resting quotes are pulled and
+    /// the next ones are priced on the new grid. Orders already sent stay valid at the venue.
+    void apply_filters(std::string_view symbol, const core::instrument_filters& f, timestamp now) {
+        auto* s = find(symbol);
+        if (s == nullptr) return;
+        now_ = now;
+        s->setup.filters = f;
+        pull_quotes(*s, "filters_changed");
+    }
+
+    /// Hot reload: new limits and strategy parameters for known symbols (filters change only
+    /// through apply_filters).
     void apply_limits(const std::map<std::string, symbol_setup, std::less<>>& next,
                       const engine_options& options) {
         options_.maker = options.maker;

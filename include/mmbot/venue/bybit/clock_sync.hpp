@@ -131,7 +131,7 @@ template <class Transport, class NowFn>
     return *sync.offset();
 }
 
-/// What one periodic resync found (app/venue_clock.hpp), for the loop to log, export and act on.
+/// What one periodic resync found (app/venue_watch.hpp), for the loop to log, export and act on.
 struct resync_report {
     std::optional<std::chrono::nanoseconds> offset;  ///< the new offset; empty when the resync failed
     std::chrono::nanoseconds previous{0};            ///< the offset before it
