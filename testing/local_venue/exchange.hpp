@@ -139,6 +139,10 @@ public:
     explicit exchange(exchange_options opts)
         : opts_(std::move(opts)), linear_(opts_.sim), spot_(opts_.sim) {}
 
+    /// Replaces the listed instruments (an exchange changing a tick or a lot size while trading):
+    /// instruments-info and every later order check use the new filters; resting orders stay.
+    void set_instruments(std::vector<instrument_spec> list) { opts_.instruments = std::move(list); }
+
     [[nodiscard]] const std::vector<instrument_spec>& instruments() const noexcept {
         return opts_.instruments;
     }

@@ -13,6 +13,10 @@
 //   POST {"kind":"http_5xx","rate":"1","count":2,"delay_ms":0,"path":"/v5/order"}  adds a rule
 //   POST {"clear":true}                                                          removes all
 //   GET                                   {"rules":[...],"counts":{...}}: what is active, what fired
+// /admin/instruments (same server, test-only): POST a document of the --config shape
+//   ({"symbols": {"BTCUSDT": {"filters": {...}}}}); its symbols replace the listed instruments, as an
+//   exchange changing a tick or lot size while trading. {"ok":true,"instruments":N} or 400 naming
+//   the bad field.
 // /admin/orders (same server, test-only, not part of Bybit's API):
 //   GET   {"ok":true,"orders":[{"orderLinkId","orderId","category","symbol","side","price","qty",
 //          "status","cumExecQty"}...],"duplicate_link_rejects":N,"duplicate_link_ids":[...]}:
@@ -229,6 +233,29 @@ template <header_lookup Headers>
     o["ok"] = true;
     o["rules"] = std::move(rules);
     o["counts"] = std::move(counts);
+    a.body = boost::json::serialize(o);
+    return a;
+}
+
+/// /admin/instruments (see the file comment): POST a config-shaped document; its symbols replace
+/// the listed instruments.
+[[nodiscard]] inline rest_answer handle_admin_instruments(venue_core& core, std::string_view method,
+                                                          std::string_view body) {
+    rest_answer a;
+    boost::json::object o;
+    if (method != "POST") {
+        o["ok"] = false;
+        o["error"] = "use POST";
+        a.status = 405;
+    } else if (auto list = load_instruments(body, "/admin/instruments"); !list) {
+        o["ok"] = false;
+        o["error"] = list.error().message;
+        a.status = 400;
+    } else {
+        o["ok"] = true;
+        o["instruments"] = static_cast<std::uint64_t>(list->size());
+        core.ex.set_instruments(std::move(*list));
+    }
     a.body = boost::json::serialize(o);
     return a;
 }

@@ -351,6 +351,8 @@ void http_session::on_request() {
         a = handle_admin(srv_.core(), method, body);
     } else if (path == "/admin/orders") {
         a = handle_admin_orders(srv_.core(), method);
+    } else if (path == "/admin/instruments") {
+        a = handle_admin_instruments(srv_.core(), method, body);
     } else {
         const request_faults f = srv_.core().faults.on_request(target);
         delay_ms = f.delay_ms;

@@ -8,6 +8,7 @@
 //   /v5/public/spot    (the same feed)
 //   /admin/fault       fault injection (rest_api.hpp, docs/local-venue.md)
 //   /admin/orders      every order ever accepted + duplicate orderLinkId refusals (test-only)
+//   /admin/instruments POST: replace the listed instruments (a tick or lot change; test-only)
 // Faults act here: disconnect (the TCP connection is closed without a reply), http_5xx (503),
 // rate_limit (10006), delay_ms, drop_ws / dup_ws (each private push), ws_gap (a public delta).
 //

@@ -43,6 +43,7 @@ EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" MMBOT_SECRET_TEST
     timeout 170 "$testnet" --config "$work/testnet.json" --endpoint-override "localhost:$port" \
     --ca-file "$work/cert.pem" --journal "$work/journal.log" --log "$work/bot.log" --report "$work/bot.json" \
     --control-socket "$sock" --kill-switch-file "$work/KILL" --obs --obs-port 0 \
+    --clock-resync-s 5 --filters-refresh-s 10 \
     >"$work/bot.out" 2>"$work/bot.err" &
 bot_pid=$!
 cleanup() {
@@ -124,12 +125,28 @@ check "--force on freeze is exit 2" expect_exit 2 ctl_ freeze --force
 check "a bad --reason is exit 2" expect_exit 2 ctl_ freeze --reason 'two words'
 check "a socket nobody listens on is exit 3" expect_exit 3 "$ctl" --socket "$work/nobody.ctl" status
 
+# 8. the venue changes BTCUSDT's tick to 0.50: within one refresh (10 s) the bot logs the change,
+#    pulls its quotes and quotes again on the new grid; the clock was resynced meanwhile (5 s).
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); f=c["symbols"]["BTCUSDT"]["filters"]
+f.update(tick_size="0.50", min_price="0.50", max_price="1999999.50")
+print(json.dumps({"symbols": {"BTCUSDT": {"filters": f}, "ETHUSDT": c["symbols"]["ETHUSDT"]}}))' "$config" > "$work/coarser.json"
+check "the venue takes the coarser tick" \
+    curl -sfk -X POST --data-binary @"$work/coarser.json" "https://localhost:$port/admin/instruments" -o /dev/null
+check "the bot logs filters_changed for BTCUSDT within 15 s" \
+    wait_for 15 grep -q '"change":"tick_size: was 0.10, now 0.50".*"msg":"filters_changed".*"symbol":"BTCUSDT"' "$work/bot.log"
+on_new_grid() { ctl_ status --json | python3 -c 'import json,sys; from decimal import Decimal as D
+s=json.load(sys.stdin); o=[x for y in s["symbols"] if y["symbol"]=="BTCUSDT" for x in y["open_orders"]]
+sys.exit(0 if o and all(D(x["price"]) % D("0.5") == 0 for x in o) else 1)'; }
+check "BTCUSDT is quoted again, every price on the 0.50 grid" wait_for 15 on_new_grid
+check "the clock was resynced (clock_resynced in the log)" grep -q '"msg":"clock_resynced"' "$work/bot.log"
+
 # 6. metrics, log, journal; and a clean stop
 obs_port=$(sed -n 's/.*serving \/health \/ready \/metrics on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/bot.err")
 curl -s "http://127.0.0.1:${obs_port:-1}/metrics" > "$work/metrics.txt" || true
 check "/metrics counts freeze" grep -q '^mm_operator_actions_total{action="freeze"} 1' "$work/metrics.txt"
 check "/metrics counts unfreeze (4 asked)" grep -q '^mm_operator_actions_total{action="unfreeze"} 4' "$work/metrics.txt"
 check "/metrics counts reload (2)" grep -q '^mm_operator_actions_total{action="reload"} 2' "$work/metrics.txt"
+check "/metrics exports mm_clock_skew_seconds" grep -q '^mm_clock_skew_seconds ' "$work/metrics.txt"
 check "the log has operator_action with the caller's uid" grep -q "\"msg\":\"operator_action\".*\"uid\":\"$(id -u)\"" "$work/bot.log"
 kill -TERM "$bot_pid"; rc=0; wait "$bot_pid" || rc=$?
 check "SIGTERM: the bot exits 0 (got $rc)" test "$rc" -eq 0

@@ -163,9 +163,12 @@ template <rest_sender Transport, class LocalClock>
 
 namespace detail {
 
-/// The first filter field whose config and venue values differ, as "field: config X, venue Y".
+/// The first filter field whose values differ, as "field: config X, venue Y" (or with the
+/// names given: "tick_size: was 0.10, now 0.50").
 [[nodiscard]] inline std::string filter_mismatch(const core::instrument_filters& cfg,
-                                                 const core::instrument_filters& ven) {
+                                                 const core::instrument_filters& ven,
+                                                 std::string_view cfg_name = "config",
+                                                 std::string_view ven_name = "venue") {
     std::string out;
     // Prices and quantities are printed with the tick's and step's digits, as the venue writes them.
     const auto price = [](const core::instrument_filters& f, const core::price& p) {
@@ -174,8 +177,8 @@ namespace detail {
     const auto qty = [](const core::instrument_filters& f, const core::quantity& q) {
         return q.to_string(f.qty_digits);
     };
-    const auto cmp = [&out](std::string_view field, bool differ, const std::string& a, const std::string& b) {
-        if (out.empty() && differ) out = fmt::format("{}: config {}, venue {}", field, a, b);
+    const auto cmp = [&](std::string_view field, bool differ, const std::string& a, const std::string& b) {
+        if (out.empty() && differ) out = fmt::format("{}: {} {}, {} {}", field, cfg_name, a, ven_name, b);
     };
     cmp("tick_size", cfg.tick_size != ven.tick_size, price(cfg, cfg.tick_size), price(ven, ven.tick_size));
     cmp("qty_step", cfg.qty_step != ven.qty_step, qty(cfg, cfg.qty_step), qty(ven, ven.qty_step));

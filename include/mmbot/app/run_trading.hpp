@@ -535,7 +535,7 @@ private:
                 continue;
             }
             const auto& now_filters = next->symbols.at(name).filters;
-            const auto diff = preflight::detail::filter_mismatch(filters_.at(name), now_filters);
+            const auto diff = preflight::detail::filter_mismatch(filters_.at(name), now_filters, "was", "now");
             if (diff.empty()) continue;
             log_.warn("filters_changed", {{"symbol", name}, {"change", diff}});
             filters_[name] = now_filters;

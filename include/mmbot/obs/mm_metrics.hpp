@@ -160,7 +160,7 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
       market_data_age(reg.add_decimal_gauge<seconds_unit>(
           "mm_market_data_age_seconds", "Time since the last order-book update.", {"symbol"})),
       venue_errors(reg.add_counter("mm_venue_errors_total",
-                                   "Errors returned by the venue, by retCode or transport error.",
+                                   "Orders the venue refused and cancels that failed, by reason.",
                                    {"code"})),
       ws_reconnects(reg.add_counter("mm_ws_reconnects_total", "WebSocket reconnections by stream.",
                                     {"stream"})),
