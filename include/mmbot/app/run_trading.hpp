@@ -47,6 +47,7 @@
 #include "mmbot/app/runtime/report_file.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
+#include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/engine/journal.hpp"
@@ -74,6 +75,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -256,19 +258,38 @@ template <env::environment Env>
 
 namespace trading_detail {
 
+/// instruments-info for `symbols`, asked up to `attempts` times: a transport failure or a 5xx
+/// (not JSON) is retried after 200 ms, 400 ms, ...; a verdict (a symbol not listed or not
+/// Trading) and a certificate that does not verify are not: asking again changes neither.
+template <class Transport>
+[[nodiscard]] core::result<venue_filter_map> fetch_filters_with_retries(Transport& rest,
+                                                                        const std::vector<std::string>& symbols,
+                                                                        std::uint32_t attempts) {
+    for (std::uint32_t i = 0;; ++i) {
+        auto fetched = preflight::fetch_venue_filters(rest, symbols, venue::bybit::category::linear);
+        const bool final = fetched || fetched.error().code == errc::preflight_instrument ||
+                           fetched.error().code == venue::bybit::errc::tls || i + 1 >= attempts;
+        if (final) return fetched;
+        std::this_thread::sleep_for(
+            core::exponential_delay(std::chrono::milliseconds(200), std::chrono::milliseconds(2000), i));
+    }
+}
+
 /// `s` with every symbol's filters from the venue's instruments-info, narrowed by the config's
 /// (app/venue_filters.hpp), and its engine setups rebuilt from them. Exit 7 when the venue does
 /// not list a symbol or a config filter is looser than the venue's; exit 3 when an order of
-/// order_qty cannot trade under the venue's filters; the transport's own error otherwise (exit 7:
-/// the venue could not be asked).
+/// order_qty cannot trade under the venue's filters; exit 1 (runtime, as a failed clock sync)
+/// when the venue cannot be asked: TLS, connect, timeouts, 5 failed attempts.
 [[nodiscard]] inline outcome<startup> with_venue_filters_of(const startup& s, const trading_endpoints& ep,
                                                            boost::asio::ssl::context& tls) {
     boost::asio::io_context io;
     venue::bybit::rest_transport rest{io, ep.rest, tls};
-    auto fetched = preflight::fetch_venue_filters(rest, symbol_names(s.setups), venue::bybit::category::linear);
+    auto fetched = fetch_filters_with_retries(rest, symbol_names(s.setups), 5);
     if (!fetched) {
-        return fail_with(exit_code::preflight, fmt::format("instruments-info from {}:{}: {}", ep.rest.host,
-                                                           ep.rest.port, fetched.error().message));
+        const exit_code code = fetched.error().code == errc::preflight_instrument ? exit_code::preflight
+                                                                                   : exit_code::runtime;
+        return fail_with(code, fmt::format("instruments-info from {}:{}: {}", ep.rest.host, ep.rest.port,
+                                           fetched.error().message));
     }
     auto cfg = with_venue_filters(s.cfg, *fetched);
     if (!cfg) return fail_with(exit_code_for(cfg.error().code, exit_code::preflight), cfg.error());
@@ -317,16 +338,19 @@ public:
         if (!ep) return exit_with(ep.error());
         auto tls = client_tls(given.opts);
         if (!tls) return exit_with(tls.error());
-        // The venue's filters (narrowed by the config's): what every later phase trades with. A
-        // --preflight that cannot get them reports that in its verdict instead.
-        auto merged = trading_detail::with_venue_filters_of(given, *ep, *tls);
-        if (!merged && !given.opts.preflight) return exit_with(merged.error());
-        const startup& s = merged ? *merged : given;
-        if (s.opts.preflight) {
-            const auto verdict = trading_preflight<Env>(s, *ep, *tls);
-            fmt::print("{}", verdict.to_json());
-            return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
+        if (given.opts.preflight) return preflight_only(given, *ep, *tls);
+        // testnet: credentials first (a local problem, exit 4, before any request). live: after
+        // its mandatory preflight, whose verdict reports missing or unreadable secrets itself.
+        std::optional<trading_signers> keys;
+        if constexpr (!Env::requires_preflight) {
+            auto k = load_signers<Env>();
+            if (!k) return exit_with(k.error());
+            keys.emplace(std::move(*k));
         }
+        // The venue's filters (narrowed by the config's): what every later phase trades with.
+        auto merged = trading_detail::with_venue_filters_of(given, *ep, *tls);
+        if (!merged) return exit_with(merged.error());
+        const startup& s = *merged;
         if constexpr (Env::requires_preflight) {
             if (const auto verdict = trading_preflight<Env>(s, *ep, *tls); !verdict.passed()) {
                 fmt::print(stderr, "{}", verdict.to_json());
@@ -334,10 +358,10 @@ public:
                                            fmt::format("mmbot-{}: preflight failed (verdict above); nothing was sent",
                                                        Env::name)));
             }
+            auto k = load_signers<Env>();
+            if (!k) return exit_with(k.error());
+            keys.emplace(std::move(*k));
         }
-        // After the preflight: its verdict reports missing or unreadable secrets as a failed check.
-        auto keys = load_signers<Env>();
-        if (!keys) return exit_with(keys.error());
         const std::string journal_path = journal_path_of(s.opts, s.cfg);
         auto opened = open_journal(journal_path, Env::name, journal_options_of(s.cfg), engine::journal_open_mode::recover);
         if (!opened) return exit_with(opened.error());
@@ -348,6 +372,16 @@ public:
         trading_session session(s, *ep, *tls, std::move(*keys), std::move(*opened), std::move(*log_out),
                                 std::move(*control));
         return session.trade();
+    }
+
+    /// --preflight: the verdict on stdout, exit 0 or 7. Filters the venue cannot give are
+    /// reported by the verdict's instruments check rather than ending the run.
+    [[nodiscard]] static int preflight_only(const startup& given, const trading_endpoints& ep,
+                                            boost::asio::ssl::context& tls) {
+        auto merged = trading_detail::with_venue_filters_of(given, ep, tls);
+        const auto verdict = trading_preflight<Env>(merged ? *merged : given, ep, tls);
+        fmt::print("{}", verdict.to_json());
+        return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
     }
 
     trading_session(const trading_session&) = delete;
