@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -46,7 +47,15 @@ int once(const app::control::ctl_options& o, bool clear_screen) {
     if (o.json) {
         fmt::print("{}\n", boost::json::serialize(got->reply));
     } else {
-        fmt::print("{}{}", clear_screen ? "\x1b[H\x1b[2J" : "", app::control::render_status(got->reply));
+        std::string text;
+        try {
+            text = app::control::render_status(got->reply);
+        } catch (const std::exception&) {  // a field missing or of another type: not our protocol
+            return fail(core::make_error(app::errc::control_unreachable,
+                                         fmt::format("control socket \"{}\": the status reply has an unexpected shape",
+                                                     o.socket)));
+        }
+        fmt::print("{}{}", clear_screen ? "\x1b[H\x1b[2J" : "", text);
     }
     std::fflush(stdout);
     return 0;

@@ -324,3 +324,17 @@ BOOST_AUTO_TEST_CASE(unreadable_request_is_answered_and_counted) {
     BOOST_TEST(reply->find("\"error\":\"control_request\"") != std::string::npos, *reply);
     BOOST_TEST(f.metrics.operator_actions.with({"invalid"}).value() == 1u);
 }
+
+// A later automatic freeze (journal failure, clock) keeps an operator's freeze sticky: no
+// cool-down undoes a kill.
+BOOST_AUTO_TEST_CASE(an_operator_freeze_stays_sticky_under_a_later_automatic_one) {
+    risk::monitor<risk::gate<drill_check>> mon{risk::gate<drill_check>(drill_check{}), std::chrono::seconds(1)};
+    mon.freeze_manually(ctl::operator_kill_reason, 1s);
+    mon.freeze_manually("journal_failure", 2s);  // cool_down on its own
+    BOOST_TEST(mon.last_freeze()->reason == "journal_failure");
+    BOOST_TEST(!mon.cool_down(std::chrono::hours(1)));
+    BOOST_TEST(mon.frozen());
+    risk::monitor<risk::gate<drill_check>> plain{risk::gate<drill_check>(drill_check{}), std::chrono::seconds(1)};
+    plain.freeze_manually("journal_failure", 2s);
+    BOOST_TEST(plain.cool_down(std::chrono::hours(1)));  // the control: a cool-down freeze ends
+}

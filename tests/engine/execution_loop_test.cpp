@@ -412,6 +412,9 @@ BOOST_AUTO_TEST_CASE(a_venue_latency_freeze_lifts_after_its_cool_down_and_judges
     h.loop->on_tick(h.clock.now());
     BOOST_TEST_REQUIRE(h.loop->state() == engine::bot_state::freeze);
     BOOST_TEST(h.loop->monitor().last_freeze()->reason == "venue_latency");
+    // An operator's unfreeze is judged as it would leave the checks: the slow acks from before the
+    // pause are reset by it, so they do not hold the unfreeze back (mmbot-ctl unfreeze).
+    BOOST_TEST(!h.loop->breaking_condition(h.clock.now()).has_value());
     for (const auto& o : h.venue.orders) h.loop->on_cancel(o.client_order_id, "CancelAll", h.clock.now());
 
     h.clock.advance(5s);

@@ -555,6 +555,11 @@ private:
         auto fetched = venue_watch_->take_filters();
         if (!fetched) return;
         if (!*fetched) {
+            if (fetched->error().code == errc::preflight_instrument) {  // a symbol gone or not Trading
+                log_.error("filters_conflict", {{"error", fetched->error().message}});
+                loop_->freeze(risk::freeze_reason{"filters_conflict", risk::release::operator_only}, now_);
+                return;
+            }
             log_.warn("instruments_refresh_failed", {{"code", fetched->error().code}, {"error", fetched->error().message}});
             return;
         }

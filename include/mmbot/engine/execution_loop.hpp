@@ -488,8 +488,12 @@ public:
     /// is refused while the condition that froze the bot still holds. Nothing is recorded.
     [[nodiscard]] std::optional<risk::verdict> breaking_condition(timestamp now) const {
         const risk::bot_view b = bot_view_at(now);
+        // Judged as the unfreeze would leave them: a check's evidence from before the pause (the
+        // ack latencies of the venue_latency window) is reset by on_resume, so it cannot refuse.
+        Gate resumed = monitor_.gate();
+        resumed.on_resume(risk::resumed{now});
         for (const auto& [name, s] : symbols_) {
-            const risk::verdict v = monitor_.gate().check_state(view_of(s), b);
+            const risk::verdict v = resumed.check_state(view_of(s), b);
             if (v.act == risk::action::freeze) return v;
         }
         return std::nullopt;

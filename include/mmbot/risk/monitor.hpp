@@ -70,8 +70,12 @@ public:
     /// record (sticky when `reason.how` is operator_only, as for a kill switch) and the handler
     /// runs again, so cancel-all goes out for anything still open.
     void freeze_manually(const freeze_reason& reason, std::chrono::nanoseconds now) {
+        // A later automatic freeze (journal failure, clock) must not let a cool-down undo an
+        // operator's or a kill switch's: the freeze of record stays operator_only.
+        const bool sticky = frozen_ && last_ && last_->how == release::operator_only;
         frozen_ = false;
-        freeze(verdict{action::freeze, reason.label, value_text{}, value_text{}}, "*", now, reason.how);
+        freeze(verdict{action::freeze, reason.label, value_text{}, value_text{}}, "*", now,
+               sticky ? release::operator_only : reason.how);
     }
     /// A freeze the cool-down may end (a journal failure, an unresolved create).
     void freeze_manually(std::string_view reason, std::chrono::nanoseconds now) {

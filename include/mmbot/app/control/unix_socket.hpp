@@ -66,12 +66,19 @@ struct attempt {
     core::unique_fd fd;
     int err = 0;
 };
-[[nodiscard]] inline attempt try_connect(const unix_address& a) {
+/// Connects with `timeout` on the connect itself too (Linux applies SO_SNDTIMEO to a Unix
+/// connect): a listener whose backlog is full, a wedged bot, never hangs the caller.
+[[nodiscard]] inline attempt try_connect(const unix_address& a, std::chrono::milliseconds timeout) {
     attempt out{core::unique_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)), 0};
     if (!out.fd.valid()) {
         out.err = errno;
         return out;
     }
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    ::setsockopt(out.fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(out.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     int rc = 0;
     do {
         rc = ::connect(out.fd.get(), reinterpret_cast<const sockaddr*>(&a.addr), a.length);
@@ -120,9 +127,17 @@ struct attempt {
             return detail::socket_error(errc::control_socket, path,
                                         "exists and is not a socket; refusing to replace it");
         }
-        if (detail::try_connect(*addr).fd.valid()) {
+        const auto probe = detail::try_connect(*addr, std::chrono::milliseconds(1000));
+        if (probe.fd.valid()) {
             return detail::socket_error(errc::control_socket, path,
                                         "another process answers on it (another bot?); refusing to take it over");
+        }
+        // Only "connection refused" proves nobody listens; a permission error or a timeout may be
+        // another user's live bot, whose socket is not ours to remove.
+        if (probe.err != ECONNREFUSED) {
+            return detail::socket_error(errc::control_socket, path,
+                                        fmt::format("a socket is there and cannot be probed ({}); refusing to replace it",
+                                                    detail::os_reason(probe.err)));
         }
         ::unlink(path.c_str());  // stale: its bot is gone
     }
@@ -152,18 +167,13 @@ struct attempt {
                                                                 std::chrono::milliseconds timeout) {
     auto addr = address_of(path, errc::control_unreachable);
     if (!addr) return addr.error();
-    auto a = detail::try_connect(*addr);
+    auto a = detail::try_connect(*addr, timeout);
     if (!a.fd.valid()) {
         const std::string why = a.err == ENOENT         ? "no such socket (is the bot running? --socket PATH)"
                                 : a.err == ECONNREFUSED ? "nothing accepts on it (the bot has stopped)"
                                                         : detail::os_reason(a.err);
         return detail::socket_error(errc::control_unreachable, path, why);
     }
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    ::setsockopt(a.fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(a.fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     return std::move(a.fd);
 }
 
