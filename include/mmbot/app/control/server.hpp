@@ -1,6 +1,6 @@
 // mmbot/app/control/server.hpp
 //
-// The bot's end of the control socket, polled by the main loop once per turn and never blocking
+// The bot's end of the control socket, polled by the main loop between events and never blocking
 // it: new connections are accepted, bytes that have arrived are read, a complete request line is
 // handed to the handler on the loop's own thread (so an action touches the engine exactly as a
 // market-data event does), and the reply is written as the socket takes it. A client that sends
@@ -71,7 +71,6 @@ public:
     }
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
-    [[nodiscard]] std::size_t open_connections() const noexcept { return open_.size(); }
 
 private:
     struct connection {

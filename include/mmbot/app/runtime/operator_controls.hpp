@@ -1,7 +1,8 @@
 // mmbot/app/runtime/operator_controls.hpp
 //
 // What an operator can do to a running bot, as one part every session owns (shadow, testnet and
-// live alike), polled once per turn after the market data:
+// live alike), polled between market-data events (the kill switch every turn, the rest at most
+// once per millisecond):
 //   - the kill switch (SIGUSR1 or --kill-switch-file, app/kill_switch.hpp);
 //   - a config reload (SIGHUP, a change of the config file, or `mmbot-ctl reload`): the new risk
 //     limits and strategy parameters apply to the running loop; a bad file is refused naming the
@@ -59,7 +60,9 @@ public:
         if constexpr (Env::id != env::kind::shadow) log_.info("control_socket", {{"path", desk_.socket_path()}});
     }
 
-    /// One turn: kill switch, SIGHUP or file-change reload, control commands.
+    /// One turn: kill switch, SIGHUP or file-change reload, control commands. The config file's
+    /// stat and the socket's accept are system calls: they run at most once per `every` of wall
+    /// time, not on every turn (a replay turns once per market-data event).
     template <class Loop>
     void poll(Loop& loop, std::chrono::nanoseconds now) {
         if (const auto why = kill_.poll()) {
@@ -67,6 +70,9 @@ public:
             log_.error("kill_switch", {{"trigger", *why}});
             loop.freeze(*why, now);
         }
+        const auto wall = std::chrono::steady_clock::now();
+        if (wall - last_look_ < every) return;
+        last_look_ = wall;
         if (auto r = reloader_.poll(take_reload_request())) (void)apply(loop, std::move(*r));
         const control::session_controls controls{
             [this] { return kill_.file_present(); },
@@ -88,6 +94,8 @@ private:
         return fmt::format("config reloaded: limits and strategy of {} symbol(s) applied", st->size());
     }
 
+    static constexpr std::chrono::milliseconds every{1};
+    std::chrono::steady_clock::time_point last_look_{};
     const cli_options& opts_;
     config_reloader reloader_;
     kill_switch kill_;
