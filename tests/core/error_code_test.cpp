@@ -21,7 +21,13 @@ namespace core = mmbot::core;
 namespace feed = mmbot::feed;
 
 namespace {
-enum class unregistered : std::uint8_t { a };  // no error_label: not an error enum
+enum class unregistered : std::uint8_t { a };  // not named errc, no error_label: no error enum
+namespace area {
+enum class errc : std::uint8_t { first, second };  // an area's errc: registered by its name
+}  // namespace area
+namespace unscoped {
+enum errc : std::uint8_t { first };  // a plain enum converts to int: never an error enum
+}  // namespace unscoped
 
 template <class E>
 concept has_decimal_exponnent = requires { E::decimal_exponnent; };  // the misspelling
@@ -36,6 +42,9 @@ static_assert(!std::is_constructible_v<core::error_code, const char*>);
 static_assert(!std::is_constructible_v<core::error_code, std::string_view>);
 static_assert(!std::is_constructible_v<core::error_code, int>);
 static_assert(!std::is_constructible_v<core::error_code, unregistered>);
+static_assert(!std::is_constructible_v<core::error_code, unscoped::errc>);
+static_assert(core::error_enum<area::errc> && !core::labelled_by_hook<area::errc>);
+static_assert(core::code_label(area::errc::second) == "second");
 static_assert(!std::is_constructible_v<core::error, std::string_view, std::string>);
 // A misspelt enumerator is not a member, so `code == core::errc::decimal_exponnent` cannot build.
 static_assert(!has_decimal_exponnent<core::errc>);
@@ -91,7 +100,7 @@ BOOST_AUTO_TEST_CASE(labels_are_the_enumerators_names) {
     BOOST_TEST(core::enum_label(static_cast<order_state>(3)) == "unknown");
     BOOST_TEST(core::enum_label(static_cast<order_state>(255)) == "unknown");
     // An area's prefix: every feed code is feed_<enumerator>.
-    BOOST_TEST(core::error_label(core::errc::decimal_too_precise) == "decimal_too_precise");
+    BOOST_TEST(core::code_label(core::errc::decimal_too_precise) == "decimal_too_precise");
     BOOST_TEST(error_label(feed::errc::bad_url) == "feed_bad_url");
     BOOST_TEST(core::enumerator_count<feed::errc> > 5U);
 }

@@ -37,7 +37,7 @@ struct fixture {
 
 template <class Check>
 risk::verdict on_order(const fixture& f, const risk::order_intent& o) {
-    return Check{}.check_order(o, f.sym, f.bot);
+    return risk::judge_order(Check{}, o, f.sym, f.bot);
 }
 }  // namespace
 

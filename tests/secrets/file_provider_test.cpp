@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(fifo_is_refused_promptly_naming_path_and_type) {
     BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     const auto answer = get_in_child(fifo, 5000);
     BOOST_TEST_REQUIRE(answer.has_value(), "file_provider::get on a FIFO did not return in 5 s");
-    BOOST_TEST(answer->starts_with(std::string(error_label(sec::errc::backend_error)) + "|"), *answer);
+    BOOST_TEST(answer->starts_with(std::string(mmbot::core::code_label(sec::errc::backend_error)) + "|"), *answer);
     BOOST_TEST(contains(*answer, fifo.string()), *answer);
     BOOST_TEST(contains(*answer, "is a FIFO (named pipe), not a regular file"), *answer);
     // A directory is named as one too.

@@ -5,15 +5,16 @@
 // Their exit codes are in app/exit_codes.hpp (docs/exit-codes.md).
 #pragma once
 
-#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
-#include <string_view>
 
 namespace mmbot::app {
 
-/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+/// Test frameworks print a code by its label (core/error.hpp).
+using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
+
+/// Error codes (core::error::code) of this area; each one's label is its name (core::code_label).
 enum class errc : std::uint8_t {
     /// A bad flag or flag value, a refused --endpoint-override, an unknown --symbols entry.
     usage,
@@ -45,12 +46,5 @@ enum class errc : std::uint8_t {
     /// a reload the running config keeps out.
     control_refused,
 };
-
-[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    return core::enum_label(e);
-}
-
-/// Test frameworks print the label (core/error.hpp).
-using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
 
 }  // namespace mmbot::app

@@ -13,11 +13,13 @@
 //   if (!p) log.warn("bad price", p.error().message);
 //   if (!p && p.error().code == core::errc::decimal_exponent) ...   // a misspelt name: no build
 //
-// An area registers its codes by declaring, next to its enum, the ADL hook
+// An area's codes are the scoped enum named `errc` in its namespace; nothing else registers them.
+// Each code's label is the enumerator's own name (core/enum_label.hpp). An area whose labels carry
+// a prefix ("feed_bad_url") declares, next to its enum, the ADL hook
 //   [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept;
-// which returns the label, normally `core::enum_label(e)` (core/enum_label.hpp: the enumerator's own
-// name, with the area's prefix where it has one). Labels are part of the output (logs, metrics,
-// JSON): never rename an enumerator, its name is its label.
+// returning `core::enum_label<"feed_">(e)`; `core::code_label(e)` reads either. Labels are part of
+// the output (logs, metrics, JSON): never rename an enumerator, its name is its label. For test
+// frameworks to print a code, the area's namespace says `using core::operator<<;`.
 #pragma once
 
 #include "mmbot/core/enum_label.hpp"
@@ -36,11 +38,49 @@
 
 namespace mmbot::core {
 
-/// An area's error enum: an enum whose namespace declares `error_label(E) noexcept`.
+/// An enum whose namespace declares the label hook `error_label(E) noexcept` (a prefixed area).
 template <class E>
-concept error_enum = std::is_enum_v<E> && requires(E e) {
+concept labelled_by_hook = std::is_enum_v<E> && requires(E e) {
     { error_label(e) } noexcept -> std::same_as<std::string_view>;
 };
+
+namespace detail {
+template <class T>
+constexpr const char* spelled_type() noexcept {
+    return __PRETTY_FUNCTION__;
+}
+
+/// "mmbot::app::errc" from "... [with T = mmbot::app::errc]" (GCC) or "... [T = mmbot::app::errc]"
+/// (Clang).
+[[nodiscard]] constexpr std::string_view type_spelling(std::string_view pretty) noexcept {
+    const auto from = pretty.find("T = ");
+    if (from == std::string_view::npos) return {};
+    const std::string_view type = pretty.substr(from + 4);
+    return type.substr(0, type.find_first_of(";]"));
+}
+
+/// A scoped enum named `errc`: an area's error codes by this project's one convention. (Concepts,
+/// not a bool: a conjunction of constraints stops at the first that fails, so a class type never
+/// reaches std::underlying_type.)
+template <class E>
+concept scoped_enum = std::is_enum_v<E> && !std::is_convertible_v<E, std::underlying_type_t<E>>;
+template <class E>
+concept area_errc = scoped_enum<E> && type_spelling(spelled_type<E>()).ends_with("::errc");
+}  // namespace detail
+
+/// An area's error enum: its `errc`, or an enum with a label hook.
+template <class E>
+concept error_enum = labelled_by_hook<E> || detail::area_errc<E>;
+
+/// The stable label of a code: the area's hook where it has one, else the enumerator's name.
+template <error_enum E>
+[[nodiscard]] constexpr std::string_view code_label(E e) noexcept {
+    if constexpr (labelled_by_hook<E>) {
+        return error_label(e);
+    } else {
+        return enum_label(e);
+    }
+}
 
 namespace detail {
 /// One per registered enum: the enum's identity (its address) and its label lookup.
@@ -49,7 +89,7 @@ struct error_domain {
 };
 template <error_enum E>
 constexpr std::string_view label_of(std::uint32_t v) noexcept {
-    return error_label(static_cast<E>(v));
+    return code_label(static_cast<E>(v));
 }
 template <error_enum E>
 inline constexpr error_domain domain_of{&label_of<E>};
@@ -98,9 +138,9 @@ enum class errc : std::uint8_t {
     invalid_filter,
 };
 
-[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    return enum_label(e);
-}
+static_assert(error_enum<errc> && !labelled_by_hook<errc>, "core::errc is found by its name");
+static_assert(!error_enum<letter_case>, "an enum not named errc is no error enum");
+static_assert(code_label(errc::decimal_syntax) == "decimal_syntax");
 
 /// Test frameworks print any area's code by its label. Each area's errors.hpp says
 /// `using core::operator<<;` so that argument-dependent lookup finds this for its own enum.
@@ -108,7 +148,7 @@ enum class errc : std::uint8_t {
 /// type before checking `error_enum`, and `os << string_view` then recurses into this template.
 template <error_enum E>
 std::ostream& operator<<(std::ostream& os, E e) {
-    return os << error_label(e);
+    return os << code_label(e);
 }
 
 /// A failure on external input: a typed code and a human sentence.

@@ -4,15 +4,16 @@
 // journal). Journal codes appear in the exit-code table (app/exit_codes.hpp): they exit 5.
 #pragma once
 
-#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
-#include <string_view>
 
 namespace mmbot::engine {
 
-/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+/// Test frameworks print a code by its label (core/error.hpp).
+using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
+
+/// Error codes (core::error::code) of this area; each one's label is its name (core::code_label).
 enum class errc : std::uint8_t {
     /// An orderLinkId that is empty, too long or has characters Bybit refuses.
     invalid_client_order_id,
@@ -50,12 +51,5 @@ enum class errc : std::uint8_t {
     /// A write after an earlier failure: the journal refuses further records.
     journal_failed,
 };
-
-[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    return core::enum_label(e);
-}
-
-/// Test frameworks print the label (core/error.hpp).
-using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
 
 }  // namespace mmbot::engine

@@ -49,7 +49,7 @@ public:
         verdict out = verdict::ok();
         boost::hana::for_each(checks_, [&](const auto& check) {
             if (out.act == action::freeze) return;
-            verdict v = check.check_order(o, s, b);
+            verdict v = judge_order(check, o, s, b);
             if (v.act == action::freeze || (v.act == action::block && out.passed())) out = v;
         });
         return out;

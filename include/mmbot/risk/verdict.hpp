@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
+#include <utility>
 
 namespace mmbot::risk {
 
@@ -60,6 +61,24 @@ struct verdict {
     [[nodiscard]] static verdict make(action a, std::string_view reason, const Observed& observed,
                                       const Limit& limit) {
         return verdict{a, reason, value_text(observed), value_text(limit)};
+    }
+    /// `a` when observed exceeds the limit (the texts are rendered only then), else a pass: the
+    /// rule of every cap.
+    template <class Observed, class Limit>
+    [[nodiscard]] static verdict above(action a, std::string_view reason, const Observed& observed,
+                                       const Limit& limit) {
+        return observed > limit ? make(a, reason, observed, limit) : ok();
+    }
+    /// `a` when observed is under the floor, else a pass.
+    template <class Observed, class Floor>
+    [[nodiscard]] static verdict below(action a, std::string_view reason, const Observed& observed,
+                                       const Floor& floor) {
+        return observed < floor ? make(a, reason, observed, floor) : ok();
+    }
+    /// This verdict when it does not pass, else the next one (`next` runs only then).
+    template <class Next>
+    [[nodiscard]] verdict or_else(Next&& next) const {
+        return passed() ? std::forward<Next>(next)() : *this;
     }
 };
 

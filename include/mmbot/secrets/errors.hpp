@@ -11,15 +11,16 @@
 //   if (!creds) return app::exit_status(app::secrets_exit_for(creds.error().code));
 #pragma once
 
-#include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/error.hpp"
 
 #include <cstdint>
-#include <string_view>
 
 namespace mmbot::secrets {
 
-/// Error codes (core::error::code) of this area; error_label gives each one's stable label.
+/// Test frameworks print a code by its label (core/error.hpp).
+using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
+
+/// Error codes (core::error::code) of this area; each one's label is its name (core::code_label).
 enum class errc : std::uint8_t {
     /// Bad command line (unknown subcommand or option, missing NAME).
     usage,
@@ -41,12 +42,5 @@ enum class errc : std::uint8_t {
     /// The secrets file can be read or written by group or others.
     insecure_permissions,
 };
-
-[[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
-    return core::enum_label(e);
-}
-
-/// Test frameworks print the label (core/error.hpp).
-using core::operator<<;  // NOLINT(misc-unused-using-decls): found by argument-dependent lookup
 
 }  // namespace mmbot::secrets

@@ -36,7 +36,7 @@ struct bot_refusal {
 /// The app::errc whose label is `label`, else control_refused (a newer bot's code).
 [[nodiscard]] inline core::error_code app_code_named(std::string_view label) {
     for (std::size_t i = 0; i < core::enumerator_count<errc>; ++i) {
-        if (error_label(static_cast<errc>(i)) == label) return static_cast<errc>(i);
+        if (core::code_label(static_cast<errc>(i)) == label) return static_cast<errc>(i);
     }
     return errc::control_refused;
 }

@@ -10,17 +10,11 @@
 
 namespace mmbot::risk {
 
-struct edge_floor : order_only_check {
-    static constexpr std::string_view name = "edge_below_threshold";
-
-    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
-                                             const bot_view& /*unused*/) {
+struct edge_floor : order_only_check<"edge_below_threshold"> {
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s) {
         if (!s.mid.is_positive()) return verdict::ok();  // no market: the stale check decides
-        const core::bps edge = detail::edge_bps(o, s.mid);
-        if (edge < s.limits->edge_floor_bps) {
-            return verdict::make(action::freeze, name, edge, s.limits->edge_floor_bps);
-        }
-        return verdict::ok();
+        return verdict::below(action::freeze, name, detail::edge_bps(o, s.mid),
+                              s.limits->edge_floor_bps);
     }
 };
 

@@ -10,38 +10,24 @@
 
 namespace mmbot::risk {
 
-struct inventory_limit : order_only_check {
-    static constexpr std::string_view name = "inventory_limit";
-
-    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
-                                             const bot_view& /*unused*/) {
+struct inventory_limit : order_only_check<"inventory_limit"> {
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s) {
         if (!detail::increases_exposure(o, s)) return verdict::ok();
         const core::quantity after = detail::position_after(o, s).abs();
-        if (after > s.limits->max_position_qty) {
-            return verdict::make(action::block, name, after, s.limits->max_position_qty);
-        }
-        const core::notional value = s.mid * after;
-        if (value > s.limits->max_position_notional) {
-            return verdict::make(action::block, name, value, s.limits->max_position_notional);
-        }
-        return verdict::ok();
+        return verdict::above(action::block, name, after, s.limits->max_position_qty).or_else([&] {
+            return verdict::above(action::block, name, s.mid * after,
+                                  s.limits->max_position_notional);
+        });
     }
 };
 
 /// The live canary cap: the same test against the (small) canary inventory notional. Compiled
 /// into the live binary, so a config without the cap cannot remove it.
-struct canary_inventory_cap : order_only_check {
-    static constexpr std::string_view name = "canary_inventory_cap";
-
-    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
-                                             const bot_view& /*unused*/) {
+struct canary_inventory_cap : order_only_check<"canary_inventory_cap"> {
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s) {
         if (!detail::increases_exposure(o, s)) return verdict::ok();
-        const core::notional value = s.mid * detail::position_after(o, s).abs();
-        if (value > s.limits->canary_max_inventory_notional) {
-            return verdict::make(action::block, name, value,
-                                 s.limits->canary_max_inventory_notional);
-        }
-        return verdict::ok();
+        return verdict::above(action::block, name, s.mid * detail::position_after(o, s).abs(),
+                              s.limits->canary_max_inventory_notional);
     }
 };
 

@@ -13,10 +13,7 @@ struct loss_limit : state_only_check<loss_limit> {
 
     [[nodiscard]] static verdict check_state(const symbol_view& s, const bot_view& /*unused*/) {
         const core::notional loss = -(s.realized_pnl + s.unrealized_pnl);
-        if (loss > s.limits->max_loss) {
-            return verdict::make(action::freeze, name, loss, s.limits->max_loss);
-        }
-        return verdict::ok();
+        return verdict::above(action::freeze, name, loss, s.limits->max_loss);
     }
 };
 
@@ -25,10 +22,7 @@ struct total_loss_limit : state_only_check<total_loss_limit> {
 
     [[nodiscard]] static verdict check_state(const symbol_view& /*unused*/, const bot_view& b) {
         const core::notional loss = -b.total_pnl;
-        if (loss > b.limits->max_total_loss) {
-            return verdict::make(action::freeze, name, loss, b.limits->max_total_loss);
-        }
-        return verdict::ok();
+        return verdict::above(action::freeze, name, loss, b.limits->max_total_loss);
     }
 };
 

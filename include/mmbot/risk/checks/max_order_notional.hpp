@@ -8,16 +8,9 @@
 
 namespace mmbot::risk {
 
-struct max_order_notional : order_only_check {
-    static constexpr std::string_view name = "max_order_notional";
-
-    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
-                                             const bot_view& /*unused*/) {
-        const core::notional value = o.price * o.qty;
-        if (value > s.limits->max_order_notional) {
-            return verdict::make(action::block, name, value, s.limits->max_order_notional);
-        }
-        return verdict::ok();
+struct max_order_notional : order_only_check<"max_order_notional"> {
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s) {
+        return verdict::above(action::block, name, o.price * o.qty, s.limits->max_order_notional);
     }
 };
 

@@ -15,9 +15,7 @@
 
 namespace mmbot::risk {
 
-struct order_rate_cap : order_only_check {
-    static constexpr std::string_view name = "order_rate";
-
+struct order_rate_cap : order_only_check<"order_rate"> {
     void on_sent(const sent_order& e) { sent_.record(e.at); }
 
     /// Orders sent in the rolling second before `now`.

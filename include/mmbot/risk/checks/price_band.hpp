@@ -9,19 +9,13 @@
 
 namespace mmbot::risk {
 
-struct price_band : order_only_check {
-    static constexpr std::string_view name = "price_band";
-
-    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s,
-                                             const bot_view& /*unused*/) {
+struct price_band : order_only_check<"price_band"> {
+    [[nodiscard]] static verdict check_order(const order_intent& o, const symbol_view& s) {
         if (!s.mid.is_positive()) {
             return verdict::make(action::block, name, s.mid, s.limits->price_band_bps);
         }
-        const core::bps distance = detail::distance_bps(o.price, s.mid);
-        if (distance > s.limits->price_band_bps) {
-            return verdict::make(action::block, name, distance, s.limits->price_band_bps);
-        }
-        return verdict::ok();
+        return verdict::above(action::block, name, detail::distance_bps(o.price, s.mid),
+                              s.limits->price_band_bps);
     }
 };
 

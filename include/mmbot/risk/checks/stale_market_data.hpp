@@ -8,9 +8,7 @@
 
 namespace mmbot::risk {
 
-struct stale_market_data : order_only_check {
-    static constexpr std::string_view name = "stale_market_data";
-
+struct stale_market_data : order_only_check<"stale_market_data"> {
     [[nodiscard]] static verdict check_order(const order_intent& /*unused*/, const symbol_view& s,
                                              const bot_view& b) {
         const auto age = b.now - s.last_book_update;
