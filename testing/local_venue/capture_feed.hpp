@@ -19,6 +19,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/replay.hpp"
@@ -49,13 +50,8 @@
 
 namespace mmbot::venue::local {
 
-class capture_feed {
+class capture_feed : core::pinned {
 public:
-    capture_feed(const capture_feed&) = delete;
-    capture_feed& operator=(const capture_feed&) = delete;
-    capture_feed(capture_feed&&) = delete;
-    capture_feed& operator=(capture_feed&&) = delete;
-    ~capture_feed() = default;
 
     /// Reads the capture. `speed`: replay speed, > 0 (1 = real time).
     [[nodiscard]] static core::result<std::unique_ptr<capture_feed>> open(

@@ -33,6 +33,7 @@
 #include "mmbot/app/signals.hpp"
 #include "mmbot/app/sim_engine.hpp"
 #include "mmbot/core/env.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/feed/capture_file.hpp"
 #include "mmbot/feed/replay.hpp"
 #include "mmbot/feed/replay_pace.hpp"
@@ -233,7 +234,7 @@ struct pump_result {
 
 /// One shadow run, its parts built in order and torn down in reverse.
 template <env::environment Env, class Gate>
-class shadow_session {
+class shadow_session : core::pinned {
 public:
     using logger_type = obs::json_logger<obs::fake_clock>;
 
@@ -268,12 +269,6 @@ public:
         shadow_session session(s, *source, std::move(opened->log), std::move(*log_out), std::move(*control));
         return session.trade(in, *tls);
     }
-
-    shadow_session(const shadow_session&) = delete;
-    shadow_session& operator=(const shadow_session&) = delete;
-    shadow_session(shadow_session&&) = delete;
-    shadow_session& operator=(shadow_session&&) = delete;
-    ~shadow_session() = default;
 
 private:
     shadow_session(const startup& s, const shadow_feed& source, engine::journal journal, log_output log_out,

@@ -49,6 +49,7 @@
 #include "mmbot/app/signals.hpp"
 #include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/feed/ws_feed.hpp"
@@ -325,7 +326,7 @@ template <env::environment Env>
 /// One testnet or live run, its parts built in order and torn down in reverse: the public feed
 /// first, then the loop, the private stream, the gateway (its sender thread joins), REST.
 template <env::environment Env, class Gate>
-class trading_session {
+class trading_session : core::pinned {
 public:
     using logger_type = obs::json_logger<obs::fake_clock>;
     using gateway_type = trading_detail::gateway_t<Env>;
@@ -383,12 +384,6 @@ public:
         fmt::print("{}", verdict.to_json());
         return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
     }
-
-    trading_session(const trading_session&) = delete;
-    trading_session& operator=(const trading_session&) = delete;
-    trading_session(trading_session&&) = delete;
-    trading_session& operator=(trading_session&&) = delete;
-    ~trading_session() = default;
 
 private:
     trading_session(const startup& s, const trading_endpoints& ep, boost::asio::ssl::context& tls,

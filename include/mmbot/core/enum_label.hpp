@@ -23,6 +23,8 @@
 // end of this header prove the parse on whichever compiler reads it.
 #pragma once
 
+#include "mmbot/core/fixed_string.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -31,17 +33,6 @@
 #include <utility>
 
 namespace mmbot::core {
-
-/// A string literal as a template argument (the prefix of a label).
-template <std::size_t N>
-struct fixed_string {
-    // NOLINTNEXTLINE(google-explicit-constructor,hicpp-explicit-conversions): a literal argument
-    constexpr fixed_string(const char (&s)[N]) noexcept {  // NOLINT(*-avoid-c-arrays)
-        for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
-    }
-    [[nodiscard]] constexpr std::string_view view() const noexcept { return {text.data(), N - 1}; }
-    std::array<char, N> text{};
-};
 
 enum class letter_case : std::uint8_t {
     as_written,  ///< "partially_filled"

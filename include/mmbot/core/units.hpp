@@ -14,37 +14,27 @@
 #pragma once
 
 #include "mmbot/core/decimal.hpp"
+#include "mmbot/core/fixed_string.hpp"
 
 #include <cstdint>
 #include <string_view>
 
 namespace mmbot::core {
 
-struct price_unit {
-    using rep = std::int64_t;
-    static constexpr int scale = 8;
-    static constexpr std::string_view name = "price";
+/// A decimal unit: its representation, its fraction digits, and the name its errors print. Each
+/// unit is a type of its own (price and quantity share a scale, not a type).
+template <class Rep, int Scale, fixed_string Name>
+struct unit {
+    using rep = Rep;
+    static constexpr int scale = Scale;
+    static constexpr std::string_view name = Name.view();
 };
-struct quantity_unit {
-    using rep = std::int64_t;
-    static constexpr int scale = 8;
-    static constexpr std::string_view name = "quantity";
-};
-struct notional_unit {
-    using rep = wide_int;
-    static constexpr int scale = 16;
-    static constexpr std::string_view name = "notional";
-};
-struct bps_unit {
-    using rep = std::int64_t;
-    static constexpr int scale = 4;
-    static constexpr std::string_view name = "bps";
-};
-struct ratio_unit {
-    using rep = std::int64_t;
-    static constexpr int scale = 8;
-    static constexpr std::string_view name = "ratio";
-};
+
+struct price_unit : unit<std::int64_t, 8, "price"> {};
+struct quantity_unit : unit<std::int64_t, 8, "quantity"> {};
+struct notional_unit : unit<wide_int, 16, "notional"> {};
+struct bps_unit : unit<std::int64_t, 4, "bps"> {};
+struct ratio_unit : unit<std::int64_t, 8, "ratio"> {};
 
 using price = decimal<price_unit>;
 using quantity = decimal<quantity_unit>;

@@ -38,6 +38,7 @@
 #define MMBOT_FEED_BYBIT_PUBLIC_HPP
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/feed/detail/arena.hpp"
 #include "mmbot/feed/detail/event_decoder.hpp"
 #include "mmbot/feed/types.hpp"
@@ -55,16 +56,10 @@
 
 namespace mmbot::feed {
 
-class bybit_public_codec {
+class bybit_public_codec : core::pinned {
 public:
     /// `arena_bytes`: first block of the document arena; it grows (once) for larger messages.
     explicit bybit_public_codec(std::size_t arena_bytes = std::size_t{64} * 1024);
-
-    bybit_public_codec(const bybit_public_codec&) = delete;
-    bybit_public_codec& operator=(const bybit_public_codec&) = delete;
-    bybit_public_codec(bybit_public_codec&&) = delete;
-    bybit_public_codec& operator=(bybit_public_codec&&) = delete;
-    ~bybit_public_codec() = default;
 
     /// Parses one message and decodes it into `out`.
     [[nodiscard]] core::result<message_kind> decode(std::string_view text, decoded_message& out);

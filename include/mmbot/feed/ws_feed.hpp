@@ -53,6 +53,7 @@
 #include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/feed/bybit_public.hpp"
 #include "mmbot/feed/errors.hpp"
 #include "mmbot/feed/replay.hpp"
@@ -225,7 +226,7 @@ enum class poll_status : std::uint8_t {
     failed,  ///< a fatal error (error()); the feed has stopped
 };
 
-class ws_feed {
+class ws_feed : core::pinned {
 public:
     using notice_handler = std::function<void(const ws_notice&)>;
 
@@ -239,12 +240,6 @@ public:
                     .ping_frame = [](std::uint64_t n) { return fmt::format(R"({{"op":"ping","req_id":"ping-{}"}})", n); },
                     .on_event = [this](net::ws_session_event k, std::string_view detail,
                                        std::chrono::milliseconds delay) { notice(notice_of(k), detail, delay); }}) {}
-
-    ws_feed(const ws_feed&) = delete;
-    ws_feed& operator=(const ws_feed&) = delete;
-    ws_feed(ws_feed&&) = delete;
-    ws_feed& operator=(ws_feed&&) = delete;
-    ~ws_feed() = default;
 
     /// Starts the first connection and the ping/liveness timers (they run inside poll()).
     void start() { session_.start(); }

@@ -54,51 +54,50 @@ namespace mmbot::obs {
 /// The TYPE a family declares.
 enum class metric_type : std::uint8_t { counter, gauge, histogram };
 
+namespace detail {
+/// The one atomic integer a counter or gauge holds. Relaxed order: a scrape reads each sample on
+/// its own, and no other memory is published through it.
+template <class T>
+class relaxed_cell {
+public:
+    [[nodiscard]] T value() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+    void write_samples(std::string& out, std::string_view name, std::string_view labels) const;
+
+protected:
+    void add_relaxed(T n) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
+    void store_relaxed(T v) noexcept { value_.store(v, std::memory_order_relaxed); }
+
+private:
+    std::atomic<T> value_{0};
+};
+}  // namespace detail
+
 /// A monotonically increasing count (one label set of a counter family).
-class counter {
+class counter : public detail::relaxed_cell<std::uint64_t> {
 public:
     struct config {};
     explicit counter(config /*unused*/ = {}) noexcept {}
 
-    void inc() noexcept { value_.fetch_add(1, std::memory_order_relaxed); }
-    void inc(std::uint64_t n) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
-    [[nodiscard]] std::uint64_t value() const noexcept {
-        return value_.load(std::memory_order_relaxed);
-    }
-
-    void write_samples(std::string& out, std::string_view name, std::string_view labels) const;
-
-private:
-    std::atomic<std::uint64_t> value_{0};
+    void inc() noexcept { add_relaxed(1); }
+    void inc(std::uint64_t n) noexcept { add_relaxed(n); }
 };
 
 /// An integer value that goes up and down (flags, counts of things, states).
-class gauge {
+class gauge : public detail::relaxed_cell<std::int64_t> {
 public:
     struct config {};
     explicit gauge(config /*unused*/ = {}) noexcept {}
 
-    void set(std::int64_t v) noexcept { value_.store(v, std::memory_order_relaxed); }
+    void set(std::int64_t v) noexcept { store_relaxed(v); }
     void set(bool v) noexcept { set(std::int64_t{v ? 1 : 0}); }
-    void add(std::int64_t d) noexcept { value_.fetch_add(d, std::memory_order_relaxed); }
+    void add(std::int64_t d) noexcept { add_relaxed(d); }
     void inc() noexcept { add(1); }
     void dec() noexcept { add(-1); }
-    [[nodiscard]] std::int64_t value() const noexcept {
-        return value_.load(std::memory_order_relaxed);
-    }
-
-    void write_samples(std::string& out, std::string_view name, std::string_view labels) const;
-
-private:
-    std::atomic<std::int64_t> value_{0};
 };
 
 /// Seconds with nanosecond resolution, as a decimal unit: ages and durations printed exactly.
-struct seconds_unit {
-    using rep = std::int64_t;
-    static constexpr int scale = 9;
-    static constexpr std::string_view name = "seconds";
-};
+struct seconds_unit : core::unit<std::int64_t, 9, "seconds"> {};
 using seconds = core::decimal<seconds_unit>;
 
 /// A gauge holding an exact decimal (PnL, inventory, edge, fill rate, ages).

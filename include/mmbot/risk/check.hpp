@@ -14,7 +14,7 @@
 // order by the same state (a breached loss limit also refuses the next order).
 #pragma once
 
-#include "mmbot/core/enum_label.hpp"
+#include "mmbot/core/fixed_string.hpp"
 #include "mmbot/risk/verdict.hpp"
 #include "mmbot/risk/view.hpp"
 

@@ -14,6 +14,7 @@
 #include "mmbot/app/feed_metrics.hpp"
 #include "mmbot/app/obs_endpoint.hpp"
 #include "mmbot/app/runtime/failure.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/obs/health_server.hpp"
 #include "mmbot/obs/metrics.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
@@ -28,14 +29,9 @@
 namespace mmbot::app {
 
 template <class Clock>
-struct run_observability {
+struct run_observability : core::pinned {
     run_observability(Clock& clock, const std::vector<std::string>& symbols, std::chrono::nanoseconds stale_after)
         : metrics(registry), board(clock, symbols, stale_after), faults(symbols, metrics), feed_counts(metrics) {}
-    run_observability(const run_observability&) = delete;
-    run_observability& operator=(const run_observability&) = delete;
-    run_observability(run_observability&&) = delete;
-    run_observability& operator=(run_observability&&) = delete;
-    ~run_observability() = default;
 
     /// --obs: starts the health server (nothing without the flag). A bind failure stops the run.
     template <class Logger>

@@ -98,17 +98,13 @@ void append_int_sample(std::string& out, std::string_view name, std::string_view
     append_int(out, v);
     out += '\n';
 }
+
+template <class T>
+void relaxed_cell<T>::write_samples(std::string& out, std::string_view name,
+                                    std::string_view labels) const {
+    append_int_sample(out, name, labels, value());
+}
 }  // namespace detail
-
-inline void counter::write_samples(std::string& out, std::string_view name,
-                                   std::string_view labels) const {
-    detail::append_int_sample(out, name, labels, value());
-}
-
-inline void gauge::write_samples(std::string& out, std::string_view name,
-                                 std::string_view labels) const {
-    detail::append_int_sample(out, name, labels, value());
-}
 
 template <core::decimal_unit Unit>
 void decimal_gauge<Unit>::set(const value_type& v) noexcept(narrow_rep) {

@@ -43,6 +43,7 @@
 
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/pinned.hpp"
 #include "mmbot/net/ws_session.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
@@ -120,7 +121,7 @@ struct private_poll_result {
     std::optional<core::error> bad_frame;
 };
 
-class private_ws {
+class private_ws : core::pinned {
 public:
     using venue_ms_fn = std::function<core::result<std::int64_t>()>;
 
@@ -136,12 +137,6 @@ public:
                     .ping_frame = [](std::uint64_t) { return std::string(ping_frame); },
                     .on_event = [this](net::ws_session_event k, std::string_view detail,
                                        std::chrono::milliseconds) { on_event(k, detail); }}) {}
-
-    private_ws(const private_ws&) = delete;
-    private_ws& operator=(const private_ws&) = delete;
-    private_ws(private_ws&&) = delete;
-    private_ws& operator=(private_ws&&) = delete;
-    ~private_ws() = default;
 
     void start() { session_.start(); }
 
