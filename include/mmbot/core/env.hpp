@@ -85,6 +85,19 @@ concept environment = requires {
 };
 
 static_assert(environment<shadow> && environment<testnet> && environment<live>);
+
+/// `f(Env{})` for the environment type whose id is `k`, or `otherwise` for a value that names
+/// none (only a cast makes one): a per-environment fact read from the types, the one source.
+///   env::visit(k, [](auto e) { return decltype(e)::secret_namespace; }, std::string_view("?"))
+template <class F, class R>
+[[nodiscard]] constexpr R visit(kind k, F f, R otherwise) {
+    switch (k) {
+        case kind::shadow: return f(shadow{});
+        case kind::testnet: return f(testnet{});
+        case kind::live: return f(live{});
+    }
+    return otherwise;
+}
 static_assert(!live::endpoint_override_allowed, "live must never be pointed at another host");
 static_assert(!shadow::sends_orders, "shadow must never send orders");
 

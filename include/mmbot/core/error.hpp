@@ -23,6 +23,7 @@
 #pragma once
 
 #include "mmbot/core/enum_label.hpp"
+#include "mmbot/core/text_formatter.hpp"
 
 #include <boost/system/result.hpp>
 #include <fmt/format.h>
@@ -205,8 +206,5 @@ using result = boost::system::result<T, error>;
 
 /// `fmt::format("{}", e.code)` prints the label, as it did when codes were strings.
 template <>
-struct fmt::formatter<mmbot::core::error_code> : fmt::formatter<std::string_view> {
-    auto format(const mmbot::core::error_code& c, fmt::format_context& ctx) const {
-        return fmt::formatter<std::string_view>::format(c.name(), ctx);
-    }
-};
+struct fmt::formatter<mmbot::core::error_code>
+    : mmbot::core::text_formatter<mmbot::core::error_code, &mmbot::core::error_code::name> {};

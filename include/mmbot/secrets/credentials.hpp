@@ -17,6 +17,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/text_formatter.hpp"
 #include "mmbot/secrets/detail/json.hpp"
 #include "mmbot/secrets/errors.hpp"
 #include "mmbot/secrets/secret_string.hpp"
@@ -39,10 +40,13 @@ struct credentials {
     secret_string api_key;
     secret_string api_secret;
 
-    friend std::ostream& operator<<(std::ostream& os, const credentials& c) {
-        return os << "api_key=" << c.api_key.masked(secret_kind::api_key)
-                  << " api_secret=" << c.api_secret.masked(secret_kind::api_secret);
+    /// "api_key=<masked as a key> api_secret=****": what operator<< and fmt print.
+    [[nodiscard]] std::string masked() const {
+        return fmt::format("api_key={} api_secret={}", api_key.masked(secret_kind::api_key),
+                           api_secret.masked(secret_kind::api_secret));
     }
+
+    friend std::ostream& operator<<(std::ostream& os, const credentials& c) { return os << c.masked(); }
 };
 
 inline constexpr std::string_view api_key_field = "api_key";
@@ -161,13 +165,5 @@ namespace detail {
 
 /// fmt prints "api_key=<masked as a key> api_secret=****" (secret_string.hpp, `mask`).
 template <>
-struct fmt::formatter<mmbot::secrets::credentials> : fmt::formatter<std::string_view> {
-    template <class FormatContext>
-    auto format(const mmbot::secrets::credentials& c, FormatContext& ctx) const {
-        using mmbot::secrets::secret_kind;
-        const std::string text =
-            fmt::format("api_key={} api_secret={}", c.api_key.masked(secret_kind::api_key),
-                        c.api_secret.masked(secret_kind::api_secret));
-        return fmt::formatter<std::string_view>::format(std::string_view{text}, ctx);
-    }
-};
+struct fmt::formatter<mmbot::secrets::credentials>
+    : mmbot::core::text_formatter<mmbot::secrets::credentials, &mmbot::secrets::credentials::masked> {};

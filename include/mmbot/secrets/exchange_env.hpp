@@ -37,22 +37,12 @@ inline constexpr std::string_view exchange_env_variable = "EXCHANGE_ENV";
 inline constexpr env::kind default_exchange_env = env::kind::shadow;
 
 [[nodiscard]] constexpr std::string_view exchange_env_name(env::kind k) noexcept {
-    switch (k) {
-        case env::kind::shadow: return env::shadow::exchange_env;
-        case env::kind::testnet: return env::testnet::exchange_env;
-        case env::kind::live: return env::live::exchange_env;
-    }
-    return "?";
+    return env::visit(k, [](auto e) { return decltype(e)::exchange_env; }, std::string_view("?"));
 }
 
 /// shadow → dev, testnet → testnet, live → prod (from the env types, the single source).
 [[nodiscard]] constexpr std::string_view secret_namespace(env::kind k) noexcept {
-    switch (k) {
-        case env::kind::shadow: return env::shadow::secret_namespace;
-        case env::kind::testnet: return env::testnet::secret_namespace;
-        case env::kind::live: return env::live::secret_namespace;
-    }
-    return "?";
+    return env::visit(k, [](auto e) { return decltype(e)::secret_namespace; }, std::string_view("?"));
 }
 
 namespace detail {

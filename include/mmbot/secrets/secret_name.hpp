@@ -15,6 +15,7 @@
 
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/text_formatter.hpp"
 #include "mmbot/secrets/errors.hpp"
 #include "mmbot/secrets/exchange_env.hpp"
 
@@ -112,10 +113,5 @@ private:
 }  // namespace mmbot::secrets
 
 template <>
-struct fmt::formatter<mmbot::secrets::secret_name> : fmt::formatter<std::string_view> {
-    template <class FormatContext>
-    auto format(const mmbot::secrets::secret_name& n, FormatContext& ctx) const {
-        const std::string text = n.str();
-        return fmt::formatter<std::string_view>::format(std::string_view{text}, ctx);
-    }
-};
+struct fmt::formatter<mmbot::secrets::secret_name>
+    : mmbot::core::text_formatter<mmbot::secrets::secret_name, &mmbot::secrets::secret_name::str> {};

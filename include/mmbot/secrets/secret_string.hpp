@@ -20,6 +20,7 @@
 //   // key.reveal(...)                     // only mmbot::venue::bybit::signer can call this
 #pragma once
 
+#include "mmbot/core/text_formatter.hpp"
 #include "mmbot/secrets/detail/wipe.hpp"
 
 #include <fmt/format.h>
@@ -126,14 +127,12 @@ private:
     buffer data_;
 };
 
+/// The masked form with the default kind: what fmt prints.
+[[nodiscard]] inline std::string masked_text(const secret_string& s) { return s.masked(); }
+
 }  // namespace mmbot::secrets
 
 /// fmt prints the masked form; format specs (width, alignment) apply to it.
 template <>
-struct fmt::formatter<mmbot::secrets::secret_string> : fmt::formatter<std::string_view> {
-    template <class FormatContext>
-    auto format(const mmbot::secrets::secret_string& s, FormatContext& ctx) const {
-        const std::string masked = s.masked();
-        return fmt::formatter<std::string_view>::format(std::string_view{masked}, ctx);
-    }
-};
+struct fmt::formatter<mmbot::secrets::secret_string>
+    : mmbot::core::text_formatter<mmbot::secrets::secret_string, &mmbot::secrets::masked_text> {};

@@ -18,6 +18,8 @@
 //   if (auto ok = mmbot::strategy::validate("BTCUSDT", p); !ok) return ok.error();
 #pragma once
 
+#include "mmbot/core/enum_label.hpp"
+#include "mmbot/core/enum_parse.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/strategy/errors.hpp"
@@ -37,16 +39,12 @@ enum class fair_price_mode : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(fair_price_mode m) noexcept {
-    return m == fair_price_mode::mid ? "mid" : "microprice";
+    return core::enum_label(m);
 }
 
 /// Parses the config spelling ("mid" or "microprice"). Error: `invalid_fair_price_mode`.
 [[nodiscard]] inline core::result<fair_price_mode> parse_fair_price_mode(std::string_view text) {
-    if (text == "mid") return fair_price_mode::mid;
-    if (text == "microprice") return fair_price_mode::microprice;
-    return core::make_error(
-        errc::invalid_fair_price_mode,
-        fmt::format("fair_price_mode: expected \"mid\" or \"microprice\", got \"{}\"", text));
+    return core::parse_label<fair_price_mode>(text, "fair_price_mode", errc::invalid_fair_price_mode);
 }
 
 /// What each side's reference is built from.
@@ -62,16 +60,12 @@ enum class quote_reference : std::uint8_t {
 };
 
 [[nodiscard]] constexpr std::string_view to_string(quote_reference r) noexcept {
-    return r == quote_reference::fair ? "fair" : "touch";
+    return core::enum_label(r);
 }
 
 /// Parses the config spelling ("fair" or "touch"). Error: `invalid_quote_reference`.
 [[nodiscard]] inline core::result<quote_reference> parse_quote_reference(std::string_view text) {
-    if (text == "fair") return quote_reference::fair;
-    if (text == "touch") return quote_reference::touch;
-    return core::make_error(
-        errc::invalid_quote_reference,
-        fmt::format("quote_reference: expected \"fair\" or \"touch\", got \"{}\"", text));
+    return core::parse_label<quote_reference>(text, "quote_reference", errc::invalid_quote_reference);
 }
 
 /// One symbol's quoting parameters. Defaults are deliberately inert (no size): a config must say

@@ -11,7 +11,7 @@
 
 #include "mmbot/app/control/request.hpp"
 #include "mmbot/app/control/unix_socket.hpp"
-#include "mmbot/core/enum_label.hpp"
+#include "mmbot/core/enum_parse.hpp"
 
 #include <sys/socket.h>
 
@@ -35,10 +35,7 @@ struct bot_refusal {
 
 /// The app::errc whose label is `label`, else control_refused (a newer bot's code).
 [[nodiscard]] inline core::error_code app_code_named(std::string_view label) {
-    for (std::size_t i = 0; i < core::enumerator_count<errc>; ++i) {
-        if (core::code_label(static_cast<errc>(i)) == label) return static_cast<errc>(i);
-    }
-    return errc::control_refused;
+    return core::enum_from_label<errc>(label).value_or(errc::control_refused);
 }
 
 /// What a request came back with: the reply object (ok true) or the bot's refusal.

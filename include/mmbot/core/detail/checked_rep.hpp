@@ -33,36 +33,31 @@ namespace detail {
     return !__builtin_mul_overflow(a, b, &out);
 }
 
-// The multiprecision steps rely on the checked backend, which throws on overflow.
-template <class Wide>
-    requires boost::multiprecision::is_number<Wide>::value
-[[nodiscard]] bool checked_add(const Wide& a, const Wide& b, Wide& out) noexcept {
+// The multiprecision steps rely on the checked backend, which throws on overflow: `op` computes,
+// the catch turns the throw into the same false the builtins give.
+template <class Wide, class Op>
+[[nodiscard]] bool checked_wide(Op op, Wide& out) noexcept {
     try {
-        out = a + b;
+        out = op();
         return true;
     } catch (const std::overflow_error&) {
         return false;
     }
+}
+template <class Wide>
+    requires boost::multiprecision::is_number<Wide>::value
+[[nodiscard]] bool checked_add(const Wide& a, const Wide& b, Wide& out) noexcept {
+    return checked_wide([&] { return Wide(a + b); }, out);
 }
 template <class Wide>
     requires boost::multiprecision::is_number<Wide>::value
 [[nodiscard]] bool checked_sub(const Wide& a, const Wide& b, Wide& out) noexcept {
-    try {
-        out = a - b;
-        return true;
-    } catch (const std::overflow_error&) {
-        return false;
-    }
+    return checked_wide([&] { return Wide(a - b); }, out);
 }
 template <class Wide>
     requires boost::multiprecision::is_number<Wide>::value
 [[nodiscard]] bool checked_mul(const Wide& a, const Wide& b, Wide& out) noexcept {
-    try {
-        out = a * b;
-        return true;
-    } catch (const std::overflow_error&) {
-        return false;
-    }
+    return checked_wide([&] { return Wide(a * b); }, out);
 }
 
 /// Converts a small non-negative value (a digit, a count) of either representation to int.
