@@ -438,8 +438,8 @@ BOOST_AUTO_TEST_CASE(a_venue_latency_freeze_lifts_after_its_cool_down_and_judges
 
 // ---------------------------------------------------------------- a risk check added in a test
 // Issue 12: a new check is its own type plus its place in the gate's list; the engine is not
-// touched. This one exists only here: it keeps its own state from the gate's hooks (on_sent,
-// on_fill, on_book) and freezes after a second fill.
+// touched. This one exists only here: it keeps its own state from the gate's hooks (sent,
+// filled, book seen) and freezes after a second fill.
 namespace {
 struct fills_cap_for_test : risk::state_only_check<fills_cap_for_test> {
     static constexpr std::string_view name = "fills_cap_for_test";
@@ -447,9 +447,9 @@ struct fills_cap_for_test : risk::state_only_check<fills_cap_for_test> {
     std::int64_t fills = 0;
     std::int64_t books = 0;
 
-    void on_sent(const risk::sent_order& /*unused*/) { ++sent; }
-    void on_fill(const risk::filled_order& /*unused*/) { ++fills; }
-    void on_book(const risk::book_seen& /*unused*/) { ++books; }
+    void on(const risk::sent_order& /*unused*/) { ++sent; }
+    void on(const risk::filled_order& /*unused*/) { ++fills; }
+    void on(const risk::book_seen& /*unused*/) { ++books; }
     [[nodiscard]] risk::verdict check_state(const risk::symbol_view& /*unused*/, const risk::bot_view& /*unused*/) const {
         return fills >= 2 ? risk::verdict::make(risk::action::freeze, name, fills, std::int64_t{1}) : risk::verdict::ok();
     }

@@ -111,26 +111,26 @@ BOOST_AUTO_TEST_CASE(venue_latency_freezes) {
     risk::venue_latency check;
     for (int i = 0; i < 5; ++i) {
         const std::string id = "o" + std::to_string(i);
-        check.on_sent(risk::sent_order{id, "BTCUSDT", 9s});
-        check.on_ack(risk::acked_order{id, 200ms, 5, 9s + 200ms});
+        check.on(risk::sent_order{id, "BTCUSDT", 9s});
+        check.on(risk::acked_order{id, 200ms, 5, 9s + 200ms});
     }
     BOOST_TEST(check.acks_in_window() == 5);
     BOOST_TEST(check.check_state(sym, bot).passed());
-    check.on_ack(risk::acked_order{"late", 450ms, 5, 9s});  // the window holds 5: (4 x 200 + 450) / 5
+    check.on(risk::acked_order{"late", 450ms, 5, 9s});  // the window holds 5: (4 x 200 + 450) / 5
     BOOST_TEST((check.mean_ack_latency() == 250ms));
     auto v = check.check_state(sym, bot);
     BOOST_TEST(v.reason == "venue_latency");
     BOOST_TEST(v.observed.view() == "250000");
     // Leaving a freeze forgets the latencies that caused it.
-    check.on_resume(risk::resumed{10s});
+    check.on(risk::resumed{10s});
     BOOST_TEST(check.acks_in_window() == 0);
     BOOST_TEST(check.check_state(sym, bot).passed());
 }
 BOOST_AUTO_TEST_CASE(a_silent_venue_freezes_without_any_ack_to_average) {
     global.max_unanswered = 10s;
     risk::venue_latency check;
-    check.on_sent(risk::sent_order{"a", "BTCUSDT", 1s});
-    check.on_sent(risk::sent_order{"b", "BTCUSDT", 2s});
+    check.on(risk::sent_order{"a", "BTCUSDT", 1s});
+    check.on(risk::sent_order{"b", "BTCUSDT", 2s});
     bot.now = 11s;  // "a" has waited exactly the limit
     BOOST_TEST(check.acks_in_window() == 0);
     BOOST_TEST(check.check_state(sym, bot).passed());
@@ -140,20 +140,20 @@ BOOST_AUTO_TEST_CASE(a_silent_venue_freezes_without_any_ack_to_average) {
     BOOST_TEST(v.observed.view() == "10001000");
     BOOST_TEST(v.limit.view() == "10000000");
     // Any answer clears an order: a reject or cancel (on_answer), a fill.
-    check.on_answer(risk::answered_order{"a", 11s});
+    check.on(risk::answered_order{"a", 11s});
     BOOST_TEST(check.check_state(sym, bot).passed());
     bot.now = 12s + 1ms;
     BOOST_TEST(!check.check_state(sym, bot).passed());
-    check.on_fill(risk::filled_order{"b", "BTCUSDT", 12s});
+    check.on(risk::filled_order{"b", "BTCUSDT", 12s});
     BOOST_TEST(check.check_state(sym, bot).passed());
 }
 BOOST_AUTO_TEST_CASE(order_rate_cap_blocks) {
     global.max_orders_per_second = 10;
     risk::order_rate_cap check;
-    for (int i = 0; i < 9; ++i) check.on_sent(risk::sent_order{"x", "BTCUSDT", 5s + i * 10ms});
+    for (int i = 0; i < 9; ++i) check.on(risk::sent_order{"x", "BTCUSDT", 5s + i * 10ms});
     bot.now = 5s + 500ms;
     BOOST_TEST(check.check_order(order(side::buy, "49900", "0.01"), sym, bot).passed());
-    check.on_sent(risk::sent_order{"x", "BTCUSDT", 5s + 400ms});
+    check.on(risk::sent_order{"x", "BTCUSDT", 5s + 400ms});
     BOOST_TEST(check.check_order(order(side::buy, "49900", "0.01"), sym, bot).reason == "order_rate");
     bot.now = 6s + 500ms;  // a second later the window is empty again
     BOOST_TEST(check.last_second(bot.now) == 0);

@@ -281,19 +281,17 @@ template <rest_sender Transport>
     for (const auto& id : journal_open) {
         if (!venue_open.contains(id)) missing.push_back(id);
     }
+    const auto mismatch = [](const std::vector<std::string>& ids, std::string_view what) {
+        return core::make_error(errc::preflight_open_orders,
+                                fmt::format("{} {}: {}", ids.size(), what, fmt::join(ids, ", ")));
+    };
     if (!unknown.empty()) {
-        return core::make_error(
-            errc::preflight_open_orders,
-            fmt::format("{} order(s) open on the venue that the journal does not know (another bot "
-                        "on this account, or a lost journal): {}",
-                        unknown.size(), fmt::join(unknown, ", ")));
+        return mismatch(unknown, "order(s) open on the venue that the journal does not know "
+                                 "(another bot on this account, or a lost journal)");
     }
     if (!missing.empty()) {
-        return core::make_error(
-            errc::preflight_open_orders,
-            fmt::format("{} journal order(s) open that the venue does not list (start-up reconcile "
-                        "will query each): {}",
-                        missing.size(), fmt::join(missing, ", ")));
+        return mismatch(missing, "journal order(s) open that the venue does not list (start-up "
+                                 "reconcile will query each)");
     }
     return fmt::format("{} open order(s) on the venue, all in the journal", venue_open.size());
 }

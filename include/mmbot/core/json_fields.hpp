@@ -45,6 +45,16 @@
 
 namespace mmbot::core::json {
 
+/// Base of a boost::json::basic_parser handler: the parser asks it for the largest array, object,
+/// string and key to accept. Our handlers read as the parser goes and build nothing, so they set
+/// no bound of their own.
+struct unbounded_handler {
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+};
+
 /// Longest piece of input quoted back in an error: messages never carry megabytes.
 inline constexpr std::size_t max_quote = 64;
 

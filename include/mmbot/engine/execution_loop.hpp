@@ -202,7 +202,7 @@ public:
         s->last_book_update = now;
         if (top.bid && top.ask) s->mid = mid_of(top.bid->px, top.ask->px);
         s->metrics.market_data_age.set(std::chrono::nanoseconds{0});
-        monitor_.hooks().on_book(risk::book_seen{symbol, now});
+        monitor_.hooks().on(risk::book_seen{symbol, now});
         (void)monitor_.on_tick(view_of(*s), bot_view());
         if (state_.quoting()) requote(*s);
     }
@@ -375,7 +375,7 @@ public:
             place_latency_.observe(*ack.latency);
         }
         record(order_ack{std::string(client_order_id), std::string(venue_order_id), at});
-        monitor_.hooks().on_ack(ack);
+        monitor_.hooks().on(ack);
     }
 
     void on_reject(std::string_view client_order_id, std::string_view reason, timestamp at) {
@@ -427,7 +427,7 @@ public:
         const core::side side = o->side;
         const bool late = o->status == order_status::cancelled;
         if (!record(fill)) return false;  // a repeated exec id is refused here: the checks hear each fill once
-        monitor_.hooks().on_fill(risk::filled_order{fill.client_order_id, fill.symbol, fill.at});
+        monitor_.hooks().on(risk::filled_order{fill.client_order_id, fill.symbol, fill.at});
         if (late) {
             // Matched at the venue before our cancel took effect there: real, so applied.
             log_.warn("late_fill", {{"client_order_id", f.client_order_id}, {"exec_id", f.exec_id},
@@ -489,9 +489,9 @@ public:
     [[nodiscard]] std::optional<risk::verdict> breaking_condition(timestamp now) const {
         const risk::bot_view b = bot_view_at(now);
         // Judged as the unfreeze would leave them: a check's evidence from before the pause (the
-        // ack latencies of the venue_latency window) is reset by on_resume, so it cannot refuse.
+        // ack latencies of the venue_latency window) is reset by the resumed event, so it cannot refuse.
         Gate resumed = monitor_.gate();
-        resumed.on_resume(risk::resumed{now});
+        resumed.on(risk::resumed{now});
         for (const auto& [name, s] : symbols_) {
             const risk::verdict v = resumed.check_state(view_of(s), b);
             if (v.act == risk::action::freeze) return v;
@@ -512,7 +512,7 @@ private:
     /// Leaving FREEZE (cool-down or operator): the ack latencies in the window were measured
     /// before the pause and no order was sent since, so nothing would ever replace them; the
     /// venue is judged again on the acks of the orders sent from now on.
-    void leave_freeze() { monitor_.hooks().on_resume(risk::resumed{now_}); }
+    void leave_freeze() { monitor_.hooks().on(risk::resumed{now_}); }
 
     struct live_slot {
         std::string client_order_id;
@@ -695,7 +695,7 @@ private:
         if (!record(n)) return std::nullopt;
         const venue::order_request req{n.client_order_id, f.symbol, side, d.price, d.qty,
                                        options_.maker.maker_only, f.price_digits, f.qty_digits};
-        monitor_.hooks().on_sent(risk::sent_order{n.client_order_id, f.symbol, now_});
+        monitor_.hooks().on(risk::sent_order{n.client_order_id, f.symbol, now_});
         venue_.place(req, now_);
         ++stats_.orders_placed;
         ++s.orders_placed;
@@ -792,7 +792,7 @@ private:
     /// The order is no longer live (rejected, cancelled, filled): free its quote slot and its
     /// pending cancel; the checks hear the venue answered it.
     void forget(std::string_view client_order_id) {
-        monitor_.hooks().on_answer(risk::answered_order{client_order_id, now_});
+        monitor_.hooks().on(risk::answered_order{client_order_id, now_});
         // Heterogeneous find, then erase by iterator: no temporary string per event.
         if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
             pending_cancel_.erase(it);

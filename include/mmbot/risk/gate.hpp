@@ -10,8 +10,8 @@
 //
 // A type in the list that is not a risk_check fails to compile with a message naming what it
 // lacks (mmbot/risk/check.hpp). Checks that keep state get the engine's events through the gate's
-// hooks (risk/hooks.hpp): on_sent, on_ack, on_answer, on_fill, on_book and on_resume reach every
-// check that declares the hook, in list order.
+// hooks (risk/hooks.hpp): `on(e)` for a sent, acked, answered or filled order, a book seen or a
+// resume reaches every check with a hook for that event's type, in list order.
 #pragma once
 
 #include "mmbot/risk/check.hpp"
@@ -66,24 +66,11 @@ public:
         return out;
     }
 
-    // The engine's events, forwarded to the checks that declare the hook (risk/hooks.hpp).
-    void on_sent(const sent_order& e) {
-        each([&e](auto& c) { if constexpr (requires { c.on_sent(e); }) c.on_sent(e); });
-    }
-    void on_ack(const acked_order& e) {
-        each([&e](auto& c) { if constexpr (requires { c.on_ack(e); }) c.on_ack(e); });
-    }
-    void on_answer(const answered_order& e) {
-        each([&e](auto& c) { if constexpr (requires { c.on_answer(e); }) c.on_answer(e); });
-    }
-    void on_fill(const filled_order& e) {
-        each([&e](auto& c) { if constexpr (requires { c.on_fill(e); }) c.on_fill(e); });
-    }
-    void on_book(const book_seen& e) {
-        each([&e](auto& c) { if constexpr (requires { c.on_book(e); }) c.on_book(e); });
-    }
-    void on_resume(const resumed& e) {
-        each([&e](auto& c) { if constexpr (requires { c.on_resume(e); }) c.on_resume(e); });
+    /// One of the engine's events (risk/hooks.hpp), forwarded to the checks that declare a hook
+    /// for its type.
+    template <class Event>
+    void on(const Event& e) {
+        each([&e](auto& c) { if constexpr (requires { c.on(e); }) c.on(e); });
     }
 
     /// The check of type C in this gate (tests and reports read a check's state).

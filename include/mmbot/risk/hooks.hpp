@@ -4,14 +4,14 @@
 // (orders sent in the last second, acknowledgement latencies, orders the venue has not answered)
 // instead of the engine keeping it for every check. A check declares the hooks it needs, any of
 //
-//   void on_sent(const sent_order&);       // an order went to the venue (journaled first)
-//   void on_ack(const acked_order&);       // the venue accepted it
-//   void on_answer(const answered_order&); // the venue rejected it, or it was cancelled
-//   void on_fill(const filled_order&);     // an execution of it
-//   void on_book(const book_seen&);        // a book update of a traded symbol
-//   void on_resume(const resumed&);        // the bot left a freeze: evidence from before is stale
+//   void on(const sent_order&);       // an order went to the venue (journaled first)
+//   void on(const acked_order&);      // the venue accepted it
+//   void on(const answered_order&);   // the venue rejected it, or it was cancelled
+//   void on(const filled_order&);     // an execution of it
+//   void on(const book_seen&);        // a book update of a traded symbol
+//   void on(const resumed&);          // the bot left a freeze: evidence from before is stale
 //
-// and the gate forwards each event to the checks that have that hook (risk/gate.hpp); a check
+// and the gate forwards each event to the checks with a hook for its type (risk/gate.hpp); a check
 // without hooks is stateless and sees none. Adding a check is its header and its place in the
 // gate's list: nothing in the engine changes.
 #pragma once

@@ -145,12 +145,8 @@ private:
 /// A basic_parser handler that only looks for a key repeated in one object. boost::json::parse
 /// keeps one of the two values without a word, so a config with `"max_total_loss"` twice would
 /// run on whichever the parser kept: refused instead (parse_config).
-class duplicate_key_finder {
+class duplicate_key_finder : public core::json::unbounded_handler {
 public:
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
 
     /// The first repeated key, with its path ("symbols.BTCUSDT.risk.max_loss").
     [[nodiscard]] const std::optional<std::string>& duplicate() const noexcept { return duplicate_; }

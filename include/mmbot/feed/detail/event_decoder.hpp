@@ -72,14 +72,8 @@ struct book_topic_parts {
     return dot == std::string_view::npos ? std::string_view{} : topic.substr(dot + 1);
 }
 
-class event_handler {
+class event_handler : public core::json::unbounded_handler {
 public:
-    // What json::basic_parser asks of a handler.
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-
     using error_code = boost::json::error_code;
     using json_sv = boost::json::string_view;
 

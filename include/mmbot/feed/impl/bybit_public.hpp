@@ -53,6 +53,18 @@ struct book_topic {
 }
 
 /// `data.s` / `data.symbol` must name the topic's symbol: a mismatch means a mangled capture.
+/// The optional cross sequence "seq" (books and trades): absent leaves `seq` empty.
+[[nodiscard]] inline core::result<void> read_seq(const boost::json::object& o, const json_path& p,
+                                                 std::optional<std::uint64_t>& seq) {
+    seq.reset();
+    const auto* sv = o.if_contains("seq");
+    if (sv == nullptr) return {};
+    auto s = fields.as_uint64(*sv, p);
+    if (!s) return s.error();
+    seq = *s;
+    return {};
+}
+
 [[nodiscard]] inline core::result<void> read_symbol(const boost::json::object& data,
                                                     const json_path& p, std::string_view expected,
                                                     symbol& out) {
@@ -143,12 +155,7 @@ struct book_topic {
     auto u = fields.as_uint64(**uv, dp.at("u"));
     if (!u) return u.error();
     b.u = *u;
-    b.seq.reset();
-    if (const auto* sv = d.if_contains("seq")) {
-        auto s = fields.as_uint64(*sv, dp.at("seq"));
-        if (!s) return s.error();
-        b.seq = *s;
-    }
+    if (auto r = read_seq(d, dp.at("seq"), b.seq); !r) return r.error();
     if (auto r = read_levels(d, dp.at("b"), b.bids); !r) return r.error();
     if (auto r = read_levels(d, dp.at("a"), b.asks); !r) return r.error();
     out.kind = message_kind::book;
@@ -200,13 +207,7 @@ struct book_topic {
         if (!b) return b.error();
         t.block_trade = *b;
     }
-    t.seq.reset();
-    if (const auto* sv = o.if_contains("seq")) {
-        auto s = fields.as_uint64(*sv, p.at("seq"));
-        if (!s) return s.error();
-        t.seq = *s;
-    }
-    return {};
+    return read_seq(o, p.at("seq"), t.seq);
 }
 
 [[nodiscard]] inline core::result<message_kind> decode_trades(const boost::json::object& msg,

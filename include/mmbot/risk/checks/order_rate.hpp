@@ -2,7 +2,7 @@
 //
 // Blocks an order when the bot already sent `max_orders_per_second` in the last rolling second:
 // the venue's limits are shared by every strategy on the account, and a runaway requote loop must
-// not burn them. The check counts the sends itself (hook on_sent, risk/hooks.hpp).
+// not burn them. The check counts the sends itself (its hook on sent_order, risk/hooks.hpp).
 #pragma once
 
 #include "mmbot/risk/check.hpp"
@@ -16,7 +16,7 @@
 namespace mmbot::risk {
 
 struct order_rate_cap : order_only_check<"order_rate"> {
-    void on_sent(const sent_order& e) { sent_.record(e.at); }
+    void on(const sent_order& e) { sent_.record(e.at); }
 
     /// Orders sent in the rolling second before `now`.
     [[nodiscard]] std::int64_t last_second(std::chrono::nanoseconds now) const { return sent_.count(now); }

@@ -6,8 +6,9 @@
 // produces no acks to average, and that is the most dangerous case. Values are in microseconds.
 //
 // The check keeps its own evidence through the gate's hooks (risk/hooks.hpp): the latencies of
-// the last acks (on_ack), the orders sent and not yet answered (on_sent, cleared by on_ack,
-// on_answer and on_fill), and it forgets the latencies when the bot leaves a freeze (on_resume),
+// the last acks (acked_order), the orders sent and not yet answered (sent_order, cleared by an
+// ack, an answered_order or a filled_order), and it forgets the latencies when the bot leaves a
+// freeze (resumed),
 // or the evidence that froze the bot would freeze it again on the same tick.
 #pragma once
 
@@ -28,14 +29,14 @@ namespace mmbot::risk {
 struct venue_latency : state_only_check<venue_latency> {
     static constexpr std::string_view name = "venue_latency";
 
-    void on_sent(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
-    void on_ack(const acked_order& e) {
+    void on(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
+    void on(const acked_order& e) {
         if (e.latency) acks_.record(*e.latency, static_cast<std::size_t>(e.latency_window));
         answered(e.client_order_id);
     }
-    void on_answer(const answered_order& e) { answered(e.client_order_id); }
-    void on_fill(const filled_order& e) { answered(e.client_order_id); }
-    void on_resume(const resumed& /*unused*/) { acks_.clear(); }
+    void on(const answered_order& e) { answered(e.client_order_id); }
+    void on(const filled_order& e) { answered(e.client_order_id); }
+    void on(const resumed& /*unused*/) { acks_.clear(); }
 
     /// Mean acknowledgement latency over the window, and how many acks it holds.
     [[nodiscard]] std::chrono::nanoseconds mean_ack_latency() const { return acks_.mean(); }

@@ -223,6 +223,22 @@ template <class Decimal>
     return {};
 }
 
+namespace detail {
+/// Starts a GET about one order by orderLinkId: symbol, category and orderLinkId, each checked.
+[[nodiscard]] inline core::result<void> begin_order_query(endpoint e, category cat,
+                                                          std::string_view symbol,
+                                                          std::string_view order_link_id,
+                                                          rest_request& out) {
+    out.reset(e);
+    if (auto ok = check_symbol(symbol); !ok) return ok;
+    if (auto ok = check_link_id(order_link_id); !ok) return ok;
+    query_field(out.query, "symbol", symbol);
+    query_field(out.query, "category", to_string(cat));
+    query_field(out.query, "orderLinkId", order_link_id);
+    return {};
+}
+}  // namespace detail
+
 /// GET /v5/order/realtime for one order by orderLinkId: how a create whose outcome is unknown
 /// (timeout) is resolved. Bybit answers for open and recently closed orders alike when an
 /// orderLinkId is given.
@@ -230,13 +246,7 @@ template <class Decimal>
                                                                std::string_view symbol,
                                                                std::string_view order_link_id,
                                                                rest_request& out) {
-    out.reset(endpoint::order_realtime);
-    if (auto ok = detail::check_symbol(symbol); !ok) return ok;
-    if (auto ok = detail::check_link_id(order_link_id); !ok) return ok;
-    detail::query_field(out.query, "symbol", symbol);
-    detail::query_field(out.query, "category", to_string(cat));
-    detail::query_field(out.query, "orderLinkId", order_link_id);
-    return {};
+    return detail::begin_order_query(endpoint::order_realtime, cat, symbol, order_link_id, out);
 }
 
 /// GET /v5/execution/list for one order by orderLinkId, `cursor` from the previous page: how
@@ -245,13 +255,13 @@ template <class Decimal>
                                                             std::string_view order_link_id,
                                                             std::string_view cursor,
                                                             rest_request& out) {
-    out.reset(endpoint::execution_list);
-    if (auto ok = detail::check_symbol(symbol); !ok) return ok;
-    if (auto ok = detail::check_link_id(order_link_id); !ok) return ok;
-    if (auto ok = detail::check_cursor(cursor); !ok) return ok;
-    detail::query_field(out.query, "symbol", symbol);
-    detail::query_field(out.query, "category", to_string(cat));
-    detail::query_field(out.query, "orderLinkId", order_link_id);
+    if (auto ok = detail::check_cursor(cursor); !ok) {
+        out.reset(endpoint::execution_list);
+        return ok;
+    }
+    if (auto ok = detail::begin_order_query(endpoint::execution_list, cat, symbol, order_link_id, out); !ok) {
+        return ok;
+    }
     detail::query_field(out.query, "limit", "100");
     if (!cursor.empty()) detail::query_field(out.query, "cursor", cursor);
     return {};

@@ -195,22 +195,33 @@ template <class Row>
     if (!ok) return ok.error();
     return next_cursor(*e->result);
 }
-}  // namespace detail
 
-/// GET /v5/market/instruments-info for one category (see the file comment for the mapping).
-[[nodiscard]] inline core::result<instruments_page> parse_instruments(std::string_view text,
-                                                                      category cat) {
-    instruments_page page;
-    auto cursor = detail::read_list(text,
-        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
-            auto ins = detail::parse_instrument(o, path, cat);
-            if (!ins) return ins.error();
-            page.instruments.push_back(std::move(*ins));
+/// A page whose rows all parse into one vector (`Page::*rows`) by `parse(object, path)`, with the
+/// next page's cursor.
+template <class Page, class T, class Parse>
+[[nodiscard]] core::result<Page> read_page(std::string_view text, std::vector<T> Page::*rows,
+                                           Parse parse) {
+    Page page;
+    auto cursor = read_list(text,
+        [&](const boost::json::object& o, const json_path& path) -> core::result<void> {
+            auto row = parse(o, path);
+            if (!row) return row.error();
+            (page.*rows).push_back(std::move(*row));
             return {};
         });
     if (!cursor) return cursor.error();
     page.next_cursor = std::move(*cursor);
     return page;
+}
+}  // namespace detail
+
+/// GET /v5/market/instruments-info for one category (see the file comment for the mapping).
+[[nodiscard]] inline core::result<instruments_page> parse_instruments(std::string_view text,
+                                                                      category cat) {
+    return detail::read_page(text, &instruments_page::instruments,
+                             [cat](const boost::json::object& o, const detail::json_path& path) {
+                                 return detail::parse_instrument(o, path, cat);
+                             });
 }
 
 // --------------------------------------------------------------------------- market/tickers
@@ -325,17 +336,10 @@ namespace detail {
 
 /// GET /v5/order/realtime: one page of orders and the cursor of the next page.
 [[nodiscard]] inline core::result<orders_page> parse_open_orders(std::string_view text) {
-    orders_page page;
-    auto cursor = detail::read_list(text,
-        [&](const boost::json::object& o, const detail::json_path& path) -> core::result<void> {
-            auto order = detail::parse_open_order(o, path);
-            if (!order) return order.error();
-            page.orders.push_back(std::move(*order));
-            return {};
-        });
-    if (!cursor) return cursor.error();
-    page.next_cursor = std::move(*cursor);
-    return page;
+    return detail::read_page(text, &orders_page::orders,
+                             [](const boost::json::object& o, const detail::json_path& path) {
+                                 return detail::parse_open_order(o, path);
+                             });
 }
 
 // ------------------------------------------------------------------------- execution/list
