@@ -130,6 +130,22 @@ public:
     [[nodiscard]] bool failed() const noexcept { return !error_.code.empty(); }
     [[nodiscard]] const core::error& error() const noexcept { return error_; }
 
+    /// The object `key` of `parent`, holding none but `keys`; nothing when it is missing, not an
+    /// object or has another key (that failure taken).
+    [[nodiscard]] std::optional<json_reader> section(const json_reader& parent, std::string_view key,
+                                                     std::initializer_list<std::string_view> keys) {
+        auto object = parent.object(key);
+        if (!object) {
+            fail(object.error());
+            return std::nullopt;
+        }
+        if (auto e = object->only_keys(keys)) {
+            fail(*e);
+            return std::nullopt;
+        }
+        return std::move(*object);
+    }
+
 private:
     core::error error_;
 };
@@ -264,11 +280,7 @@ namespace detail {
 
 /// The "maker" object: post_only_offset_bps >= 0, min_qty_pad >= 1.
 inline void read_maker(const json_reader& root, field_sink& sink, config& c) {
-    if (auto maker = root.object("maker"); !maker) {
-        sink.fail(maker.error());
-    } else if (auto e = maker->only_keys({"maker_only", "post_only_offset_bps", "min_qty_pad"})) {
-        sink.fail(*e);
-    } else {
+    if (const auto maker = sink.section(root, "maker", {"maker_only", "post_only_offset_bps", "min_qty_pad"})) {
         sink.take(maker->boolean("maker_only"), c.maker.maker_only);
         sink.take(maker->decimal<core::bps>("post_only_offset_bps"), c.maker.post_only_offset_bps);
         sink.take(maker->decimal<core::ratio>("min_qty_pad"), c.maker.min_qty_pad);
@@ -283,11 +295,7 @@ inline void read_maker(const json_reader& root, field_sink& sink, config& c) {
 
 /// The "journal" object: a non-empty path; fsync_interval_ms is optional.
 inline void read_journal(const json_reader& root, field_sink& sink, config& c) {
-    if (auto j = root.object("journal"); !j) {
-        sink.fail(j.error());
-    } else if (auto e = j->only_keys({"path", "fsync", "fsync_interval_ms"})) {
-        sink.fail(*e);
-    } else {
+    if (const auto j = sink.section(root, "journal", {"path", "fsync", "fsync_interval_ms"})) {
         sink.take(j->string("path"), c.journal.path);
         sink.take(j->choice("fsync", {"every_record", "interval", "none"}), c.journal.fsync);
         if (j->has("fsync_interval_ms")) {
@@ -299,12 +307,9 @@ inline void read_journal(const json_reader& root, field_sink& sink, config& c) {
 
 /// The "risk" object (the limits over all symbols): max_total_loss > 0; max_unanswered_ms optional.
 inline void read_risk(const json_reader& root, field_sink& sink, config& c) {
-    if (auto rk = root.object("risk"); !rk) {
-        sink.fail(rk.error());
-    } else if (auto e = rk->only_keys({"max_total_loss", "max_orders_per_second", "max_ack_latency_ms",
-                                       "max_unanswered_ms", "ack_latency_window", "freeze_cool_down_ms"})) {
-        sink.fail(*e);
-    } else {
+    if (const auto rk = sink.section(root, "risk", {"max_total_loss", "max_orders_per_second", "max_ack_latency_ms",
+                                                    "max_unanswered_ms", "ack_latency_window",
+                                                    "freeze_cool_down_ms"})) {
         sink.take(rk->decimal<core::notional>("max_total_loss"), c.global_limits.max_total_loss);
         sink.take(rk->integer("max_orders_per_second", 1, 10'000), c.global_limits.max_orders_per_second);
         std::chrono::milliseconds ack{};
@@ -325,22 +330,13 @@ inline void read_risk(const json_reader& root, field_sink& sink, config& c) {
 
 /// The "sim" object; "outage" is optional (no outage unless asked for).
 inline void read_sim(const json_reader& root, field_sink& sink, config& c) {
-    if (auto s = root.object("sim"); !s) {
-        sink.fail(s.error());
-    } else if (auto e = s->only_keys({"maker_fee_rate", "latency_ms", "outage"})) {
-        sink.fail(*e);
-    } else {
+    if (const auto s = sink.section(root, "sim", {"maker_fee_rate", "latency_ms", "outage"})) {
         sink.take(s->decimal<core::ratio>("maker_fee_rate"), c.sim.maker_fee_rate);
         sink.take(s->millis("latency_ms", 0, 60'000), c.sim.latency);
-        if (s->has("outage")) {  // optional: no outage unless asked for
-            if (auto o = s->object("outage"); !o) {
-                sink.fail(o.error());
-            } else if (auto oe = o->only_keys({"after_ms", "duration_ms"})) {
-                sink.fail(*oe);
-            } else {
-                sink.take(o->millis("after_ms", 0, 86'400'000), c.sim.outage_after);
-                sink.take(o->millis("duration_ms", 1, 86'400'000), c.sim.outage_for);
-            }
+        if (!s->has("outage")) return;  // optional: no outage unless asked for
+        if (const auto o = sink.section(*s, "outage", {"after_ms", "duration_ms"})) {
+            sink.take(o->millis("after_ms", 0, 86'400'000), c.sim.outage_after);
+            sink.take(o->millis("duration_ms", 1, 86'400'000), c.sim.outage_for);
         }
     }
 }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/escape.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/detail/crc32c.hpp"
@@ -59,16 +60,9 @@ inline constexpr std::string_view journal_header_prefix = "mmbot-journal 2 env="
 
 // ---------------------------------------------------------------------------------------- encode
 
+/// Fields are tab-separated and records end at a line feed: those, CR and the backslash escaped.
 inline void append_escaped(std::string& out, std::string_view s) {
-    for (const char c : s) {
-        switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            default: out.push_back(c);
-        }
-    }
+    core::append_escaped<core::escapes{.tab = true, .carriage_return = true}>(out, s);
 }
 
 /// Appends TAB and the field (escaped when it is free text).

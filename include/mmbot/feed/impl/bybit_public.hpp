@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -107,15 +108,23 @@ struct book_topic {
     return {};
 }
 
+/// A string field holding one of two words, as the value each stands for.
+template <class E>
+[[nodiscard]] core::result<E> read_either(const boost::json::object& o, const json_path& p,
+                                          std::pair<std::string_view, E> first,
+                                          std::pair<std::string_view, E> second) {
+    auto s = fields.string_at(o, p);
+    if (!s) return s.error();
+    if (*s == first.first) return first.second;
+    if (*s == second.first) return second.second;
+    return fields.bad_value(p, fmt::format("\"{}\" is neither \"{}\" nor \"{}\"", core::json::cut(*s),
+                                           first.first, second.first));
+}
+
 /// `type`: "snapshot" or "delta".
 [[nodiscard]] inline core::result<book_action> read_action(const boost::json::object& msg) {
-    const json_path p = field("type");
-    auto s = fields.string_at(msg, p);
-    if (!s) return s.error();
-    if (*s == "snapshot") return book_action::snapshot;
-    if (*s == "delta") return book_action::delta;
-    return fields.bad_value(p, fmt::format("\"{}\" is neither \"snapshot\" nor \"delta\"",
-                                           core::json::cut(*s)));
+    return read_either(msg, field("type"), std::pair{std::string_view("snapshot"), book_action::snapshot},
+                       std::pair{std::string_view("delta"), book_action::delta});
 }
 
 [[nodiscard]] inline core::result<std::int64_t> read_ts(const decoded_message& out) {
@@ -164,12 +173,8 @@ struct book_topic {
 
 [[nodiscard]] inline core::result<taker_side> read_taker_side(const boost::json::object& o,
                                                               const json_path& p) {
-    auto s = fields.string_at(o, p);
-    if (!s) return s.error();
-    if (*s == "Buy") return taker_side::buy;
-    if (*s == "Sell") return taker_side::sell;
-    return fields.bad_value(p, fmt::format("\"{}\" is neither \"Buy\" nor \"Sell\"",
-                                           core::json::cut(*s)));
+    return read_either(o, p, std::pair{std::string_view("Buy"), taker_side::buy},
+                       std::pair{std::string_view("Sell"), taker_side::sell});
 }
 
 [[nodiscard]] inline core::result<void> read_trade(const boost::json::object& o, const json_path& p,

@@ -9,6 +9,8 @@
 //   mmbot::obs::detail::append_scaled(out, 500'000, 9);   // "0.0005"
 #pragma once
 
+#include "mmbot/core/escape.hpp"
+
 #include <array>
 #include <charconv>
 #include <cstddef>
@@ -134,25 +136,12 @@ inline void append_scaled(std::string& out, std::int64_t raw, int scale) {
 
 /// Label values in the text format escape backslash, double quote and line feed.
 inline void append_label_value(std::string& out, std::string_view v) {
-    for (const char c : v) {
-        switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            default: out.push_back(c); break;
-        }
-    }
+    core::append_escaped<core::escapes{.quote = true}>(out, v);
 }
 
 /// HELP text escapes backslash and line feed only (quotes stay as they are).
 inline void append_help_text(std::string& out, std::string_view v) {
-    for (const char c : v) {
-        switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            default: out.push_back(c); break;
-        }
-    }
+    core::append_escaped<core::escapes{}>(out, v);
 }
 
 }  // namespace mmbot::obs::detail

@@ -1,0 +1,44 @@
+// mmbot/core/escape.hpp
+//
+// Backslash escaping for the line-based text formats we write: the journal (a record per line,
+// fields split by tabs) and the Prometheus text format (label values and HELP text). Each format
+// escapes the backslash itself plus the characters that would break its own framing, and nothing
+// else, so what a reader unescapes is exactly what was written.
+//
+//   core::append_escaped<core::escapes{.quote = true}>(out, label_value);   // \\  \"  \n
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mmbot::core {
+
+/// Which characters, besides the backslash, a format escapes (as \" \t \n \r).
+struct escapes {
+    bool quote = false;
+    bool tab = false;
+    bool line_feed = true;
+    bool carriage_return = false;
+};
+
+/// Appends `s` to `out` with the backslash and the characters of E escaped.
+template <escapes E>
+void append_escaped(std::string& out, std::string_view s) {
+    for (const char c : s) {
+        if (c == '\\') {
+            out += "\\\\";
+        } else if (E.quote && c == '"') {
+            out += "\\\"";
+        } else if (E.tab && c == '\t') {
+            out += "\\t";
+        } else if (E.line_feed && c == '\n') {
+            out += "\\n";
+        } else if (E.carriage_return && c == '\r') {
+            out += "\\r";
+        } else {
+            out.push_back(c);
+        }
+    }
+}
+
+}  // namespace mmbot::core
