@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mmbot/core/enum_label.hpp"
+#include "mmbot/core/enum_parse.hpp"
+#include "mmbot/core/env.hpp"
 #include "mmbot/core/error.hpp"
 #include "mmbot/feed/errors.hpp"
 
@@ -103,4 +105,32 @@ BOOST_AUTO_TEST_CASE(labels_are_the_enumerators_names) {
     BOOST_TEST(core::code_label(core::errc::decimal_too_precise) == "decimal_too_precise");
     BOOST_TEST(error_label(feed::errc::bad_url) == "feed_bad_url");
     BOOST_TEST(core::enumerator_count<feed::errc> > 5U);
+}
+
+// core/enum_parse.hpp: a word read back by its label; the error names the field and the choices.
+namespace {
+enum class mode : std::uint8_t { mid, microprice, touch_ };
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(labels_parse_back_and_name_the_choices) {
+    BOOST_TEST((core::enum_from_label<mode>("microprice") == mode::microprice));
+    BOOST_TEST((core::enum_from_label<mode>("touch") == mode::touch_));
+    BOOST_TEST(!core::enum_from_label<mode>("Mid").has_value());
+    const auto bad = core::parse_label<mode>("vwap", "fair_price_mode", area::errc::second);
+    BOOST_REQUIRE(!bad);
+    BOOST_TEST((bad.error().code == area::errc::second));
+    BOOST_TEST(bad.error().message ==
+               R"(fair_price_mode: expected "mid", "microprice" or "touch", got "vwap")");
+    BOOST_TEST((core::parse_label<mode>("mid", "f", area::errc::first).value() == mode::mid));
+}
+
+// env::visit: the per-environment fact from the type; a value that names none gets `otherwise`.
+BOOST_AUTO_TEST_CASE(env_visit_reads_the_type_of_a_kind) {
+    namespace env = mmbot::env;
+    const auto ns = [](env::kind k) {
+        return env::visit(k, [](auto e) { return decltype(e)::secret_namespace; }, std::string_view("?"));
+    };
+    BOOST_TEST(ns(env::kind::shadow) == "dev");
+    BOOST_TEST(ns(env::kind::live) == "prod");
+    BOOST_TEST(ns(static_cast<env::kind>(7)) == "?");
 }

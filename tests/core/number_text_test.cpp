@@ -1,13 +1,20 @@
 #define BOOST_TEST_MODULE number_text
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/core/escape.hpp"
 #include "mmbot/core/number_text.hpp"
+#include "mmbot/core/pinned.hpp"
+#include "mmbot/core/text_formatter.hpp"
 #include "mmbot/core/units.hpp"
 
 #include <boost/json.hpp>
 
+#include <fmt/format.h>
+
 #include <limits>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 using mmbot::core::plain_number_text;
 
@@ -39,3 +46,42 @@ BOOST_AUTO_TEST_CASE(extremes_do_not_overflow_the_buffer) {
     BOOST_TEST(plain_number_text(std::numeric_limits<double>::infinity()) == "inf");
     BOOST_TEST(plain_number_text(std::numeric_limits<double>::quiet_NaN()) == "nan");
 }
+
+// core/escape.hpp: each format escapes the backslash and only its own framing characters.
+BOOST_AUTO_TEST_CASE(escapes_are_per_format) {
+    using mmbot::core::escapes;
+    const std::string_view text = "a\\b\"c\td\ne\rf";
+    std::string journal;
+    mmbot::core::append_escaped<escapes{.tab = true, .carriage_return = true}>(journal, text);
+    BOOST_TEST(journal == "a\\\\b\"c\\td\\ne\\rf");
+    std::string label;
+    mmbot::core::append_escaped<escapes{.quote = true}>(label, text);
+    BOOST_TEST(label == "a\\\\b\\\"c\td\\ne\rf");
+    std::string help;
+    mmbot::core::append_escaped<escapes{}>(help, text);
+    BOOST_TEST(help == "a\\\\b\"c\td\\ne\rf");
+}
+
+namespace {
+struct named {
+    std::string text;
+    [[nodiscard]] std::string str() const { return "<" + text + ">"; }
+};
+}  // namespace
+
+template <>
+struct fmt::formatter<named> : mmbot::core::text_formatter<named, &named::str> {};
+
+// core/text_formatter.hpp: the function's text, with the format spec applied to it.
+BOOST_AUTO_TEST_CASE(text_formatter_prints_the_function_text_with_specs) {
+    BOOST_TEST(fmt::format("{}", named{"x"}) == "<x>");
+    BOOST_TEST(fmt::format("[{:>5}]", named{"x"}) == "[  <x>]");
+}
+
+// core/pinned.hpp: a pinned type is neither copied nor moved.
+namespace {
+class session : mmbot::core::pinned {};
+}  // namespace
+static_assert(!std::is_copy_constructible_v<session> && !std::is_move_constructible_v<session>);
+static_assert(!std::is_copy_assignable_v<session> && !std::is_move_assignable_v<session>);
+static_assert(std::is_default_constructible_v<session>);
