@@ -141,7 +141,7 @@ check "BTCUSDT is quoted again, every price on the 0.50 grid" wait_for 15 on_new
 check "the clock was resynced (clock_resynced in the log)" grep -q '"msg":"clock_resynced"' "$work/bot.log"
 
 # 6. metrics, log, journal; and a clean stop
-obs_port=$(sed -n 's/.*serving \/health \/ready \/metrics on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/bot.err")
+obs_port=$(sed -n 's/.*serving \/health \/ready \/metrics \/status on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/bot.err")
 curl -s "http://127.0.0.1:${obs_port:-1}/metrics" > "$work/metrics.txt" || true
 check "/metrics counts freeze" grep -q '^mm_operator_actions_total{action="freeze"} 1' "$work/metrics.txt"
 check "/metrics counts unfreeze (4 asked)" grep -q '^mm_operator_actions_total{action="unfreeze"} 4' "$work/metrics.txt"

@@ -140,13 +140,13 @@ set +e
 EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" \
     timeout 120 "$testnet" --config "$config_run" --endpoint-override "localhost:$(cat "$work/port")" \
     --ca-file "$work/cert.pem" --journal "$work/journal.log" --log "$work/obs.log" --report "$work/obs.json" \
-    --iterations 400 --obs --obs-port 0 >"$work/obs.out" 2>"$work/obs.err" &
+    --iterations 400 --obs --obs-port 0 --html-report "$work/obs.html" >"$work/obs.out" 2>"$work/obs.err" &
 obs_pid=$!
 set -e
 obs_port=""
 for _ in $(seq 100); do
     # The background shell may not have opened obs.err yet: a missing file is "not yet".
-    obs_port=$(sed -n 's/.*serving \/health \/ready \/metrics on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/obs.err" 2>/dev/null || true)
+    obs_port=$(sed -n 's/.*serving \/health \/ready \/metrics \/status on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/obs.err" 2>/dev/null || true)
     [ -n "$obs_port" ] && break; sleep 0.1
 done
 ready_code=000
@@ -156,6 +156,7 @@ for _ in $(seq 100); do
 done
 sleep 0.5
 curl -s "http://127.0.0.1:${obs_port:-1}/metrics" > "$work/metrics.txt" || true
+curl -s "http://127.0.0.1:${obs_port:-1}/status.json" > "$work/obs.status.json" || true
 obs_rc=0; wait "$obs_pid" || obs_rc=$?
 [ "$obs_rc" -eq 0 ] || { echo "   --obs run's last words:"; tail -5 "$work/obs.err"; grep -h '"level":"ERROR"' "$work/obs.log" | tail -5; } || true
 check "--obs: the port is printed (${obs_port:-none})" test -n "$obs_port"
@@ -165,6 +166,21 @@ check "--obs: /metrics counts market-data messages" grep -Eq '^mm_md_messages_to
 check "--obs: /metrics has the venue's rate-limit headroom for order/create" \
     grep -Eq '^mm_rate_limit_headroom\{endpoint="/v5/order/create"\} [0-9]+' "$work/metrics.txt"
 check "--obs run exits 0 (got $obs_rc)" test "$obs_rc" -eq 0
+check "--obs: /status.json is the testnet bot's status, quoting both symbols" python3 -c "
+import json
+s = json.load(open('$work/obs.status.json'))
+assert s['environment'] == 'testnet' and s['state'] in ('RUNNING', 'SHUTDOWN'), s
+assert sorted(x['symbol'] for x in s['symbols']) == ['BTCUSDT', 'ETHUSDT'], s['symbols']
+assert any(x['open_orders'] for x in s['symbols']), s['symbols']
+"
+check "--html-report: the testnet run's page has the JSON report's fills, one marker each" python3 -c "
+import json
+r = json.load(open('$work/obs.json'))
+html = open('$work/obs.html').read()
+assert '<td data-key=\"stats.fills\">%d</td>' % r['stats']['fills'] in html
+assert html.count('<circle class=\"fill ') == r['stats']['fills'], (html.count('<circle class=\"fill '), r['stats']['fills'])
+assert '<td data-key=\"execution_params.environment\">testnet</td>' in html
+"
 
 leaks=$(grep -l -e "$secret" -e "$key" "$work"/run*.log "$work"/run*.out "$work"/run*.err "$work"/run*.json "$work"/pf_*.out "$work"/pf_*.err "$work"/obs.* "$work"/metrics.txt 2>/dev/null || true)
 check "no key or secret in any output" test -z "$leaks"

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mmbot/obs/health_server.hpp"
+#include "mmbot/obs/status_page.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
 
 #include <arpa/inet.h>
@@ -93,7 +94,8 @@ struct fixture {
 
     explicit fixture(obs::health_server_options o = {})
         : server(std::move(o), {.readiness = [this] { return board.report(); },
-                                .metrics = [this](std::string& out) { reg.write(out); }}) {
+                                .metrics = [this](std::string& out) { reg.write(out); },
+                                .status = {}}) {
         port = server.start().value();
     }
 };
@@ -120,6 +122,27 @@ BOOST_AUTO_TEST_CASE(health_metrics_and_routing) {
     BOOST_TEST(post.starts_with("HTTP/1.1 405"));
     BOOST_TEST(post.find("Allow: GET\r\n") != std::string::npos);
     BOOST_TEST(round_trip(f.port, "DELETE /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").starts_with("HTTP/1.1 405"));
+}
+
+// /status and /status.json exist only with a status handler; the page is static, the JSON is the
+// handler's, answered on the server thread.
+BOOST_AUTO_TEST_CASE(status_page_and_its_json) {
+    fixture without;
+    BOOST_TEST(get(without.port, "/status").starts_with("HTTP/1.1 404"));
+    BOOST_TEST(get(without.port, "/status.json").starts_with("HTTP/1.1 404"));
+
+    obs::health_server server({}, {.readiness = {}, .metrics = {},
+                                   .status = [] { return std::string(R"({"state":"RUNNING"})"); }});
+    const std::uint16_t port = server.start().value();
+    const auto page = get(port, "/status");
+    BOOST_TEST(page.starts_with("HTTP/1.1 200 OK\r\n"));
+    BOOST_TEST(page.find("Content-Type: text/html; charset=utf-8\r\n") != std::string::npos);
+    BOOST_TEST(body_of(page) == obs::status_page_html);
+    const auto json = get(port, "/status.json");
+    BOOST_TEST(json.find("Content-Type: application/json\r\n") != std::string::npos);
+    BOOST_TEST(body_of(json) == R"({"state":"RUNNING"})");
+    BOOST_TEST(round_trip(port, "POST /status.json HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                   .starts_with("HTTP/1.1 405"));
 }
 
 BOOST_AUTO_TEST_CASE(ready_follows_the_board) {

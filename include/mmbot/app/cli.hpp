@@ -60,6 +60,8 @@ struct cli_options {
     /// testnet/live: how often instruments-info is asked again (app/venue_filters.hpp).
     std::int64_t filters_refresh_s = 300;
     std::string report_path;
+    /// --html-report: the run as a self-contained HTML page (app/report/html_report.hpp).
+    std::string html_report_path;
     std::string journal_path;
     std::string log_path;
     std::string log_level = "INFO";
@@ -99,9 +101,10 @@ inline constexpr std::string_view cli_usage =
   --post-only-offset-bps X    offset from the reference, in bps (default 1.5)
   --min-qty-pad X             min-qty multiplier (default 1.1)
   --max-inv X                 cap every symbol's inventory notional (quote currency)
-  --obs                       serve /health, /ready and /metrics on 127.0.0.1
+  --obs                       serve /health, /ready, /metrics and /status on 127.0.0.1
   --obs-port N                port for --obs (default 8080; 0 = any free port)
   --report PATH               write the final JSON report there
+  --html-report PATH          write the run as a self-contained HTML page (charts) there
   --journal PATH              order journal (default from the config)
   --log PATH                  JSON log file (default: mmbot.log beside the journal; - = stderr)
   --log-level LEVEL           DEBUG | INFO | WARN | ERROR (default INFO)
@@ -276,6 +279,7 @@ template <class T, class U>
             return store(o.iterations, parse_int<std::int64_t>(n, v, 0, INT64_MAX));
         }),
         path_flag("--report", o.report_path, true),
+        path_flag("--html-report", o.html_report_path, true),
         path_flag("--journal", o.journal_path, true),
         path_flag("--log", o.log_path, true),
         core::value_flag("--log-level", [&o](std::string_view, std::string_view v) -> core::result<void> {

@@ -18,18 +18,22 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <functional>
 #include <cstdio>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace mmbot::app {
 
 /// Starts the server into `server` when --obs was given (nothing otherwise). Prints the bound port
 /// on stderr and logs `obs_listening`. Error: the server's (address, bind, listen).
+/// `status`: the JSON of /status.json (the /status page's data).
 template <class Board, class Logger>
 [[nodiscard]] core::result<void> serve_obs(const cli_options& opts, std::optional<obs::health_server>& server,
                                            const Board& board, const obs::registry& registry,
-                                           obs::mm_metrics& metrics, Logger& log, std::string_view env_name) {
+                                           obs::mm_metrics& metrics, Logger& log, std::string_view env_name,
+                                           std::function<std::string()> status) {
     if (!opts.obs) return {};
     obs::health_server_options so;
     so.port = opts.obs_port;
@@ -38,10 +42,11 @@ template <class Board, class Logger>
                            .metrics = [&registry, &metrics, &board](std::string& out) {
                                metrics.ready.set(board.report().ready);
                                out += registry.expose();
-                           }});
+                           },
+                           .status = std::move(status)});
     auto port = server->start();
     if (!port) return port.error();
-    fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics on 127.0.0.1:{}\n", env_name, *port);
+    fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics /status on 127.0.0.1:{}\n", env_name, *port);
     log.info("obs_listening", {{"port", static_cast<std::int64_t>(*port)}});
     return {};
 }

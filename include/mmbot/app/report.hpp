@@ -249,12 +249,13 @@ template <class Loop>
     return report;
 }
 
-/// Checked at start, before the run, so a bad --report fails in a second rather than after hours:
-/// creates the parent directories, refuses a directory, and creates then removes `PATH.tmp` (the
-/// file write_report writes). Error "report_unwritable": `--report: cannot write "PATH": <reason>`.
-[[nodiscard]] inline core::result<void> check_report_path(const std::string& path) {
+/// Checked at start, before the run, so a bad --report (or --html-report, `flag`) fails in a second
+/// rather than after hours: creates the parent directories, refuses a directory, and creates then
+/// removes `PATH.tmp` (the file write_text_file writes). Error "report_unwritable":
+/// `--report: cannot write "PATH": <reason>`.
+[[nodiscard]] inline core::result<void> check_report_path(const std::string& path, std::string_view flag = "--report") {
     const auto unwritable = [&](std::string_view why) {
-        return core::make_error(errc::report_unwritable, fmt::format("--report: cannot write \"{}\": {}", path, why));
+        return core::make_error(errc::report_unwritable, fmt::format("{}: cannot write \"{}\": {}", flag, path, why));
     };
     std::error_code ec;
     if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
@@ -270,10 +271,10 @@ template <class Loop>
     return {};
 }
 
-/// Writes the report atomically (temp file + rename): a reader never sees half a report, and a
-/// failed write leaves no temp file behind.
-[[nodiscard]] inline core::result<void> write_report(const std::string& path,
-                                                     const boost::json::value& report) {
+/// Writes `text` atomically (temp file + rename): a reader never sees half a report, and a failed
+/// write leaves no temp file behind. `what` starts the error message ("report", "--html-report").
+[[nodiscard]] inline core::result<void> write_text_file(const std::string& path, std::string_view text,
+                                                        std::string_view what) {
     const std::string tmp = path + ".tmp";
     const auto failed = [&](std::string message) {
         std::error_code ec;
@@ -282,14 +283,20 @@ template <class Loop>
     };
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return failed(fmt::format("report: cannot write \"{}\": {}", tmp, std::system_category().message(errno)));
-        out << detail::stable_json(report);
-        if (!out.flush()) return failed(fmt::format("report: write to \"{}\" failed", tmp));
+        if (!out) return failed(fmt::format("{}: cannot write \"{}\": {}", what, tmp, std::system_category().message(errno)));
+        out << text;
+        if (!out.flush()) return failed(fmt::format("{}: write to \"{}\" failed", what, tmp));
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        return failed(fmt::format("report: cannot rename \"{}\" to \"{}\": {}", tmp, path, std::system_category().message(errno)));
+        return failed(fmt::format("{}: cannot rename \"{}\" to \"{}\": {}", what, tmp, path,
+                                  std::system_category().message(errno)));
     }
     return {};
+}
+
+/// The JSON report, written as write_text_file does.
+[[nodiscard]] inline core::result<void> write_report(const std::string& path, const boost::json::value& report) {
+    return write_text_file(path, detail::stable_json(report), "report");
 }
 
 }  // namespace mmbot::app

@@ -97,9 +97,14 @@ template <env::environment Env>
     if (!cfg) return fail_with(exit_code::usage, cfg.error());
     auto setups = to_setups(*cfg);
     if (!setups) return fail_with(exit_code::config, setups.error());
+    // Now, not after the run: a report that cannot be written would be lost at the end.
     if (!opts.report_path.empty()) {
-        // Now, not after the run: a report that cannot be written would be lost at the end.
         if (auto ok = check_report_path(opts.report_path); !ok) return fail_with(exit_code::usage, ok.error());
+    }
+    if (!opts.html_report_path.empty()) {
+        if (auto ok = check_report_path(opts.html_report_path, "--html-report"); !ok) {
+            return fail_with(exit_code::usage, ok.error());
+        }
     }
     return startup{std::move(opts), std::move(*loaded), std::move(*cfg), std::move(*setups)};
 }

@@ -29,6 +29,7 @@
 #include "mmbot/app/runtime/observability.hpp"
 #include "mmbot/app/runtime/operator_controls.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
+#include "mmbot/app/runtime/run_pictures.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
 #include "mmbot/app/sim_engine.hpp"
@@ -277,14 +278,17 @@ private:
           sink_(log_out_.file()), log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()),
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
           engine_(s.cfg, s.setups, journal_, seen_.metrics, log_),
-          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_) {
+          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_), pictures_(s.opts) {
+        engine_.observe(pictures_.observer());
         install_signal_handlers();
         seen_.board.set_venue_connected(true);  // the simulated venue is in-process
     }
 
     /// Pump the feed to its end (or a stop), then finish. Returns the exit code.
     int trade(feed::capture_file& in, boost::asio::ssl::context& tls) {
-        if (auto ok = seen_.serve(s_.opts, log_, Env::name); !ok) return exit_with(ok.error());
+        if (auto ok = seen_.serve(s_.opts, log_, Env::name, [this] { return pictures_.status_json(); }); !ok) {
+            return exit_with(ok.error());
+        }
         auto pumped = source_.live() ? follow_live(tls) : replay(in);
         if (!pumped) return exit_with(pumped.error());
         progress_.done();
@@ -380,6 +384,7 @@ private:
         engine_.advance(now_);
         if (ev != nullptr) on_market(*ev);
         ops_.poll(engine_.loop(), now_);
+        pictures_.publish_status(engine_.loop(), Env::name, now_);
         if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
         seen_.board.set_frozen(engine_.loop().state() == engine::bot_state::freeze);
         if (ev != nullptr) {
@@ -436,6 +441,7 @@ private:
         const auto report = make_report(run_params_of(), loop, pumped.md, pumped.ws ? &*pumped.ws : nullptr,
                                         &seen_.faults);
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
+        if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();
         if (pumped.error) return exit_with(fail_with(exit_code::feed,
                                                      fmt::format("--feed {}: {}", source_.spec, pumped.error->message)));
@@ -475,6 +481,7 @@ private:
     run_observability<obs::fake_clock> seen_;
     sim_engine<Gate, logger_type> engine_;
     operator_controls<Env, logger_type> ops_;
+    run_pictures pictures_;
     detail::progress_line progress_;
     /// A live feed stops (exit 6) after this many failed connects in a row.
     static constexpr std::uint32_t live_feed_give_up_after = 20;

@@ -45,6 +45,7 @@
 #include "mmbot/app/venue_filters.hpp"
 #include "mmbot/app/venue_watch.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
+#include "mmbot/app/runtime/run_pictures.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
 #include "mmbot/app/signals.hpp"
 #include "mmbot/core/backoff.hpp"
@@ -393,7 +394,7 @@ private:
           log_out_(std::move(log_out)), sink_(log_out_.file()),
           log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()), rest_{rest_io_, ep.rest, tls},
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
-          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_) {
+          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_), pictures_(s.opts) {
         for (const auto& e : opened.entries) {
             (void)store_.apply(e.event);
             if (const auto* f = std::get_if<engine::order_fill>(&e.event)) (void)positions_.apply(*f);
@@ -420,7 +421,9 @@ private:
     int trade() {
         if (auto ok = sync_clock(); !ok) return exit_with(ok.error());
         connect();
-        if (auto ok = seen_.serve(s_.opts, log_, Env::name); !ok) return exit_with(ok.error());
+        if (auto ok = seen_.serve(s_.opts, log_, Env::name, [this] { return pictures_.status_json(); }); !ok) {
+            return exit_with(ok.error());
+        }
         install_signal_handlers();
         start();
         while (turn()) {
@@ -467,6 +470,7 @@ private:
         started_at_ = now();
         loop_.emplace(*gateway_, journal_, std::move(store_), std::move(positions_), to_options(s_.cfg), s_.setups,
                       seen_.metrics, log_, engine::client_order_id_generator::for_run(started_at_, 0));
+        loop_->observe(pictures_.observer());
         for (const auto& [name, setup] : s_.setups) reconciled_[name] = false;
         events_sink_.emplace(sink_type{*loop_, log_, reconciled_});
         md_.emplace(public_feed_options(), tls_, [this](const feed::ws_notice& n) {
@@ -512,6 +516,7 @@ private:
         if (!quoting_ && !try_start_quoting()) return false;
         if (!poll_market_data()) return false;
         ops_.poll(*loop_, now_);
+        pictures_.publish_status(*loop_, Env::name, now_);
         if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
         if (const int sig = shutdown_requested(); sig != 0) {
             log_.warn("signal", {{"signal", static_cast<std::int64_t>(sig)}});
@@ -739,6 +744,7 @@ private:
         seen_.faults.close(now_);
         const auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults);
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
+        if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();
         if (fatal_) return exit_with(fail_with(fatal_code_, fmt::format("{}: {}", fatal_->code, fatal_->message)));
         return 0;
@@ -788,6 +794,7 @@ private:
     std::optional<sink_type> events_sink_;
     std::optional<feed::ws_feed> md_;
     operator_controls<Env, logger_type> ops_;
+    run_pictures pictures_;
     // The event loop's state.
     std::chrono::nanoseconds started_at_{0};
     std::chrono::nanoseconds now_{0};

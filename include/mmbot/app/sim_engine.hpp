@@ -73,10 +73,13 @@ public:
         if (!loop_) {
             loop_.emplace(venue_, journal_, engine::order_store{}, engine::position_book{}, options_, setups_,
                           metrics_, log_, engine::client_order_id_generator::for_run(now, 0));
+            loop_->observe(observer_);
             loop_->start(now);
         }
         return *loop_;
     }
+    /// Who draws the run (engine/run_observer.hpp), attached when the loop starts.
+    void observe(engine::run_observer* o) noexcept { observer_ = o; }
     [[nodiscard]] bool started() const noexcept { return loop_.has_value(); }
     [[nodiscard]] loop_type& loop() { return *loop_; }
     [[nodiscard]] const loop_type& loop() const { return *loop_; }
@@ -97,6 +100,7 @@ private:
     sim_order_venue venue_;
     engine::engine_options options_;
     const symbol_setups& setups_;
+    engine::run_observer* observer_ = nullptr;
     engine::journal& journal_;
     obs::mm_metrics& metrics_;
     Logger& log_;

@@ -27,6 +27,7 @@
 #include "mmbot/engine/order.hpp"
 #include "mmbot/engine/order_store.hpp"
 #include "mmbot/engine/positions.hpp"
+#include "mmbot/engine/run_observer.hpp"
 #include "mmbot/engine/state_machine.hpp"
 #include "mmbot/obs/json_log.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
@@ -166,6 +167,7 @@ public:
               log_.info("state_transition", {{"from", to_string(from)}, {"to", to_string(to)},
                                              {"reason", why}});
               (void)metrics_.set_state(lower_state_name(to));
+              if (observer_ != nullptr) observer_->on_state(to, now_);
           }) {
         for (const auto& [name, setup] : symbols) {
             symbols_.emplace(name, symbol_state{setup, metrics_.for_symbol(name)});
@@ -176,6 +178,9 @@ public:
 
     execution_loop(const execution_loop&) = delete;
     execution_loop& operator=(const execution_loop&) = delete;
+
+    /// Someone drawing the run (engine/run_observer.hpp); null: nobody. Not owned.
+    void observe(run_observer* o) noexcept { observer_ = o; }
 
     /// INIT -> RUNNING.
     void start(timestamp now) {
@@ -200,7 +205,10 @@ public:
         }
         s->top = top;
         s->last_book_update = now;
-        if (top.bid && top.ask) s->mid = mid_of(top.bid->px, top.ask->px);
+        if (top.bid && top.ask) {
+            s->mid = mid_of(top.bid->px, top.ask->px);
+            if (observer_ != nullptr) observer_->on_book(symbol, top.bid->px, top.ask->px, now);
+        }
         s->metrics.market_data_age.set(std::chrono::nanoseconds{0});
         monitor_.hooks().on(risk::book_seen{symbol, now});
         (void)monitor_.on_tick(view_of(*s), bot_view());
@@ -451,6 +459,9 @@ public:
         publish_position(*s);
         log_.info("fill", {{"symbol", symbol}, {"side", to_string(side)}, {"price", f.price},
                            {"qty", f.qty}, {"fee", f.fee}, {"exec_id", f.exec_id}});
+        if (const position* p = positions_.find(symbol); observer_ != nullptr && p != nullptr) {
+            observer_->on_fill(symbol, side, f.price, f.qty, f.fee, *p, fill.at);
+        }
         (void)monitor_.on_tick(view_of(*s), bot_view());
         return true;
     }
@@ -703,6 +714,7 @@ private:
         publish_fill_rate(s);
         log_.debug("order_placed", {{"client_order_id", n.client_order_id}, {"symbol", f.symbol},
                                     {"side", to_string(side)}, {"price", d.price}, {"qty", d.qty}});
+        if (observer_ != nullptr) observer_->on_placed(f.symbol, side, d.price, now_);
         return n.client_order_id;
     }
 
@@ -742,6 +754,7 @@ private:
         metrics_.freeze_events.with({e.reason}).inc();
         log_.error("freeze", {{"reason", e.reason}, {"symbol", e.symbol},
                               {"observed", e.observed}, {"limit", e.limit}});
+        if (observer_ != nullptr) observer_->on_freeze(e.reason, now_);
         if (state_.state() == bot_state::running) {
             (void)state_.transition(bot_state::freeze, e.reason);
         }
@@ -835,6 +848,7 @@ private:
     obs::histogram& cancel_latency_ = metrics_.execution_latency.with({"cancel"});
     obs::histogram& cancel_all_latency_ = metrics_.execution_latency.with({"cancel_all"});
     Logger& log_;
+    run_observer* observer_ = nullptr;
     client_order_id_generator ids_;
     state_machine state_;
     std::map<std::string, symbol_state, std::less<>> symbols_;

@@ -6,6 +6,8 @@
 //   GET /ready    200 {"ready":true,"reasons":[]}           market data fresh, venue up, not frozen
 //                 503 {"ready":false,"reasons":["frozen"]}  otherwise, with every reason
 //   GET /metrics  200 text/plain; version=0.0.4             the Prometheus exposition
+//   GET /status   200 text/html                             the live status page (with a status handler)
+//   GET /status.json 200 application/json                   what the page shows, refreshed by the bot
 //   other paths 404, other methods 405 (Allow: GET), malformed 400, header too large or too many
 //   header fields 431, body too large 413.
 //
@@ -18,7 +20,8 @@
 // that hold keep-alive connections open can never lock a scraper out (a newcomer is closed on
 // accept only when every connection is writing its answer); a handler that throws yields 500,
 // never a dead server. It never touches the trading loop: it reads only what the loop
-// publishes through atomics (mmbot/obs/readiness.hpp, the metrics registry).
+// publishes through atomics (mmbot/obs/readiness.hpp, the metrics registry) or under a lock (the
+// status JSON, app/runtime/run_pictures.hpp).
 //
 //   mmbot::obs::health_server srv({.port = 9100},
 //       {.readiness = [&] { return board.report(); },
@@ -69,6 +72,9 @@ struct health_server_handlers {
     std::function<readiness_report()> readiness;
     /// Appends the exposition for /metrics. Absent: empty body.
     std::function<void(std::string&)> metrics;
+    /// The JSON of /status.json, the data of the /status page (obs/status_page.hpp). Absent: both
+    /// paths answer 404.
+    std::function<std::string()> status;
 };
 
 /// Counters for tests and for the server's own logging.

@@ -21,6 +21,7 @@
 #include "mmbot/obs/readiness.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,9 +35,11 @@ struct run_observability : core::pinned {
         : metrics(registry), board(clock, symbols, stale_after), faults(symbols, metrics), feed_counts(metrics) {}
 
     /// --obs: starts the health server (nothing without the flag). A bind failure stops the run.
+    /// `status`: the /status page's data (run_pictures::status_json).
     template <class Logger>
-    [[nodiscard]] outcome<void> serve(const cli_options& opts, Logger& log, std::string_view env_name) {
-        if (auto ok = serve_obs(opts, server, board, registry, metrics, log, env_name); !ok) {
+    [[nodiscard]] outcome<void> serve(const cli_options& opts, Logger& log, std::string_view env_name,
+                                      std::function<std::string()> status) {
+        if (auto ok = serve_obs(opts, server, board, registry, metrics, log, env_name, std::move(status)); !ok) {
             return fail_with(exit_code::runtime, ok.error());
         }
         return {};

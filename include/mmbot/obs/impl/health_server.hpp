@@ -9,6 +9,7 @@
 #include "mmbot/obs/errors.hpp"
 #include "mmbot/obs/health_server.hpp"  // self-contained for tools that open this file alone
 #include "mmbot/obs/metrics.hpp"
+#include "mmbot/obs/status_page.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -192,7 +193,9 @@ private:
     void route(const http::request<http::string_body>& req) {
         std::string_view target = req.target();
         target = target.substr(0, target.find('?'));
-        const bool known = target == "/health" || target == "/ready" || target == "/metrics";
+        const bool status = target == "/status" || target == "/status.json";
+        const bool known = target == "/health" || target == "/ready" || target == "/metrics" ||
+                           (status && core_.handlers.status);
         if (!known) {
             set_json(http::status::not_found, R"({"error":"not_found"})");
             return;
@@ -209,6 +212,13 @@ private:
             r.ready = true;
             if (core_.handlers.readiness) r = core_.handlers.readiness();
             set_json(r.ready ? http::status::ok : http::status::service_unavailable, r.to_json());
+        } else if (target == "/status") {
+            res_.result(http::status::ok);
+            res_.set(http::field::content_type, "text/html; charset=utf-8");
+            res_.set(http::field::cache_control, "no-store");
+            res_.body() = std::string(status_page_html);
+        } else if (target == "/status.json") {
+            set_json(http::status::ok, core_.handlers.status());
         } else {
             res_.result(http::status::ok);
             res_.set(http::field::content_type, exposition_content_type);
