@@ -359,9 +359,12 @@ int run_main(int argc, char** argv) {
     }
     auto kind = sec::resolve_exchange_env(sec::read_exchange_env());
     if (!kind) return fail(kind.error());
-    return env::visit(
-        *kind, [&opts](auto e) { return run<decltype(e)>(*opts); },
-        app::exit_status(app::secrets_exit::usage));
+    switch (*kind) {
+        case env::kind::shadow: return run<env::shadow>(*opts);
+        case env::kind::testnet: return run<env::testnet>(*opts);
+        case env::kind::live: return run<env::live>(*opts);
+    }
+    return app::exit_status(app::secrets_exit::usage);
 }
 }  // namespace
 

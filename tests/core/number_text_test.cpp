@@ -52,13 +52,13 @@ BOOST_AUTO_TEST_CASE(escapes_are_per_format) {
     using mmbot::core::escapes;
     const std::string_view text = "a\\b\"c\td\ne\rf";
     std::string journal;
-    mmbot::core::append_escaped<escapes{.tab = true, .carriage_return = true}>(journal, text);
+    mmbot::core::append_escaped(journal, text, {.quote = false, .tab = true, .line_feed = true, .carriage_return = true});
     BOOST_TEST(journal == "a\\\\b\"c\\td\\ne\\rf");
     std::string label;
-    mmbot::core::append_escaped<escapes{.quote = true}>(label, text);
+    mmbot::core::append_escaped(label, text, {.quote = true, .tab = false, .line_feed = true, .carriage_return = false});
     BOOST_TEST(label == "a\\\\b\\\"c\td\\ne\rf");
     std::string help;
-    mmbot::core::append_escaped<escapes{}>(help, text);
+    mmbot::core::append_escaped(help, text, escapes{});
     BOOST_TEST(help == "a\\\\b\"c\td\\ne\rf");
 }
 

@@ -36,9 +36,10 @@ template <class E>
 template <class E>
     requires std::is_enum_v<E>
 [[nodiscard]] std::string label_choices() {
+    constexpr std::size_t count = enumerator_count<E>;
     std::string out;
-    for (std::size_t i = 0; i < enumerator_count<E>; ++i) {
-        if (i > 0) out += i + 1 == enumerator_count<E> ? " or " : ", ";
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i > 0) out += (i + 1 == count) ? " or " : ", ";
         out += fmt::format("\"{}\"", enum_label(static_cast<E>(i)));
     }
     return out;

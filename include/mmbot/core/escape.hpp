@@ -5,7 +5,7 @@
 // escapes the backslash itself plus the characters that would break its own framing, and nothing
 // else, so what a reader unescapes is exactly what was written.
 //
-//   core::append_escaped<core::escapes{.quote = true}>(out, label_value);   // \\  \"  \n
+//   core::append_escaped(out, value, {.quote = true, .tab = false, .line_feed = true, .carriage_return = false});
 #pragma once
 
 #include <string>
@@ -21,19 +21,19 @@ struct escapes {
     bool carriage_return = false;
 };
 
-/// Appends `s` to `out` with the backslash and the characters of E escaped.
-template <escapes E>
-void append_escaped(std::string& out, std::string_view s) {
+/// Appends `s` to `out` with the backslash and the characters of `e` escaped. Inline, so a
+/// caller's constant `e` folds its tests away.
+inline void append_escaped(std::string& out, std::string_view s, escapes e) {
     for (const char c : s) {
         if (c == '\\') {
             out += "\\\\";
-        } else if (E.quote && c == '"') {
+        } else if (e.quote && c == '"') {
             out += "\\\"";
-        } else if (E.tab && c == '\t') {
+        } else if (e.tab && c == '\t') {
             out += "\\t";
-        } else if (E.line_feed && c == '\n') {
+        } else if (e.line_feed && c == '\n') {
             out += "\\n";
-        } else if (E.carriage_return && c == '\r') {
+        } else if (e.carriage_return && c == '\r') {
             out += "\\r";
         } else {
             out.push_back(c);

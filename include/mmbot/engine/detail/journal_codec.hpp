@@ -62,7 +62,7 @@ inline constexpr std::string_view journal_header_prefix = "mmbot-journal 2 env="
 
 /// Fields are tab-separated and records end at a line feed: those, CR and the backslash escaped.
 inline void append_escaped(std::string& out, std::string_view s) {
-    core::append_escaped<core::escapes{.tab = true, .carriage_return = true}>(out, s);
+    core::append_escaped(out, s, {.quote = false, .tab = true, .line_feed = true, .carriage_return = true});
 }
 
 /// Appends TAB and the field (escaped when it is free text).

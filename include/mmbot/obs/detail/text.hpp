@@ -136,12 +136,12 @@ inline void append_scaled(std::string& out, std::int64_t raw, int scale) {
 
 /// Label values in the text format escape backslash, double quote and line feed.
 inline void append_label_value(std::string& out, std::string_view v) {
-    core::append_escaped<core::escapes{.quote = true}>(out, v);
+    core::append_escaped(out, v, {.quote = true, .tab = false, .line_feed = true, .carriage_return = false});
 }
 
 /// HELP text escapes backslash and line feed only (quotes stay as they are).
 inline void append_help_text(std::string& out, std::string_view v) {
-    core::append_escaped<core::escapes{}>(out, v);
+    core::append_escaped(out, v, core::escapes{});
 }
 
 }  // namespace mmbot::obs::detail
