@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE html_report
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/app/report.hpp"
 #include "mmbot/app/report/decimated_series.hpp"
 #include "mmbot/app/report/html_report.hpp"
 #include "mmbot/app/report/run_timeline.hpp"
@@ -92,6 +93,24 @@ BOOST_AUTO_TEST_CASE(markouts_are_exact_at_the_fill_and_each_horizon) {
     BOOST_TEST(s.edges[0][0].count == 1);
     BOOST_TEST(s.edges[0][2].sum.to_string() == "198.0198");
     BOOST_TEST(s.edges[1][0].count == 0);  // no sells
+}
+
+// The JSON report's markouts: averages per side and horizon, null where no fill reached it.
+BOOST_AUTO_TEST_CASE(the_json_report_carries_the_markouts) {
+    report::run_timeline t;
+    t.on_book("BTCUSDT", P("99.5"), P("100.5"), 0s);
+    t.on_fill("BTCUSDT", core::side::buy, P("99"), Q("1"), core::notional{}, long_position("1"), 0s);
+    t.on_fill("BTCUSDT", core::side::buy, P("99.5"), Q("1"), core::notional{}, long_position("2"), 0s);
+    t.on_book("BTCUSDT", P("97.5"), P("98.5"), 1s);
+    const auto m = mmbot::app::detail::report_markouts(&t.symbols().at("BTCUSDT"));
+    const auto& buy = m.at("Buy").as_object();
+    BOOST_TEST(buy.at("fills").as_int64() == 2);
+    BOOST_TEST(buy.at("edge_at_fill_bps").as_string() == "75");  // (100 + 50) / 2
+    BOOST_TEST(buy.at("after_1s_fills").as_int64() == 2);
+    BOOST_TEST(buy.at("after_1s_bps").as_string() == "-127.5511");  // (-102.0409 + -153.0613) / 2
+    BOOST_TEST(buy.at("after_60s_bps").is_null());
+    BOOST_TEST(m.at("Sell").as_object().at("fills").as_int64() == 0);
+    BOOST_TEST(mmbot::app::detail::report_markouts(nullptr).at("Sell").as_object().at("after_10s_fills").as_int64() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_freeze_is_a_band_until_the_bot_leaves_it) {

@@ -12,6 +12,7 @@
 #include "mmbot/app/book_faults.hpp"
 #include "mmbot/app/detail/stable_json.hpp"
 #include "mmbot/app/errors.hpp"
+#include "mmbot/app/report/run_timeline.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/feed/replay.hpp"
@@ -127,9 +128,33 @@ inline void report_position(boost::json::object& s, const engine::position* p, c
     s["pnl"] = std::move(pnl);
 }
 
+/// A symbol's markouts per side (app/report/run_timeline.hpp): the fills with a mid at the fill
+/// and their average edge then, and per horizon how many fills reached it and their average
+/// (null: none). Zeros when the run recorded nothing for the symbol.
+[[nodiscard]] inline boost::json::object report_markouts(const report::symbol_timeline* s) {
+    boost::json::object out;
+    for (const core::side side : {core::side::buy, core::side::sell}) {
+        const std::size_t i = side == core::side::buy ? 0 : 1;
+        const report::side_edges sums = s == nullptr ? report::side_edges{} : s->edges[i];
+        const auto avg = [](const report::edge_sums& e) -> boost::json::value {
+            const auto a = e.average();
+            return a ? boost::json::value(a->to_string()) : boost::json::value(nullptr);
+        };
+        boost::json::object m{{"fills", sums[0].count}, {"edge_at_fill_bps", avg(sums[0])}};
+        for (std::size_t h = 0; h < report::markout_horizons.size(); ++h) {
+            const auto secs = std::chrono::duration_cast<std::chrono::seconds>(report::markout_horizons[h]).count();
+            m[fmt::format("after_{}s_fills", secs)] = sums[1 + h].count;
+            m[fmt::format("after_{}s_bps", secs)] = avg(sums[1 + h]);
+        }
+        out[core::to_string(side)] = std::move(m);
+    }
+    return out;
+}
+
 template <class Loop>
 [[nodiscard]] boost::json::object report_symbols(const run_params& params, const Loop& loop,
-                                                 const book_faults* faults, pnl_totals& totals) {
+                                                 const book_faults* faults, const report::run_timeline* timeline,
+                                                 pnl_totals& totals) {
     const auto marks = loop.marks();
     boost::json::object per_symbol;
     for (const auto& name : params.symbols) {
@@ -147,6 +172,12 @@ template <class Loop>
         s["crossed_book_events"] = count(f == nullptr ? 0 : f->crossed_events);
         s["crossed_book_ms"] = f == nullptr ? 0 : book_faults::to_ms(f->crossed_time);
         report_position(s, loop.positions().find(name), mark, totals);
+        const report::symbol_timeline* recorded = nullptr;
+        if (timeline != nullptr) {
+            const auto it = timeline->symbols().find(name);
+            if (it != timeline->symbols().end()) recorded = &it->second;
+        }
+        s["markouts"] = report_markouts(recorded);
         per_symbol[name] = std::move(s);
     }
     return per_symbol;
@@ -222,16 +253,17 @@ inline void report_book_faults(boost::json::object& market, const book_faults* f
 
 /// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
 /// report keeps exactly its old keys). `faults`: crossed books and symbols without data (null:
-/// reported as none).
+/// reported as none). `timeline`: what the run recorded, for the markouts (null: zeros).
 template <class Loop>
 [[nodiscard]] boost::json::value make_report(const run_params& params, const Loop& loop,
                                              const feed::replay_stats& md,
                                              const feed::ws_feed_stats* live = nullptr,
-                                             const book_faults* faults = nullptr) {
+                                             const book_faults* faults = nullptr,
+                                             const report::run_timeline* timeline = nullptr) {
     boost::json::object blocked;
     for (const auto& [reason, n] : loop.stats().blocked_by_reason) blocked[reason] = n;
     detail::pnl_totals sums;
-    boost::json::object per_symbol = detail::report_symbols(params, loop, faults, sums);
+    boost::json::object per_symbol = detail::report_symbols(params, loop, faults, timeline, sums);
     boost::json::object total;
     total["realized"] = detail::dec(sums.realized);
     total["unrealized"] = detail::dec(sums.unrealized);

@@ -439,7 +439,7 @@ private:
         // Let the venue carry out the final cancels so the report sees a flat book of orders.
         engine_.advance(now_ + std::chrono::seconds(10));
         const auto report = make_report(run_params_of(), loop, pumped.md, pumped.ws ? &*pumped.ws : nullptr,
-                                        &seen_.faults);
+                                        &seen_.faults, &pictures_.timeline());
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
         if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();

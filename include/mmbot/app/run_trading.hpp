@@ -742,7 +742,7 @@ private:
                                 symbol_names(s_.setups), s_.opts.iterations, s_.cfg.maker};
         const auto ws_stats = md_->feed_stats();
         seen_.faults.close(now_);
-        const auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults);
+        const auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults, &pictures_.timeline());
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
         if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();

@@ -81,8 +81,8 @@ namespace detail {
 
 /// The average of `e` (sum / count, rounded down to 1e-4 bps), or "-" with no fills.
 [[nodiscard]] inline std::string average(const edge_sums& e) {
-    if (e.count == 0) return "-";
-    return core::bps::from_raw(core::detail::div_floor(e.sum.raw(), e.count)).to_string();
+    const auto a = e.average();
+    return a ? a->to_string() : "-";
 }
 
 [[nodiscard]] inline std::string markout_table(const symbol_timeline& s) {

@@ -11,7 +11,8 @@
 //
 // Markout: for a fill at price p on side s, the edge against a mid m is s * (m - p) / m in bps
 // (positive when the fill was good for us), taken at the fill and at the first book at or after
-// 1 s and 10 s; exact decimals, rounded down to 1e-4 bps (risk::detail::edge_bps).
+// 1 s, 10 s and 60 s; exact decimals, rounded down to 1e-4 bps (risk::detail::edge_bps). Every
+// report carries their averages per symbol and side (app/report.hpp, `markouts`).
 #pragma once
 
 #include "mmbot/app/report/decimated_series.hpp"
@@ -36,8 +37,8 @@
 namespace mmbot::app::report {
 
 /// The horizons of a markout after the fill.
-inline constexpr std::array<std::chrono::nanoseconds, 2> markout_horizons{std::chrono::seconds(1),
-                                                                          std::chrono::seconds(10)};
+inline constexpr std::array<std::chrono::nanoseconds, 3> markout_horizons{
+    std::chrono::seconds(1), std::chrono::seconds(10), std::chrono::seconds(60)};
 
 struct fill_row {
     std::chrono::nanoseconds t{0};
@@ -59,7 +60,15 @@ struct edge_sums {
         ++count;
         sum += e;
     }
+    /// sum / count, rounded down to 1e-4 bps; nothing without a fill.
+    [[nodiscard]] std::optional<core::bps> average() const {
+        if (count == 0) return std::nullopt;
+        return core::bps::from_raw(core::detail::div_floor(sum.raw(), count));
+    }
 };
+
+/// One side's edges: [0] at the fill, [1 + h] at horizon h.
+using side_edges = std::array<edge_sums, 1 + markout_horizons.size()>;
 
 struct freeze_band {
     std::chrono::nanoseconds start{0};
@@ -77,8 +86,8 @@ struct symbol_timeline {
     std::optional<core::price> last_mid;
     std::optional<engine::position> position;
     std::chrono::nanoseconds last_pnl_sample{0};
-    /// [side][0] at the fill, [side][1 + h] at horizon h.
-    std::array<std::array<edge_sums, 1 + markout_horizons.size()>, 2> edges{};
+    /// [0] buys, [1] sells.
+    std::array<side_edges, 2> edges{};
 };
 
 class run_timeline final : public engine::run_observer {

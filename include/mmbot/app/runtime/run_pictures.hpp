@@ -1,12 +1,12 @@
 // mmbot/app/runtime/run_pictures.hpp
 //
-// The pictures of a run (issue 18): the timeline the loop feeds (app/report/run_timeline.hpp),
-// recorded only when something will draw it (--html-report, or --obs for the status page); the
-// HTML run report written at the end; and the status page's data, published from the loop's
-// thread for the obs server's thread to serve (/status.json).
+// The pictures of a run (issue 18): the timeline the loop feeds (app/report/run_timeline.hpp:
+// every run records it, for the markouts of its JSON report); the HTML run report written at the
+// end (--html-report); and, with --obs, the status page's data, published from the loop's thread
+// for the obs server's thread to serve (/status.json).
 //
 //   run_pictures pictures(opts);
-//   loop.observe(pictures.observer());                  // null when nothing draws
+//   loop.observe(pictures.observer());
 //   pictures.publish_status(loop, Env::name, now);       // each turn; at most every 250 ms
 //   if (auto ok = pictures.write_html(report); !ok) ...  // at the end
 #pragma once
@@ -31,18 +31,17 @@ namespace mmbot::app {
 
 class run_pictures : core::pinned {
 public:
-    explicit run_pictures(const cli_options& o)
-        : html_path_(o.html_report_path), wanted_(!o.html_report_path.empty() || o.obs) {}
+    explicit run_pictures(const cli_options& o) : html_path_(o.html_report_path), serving_(o.obs) {}
 
-    /// What the loop tells about the run, or null when nothing will draw it.
-    [[nodiscard]] engine::run_observer* observer() noexcept { return wanted_ ? &timeline_ : nullptr; }
+    /// What the loop tells about the run.
+    [[nodiscard]] engine::run_observer* observer() noexcept { return &timeline_; }
     [[nodiscard]] const report::run_timeline& timeline() const noexcept { return timeline_; }
 
     /// The status page's data (mmbot-ctl status's JSON and the recent fills), rebuilt at most
     /// every 250 ms of wall time: a replay turns per message, a scrape needs no more.
     template <class Loop>
     void publish_status(const Loop& loop, std::string_view environment, std::chrono::nanoseconds now) {
-        if (!wanted_) return;
+        if (!serving_) return;
         const auto wall = std::chrono::steady_clock::now();
         if (wall - last_publish_ < std::chrono::milliseconds(250)) return;
         last_publish_ = wall;
@@ -85,7 +84,7 @@ private:
     }
 
     std::string html_path_;
-    bool wanted_;
+    bool serving_;
     report::run_timeline timeline_;
     std::chrono::steady_clock::time_point last_publish_{};
     mutable std::mutex mu_;

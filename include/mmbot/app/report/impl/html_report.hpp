@@ -85,15 +85,19 @@ inline void freeze_bands(svg_chart& c, const run_timeline& t) {
 /// The last `n` fills kept, newest last.
 [[nodiscard]] inline std::string fills_table(const run_timeline& t, std::size_t n) {
     std::string out = R"(<table class="fills"><thead><tr><th>time (s)</th><th>symbol</th><th>side</th><th>price</th>)"
-                      R"(<th>qty</th><th>fee</th><th>edge at fill</th><th>after 1 s</th><th>after 10 s</th></tr></thead><tbody>)";
+                      R"(<th>qty</th><th>fee</th><th>edge at fill</th>)";
+    for (const auto h : markout_horizons) {
+        out += fmt::format("<th>after {} s</th>", std::chrono::duration_cast<std::chrono::seconds>(h).count());
+    }
+    out += "</tr></thead><tbody>";
     const auto& fills = t.fills();
     for (std::size_t i = fills.size() > n ? fills.size() - n : 0; i < fills.size(); ++i) {
         const fill_row& f = fills[i];
-        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                           "<td>{}</td></tr>",
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                            scaled_text((f.t - t.first_time()).count() / 1'000'000, 3), html_escape(f.symbol),
-                           f.side == core::side::buy ? "Buy" : "Sell", f.price, f.qty, f.fee, optional_bps(f.edge_at_fill),
-                           optional_bps(f.markout[0]), optional_bps(f.markout[1]));
+                           f.side == core::side::buy ? "Buy" : "Sell", f.price, f.qty, f.fee, optional_bps(f.edge_at_fill));
+        for (const auto& m : f.markout) out += "<td>" + optional_bps(m) + "</td>";
+        out += "</tr>";
     }
     return out + "</tbody></table>\n";
 }
