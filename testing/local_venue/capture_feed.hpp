@@ -26,6 +26,7 @@
 #include "mmbot/feed/replay_pace.hpp"
 #include "mmbot/feed/types.hpp"
 #include "testing/local_venue/cert.hpp"
+#include "testing/local_venue/depth_views.hpp"
 #include "testing/local_venue/errors.hpp"
 
 #include <boost/json/array.hpp>
@@ -40,12 +41,15 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace mmbot::venue::local {
@@ -131,24 +135,38 @@ public:
         return {};
     }
 
+    /// Whether a public subscription to `topic` can be served on `category`'s stream: its symbol
+    /// is in the capture (for its kind of topic) and, for an order book, Bybit offers its depth
+    /// there (depth_views.hpp). Served topics at another depth than the capture's are derived.
+    enum class topic_check : std::uint8_t { served, unknown_topic, unknown_symbol };
+    [[nodiscard]] topic_check check_topic(std::string_view topic, bybit::category category) const {
+        if (const auto book = book_topic(topic)) {
+            if (!depth_offered(category, book->depth)) return topic_check::unknown_topic;
+            return capture_depths_.contains(book->sym) ? topic_check::served : topic_check::unknown_symbol;
+        }
+        for (const std::string_view kind : {"publicTrade.", "tickers."}) {
+            if (topic.starts_with(kind)) {
+                return captured_topics_.contains(std::string(topic)) ? topic_check::served : topic_check::unknown_symbol;
+            }
+        }
+        return topic_check::unknown_topic;
+    }
+
     /// A snapshot of the current book for an "orderbook.<depth>.<symbol>" topic; "" when the
-    /// capture has no valid book for it (yet).
-    [[nodiscard]] std::string snapshot_text(std::string_view topic, std::int64_t now_ms) const {
-        constexpr std::string_view prefix = "orderbook.";
-        if (!topic.starts_with(prefix)) return {};
-        const std::string_view rest = topic.substr(prefix.size());
-        const auto dot = rest.find('.');
-        if (dot == std::string_view::npos) return {};
-        std::uint32_t depth = 0;
-        const std::string_view digits = rest.substr(0, dot);
-        const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), depth);
-        if (r.ec != std::errc{} || r.ptr != digits.data() + digits.size()) return {};
-        const std::string_view sym = rest.substr(dot + 1);
-        const feed::l2_book* book = reader_.books().find(sym, depth);
+    /// capture has no valid book for it (yet). At the capture's own depth it is the book as
+    /// recorded; at another depth, the derived view's levels (depth_views.hpp).
+    [[nodiscard]] std::string snapshot_text(std::string_view topic, std::int64_t now_ms) {
+        const auto t = book_topic(topic);
+        if (!t) return {};
+        const auto recorded = capture_depths_.find(t->sym);
+        const bool as_recorded = recorded != capture_depths_.end() && recorded->second.contains(t->depth);
+        // A derived view reads the deepest book the capture has for the symbol.
+        const feed::l2_book* book = reader_.books().find(t->sym, as_recorded ? t->depth : 0);
         if (book == nullptr || !book->valid()) return {};
+        if (!as_recorded) return views_.subscribe(*book, t->sym, t->depth, now_ms);
         const auto side_json = [&](feed::book_side s) {
             boost::json::array levels;
-            for (std::size_t i = 0; i < book->levels(s) && i < depth; ++i) {
+            for (std::size_t i = 0; i < book->levels(s) && i < t->depth; ++i) {
                 const auto& lv = book->at(s, i);
                 levels.push_back(boost::json::array{boost::json::string(lv.px.to_string()),
                                                     boost::json::string(lv.qty.to_string())});
@@ -156,7 +174,7 @@ public:
             return levels;
         };
         boost::json::object data;
-        data["s"] = sym;
+        data["s"] = t->sym;
         data["b"] = side_json(feed::book_side::bid);
         data["a"] = side_json(feed::book_side::ask);
         data["u"] = book->last_u();
@@ -170,6 +188,20 @@ public:
         return boost::json::serialize(msg);
     }
 
+    /// After the book message of `ev` was applied: (topic, delta) for each derived depth of its
+    /// symbol whose levels changed.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> derived_deltas(const feed::replay_event& ev,
+                                                                                std::int64_t now_ms) {
+        if (ev.msg == nullptr || ev.msg->kind != feed::message_kind::book || ev.book == nullptr || !ev.book->valid()) {
+            return {};
+        }
+        // Views read the deepest recorded book of the symbol: a shallower recorded stream's
+        // message leaves them as they are.
+        const feed::l2_book* deepest = reader_.books().find(ev.msg->book.sym.view());
+        if (deepest != ev.book) return {};
+        return views_.on_book(*ev.book, ev.msg->book.sym.view(), now_ms);
+    }
+
     [[nodiscard]] const feed::replay_reader& reader() const noexcept { return reader_; }
 
 private:
@@ -179,8 +211,42 @@ private:
         while (!all.empty()) {
             const auto nl = all.find('\n');
             lines_.push_back(all.substr(0, nl));
+            learn_topic(lines_.back());
             if (nl == std::string_view::npos) break;
             all.remove_prefix(nl + 1);
+        }
+    }
+
+    struct book_topic_parts {
+        std::uint32_t depth = 0;
+        std::string_view sym;
+    };
+    /// "orderbook.<depth>.<symbol>" split; nothing for another topic.
+    [[nodiscard]] static std::optional<book_topic_parts> book_topic(std::string_view topic) {
+        constexpr std::string_view prefix = "orderbook.";
+        if (!topic.starts_with(prefix)) return std::nullopt;
+        const std::string_view rest = topic.substr(prefix.size());
+        const auto dot = rest.find('.');
+        if (dot == std::string_view::npos) return std::nullopt;
+        std::uint32_t depth = 0;
+        const std::string_view digits = rest.substr(0, dot);
+        const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), depth);
+        if (r.ec != std::errc{} || r.ptr != digits.data() + digits.size() || rest.size() == dot + 1) return std::nullopt;
+        return book_topic_parts{depth, rest.substr(dot + 1)};
+    }
+
+    /// Remembers the topic a capture line carries (its "topic" field, wrapped or not): which
+    /// symbols have trades and tickers, and each book's recorded depth.
+    void learn_topic(std::string_view line) {
+        constexpr std::string_view key = R"("topic":")";
+        const auto at = line.find(key);
+        if (at == std::string_view::npos) return;
+        const std::string_view rest = line.substr(at + key.size());
+        const std::string_view topic = rest.substr(0, rest.find('"'));
+        if (const auto book = book_topic(topic)) {
+            capture_depths_[std::string(book->sym)].insert(book->depth);
+        } else if (topic.starts_with("publicTrade.") || topic.starts_with("tickers.")) {
+            captured_topics_.emplace(topic);
         }
     }
 
@@ -193,6 +259,10 @@ private:
     feed::replay_reader reader_{in_};
     feed::replay_event peek_;
     bool have_peek_ = false;
+    /// Each book symbol's recorded depths, and the trade and ticker topics.
+    std::map<std::string, std::set<std::uint32_t>, std::less<>> capture_depths_;
+    std::set<std::string, std::less<>> captured_topics_;
+    depth_views views_;
 };
 
 }  // namespace mmbot::venue::local

@@ -53,8 +53,8 @@ enum class ws_kind : std::uint8_t { private_stream, public_stream };
 /// One WebSocket connection (private or public). Writes are queued: one async_write at a time.
 class ws_session : public std::enable_shared_from_this<ws_session> {
 public:
-    ws_session(tls_stream&& stream, ws_kind kind, server_core& srv, std::uint64_t id)
-        : ws_(std::move(stream)), kind_(kind), srv_(srv), conn_id_(fmt::format("lv-conn-{}", id)) {}
+    ws_session(tls_stream&& stream, ws_kind kind, bybit::category category, server_core& srv, std::uint64_t id)
+        : ws_(std::move(stream)), kind_(kind), category_(category), srv_(srv), conn_id_(fmt::format("lv-conn-{}", id)) {}
 
     template <class Request>
     void accept(Request req);
@@ -106,6 +106,11 @@ private:
                         });
     }
     void on_text(std::string_view text);
+    /// Why Bybit would refuse a subscription to `topic` on this stream, in its words; nothing
+    /// when it is served. A topic that names no handler (another stream's, a depth Bybit does not
+    /// offer here) or a symbol the capture does not carry is refused, never acknowledged.
+    [[nodiscard]] std::optional<std::string> refusal_of(std::string_view topic) const;
+
     void reply(std::string_view op, bool success, std::string_view msg, const boost::json::value& req_id) {
         boost::json::object o;
         o["success"] = success;
@@ -118,6 +123,7 @@ private:
 
     websocket::stream<tls_stream> ws_;
     ws_kind kind_;
+    bybit::category category_;  ///< a public stream's path: /v5/public/linear or /v5/public/spot
     server_core& srv_;
     std::string conn_id_;
     beast::flat_buffer buf_;
@@ -244,6 +250,13 @@ public:
         return capture_ == nullptr ? std::string() : capture_->snapshot_text(topic, detail::to_ms(wall_now()));
     }
 
+    /// Whether a public stream of `category` can serve `topic` (no capture: any public topic).
+    [[nodiscard]] capture_feed::topic_check check_public_topic(std::string_view topic, bybit::category category) const {
+        if (capture_ != nullptr) return capture_->check_topic(topic, category);
+        const bool known = topic.starts_with("orderbook.") || topic.starts_with("publicTrade.") || topic.starts_with("tickers.");
+        return known ? capture_feed::topic_check::served : capture_feed::topic_check::unknown_topic;
+    }
+
 private:
     void accept_next() {
         acceptor_.async_accept([this](beast::error_code ec, tcp::socket sock) {
@@ -289,6 +302,9 @@ private:
             if (delta && core_.faults.public_gap()) continue;
             const std::string text = capture_->public_text(ev, detail::to_ms(now));
             if (!text.empty()) broadcast(detail::ws_kind::public_stream, topic, text);
+            for (const auto& [derived_topic, derived_text] : capture_->derived_deltas(ev, detail::to_ms(now))) {
+                broadcast(detail::ws_kind::public_stream, derived_topic, derived_text);
+            }
         }
     }
 
@@ -318,6 +334,21 @@ private:
 // ------------------------------------------------------------------------------- session bodies
 
 
+std::optional<std::string> ws_session::refusal_of(std::string_view topic) const {
+    const std::string_view quoted = topic.substr(0, 60);
+    if (kind_ == ws_kind::private_stream) {
+        const bool known = topic == "order" || topic == "execution" || topic == "position" || topic == "wallet";
+        if (known) return std::nullopt;
+        return fmt::format("error:handler not found,topic:{}", quoted);
+    }
+    switch (srv_.check_public_topic(topic, category_)) {
+        case capture_feed::topic_check::served: return std::nullopt;
+        case capture_feed::topic_check::unknown_symbol: return fmt::format("Invalid symbol :[{}]", quoted);
+        case capture_feed::topic_check::unknown_topic: break;
+    }
+    return fmt::format("error:handler not found,topic:{}", quoted);
+}
+
 void http_session::on_request() {
     auto req = parser_->release();
     const std::string target(req.target());
@@ -336,7 +367,8 @@ void http_session::on_request() {
             return;
         }
         beast::get_lowest_layer(stream_).expires_never();
-        auto ws = std::make_shared<ws_session>(std::move(stream_), kind, srv_, srv_.next_conn_id());
+        const bybit::category category = path == "/v5/public/spot" ? bybit::category::spot : bybit::category::linear;
+        auto ws = std::make_shared<ws_session>(std::move(stream_), kind, category, srv_, srv_.next_conn_id());
         ws->accept(std::move(req));
         return;
     }
@@ -451,13 +483,8 @@ void ws_session::on_text(std::string_view text) {
                 return;
             }
             const std::string t(a.get_string());
-            const bool ok = kind_ == ws_kind::private_stream
-                                ? (t == "order" || t == "execution" || t == "position" || t == "wallet")
-                                : (t.starts_with("orderbook.") || t.starts_with("publicTrade.") ||
-                                   t.starts_with("tickers."));
-            if (!ok) {
-                reply(op, false, fmt::format("error:handler not found,topic:{}", std::string_view(t).substr(0, 60)),
-                      req_id);
+            if (auto refusal = refusal_of(t); op == "subscribe" && refusal) {
+                reply(op, false, *refusal, req_id);
                 return;
             }
             topics.push_back(t);

@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -429,4 +430,58 @@ BOOST_AUTO_TEST_CASE(public_ws_snapshot_deltas_and_gap) {
         break;
     }
     BOOST_TEST(book.valid());
+}
+
+// Issue 14: every depth Bybit offers is served, derived from the capture's book (recorded at 50
+// here); what cannot be served is refused the way Bybit refuses it, never acknowledged and left
+// silent.
+BOOST_AUTO_TEST_CASE(public_ws_serves_every_offered_depth_and_refuses_the_rest) {
+    const auto capture = write_capture("depths.jsonl", 200, 50ms, 100'000ms);
+    venue v{capture};
+    ws_client ws{v.srv->port(), "/v5/public/linear"};
+    const auto refused = [&](std::string_view topic, std::string_view why) {
+        ws.send(R"({"op":"subscribe","args":[")" + std::string(topic) + R"("]})");
+        const auto r = ws.read().value();
+        return r.find(R"("success":false)") != std::string::npos && r.find(why) != std::string::npos;
+    };
+    BOOST_TEST(refused("orderbook.7.BTCUSDT", "error:handler not found,topic:orderbook.7.BTCUSDT"));
+    BOOST_TEST(refused("orderbook.1000.BTCUSDT", "error:handler not found"));  // a spot depth
+    BOOST_TEST(refused("orderbook.50.NOPEUSDT", "Invalid symbol :[orderbook.50.NOPEUSDT]"));
+    BOOST_TEST(refused("tickers.BTCUSDT", "Invalid symbol :[tickers.BTCUSDT]"));  // none in the capture
+
+    ws.send(R"({"op":"subscribe","args":["orderbook.50.BTCUSDT","orderbook.200.BTCUSDT","orderbook.1.BTCUSDT"]})");
+    BOOST_TEST(ws.read().value().find(R"("success":true)") != std::string::npos);
+    mmbot::feed::bybit_public_codec codec;
+    mmbot::feed::decoded_message msg;
+    std::map<std::uint32_t, mmbot::feed::l2_book> books;
+    for (const std::uint32_t d : {1U, 50U, 200U}) books.emplace(d, mmbot::feed::l2_book{d});
+    int derived = 0;
+    for (int i = 0; i < 24; ++i) {
+        const auto text = ws.read().value();
+        BOOST_TEST_REQUIRE((codec.decode(text, msg).value() == mmbot::feed::message_kind::book));
+        auto& book = books.at(msg.book.depth);
+        const auto status = book.apply(msg.book);
+        BOOST_TEST((status != mmbot::feed::apply_status::gap && status != mmbot::feed::apply_status::awaiting_snapshot),
+                   text);
+        if (msg.book.depth != 200 || msg.book.action != mmbot::feed::book_action::delta) continue;
+        ++derived;
+        // The derived view equals the recorded book after the same capture message.
+        const auto& recorded = books.at(50);
+        for (const auto s : {mmbot::feed::book_side::bid, mmbot::feed::book_side::ask}) {
+            BOOST_TEST_REQUIRE(book.levels(s) == recorded.levels(s));
+            for (std::size_t l = 0; l < book.levels(s); ++l) {
+                BOOST_TEST((book.at(s, l).px == recorded.at(s, l).px && book.at(s, l).qty == recorded.at(s, l).qty));
+            }
+        }
+    }
+    BOOST_TEST(derived >= 5);
+    // orderbook.1: its snapshot, then nothing while the changes stay below the touch.
+    BOOST_TEST(books.at(1).valid());
+    BOOST_TEST(books.at(1).levels(mmbot::feed::book_side::bid) == 1U);
+    BOOST_TEST(books.at(1).best_bid()->px.to_string() == "65000");
+
+    ws_client spot{v.srv->port(), "/v5/public/spot"};
+    spot.send(R"({"op":"subscribe","args":["orderbook.1000.BTCUSDT"]})");
+    BOOST_TEST(spot.read().value().find(R"("success":true)") != std::string::npos);
+    BOOST_TEST(spot.read().value().find(R"("topic":"orderbook.1000.BTCUSDT","type":"snapshot")") != std::string::npos);
 }

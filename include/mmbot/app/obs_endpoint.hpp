@@ -33,7 +33,7 @@ template <class Board, class Logger>
 [[nodiscard]] core::result<void> serve_obs(const cli_options& opts, std::optional<obs::health_server>& server,
                                            const Board& board, const obs::registry& registry,
                                            obs::mm_metrics& metrics, Logger& log, std::string_view env_name,
-                                           std::function<std::string()> status) {
+                                           const std::function<std::string()>& status) {
     if (!opts.obs) return {};
     obs::health_server_options so;
     so.port = opts.obs_port;
@@ -43,7 +43,7 @@ template <class Board, class Logger>
                                metrics.ready.set(board.report().ready);
                                out += registry.expose();
                            },
-                           .status = std::move(status)});
+                           .status = status});
     auto port = server->start();
     if (!port) return port.error();
     fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics /status on 127.0.0.1:{}\n", env_name, *port);

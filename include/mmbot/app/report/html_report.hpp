@@ -7,6 +7,10 @@
 // the freezes as bands, inventory and PnL over time, and the markouts (edge at the fill, 1 s and
 // 10 s later) per side; then the blocked-order reasons and the last fills. docs/report.md.
 #pragma once
+// A classic guard as well: its impl/ header includes this one, so a tool that opens this file as
+// its main file (where #pragma once does not apply) would otherwise read it twice.
+#ifndef MMBOT_APP_REPORT_HTML_REPORT_HPP
+#define MMBOT_APP_REPORT_HTML_REPORT_HPP
 
 #include "mmbot/app/report/run_timeline.hpp"
 #include "mmbot/app/report/svg_chart.hpp"
@@ -105,3 +109,5 @@ namespace detail {
 }  // namespace mmbot::app::report
 
 #include "mmbot/app/report/impl/html_report.hpp"
+
+#endif  // MMBOT_APP_REPORT_HTML_REPORT_HPP

@@ -14,6 +14,10 @@
 // 1 s, 10 s and 60 s; exact decimals, rounded down to 1e-4 bps (risk::detail::edge_bps). Every
 // report carries their averages per symbol and side (app/report.hpp, `markouts`).
 #pragma once
+// A classic guard as well: its impl/ header includes this one, so a tool that opens this file as
+// its main file (where #pragma once does not apply) would otherwise read it twice.
+#ifndef MMBOT_APP_REPORT_RUN_TIMELINE_HPP
+#define MMBOT_APP_REPORT_RUN_TIMELINE_HPP
 
 #include "mmbot/app/report/decimated_series.hpp"
 #include "mmbot/core/side.hpp"
@@ -149,3 +153,5 @@ private:
 }  // namespace mmbot::app::report
 
 #include "mmbot/app/report/impl/run_timeline.hpp"
+
+#endif  // MMBOT_APP_REPORT_RUN_TIMELINE_HPP

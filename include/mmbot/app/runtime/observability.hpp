@@ -38,8 +38,8 @@ struct run_observability : core::pinned {
     /// `status`: the /status page's data (run_pictures::status_json).
     template <class Logger>
     [[nodiscard]] outcome<void> serve(const cli_options& opts, Logger& log, std::string_view env_name,
-                                      std::function<std::string()> status) {
-        if (auto ok = serve_obs(opts, server, board, registry, metrics, log, env_name, std::move(status)); !ok) {
+                                      const std::function<std::string()>& status) {
+        if (auto ok = serve_obs(opts, server, board, registry, metrics, log, env_name, status); !ok) {
             return fail_with(exit_code::runtime, ok.error());
         }
         return {};

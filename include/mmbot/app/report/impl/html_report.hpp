@@ -1,5 +1,11 @@
 // mmbot/app/report/impl/html_report.hpp: the charts and the page of app/report/html_report.hpp.
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply to it, and the parent header would include it a second time.
+#ifndef MMBOT_APP_REPORT_IMPL_HTML_REPORT_HPP
+#define MMBOT_APP_REPORT_IMPL_HTML_REPORT_HPP
+
+#include "mmbot/app/report/html_report.hpp"  // self-contained for tools that open this file alone
 
 #include <limits>
 #include <utility>
@@ -138,3 +144,5 @@ th{text-align:left;font-weight:600}figure{margin:8px 0}figcaption{font-weight:60
 }
 
 }  // namespace mmbot::app::report
+
+#endif  // MMBOT_APP_REPORT_IMPL_HTML_REPORT_HPP

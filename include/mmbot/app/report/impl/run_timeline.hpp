@@ -1,6 +1,12 @@
 // mmbot/app/report/impl/run_timeline.hpp: run_timeline's definitions (included at the end of
 // app/report/run_timeline.hpp).
 #pragma once
+// A classic guard as well: when a tool opens this file as its main file, #pragma once does not
+// apply to it, and the parent header would include it a second time.
+#ifndef MMBOT_APP_REPORT_IMPL_RUN_TIMELINE_HPP
+#define MMBOT_APP_REPORT_IMPL_RUN_TIMELINE_HPP
+
+#include "mmbot/app/report/run_timeline.hpp"  // self-contained for tools that open this file alone
 
 #include <algorithm>
 #include <limits>
@@ -140,3 +146,5 @@ inline void run_timeline::thin_fills() {
 }
 
 }  // namespace mmbot::app::report
+
+#endif  // MMBOT_APP_REPORT_IMPL_RUN_TIMELINE_HPP

@@ -1,0 +1,142 @@
+// testing/local_venue/depth_views.hpp
+//
+// Order book topics at every depth Bybit offers, derived from the capture's book, so a client
+// that asks for `orderbook.50` of a capture recorded at 200 (or the reverse) is served, not
+// acknowledged and left silent. A view of (symbol, depth) keeps the top `depth` levels it last
+// sent; after each change of the capture's book it sends what changed in them as a Bybit delta
+// (a level that left the view with size "0"), with its own update id `u` counting up by one per
+// message, as Bybit numbers each topic on its own. A new subscriber gets the view's current
+// levels as a snapshot carrying the current `u`, so it and the earlier subscribers read the same
+// next delta. Nothing is sent when a change lies below the view's depth.
+//
+// Depths Bybit serves (v5 public orderbook topic): linear 1, 50, 200, 500; spot 1, 50, 200, 1000.
+// A topic at another depth, or for a symbol the capture does not carry, is refused the way Bybit
+// refuses it (server.cpp): success false, the topic named, never an acknowledgement.
+//
+//   depth_views views;
+//   std::string snap = views.subscribe(book, "BTCUSDT", 1, now_ms);   // orderbook.1.BTCUSDT
+//   for (auto& [topic, text] : views.on_book(book, "BTCUSDT", now_ms)) broadcast(topic, text);
+#pragma once
+
+#include "mmbot/feed/l2_book.hpp"
+#include "mmbot/feed/types.hpp"
+#include "mmbot/venue/bybit/endpoints.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mmbot::venue::local {
+
+/// Whether Bybit serves `orderbook.<depth>` in `category`.
+[[nodiscard]] inline bool depth_offered(bybit::category category, std::uint32_t depth) noexcept {
+    constexpr std::array<std::uint32_t, 4> linear{1, 50, 200, 500};
+    constexpr std::array<std::uint32_t, 4> spot{1, 50, 200, 1000};
+    const auto& offered = category == bybit::category::spot ? spot : linear;
+    return std::find(offered.begin(), offered.end(), depth) != offered.end();
+}
+
+class depth_views {
+public:
+    using level_list = std::vector<feed::level>;
+
+    /// The view of (sym, depth), created from `book` when new; its snapshot message.
+    [[nodiscard]] std::string subscribe(const feed::l2_book& book, std::string_view sym, std::uint32_t depth,
+                                        std::int64_t now_ms) {
+        view& v = view_of(book, sym, depth);
+        return message(v, "snapshot", v.bids, v.asks, now_ms);
+    }
+
+    /// After `book` (the capture's book of `sym`) changed: (topic, delta) for each view of `sym`
+    /// whose levels changed.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> on_book(const feed::l2_book& book,
+                                                                           std::string_view sym,
+                                                                           std::int64_t now_ms) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (view& v : views_) {
+            if (v.sym != sym) continue;
+            level_list bids = top(book, feed::book_side::bid, v.depth);
+            level_list asks = top(book, feed::book_side::ask, v.depth);
+            const level_list bid_changes = changes(v.bids, bids);
+            const level_list ask_changes = changes(v.asks, asks);
+            if (bid_changes.empty() && ask_changes.empty()) continue;
+            ++v.u;
+            v.bids = std::move(bids);
+            v.asks = std::move(asks);
+            out.emplace_back(v.topic, message(v, "delta", bid_changes, ask_changes, now_ms));
+        }
+        return out;
+    }
+
+    /// Forgets every view (a capture that starts over).
+    void clear() noexcept { views_.clear(); }
+
+private:
+    struct view {
+        std::string sym;
+        std::uint32_t depth = 0;
+        std::string topic;
+        level_list bids, asks;
+        std::uint64_t u = 0;
+        std::optional<std::uint64_t> seq;
+    };
+
+    view& view_of(const feed::l2_book& book, std::string_view sym, std::uint32_t depth) {
+        for (view& v : views_) {
+            if (v.sym == sym && v.depth == depth) return v;
+        }
+        views_.push_back(view{std::string(sym), depth, fmt::format("orderbook.{}.{}", depth, sym),
+                              top(book, feed::book_side::bid, depth), top(book, feed::book_side::ask, depth),
+                              book.last_u(), book.last_seq()});
+        return views_.back();
+    }
+
+    [[nodiscard]] static level_list top(const feed::l2_book& book, feed::book_side s, std::uint32_t depth) {
+        level_list out;
+        for (std::size_t i = 0; i < book.levels(s) && i < depth; ++i) out.push_back(book.at(s, i));
+        return out;
+    }
+
+    /// What turns `before` into `after`: new or resized levels, and those gone with size 0.
+    [[nodiscard]] static level_list changes(const level_list& before, const level_list& after) {
+        level_list out;
+        for (const auto& b : before) {
+            const bool kept = std::any_of(after.begin(), after.end(), [&](const auto& a) { return a.px == b.px; });
+            if (!kept) out.push_back(feed::level{b.px, core::quantity{}});
+        }
+        for (const auto& a : after) {
+            const auto it = std::find_if(before.begin(), before.end(), [&](const auto& b) { return b.px == a.px; });
+            if (it == before.end() || it->qty != a.qty) out.push_back(a);
+        }
+        return out;
+    }
+
+    [[nodiscard]] static boost::json::array json_levels(const level_list& levels) {
+        boost::json::array out;
+        for (const auto& l : levels) {
+            out.push_back(boost::json::array{boost::json::string(l.px.to_string()), boost::json::string(l.qty.to_string())});
+        }
+        return out;
+    }
+
+    [[nodiscard]] static std::string message(const view& v, std::string_view type, const level_list& bids,
+                                             const level_list& asks, std::int64_t now_ms) {
+        boost::json::object data{{"s", v.sym}, {"b", json_levels(bids)}, {"a", json_levels(asks)}, {"u", v.u}};
+        if (v.seq) data["seq"] = *v.seq;
+        return boost::json::serialize(boost::json::object{
+            {"topic", v.topic}, {"type", type}, {"ts", now_ms}, {"data", std::move(data)}, {"cts", now_ms}});
+    }
+
+    std::vector<view> views_;
+};
+
+}  // namespace mmbot::venue::local
