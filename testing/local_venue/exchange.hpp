@@ -545,10 +545,36 @@ private:
             lot["minOrderAmt"] = i.min_notional;
             lot["maxOrderAmt"] = "10000000";
         }
+        const symbol_coins coins = coins_of(i.filters.symbol);
         boost::json::object j;
         j["symbol"] = i.filters.symbol;
         j["status"] = "Trading";
-        if (i.category == bybit::category::linear) j["contractType"] = "LinearPerpetual";
+        j["baseCoin"] = coins.base;
+        j["quoteCoin"] = coins.quote;
+        if (i.category == bybit::category::linear) {
+            // The fields of a USDT perpetual that a client's market loader reads (ccxt's
+            // parseMarket among them), with Bybit's values for BTCUSDT where they do not matter here.
+            j["contractType"] = "LinearPerpetual";
+            j["settleCoin"] = coins.quote;
+            j["launchTime"] = "1585526400000";
+            j["deliveryTime"] = "0";
+            j["deliveryFeeRate"] = "";
+            j["priceScale"] = std::to_string(price_scale_of(i.tick_size));
+            j["leverageFilter"] = {{"minLeverage", "1"}, {"maxLeverage", "100.00"}, {"leverageStep", "0.01"}};
+            j["unifiedMarginTrade"] = true;
+            j["fundingInterval"] = 480;
+            j["copyTrading"] = "both";
+            j["upperFundingRate"] = "0.00375";
+            j["lowerFundingRate"] = "-0.00375";
+            j["isPreListing"] = false;
+            j["preListingInfo"] = nullptr;
+        } else {
+            j["innovation"] = "0";
+            j["marginTrading"] = "utaOnly";
+            j["stTag"] = "0";
+            lot["quotePrecision"] = "0.00000001";
+        }
+        j["riskParameters"] = {{"priceLimitRatioX", "0.01"}, {"priceLimitRatioY", "0.02"}};
         j["priceFilter"] = std::move(price_filter);
         j["lotSizeFilter"] = std::move(lot);
         return j;

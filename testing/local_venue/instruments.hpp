@@ -46,6 +46,27 @@ struct instrument_spec {
     std::string tick_size, qty_step, min_qty, max_qty, min_notional, min_price, max_price;
 };
 
+/// The coins of a symbol, as Bybit names them: "BTCUSDT" -> BTC / USDT; a USDC perpetual
+/// ("BTCPERP") -> BTC / USDC.
+struct symbol_coins {
+    std::string base, quote;
+};
+[[nodiscard]] inline symbol_coins coins_of(std::string_view symbol) {
+    for (const std::string_view quote : {"USDT", "USDC", "BTC", "ETH", "EUR"}) {
+        if (symbol.size() > quote.size() && symbol.ends_with(quote)) {
+            return {std::string(symbol.substr(0, symbol.size() - quote.size())), std::string(quote)};
+        }
+    }
+    if (symbol.size() > 4 && symbol.ends_with("PERP")) return {std::string(symbol.substr(0, symbol.size() - 4)), "USDC"};
+    return {std::string(symbol), "USDT"};
+}
+
+/// Decimal places of a tick ("0.10" -> 2): Bybit's priceScale.
+[[nodiscard]] inline std::size_t price_scale_of(std::string_view tick) noexcept {
+    const auto dot = tick.find('.');
+    return dot == std::string_view::npos ? 0 : tick.size() - dot - 1;
+}
+
 namespace detail {
 [[nodiscard]] inline core::result<instrument_spec> make_spec(bybit::category cat,
                                                              const core::filter_text& t) {

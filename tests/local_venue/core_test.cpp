@@ -153,6 +153,16 @@ BOOST_AUTO_TEST_CASE(server_time_and_instruments_parse_with_the_client_parsers) 
     BOOST_TEST(f.price_digits == 2);
     BOOST_TEST(f.qty_step.to_string() == "0.001");
     BOOST_TEST(f.min_notional.to_string() == "5");
+    // The fields every real answer has, which clients' market loaders read (issue 14).
+    const auto row = boost::json::parse(a.body).at("result").at("list").at(0).as_object();
+    BOOST_TEST(row.at("baseCoin").as_string() == "BTC");
+    BOOST_TEST(row.at("quoteCoin").as_string() == "USDT");
+    BOOST_TEST(row.at("settleCoin").as_string() == "USDT");
+    BOOST_TEST(row.at("priceScale").as_string() == "2");
+    BOOST_TEST(row.at("contractType").as_string() == "LinearPerpetual");
+    BOOST_TEST(row.at("leverageFilter").at("maxLeverage").as_string() == "100.00");
+    BOOST_TEST(row.at("launchTime").as_string() == "1585526400000");
+    BOOST_TEST(row.at("fundingInterval").as_int64() == 480);
 
     bybit::write_instruments(bybit::category::linear, "", "", req).value();
     BOOST_TEST(bybit::parse_instruments(h.send(req).body, bybit::category::linear)
@@ -485,4 +495,16 @@ BOOST_AUTO_TEST_CASE(fault_specs_and_plan) {
     BOOST_TEST(run() == run());
     BOOST_TEST(run().find('0') != std::string::npos);
     BOOST_TEST(run().find('1') != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(symbol_coins_and_price_scale_as_bybit_names_them) {
+    namespace local = mmbot::venue::local;
+    BOOST_TEST(local::coins_of("BTCUSDT").base == "BTC");
+    BOOST_TEST(local::coins_of("ETHUSDC").quote == "USDC");
+    BOOST_TEST(local::coins_of("BTCPERP").base == "BTC");
+    BOOST_TEST(local::coins_of("BTCPERP").quote == "USDC");
+    BOOST_TEST(local::coins_of("ETHBTC").quote == "BTC");
+    BOOST_TEST(local::price_scale_of("0.10") == 2U);
+    BOOST_TEST(local::price_scale_of("0.0001") == 4U);
+    BOOST_TEST(local::price_scale_of("1") == 0U);
 }
