@@ -93,7 +93,7 @@ namespace mmbot::venue::local {
 
     std::unique_ptr<capture_feed> capture;
     if (!o.capture.empty()) {
-        auto c = capture_feed::open(o.capture, o.speed);
+        auto c = capture_feed::open(o.capture, o.speed, o.loop);
         if (!c) return c.error();
         capture = std::move(*c);
     }

@@ -57,34 +57,44 @@ namespace mmbot::venue::local {
 class capture_feed : core::pinned {
 public:
 
-    /// Reads the capture. `speed`: replay speed, > 0 (1 = real time).
+    /// Reads the capture. `speed`: replay speed, > 0 (1 = real time). `loop`: start over at the
+    /// end, for ever (--loop).
     [[nodiscard]] static core::result<std::unique_ptr<capture_feed>> open(
-        const std::filesystem::path& path, core::ratio speed) {
+        const std::filesystem::path& path, core::ratio speed, bool loop = false) {
         if (!speed.is_positive()) {
             return core::make_error(errc::config,
                                     fmt::format("--speed: must be > 0, got {}", speed.to_string()));
         }
         auto text = read_text_file(path);
         if (!text) return text.error();
-        return std::unique_ptr<capture_feed>(new capture_feed(std::move(*text), speed));
+        return std::unique_ptr<capture_feed>(new capture_feed(std::move(*text), speed, loop));
     }
 
-    /// Offset from the start of the replay at which the next message is due; nullopt at the end.
+    /// Offset from the start of the replay at which the next message is due; nullopt at the end
+    /// (never with --loop: the capture starts over one second after its last message).
     [[nodiscard]] std::optional<std::chrono::nanoseconds> next_due() {
         if (!have_peek_) {
-            if (!peek_reader_.next(peek_)) return std::nullopt;
+            if (!peek_reader_->next(peek_)) {
+                if (!loop_ || !start_over()) return std::nullopt;
+                if (!peek_reader_->next(peek_)) return std::nullopt;
+            }
             have_peek_ = true;
         }
         // Untimed lines (a recorder's subscribe acks before the first message) are due at once;
         // the replay's clock starts at the first timestamped message.
-        return pace_.due(peek_.event_time_ns);
+        const std::chrono::nanoseconds due = pace_.due(peek_.event_time_ns) + period_ * pass_;
+        last_due_ = std::max(last_due_, due);
+        return due;
     }
 
     /// Reads the message next_due() announced into `ev` (books updated). False at the end.
     [[nodiscard]] bool deliver(feed::replay_event& ev) {
         have_peek_ = false;
-        return reader_.next(ev);
+        return reader_->next(ev);
     }
+
+    /// How many times the capture started over (--loop).
+    [[nodiscard]] std::uint32_t pass() const noexcept { return pass_; }
 
     /// The message of `ev` as the public WebSocket sends it (times restamped to `now_ms`), or ""
     /// for what is not forwarded (op acks, malformed text).
@@ -109,8 +119,13 @@ public:
         if (msg->contains("cts")) (*msg)["cts"] = now_ms;
         if (auto* data = msg->if_contains("data"); data != nullptr && data->is_array()) {
             for (auto& item : data->get_array()) {
-                if (auto* o = item.if_object(); o != nullptr && o->contains("T")) (*o)["T"] = now_ms;
+                auto* o = item.if_object();
+                if (o == nullptr) continue;
+                if (o->contains("T")) (*o)["T"] = now_ms;
+                renumber(*o);
             }
+        } else if (data != nullptr && data->is_object()) {
+            renumber(data->get_object());
         }
         return boost::json::serialize(*msg);
     }
@@ -161,7 +176,7 @@ public:
         const auto recorded = capture_depths_.find(t->sym);
         const bool as_recorded = recorded != capture_depths_.end() && recorded->second.contains(t->depth);
         // A derived view reads the deepest book the capture has for the symbol.
-        const feed::l2_book* book = reader_.books().find(t->sym, as_recorded ? t->depth : 0);
+        const feed::l2_book* book = reader_->books().find(t->sym, as_recorded ? t->depth : 0);
         if (book == nullptr || !book->valid()) return {};
         if (!as_recorded) return views_.subscribe(*book, t->sym, t->depth, now_ms);
         const auto side_json = [&](feed::book_side s) {
@@ -179,6 +194,7 @@ public:
         data["a"] = side_json(feed::book_side::ask);
         data["u"] = book->last_u();
         if (const auto seq = book->last_seq()) data["seq"] = *seq;
+        renumber(data);
         boost::json::object msg;
         msg["topic"] = topic;
         msg["type"] = "snapshot";
@@ -197,23 +213,66 @@ public:
         }
         // Views read the deepest recorded book of the symbol: a shallower recorded stream's
         // message leaves them as they are.
-        const feed::l2_book* deepest = reader_.books().find(ev.msg->book.sym.view());
+        const feed::l2_book* deepest = reader_->books().find(ev.msg->book.sym.view());
         if (deepest != ev.book) return {};
         return views_.on_book(*ev.book, ev.msg->book.sym.view(), now_ms);
     }
 
-    [[nodiscard]] const feed::replay_reader& reader() const noexcept { return reader_; }
+    [[nodiscard]] const feed::replay_reader& reader() const noexcept { return *reader_; }
 
 private:
-    capture_feed(std::string text, core::ratio speed)
-        : text_(std::move(text)), pace_(speed), peek_in_(text_), in_(text_) {
+    capture_feed(std::string text, core::ratio speed, bool loop)
+        : text_(std::move(text)), pace_(speed), loop_(loop), peek_in_(text_), in_(text_) {
         std::string_view all = text_;
         while (!all.empty()) {
             const auto nl = all.find('\n');
             lines_.push_back(all.substr(0, nl));
             learn_topic(lines_.back());
+            learn_numbers(lines_.back());
             if (nl == std::string_view::npos) break;
             all.remove_prefix(nl + 1);
+        }
+    }
+
+    /// --loop at the end: both readers from the top again, due one second after the last message
+    /// (pass after pass), with update ids and sequences shifted past every earlier pass's.
+    bool start_over() {
+        if (pass_ == 0) period_ = last_due_ + std::chrono::seconds(1);
+        ++pass_;
+        peek_in_.clear();
+        peek_in_.seekg(0);
+        in_.clear();
+        in_.seekg(0);
+        peek_reader_.emplace(peek_in_);
+        reader_.emplace(in_);
+        return true;
+    }
+
+    /// A message's numbers shifted for this pass: "u" and "seq" past the capture's largest, a
+    /// trade's id "i" made unique, so a client sees them keep increasing across passes.
+    void renumber(boost::json::object& o) const {
+        if (pass_ == 0) return;
+        for (const auto& [key, span] : {std::pair{std::string_view("u"), max_u_}, {std::string_view("seq"), max_seq_}}) {
+            if (auto* v = o.if_contains(key); v != nullptr && v->is_int64()) {
+                *v = v->get_int64() + static_cast<std::int64_t>((span + 1) * pass_);
+            } else if (v != nullptr && v->is_uint64()) {
+                *v = v->get_uint64() + (span + 1) * pass_;
+            }
+        }
+        if (auto* i = o.if_contains("i"); i != nullptr && i->is_string()) {
+            *i = fmt::format("{}-{}", std::string_view(i->get_string()), pass_);
+        }
+    }
+
+    /// The largest "u" and "seq" of the capture (for --loop's shift).
+    void learn_numbers(std::string_view line) {
+        for (const auto& [key, out] : {std::pair{std::string_view(R"("u":)"), &max_u_}, {std::string_view(R"("seq":)"), &max_seq_}}) {
+            for (auto at = line.find(key); at != std::string_view::npos; at = line.find(key, at + 1)) {
+                std::uint64_t v = 0;
+                const char* first = line.data() + at + key.size();
+                const auto r = std::from_chars(first, line.data() + line.size(), v);
+                if (r.ec == std::errc{}) *out = std::max(*out, v);
+            }
         }
     }
 
@@ -253,10 +312,16 @@ private:
     std::string text_;
     feed::replay_pace pace_;
     std::vector<std::string_view> lines_;  // into text_; index = replay line number - 1
+    bool loop_ = false;
+    std::uint32_t pass_ = 0;
+    std::chrono::nanoseconds period_{0};    ///< how long one pass lasts (--loop)
+    std::chrono::nanoseconds last_due_{0};
+    std::uint64_t max_u_ = 0;
+    std::uint64_t max_seq_ = 0;
     std::istringstream peek_in_;
     std::istringstream in_;
-    feed::replay_reader peek_reader_{peek_in_};
-    feed::replay_reader reader_{in_};
+    std::optional<feed::replay_reader> peek_reader_{std::in_place, peek_in_};
+    std::optional<feed::replay_reader> reader_{std::in_place, in_};
     feed::replay_event peek_;
     bool have_peek_ = false;
     /// Each book symbol's recorded depths, and the trade and ticker topics.

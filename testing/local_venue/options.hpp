@@ -53,6 +53,8 @@ struct venue_options {
     std::string credentials_file;
     std::string capture;
     core::ratio speed = core::ratio::from_raw(100'000'000);  // 1
+    /// --loop: replay the capture over and over, ids and times kept increasing.
+    bool loop = false;
     std::string config;
     std::vector<fault_rule> faults;
     std::uint64_t seed = 1;
@@ -74,6 +76,8 @@ A local venue speaking Bybit's v5 REST and WebSocket protocol over TLS on 127.0.
   --credentials-file PATH  {"api_key":..,"api_secret":..} or two lines: key, secret
   --capture PATH           capture to replay as market data
   --speed X                replay speed (default 1)
+  --loop                   start the capture over at its end, for ever (update ids, sequences and
+                           trade ids keep increasing; needs --capture)
   --config PATH            instruments (mmbot config shape: symbols.<name>.filters)
   --fault SPEC             KIND:RATE[:COUNT] | delay_ms:MS[:RATE[:COUNT]]  (repeatable)
                            kinds: disconnect http_5xx rate_limit delay_ms drop_ws dup_ws ws_gap
@@ -141,6 +145,10 @@ template <class Int>
                             return {};
                         },
                         .stops = true},
+        core::switch_flag("--loop", [&o](std::string_view, std::string_view) -> core::result<void> {
+            o.loop = true;
+            return {};
+        }),
         core::switch_flag("--no-rate-limit", [&o](std::string_view, std::string_view) -> core::result<void> {
             o.rate_limits = false;
             return {};
@@ -192,6 +200,7 @@ template <class Int>
     if (o.cert.empty() != o.key.empty()) {
         return detail::usage_error("--cert/--key", "give both or neither");
     }
+    if (o.loop && o.capture.empty()) return detail::usage_error("--loop", "needs --capture");
     const bool split = !o.api_key.empty() || !o.api_secret_file.empty();
     if (split && (o.api_key.empty() || o.api_secret_file.empty())) {
         return detail::usage_error("--api-key/--api-secret-file", "give both");

@@ -10,8 +10,13 @@ secret="smoke-SECRET-$$"
 printf '{"api_key":"SMOKEKEY1","api_secret":"%s"}\n' "$secret" > "$dir/creds.json"
 rm -f "$dir/port" "$dir/venue.crt"
 
+# --loop without a capture is a usage error (exit 2) naming the flag.
+set +e; "$venue" --loop --credentials-file "$dir/creds.json" > /dev/null 2> "$dir/loop.err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q -- '--loop' "$dir/loop.err" || { echo "FAIL - --loop without --capture: exit $rc, $(cat "$dir/loop.err")"; exit 1; }
+echo "ok   - --loop without --capture: exit 2"
+
 "$venue" --port 0 --port-file "$dir/port" --cert-out "$dir/venue.crt" \
-    --credentials-file "$dir/creds.json" --capture "$capture" --speed 10 \
+    --credentials-file "$dir/creds.json" --capture "$capture" --speed 10 --loop \
     > "$dir/stdout" 2> "$dir/stderr" &
 pid=$!
 for _ in $(seq 1 100); do [[ -s "$dir/port" ]] && break; sleep 0.1; done
