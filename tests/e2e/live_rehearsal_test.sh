@@ -63,7 +63,8 @@ export MMBOT_SECRET_PROD_BYBIT_API_KEY="$key" MMBOT_SECRET_PROD_BYBIT_API_SECRET
 run_live() {  # run_live <name> [flags...]: in the background; pid in live_pid
     local name="$1"; shift
     "$live" --config "$work/live.json" --journal "$work/journal.log" --log "$work/$name.log" \
-        --report "$work/$name.json" --control-socket "$work/live.ctl" --kill-switch-file "$work/KILL" \
+        --report "$work/$name.json" --html-report "$work/$name.html" --control-socket "$work/live.ctl" \
+        --kill-switch-file "$work/KILL" \
         --i-understand-this-is-live "$@" >"$work/$name.out" 2>"$work/$name.err" &
     live_pid=$!
 }
@@ -115,6 +116,15 @@ check "kill switch: status shows the freeze" bash -c "'$ctl' --socket '$work/liv
 kill -TERM "$live_pid"; rc=0; wait "$live_pid" || rc=$?
 check "run 1: SIGTERM exits 0 (got $rc)" test "$rc" -eq 0
 check "run 1: 0 open orders at the venue" no_open_at_venue
+check "run 1: its HTML report names live, has the JSON's fills, one marker each, and the kill switch's band" python3 -c "
+import json
+r = json.load(open('$work/run1.json'))
+html = open('$work/run1.html').read()
+assert '<td data-key=\"execution_params.environment\">live</td>' in html
+assert '<td data-key=\"stats.fills\">%d</td>' % r['stats']['fills'] in html
+assert html.count('<circle class=\"fill ') == r['stats']['fills']
+assert '<title>freeze: kill_switch_file</title>' in html
+"
 rm -f "$work/KILL"
 
 # 6. a second run on the same journal, stopped by SIGTERM while quoting
