@@ -44,10 +44,11 @@ function limitRows(symbol,limits){return limits.filter(l=>"value" in l||"value_m
  const bv=l.value_ms!==undefined?l.value_ms:l.value;const bm=l.max_ms!==undefined?l.max_ms:l.max;
  return row([symbol,l.limit,value,max,head,bar(bv,bm)]);});}
 function draw(s){
- document.getElementById("env").textContent=s.environment;const st=document.getElementById("state");st.textContent=s.state;st.className="state "+s.state;
+ document.getElementById("env").textContent=s.environment||"";const st=document.getElementById("state");st.textContent=s.state||"?";st.className="state "+String(s.state||"").toLowerCase();
  const banner=document.getElementById("banner");
  if(s.frozen&&s.freeze){banner.style.display="block";banner.textContent="FROZEN: "+s.freeze.reason+" on "+s.freeze.symbol+" (observed "+s.freeze.observed+", limit "+s.freeze.limit+"), for "+Math.round(s.freeze.for_ms/1000)+" s; ends by "+s.freeze.ends;}
  else if(s.frozen){banner.style.display="block";banner.textContent="FROZEN";}else{banner.style.display="none";}
+ s.symbols=s.symbols||[];s.global_limits=s.global_limits||[];
  fill("positions",s.symbols.map(x=>row([x.symbol,x.position,x.mid,x.realized_pnl,x.unrealized_pnl])));
  fill("limits",s.symbols.flatMap(x=>limitRows(x.symbol,x.limits)).concat(limitRows("all",s.global_limits)));
  fill("orders",s.symbols.flatMap(x=>x.open_orders.map(o=>row([x.symbol,o.side,o.price,o.qty,o.filled,o.client_order_id]))));
