@@ -161,7 +161,7 @@ public:
         }
         for (const std::string_view kind : {"publicTrade.", "tickers."}) {
             if (topic.starts_with(kind)) {
-                return captured_topics_.contains(std::string(topic)) ? topic_check::served : topic_check::unknown_symbol;
+                return captured_topics_.contains(topic) ? topic_check::served : topic_check::unknown_symbol;
             }
         }
         return topic_check::unknown_topic;
@@ -179,29 +179,10 @@ public:
         const feed::l2_book* book = reader_->books().find(t->sym, as_recorded ? t->depth : 0);
         if (book == nullptr || !book->valid()) return {};
         if (!as_recorded) return views_.subscribe(*book, t->sym, t->depth, now_ms);
-        const auto side_json = [&](feed::book_side s) {
-            boost::json::array levels;
-            for (std::size_t i = 0; i < book->levels(s) && i < t->depth; ++i) {
-                const auto& lv = book->at(s, i);
-                levels.push_back(boost::json::array{boost::json::string(lv.px.to_string()),
-                                                    boost::json::string(lv.qty.to_string())});
-            }
-            return levels;
-        };
-        boost::json::object data;
-        data["s"] = t->sym;
-        data["b"] = side_json(feed::book_side::bid);
-        data["a"] = side_json(feed::book_side::ask);
-        data["u"] = book->last_u();
-        if (const auto seq = book->last_seq()) data["seq"] = *seq;
-        renumber(data);
-        boost::json::object msg;
-        msg["topic"] = topic;
-        msg["type"] = "snapshot";
-        msg["ts"] = now_ms;
-        msg["data"] = std::move(data);
-        msg["cts"] = now_ms;
-        return boost::json::serialize(msg);
+        const auto seq = book->last_seq();
+        return book_message(topic, "snapshot", t->sym, top_levels(*book, feed::book_side::bid, t->depth),
+                            top_levels(*book, feed::book_side::ask, t->depth), shifted(book->last_u(), max_u_),
+                            seq ? std::optional(shifted(*seq, max_seq_)) : std::nullopt, now_ms);
     }
 
     /// After the book message of `ev` was applied: (topic, delta) for each derived depth of its
@@ -253,15 +234,20 @@ private:
     void renumber(boost::json::object& o) const {
         if (pass_ == 0) return;
         for (const auto& [key, span] : {std::pair{std::string_view("u"), max_u_}, {std::string_view("seq"), max_seq_}}) {
-            if (auto* v = o.if_contains(key); v != nullptr && v->is_int64()) {
-                *v = v->get_int64() + static_cast<std::int64_t>((span + 1) * pass_);
+            if (auto* v = o.if_contains(key); v != nullptr && v->is_int64() && v->get_int64() >= 0) {
+                *v = shifted(static_cast<std::uint64_t>(v->get_int64()), span);
             } else if (v != nullptr && v->is_uint64()) {
-                *v = v->get_uint64() + (span + 1) * pass_;
+                *v = shifted(v->get_uint64(), span);
             }
         }
         if (auto* i = o.if_contains("i"); i != nullptr && i->is_string()) {
             *i = fmt::format("{}-{}", std::string_view(i->get_string()), pass_);
         }
+    }
+
+    /// `v` (an update id or sequence, the capture's largest being `span`) in this pass.
+    [[nodiscard]] std::uint64_t shifted(std::uint64_t v, std::uint64_t span) const noexcept {
+        return v + (span + 1) * pass_;
     }
 
     /// The largest "u" and "seq" of the capture (for --loop's shift).

@@ -45,10 +45,35 @@ namespace mmbot::venue::local {
     return std::find(offered.begin(), offered.end(), depth) != offered.end();
 }
 
+using level_list = std::vector<feed::level>;
+
+/// The top `depth` levels of one side of `book`.
+[[nodiscard]] inline level_list top_levels(const feed::l2_book& book, feed::book_side s, std::uint32_t depth) {
+    level_list out;
+    for (std::size_t i = 0; i < book.levels(s) && i < depth; ++i) out.push_back(book.at(s, i));
+    return out;
+}
+
+/// A Bybit public order book message, as the venue sends every one it builds itself (snapshots
+/// for new subscribers, derived deltas): topic, type, times, and data {s, b, a, u, seq}.
+[[nodiscard]] inline std::string book_message(std::string_view topic, std::string_view type, std::string_view sym,
+                                              const level_list& bids, const level_list& asks, std::uint64_t u,
+                                              std::optional<std::uint64_t> seq, std::int64_t now_ms) {
+    const auto json_levels = [](const level_list& levels) {
+        boost::json::array out;
+        for (const auto& l : levels) {
+            out.push_back(boost::json::array{boost::json::string(l.px.to_string()), boost::json::string(l.qty.to_string())});
+        }
+        return out;
+    };
+    boost::json::object data{{"s", sym}, {"b", json_levels(bids)}, {"a", json_levels(asks)}, {"u", u}};
+    if (seq) data["seq"] = *seq;
+    return boost::json::serialize(boost::json::object{
+        {"topic", topic}, {"type", type}, {"ts", now_ms}, {"data", std::move(data)}, {"cts", now_ms}});
+}
+
 class depth_views {
 public:
-    using level_list = std::vector<feed::level>;
-
     /// The view of (sym, depth), created from `book` when new; its snapshot message.
     [[nodiscard]] std::string subscribe(const feed::l2_book& book, std::string_view sym, std::uint32_t depth,
                                         std::int64_t now_ms) {
@@ -64,8 +89,8 @@ public:
         std::vector<std::pair<std::string, std::string>> out;
         for (view& v : views_) {
             if (v.sym != sym) continue;
-            level_list bids = top(book, feed::book_side::bid, v.depth);
-            level_list asks = top(book, feed::book_side::ask, v.depth);
+            level_list bids = top_levels(book, feed::book_side::bid, v.depth);
+            level_list asks = top_levels(book, feed::book_side::ask, v.depth);
             const level_list bid_changes = changes(v.bids, bids);
             const level_list ask_changes = changes(v.asks, asks);
             if (bid_changes.empty() && ask_changes.empty()) continue;
@@ -95,15 +120,9 @@ private:
             if (v.sym == sym && v.depth == depth) return v;
         }
         views_.push_back(view{std::string(sym), depth, fmt::format("orderbook.{}.{}", depth, sym),
-                              top(book, feed::book_side::bid, depth), top(book, feed::book_side::ask, depth),
+                              top_levels(book, feed::book_side::bid, depth), top_levels(book, feed::book_side::ask, depth),
                               book.last_u(), book.last_seq()});
         return views_.back();
-    }
-
-    [[nodiscard]] static level_list top(const feed::l2_book& book, feed::book_side s, std::uint32_t depth) {
-        level_list out;
-        for (std::size_t i = 0; i < book.levels(s) && i < depth; ++i) out.push_back(book.at(s, i));
-        return out;
     }
 
     /// What turns `before` into `after`: new or resized levels, and those gone with size 0.
@@ -120,20 +139,9 @@ private:
         return out;
     }
 
-    [[nodiscard]] static boost::json::array json_levels(const level_list& levels) {
-        boost::json::array out;
-        for (const auto& l : levels) {
-            out.push_back(boost::json::array{boost::json::string(l.px.to_string()), boost::json::string(l.qty.to_string())});
-        }
-        return out;
-    }
-
     [[nodiscard]] static std::string message(const view& v, std::string_view type, const level_list& bids,
                                              const level_list& asks, std::int64_t now_ms) {
-        boost::json::object data{{"s", v.sym}, {"b", json_levels(bids)}, {"a", json_levels(asks)}, {"u", v.u}};
-        if (v.seq) data["seq"] = *v.seq;
-        return boost::json::serialize(boost::json::object{
-            {"topic", v.topic}, {"type", type}, {"ts", now_ms}, {"data", std::move(data)}, {"cts", now_ms}});
+        return book_message(v.topic, type, v.sym, bids, asks, v.u, v.seq, now_ms);
     }
 
     std::vector<view> views_;

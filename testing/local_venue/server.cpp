@@ -66,7 +66,7 @@ public:
     [[nodiscard]] ws_kind kind() const noexcept { return kind_; }
     [[nodiscard]] bool wants(std::string_view topic) const {
         return !closed_ && (kind_ == ws_kind::public_stream || authed_) &&
-               topics_.contains(std::string(topic));
+               topics_.contains(topic);
     }
     void close() {
         if (closed_) return;
@@ -128,7 +128,7 @@ private:
     std::string conn_id_;
     beast::flat_buffer buf_;
     std::deque<std::string> outbox_;
-    std::set<std::string> topics_;
+    std::set<std::string, std::less<>> topics_;  // transparent: a broadcast looks a topic up without a copy
     bool writing_ = false;
     bool authed_ = false;
     bool closed_ = false;

@@ -31,6 +31,13 @@ std::size_t count_of(const std::string& hay, const std::string& needle) {
     return n;
 }
 
+/// A book with its mid, as the execution loop reports it ((bid + ask) / 2, rounded down).
+void book(report::run_timeline& t, std::string_view sym, const char* bid, const char* ask, std::chrono::nanoseconds at) {
+    const core::price b = P(bid);
+    const core::price a = P(ask);
+    t.on_book(sym, b, a, core::price::from_raw(core::detail::div_floor(b.raw() + a.raw(), std::int64_t{2})), at);
+}
+
 mmbot::engine::position long_position(const char* qty) {
     mmbot::engine::position p;
     p.symbol = "BTCUSDT";
@@ -79,11 +86,11 @@ BOOST_AUTO_TEST_CASE(a_short_series_is_kept_point_for_point) {
 // -102.0409 bps, rounded down) and rises to 101 (10 s: +198.0198 bps).
 BOOST_AUTO_TEST_CASE(markouts_are_exact_at_the_fill_and_each_horizon) {
     report::run_timeline t;
-    t.on_book("BTCUSDT", P("99.5"), P("100.5"), 0s);
+    book(t, "BTCUSDT", "99.5", "100.5", 0s);
     t.on_fill("BTCUSDT", core::side::buy, P("99"), Q("1"), core::notional{}, long_position("1"), 0s);
-    t.on_book("BTCUSDT", P("97.5"), P("98.5"), 500ms);  // before 1 s: not yet
-    t.on_book("BTCUSDT", P("97.5"), P("98.5"), 1s);
-    t.on_book("BTCUSDT", P("100.5"), P("101.5"), 10s);
+    book(t, "BTCUSDT", "97.5", "98.5", 500ms);  // before 1 s: not yet
+    book(t, "BTCUSDT", "97.5", "98.5", 1s);
+    book(t, "BTCUSDT", "100.5", "101.5", 10s);
     BOOST_REQUIRE(t.fills().size() == 1U);
     const auto& f = t.fills().front();
     BOOST_TEST(f.edge_at_fill->to_string() == "100");
@@ -98,10 +105,10 @@ BOOST_AUTO_TEST_CASE(markouts_are_exact_at_the_fill_and_each_horizon) {
 // The JSON report's markouts: averages per side and horizon, null where no fill reached it.
 BOOST_AUTO_TEST_CASE(the_json_report_carries_the_markouts) {
     report::run_timeline t;
-    t.on_book("BTCUSDT", P("99.5"), P("100.5"), 0s);
+    book(t, "BTCUSDT", "99.5", "100.5", 0s);
     t.on_fill("BTCUSDT", core::side::buy, P("99"), Q("1"), core::notional{}, long_position("1"), 0s);
     t.on_fill("BTCUSDT", core::side::buy, P("99.5"), Q("1"), core::notional{}, long_position("2"), 0s);
-    t.on_book("BTCUSDT", P("97.5"), P("98.5"), 1s);
+    book(t, "BTCUSDT", "97.5", "98.5", 1s);
     const auto m = mmbot::app::detail::report_markouts(&t.symbols().at("BTCUSDT"));
     const auto& buy = m.at("Buy").as_object();
     BOOST_TEST(buy.at("fills").as_int64() == 2);
@@ -115,7 +122,7 @@ BOOST_AUTO_TEST_CASE(the_json_report_carries_the_markouts) {
 
 BOOST_AUTO_TEST_CASE(a_freeze_is_a_band_until_the_bot_leaves_it) {
     report::run_timeline t;
-    t.on_book("BTCUSDT", P("99.5"), P("100.5"), 0s);
+    book(t, "BTCUSDT", "99.5", "100.5", 0s);
     t.on_freeze("loss_limit", 2s);
     t.on_freeze("edge_below_threshold", 3s);  // same freeze: the first reason names it
     t.on_state(mmbot::engine::bot_state::freeze, 2s);
@@ -129,14 +136,14 @@ BOOST_AUTO_TEST_CASE(a_freeze_is_a_band_until_the_bot_leaves_it) {
 
 BOOST_AUTO_TEST_CASE(the_page_shows_the_json_reports_numbers_and_every_fill) {
     report::run_timeline t;
-    t.on_book("BTC<USDT>", P("99.5"), P("100.5"), 0s);
+    book(t, "BTC<USDT>", "99.5", "100.5", 0s);
     t.on_placed("BTC<USDT>", core::side::buy, P("99"), 0s);
     t.on_placed("BTC<USDT>", core::side::sell, P("101"), 0s);
     t.on_fill("BTC<USDT>", core::side::buy, P("99"), Q("1"), core::notional::parse("-0.0025").value(),
               long_position("1"), 1s);
     t.on_fill("BTC<USDT>", core::side::sell, P("101"), Q("1"), core::notional{}, long_position("0"), 2s);
     t.on_freeze("loss_limit", 3s);
-    t.on_book("BTC<USDT>", P("99.5"), P("100.5"), 4s);
+    book(t, "BTC<USDT>", "99.5", "100.5", 4s);
     const boost::json::value json = boost::json::parse(R"({
         "execution_params": {"environment": "shadow", "feed": "replay:x"},
         "stats": {"orders_placed": 2, "fills": 2, "orders_cancelled": 0, "orders_blocked": 1},

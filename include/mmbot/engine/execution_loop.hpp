@@ -207,7 +207,7 @@ public:
         s->last_book_update = now;
         if (top.bid && top.ask) {
             s->mid = mid_of(top.bid->px, top.ask->px);
-            if (observer_ != nullptr) observer_->on_book(symbol, top.bid->px, top.ask->px, now);
+            if (observer_ != nullptr) observer_->on_book(symbol, top.bid->px, top.ask->px, s->mid, now);
         }
         s->metrics.market_data_age.set(std::chrono::nanoseconds{0});
         monitor_.hooks().on(risk::book_seen{symbol, now});

@@ -26,9 +26,9 @@ public:
     run_observer() = default;
     virtual ~run_observer() = default;
 
-    /// A book that is not crossed: the touch of a traded symbol.
+    /// A book that is not crossed: the touch of a traded symbol and the loop's mid (its mark).
     virtual void on_book(std::string_view symbol, const core::price& bid, const core::price& ask,
-                         timestamp now) = 0;
+                         const core::price& mid, timestamp now) = 0;
     /// An order was journaled and sent: one of our quotes.
     virtual void on_placed(std::string_view symbol, core::side side, const core::price& price,
                            timestamp now) = 0;

@@ -47,7 +47,6 @@ public:
     [[nodiscard]] const std::vector<bucket>& buckets() const noexcept { return buckets_; }
     /// Raw points added (buckets().size() while nothing was merged).
     [[nodiscard]] std::uint64_t points() const noexcept { return points_; }
-    [[nodiscard]] bool empty() const noexcept { return buckets_.empty(); }
 
 private:
     /// Merges neighbours in pairs; an odd last bucket stays alone and takes more points.

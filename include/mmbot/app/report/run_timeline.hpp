@@ -25,6 +25,7 @@
 #include "mmbot/engine/positions.hpp"
 #include "mmbot/engine/run_observer.hpp"
 #include "mmbot/engine/state_machine.hpp"
+#include "mmbot/obs/detail/text.hpp"
 #include "mmbot/risk/detail/exposure.hpp"
 
 #include <array>
@@ -101,7 +102,7 @@ public:
         : cap_(cap), max_fills_(max_fills) {}
 
     void on_book(std::string_view symbol, const core::price& bid, const core::price& ask,
-                 timestamp now) override;
+                 const core::price& mid, timestamp now) override;
     void on_placed(std::string_view symbol, core::side side, const core::price& price,
                    timestamp now) override;
     void on_fill(std::string_view symbol, core::side side, const core::price& price,
@@ -118,6 +119,8 @@ public:
     [[nodiscard]] std::uint64_t fill_count() const noexcept { return fill_count_; }
     [[nodiscard]] const std::vector<freeze_band>& freezes() const noexcept { return freezes_; }
     [[nodiscard]] std::chrono::nanoseconds first_time() const noexcept { return first_; }
+    /// Seconds from the run's first event to `t`, to the millisecond ("12.345").
+    [[nodiscard]] std::string seconds_in(std::chrono::nanoseconds t) const;
     [[nodiscard]] std::chrono::nanoseconds last_time() const noexcept { return last_; }
 
 private:

@@ -73,7 +73,7 @@ private:
         const auto& fills = timeline_.fills();
         for (std::size_t i = fills.size() > n ? fills.size() - n : 0; i < fills.size(); ++i) {
             const auto& f = fills[i];
-            out.push_back({{"time_s", report::scaled_text((f.t - timeline_.first_time()).count() / 1'000'000, 3)},
+            out.push_back({{"time_s", timeline_.seconds_in(f.t)},
                            {"symbol", f.symbol},
                            {"side", f.side == core::side::buy ? "Buy" : "Sell"},
                            {"price", f.price.to_string()},

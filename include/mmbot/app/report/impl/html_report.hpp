@@ -100,7 +100,7 @@ inline void freeze_bands(svg_chart& c, const run_timeline& t) {
     for (std::size_t i = fills.size() > n ? fills.size() - n : 0; i < fills.size(); ++i) {
         const fill_row& f = fills[i];
         out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                           scaled_text((f.t - t.first_time()).count() / 1'000'000, 3), html_escape(f.symbol),
+                           t.seconds_in(f.t), html_escape(f.symbol),
                            f.side == core::side::buy ? "Buy" : "Sell", f.price, f.qty, f.fee, optional_bps(f.edge_at_fill));
         for (const auto& m : f.markout) out += "<td>" + optional_bps(m) + "</td>";
         out += "</tr>";

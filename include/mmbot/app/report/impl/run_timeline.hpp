@@ -34,6 +34,12 @@ namespace detail {
 
 }  // namespace detail
 
+inline std::string run_timeline::seconds_in(std::chrono::nanoseconds t) const {
+    std::string out;
+    obs::detail::append_scaled(out, std::chrono::duration_cast<std::chrono::milliseconds>(t - first_).count(), 3);
+    return out;
+}
+
 inline symbol_timeline& run_timeline::at(std::string_view symbol) {
     auto it = symbols_.find(symbol);
     if (it == symbols_.end()) it = symbols_.emplace(std::string(symbol), symbol_timeline(cap_)).first;
@@ -47,10 +53,9 @@ inline void run_timeline::seen(timestamp now) {
 }
 
 inline void run_timeline::on_book(std::string_view symbol, const core::price& bid, const core::price& ask,
-                                  timestamp now) {
+                                  const core::price& mid, timestamp now) {
     seen(now);
     symbol_timeline& s = at(symbol);
-    const core::price mid = core::price::from_raw(core::detail::div_floor(bid.raw() + ask.raw(), std::int64_t{2}));
     s.bid.add(now, bid.raw());
     s.ask.add(now, ask.raw());
     s.mid.add(now, mid.raw());
