@@ -321,3 +321,31 @@ BOOST_AUTO_TEST_CASE(deadline_bounds_a_hung_venue) {
     BOOST_TEST((std::chrono::steady_clock::now() - t1 < std::chrono::milliseconds{100}));
     BOOST_TEST(server.requests.load() == before);
 }
+
+// A call already waiting on the venue when the stop sets its deadline ends at that deadline, not
+// at its own 5 s read timeout (the stop_deadline e2e overran by 3 s on exactly this).
+BOOST_AUTO_TEST_CASE(a_deadline_set_during_a_call_ends_it) {
+    https_server server{localhost_cert(), mode::silent};
+    asio::io_context io;
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto ep = local(server.port());
+    ep.read_timeout = std::chrono::milliseconds{5000};
+    bybit::rest_transport t{io, ep, tls};
+    bybit::rest_request req;
+    bybit::write_server_time(req);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread stopper([&t, t0] {
+        std::this_thread::sleep_for(std::chrono::milliseconds{200});  // the request is in flight
+        t.set_deadline(t0 + std::chrono::milliseconds{400});
+    });
+    auto r = t.send(req, nullptr, 0);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    stopper.join();
+    BOOST_TEST_REQUIRE(!r.has_value());
+    // Written, then no answer: the outcome is unknown (timeout), never "not sent".
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::timeout, r.error().message);
+    BOOST_TEST(took >= std::chrono::milliseconds{350});
+    BOOST_TEST(took < std::chrono::milliseconds{1500},
+               std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+}

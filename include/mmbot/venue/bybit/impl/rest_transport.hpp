@@ -102,10 +102,18 @@ struct rest_transport::impl {
         return std::min(normal, std::chrono::ceil<std::chrono::milliseconds>(left));
     }
 
-    /// Runs the io_context until the pending operation completes.
+    /// Runs the io_context until the pending operation completes. In slices of 20 ms, so that an
+    /// operation started before the orderly stop set its deadline still ends at that deadline:
+    /// Beast's expiry covers only operations started after it is set, and a read in flight would
+    /// otherwise hold this thread (and the stop) for its full read timeout.
     void run() {
         io_.restart();
-        io_.run();
+        while (!io_.stopped()) {
+            io_.run_for(std::chrono::milliseconds(20));
+            if (!io_.stopped() && stream_ && within(std::chrono::milliseconds{1}).count() == 0) {
+                boost::beast::get_lowest_layer(*stream_).cancel();
+            }
+        }
     }
 
     [[nodiscard]] core::result<void> connect() {
