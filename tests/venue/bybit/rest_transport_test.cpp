@@ -293,16 +293,32 @@ BOOST_AUTO_TEST_CASE(no_answer_is_a_timeout_after_sending) {
 
 // The orderly stop's deadline bounds a call to a venue that accepts and never answers, and
 // nothing is sent once it has passed (app/run_trading.hpp, --stop-timeout-s).
-BOOST_AUTO_TEST_CASE(deadline_bounds_a_hung_venue) {
+namespace {
+/// A transport to a venue that reads requests and never answers, with a 5 s read timeout.
+struct hung_venue {
     https_server server{localhost_cert(), mode::silent};
     asio::io_context io;
-    auto tls = net::tls_client_context();
-    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
-    auto ep = local(server.port());
-    ep.read_timeout = std::chrono::milliseconds{5000};
-    bybit::rest_transport t{io, ep, tls};
-    bybit::rest_request req;
-    bybit::write_server_time(req);
+    boost::asio::ssl::context tls = trusting(net::tls_client_context());
+    bybit::rest_transport t{io, with_read_timeout(local(server.port())), tls};
+    bybit::rest_request req = server_time_request();
+
+    static boost::asio::ssl::context trusting(boost::asio::ssl::context c) {
+        BOOST_TEST_REQUIRE(net::trust_pem(c, localhost_cert().cert_pem).has_value());
+        return c;
+    }
+    static bybit::rest_endpoint with_read_timeout(bybit::rest_endpoint ep) {
+        ep.read_timeout = std::chrono::milliseconds{5000};
+        return ep;
+    }
+    static bybit::rest_request server_time_request() {
+        bybit::rest_request r;
+        bybit::write_server_time(r);
+        return r;
+    }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(deadline_bounds_a_hung_venue, hung_venue) {
     const auto t0 = std::chrono::steady_clock::now();
     t.set_deadline(t0 + std::chrono::milliseconds{300});
     auto r = t.send(req, nullptr, 0);
@@ -324,18 +340,9 @@ BOOST_AUTO_TEST_CASE(deadline_bounds_a_hung_venue) {
 
 // A call already waiting on the venue when the stop sets its deadline ends at that deadline, not
 // at its own 5 s read timeout (the stop_deadline e2e overran by 3 s on exactly this).
-BOOST_AUTO_TEST_CASE(a_deadline_set_during_a_call_ends_it) {
-    https_server server{localhost_cert(), mode::silent};
-    asio::io_context io;
-    auto tls = net::tls_client_context();
-    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
-    auto ep = local(server.port());
-    ep.read_timeout = std::chrono::milliseconds{5000};
-    bybit::rest_transport t{io, ep, tls};
-    bybit::rest_request req;
-    bybit::write_server_time(req);
+BOOST_FIXTURE_TEST_CASE(a_deadline_set_during_a_call_ends_it, hung_venue) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::thread stopper([&t, t0] {
+    std::thread stopper([this, t0] {
         std::this_thread::sleep_for(std::chrono::milliseconds{200});  // the request is in flight
         t.set_deadline(t0 + std::chrono::milliseconds{400});
     });
