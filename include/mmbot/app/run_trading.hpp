@@ -697,8 +697,8 @@ private:
         loop_->shutdown(shutdown_requested() != 0 ? "signal" : fatal_ ? "fatal" : "iterations", now());
         const auto stop_started = now();
         const auto stop_deadline = stop_started + std::chrono::seconds(s_.opts.stop_timeout_s);
-        // Every REST call from here on (the sender thread's in-flight one included) ends by the
-        // deadline, so a hung venue cannot hold gateway.stop() below beyond it.
+        // Every REST call from here on ends by the deadline, and the one in flight is cancelled at
+        // it (below), so a hung venue cannot hold gateway.stop() beyond it.
         const auto steady_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s_.opts.stop_timeout_s);
         rest_.set_deadline(steady_deadline);
         if (rest_failover_) rest_failover_->set_deadline(steady_deadline);
@@ -718,6 +718,9 @@ private:
             }
         }
         if (!loop_->store().open_orders().empty()) note_open_at_exit();
+        // A call started before the deadline was set still waits for its own read timeout: end it.
+        rest_.cancel_in_flight();
+        if (rest_failover_) rest_failover_->cancel_in_flight();
         gateway_->stop();
         pws_->stop();
         md_->stop();

@@ -16,9 +16,10 @@
 //   bybit_not_sent   nothing of the request was written (resolve, connect, TLS handshake)
 //   bybit_timeout    the request was written, no complete response in time: outcome unknown
 //   bybit_tls        certificate or host name verification failed (also not sent)
-// set_deadline(t) bounds every call by t (the orderly stop's deadline), whatever the connect and
-// read timeouts say, a call already in flight included; once t has passed nothing is sent
-// (bybit_not_sent).
+// set_deadline(t) bounds every later call by t (the orderly stop's deadline), whatever the
+// connect and read timeouts say; once t has passed nothing is sent (bybit_not_sent).
+// cancel_in_flight() ends a call already waiting on the venue (Beast's expiry covers only
+// operations started after it is set): the stop calls it at its deadline.
 // HTTP statuses other than 200 come back as a response (Bybit puts retCode in the body for most).
 //
 // The declaration is light; the Beast/OpenSSL definitions are in impl/rest_transport.hpp, compiled
@@ -90,11 +91,13 @@ public:
     rest_transport& operator=(rest_transport&&) = delete;
     ~rest_transport();
 
-    /// Bounds every send(), one in flight on another thread included (it ends within 20 ms of
-    /// `d`): connect, write and read each end by `d` (steady clock) even when their own timeouts
-    /// run longer, and after `d` nothing is sent (bybit_not_sent). The
+    /// Bounds every later send(): connect, write and read each end by `d` (steady clock) even
+    /// when their own timeouts run longer, and after `d` nothing is sent (bybit_not_sent). The
     /// orderly stop sets it to its deadline so a hung venue cannot hold the exit. Any thread.
     void set_deadline(std::chrono::steady_clock::time_point d) noexcept;
+    /// Ends the send() in flight on another thread now (bybit_timeout: it was written, the outcome
+    /// is unknown); the orderly stop calls it at its deadline. Any thread.
+    void cancel_in_flight();
 
     /// Sends `req` (signed with `s` at `now_ms` when the endpoint is private) and reads the
     /// response. Reconnects when the kept-alive connection is gone.

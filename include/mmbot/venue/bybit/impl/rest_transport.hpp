@@ -12,6 +12,7 @@
 #include "mmbot/venue/bybit/errors.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -102,18 +103,19 @@ struct rest_transport::impl {
         return std::min(normal, std::chrono::ceil<std::chrono::milliseconds>(left));
     }
 
-    /// Runs the io_context until the pending operation completes. In slices of 20 ms, so that an
-    /// operation started before the orderly stop set its deadline still ends at that deadline:
-    /// Beast's expiry covers only operations started after it is set, and a read in flight would
-    /// otherwise hold this thread (and the stop) for its full read timeout.
+    /// Runs the io_context until the pending operation completes.
     void run() {
         io_.restart();
-        while (!io_.stopped()) {
-            io_.run_for(std::chrono::milliseconds(20));
-            if (!io_.stopped() && stream_ && within(std::chrono::milliseconds{1}).count() == 0) {
-                boost::beast::get_lowest_layer(*stream_).cancel();
-            }
-        }
+        io_.run();
+    }
+
+    /// Ends the operation in flight on the sending thread: the cancel is posted to the
+    /// io_context that thread runs, so only that thread touches the stream. With no call in
+    /// flight it waits for the next one's run() (after the stop's deadline there is none).
+    void cancel_in_flight() {
+        boost::asio::post(io_, [this] {
+            if (stream_) boost::beast::get_lowest_layer(*stream_).cancel();
+        });
     }
 
     [[nodiscard]] core::result<void> connect() {
@@ -214,6 +216,8 @@ MMBOT_DECL rest_transport::rest_transport(boost::asio::io_context& io, rest_endp
     : impl_(std::make_unique<impl>(io, std::move(ep), tls)) {}
 
 MMBOT_DECL rest_transport::~rest_transport() = default;
+
+MMBOT_DECL void rest_transport::cancel_in_flight() { impl_->cancel_in_flight(); }
 
 MMBOT_DECL void rest_transport::set_deadline(std::chrono::steady_clock::time_point d) noexcept {
     impl_->set_deadline(d);
