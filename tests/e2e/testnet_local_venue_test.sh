@@ -43,10 +43,11 @@ start_venue() {  # start_venue [fault options...]
 stop_venue() { kill -TERM "$venue_pid" 2>/dev/null || true; wait "$venue_pid" 2>/dev/null || true; }
 trap stop_venue EXIT
 
-# Each connection the local venue drops holds the gateway's single sender for the 5 s read
-# timeout, and the stop reconciles only when the sender is idle: under ASan, three drops in a row
-# used up the default 15 s stop budget (CI, 11-27). 45 s covers that and still fails an order
-# that is really stuck.
+# The stop budget: under ASan, three dropped connections in a row used up the default 15 s (CI,
+# 11-27), when each held the gateway's single sender for the 5 s read timeout and the stop
+# reconciled only with the sender idle. Order entry now times out after 1 s and the stop
+# reconciles with requests in flight (docs/bybit.md); 45 s stays as headroom for a slow
+# instrumented build and still fails an order that is really stuck.
 run_bot() {  # run_bot <name> <iterations>
     set +e
     EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" \

@@ -147,6 +147,29 @@ BOOST_AUTO_TEST_CASE(a_silent_venue_freezes_without_any_ack_to_average) {
     check.on(risk::filled_order{"b", "BTCUSDT", 12s});
     BOOST_TEST(check.check_state(sym, bot).passed());
 }
+// A bot whose data went stale cancels its quotes instead of placing: into a dead network those
+// cancels are the requests left unanswered, and a quote whose cancel was never confirmed may still
+// rest at a stale price. The wait runs from the first cancel until the order's end is confirmed.
+BOOST_AUTO_TEST_CASE(an_unconfirmed_cancel_freezes_like_an_unanswered_order) {
+    global.max_unanswered = 10s;
+    risk::venue_latency check;
+    check.on(risk::sent_order{"a", "BTCUSDT", 1s});
+    check.on(risk::acked_order{"a", 5ms, 20});
+    check.on(risk::cancel_sent{"a", 3s});
+    bot.now = 13s;
+    BOOST_TEST(check.check_state(sym, bot).passed());
+    bot.now = 13s + 1ms;
+    auto v = check.check_state(sym, bot);
+    BOOST_TEST(v.reason == "venue_latency");
+    BOOST_TEST(v.observed.view() == "10001000");
+    check.on(risk::answered_order{"a", 13s});  // the cancel confirmed
+    BOOST_TEST(check.check_state(sym, bot).passed());
+    // A cancel of an order whose create is still unanswered keeps the earlier start.
+    check.on(risk::sent_order{"b", "BTCUSDT", 20s});
+    check.on(risk::cancel_sent{"b", 25s});
+    bot.now = 30s + 1ms;
+    BOOST_TEST(!check.check_state(sym, bot).passed());
+}
 BOOST_AUTO_TEST_CASE(order_rate_cap_blocks) {
     global.max_orders_per_second = 10;
     risk::order_rate_cap check;

@@ -610,7 +610,7 @@ private:
     /// Quoting starts once the private stream is up and every symbol has reconciled; 30 s after
     /// the start without that, the run stops.
     bool try_start_quoting() {
-        const bool all = std::all_of(reconciled_.begin(), reconciled_.end(), [](const auto& p) { return p.second; });
+        const bool all = last_reconcile_done();
         if (all && pws_->ready()) {
             loop_->start(now_);
             quoting_ = true;
@@ -675,6 +675,11 @@ private:
         }
     }
 
+    /// Every symbol's last reconcile has reported (reconciled or reconcile_failed, which asks again).
+    [[nodiscard]] bool last_reconcile_done() const {
+        return std::all_of(reconciled_.begin(), reconciled_.end(), [](const auto& p) { return p.second; });
+    }
+
     void request_reconcile(std::chrono::nanoseconds at) {
         for (auto& [name, done] : reconciled_) {
             std::vector<std::string> open;
@@ -710,7 +715,10 @@ private:
             (void)gateway_->drain(*events_sink_);
             if (gateway_->pending() == 0 && loop_->store().open_orders().empty()) break;
             (void)loop_->retry_unconfirmed_cancels(t);
-            if (gateway_->pending() == 0 && t >= next_reconcile) {
+            // Requests still in flight (a create being resolved, a cancel retried) do not hold the
+            // reconcile back: it skips the orders the gateway is still creating.
+            if (t >= next_reconcile && (last_reconcile_done() || events_sink_->reconcile_needed)) {
+                events_sink_->reconcile_needed = false;
                 next_reconcile = t + std::chrono::seconds(2);
                 log_.warn("open_after_cancel_all",
                           {{"orders", static_cast<std::int64_t>(loop_->store().open_orders().size())}});

@@ -260,7 +260,7 @@ public:
             auto it = pending_cancel_.find(o->client_order_id);
             if (it == pending_cancel_.end()) {
                 if (!sweeping) continue;  // a live quote, or an order placed by hand
-                pending_cancel_.emplace(o->client_order_id, now);
+                start_cancel(o->client_order_id, now);
             } else if (it->second != refused && now - it->second < overdue_after) {
                 continue;
             } else {
@@ -307,7 +307,7 @@ public:
                 ++stats_.cancels_already_pending;
                 continue;
             }
-            pending_cancel_.emplace(o->client_order_id, now);
+            start_cancel(o->client_order_id, now);
             cancelled_by_all_.emplace(o->client_order_id);
             symbols_touched.insert(o->symbol);
             ++sent;
@@ -671,8 +671,15 @@ private:
         }
         const order* o = store_.find(client_order_id);
         if (o == nullptr || !o->is_open()) return;
-        pending_cancel_.emplace(client_order_id, now_);
+        start_cancel(client_order_id, now_);
         venue_.cancel(symbol, client_order_id, now_);
+    }
+
+    /// The first cancel of an order: pending until its end is confirmed, and the checks hear of
+    /// it (venue_latency waits for the answer).
+    void start_cancel(std::string_view client_order_id, timestamp at) {
+        pending_cancel_.emplace(std::string(client_order_id), at);
+        monitor_.hooks().on(risk::cancel_sent{client_order_id, at});
     }
 
     std::optional<std::string> place_on(symbol_state& s, core::side side, const core::quantity& qty,

@@ -7,6 +7,7 @@
 //   void on(const sent_order&);       // an order went to the venue (journaled first)
 //   void on(const acked_order&);      // the venue accepted it
 //   void on(const answered_order&);   // the venue rejected it, or it was cancelled
+//   void on(const cancel_sent&);      // a cancel of it went to the venue (the first one)
 //   void on(const filled_order&);     // an execution of it
 //   void on(const book_seen&);        // a book update of a traded symbol
 //   void on(const resumed&);          // the bot left a freeze: evidence from before is stale
@@ -42,6 +43,11 @@ struct acked_order {
 };
 
 struct answered_order {
+    std::string_view client_order_id;
+    timestamp at{0};
+};
+
+struct cancel_sent {
     std::string_view client_order_id;
     timestamp at{0};
 };

@@ -33,6 +33,7 @@ struct sent_request {
     bybit::endpoint ep;
     std::string body;
     std::string query;
+    std::chrono::milliseconds recv_window{0};
 };
 
 /// Answers each request with the next scripted reply; a missing reply is a timeout.
@@ -41,7 +42,7 @@ struct scripted_transport {
     std::deque<core::result<fake_response>> replies;
 
     core::result<fake_response> send(const bybit::rest_request& r, bybit::signer*, std::int64_t) {
-        sent.push_back({r.ep, r.body, r.query});
+        sent.push_back({r.ep, r.body, r.query, r.recv_window});
         if (replies.empty()) return core::make_error(mmbot::venue::bybit::errc::timeout, "scripted: no reply");
         auto out = std::move(replies.front());
         replies.pop_front();
@@ -177,6 +178,9 @@ BOOST_AUTO_TEST_CASE(place_cancel_and_cancel_all_send_the_exact_bodies) {
     BOOST_TEST(t.sent[1].body == R"({"symbol":"BTCUSDT","category":"linear","orderLinkId":"mm-1"})");
     BOOST_TEST((t.sent[2].ep == bybit::endpoint::order_cancel_all));
     BOOST_TEST(t.sent[2].body == R"({"symbol":"BTCUSDT","category":"linear"})");
+    // The create is signed with the resolver's short window; the rest keep the signer's.
+    BOOST_TEST(t.sent[0].recv_window == std::chrono::milliseconds{2000});
+    BOOST_TEST(t.sent[1].recv_window == std::chrono::milliseconds{0});
 
     recording_sink sink;
     BOOST_TEST(gw.drain(sink) == 3U);
@@ -293,7 +297,7 @@ BOOST_AUTO_TEST_CASE(not_found_after_the_request_expired_resends_the_same_body) 
     auto gw = make();
     auto& t = gw.transport();
     t.fail(bybit::errc::timeout);
-    t.ok(orders_page({}));  // queried after expiry (recv_window 5 s + margin 1 s): truly absent
+    t.ok(orders_page({}));  // queried after expiry (recv_window 2 s + margin 1 s): truly absent
     t.ok(ok_ids("oid-2", "mm-1"));
     gw.place(order("mm-1"), t0);
     (void)gw.pump(t0);

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -62,10 +63,12 @@ test_cert make_cert(const std::string& name) {
     return {read_file(cert), read_file(key)};
 }
 
-enum class mode { answer, silent };
+enum class mode { answer, silent, swallow_first };
 
-/// One-thread HTTPS server: answers every request on a connection (keep-alive) with a
-/// market/time body, or, in `silent` mode, reads the request and never answers.
+/// One-thread HTTPS server, one connection at a time: answers every request on a connection
+/// (keep-alive) with a market/time body; in `silent` mode it reads requests and never answers;
+/// in `swallow_first` it never answers the very first request (that connection goes silent) and
+/// answers everything on later connections.
 class https_server {
 public:
     https_server(const test_cert& cert, mode m) : mode_(m) {
@@ -91,6 +94,11 @@ public:
     std::atomic<int> connections{0};
     std::atomic<int> requests{0};
     std::atomic<int> bad_signatures{0};
+    /// X-BAPI-RECV-WINDOW of the last request read.
+    [[nodiscard]] std::string last_recv_window() const {
+        const std::lock_guard lock{mu_};
+        return last_recv_window_;
+    }
 
 private:
     static std::string hmac_hex(std::string_view text) {
@@ -119,7 +127,11 @@ private:
                 http::read(stream, buf, req, ec);
                 if (ec) break;
                 ++requests;
-                if (mode_ == mode::silent) continue;
+                {
+                    const std::lock_guard lock{mu_};
+                    last_recv_window_ = std::string(req["X-BAPI-RECV-WINDOW"]);
+                }
+                if (mode_ == mode::silent || (mode_ == mode::swallow_first && requests.load() == 1)) continue;
                 if (req.find("X-BAPI-SIGN") != req.end()) {
                     // Recompute from the raw bytes received: body for POST, query for GET.
                     const std::string target(req.target());
@@ -148,6 +160,8 @@ private:
     }
 
     mode mode_;
+    mutable std::mutex mu_;
+    std::string last_recv_window_;
     asio::io_context io_;
     asio::ssl::context tls_{asio::ssl::context::tls_server};
     tcp::acceptor acceptor_{io_};
@@ -358,4 +372,62 @@ BOOST_FIXTURE_TEST_CASE(the_stop_ends_a_call_in_flight_at_its_deadline, hung_ven
     BOOST_TEST(took >= std::chrono::milliseconds{350});
     BOOST_TEST(took < std::chrono::milliseconds{1500},
                std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+}
+
+// A connection that goes silent on an order-entry request holds the sender only for the short
+// order_timeout, not read_timeout; the next request opens a fresh connection and is answered at
+// once (issue 14: a cancel queued behind a swallowed create waited 5 s).
+BOOST_AUTO_TEST_CASE(a_silent_connection_holds_order_entry_for_order_timeout_only) {
+    https_server server{localhost_cert(), mode::swallow_first};
+    asio::io_context io;
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto ep = local(server.port());
+    ep.read_timeout = std::chrono::milliseconds{5000};
+    ep.order_timeout = std::chrono::milliseconds{300};
+    bybit::rest_transport t{io, ep, tls};
+    auto sig = test_signer();
+    bybit::rest_request cancel;
+    BOOST_TEST_REQUIRE(bybit::write_cancel(bybit::category::linear, "BTCUSDT", "mm-link-1", cancel).has_value());
+    cancel.recv_window = std::chrono::milliseconds{2000};
+
+    const auto t0 = std::chrono::steady_clock::now();
+    auto lost = t.send(cancel, &sig, 1'700'000'000'000);
+    const auto held = std::chrono::steady_clock::now() - t0;
+    BOOST_TEST_REQUIRE(!lost.has_value());
+    BOOST_TEST(lost.error().code == mmbot::venue::bybit::errc::timeout, lost.error().message);
+    BOOST_TEST(held >= std::chrono::milliseconds{250});
+    BOOST_TEST(held < std::chrono::milliseconds{2000},
+               std::chrono::duration_cast<std::chrono::milliseconds>(held).count() << " ms");
+    BOOST_TEST(!t.connected());
+    BOOST_TEST(server.last_recv_window() == "2000");  // the request's own window was signed
+
+    const auto t1 = std::chrono::steady_clock::now();
+    auto next = t.send(cancel, &sig, 1'700'000'000'000);
+    BOOST_TEST_REQUIRE(next.has_value(), next.error().message);
+    BOOST_TEST(next->status == 200u);
+    BOOST_TEST((std::chrono::steady_clock::now() - t1 < std::chrono::milliseconds{2000}));
+    BOOST_TEST(server.connections.load() == 2);
+    BOOST_TEST(server.bad_signatures.load() == 0);
+}
+
+// Everything else keeps read_timeout: a slow instruments page is not cut at order_timeout.
+BOOST_AUTO_TEST_CASE(other_requests_keep_read_timeout) {
+    https_server server{localhost_cert(), mode::silent};
+    asio::io_context io;
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto ep = local(server.port());
+    ep.read_timeout = std::chrono::milliseconds{800};
+    ep.order_timeout = std::chrono::milliseconds{100};
+    bybit::rest_transport t{io, ep, tls};
+    bybit::rest_request req;
+    bybit::write_server_time(req);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = t.send(req, nullptr, 0);
+    const auto held = std::chrono::steady_clock::now() - t0;
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().code == mmbot::venue::bybit::errc::timeout, r.error().message);
+    BOOST_TEST(held >= std::chrono::milliseconds{700},
+               std::chrono::duration_cast<std::chrono::milliseconds>(held).count() << " ms");
 }

@@ -26,32 +26,60 @@ BOOST_AUTO_TEST_CASE(accepted_is_acked) {
 
 BOOST_AUTO_TEST_CASE(a_timeout_is_resolved_by_query_never_by_resending) {
     bybit::create_resolver r{{}, t0};
-    auto d = r.on_create(create_result::timeout(), t0 + 3s);
+    auto d = r.on_create(create_result::timeout(), t0 + 300ms);
     BOOST_TEST((d.next == action::query));
     BOOST_TEST(d.after == 100ms);
     BOOST_TEST(d.reason == "create_timeout");
     // Not found while the original could still arrive: query again, with backoff.
-    d = r.on_query(query_result::not_found(), t0 + 3100ms);
+    d = r.on_query(query_result::not_found(), t0 + 400ms);
     BOOST_TEST((d.next == action::query));
     BOOST_TEST(d.after == 200ms);
     BOOST_TEST(d.reason == "create_pending");
-    d = r.on_query(query_result::found("777"), t0 + 3300ms);
+    d = r.on_query(query_result::found("777"), t0 + 600ms);
     BOOST_TEST((d.next == action::acked));
     BOOST_TEST(d.order_id == "777");
 }
 
 BOOST_AUTO_TEST_CASE(not_found_after_expiry_allows_a_resend) {
     bybit::create_resolver r{{}, t0};
-    BOOST_TEST((r.on_create(create_result::timeout(), t0 + 5s).next == action::query));
-    BOOST_TEST(r.expiry() == t0 + 6s);
-    auto d = r.on_query(query_result::not_found(), t0 + 6s);  // not yet past expiry
+    BOOST_TEST((r.on_create(create_result::timeout(), t0 + 2s).next == action::query));
+    // The create's 2 s recv_window plus the 1 s skew margin.
+    BOOST_TEST(r.expiry() == t0 + 3s);
+    auto d = r.on_query(query_result::not_found(), t0 + 3s);  // not yet past expiry
     BOOST_TEST((d.next == action::query));
-    d = r.on_query(query_result::not_found(), t0 + 6s + 1ns);
+    BOOST_TEST(d.after == 1ms);  // the settling query goes just after expiry
+    d = r.on_query(query_result::not_found(), t0 + 3s + 1ns);
     BOOST_TEST((d.next == action::send));
     BOOST_TEST(d.reason == "create_not_found");
     BOOST_TEST(d.after == 100ms);
     // The re-send carries a fresh timestamp: its own expiry starts again.
-    BOOST_TEST(r.expiry() == t0 + 6s + 1ns + 100ms + 6s);
+    BOOST_TEST(r.expiry() == t0 + 3s + 1ns + 100ms + 3s);
+}
+
+// The query that settles a lost create goes right after expiry, not on the backoff grid (which
+// would have put it 110 ms later here, and up to max_backoff later in general): a create whose
+// answer was lost is unknown for about recv_window + skew_margin, which is what
+// risk.max_unanswered_ms has to cover.
+BOOST_AUTO_TEST_CASE(the_settling_query_goes_just_after_expiry) {
+    bybit::create_resolver r{{}, t0};
+    auto d = r.on_create(create_result::timeout(), t0 + 10ms);
+    auto at = t0 + 10ms + d.after;
+    while (at <= r.expiry()) {
+        d = r.on_query(query_result::not_found(), at);
+        BOOST_TEST_REQUIRE((d.next == action::query));
+        BOOST_TEST(d.after <= 2s);
+        at += d.after;
+    }
+    BOOST_TEST((at == r.expiry() + 1ms));
+    BOOST_TEST(r.queries() == 4);  // at 110, 310, 710 and 1510 ms; the fifth settles it
+    d = r.on_query(query_result::not_found(), at);
+    BOOST_TEST((d.next == action::send));
+}
+
+// A window given in the parameters is the one the resolver waits out.
+BOOST_AUTO_TEST_CASE(the_expiry_follows_the_configured_window) {
+    bybit::create_resolver r{bybit::retry_params{.recv_window = 5s}, t0};
+    BOOST_TEST(r.expiry() == t0 + 6s);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_venue_outcomes_are_queried) {

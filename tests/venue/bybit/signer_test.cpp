@@ -116,6 +116,21 @@ BOOST_AUTO_TEST_CASE(signing_is_repeatable_and_depends_on_every_piece) {
     }
 }
 
+// A request's own recv_window (the gateway's creates) is what is signed and sent; it gives the
+// same signature as a signer made with that window, and a window Bybit would refuse is an error.
+BOOST_AUTO_TEST_CASE(a_request_can_carry_its_own_recv_window) {
+    auto s = bybit::signer::make(creds("abcDEF123", "s3cr3t-value")).value();
+    auto s2000 = bybit::signer::make(creds("abcDEF123", "s3cr3t-value"), std::chrono::milliseconds{2000}).value();
+    const auto own = s.sign_rest(7, "x=1", std::chrono::milliseconds{2000}).value();
+    BOOST_TEST(own.recv_window.view() == "2000");
+    BOOST_TEST(own.sign() == s2000.sign_rest(7, "x=1").value().sign());
+    BOOST_TEST(own.sign() != s.sign_rest(7, "x=1").value().sign());
+    const auto bad = s.sign_rest(7, "x=1", std::chrono::milliseconds{60001});
+    BOOST_TEST_REQUIRE(!bad.has_value());
+    BOOST_TEST(bad.error().code == mmbot::venue::bybit::errc::recv_window);
+    BOOST_TEST(bad.error().message == "recv_window: must be in 1..60000 ms, got 60001");
+}
+
 BOOST_AUTO_TEST_CASE(bad_credentials_are_rejected_without_quoting_them) {
     const std::string secret = "TOPSECRETVALUE42";
     auto empty = bybit::signer::make(creds("", secret));

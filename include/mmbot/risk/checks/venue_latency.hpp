@@ -3,11 +3,15 @@
 // Freezes when the venue's mean acknowledgement latency over the window exceeds the limit: a slow
 // venue means our resting quotes are older than we think. Also when an order has waited longer
 // than the limit for any answer at all: a venue that went silent (an outage, a lost connection)
-// produces no acks to average, and that is the most dangerous case. Values are in microseconds.
+// produces no acks to average, and that is the most dangerous case. A cancel waits the same way:
+// from its first send until the order's end is confirmed, because a quote whose cancel the venue
+// never answered may still rest at a stale price (and a bot whose data went stale sends cancels,
+// not creates, into a dead network). Values are in microseconds.
 //
 // The check keeps its own evidence through the gate's hooks (risk/hooks.hpp): the latencies of
 // the last acks (acked_order), the orders sent and not yet answered (sent_order, cleared by an
-// ack, an answered_order or a filled_order), and it forgets the latencies when the bot leaves a
+// ack, an answered_order or a filled_order), the cancels not yet confirmed (cancel_sent, cleared
+// by the answered_order or filled_order of the order's end), and it forgets the latencies when the bot leaves a
 // freeze (resumed),
 // or the evidence that froze the bot would freeze it again on the same tick.
 #pragma once
@@ -30,6 +34,8 @@ struct venue_latency : state_only_check<venue_latency> {
     static constexpr std::string_view name = "venue_latency";
 
     void on(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
+    /// Waiting since the cancel, unless the order's create is itself still unanswered (earlier).
+    void on(const cancel_sent& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
     void on(const acked_order& e) {
         if (e.latency) acks_.record(*e.latency, static_cast<std::size_t>(e.latency_window));
         answered(e.client_order_id);

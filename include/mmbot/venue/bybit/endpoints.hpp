@@ -1,7 +1,8 @@
 // mmbot/venue/bybit/endpoints.hpp
 //
 // The Bybit v5 endpoints this adapter uses, as one enum: path, HTTP method, whether it is signed,
-// and the rate-limit class it is counted in. Requests, the rate limiter and the retry policy all
+// whether it is order entry (the transport gives those a short reply deadline), and the rate-limit
+// class it is counted in. Requests, the rate limiter and the retry policy all
 // key on `endpoint`, so adding one is a single edit here.
 //
 //   static_assert(path_of(endpoint::order_create) == "/v5/order/create");
@@ -41,17 +42,18 @@ struct endpoint_info {
     std::string_view path;
     http_method method;
     bool signed_request;
+    bool order_entry;
 };
 inline constexpr std::array<endpoint_info, endpoint_count> endpoint_table{{
-    {"/v5/order/create", http_method::post, true},
-    {"/v5/order/create-batch", http_method::post, true},
-    {"/v5/order/cancel", http_method::post, true},
-    {"/v5/order/cancel-all", http_method::post, true},
-    {"/v5/order/realtime", http_method::get, true},
-    {"/v5/execution/list", http_method::get, true},
-    {"/v5/market/time", http_method::get, false},
-    {"/v5/market/instruments-info", http_method::get, false},
-    {"/v5/market/tickers", http_method::get, false},
+    {"/v5/order/create", http_method::post, true, true},
+    {"/v5/order/create-batch", http_method::post, true, true},
+    {"/v5/order/cancel", http_method::post, true, true},
+    {"/v5/order/cancel-all", http_method::post, true, true},
+    {"/v5/order/realtime", http_method::get, true, true},
+    {"/v5/execution/list", http_method::get, true, false},
+    {"/v5/market/time", http_method::get, false, false},
+    {"/v5/market/instruments-info", http_method::get, false, false},
+    {"/v5/market/tickers", http_method::get, false, false},
 }};
 }  // namespace detail
 
@@ -67,6 +69,13 @@ inline constexpr std::array<endpoint_info, endpoint_count> endpoint_table{{
 /// Private endpoints carry the X-BAPI-* headers; market endpoints are public.
 [[nodiscard]] constexpr bool is_signed(endpoint e) noexcept {
     return detail::endpoint_table[index_of(e)].signed_request;
+}
+
+/// Order entry: creates, cancels and the order query that resolves them. Small, fast answers on
+/// the trading path, so a reply that has not come within rest_endpoint::order_timeout is treated
+/// as lost (the outcome is resolved by query) rather than holding the sender for read_timeout.
+[[nodiscard]] constexpr bool is_order_entry(endpoint e) noexcept {
+    return detail::endpoint_table[index_of(e)].order_entry;
 }
 
 static_assert(path_of(endpoint::market_tickers) == "/v5/market/tickers",

@@ -241,6 +241,9 @@ public:
         task t;
         t.what = task_kind::create;
         if (auto ok = write_create(params_.cat, r, t.req); !ok) return ok.error();
+        // Signed with the resolver's window: after it (plus the skew margin) a create whose
+        // answer was lost can no longer be accepted, and the resolver knows "not found" is final.
+        t.req.recv_window = std::chrono::duration_cast<std::chrono::milliseconds>(params_.retry.recv_window);
         t.link = r.client_order_id;
         t.symbol = r.symbol;
         t.due = now;

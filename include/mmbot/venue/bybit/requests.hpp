@@ -34,6 +34,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -51,6 +52,9 @@ struct rest_request {
     endpoint ep = endpoint::market_time;
     std::string query;  ///< GET parameters without '?', as sent and signed
     std::string body;   ///< POST body, as sent and signed
+    /// Signed recv_window of this request; zero: the signer's (5 s). The gateway gives creates a
+    /// shorter one, so a create whose answer was lost expires at the venue sooner.
+    std::chrono::milliseconds recv_window{0};
 
     [[nodiscard]] http_method method() const noexcept { return method_of(ep); }
     [[nodiscard]] std::string_view path() const noexcept { return path_of(ep); }
@@ -71,6 +75,7 @@ struct rest_request {
         ep = e;
         query.clear();
         body.clear();
+        recv_window = std::chrono::milliseconds{0};
     }
 };
 

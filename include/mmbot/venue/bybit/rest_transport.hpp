@@ -1,7 +1,14 @@
 // mmbot/venue/bybit/rest_transport.hpp
 //
 // HTTPS for the Bybit v5 REST API on Boost.Beast + OpenSSL: one keep-alive TLS connection, a
-// synchronous call per request with connect and read deadlines.
+// synchronous call per request with connect and reply deadlines.
+//
+// The reply deadline depends on the request: order entry (create, cancel, cancel-all, the order
+// query; endpoints.hpp is_order_entry) gets `order_timeout` (1 s), everything else `read_timeout`
+// (5 s). The gateway sends one request at a time, so a connection that went silent holds every
+// request behind it for that long: order entry answers in milliseconds, and a cancel must not wait
+// 5 s behind a create the venue swallowed. A request that times out drops its connection; the next
+// request opens a fresh one at once (the timed-out create is resolved by a query on it).
 //
 // TLS: 1.2 or newer only, the peer certificate verified against the trust store (verify_peer),
 // the host name checked against the certificate (asio::ssl::host_name_verification), SNI set.
@@ -56,7 +63,11 @@ struct rest_endpoint {
     std::string host;
     std::string port = "443";
     std::chrono::milliseconds connect_timeout{3000};
+    /// Reply deadline of everything but order entry (instruments, executions, time).
     std::chrono::milliseconds read_timeout{5000};
+    /// Reply deadline of order entry (is_order_entry): how long a silent connection can hold the
+    /// sender, and every cancel queued behind it.
+    std::chrono::milliseconds order_timeout{1000};
 };
 
 template <env::environment Env>

@@ -13,6 +13,8 @@
 // after its timestamp + recv_window (plus a clock-skew margin) Bybit rejects it as expired. Until
 // then the resolver queries again; after that it may send again, with the same orderLinkId, so
 // that even a wrong "not found" cannot make two orders (the venue would answer 110072).
+// The query that settles it goes just after that expiry, not on the backoff grid: the create's
+// short recv_window (retry_params) is what bounds how long an order's fate stays unknown.
 //
 //   create_resolver r{params, sent_at};
 //   auto d = r.on_create(create_result::timeout(), now);   // d.next == action::query, d.after = 200ms
@@ -40,8 +42,10 @@ struct retry_params {
     std::chrono::nanoseconds base_backoff{std::chrono::milliseconds{100}};
     std::chrono::nanoseconds max_backoff{std::chrono::seconds{2}};
     /// Signed recv_window of the create: after sent_at + recv_window + skew_margin the venue can
-    /// no longer accept the original request.
-    std::chrono::nanoseconds recv_window{std::chrono::milliseconds{5000}};
+    /// no longer accept the original request. Shorter than Bybit's default 5 s, because it is how
+    /// long a create whose answer was lost stays unknown (and its quote slot empty): 2 s still
+    /// covers the network and the clock error clock_sync leaves.
+    std::chrono::nanoseconds recv_window{std::chrono::milliseconds{2000}};
     std::chrono::nanoseconds skew_margin{std::chrono::milliseconds{1000}};
 };
 
@@ -135,7 +139,13 @@ public:
             // The original can no longer be accepted, so "not found" is the truth.
             return resend_or_reject("create_not_found", now);
         }
-        return query_or_escalate(r.what == k::not_found ? "create_pending" : "query_failed");
+        auto next = query_or_escalate(r.what == k::not_found ? "create_pending" : "query_failed");
+        if (next.next == decision::action::query && now <= expiry() && now + next.after > expiry()) {
+            // The query that settles it is the first one after expiry: send it then, not on the
+            // backoff grid up to max_backoff later.
+            next.after = expiry() - now + settle_step;
+        }
+        return next;
     }
 
     /// When the last send's request expires at the venue.
@@ -143,6 +153,8 @@ public:
         return sent_at_ + p_.recv_window + p_.skew_margin;
     }
     [[nodiscard]] int sends() const noexcept { return sends_; }
+    /// How long after expiry the settling query goes.
+    static constexpr std::chrono::nanoseconds settle_step{std::chrono::milliseconds{1}};
     [[nodiscard]] int queries() const noexcept { return queries_; }
 
 private:

@@ -83,6 +83,15 @@ struct rest_signature {
 template <class F>
 concept header_setter = std::invocable<F&, std::string_view, std::string_view>;
 
+/// Bybit's accepted range of recv_window; error bybit_recv_window names the value outside it.
+[[nodiscard]] inline core::result<void> check_recv_window(std::chrono::milliseconds w) {
+    if (w.count() <= 0 || w > max_recv_window) {
+        return core::make_error(errc::recv_window, fmt::format("recv_window: must be in 1..{} ms, got {}",
+                                                               max_recv_window.count(), w.count()));
+    }
+    return {};
+}
+
 class signer {
 public:
     /// Checks the credentials and keys the HMAC. Errors (never quoting key material):
@@ -96,11 +105,7 @@ public:
         if (creds.api_key.empty() || creds.api_secret.empty()) {
             return core::make_error(errc::credentials, "api_key and api_secret must be set");
         }
-        if (recv_window.count() <= 0 || recv_window > max_recv_window) {
-            return core::make_error(errc::recv_window,
-                                    fmt::format("recv_window: must be in 1..{} ms, got {}",
-                                                max_recv_window.count(), recv_window.count()));
-        }
+        if (auto ok = check_recv_window(recv_window); !ok) return ok.error();
         const std::string_view key = creds.api_key.reveal(secrets::signer_access{});
         for (std::size_t i = 0; i < key.size(); ++i) {
             const char c = key[i];
@@ -118,12 +123,20 @@ public:
     }
 
     /// Signs one REST request. `payload` is exactly what goes on the wire: the query string
-    /// (without '?') of a GET, the body of a POST. Error bybit_crypto if OpenSSL fails.
-    [[nodiscard]] core::result<rest_signature> sign_rest(std::int64_t timestamp_ms,
-                                                         std::string_view payload) {
+    /// (without '?') of a GET, the body of a POST. `recv_window` overrides the signer's for this
+    /// request (zero: the signer's). Errors: bybit_crypto if OpenSSL fails, bybit_recv_window
+    /// for an override outside 1..60000 ms.
+    [[nodiscard]] core::result<rest_signature> sign_rest(std::int64_t timestamp_ms, std::string_view payload,
+                                                         std::chrono::milliseconds recv_window = {}) {
         rest_signature out;
         out.timestamp = ms_text{timestamp_ms};
-        out.recv_window = recv_window_text_;
+        if (recv_window.count() == 0) {
+            out.recv_window = recv_window_text_;
+        } else if (auto ok = check_recv_window(recv_window); !ok) {
+            return ok.error();
+        } else {
+            out.recv_window = ms_text{recv_window.count()};
+        }
         const std::string_view key = api_key_.reveal(secrets::signer_access{});
         if (!mac(out.hex, {out.timestamp.view(), key, out.recv_window.view(), payload})) {
             return core::make_error(errc::crypto, "HMAC-SHA256 of a REST request failed");

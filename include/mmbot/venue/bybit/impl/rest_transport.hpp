@@ -64,7 +64,7 @@ struct rest_transport::impl {
                 return core::make_error(errc::not_sent,
                                         fmt::format("{}: needs a signer", req.path()));
             }
-            auto sig = s->sign_rest(now_ms, req.payload());
+            auto sig = s->sign_rest(now_ms, req.payload(), req.recv_window);
             if (!sig) return sig.error();
             s->write_headers(*sig, [&](std::string_view name, std::string_view value) {
                 msg.set(name, value);
@@ -76,13 +76,15 @@ struct rest_transport::impl {
         if (!stream_) {
             if (auto ok = connect(); !ok) return ok.error();
         }
-        auto r = exchange(msg);
+        const auto reply_timeout = is_order_entry(req.ep) ? ep_.order_timeout : ep_.read_timeout;
+        auto r = exchange(msg, reply_timeout);
         if (!r && r.error().code == errc::stale_connection) {
             // The server closed the kept-alive connection before we wrote: nothing was sent.
             stream_.reset();
             if (auto ok = connect(); !ok) return ok.error();
-            r = exchange(msg);
+            r = exchange(msg, reply_timeout);
         }
+        // A connection that failed or went silent is not reused: the next request opens a new one.
         if (!r) stream_.reset();
         return r;
     }
@@ -154,12 +156,13 @@ struct rest_transport::impl {
     }
 
     template <class Request>
-    [[nodiscard]] core::result<http_response> exchange(Request& msg) {
+    [[nodiscard]] core::result<http_response> exchange(Request& msg, std::chrono::milliseconds reply_timeout) {
         namespace http = boost::beast::http;
         auto& s = *stream_;
         boost::system::error_code ec;
         std::size_t written = 0;
-        boost::beast::get_lowest_layer(s).expires_after(within(ep_.read_timeout));
+        // One deadline for writing the request and reading the whole reply.
+        boost::beast::get_lowest_layer(s).expires_after(within(reply_timeout));
         http::async_write(s, msg, [&](boost::system::error_code e, std::size_t n) {
             ec = e;
             written = n;
