@@ -167,7 +167,6 @@ public:
         spot_.advance(now, t);
     }
     void on_book(const feed::l2_book& book, nanoseconds now) {
-        remember_top(book);
         sink s{*this, bybit::category::linear};
         linear_.on_book(book, now, s);
         sink t{*this, bybit::category::spot};
@@ -182,54 +181,6 @@ public:
 
     /// The private pushes produced since the last call, oldest first.
     [[nodiscard]] std::vector<private_push> take_pushes() { return std::exchange(pushes_, {}); }
-
-    // ---------------------------------------------------------------------------- public API
-
-    /// GET /v5/market/instruments-info: category (required), symbol (optional).
-    [[nodiscard]] api_reply instruments_info(const boost::json::object& q) const {
-        auto cat = category_param(q);
-        if (detail::failed(cat)) return detail::take_error(cat);
-        auto symbol = string_param(q, "symbol");
-        if (detail::failed(symbol)) return detail::take_error(symbol);
-        const auto& sym = std::get<std::optional<std::string>>(symbol);
-        boost::json::array list;
-        for (const auto& i : opts_.instruments) {
-            if (i.category != std::get<bybit::category>(cat)) continue;
-            if (sym && i.filters.symbol != *sym) continue;
-            list.push_back(instrument_json(i));
-        }
-        boost::json::object r;
-        r["category"] = bybit::to_string(std::get<bybit::category>(cat));
-        r["list"] = std::move(list);
-        r["nextPageCursor"] = "";
-        return ok_reply(std::move(r));
-    }
-
-    /// GET /v5/market/tickers: category (required), symbol (optional). The capture's current
-    /// best bid and ask with their sizes; a symbol with no book yet is not listed (Bybit lists
-    /// every symbol; a bot reads the absence as "no price", which is what it is here).
-    [[nodiscard]] api_reply tickers(const boost::json::object& q) const {
-        auto cat = category_param(q);
-        if (detail::failed(cat)) return detail::take_error(cat);
-        auto symbol = string_param(q, "symbol");
-        if (detail::failed(symbol)) return detail::take_error(symbol);
-        const auto& sym = std::get<std::optional<std::string>>(symbol);
-        boost::json::array list;
-        for (const auto& [name, top] : tops_) {
-            if (sym && name != *sym) continue;
-            boost::json::object t;
-            t["symbol"] = name;
-            t["bid1Price"] = top.bid.px.to_string();
-            t["bid1Size"] = top.bid.qty.to_string();
-            t["ask1Price"] = top.ask.px.to_string();
-            t["ask1Size"] = top.ask.qty.to_string();
-            list.push_back(std::move(t));
-        }
-        boost::json::object r;
-        r["category"] = bybit::to_string(std::get<bybit::category>(cat));
-        r["list"] = std::move(list);
-        return ok_reply(std::move(r));
-    }
 
     // --------------------------------------------------------------------------- order entry
 
@@ -356,11 +307,11 @@ public:
             if (detail::failed(s)) return detail::take_error(s);
             f[i] = std::move(std::get<std::optional<std::string>>(s));
         }
-        auto limit = int_query(q, "limit", 1, bybit::max_page_limit, 20);
+        auto limit = int_param(q, "limit", 1, bybit::max_page_limit, 20);
         if (detail::failed(limit)) return detail::take_error(limit);
         std::int64_t offset = 0;
         if (f[4]) {
-            auto c = int_query(q, "cursor", 0, INT64_MAX, 0);
+            auto c = int_param(q, "cursor", 0, INT64_MAX, 0);
             if (detail::failed(c)) return detail::take_error(c);
             offset = std::get<std::int64_t>(c);
         }
@@ -401,11 +352,11 @@ public:
             if (detail::failed(s)) return detail::take_error(s);
             f[i] = std::move(std::get<std::optional<std::string>>(s));
         }
-        auto limit = int_query(q, "limit", 1, 100, 50);
+        auto limit = int_param(q, "limit", 1, 100, 50);
         if (detail::failed(limit)) return detail::take_error(limit);
         std::int64_t offset = 0;
         if (f[3]) {
-            auto c = int_query(q, "cursor", 0, INT64_MAX, 0);
+            auto c = int_param(q, "cursor", 0, INT64_MAX, 0);
             if (detail::failed(c)) return detail::take_error(c);
             offset = std::get<std::int64_t>(c);
         }
@@ -498,86 +449,6 @@ private:
     }
     [[nodiscard]] const sim::simulated_venue& sim_for(bybit::category c) const noexcept {
         return c == bybit::category::linear ? linear_ : spot_;
-    }
-
-    [[nodiscard]] static param<bybit::category> category_param(const boost::json::object& o) {
-        auto s = required_param(o, "category");
-        if (detail::failed(s)) return detail::take_error(s);
-        const auto& v = std::get<std::string>(s);
-        if (v == "linear") return bybit::category::linear;
-        if (v == "spot") return bybit::category::spot;
-        return params_error(fmt::format("category: expected linear or spot, got \"{}\"",
-                                        std::string_view(v).substr(0, detail::max_quoted)));
-    }
-
-    [[nodiscard]] static param<std::int64_t> int_query(const boost::json::object& o,
-                                                       std::string_view key, std::int64_t lo,
-                                                       std::int64_t hi, std::int64_t dflt) {
-        auto s = string_param(o, key);
-        if (detail::failed(s)) return detail::take_error(s);
-        const auto& v = std::get<std::optional<std::string>>(s);
-        if (!v) return dflt;
-        std::int64_t n = 0;
-        const auto r = std::from_chars(v->data(), v->data() + v->size(), n);
-        if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < lo || n > hi) {
-            return params_error(fmt::format("{}: expected an integer in {}..{}, got \"{}\"", key,
-                                            lo, hi,
-                                            std::string_view(*v).substr(0, detail::max_quoted)));
-        }
-        return n;
-    }
-
-    [[nodiscard]] static boost::json::object instrument_json(const instrument_spec& i) {
-        boost::json::object price_filter;
-        boost::json::object lot;
-        price_filter["tickSize"] = i.tick_size;
-        lot["minOrderQty"] = i.min_qty;
-        lot["maxOrderQty"] = i.max_qty;
-        if (i.category == bybit::category::linear) {
-            price_filter["minPrice"] = i.min_price;
-            price_filter["maxPrice"] = i.max_price;
-            lot["qtyStep"] = i.qty_step;
-            lot["minNotionalValue"] = i.min_notional;
-            lot["maxMktOrderQty"] = i.max_qty;
-            lot["postOnlyMaxOrderQty"] = i.max_qty;
-        } else {
-            lot["basePrecision"] = i.qty_step;
-            lot["minOrderAmt"] = i.min_notional;
-            lot["maxOrderAmt"] = "10000000";
-        }
-        const symbol_coins coins = coins_of(i.filters.symbol);
-        boost::json::object j;
-        j["symbol"] = i.filters.symbol;
-        j["status"] = "Trading";
-        j["baseCoin"] = coins.base;
-        j["quoteCoin"] = coins.quote;
-        if (i.category == bybit::category::linear) {
-            // The fields of a USDT perpetual that a client's market loader reads (ccxt's
-            // parseMarket among them), with Bybit's values for BTCUSDT where they do not matter here.
-            j["contractType"] = "LinearPerpetual";
-            j["settleCoin"] = coins.quote;
-            j["launchTime"] = "1585526400000";
-            j["deliveryTime"] = "0";
-            j["deliveryFeeRate"] = "";
-            j["priceScale"] = std::to_string(price_scale_of(i.tick_size));
-            j["leverageFilter"] = {{"minLeverage", "1"}, {"maxLeverage", "100.00"}, {"leverageStep", "0.01"}};
-            j["unifiedMarginTrade"] = true;
-            j["fundingInterval"] = 480;
-            j["copyTrading"] = "both";
-            j["upperFundingRate"] = "0.00375";
-            j["lowerFundingRate"] = "-0.00375";
-            j["isPreListing"] = false;
-            j["preListingInfo"] = nullptr;
-        } else {
-            j["innovation"] = "0";
-            j["marginTrading"] = "utaOnly";
-            j["stTag"] = "0";
-            lot["quotePrecision"] = "0.00000001";
-        }
-        j["riskParameters"] = {{"priceLimitRatioX", "0.01"}, {"priceLimitRatioY", "0.02"}};
-        j["priceFilter"] = std::move(price_filter);
-        j["lotSizeFilter"] = std::move(lot);
-        return j;
     }
 
     /// Index of the order named by orderLinkId or orderId (npos: none), or 10001 when neither
@@ -790,20 +661,7 @@ private:
         push_order(*o, f.at);
     }
 
-    /// The best bid and ask of each symbol's last two-sided, uncrossed book (for tickers).
-    struct top_of_book {
-        feed::level bid;
-        feed::level ask;
-    };
-    void remember_top(const feed::l2_book& book) {
-        const auto bid = book.best_bid();
-        const auto ask = book.best_ask();
-        if (!book.valid() || book.crossed() || !bid || !ask) return;
-        tops_.insert_or_assign(std::string(book.sym().view()), top_of_book{*bid, *ask});
-    }
-
     exchange_options opts_;
-    std::map<std::string, top_of_book, std::less<>> tops_;
     sim::simulated_venue linear_;
     sim::simulated_venue spot_;
     std::vector<order_record> records_;
