@@ -81,7 +81,9 @@ namespace mmbot::venue::local {
     ex.sim.cancel_latency = std::chrono::milliseconds{o.latency_ms};
     ex.sim.maker_fee_rate = o.maker_fee;
     ex.sim.taker_fee_rate = o.taker_fee;
-    ex.id_epoch = static_cast<std::uint64_t>(detail::to_ms(wall_now()));  // the venue's own clock
+    const std::int64_t started_ms = detail::to_ms(wall_now());
+    ex.id_epoch = static_cast<std::uint64_t>(started_ms);  // the venue's own clock
+    if (!o.balances.empty()) ex.start_balances = o.balances;
 
     auto id = o.cert.empty() ? make_self_signed() : load_identity(o.cert, o.key);
     if (!id) return id.error();
@@ -99,6 +101,7 @@ namespace mmbot::venue::local {
     }
 
     venue_core core{std::move(ex), std::move(*signer), o.rate_limits, o.seed};
+    core.started_ms = started_ms;
     for (const auto& f : o.faults) core.faults.add(f);
 
     boost::asio::io_context io;

@@ -35,6 +35,7 @@
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
+#include "testing/local_venue/account.hpp"
 #include "testing/local_venue/instruments.hpp"
 #include "testing/local_venue/params.hpp"
 #include "testing/local_venue/reply.hpp"
@@ -75,6 +76,8 @@ struct exchange_options {
     /// place. mmbot-local-venue sets this to its start time in milliseconds; 0 (in-process
     /// tests) keeps ids repeatable.
     std::uint64_t id_epoch = 0;
+    /// The account's coins before any fill (account.hpp).
+    std::vector<coin_balance> start_balances = account::default_start();
 };
 
 /// One order as the venue keeps it (open and closed alike; orderLinkIds are never reused).
@@ -137,7 +140,7 @@ template <class T>
 class exchange {
 public:
     explicit exchange(exchange_options opts)
-        : opts_(std::move(opts)), linear_(opts_.sim), spot_(opts_.sim) {}
+        : opts_(std::move(opts)), linear_(opts_.sim), spot_(opts_.sim), account_(opts_.start_balances) {}
 
     /// Replaces the listed instruments (an exchange changing a tick or a lot size while trading):
     /// instruments-info and every later order check use the new filters; resting orders stay.
@@ -153,6 +156,8 @@ public:
         return duplicate_link_rejects_;
     }
     [[nodiscard]] const sim::venue_config& sim_config() const noexcept { return opts_.sim; }
+    /// Coins and positions as the fills left them.
+    [[nodiscard]] const account& holdings() const noexcept { return account_; }
     [[nodiscard]] const sim::venue_stats& stats(bybit::category c) const noexcept {
         return sim_for(c).stats();
     }
@@ -649,6 +654,8 @@ private:
         e["execTime"] = std::to_string(detail::to_ms(f.at));
         e["closedSize"] = "0";
         e["seq"] = static_cast<std::int64_t>(next_exec_seq_);
+        account_.on_fill({c, o->symbol, o->side, f.price, f.qty, f.fee, detail::to_ms(f.at), next_exec_seq_,
+                          {o->price_digits, o->qty_digits}});
         executions_.push_back({c, e});  // GET /v5/execution/list serves the same rows
         boost::json::object msg;
         msg["id"] = fmt::format("lv-{}", ++next_push_);
@@ -680,6 +687,7 @@ private:
     std::uint64_t next_push_ = 0;
     std::uint64_t next_exec_seq_ = 0;
     std::vector<std::string> duplicate_link_rejects_;
+    account account_;
 };
 
 }  // namespace mmbot::venue::local

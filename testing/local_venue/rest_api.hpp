@@ -7,8 +7,8 @@
 // method (HTTP 405), authentication of private endpoints over the raw bytes (10003 / 10002 /
 // 10004, see auth.hpp), rate limits (10006 with HTTP 200, or HTTP 403 for the IP limit, see
 // rate_limits.hpp), then the handler: order entry and queries (exchange.hpp), the market
-// (market_api.hpp). Every /v5 answer carries X-Bapi-Limit, X-Bapi-Limit-Status and
-// X-Bapi-Limit-Reset-Timestamp.
+// (market_api.hpp), the account (account_api.hpp). Every /v5 answer carries X-Bapi-Limit,
+// X-Bapi-Limit-Status and X-Bapi-Limit-Reset-Timestamp.
 //
 // /admin/fault (same server, not part of Bybit's API; see docs/local-venue.md):
 //   POST {"kind":"http_5xx","rate":"1","count":2,"delay_ms":0,"path":"/v5/order"}  adds a rule
@@ -31,6 +31,7 @@
 
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
+#include "testing/local_venue/account_api.hpp"
 #include "testing/local_venue/auth.hpp"
 #include "testing/local_venue/exchange.hpp"
 #include "testing/local_venue/faults.hpp"
@@ -45,9 +46,11 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <ctime>
 #include <concepts>
 #include <cstdint>
 #include <optional>
@@ -70,6 +73,8 @@ struct venue_core {
     authenticator auth;
     server_limits limits;
     fault_plan faults;
+    /// When the venue started (ms since the epoch): the account's and the key's creation time.
+    std::int64_t started_ms = 0;
 };
 
 struct rest_answer {
@@ -97,6 +102,11 @@ namespace detail {
     return c != nullptr && c->is_string() && c->get_string() == "spot" ? bybit::category::spot
                                                                        : bybit::category::linear;
 }
+/// "2026-08-09T12:00:00Z" for a time in ms since the epoch.
+[[nodiscard]] inline std::string iso8601(std::int64_t ms) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(ms / 1000)));
+}
+
 /// The handler of an authenticated, admitted request to one of the client's endpoints.
 [[nodiscard]] inline api_reply dispatch(venue_core& core, bybit::endpoint ep, const boost::json::object& p,
                                         std::chrono::nanoseconds now) {
@@ -116,13 +126,19 @@ namespace detail {
     return error_reply(ret::path_not_found, "path not found");
 }
 
-/// The handler of an admitted request to an extra path.
+/// The handler of an authenticated, admitted request to an extra path. `api_key`: the key it was
+/// signed with.
 [[nodiscard]] inline api_reply dispatch(venue_core& core, extra_endpoint ep, const boost::json::object& p,
-                                        std::chrono::nanoseconds now) {
+                                        std::string_view api_key, std::chrono::nanoseconds now) {
     switch (ep) {
         case extra_endpoint::market_orderbook:
             return market_api::orderbook(core.market, core.ex.instruments(), p, to_ms(now));
         case extra_endpoint::market_recent_trade: return market_api::recent_trades(core.market, core.ex.instruments(), p);
+        case extra_endpoint::account_wallet_balance: return account_api::wallet_balance(core.ex, core.market, p);
+        case extra_endpoint::position_list: return account_api::position_list(core.ex, core.market, p);
+        case extra_endpoint::account_info: return account_api::account_info(core.started_ms);
+        case extra_endpoint::user_query_api: return account_api::query_api(api_key, iso8601(core.started_ms));
+        case extra_endpoint::asset_coin_info: return account_api::coin_info(core.ex, p);
     }
     return error_reply(ret::path_not_found, "path not found");
 }
@@ -191,7 +207,8 @@ template <header_lookup Headers>
 
     const auto* client = std::get_if<bybit::endpoint>(&*ep);
     const api_reply r = client != nullptr ? detail::dispatch(core, *client, p, now)
-                                          : detail::dispatch(core, std::get<extra_endpoint>(*ep), p, now);
+                                          : detail::dispatch(core, std::get<extra_endpoint>(*ep), p,
+                                                             header(bybit::header_api_key), now);
     auto a = detail::answer(r, now_ms);
     a.limits = lim;
     return a;

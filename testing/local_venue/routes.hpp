@@ -2,12 +2,13 @@
 //
 // Every v5 REST path the local venue serves: mmbot's own client's endpoints (bybit::endpoint, with
 // their limits bybit::default_limit, the numbers the client's limiter assumes, so both sides agree
-// by construction) and the extra paths other clients call: the order book and the recent trades
-// (ccxt's fetchOrderBook, fetchTrades). An extra path's
+// by construction) and the extra paths other clients call, as ccxt's bybit does: its market
+// loader and the account questions it asks before trading (user/query-api, account/info,
+// asset/coin/query-info), the order book and trades, balances and positions. An extra path's
 // method, signing and per-UID limit are Bybit's published ones (v5 "Rate Limit Rules"); a market
 // endpoint has only the per-IP limit. Adding a path is one enum entry and one table row.
 //
-//   const auto r = route_of("/v5/market/orderbook");   // extra_endpoint::market_orderbook
+//   const auto r = route_of("/v5/account/wallet-balance");   // extra_endpoint::account_wallet_balance
 //   if (is_signed(*r)) ...
 #pragma once
 
@@ -28,6 +29,11 @@ namespace mmbot::venue::local {
 enum class extra_endpoint : std::uint8_t {
     market_orderbook,
     market_recent_trade,
+    account_wallet_balance,
+    account_info,
+    position_list,
+    user_query_api,
+    asset_coin_info,
 };
 
 namespace detail {
@@ -37,9 +43,14 @@ struct extra_route {
     bool signed_request;
     std::int64_t per_second;  ///< per-UID limit, both categories; 0: the per-IP limit only
 };
-inline constexpr std::array<extra_route, 2> extra_routes{{
+inline constexpr std::array<extra_route, 7> extra_routes{{
     {"/v5/market/orderbook", bybit::http_method::get, false, 0},
     {"/v5/market/recent-trade", bybit::http_method::get, false, 0},
+    {"/v5/account/wallet-balance", bybit::http_method::get, true, 50},
+    {"/v5/account/info", bybit::http_method::get, true, 50},
+    {"/v5/position/list", bybit::http_method::get, true, 50},
+    {"/v5/user/query-api", bybit::http_method::get, true, 10},
+    {"/v5/asset/coin/query-info", bybit::http_method::get, true, 5},
 }};
 [[nodiscard]] constexpr const extra_route& info_of(extra_endpoint e) noexcept {
     return extra_routes[static_cast<std::size_t>(e)];
@@ -87,7 +98,7 @@ inline constexpr std::size_t route_count = bybit::endpoint_count + detail::extra
     return std::nullopt;
 }
 
-static_assert(path_of(route_at(index_of(extra_endpoint::market_recent_trade))) == "/v5/market/recent-trade",
+static_assert(path_of(route_at(index_of(extra_endpoint::asset_coin_info))) == "/v5/asset/coin/query-info",
               "extra_routes: one row per extra_endpoint, in its order");
 
 }  // namespace mmbot::venue::local
