@@ -11,7 +11,9 @@
 //
 // Prices and sizes are printed with the instrument's decimals (number_format), as Bybit prints them.
 //
-// Depths Bybit serves (v5 public orderbook topic): linear 1, 50, 200, 500; spot 1, 50, 200, 1000.
+// Depths Bybit serves (v5 public orderbook topic): 1, 50, 200 and 1000, on the linear and the spot
+// stream alike (linear's 500 went offline on 2025-09-30, when its 1000 came; clients such as
+// ccxt offer exactly these four).
 // A topic at another depth, or for a symbol the capture does not carry, is refused the way Bybit
 // refuses it (server.cpp): success false, the topic named, never an acknowledgement.
 //
@@ -42,7 +44,7 @@ namespace mmbot::venue::local {
 
 /// Whether Bybit serves `orderbook.<depth>` in `category`.
 [[nodiscard]] inline bool depth_offered(bybit::category category, std::uint32_t depth) noexcept {
-    constexpr std::array<std::uint32_t, 4> linear{1, 50, 200, 500};
+    constexpr std::array<std::uint32_t, 4> linear{1, 50, 200, 1000};
     constexpr std::array<std::uint32_t, 4> spot{1, 50, 200, 1000};
     const auto& offered = category == bybit::category::spot ? spot : linear;
     return std::find(offered.begin(), offered.end(), depth) != offered.end();

@@ -404,7 +404,7 @@ BOOST_AUTO_TEST_CASE(public_ws_serves_every_offered_depth_and_refuses_the_rest) 
         return r.find(R"("success":false)") != std::string::npos && r.find(why) != std::string::npos;
     };
     BOOST_TEST(refused("orderbook.7.BTCUSDT", "error:handler not found,topic:orderbook.7.BTCUSDT"));
-    BOOST_TEST(refused("orderbook.1000.BTCUSDT", "error:handler not found"));  // a spot depth
+    BOOST_TEST(refused("orderbook.500.BTCUSDT", "error:handler not found"));  // retired in 2025
     BOOST_TEST(refused("orderbook.50.NOPEUSDT", "Invalid symbol :[orderbook.50.NOPEUSDT]"));
     BOOST_TEST(refused("tickers.BTCUSDT", "Invalid symbol :[tickers.BTCUSDT]"));  // none in the capture
 
@@ -439,10 +439,14 @@ BOOST_AUTO_TEST_CASE(public_ws_serves_every_offered_depth_and_refuses_the_rest) 
     BOOST_TEST(books.at(1).levels(mmbot::feed::book_side::bid) == 1U);
     BOOST_TEST(books.at(1).best_bid()->px.to_string() == "65000");
 
-    ws_client spot{v.srv->port(), "/v5/public/spot"};
-    spot.send(R"({"op":"subscribe","args":["orderbook.1000.BTCUSDT"]})");
-    BOOST_TEST(spot.read().value().find(R"("success":true)") != std::string::npos);
-    BOOST_TEST(spot.read().value().find(R"("topic":"orderbook.1000.BTCUSDT","type":"snapshot")") != std::string::npos);
+    // Bybit's deepest stream, on linear (what ccxt's watchOrderBook(symbol, 1000) asks for) and spot.
+    for (const char* path : {"/v5/public/linear", "/v5/public/spot"}) {
+        ws_client deep{v.srv->port(), path};
+        deep.send(R"({"op":"subscribe","args":["orderbook.1000.BTCUSDT"]})");
+        BOOST_TEST(deep.read().value().find(R"("success":true)") != std::string::npos, path);
+        const auto snapshot = deep.read().value();
+        BOOST_TEST(snapshot.find(R"("topic":"orderbook.1000.BTCUSDT","type":"snapshot")") != std::string::npos, path);
+    }
 }
 
 // --loop: the capture starts over at its end, for ever, one second after its last message, with
