@@ -113,6 +113,27 @@ struct private_push {
     std::string text;
 };
 
+/// One execution as the `execution` topic pushed it (and execution/list serves it).
+struct execution_row {
+    bybit::category cat = bybit::category::linear;
+    boost::json::object row;
+};
+
+/// What a venue that restarts must keep to be the same exchange (--state, state.hpp): every order
+/// and execution, the duplicate-link refusals, the counters behind every id it handed out, and
+/// the account.
+struct trading_state {
+    std::vector<order_record> orders;  ///< in acceptance order
+    std::vector<execution_row> executions;
+    std::vector<std::string> duplicate_link_rejects;
+    std::uint64_t next_order = 0;     ///< the last order id's counter
+    std::uint64_t next_key = 0;       ///< the last simulator key ("lv-<n>") of an order without a link id
+    std::uint64_t next_push = 0;      ///< the last private push id
+    std::uint64_t next_execution = 0; ///< the last execution's counter and sequence
+    std::vector<coin_balance> coins;
+    std::vector<position_record> positions;
+};
+
 namespace detail {
 [[nodiscard]] inline std::int64_t to_ms(nanoseconds t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t).count();
@@ -182,6 +203,40 @@ public:
         linear_.on_trade(print, now, s);
         sink t{*this, bybit::category::spot};
         spot_.on_trade(print, now, t);
+    }
+
+    /// Everything --state keeps (see trading_state).
+    [[nodiscard]] trading_state state() const {
+        return {records_,   executions_, duplicate_link_rejects_, next_order_, next_key_, next_push_,
+                next_exec_seq_, account_.coins(), account_.positions()};
+    }
+
+    /// Becomes the exchange `s` describes, before any market data: every order and execution, the
+    /// counters (so no id is handed out twice) and the account; the open orders rest in the
+    /// matching engine again with what is left of them, at the back of the queue (the engine's
+    /// queue positions are not kept), without a push.
+    void restore(trading_state s, nanoseconds now) {
+        records_ = std::move(s.orders);
+        executions_ = std::move(s.executions);
+        duplicate_link_rejects_ = std::move(s.duplicate_link_rejects);
+        next_order_ = s.next_order;
+        next_key_ = s.next_key;
+        next_push_ = s.next_push;
+        next_exec_seq_ = s.next_execution;
+        account_.restore(std::move(s.coins), std::move(s.positions));
+        by_key_.clear();
+        by_link_.clear();
+        by_order_id_.clear();
+        restoring_ = true;
+        for (std::size_t i = 0; i < records_.size(); ++i) {
+            const order_record& o = records_[i];
+            by_key_[cat_key(o.cat, o.key)] = i;
+            if (!o.link_id.empty()) by_link_[o.link_id] = i;
+            by_order_id_[o.order_id] = i;
+            if (o.open()) sim_for(o.cat).place({o.key, o.symbol, o.side, o.price, o.qty - o.cum_qty, o.post_only}, now);
+        }
+        advance(now + opts_.sim.place_latency);
+        restoring_ = false;
     }
 
     /// The private pushes produced since the last call, oldest first.
@@ -597,6 +652,10 @@ private:
     void on_ack(bybit::category c, std::string_view key, nanoseconds at) {
         order_record* o = record_of(c, key);
         if (o == nullptr) return;
+        if (restoring_) {
+            if (o->status == "Created") o->status = "New";  // saved between its create and its ack
+            return;
+        }
         o->status = "New";
         o->updated_ms = detail::to_ms(at);
         push_order(*o, at);
@@ -677,10 +736,6 @@ private:
     std::unordered_map<std::string, std::size_t> by_order_id_;
     std::vector<private_push> pushes_;
     /// Every execution, oldest first, as the `execution` topic pushed it.
-    struct execution_row {
-        bybit::category cat;
-        boost::json::object row;
-    };
     std::vector<execution_row> executions_;
     std::uint64_t next_order_ = 0;
     std::uint64_t next_key_ = 0;
@@ -688,6 +743,7 @@ private:
     std::uint64_t next_exec_seq_ = 0;
     std::vector<std::string> duplicate_link_rejects_;
     account account_;
+    bool restoring_ = false;  ///< restore() puts open orders back: their acks are not news
 };
 
 }  // namespace mmbot::venue::local

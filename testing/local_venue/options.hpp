@@ -19,6 +19,7 @@
 //   --taker-fee RATE         taker fee rate (default 0.00055)
 //   --no-rate-limit          answer every request (the headers are still sent)
 //   --balance COIN:AMOUNT    the account's coins before any fill (repeatable; default USDT:100000)
+//   --state PATH             trading state saved there at SIGTERM/SIGINT, restored from it at start
 //   --help
 // Both --flag VALUE and --flag=VALUE work. Errors (code local_usage) name the flag and the value;
 // secrets never appear in them.
@@ -66,6 +67,8 @@ struct venue_options {
     bool rate_limits = true;
     /// --balance: empty means account::default_start().
     std::vector<coin_balance> balances;
+    /// --state: where the trading state is saved at the stop and read at the start ("" none).
+    std::string state;
     bool help = false;
 };
 
@@ -91,6 +94,8 @@ A local venue speaking Bybit's v5 REST and WebSocket protocol over TLS on 127.0.
   --taker-fee RATE         taker fee rate (default 0.00055)
   --no-rate-limit          never answer 10006
   --balance COIN:AMOUNT    a coin's balance before any fill (repeatable; default USDT:100000)
+  --state PATH             save orders, executions, positions and balances there at SIGTERM/SIGINT;
+                           restore them from it at start when it exists
 See docs/local-venue.md.
 )";
 
@@ -182,6 +187,7 @@ template <class Int>
         text_flag("--credentials-file", o.credentials_file),
         text_flag("--capture", o.capture),
         text_flag("--config", o.config),
+        text_flag("--state", o.state),
         ratio_flag("--speed", o.speed, true),
         ratio_flag("--maker-fee", o.maker_fee, false),
         ratio_flag("--taker-fee", o.taker_fee, false),

@@ -36,8 +36,7 @@ struct filled_long {
     harness h;
     book_fixture b;
     filled_long() {
-        h.core.ex.on_book(b.book, h.now());
-        h.core.market.on_book(b.book, {});
+        h.on_book(b.book);
         (void)h.send(create(order("gtc-1", side::buy, "65000.10", "0.200", false)));
         (void)h.core.ex.take_pushes();
     }

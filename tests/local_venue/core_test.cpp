@@ -73,8 +73,7 @@ BOOST_AUTO_TEST_CASE(tickers_report_the_capture_top_of_book) {
     BOOST_TEST_REQUIRE(!none.has_value());
     BOOST_TEST(none.error().message == "result.list: no ticker for BTCUSDT");
     book_fixture b;
-    h.core.ex.on_book(b.book, h.now());
-    h.core.market.on_book(b.book, {});
+    h.on_book(b.book);
     auto t = bybit::parse_ticker(h.send(req).body, "BTCUSDT");
     BOOST_TEST_REQUIRE(t.has_value(), (t ? "" : t.error().message));
     BOOST_TEST(t->bid.to_string() == "65000");

@@ -62,6 +62,12 @@ struct harness {
         return call(req.method() == bybit::http_method::get ? "GET" : "POST", req.target(), req.body, headers, forced);
     }
 
+    /// A replayed book: to the matching engine and to what the market answers read.
+    void on_book(const mmbot::feed::l2_book& book) {
+        core.ex.on_book(book, now());
+        core.market.on_book(book, {});
+    }
+
     /// A GET of any path the venue serves, its query as written, signed when `sign`.
     local::rest_answer get(std::string_view target, bool sign = true) {
         header_map headers;
