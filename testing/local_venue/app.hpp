@@ -7,6 +7,8 @@
 // Stdout gets one line once listening:
 //   mmbot-local-venue listening on 127.0.0.1:<port> (REST https://, WebSocket wss:// /v5/private,
 //   /v5/public/linear)
+// With --state, stderr says what was restored at start and saved at the stop; a state file that
+// cannot be read at start or written at the stop is an error (exit 2, naming the file and field).
 // The API key and secret are never printed; --cert-out gets only the certificate, never the key.
 #pragma once
 
@@ -21,6 +23,7 @@
 #include "testing/local_venue/instruments.hpp"
 #include "testing/local_venue/options.hpp"
 #include "testing/local_venue/server.hpp"
+#include "testing/local_venue/state.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -62,13 +65,10 @@ namespace mmbot::venue::local {
     return c;
 }
 
-/// Sets everything up and serves until SIGINT / SIGTERM.
-[[nodiscard]] inline core::result<void> run(const venue_options& o) {
-    auto creds = load_credentials(o);
-    if (!creds) return creds.error();
-    auto signer = bybit::signer::make(std::move(*creds));
-    if (!signer) return signer.error();
-
+/// The exchange the flags describe: instruments (--config), latencies, fees, starting coins.
+/// `started_ms` leads its ids (the venue's own clock).
+[[nodiscard]] inline core::result<exchange_options> exchange_options_of(const venue_options& o,
+                                                                        std::int64_t started_ms) {
     exchange_options ex;
     if (!o.config.empty()) {
         auto text = read_text_file(o.config);
@@ -81,7 +81,40 @@ namespace mmbot::venue::local {
     ex.sim.cancel_latency = std::chrono::milliseconds{o.latency_ms};
     ex.sim.maker_fee_rate = o.maker_fee;
     ex.sim.taker_fee_rate = o.taker_fee;
-    ex.id_epoch = static_cast<std::uint64_t>(detail::to_ms(wall_now()));  // the venue's own clock
+    ex.id_epoch = static_cast<std::uint64_t>(started_ms);
+    if (!o.balances.empty()) ex.start_balances = o.balances;
+    return ex;
+}
+
+/// --state at the start: the saved exchange, when the file exists.
+[[nodiscard]] inline core::result<void> restore_at_start(const venue_options& o, venue_core& core) {
+    if (o.state.empty()) return {};
+    auto restored = restore_state(o.state, core.ex, wall_now());
+    if (!restored) return restored.error();
+    if (restored->orders > 0) {
+        fmt::print(stderr, "mmbot-local-venue: restored {} orders ({} open) from {}\n", restored->orders,
+                   restored->open, o.state);
+    }
+    return {};
+}
+
+/// --state at the stop.
+[[nodiscard]] inline core::result<void> save_at_stop(const venue_options& o, const venue_core& core) {
+    if (o.state.empty()) return {};
+    if (auto saved = save_state(o.state, core.ex.state()); !saved) return saved.error();
+    fmt::print(stderr, "mmbot-local-venue: saved {} orders to {}\n", core.ex.orders().size(), o.state);
+    return {};
+}
+
+/// Sets everything up and serves until SIGINT / SIGTERM.
+[[nodiscard]] inline core::result<void> run(const venue_options& o) {
+    auto creds = load_credentials(o);
+    if (!creds) return creds.error();
+    auto signer = bybit::signer::make(std::move(*creds));
+    if (!signer) return signer.error();
+    const std::int64_t started_ms = detail::to_ms(wall_now());
+    auto ex = exchange_options_of(o, started_ms);
+    if (!ex) return ex.error();
 
     auto id = o.cert.empty() ? make_self_signed() : load_identity(o.cert, o.key);
     if (!id) return id.error();
@@ -98,8 +131,10 @@ namespace mmbot::venue::local {
         capture = std::move(*c);
     }
 
-    venue_core core{std::move(ex), std::move(*signer), o.rate_limits, o.seed};
+    venue_core core{std::move(*ex), std::move(*signer), o.rate_limits, o.seed};
+    core.started_ms = started_ms;
     for (const auto& f : o.faults) core.faults.add(f);
+    if (auto ok = restore_at_start(o, core); !ok) return ok.error();
 
     boost::asio::io_context io;
     std::unique_ptr<server> srv;
@@ -129,7 +164,7 @@ namespace mmbot::venue::local {
         io.stop();
     });
     io.run();
-    return {};
+    return save_at_stop(o, core);
 }
 
 /// main() of mmbot-local-venue: 0 after a signal, 2 on a usage or start-up error.

@@ -28,6 +28,7 @@
 #include "testing/local_venue/cert.hpp"
 #include "testing/local_venue/depth_views.hpp"
 #include "testing/local_venue/errors.hpp"
+#include "testing/local_venue/replay_pass.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -95,6 +96,8 @@ public:
 
     /// How many times the capture started over (--loop).
     [[nodiscard]] std::uint32_t pass() const noexcept { return pass_; }
+    /// How this pass numbers the capture's update ids, sequences and trade ids.
+    [[nodiscard]] replay_pass numbering() const noexcept { return {pass_, max_u_, max_seq_}; }
 
     /// The message of `ev` as the public WebSocket sends it (times restamped to `now_ms`), or ""
     /// for what is not forwarded (op acks, malformed text).
@@ -169,8 +172,8 @@ public:
 
     /// A snapshot of the current book for an "orderbook.<depth>.<symbol>" topic; "" when the
     /// capture has no valid book for it (yet). At the capture's own depth it is the book as
-    /// recorded; at another depth, the derived view's levels (depth_views.hpp).
-    [[nodiscard]] std::string snapshot_text(std::string_view topic, std::int64_t now_ms) {
+    /// recorded; at another depth, the derived view's levels (depth_views.hpp). Numbers in `f`.
+    [[nodiscard]] std::string snapshot_text(std::string_view topic, number_format f, std::int64_t now_ms) {
         const auto t = book_topic(topic);
         if (!t) return {};
         const auto recorded = capture_depths_.find(t->sym);
@@ -178,25 +181,30 @@ public:
         // A derived view reads the deepest book the capture has for the symbol.
         const feed::l2_book* book = reader_->books().find(t->sym, as_recorded ? t->depth : 0);
         if (book == nullptr || !book->valid()) return {};
-        if (!as_recorded) return views_.subscribe(*book, t->sym, t->depth, now_ms);
+        if (!as_recorded) return views_.subscribe(*book, t->sym, t->depth, f, now_ms);
         const auto seq = book->last_seq();
         return book_message(topic, "snapshot", t->sym, top_levels(*book, feed::book_side::bid, t->depth),
-                            top_levels(*book, feed::book_side::ask, t->depth), shifted(book->last_u(), max_u_),
-                            seq ? std::optional(shifted(*seq, max_seq_)) : std::nullopt, now_ms);
+                            top_levels(*book, feed::book_side::ask, t->depth), numbering().u(book->last_u()),
+                            seq ? std::optional(numbering().seq(*seq)) : std::nullopt, f, now_ms);
+    }
+
+    /// The symbol's book that `ev` changed, when it is the deepest the capture records for that
+    /// symbol: what derived views and market/orderbook read (a shallower recorded stream's
+    /// message leaves them as they are). Null for any other message.
+    [[nodiscard]] const feed::l2_book* deepest_book_changed(const feed::replay_event& ev) const {
+        if (ev.msg == nullptr || ev.msg->kind != feed::message_kind::book || ev.book == nullptr || !ev.book->valid()) {
+            return nullptr;
+        }
+        return reader_->books().find(ev.msg->book.sym.view()) == ev.book ? ev.book : nullptr;
     }
 
     /// After the book message of `ev` was applied: (topic, delta) for each derived depth of its
-    /// symbol whose levels changed.
+    /// symbol whose levels changed, numbers in `f`.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> derived_deltas(const feed::replay_event& ev,
-                                                                                std::int64_t now_ms) {
-        if (ev.msg == nullptr || ev.msg->kind != feed::message_kind::book || ev.book == nullptr || !ev.book->valid()) {
-            return {};
-        }
-        // Views read the deepest recorded book of the symbol: a shallower recorded stream's
-        // message leaves them as they are.
-        const feed::l2_book* deepest = reader_->books().find(ev.msg->book.sym.view());
-        if (deepest != ev.book) return {};
-        return views_.on_book(*ev.book, ev.msg->book.sym.view(), now_ms);
+                                                                                number_format f, std::int64_t now_ms) {
+        const feed::l2_book* book = deepest_book_changed(ev);
+        if (book == nullptr) return {};
+        return views_.on_book(*book, ev.msg->book.sym.view(), f, now_ms);
     }
 
     [[nodiscard]] const feed::replay_reader& reader() const noexcept { return *reader_; }
@@ -229,25 +237,18 @@ private:
         return true;
     }
 
-    /// A message's numbers shifted for this pass: "u" and "seq" past the capture's largest, a
-    /// trade's id "i" made unique, so a client sees them keep increasing across passes.
+    /// A message's numbers as this pass reads them (replay_pass.hpp).
     void renumber(boost::json::object& o) const {
         if (pass_ == 0) return;
-        for (const auto& [key, span] : {std::pair{std::string_view("u"), max_u_}, {std::string_view("seq"), max_seq_}}) {
+        const replay_pass p = numbering();
+        for (const auto& [key, shift] : {std::pair{std::string_view("u"), &replay_pass::u}, {std::string_view("seq"), &replay_pass::seq}}) {
             if (auto* v = o.if_contains(key); v != nullptr && v->is_int64() && v->get_int64() >= 0) {
-                *v = shifted(static_cast<std::uint64_t>(v->get_int64()), span);
+                *v = (p.*shift)(static_cast<std::uint64_t>(v->get_int64()));
             } else if (v != nullptr && v->is_uint64()) {
-                *v = shifted(v->get_uint64(), span);
+                *v = (p.*shift)(v->get_uint64());
             }
         }
-        if (auto* i = o.if_contains("i"); i != nullptr && i->is_string()) {
-            *i = fmt::format("{}-{}", std::string_view(i->get_string()), pass_);
-        }
-    }
-
-    /// `v` (an update id or sequence, the capture's largest being `span`) in this pass.
-    [[nodiscard]] std::uint64_t shifted(std::uint64_t v, std::uint64_t span) const noexcept {
-        return v + (span + 1) * pass_;
+        if (auto* i = o.if_contains("i"); i != nullptr && i->is_string()) *i = p.trade_id(i->get_string());
     }
 
     /// The largest "u" and "seq" of the capture (for --loop's shift).

@@ -9,18 +9,23 @@
 // levels as a snapshot carrying the current `u`, so it and the earlier subscribers read the same
 // next delta. Nothing is sent when a change lies below the view's depth.
 //
-// Depths Bybit serves (v5 public orderbook topic): linear 1, 50, 200, 500; spot 1, 50, 200, 1000.
+// Prices and sizes are printed with the instrument's decimals (number_format), as Bybit prints them.
+//
+// Depths Bybit serves (v5 public orderbook topic): 1, 50, 200 and 1000, on the linear and the spot
+// stream alike (linear's 500 went offline on 2025-09-30, when its 1000 came; clients such as
+// ccxt offer exactly these four).
 // A topic at another depth, or for a symbol the capture does not carry, is refused the way Bybit
 // refuses it (server.cpp): success false, the topic named, never an acknowledgement.
 //
 //   depth_views views;
-//   std::string snap = views.subscribe(book, "BTCUSDT", 1, now_ms);   // orderbook.1.BTCUSDT
-//   for (auto& [topic, text] : views.on_book(book, "BTCUSDT", now_ms)) broadcast(topic, text);
+//   std::string snap = views.subscribe(book, "BTCUSDT", 1, fmt, now_ms);   // orderbook.1.BTCUSDT
+//   for (auto& [topic, text] : views.on_book(book, "BTCUSDT", fmt, now_ms)) broadcast(topic, text);
 #pragma once
 
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/types.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
+#include "testing/local_venue/instruments.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -39,7 +44,7 @@ namespace mmbot::venue::local {
 
 /// Whether Bybit serves `orderbook.<depth>` in `category`.
 [[nodiscard]] inline bool depth_offered(bybit::category category, std::uint32_t depth) noexcept {
-    constexpr std::array<std::uint32_t, 4> linear{1, 50, 200, 500};
+    constexpr std::array<std::uint32_t, 4> linear{1, 50, 200, 1000};
     constexpr std::array<std::uint32_t, 4> spot{1, 50, 200, 1000};
     const auto& offered = category == bybit::category::spot ? spot : linear;
     return std::find(offered.begin(), offered.end(), depth) != offered.end();
@@ -54,19 +59,22 @@ using level_list = std::vector<feed::level>;
     return out;
 }
 
+/// Levels as Bybit prints them: [["price","size"], ...] with the instrument's decimals.
+[[nodiscard]] inline boost::json::array json_levels(const level_list& levels, number_format f) {
+    boost::json::array out;
+    for (const auto& l : levels) {
+        out.push_back(boost::json::array{boost::json::string(l.px.to_string(f.price_digits)),
+                                         boost::json::string(l.qty.to_string(f.qty_digits))});
+    }
+    return out;
+}
+
 /// A Bybit public order book message, as the venue sends every one it builds itself (snapshots
 /// for new subscribers, derived deltas): topic, type, times, and data {s, b, a, u, seq}.
 [[nodiscard]] inline std::string book_message(std::string_view topic, std::string_view type, std::string_view sym,
                                               const level_list& bids, const level_list& asks, std::uint64_t u,
-                                              std::optional<std::uint64_t> seq, std::int64_t now_ms) {
-    const auto json_levels = [](const level_list& levels) {
-        boost::json::array out;
-        for (const auto& l : levels) {
-            out.push_back(boost::json::array{boost::json::string(l.px.to_string()), boost::json::string(l.qty.to_string())});
-        }
-        return out;
-    };
-    boost::json::object data{{"s", sym}, {"b", json_levels(bids)}, {"a", json_levels(asks)}, {"u", u}};
+                                              std::optional<std::uint64_t> seq, number_format f, std::int64_t now_ms) {
+    boost::json::object data{{"s", sym}, {"b", json_levels(bids, f)}, {"a", json_levels(asks, f)}, {"u", u}};
     if (seq) data["seq"] = *seq;
     return boost::json::serialize(boost::json::object{
         {"topic", topic}, {"type", type}, {"ts", now_ms}, {"data", std::move(data)}, {"cts", now_ms}});
@@ -76,15 +84,15 @@ class depth_views {
 public:
     /// The view of (sym, depth), created from `book` when new; its snapshot message.
     [[nodiscard]] std::string subscribe(const feed::l2_book& book, std::string_view sym, std::uint32_t depth,
-                                        std::int64_t now_ms) {
+                                        number_format f, std::int64_t now_ms) {
         view& v = view_of(book, sym, depth);
-        return message(v, "snapshot", v.bids, v.asks, now_ms);
+        return message(v, "snapshot", v.bids, v.asks, f, now_ms);
     }
 
     /// After `book` (the capture's book of `sym`) changed: (topic, delta) for each view of `sym`
     /// whose levels changed.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> on_book(const feed::l2_book& book,
-                                                                           std::string_view sym,
+                                                                           std::string_view sym, number_format f,
                                                                            std::int64_t now_ms) {
         std::vector<std::pair<std::string, std::string>> out;
         for (view& v : views_) {
@@ -97,7 +105,7 @@ public:
             ++v.u;
             v.bids = std::move(bids);
             v.asks = std::move(asks);
-            out.emplace_back(v.topic, message(v, "delta", bid_changes, ask_changes, now_ms));
+            out.emplace_back(v.topic, message(v, "delta", bid_changes, ask_changes, f, now_ms));
         }
         return out;
     }
@@ -140,8 +148,8 @@ private:
     }
 
     [[nodiscard]] static std::string message(const view& v, std::string_view type, const level_list& bids,
-                                             const level_list& asks, std::int64_t now_ms) {
-        return book_message(v.topic, type, v.sym, bids, asks, v.u, v.seq, now_ms);
+                                             const level_list& asks, number_format f, std::int64_t now_ms) {
+        return book_message(v.topic, type, v.sym, bids, asks, v.u, v.seq, f, now_ms);
     }
 
     std::vector<view> views_;

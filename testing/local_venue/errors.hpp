@@ -25,6 +25,8 @@ enum class errc : std::uint8_t {
     tls,
     /// A --fault spec or /admin/faults body that is not valid.
     fault,
+    /// A --state file that cannot be read, is not a saved state, or cannot be written at the stop.
+    state,
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {
@@ -35,6 +37,7 @@ enum class errc : std::uint8_t {
         case errc::io: return "local_io";
         case errc::tls: return "local_tls";
         case errc::fault: return "local_fault";
+        case errc::state: return "local_state";
     }
     return "unknown";
 }

@@ -35,6 +35,7 @@
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/sim/simulated_venue.hpp"
+#include "testing/local_venue/account.hpp"
 #include "testing/local_venue/instruments.hpp"
 #include "testing/local_venue/params.hpp"
 #include "testing/local_venue/reply.hpp"
@@ -75,6 +76,8 @@ struct exchange_options {
     /// place. mmbot-local-venue sets this to its start time in milliseconds; 0 (in-process
     /// tests) keeps ids repeatable.
     std::uint64_t id_epoch = 0;
+    /// The account's coins before any fill (account.hpp).
+    std::vector<coin_balance> start_balances = account::default_start();
 };
 
 /// One order as the venue keeps it (open and closed alike; orderLinkIds are never reused).
@@ -110,6 +113,27 @@ struct private_push {
     std::string text;
 };
 
+/// One execution as the `execution` topic pushed it (and execution/list serves it).
+struct execution_row {
+    bybit::category cat = bybit::category::linear;
+    boost::json::object row;
+};
+
+/// What a venue that restarts must keep to be the same exchange (--state, state.hpp): every order
+/// and execution, the duplicate-link refusals, the counters behind every id it handed out, and
+/// the account.
+struct trading_state {
+    std::vector<order_record> orders;  ///< in acceptance order
+    std::vector<execution_row> executions;
+    std::vector<std::string> duplicate_link_rejects;
+    std::uint64_t next_order = 0;     ///< the last order id's counter
+    std::uint64_t next_key = 0;       ///< the last simulator key ("lv-<n>") of an order without a link id
+    std::uint64_t next_push = 0;      ///< the last private push id
+    std::uint64_t next_execution = 0; ///< the last execution's counter and sequence
+    std::vector<coin_balance> coins;
+    std::vector<position_record> positions;
+};
+
 namespace detail {
 [[nodiscard]] inline std::int64_t to_ms(nanoseconds t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t).count();
@@ -137,7 +161,7 @@ template <class T>
 class exchange {
 public:
     explicit exchange(exchange_options opts)
-        : opts_(std::move(opts)), linear_(opts_.sim), spot_(opts_.sim) {}
+        : opts_(std::move(opts)), linear_(opts_.sim), spot_(opts_.sim), account_(opts_.start_balances) {}
 
     /// Replaces the listed instruments (an exchange changing a tick or a lot size while trading):
     /// instruments-info and every later order check use the new filters; resting orders stay.
@@ -153,6 +177,8 @@ public:
         return duplicate_link_rejects_;
     }
     [[nodiscard]] const sim::venue_config& sim_config() const noexcept { return opts_.sim; }
+    /// Coins and positions as the fills left them.
+    [[nodiscard]] const account& holdings() const noexcept { return account_; }
     [[nodiscard]] const sim::venue_stats& stats(bybit::category c) const noexcept {
         return sim_for(c).stats();
     }
@@ -167,7 +193,6 @@ public:
         spot_.advance(now, t);
     }
     void on_book(const feed::l2_book& book, nanoseconds now) {
-        remember_top(book);
         sink s{*this, bybit::category::linear};
         linear_.on_book(book, now, s);
         sink t{*this, bybit::category::spot};
@@ -180,56 +205,42 @@ public:
         spot_.on_trade(print, now, t);
     }
 
+    /// Everything --state keeps (see trading_state).
+    [[nodiscard]] trading_state state() const {
+        return {records_,   executions_, duplicate_link_rejects_, next_order_, next_key_, next_push_,
+                next_exec_seq_, account_.coins(), account_.positions()};
+    }
+
+    /// Becomes the exchange `s` describes, before any market data: every order and execution, the
+    /// counters (so no id is handed out twice) and the account; the open orders rest in the
+    /// matching engine again with what is left of them, at the back of the queue (the engine's
+    /// queue positions are not kept), without a push.
+    void restore(trading_state s, nanoseconds now) {
+        records_ = std::move(s.orders);
+        executions_ = std::move(s.executions);
+        duplicate_link_rejects_ = std::move(s.duplicate_link_rejects);
+        next_order_ = s.next_order;
+        next_key_ = s.next_key;
+        next_push_ = s.next_push;
+        next_exec_seq_ = s.next_execution;
+        account_.restore(std::move(s.coins), std::move(s.positions));
+        by_key_.clear();
+        by_link_.clear();
+        by_order_id_.clear();
+        restoring_ = true;
+        for (std::size_t i = 0; i < records_.size(); ++i) {
+            const order_record& o = records_[i];
+            by_key_[cat_key(o.cat, o.key)] = i;
+            if (!o.link_id.empty()) by_link_[o.link_id] = i;
+            by_order_id_[o.order_id] = i;
+            if (o.open()) sim_for(o.cat).place({o.key, o.symbol, o.side, o.price, o.qty - o.cum_qty, o.post_only}, now);
+        }
+        advance(now + opts_.sim.place_latency);
+        restoring_ = false;
+    }
+
     /// The private pushes produced since the last call, oldest first.
     [[nodiscard]] std::vector<private_push> take_pushes() { return std::exchange(pushes_, {}); }
-
-    // ---------------------------------------------------------------------------- public API
-
-    /// GET /v5/market/instruments-info: category (required), symbol (optional).
-    [[nodiscard]] api_reply instruments_info(const boost::json::object& q) const {
-        auto cat = category_param(q);
-        if (detail::failed(cat)) return detail::take_error(cat);
-        auto symbol = string_param(q, "symbol");
-        if (detail::failed(symbol)) return detail::take_error(symbol);
-        const auto& sym = std::get<std::optional<std::string>>(symbol);
-        boost::json::array list;
-        for (const auto& i : opts_.instruments) {
-            if (i.category != std::get<bybit::category>(cat)) continue;
-            if (sym && i.filters.symbol != *sym) continue;
-            list.push_back(instrument_json(i));
-        }
-        boost::json::object r;
-        r["category"] = bybit::to_string(std::get<bybit::category>(cat));
-        r["list"] = std::move(list);
-        r["nextPageCursor"] = "";
-        return ok_reply(std::move(r));
-    }
-
-    /// GET /v5/market/tickers: category (required), symbol (optional). The capture's current
-    /// best bid and ask with their sizes; a symbol with no book yet is not listed (Bybit lists
-    /// every symbol; a bot reads the absence as "no price", which is what it is here).
-    [[nodiscard]] api_reply tickers(const boost::json::object& q) const {
-        auto cat = category_param(q);
-        if (detail::failed(cat)) return detail::take_error(cat);
-        auto symbol = string_param(q, "symbol");
-        if (detail::failed(symbol)) return detail::take_error(symbol);
-        const auto& sym = std::get<std::optional<std::string>>(symbol);
-        boost::json::array list;
-        for (const auto& [name, top] : tops_) {
-            if (sym && name != *sym) continue;
-            boost::json::object t;
-            t["symbol"] = name;
-            t["bid1Price"] = top.bid.px.to_string();
-            t["bid1Size"] = top.bid.qty.to_string();
-            t["ask1Price"] = top.ask.px.to_string();
-            t["ask1Size"] = top.ask.qty.to_string();
-            list.push_back(std::move(t));
-        }
-        boost::json::object r;
-        r["category"] = bybit::to_string(std::get<bybit::category>(cat));
-        r["list"] = std::move(list);
-        return ok_reply(std::move(r));
-    }
 
     // --------------------------------------------------------------------------- order entry
 
@@ -356,11 +367,11 @@ public:
             if (detail::failed(s)) return detail::take_error(s);
             f[i] = std::move(std::get<std::optional<std::string>>(s));
         }
-        auto limit = int_query(q, "limit", 1, bybit::max_page_limit, 20);
+        auto limit = int_param(q, "limit", 1, bybit::max_page_limit, 20);
         if (detail::failed(limit)) return detail::take_error(limit);
         std::int64_t offset = 0;
         if (f[4]) {
-            auto c = int_query(q, "cursor", 0, INT64_MAX, 0);
+            auto c = int_param(q, "cursor", 0, INT64_MAX, 0);
             if (detail::failed(c)) return detail::take_error(c);
             offset = std::get<std::int64_t>(c);
         }
@@ -401,11 +412,11 @@ public:
             if (detail::failed(s)) return detail::take_error(s);
             f[i] = std::move(std::get<std::optional<std::string>>(s));
         }
-        auto limit = int_query(q, "limit", 1, 100, 50);
+        auto limit = int_param(q, "limit", 1, 100, 50);
         if (detail::failed(limit)) return detail::take_error(limit);
         std::int64_t offset = 0;
         if (f[3]) {
-            auto c = int_query(q, "cursor", 0, INT64_MAX, 0);
+            auto c = int_param(q, "cursor", 0, INT64_MAX, 0);
             if (detail::failed(c)) return detail::take_error(c);
             offset = std::get<std::int64_t>(c);
         }
@@ -498,86 +509,6 @@ private:
     }
     [[nodiscard]] const sim::simulated_venue& sim_for(bybit::category c) const noexcept {
         return c == bybit::category::linear ? linear_ : spot_;
-    }
-
-    [[nodiscard]] static param<bybit::category> category_param(const boost::json::object& o) {
-        auto s = required_param(o, "category");
-        if (detail::failed(s)) return detail::take_error(s);
-        const auto& v = std::get<std::string>(s);
-        if (v == "linear") return bybit::category::linear;
-        if (v == "spot") return bybit::category::spot;
-        return params_error(fmt::format("category: expected linear or spot, got \"{}\"",
-                                        std::string_view(v).substr(0, detail::max_quoted)));
-    }
-
-    [[nodiscard]] static param<std::int64_t> int_query(const boost::json::object& o,
-                                                       std::string_view key, std::int64_t lo,
-                                                       std::int64_t hi, std::int64_t dflt) {
-        auto s = string_param(o, key);
-        if (detail::failed(s)) return detail::take_error(s);
-        const auto& v = std::get<std::optional<std::string>>(s);
-        if (!v) return dflt;
-        std::int64_t n = 0;
-        const auto r = std::from_chars(v->data(), v->data() + v->size(), n);
-        if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < lo || n > hi) {
-            return params_error(fmt::format("{}: expected an integer in {}..{}, got \"{}\"", key,
-                                            lo, hi,
-                                            std::string_view(*v).substr(0, detail::max_quoted)));
-        }
-        return n;
-    }
-
-    [[nodiscard]] static boost::json::object instrument_json(const instrument_spec& i) {
-        boost::json::object price_filter;
-        boost::json::object lot;
-        price_filter["tickSize"] = i.tick_size;
-        lot["minOrderQty"] = i.min_qty;
-        lot["maxOrderQty"] = i.max_qty;
-        if (i.category == bybit::category::linear) {
-            price_filter["minPrice"] = i.min_price;
-            price_filter["maxPrice"] = i.max_price;
-            lot["qtyStep"] = i.qty_step;
-            lot["minNotionalValue"] = i.min_notional;
-            lot["maxMktOrderQty"] = i.max_qty;
-            lot["postOnlyMaxOrderQty"] = i.max_qty;
-        } else {
-            lot["basePrecision"] = i.qty_step;
-            lot["minOrderAmt"] = i.min_notional;
-            lot["maxOrderAmt"] = "10000000";
-        }
-        const symbol_coins coins = coins_of(i.filters.symbol);
-        boost::json::object j;
-        j["symbol"] = i.filters.symbol;
-        j["status"] = "Trading";
-        j["baseCoin"] = coins.base;
-        j["quoteCoin"] = coins.quote;
-        if (i.category == bybit::category::linear) {
-            // The fields of a USDT perpetual that a client's market loader reads (ccxt's
-            // parseMarket among them), with Bybit's values for BTCUSDT where they do not matter here.
-            j["contractType"] = "LinearPerpetual";
-            j["settleCoin"] = coins.quote;
-            j["launchTime"] = "1585526400000";
-            j["deliveryTime"] = "0";
-            j["deliveryFeeRate"] = "";
-            j["priceScale"] = std::to_string(price_scale_of(i.tick_size));
-            j["leverageFilter"] = {{"minLeverage", "1"}, {"maxLeverage", "100.00"}, {"leverageStep", "0.01"}};
-            j["unifiedMarginTrade"] = true;
-            j["fundingInterval"] = 480;
-            j["copyTrading"] = "both";
-            j["upperFundingRate"] = "0.00375";
-            j["lowerFundingRate"] = "-0.00375";
-            j["isPreListing"] = false;
-            j["preListingInfo"] = nullptr;
-        } else {
-            j["innovation"] = "0";
-            j["marginTrading"] = "utaOnly";
-            j["stTag"] = "0";
-            lot["quotePrecision"] = "0.00000001";
-        }
-        j["riskParameters"] = {{"priceLimitRatioX", "0.01"}, {"priceLimitRatioY", "0.02"}};
-        j["priceFilter"] = std::move(price_filter);
-        j["lotSizeFilter"] = std::move(lot);
-        return j;
     }
 
     /// Index of the order named by orderLinkId or orderId (npos: none), or 10001 when neither
@@ -721,6 +652,10 @@ private:
     void on_ack(bybit::category c, std::string_view key, nanoseconds at) {
         order_record* o = record_of(c, key);
         if (o == nullptr) return;
+        if (restoring_) {
+            if (o->status == "Created") o->status = "New";  // saved between its create and its ack
+            return;
+        }
         o->status = "New";
         o->updated_ms = detail::to_ms(at);
         push_order(*o, at);
@@ -778,6 +713,8 @@ private:
         e["execTime"] = std::to_string(detail::to_ms(f.at));
         e["closedSize"] = "0";
         e["seq"] = static_cast<std::int64_t>(next_exec_seq_);
+        account_.on_fill({c, o->symbol, o->side, f.price, f.qty, f.fee, detail::to_ms(f.at), next_exec_seq_,
+                          {o->price_digits, o->qty_digits}});
         executions_.push_back({c, e});  // GET /v5/execution/list serves the same rows
         boost::json::object msg;
         msg["id"] = fmt::format("lv-{}", ++next_push_);
@@ -790,20 +727,7 @@ private:
         push_order(*o, f.at);
     }
 
-    /// The best bid and ask of each symbol's last two-sided, uncrossed book (for tickers).
-    struct top_of_book {
-        feed::level bid;
-        feed::level ask;
-    };
-    void remember_top(const feed::l2_book& book) {
-        const auto bid = book.best_bid();
-        const auto ask = book.best_ask();
-        if (!book.valid() || book.crossed() || !bid || !ask) return;
-        tops_.insert_or_assign(std::string(book.sym().view()), top_of_book{*bid, *ask});
-    }
-
     exchange_options opts_;
-    std::map<std::string, top_of_book, std::less<>> tops_;
     sim::simulated_venue linear_;
     sim::simulated_venue spot_;
     std::vector<order_record> records_;
@@ -812,16 +736,14 @@ private:
     std::unordered_map<std::string, std::size_t> by_order_id_;
     std::vector<private_push> pushes_;
     /// Every execution, oldest first, as the `execution` topic pushed it.
-    struct execution_row {
-        bybit::category cat;
-        boost::json::object row;
-    };
     std::vector<execution_row> executions_;
     std::uint64_t next_order_ = 0;
     std::uint64_t next_key_ = 0;
     std::uint64_t next_push_ = 0;
     std::uint64_t next_exec_seq_ = 0;
     std::vector<std::string> duplicate_link_rejects_;
+    account account_;
+    bool restoring_ = false;  ///< restore() puts open orders back: their acks are not news
 };
 
 }  // namespace mmbot::venue::local

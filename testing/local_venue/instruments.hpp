@@ -22,7 +22,6 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/filters.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
-#include "mmbot/core/filters.hpp"
 #include "testing/local_venue/errors.hpp"
 
 #include <boost/json/object.hpp>
@@ -160,6 +159,27 @@ namespace detail {
         if (i.category == cat && i.filters.symbol == symbol) return &i;
     }
     return nullptr;
+}
+
+/// How the venue prints a symbol's prices and sizes: with the tick's and the step's decimals, as
+/// Bybit prints them ("65000.10", "0.500" for a 0.10 tick and a 0.001 step), in every answer.
+struct number_format {
+    int price_digits = 0;
+    int qty_digits = 0;
+};
+
+[[nodiscard]] inline number_format format_of(const instrument_spec& i) noexcept {
+    return {i.filters.price_digits, i.filters.qty_digits};
+}
+
+/// The format of `symbol` where no category is at hand (a public stream's topic is shared by the
+/// linear and spot streams): its linear listing, else its spot one, else the shortest text.
+[[nodiscard]] inline number_format display_format(const std::vector<instrument_spec>& list,
+                                                  std::string_view symbol) {
+    for (const auto cat : {bybit::category::linear, bybit::category::spot}) {
+        if (const auto* i = find_instrument(list, cat, symbol)) return format_of(*i);
+    }
+    return {};
 }
 
 }  // namespace mmbot::venue::local

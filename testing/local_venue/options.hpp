@@ -18,6 +18,8 @@
 //   --maker-fee RATE         maker fee rate (default 0.0002; negative = rebate)
 //   --taker-fee RATE         taker fee rate (default 0.00055)
 //   --no-rate-limit          answer every request (the headers are still sent)
+//   --balance COIN:AMOUNT    the account's coins before any fill (repeatable; default USDT:100000)
+//   --state PATH             trading state saved there at SIGTERM/SIGINT, restored from it at start
 //   --help
 // Both --flag VALUE and --flag=VALUE work. Errors (code local_usage) name the flag and the value;
 // secrets never appear in them.
@@ -26,6 +28,7 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/core/flags.hpp"
 #include "mmbot/core/units.hpp"
+#include "testing/local_venue/account.hpp"
 #include "testing/local_venue/errors.hpp"
 #include "testing/local_venue/faults.hpp"
 
@@ -62,6 +65,10 @@ struct venue_options {
     core::ratio maker_fee = core::ratio::from_raw(20'000);   // 0.0002
     core::ratio taker_fee = core::ratio::from_raw(55'000);   // 0.00055
     bool rate_limits = true;
+    /// --balance: empty means account::default_start().
+    std::vector<coin_balance> balances;
+    /// --state: where the trading state is saved at the stop and read at the start ("" none).
+    std::string state;
     bool help = false;
 };
 
@@ -86,6 +93,9 @@ A local venue speaking Bybit's v5 REST and WebSocket protocol over TLS on 127.0.
   --maker-fee RATE         maker fee rate (default 0.0002)
   --taker-fee RATE         taker fee rate (default 0.00055)
   --no-rate-limit          never answer 10006
+  --balance COIN:AMOUNT    a coin's balance before any fill (repeatable; default USDT:100000)
+  --state PATH             save orders, executions, positions and balances there at SIGTERM/SIGINT;
+                           restore them from it at start when it exists
 See docs/local-venue.md.
 )";
 
@@ -137,6 +147,20 @@ template <class Int>
     });
 }
 
+/// --balance COIN:AMOUNT: an upper-case coin name (letters and digits) and an exact decimal.
+[[nodiscard]] inline core::result<coin_balance> parse_balance(std::string_view flag, std::string_view v) {
+    const auto colon = v.find(':');
+    const std::string_view coin = v.substr(0, colon);
+    const bool coin_ok = !coin.empty() && coin.size() <= 16 &&
+                         coin.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string_view::npos;
+    if (colon == std::string_view::npos || !coin_ok) {
+        return usage_error(flag, fmt::format("expected COIN:AMOUNT (e.g. USDT:100000), got \"{}\"", v.substr(0, 40)));
+    }
+    auto amount = core::notional::parse(v.substr(colon + 1));
+    if (!amount) return usage_error(flag, fmt::format("{}: {}", coin, amount.error().message));
+    return coin_balance{std::string(coin), *amount, {}};
+}
+
 [[nodiscard]] inline std::vector<core::flag_spec> venue_flags(venue_options& o) {
     return {
         core::flag_spec{.name = "--help", .alias = "-h", .arity = core::flag_arity::none,
@@ -163,6 +187,7 @@ template <class Int>
         text_flag("--credentials-file", o.credentials_file),
         text_flag("--capture", o.capture),
         text_flag("--config", o.config),
+        text_flag("--state", o.state),
         ratio_flag("--speed", o.speed, true),
         ratio_flag("--maker-fee", o.maker_fee, false),
         ratio_flag("--taker-fee", o.taker_fee, false),
@@ -170,6 +195,12 @@ template <class Int>
             auto f = parse_fault_spec(v);
             if (!f) return usage_error(n, f.error().message);
             o.faults.push_back(std::move(*f));
+            return {};
+        }),
+        core::value_flag("--balance", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            auto b = parse_balance(n, v);
+            if (!b) return b.error();
+            o.balances.push_back(std::move(*b));
             return {};
         }),
         int_flag_spec<std::uint64_t>("--seed", o.seed, 0, UINT64_MAX),

@@ -9,6 +9,7 @@
 //   auto qty = decimal_param<core::quantity>(body, "qty");                  // result-like
 #pragma once
 
+#include "mmbot/venue/bybit/endpoints.hpp"
 #include "testing/local_venue/reply.hpp"
 
 #include <boost/json/object.hpp>
@@ -18,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,6 +126,52 @@ template <class Decimal>
     auto d = Decimal::parse(std::get<std::string>(s));
     if (!d) return params_error(fmt::format("{}: {}", key, d.error().message));
     return *d;
+}
+
+/// `category`, required, for the endpoints that trade: linear or spot (the categories the venue
+/// lists instruments in).
+[[nodiscard]] inline param<bybit::category> category_param(const boost::json::object& o) {
+    auto s = required_param(o, "category");
+    if (auto* err = std::get_if<api_reply>(&s)) return std::move(*err);
+    const auto& v = std::get<std::string>(s);
+    if (v == "linear") return bybit::category::linear;
+    if (v == "spot") return bybit::category::spot;
+    return params_error(fmt::format("category: expected linear or spot, got \"{}\"",
+                                    std::string_view(v).substr(0, detail::max_quoted)));
+}
+
+/// `category` of a market-data or position query, where Bybit also takes inverse and option:
+/// the name as given, and the venue's category (none for inverse and option, which list nothing
+/// here, so clients that load every category, as ccxt does, get empty lists).
+struct market_category {
+    std::string name;
+    std::optional<bybit::category> listed;
+};
+[[nodiscard]] inline param<market_category> market_category_param(const boost::json::object& o) {
+    auto s = required_param(o, "category");
+    if (auto* err = std::get_if<api_reply>(&s)) return std::move(*err);
+    auto& v = std::get<std::string>(s);
+    if (v == "inverse" || v == "option") return market_category{std::move(v), std::nullopt};
+    if (v == "linear") return market_category{std::move(v), bybit::category::linear};
+    if (v == "spot") return market_category{std::move(v), bybit::category::spot};
+    return params_error(fmt::format("category: expected spot, linear, inverse or option, got \"{}\"",
+                                    std::string_view(v).substr(0, detail::max_quoted)));
+}
+
+/// An optional integer field in lo..hi; `dflt` when absent.
+[[nodiscard]] inline param<std::int64_t> int_param(const boost::json::object& o, std::string_view key,
+                                                   std::int64_t lo, std::int64_t hi, std::int64_t dflt) {
+    auto s = string_param(o, key);
+    if (auto* err = std::get_if<api_reply>(&s)) return std::move(*err);
+    const auto& v = std::get<std::optional<std::string>>(s);
+    if (!v) return dflt;
+    std::int64_t n = 0;
+    const auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < lo || n > hi) {
+        return params_error(fmt::format("{}: expected an integer in {}..{}, got \"{}\"", key, lo, hi,
+                                        std::string_view(*v).substr(0, detail::max_quoted)));
+    }
+    return n;
 }
 
 }  // namespace mmbot::venue::local

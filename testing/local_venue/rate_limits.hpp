@@ -11,7 +11,8 @@
 //                                 otherwise the current server time (as Bybit does)
 // Over a per-UID limit the request is refused with HTTP 200 and retCode 10006 "Too many visits!";
 // over the IP limit with HTTP 403 "access too frequent". A refused request consumes nothing.
-// Market endpoints have no per-UID limit: their headers describe the IP budget.
+// Market endpoints have no per-UID limit: their headers describe the IP budget. The limits of the
+// paths the venue serves beyond the client's endpoints come from routes.hpp.
 //
 //   server_limits limits;
 //   auto a = limits.charge(bybit::endpoint::order_create, bybit::category::linear, 1, now_ms);
@@ -20,6 +21,7 @@
 
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/rate_limiter.hpp"
+#include "testing/local_venue/routes.hpp"
 
 #include <algorithm>
 #include <array>
@@ -75,10 +77,9 @@ class server_limits {
 public:
     /// `enabled` false: everything is allowed (the headers are still sent).
     explicit server_limits(bool enabled = true) : enabled_(enabled) {
-        for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
+        for (std::size_t e = 0; e < route_count; ++e) {
             for (std::size_t c = 0; c < categories; ++c) {
-                const auto l = bybit::default_limit(static_cast<bybit::endpoint>(e),
-                                                    static_cast<bybit::category>(c));
+                const auto l = limit_of(route_at(e), static_cast<bybit::category>(c));
                 windows_[e][c] = detail::rolling_window{l.per_window, window_ms(l)};
             }
         }
@@ -86,9 +87,9 @@ public:
 
     /// Charges `cost` units (1, or the orders of a batch, capped at the limit) to the endpoint's
     /// budget and one to the IP budget, or refuses and charges nothing.
-    [[nodiscard]] limit_answer charge(bybit::endpoint e, bybit::category c, std::int64_t cost,
+    [[nodiscard]] limit_answer charge(route e, bybit::category c, std::int64_t cost,
                                       std::int64_t now_ms) {
-        auto& w = windows_[bybit::index_of(e)][static_cast<std::size_t>(c)];
+        auto& w = windows_[index_of(e)][static_cast<std::size_t>(c)];
         const bool per_uid = w.limit() > 0;
         detail::rolling_window* shown = per_uid ? &w : &ip_;
         if (per_uid && cost > w.limit()) cost = w.limit();
@@ -120,7 +121,7 @@ private:
     }
 
     bool enabled_;
-    std::array<std::array<detail::rolling_window, categories>, bybit::endpoint_count> windows_{};
+    std::array<std::array<detail::rolling_window, categories>, route_count> windows_{};
     detail::rolling_window ip_{bybit::ip_limit.per_window, window_ms(bybit::ip_limit)};
 };
 

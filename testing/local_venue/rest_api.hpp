@@ -3,11 +3,12 @@
 // Routes one HTTP request of the local venue to its handler, without any I/O: the server hands in
 // the method, the raw target, a header lookup and the raw body, and writes back what comes out.
 //
-// For /v5/... in this order: path (unknown: HTTP 404, retCode 10017), method (HTTP 405),
-// authentication of private endpoints over the raw bytes (10003 / 10002 / 10004, see auth.hpp),
-// rate limits (10006 with HTTP 200, or HTTP 403 for the IP limit, see rate_limits.hpp), then the
-// exchange. Every /v5 answer carries X-Bapi-Limit, X-Bapi-Limit-Status and
-// X-Bapi-Limit-Reset-Timestamp.
+// For /v5/... in this order: path (unknown: HTTP 404, retCode 10017; the paths are routes.hpp's),
+// method (HTTP 405), authentication of private endpoints over the raw bytes (10003 / 10002 /
+// 10004, see auth.hpp), rate limits (10006 with HTTP 200, or HTTP 403 for the IP limit, see
+// rate_limits.hpp), then the handler: order entry and queries (exchange.hpp), the market
+// (market_api.hpp), the account (account_api.hpp). Every /v5 answer carries X-Bapi-Limit,
+// X-Bapi-Limit-Status and X-Bapi-Limit-Reset-Timestamp.
 //
 // /admin/fault (same server, not part of Bybit's API; see docs/local-venue.md):
 //   POST {"kind":"http_5xx","rate":"1","count":2,"delay_ms":0,"path":"/v5/order"}  adds a rule
@@ -30,20 +31,26 @@
 
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
+#include "testing/local_venue/account_api.hpp"
 #include "testing/local_venue/auth.hpp"
 #include "testing/local_venue/exchange.hpp"
 #include "testing/local_venue/faults.hpp"
+#include "testing/local_venue/market_api.hpp"
+#include "testing/local_venue/market_state.hpp"
 #include "testing/local_venue/params.hpp"
 #include "testing/local_venue/rate_limits.hpp"
 #include "testing/local_venue/reply.hpp"
+#include "testing/local_venue/routes.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <ctime>
 #include <concepts>
 #include <cstdint>
 #include <optional>
@@ -61,9 +68,13 @@ struct venue_core {
         : ex(std::move(ex_opts)), auth(std::move(credentials)), limits(rate_limits), faults(seed) {}
 
     exchange ex;
+    /// The replayed public market, as the market and account answers read it.
+    market_state market;
     authenticator auth;
     server_limits limits;
     fault_plan faults;
+    /// When the venue started (ms since the epoch): the account's and the key's creation time.
+    std::int64_t started_ms = 0;
 };
 
 struct rest_answer {
@@ -78,14 +89,6 @@ template <class F>
 concept header_lookup = std::is_invocable_r_v<std::string_view, const F&, std::string_view>;
 
 namespace detail {
-[[nodiscard]] inline std::optional<bybit::endpoint> endpoint_of(std::string_view path) {
-    for (std::size_t i = 0; i < bybit::endpoint_count; ++i) {
-        const auto e = static_cast<bybit::endpoint>(i);
-        if (bybit::path_of(e) == path) return e;
-    }
-    return std::nullopt;
-}
-
 [[nodiscard]] inline rest_answer answer(const api_reply& r, std::int64_t now_ms) {
     rest_answer a;
     a.status = r.http_status;
@@ -99,6 +102,46 @@ namespace detail {
     return c != nullptr && c->is_string() && c->get_string() == "spot" ? bybit::category::spot
                                                                        : bybit::category::linear;
 }
+/// "2026-08-09T12:00:00Z" for a time in ms since the epoch.
+[[nodiscard]] inline std::string iso8601(std::int64_t ms) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(ms / 1000)));
+}
+
+/// The handler of an authenticated, admitted request to one of the client's endpoints.
+[[nodiscard]] inline api_reply dispatch(venue_core& core, bybit::endpoint ep, const boost::json::object& p,
+                                        std::chrono::nanoseconds now) {
+    const std::int64_t now_ms = to_ms(now);
+    switch (ep) {
+        case bybit::endpoint::market_time:
+            return ok_reply({{"timeSecond", std::to_string(now_ms / 1000)}, {"timeNano", std::to_string(now.count())}});
+        case bybit::endpoint::market_instruments: return market_api::instruments_info(core.ex.instruments(), p);
+        case bybit::endpoint::market_tickers: return market_api::tickers(core.market, core.ex.instruments(), p);
+        case bybit::endpoint::order_create: return core.ex.create(p, now);
+        case bybit::endpoint::order_create_batch: return core.ex.create_batch(p, now);
+        case bybit::endpoint::order_cancel: return core.ex.cancel(p, now);
+        case bybit::endpoint::order_cancel_all: return core.ex.cancel_all(p, now);
+        case bybit::endpoint::order_realtime: return core.ex.realtime(p);
+        case bybit::endpoint::execution_list: return core.ex.execution_list(p);
+    }
+    return error_reply(ret::path_not_found, "path not found");
+}
+
+/// The handler of an authenticated, admitted request to an extra path. `api_key`: the key it was
+/// signed with.
+[[nodiscard]] inline api_reply dispatch(venue_core& core, extra_endpoint ep, const boost::json::object& p,
+                                        std::string_view api_key, std::chrono::nanoseconds now) {
+    switch (ep) {
+        case extra_endpoint::market_orderbook:
+            return market_api::orderbook(core.market, core.ex.instruments(), p, to_ms(now));
+        case extra_endpoint::market_recent_trade: return market_api::recent_trades(core.market, core.ex.instruments(), p);
+        case extra_endpoint::account_wallet_balance: return account_api::wallet_balance(core.ex, core.market, p);
+        case extra_endpoint::position_list: return account_api::position_list(core.ex, core.market, p);
+        case extra_endpoint::account_info: return account_api::account_info(core.started_ms);
+        case extra_endpoint::user_query_api: return account_api::query_api(api_key, iso8601(core.started_ms));
+        case extra_endpoint::asset_coin_info: return account_api::coin_info(core.ex, p);
+    }
+    return error_reply(ret::path_not_found, "path not found");
+}
 }  // namespace detail
 
 /// One /v5 request. `forced_rate_limit`: the rate_limit fault fired for it.
@@ -111,7 +154,7 @@ template <header_lookup Headers>
     const auto q = target.find('?');
     const std::string_view path = target.substr(0, q);
     const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-    const auto ep = detail::endpoint_of(path);
+    const auto ep = route_of(path);
     if (!ep) {
         auto a = detail::answer(error_reply(ret::path_not_found,
                                             fmt::format("path not found: {}", path.substr(0, 80))),
@@ -119,7 +162,7 @@ template <header_lookup Headers>
         a.status = 404;
         return a;
     }
-    const bool is_get = bybit::method_of(*ep) == bybit::http_method::get;
+    const bool is_get = method_of(*ep) == bybit::http_method::get;
     if (method != (is_get ? "GET" : "POST")) {
         auto a = detail::answer(params_error(fmt::format("{} needs {}, got {}", path,
                                                          is_get ? "GET" : "POST",
@@ -128,7 +171,7 @@ template <header_lookup Headers>
         a.status = 405;
         return a;
     }
-    if (bybit::is_signed(*ep)) {
+    if (is_signed(*ep)) {
         auto refused = core.auth.check_rest(header(bybit::header_api_key), header(bybit::header_timestamp),
                                             header(bybit::header_recv_window), header(bybit::header_sign),
                                             is_get ? query : body, now_ms);
@@ -139,7 +182,7 @@ template <header_lookup Headers>
     const auto& p = std::get<boost::json::object>(params);
 
     std::int64_t cost = 1;
-    if (*ep == bybit::endpoint::order_create_batch) {
+    if (*ep == route{bybit::endpoint::order_create_batch}) {
         const auto* list = p.if_contains("request");
         if (list != nullptr && list->is_array()) cost = static_cast<std::int64_t>(list->get_array().size());
     }
@@ -162,22 +205,10 @@ template <header_lookup Headers>
         return a;
     }
 
-    api_reply r;
-    switch (*ep) {
-        case bybit::endpoint::market_time: {
-            r.result["timeSecond"] = std::to_string(now_ms / 1000);
-            r.result["timeNano"] = std::to_string(now.count());
-            break;
-        }
-        case bybit::endpoint::market_instruments: r = core.ex.instruments_info(p); break;
-        case bybit::endpoint::market_tickers: r = core.ex.tickers(p); break;
-        case bybit::endpoint::order_create: r = core.ex.create(p, now); break;
-        case bybit::endpoint::order_create_batch: r = core.ex.create_batch(p, now); break;
-        case bybit::endpoint::order_cancel: r = core.ex.cancel(p, now); break;
-        case bybit::endpoint::order_cancel_all: r = core.ex.cancel_all(p, now); break;
-        case bybit::endpoint::order_realtime: r = core.ex.realtime(p); break;
-        case bybit::endpoint::execution_list: r = core.ex.execution_list(p); break;
-    }
+    const auto* client = std::get_if<bybit::endpoint>(&*ep);
+    const api_reply r = client != nullptr ? detail::dispatch(core, *client, p, now)
+                                          : detail::dispatch(core, std::get<extra_endpoint>(*ep), p,
+                                                             header(bybit::header_api_key), now);
     auto a = detail::answer(r, now_ms);
     a.limits = lim;
     return a;

@@ -247,7 +247,9 @@ public:
     }
 
     [[nodiscard]] std::string snapshot(std::string_view topic) const {
-        return capture_ == nullptr ? std::string() : capture_->snapshot_text(topic, detail::to_ms(wall_now()));
+        if (capture_ == nullptr) return {};
+        return capture_->snapshot_text(topic, display_format(core_.ex.instruments(), symbol_of(topic)),
+                                       detail::to_ms(wall_now()));
     }
 
     /// Whether a public stream of `category` can serve `topic` (no capture: any public topic).
@@ -289,11 +291,7 @@ private:
             feed::replay_event ev;
             if (!capture_->deliver(ev)) break;
             const auto now = wall_now();
-            if (ev.msg != nullptr && ev.book != nullptr) {
-                core_.ex.on_book(*ev.book, now);
-            } else if (ev.msg != nullptr && ev.msg->kind == feed::message_kind::trades) {
-                for (const auto& t : ev.msg->trades.prints) core_.ex.on_trade(t, now);
-            }
+            apply_market_data(ev, now);
             flush_pushes();
             const std::string_view topic = capture_feed::topic_of(ev, topic_scratch);
             if (topic.empty()) continue;
@@ -302,10 +300,33 @@ private:
             if (delta && core_.faults.public_gap()) continue;
             const std::string text = capture_->public_text(ev, detail::to_ms(now));
             if (!text.empty()) broadcast(detail::ws_kind::public_stream, topic, text);
-            for (const auto& [derived_topic, derived_text] : capture_->derived_deltas(ev, detail::to_ms(now))) {
+            const number_format f = display_format(core_.ex.instruments(), symbol_of(topic));
+            for (const auto& [derived_topic, derived_text] : capture_->derived_deltas(ev, f, detail::to_ms(now))) {
                 broadcast(detail::ws_kind::public_stream, derived_topic, derived_text);
             }
         }
+    }
+
+    /// A replayed message to the matching engine (every book and trade) and to what the market
+    /// REST answers read (the deepest book, trades, tickers).
+    void apply_market_data(const feed::replay_event& ev, std::chrono::nanoseconds now) {
+        if (ev.msg == nullptr) return;
+        if (ev.book != nullptr) {
+            core_.ex.on_book(*ev.book, now);
+            if (const auto* deepest = capture_->deepest_book_changed(ev)) core_.market.on_book(*deepest, capture_->numbering());
+        } else if (ev.msg->kind == feed::message_kind::trades) {
+            for (const auto& t : ev.msg->trades.prints) {
+                core_.ex.on_trade(t, now);
+                core_.market.on_trade(t, capture_->numbering(), detail::to_ms(now));
+            }
+        } else if (ev.msg->kind == feed::message_kind::ticker) {
+            core_.market.on_ticker(ev.msg->tick);
+        }
+    }
+
+    /// The symbol a public topic names: its last dot-separated part.
+    [[nodiscard]] static std::string_view symbol_of(std::string_view topic) {
+        return topic.substr(topic.rfind('.') + 1);
     }
 
     /// Orders wait out the simulator's placement latency: carry out what is due every 1 ms.

@@ -7,13 +7,11 @@
 // fills from market data, rate limits (10006 + headers), paging, the fault plan, and the test-only
 // /admin/orders listing (every accepted order + duplicate orderLinkId refusals).
 #define BOOST_TEST_MODULE local_venue_core
-#include "mmbot/feed/bybit_public.hpp"
-#include "mmbot/feed/l2_book.hpp"
-#include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/requests.hpp"
 #include "mmbot/venue/bybit/responses.hpp"
 #include "testing/local_venue/faults.hpp"
 #include "testing/local_venue/rest_api.hpp"
+#include "tests/local_venue/venue_harness.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -24,114 +22,8 @@
 #include <string>
 #include <vector>
 
-namespace bybit = mmbot::venue::bybit;
-namespace local = mmbot::venue::local;
+using namespace venue_test;  // NOLINT(google-build-using-namespace): the shared harness
 using namespace std::chrono_literals;
-
-namespace {
-
-constexpr std::string_view key = "LOCALKEY1";
-constexpr std::string_view secret = "LOCALSECRET1";
-constexpr std::int64_t t0_ms = 1'786'310'400'000;
-
-bybit::signer make_signer(std::string_view k = key, std::string_view s = secret) {
-    return bybit::signer::make(mmbot::secrets::credentials{mmbot::secrets::secret_string{std::string(k)},
-                                                           mmbot::secrets::secret_string{std::string(s)}})
-        .value();
-}
-
-struct harness {
-    local::venue_core core;
-    bybit::signer client = make_signer();
-    std::int64_t now_ms = t0_ms;
-
-    explicit harness(local::exchange_options o = {}) : core{std::move(o), make_signer(), true, 7} {}
-
-    [[nodiscard]] std::chrono::nanoseconds now() const { return std::chrono::milliseconds{now_ms}; }
-
-    local::rest_answer send(const bybit::rest_request& req, std::int64_t sign_ms = 0,
-                            bybit::signer* s = nullptr, bool forced = false) {
-        std::map<std::string, std::string, std::less<>> headers;
-        if (bybit::is_signed(req.ep)) {
-            bybit::signer& sg = s != nullptr ? *s : client;
-            auto sig = sg.sign_rest(sign_ms != 0 ? sign_ms : now_ms, req.payload()).value();
-            sg.write_headers(sig, [&](std::string_view n, std::string_view v) {
-                headers[std::string(n)] = std::string(v);
-            });
-        }
-        const auto lookup = [&](std::string_view n) -> std::string_view {
-            const auto it = headers.find(n);
-            return it == headers.end() ? std::string_view{} : std::string_view{it->second};
-        };
-        return local::handle_rest(core, req.method() == bybit::http_method::get ? "GET" : "POST",
-                                  req.target(), lookup, req.body, now(), forced);
-    }
-};
-
-mmbot::venue::order_request order(std::string_view link, mmbot::core::side side,
-                                  std::string_view px, std::string_view qty = "0.010",
-                                  bool post_only = true) {
-    mmbot::venue::order_request o;
-    o.symbol = "BTCUSDT";
-    o.client_order_id = link;
-    o.side = side;
-    o.price = mmbot::core::price::parse(px).value();
-    o.qty = mmbot::core::quantity::parse(qty).value();
-    o.post_only = post_only;
-    o.price_digits = 2;
-    o.qty_digits = 3;
-    return o;
-}
-
-bybit::rest_request create(const mmbot::venue::order_request& o) {
-    bybit::rest_request r;
-    bybit::write_create(bybit::category::linear, o, r).value();
-    return r;
-}
-
-struct events {
-    std::vector<std::string> lines;
-    void on_ack(std::string_view id, std::string_view, std::chrono::nanoseconds) {
-        lines.push_back("ack " + std::string(id));
-    }
-    void on_reject(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
-        lines.push_back("reject " + std::string(id) + " " + std::string(why));
-    }
-    void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
-        lines.push_back("cancel " + std::string(id) + " " + std::string(why));
-    }
-    void on_fill(const bybit::execution& e) {
-        lines.push_back("fill " + std::string(e.client_order_id) + " " + e.qty.to_string() + "@" +
-                        e.price.to_string() + (e.is_maker ? " maker" : " taker") + " fee " +
-                        e.fee.to_string());
-    }
-};
-
-std::vector<std::string> decode_pushes(local::exchange& ex) {
-    bybit::private_stream stream;
-    events ev;
-    for (const auto& p : ex.take_pushes()) {
-        auto kind = stream.handle(p.text, ev);
-        BOOST_TEST_REQUIRE(kind.has_value(), (kind ? "" : kind.error().message));
-    }
-    return ev.lines;
-}
-
-/// A book with best bid 65000.00 and best ask 65000.10.
-struct book_fixture {
-    mmbot::feed::bybit_public_codec codec;
-    mmbot::feed::decoded_message msg;
-    mmbot::feed::l2_book book{50};
-    book_fixture() {
-        auto k = codec.decode(
-            R"({"topic":"orderbook.50.BTCUSDT","type":"snapshot","ts":1786310400000,"data":{"s":"BTCUSDT","b":[["65000.00","1.5"],["64999.90","2"]],"a":[["65000.10","0.5"],["65000.20","3"]],"u":1,"seq":1}})",
-            msg);
-        BOOST_TEST_REQUIRE(k.has_value());
-        (void)book.apply(msg.book);
-    }
-};
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(server_time_and_instruments_parse_with_the_client_parsers) {
     harness h;
@@ -181,7 +73,7 @@ BOOST_AUTO_TEST_CASE(tickers_report_the_capture_top_of_book) {
     BOOST_TEST_REQUIRE(!none.has_value());
     BOOST_TEST(none.error().message == "result.list: no ticker for BTCUSDT");
     book_fixture b;
-    h.core.ex.on_book(b.book, h.now());
+    h.on_book(b.book);
     auto t = bybit::parse_ticker(h.send(req).body, "BTCUSDT");
     BOOST_TEST_REQUIRE(t.has_value(), (t ? "" : t.error().message));
     BOOST_TEST(t->bid.to_string() == "65000");

@@ -13,6 +13,7 @@
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 #include "testing/local_venue/server.hpp"
+#include "tests/local_venue/venue_harness.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,15 +46,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::string_view api_key = "LOCALKEY1";
-constexpr std::string_view api_secret = "LOCALSECRET1";
-
-bybit::signer make_signer() {
-    return bybit::signer::make(mmbot::secrets::credentials{
-                                   mmbot::secrets::secret_string{std::string(api_key)},
-                                   mmbot::secrets::secret_string{std::string(api_secret)}})
-        .value();
-}
+using venue_test::create;
+using venue_test::make_signer;
+using venue_test::order;
 
 std::int64_t now_ms() { return local::detail::to_ms(local::wall_now()); }
 
@@ -140,26 +135,6 @@ struct client {
     bybit::signer signer = make_signer();
 };
 
-mmbot::venue::order_request order(std::string_view link, mmbot::core::side side, std::string_view px,
-                                  std::string_view qty = "0.010", bool post_only = true) {
-    mmbot::venue::order_request o;
-    o.symbol = "BTCUSDT";
-    o.client_order_id = link;
-    o.side = side;
-    o.price = mmbot::core::price::parse(px).value();
-    o.qty = mmbot::core::quantity::parse(qty).value();
-    o.post_only = post_only;
-    o.price_digits = 2;
-    o.qty_digits = 3;
-    return o;
-}
-
-bybit::rest_request create_req(const mmbot::venue::order_request& o) {
-    bybit::rest_request r;
-    bybit::write_create(bybit::category::linear, o, r).value();
-    return r;
-}
-
 /// Raw HTTPS POST for the admin endpoint (not part of Bybit's API, so not in rest_transport).
 std::string admin(unsigned short port, std::string_view body) {
     asio::io_context io;
@@ -213,24 +188,8 @@ struct ws_client {
     websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws;
 };
 
-struct events {
-    std::vector<std::string> lines;
-    void on_ack(std::string_view id, std::string_view, std::chrono::nanoseconds) {
-        lines.push_back("ack " + std::string(id));
-    }
-    void on_reject(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
-        lines.push_back("reject " + std::string(id) + " " + std::string(why));
-    }
-    void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
-        lines.push_back("cancel " + std::string(id) + " " + std::string(why));
-    }
-    void on_fill(const bybit::execution& e) {
-        lines.push_back("fill " + std::string(e.client_order_id) + " " + e.qty.to_string() + "@" +
-                        e.price.to_string() + (e.is_maker ? " maker" : " taker"));
-    }
-};
+using venue_test::events;
 
-/// Connects, authenticates and subscribes to order + execution.
 std::unique_ptr<ws_client> private_ws(unsigned short port, bybit::private_stream& stream, events& ev) {
     auto ws = std::make_unique<ws_client>(port, "/v5/private");
     auto s = make_signer();
@@ -265,7 +224,7 @@ BOOST_AUTO_TEST_CASE(rest_round_trips_over_tls) {
     BOOST_TEST_REQUIRE(page.has_value());
     BOOST_TEST(page->instruments.size() == 2U);
 
-    auto created = bybit::parse_order_ids(c.send(create_req(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
+    auto created = bybit::parse_order_ids(c.send(create(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
     BOOST_TEST_REQUIRE(created.has_value(), (created ? "" : created.error().message));
     bybit::write_open_orders(bybit::category::linear, "BTCUSDT", "", req).value();
     auto open = bybit::parse_open_orders(c.send(req).value().body).value();
@@ -278,15 +237,15 @@ BOOST_AUTO_TEST_CASE(rest_round_trips_over_tls) {
     BOOST_TEST(c.transport->connects() == 1);  // keep-alive throughout
 
     // Duplicate orderLinkId, then a signature made with the wrong secret.
-    auto dup = bybit::parse_order_ids(c.send(create_req(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
+    auto dup = bybit::parse_order_ids(c.send(create(order("rt-1", mmbot::core::side::buy, "60000.00"))).value().body);
     BOOST_TEST(dup.error().code == mmbot::venue::bybit::errc::duplicate_order_link_id);
     auto wrong = bybit::signer::make(mmbot::secrets::credentials{
-                                         mmbot::secrets::secret_string{std::string(api_key)},
+                                         mmbot::secrets::secret_string{std::string(venue_test::key)},
                                          mmbot::secrets::secret_string{std::string("nope")}})
                      .value();
-    auto bad = c.transport->send(create_req(order("rt-2", mmbot::core::side::buy, "60000.00")), &wrong, now_ms());
+    auto bad = c.transport->send(create(order("rt-2", mmbot::core::side::buy, "60000.00")), &wrong, now_ms());
     BOOST_TEST(bybit::parse_order_ids(bad.value().body).error().code == mmbot::venue::bybit::errc::signature);
-    auto stale = c.transport->send(create_req(order("rt-3", mmbot::core::side::buy, "60000.00")), &c.signer,
+    auto stale = c.transport->send(create(order("rt-3", mmbot::core::side::buy, "60000.00")), &c.signer,
                                    now_ms() - 60'000);
     BOOST_TEST(bybit::parse_order_ids(stale.value().body).error().code == mmbot::venue::bybit::errc::timestamp);
 }
@@ -364,28 +323,28 @@ BOOST_AUTO_TEST_CASE(private_ws_auth_pushes_and_drop_dup_faults) {
     auto ws = private_ws(port, stream, ev);
 
     // Crossing PostOnly: New, then Cancelled with EC_PostOnlyWillTakeLiquidity.
-    BOOST_TEST(c.send(create_req(order("ws-po", mmbot::core::side::buy, "65000.10"))).has_value());
+    BOOST_TEST(c.send(create(order("ws-po", mmbot::core::side::buy, "65000.10"))).has_value());
     for (int i = 0; i < 2; ++i) (void)stream.handle(ws->read().value(), ev);
     BOOST_TEST(ev.lines == (std::vector<std::string>{"ack ws-po", "cancel ws-po EC_PostOnlyWillTakeLiquidity"}));
     ev.lines.clear();
 
     // A resting buy that the capture's sell print at 64999.00 (t0 + 3 s) fills.
-    BOOST_TEST(c.send(create_req(order("ws-fill", mmbot::core::side::buy, "65000.00"))).has_value());
+    BOOST_TEST(c.send(create(order("ws-fill", mmbot::core::side::buy, "65000.00"))).has_value());
     (void)stream.handle(ws->read().value(), ev);
     for (int i = 0; i < 2; ++i) (void)stream.handle(ws->read(5000ms).value(), ev);
-    BOOST_TEST(ev.lines == (std::vector<std::string>{"ack ws-fill", "fill ws-fill 0.01@65000 maker"}));
+    BOOST_TEST(ev.lines == (std::vector<std::string>{"ack ws-fill", "fill ws-fill 0.01@65000 maker fee 0.13"}));
     ev.lines.clear();
 
     // drop_ws: the next push never comes; the pong does.
     (void)admin(port, R"({"kind":"drop_ws","count":1})");
-    BOOST_TEST(c.send(create_req(order("ws-drop", mmbot::core::side::buy, "60000.00"))).has_value());
+    BOOST_TEST(c.send(create(order("ws-drop", mmbot::core::side::buy, "60000.00"))).has_value());
     ws->send(bybit::ping_frame);
     BOOST_TEST((stream.handle(ws->read().value(), ev).value() == bybit::stream_event::pong));
     BOOST_TEST(ev.lines.empty());
 
     // dup_ws: the next push comes twice.
     (void)admin(port, R"({"kind":"dup_ws","count":1})");
-    BOOST_TEST(c.send(create_req(order("ws-dup", mmbot::core::side::buy, "60000.00"))).has_value());
+    BOOST_TEST(c.send(create(order("ws-dup", mmbot::core::side::buy, "60000.00"))).has_value());
     const auto a = ws->read().value();
     const auto b = ws->read().value();
     BOOST_TEST(a == b);
@@ -445,7 +404,7 @@ BOOST_AUTO_TEST_CASE(public_ws_serves_every_offered_depth_and_refuses_the_rest) 
         return r.find(R"("success":false)") != std::string::npos && r.find(why) != std::string::npos;
     };
     BOOST_TEST(refused("orderbook.7.BTCUSDT", "error:handler not found,topic:orderbook.7.BTCUSDT"));
-    BOOST_TEST(refused("orderbook.1000.BTCUSDT", "error:handler not found"));  // a spot depth
+    BOOST_TEST(refused("orderbook.500.BTCUSDT", "error:handler not found"));  // retired in 2025
     BOOST_TEST(refused("orderbook.50.NOPEUSDT", "Invalid symbol :[orderbook.50.NOPEUSDT]"));
     BOOST_TEST(refused("tickers.BTCUSDT", "Invalid symbol :[tickers.BTCUSDT]"));  // none in the capture
 
@@ -480,10 +439,14 @@ BOOST_AUTO_TEST_CASE(public_ws_serves_every_offered_depth_and_refuses_the_rest) 
     BOOST_TEST(books.at(1).levels(mmbot::feed::book_side::bid) == 1U);
     BOOST_TEST(books.at(1).best_bid()->px.to_string() == "65000");
 
-    ws_client spot{v.srv->port(), "/v5/public/spot"};
-    spot.send(R"({"op":"subscribe","args":["orderbook.1000.BTCUSDT"]})");
-    BOOST_TEST(spot.read().value().find(R"("success":true)") != std::string::npos);
-    BOOST_TEST(spot.read().value().find(R"("topic":"orderbook.1000.BTCUSDT","type":"snapshot")") != std::string::npos);
+    // Bybit's deepest stream, on linear (what ccxt's watchOrderBook(symbol, 1000) asks for) and spot.
+    for (const char* path : {"/v5/public/linear", "/v5/public/spot"}) {
+        ws_client deep{v.srv->port(), path};
+        deep.send(R"({"op":"subscribe","args":["orderbook.1000.BTCUSDT"]})");
+        BOOST_TEST(deep.read().value().find(R"("success":true)") != std::string::npos, path);
+        const auto snapshot = deep.read().value();
+        BOOST_TEST(snapshot.find(R"("topic":"orderbook.1000.BTCUSDT","type":"snapshot")") != std::string::npos, path);
+    }
 }
 
 // --loop: the capture starts over at its end, for ever, one second after its last message, with

@@ -1,4 +1,4 @@
-// tools/ccxt_vectors/make_vectors.js
+// tools/ccxt/make_vectors.js
 //
 // Reference vectors for the C++ Bybit v5 signer and request builders, produced offline with an
 // independent implementation: the npm package ccxt. Nothing here touches the network: the markets
@@ -7,7 +7,7 @@
 // X-BAPI-* headers. The WebSocket auth message is captured from ccxt.pro's authenticate() by
 // replacing `watch` before anything connects.
 //
-//   cd tools/ccxt_vectors && npm install && node make_vectors.js ../../tests/venue/bybit/ccxt_vectors.json
+//   ./mmw setup && cd tools/ccxt && node make_vectors.js ../../tests/venue/bybit/ccxt_vectors.json
 //
 // The C++ test (tests/venue/bybit/ccxt_vectors_test.cpp) rebuilds every request from `inputs` and
 // compares body, query and signature byte for byte. The key and secret are test values, not real.
@@ -159,7 +159,7 @@ async function wsAuth() {
 (async () => {
     vectors.push(await wsAuth());
     const out = {
-        generator: `ccxt ${ccxt.version} (tools/ccxt_vectors/make_vectors.js)`,
+        generator: `ccxt ${ccxt.version} (tools/ccxt/make_vectors.js)`,
         api_key: API_KEY, secret: SECRET, timestamp: String(TIMESTAMP_MS),
         recv_window: String(RECV_WINDOW), vectors,
     };

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# ccxt, an independent Bybit v5 client (npm, pinned in tools/ccxt/package-lock.json), against
+# mmbot-local-venue replaying the bundled sample: markets, books, orders on the private stream, a
+# crossing post-only cancelled with EC_PostOnlyWillTakeLiquidity, balance and position after fills,
+# and ccxt's own exception classes for a bad secret, a stale timestamp and a rate limit
+# (tests/e2e/ccxt_client_test.js lists every check). ccxt is what `./mmw setup` installs with
+# `npm ci` into tools/ccxt/node_modules; without it (or with another version) the test fails and
+# says to run ./mmw setup: it never passes without running the client. About 10 s.
+set -euo pipefail
+venue="$(realpath "$1")"; sample="$(realpath "$2")"; client="$(realpath "$3")"; lock="$(realpath "$4")"
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
+work="$(mktemp -d "${TEST_TMPDIR:-/tmp}/ccxt.XXXXXX")"
+fails=0
+
+# The lock file's runfile resolves to the checkout's own file; node_modules lies beside it there.
+modules="$(dirname "$lock")/node_modules"
+version_of() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@" 2>/dev/null || true; }
+pinned="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["packages"]["node_modules/ccxt"]["version"])' "$lock")"
+installed="$(version_of "$modules/ccxt/package.json" version)"
+if ! command -v node >/dev/null; then
+    echo "FAIL - node is not installed: run ./mmw setup"; exit 1
+fi
+if [ "$installed" != "$pinned" ]; then
+    echo "FAIL - ccxt $pinned is not installed in $modules (found: ${installed:-nothing}): run ./mmw setup"; exit 1
+fi
+
+key="CCXTKEY$RANDOM"; secret="CCXTSECRET$RANDOM$RANDOM"
+printf '%s\n%s\n' "$key" "$secret" > "$work/creds"; chmod 600 "$work/creds"
+# The capture's leading subscribe acks carry no timestamp; the venue replays timestamped lines.
+grep -v '"op":' "$sample" > "$work/capture.jsonl"
+"$venue" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
+    --capture "$work/capture.jsonl" >"$work/venue.out" 2>"$work/venue.err" &
+venue_pid=$!
+trap 'kill -TERM "$venue_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { echo "FAIL - the venue did not start: $(cat "$work/venue.err")"; exit 1; }
+sleep 1  # the first books replayed
+
+set +e
+NODE_PATH="$modules" NODE_EXTRA_CA_CERTS="$work/cert.pem" timeout 120 \
+    node "$client" "$(cat "$work/port")" "$key" "$secret" 2>"$work/client.err"
+rc=$?
+set -e
+[ "$rc" -eq 0 ] || { fails=$((fails + 1)); echo "   client exit $rc: $(head -c 600 "$work/client.err")"; }
+kill -TERM "$venue_pid"
+check "the venue stops cleanly on SIGTERM" wait "$venue_pid"
+trap - EXIT
+check "the secret is in no output" bash -c "! grep -qF -- '$secret' '$work/venue.out' '$work/venue.err' '$work/client.err'"
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
