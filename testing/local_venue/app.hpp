@@ -133,6 +133,7 @@ namespace mmbot::venue::local {
 
     venue_core core{std::move(*ex), std::move(*signer), o.rate_limits, o.seed};
     core.started_ms = started_ms;
+    core.state_path = o.state;
     for (const auto& f : o.faults) core.faults.add(f);
     if (auto ok = restore_at_start(o, core); !ok) return ok.error();
 

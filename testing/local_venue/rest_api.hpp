@@ -75,6 +75,9 @@ struct venue_core {
     fault_plan faults;
     /// When the venue started (ms since the epoch): the account's and the key's creation time.
     std::int64_t started_ms = 0;
+    /// --state: the exchange is saved there before any change is pushed or answered, so a venue
+    /// killed with SIGKILL restarts with every order it acknowledged ("" none).
+    std::string state_path;
 };
 
 struct rest_answer {

@@ -1,5 +1,6 @@
 // testing/local_venue/server.cpp: the local venue's TLS server (Boost.Beast), compiled once.
 #include "testing/local_venue/server.hpp"
+#include "testing/local_venue/state.hpp"
 
 
 #include <boost/asio/ip/tcp.hpp>
@@ -240,7 +241,15 @@ public:
 
     /// Sends the exchange's pending private pushes (with the drop/dup faults).
     void flush_pushes() {
-        for (auto& p : core_.ex.take_pushes()) {
+        auto pushes = core_.ex.take_pushes();
+        // Every change of the exchange makes a push (order and execution updates), and a REST
+        // answer is written after this: saving here makes --state durable before anyone is told.
+        if (!pushes.empty() && !core_.state_path.empty()) {
+            if (auto ok = save_state(core_.state_path, core_.ex.state()); !ok) {
+                fmt::print(stderr, "mmbot-local-venue: {}\n", ok.error().message);
+            }
+        }
+        for (auto& p : pushes) {
             const int copies = core_.faults.private_copies();
             for (int i = 0; i < copies; ++i) broadcast(detail::ws_kind::private_stream, p.topic, p.text);
         }

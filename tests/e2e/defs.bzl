@@ -1,7 +1,7 @@
 """Macros for the end-to-end tests in this package."""
 
-def venue_rehearsal_test(name, size, extra_args = [], extra_data = [], tags = []):
-    """mmbot-testnet against mmbot-local-venue: `<name>.sh` gets, in order, the testnet binary,
+def venue_rehearsal_test(name, size, extra_args = [], extra_data = [], tags = [], script = None):
+    """mmbot-testnet against mmbot-local-venue: `<name>.sh` (or `script`) gets, in order, the testnet binary,
     the local venue, the bundled sample capture and configs/testnet.json, then `extra_args`; the
     script can source lib.sh beside it.
 
@@ -11,11 +11,12 @@ def venue_rehearsal_test(name, size, extra_args = [], extra_data = [], tags = []
       extra_args: more arguments after the four common ones.
       extra_data: more runfiles (what extra_args name, and what the script reads).
       tags: more tags besides "e2e".
+      script: the script, when several tests share one (default `<name>.sh`).
     """
     native.sh_test(
         name = name,
         size = size,
-        srcs = [name + ".sh"],
+        srcs = [script or name + ".sh"],
         args = [
             "$(rootpath //targets/testnet:mmbot-testnet)",
             "$(rootpath //targets/local_venue:mmbot-local-venue)",
