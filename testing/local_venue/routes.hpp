@@ -61,10 +61,17 @@ inline constexpr std::array<extra_route, 7> extra_routes{{
 using route = std::variant<bybit::endpoint, extra_endpoint>;
 inline constexpr std::size_t route_count = bybit::endpoint_count + detail::extra_routes.size();
 
+namespace detail {
+/// The extra endpoint of a route that is not a client endpoint (get_if: nothing that can throw).
+[[nodiscard]] constexpr const extra_route& extra_info(const route& r) noexcept {
+    return info_of(*std::get_if<extra_endpoint>(&r));
+}
+}  // namespace detail
+
 /// 0..route_count-1: the client's endpoints first, then the extra ones.
 [[nodiscard]] constexpr std::size_t index_of(route r) noexcept {
     if (const auto* e = std::get_if<bybit::endpoint>(&r)) return bybit::index_of(*e);
-    return bybit::endpoint_count + static_cast<std::size_t>(std::get<extra_endpoint>(r));
+    return bybit::endpoint_count + static_cast<std::size_t>(*std::get_if<extra_endpoint>(&r));
 }
 [[nodiscard]] constexpr route route_at(std::size_t index) noexcept {
     if (index < bybit::endpoint_count) return static_cast<bybit::endpoint>(index);
@@ -73,20 +80,20 @@ inline constexpr std::size_t route_count = bybit::endpoint_count + detail::extra
 
 [[nodiscard]] constexpr std::string_view path_of(route r) noexcept {
     if (const auto* e = std::get_if<bybit::endpoint>(&r)) return bybit::path_of(*e);
-    return detail::info_of(std::get<extra_endpoint>(r)).path;
+    return detail::extra_info(r).path;
 }
 [[nodiscard]] constexpr bybit::http_method method_of(route r) noexcept {
     if (const auto* e = std::get_if<bybit::endpoint>(&r)) return bybit::method_of(*e);
-    return detail::info_of(std::get<extra_endpoint>(r)).method;
+    return detail::extra_info(r).method;
 }
 [[nodiscard]] constexpr bool is_signed(route r) noexcept {
     if (const auto* e = std::get_if<bybit::endpoint>(&r)) return bybit::is_signed(*e);
-    return detail::info_of(std::get<extra_endpoint>(r)).signed_request;
+    return detail::extra_info(r).signed_request;
 }
 /// The per-UID limit of `r` in category `c` (per_window 0: the per-IP limit only).
 [[nodiscard]] constexpr bybit::budget_limit limit_of(route r, bybit::category c) noexcept {
     if (const auto* e = std::get_if<bybit::endpoint>(&r)) return bybit::default_limit(*e, c);
-    const std::int64_t n = detail::info_of(std::get<extra_endpoint>(r)).per_second;
+    const std::int64_t n = detail::extra_info(r).per_second;
     return bybit::budget_limit{n, std::chrono::seconds{1}, n};
 }
 
