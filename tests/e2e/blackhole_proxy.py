@@ -10,7 +10,7 @@ packets are silently dropped. What was sent is held, not discarded, because TCP 
 the network returns the held bytes arrive (late), as they would. A side that closed during the
 blackhole is closed on the other side only after its held bytes went through.
 
-Prints one line per blackhole start and end (with the bytes held) on stdout.
+Prints one line per blackhole start and end on stdout.
 """
 import argparse
 import asyncio
@@ -24,7 +24,6 @@ class Network:
     def __init__(self, dark_for_s):
         self.dark_for_s = dark_for_s
         self.dark_until = 0.0
-        self.held_bytes = 0
 
     def go_dark(self):
         self.dark_until = time.monotonic() + self.dark_for_s
@@ -32,13 +31,11 @@ class Network:
         asyncio.get_running_loop().call_later(self.dark_for_s, self.report_end)
 
     def report_end(self):
-        print(f"blackhole end: {self.held_bytes} bytes held", flush=True)
+        print("blackhole end", flush=True)
 
-    async def wait_light(self, nbytes=0):
-        """Returns once the network is up; counts bytes that had to wait."""
+    async def wait_light(self):
+        """Returns once the network is up."""
         left = self.dark_until - time.monotonic()
-        if left > 0:
-            self.held_bytes += nbytes
         while left > 0:
             await asyncio.sleep(left)
             left = self.dark_until - time.monotonic()
@@ -48,7 +45,7 @@ async def pump(net, reader, writer):
     try:
         while True:
             data = await reader.read(65536)
-            await net.wait_light(len(data))
+            await net.wait_light()
             if not data:
                 break
             writer.write(data)

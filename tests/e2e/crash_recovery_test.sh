@@ -37,7 +37,7 @@ work="${TEST_TMPDIR:-$(mktemp -d)}/crash_recovery"
 rm -rf "$work"; mkdir -p "$work"
 fails=0
 # shellcheck source=tests/e2e/lib.sh
-source "$(dirname "$0")/lib.sh"  # check, expect_exit
+source "$(dirname "$0")/lib.sh"  # check, expect_exit, start_testnet_bot
 say_check() {  # say_check <0|1> <description>: a check whose verdict is already known
     if [ "$1" -eq 0 ]; then echo "ok   - $2"; else echo "FAIL - $2"; fails=$((fails + 1)); fi
 }
@@ -67,14 +67,7 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { echo "venue did not start: $(cat "$work/venue.err")"; exit 1; }
 port="$(cat "$work/port")"
 
-start_bot() {  # start_bot <name>: the bot in the background, bot_pid set
-    EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" \
-    MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" "$testnet" --config "$work/testnet.json" \
-        --endpoint-override "localhost:$port" --ca-file "$work/cert.pem" \
-        --journal "$work/journal.log" --log "$work/$1.log" --report "$work/$1.json" \
-        --iterations 0 >"$work/$1.out" 2>"$work/$1.err" &
-    bot_pid=$!
-}
+start_bot() { start_testnet_bot "$1" "$port"; }  # lib.sh; bot_pid set
 wait_quoting() {  # wait_quoting <name>: 0 once quoting_started is logged, 1 if the bot died or 30 s
     local i
     for i in $(seq 600); do
@@ -203,7 +196,7 @@ python3 "$tools/ledger_check.py" --orders "$work/orders.json" --journal "$work/j
 ledger_rc=$?
 set -e
 [ "$ledger_rc" -eq 0 ] || fails=$((fails + 1))
-stray_open=$(python3 -c 'import json,sys; print(sum(1 for o in json.load(open(sys.argv[1]))["orders"] if o["orderLinkId"].startswith("stray-") and o["status"] in ("New","PartiallyFilled","Created")))' "$work/orders.json")
+stray_open=$(python3 "$tools/venue_client.py" --port "$port" --ca "$work/cert.pem" open --prefix stray-)
 check "every stray order ($strays) was cancelled (open: $stray_open)" test "$stray_open" -eq 0
 
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed (work dir $work)"; exit 1; }

@@ -31,7 +31,7 @@ work="${TEST_TMPDIR:-$(mktemp -d)}/drill_$drill"
 rm -rf "$work"; mkdir -p "$work"
 fails=0
 # shellcheck source=tests/e2e/lib.sh
-source "$(dirname "$0")/lib.sh"  # check
+source "$(dirname "$0")/lib.sh"  # check, start_testnet_bot
 
 key="DRKEY$RANDOM"; secret="DRSECRET$RANDOM$RANDOM"
 printf '%s\n%s\n' "$key" "$secret" > "$work/creds"; chmod 600 "$work/creds"
@@ -60,15 +60,6 @@ start_venue() {  # start_venue <port>: 0 picks one; the port ends up in $work/po
     for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
     [ -s "$work/port" ] || { echo "venue did not start: $(cat "$work/venue.err")"; exit 1; }
 }
-start_bot() {  # start_bot <name> <port> [env assignments...]: in the background, bot_pid set
-    local name="$1" port="$2"; shift 2
-    env "$@" EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" \
-        MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" "$testnet" --config "$work/testnet.json" \
-        --endpoint-override "localhost:$port" --ca-file "$work/cert.pem" \
-        --journal "$work/journal.log" --log "$work/$name.log" --report "$work/$name.json" \
-        --iterations 0 >"$work/$name.out" 2>"$work/$name.err" &
-    bot_pid=$!
-}
 wait_log() {  # wait_log <name> <pattern> <seconds>: 0 once the bot's log has it
     for _ in $(seq $(($3 * 20))); do
         grep -q "$2" "$work/$1.log" 2>/dev/null && return 0
@@ -84,8 +75,7 @@ stop_bot() {  # stop_bot <name>: SIGTERM, wait for the orderly stop; bot_rc set
     echo "   $1: exit $bot_rc: $(tail -1 "$work/$1.err")"
 }
 venue_open_orders() {  # orders open at the venue now (asked on the venue's own port)
-    python3 "$tools/venue_client.py" --port "$(cat "$work/port")" --ca "$work/cert.pem" orders --out "$work/orders.json" >/dev/null &&
-        python3 -c 'import json,sys; print(sum(1 for o in json.load(open(sys.argv[1]))["orders"] if o["status"] in ("New","PartiallyFilled","Created","Untriggered")))' "$work/orders.json"
+    python3 "$tools/venue_client.py" --port "$(cat "$work/port")" --ca "$work/cert.pem" open
 }
 epoch_of() {  # epoch_of <log line>: its "ts" as fractional epoch seconds
     python3 -c 'import datetime,json,sys; print(datetime.datetime.fromisoformat(json.loads(sys.argv[1])["ts"][:26]).replace(tzinfo=datetime.timezone.utc).timestamp())' "$1"
@@ -110,7 +100,7 @@ blackhole)
         >"$work/proxy.out" 2>"$work/proxy.err" &
     proxy_pid=$!
     for _ in $(seq 100); do [ -s "$work/proxy_port" ] && break; sleep 0.1; done
-    start_bot run "$(cat "$work/proxy_port")"
+    start_testnet_bot run "$(cat "$work/proxy_port")"
     check "quoting through the proxy" wait_log run '"msg":"quoting_started"' 30
     sleep 3
     dark_at=$(date +%s.%N)
@@ -135,7 +125,7 @@ blackhole)
     final_checks run
     ;;
 venue_restart)
-    start_bot run "$venue_port"
+    start_testnet_bot run "$venue_port"
     check "quoting" wait_log run '"msg":"quoting_started"' 30
     sleep 3
     kill -TERM "$venue_pid"; wait "$venue_pid" 2>/dev/null || true
@@ -156,7 +146,7 @@ venue_restart)
     final_checks run
     ;;
 power_loss)
-    start_bot run1 "$venue_port" LD_PRELOAD="$power_cut" POWER_CUT_TRACK="$(realpath -m "$work/journal.log")" \
+    start_testnet_bot run1 "$venue_port" LD_PRELOAD="$power_cut" POWER_CUT_TRACK="$(realpath -m "$work/journal.log")" \
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
     check "quoting" wait_log run1 '"msg":"quoting_started"' 30
     sleep 4
@@ -169,7 +159,7 @@ power_loss)
     truncate -s "$synced" "$work/journal.log"
     echo "   power cut: journal cut from $on_disk to $synced bytes (the unsynced tail is lost)"
     start_venue "$venue_port"
-    start_bot run2 "$venue_port"
+    start_testnet_bot run2 "$venue_port"
     check "the restart recovered the cut journal" wait_log run2 '"msg":"journal_recovered"' 30
     check "quoting after the power cut" wait_log run2 '"msg":"quoting_started"' 30
     orphans=$(sed -n '1,/"msg":"quoting_started"/p' "$work/run2.log" | sed -n '/"msg":"reconciled"/s/.*orphans_cancelled=\([0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}')

@@ -4,6 +4,9 @@
     venue_client.py --port P --ca cert.pem orders [--out FILE]
         GET /admin/orders (test-only endpoint): every order the venue ever accepted, and the
         creates it refused with 110072. Written to FILE (atomically) or stdout.
+    venue_client.py --port P --ca cert.pem open [--prefix P]
+        How many orders are open at the venue now (ledger_check's open statuses), only those
+        whose orderLinkId starts with P when given: one number on stdout.
     venue_client.py --port P --ca cert.pem faults [--out FILE]
         GET /admin/fault: the fault rules and how often each fired.
     venue_client.py --port P --ca cert.pem --credentials creds place LINK SYMBOL SIDE PRICE QTY
@@ -25,6 +28,8 @@ import ssl
 import sys
 import time
 
+from ledger_check import OPEN_STATUSES  # beside this script: one definition of "open"
+
 
 def connect(port, ca):
     ctx = ssl.create_default_context(cafile=ca)
@@ -41,7 +46,8 @@ def read_credentials(path):
     return lines[0].strip(), lines[1].strip()
 
 
-def get_admin(a, path):
+def fetch_admin(a, path):
+    """GET a test-only admin endpoint: (raw body, parsed JSON), retried through injected faults."""
     last = None
     for _ in range(5):
         try:
@@ -51,20 +57,38 @@ def get_admin(a, path):
             body = r.read()
             if r.status != 200:
                 raise RuntimeError(f"HTTP {r.status}: {body[:200]!r}")
-            json.loads(body)
-            if a.out:
-                tmp = a.out + ".tmp"
-                with open(tmp, "wb") as f:
-                    f.write(body)
-                os.replace(tmp, a.out)
-            else:
-                sys.stdout.buffer.write(body + b"\n")
-            return 0
+            return body, json.loads(body)
         except (OSError, ValueError, RuntimeError, http.client.HTTPException) as e:
             last = e
             time.sleep(0.2)
-    print(f"venue_client: GET {path} failed: {last}", file=sys.stderr)
-    return 1
+    raise RuntimeError(f"GET {path} failed: {last}")
+
+
+def get_admin(a, path):
+    try:
+        body, _ = fetch_admin(a, path)
+    except RuntimeError as e:
+        print(f"venue_client: {e}", file=sys.stderr)
+        return 1
+    if a.out:
+        tmp = a.out + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(body)
+        os.replace(tmp, a.out)
+    else:
+        sys.stdout.buffer.write(body + b"\n")
+    return 0
+
+
+def count_open(a):
+    try:
+        _, doc = fetch_admin(a, "/admin/orders")
+    except RuntimeError as e:
+        print(f"venue_client: {e}", file=sys.stderr)
+        return 1
+    print(sum(1 for o in doc["orders"]
+              if o["status"] in OPEN_STATUSES and o["orderLinkId"].startswith(a.prefix)))
+    return 0
 
 
 def place(a):
@@ -104,6 +128,8 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     o = sub.add_parser("orders")
     o.add_argument("--out")
+    n = sub.add_parser("open")
+    n.add_argument("--prefix", default="")
     f = sub.add_parser("faults")
     f.add_argument("--out")
     p = sub.add_parser("place")
@@ -112,6 +138,8 @@ def main():
     a = ap.parse_args()
     if a.cmd == "orders":
         return get_admin(a, "/admin/orders")
+    if a.cmd == "open":
+        return count_open(a)
     if a.cmd == "faults":
         return get_admin(a, "/admin/fault")
     if not a.credentials:

@@ -35,7 +35,9 @@ struct venue_latency : state_only_check<venue_latency> {
 
     void on(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
     /// Waiting since the cancel, unless the order's create is itself still unanswered (earlier).
-    void on(const cancel_sent& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
+    void on(const cancel_sent& e) {
+        if (!unanswered_.contains(e.client_order_id)) unanswered_.emplace(std::string(e.client_order_id), e.at);
+    }
     void on(const acked_order& e) {
         if (e.latency) acks_.record(*e.latency, static_cast<std::size_t>(e.latency_window));
         answered(e.client_order_id);
