@@ -161,13 +161,13 @@ BOOST_AUTO_TEST_CASE(position_list_reports_the_position_and_refuses_as_bybit_doe
 BOOST_AUTO_TEST_CASE(account_info_query_api_and_coins_answer_a_client_start_up) {
     harness h;
     h.core.started_ms = t0_ms;
-    auto key = result_of(h.get("/v5/user/query-api"));
-    BOOST_TEST(key.at("apiKey").as_string() == venue_test::key);
-    BOOST_TEST(key.at("secret").as_string() == "");  // never the secret
-    BOOST_TEST(key.at("readOnly").as_int64() == 0);
-    BOOST_TEST(key.at("uta").as_int64() == 1);
-    BOOST_TEST(key.at("createdAt").as_string() == "2026-08-09T21:20:00Z");
-    BOOST_TEST(boost::json::serialize(key.at("permissions").at("ContractTrade")) == R"(["Order","Position"])");
+    auto api_key = result_of(h.get("/v5/user/query-api"));
+    BOOST_TEST(api_key.at("apiKey").as_string() == venue_test::key);
+    BOOST_TEST(api_key.at("secret").as_string() == "");  // never the secret
+    BOOST_TEST(api_key.at("readOnly").as_int64() == 0);
+    BOOST_TEST(api_key.at("uta").as_int64() == 1);
+    BOOST_TEST(api_key.at("createdAt").as_string() == "2026-08-09T21:20:00Z");
+    BOOST_TEST(boost::json::serialize(api_key.at("permissions").at("ContractTrade")) == R"(["Order","Position"])");
     BOOST_TEST(h.get("/v5/user/query-api").body.find(venue_test::secret) == std::string::npos);
 
     const auto info = result_of(h.get("/v5/account/info"));
