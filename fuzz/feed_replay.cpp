@@ -9,6 +9,7 @@
 //
 //   bazel test //fuzz:feed_replay_replay                      # seeds, default compiler
 //   CC=clang bazel build --config=fuzz //fuzz:feed_replay     # libFuzzer binary
+#include "fuzz/book_invariants.hpp"
 #include "mmbot/feed/replay.hpp"
 
 #include <algorithm>
@@ -20,22 +21,7 @@
 
 namespace {
 
-bool sane(const mmbot::feed::l2_book& book) {
-    using mmbot::feed::book_side;
-    for (const book_side s : {book_side::bid, book_side::ask}) {
-        const std::size_t n = book.levels(s);
-        if (n > book.max_depth()) return false;
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto& lv = book.at(s, i);
-            if (!lv.qty.is_positive()) return false;
-            if (i > 0) {
-                const auto& prev = book.at(s, i - 1);
-                if (s == book_side::bid ? !(lv.px < prev.px) : !(lv.px > prev.px)) return false;
-            }
-        }
-    }
-    return true;
-}
+using mmbot::fuzz::sane;
 
 bool same_trade(const mmbot::feed::trade& a, const mmbot::feed::trade& b) {
     return a.ts_ms == b.ts_ms && a.sym == b.sym && a.side == b.side && a.px == b.px &&

@@ -9,8 +9,8 @@
 // masking rule of the whole program: an api secret shows nothing, an api key of 16 characters or
 // more its last 4 ("****cdef"), a shorter key nothing. The clear text comes out only through
 // `reveal(signer_access)`, and `signer_access` can be constructed only by the classes it
-// befriends: the Bybit request signer, which needs the secret for HMAC-SHA256, and the file
-// backend, which writes it to a 0600 file. Anyone else gets a compile error, so a new reader of
+// befriends: the venues' request signers (Bybit, Binance), which need the secret for
+// HMAC-SHA256, and the file backend, which writes it to a 0600 file. Anyone else gets a compile error, so a new reader of
 // clear text is a visible change to this header.
 //
 //   secret_string key{std::string{"1234567890abcdef"}};
@@ -37,6 +37,9 @@
 namespace mmbot::venue::bybit {
 class signer;  // signs v5 REST requests and the private WebSocket auth message (issue: Bybit venue)
 }  // namespace mmbot::venue::bybit
+namespace mmbot::venue::binance {
+class signer;  // signs USD-M REST requests (HMAC-SHA256 of the parameters, X-MBX-APIKEY)
+}  // namespace mmbot::venue::binance
 
 namespace mmbot::secrets {
 
@@ -49,6 +52,8 @@ class signer_access {
     /// Computes HMAC-SHA256 over the request with the api secret, and sends the api key as
     /// X-BAPI-API-KEY. It creates `signer_access{}` inside its own member functions.
     friend class mmbot::venue::bybit::signer;
+    /// The same for Binance: HMAC-SHA256 of the parameters, the key as X-MBX-APIKEY.
+    friend class mmbot::venue::binance::signer;
     /// Writes the clear text back to its 0600 JSON file (`set`).
     friend class file_provider;
 };

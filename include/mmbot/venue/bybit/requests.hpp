@@ -28,6 +28,7 @@
 #include "mmbot/venue/bybit/detail/wire_text.hpp"
 #include "mmbot/venue/bybit/endpoints.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
+#include "mmbot/venue/detail/grid_text.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
 #include <fmt/format.h>
@@ -103,17 +104,7 @@ template <class Decimal>
 [[nodiscard]] core::result<std::string_view> grid_text(std::string_view field, const Decimal& v,
                                                        int digits,
                                                        std::array<char, core::max_decimal_chars>& buf) {
-    if (!v.is_positive()) {
-        return core::make_error(errc::request,
-                                fmt::format("{}: must be > 0, got {}", field, v.to_string()));
-    }
-    if (digits < 0 || digits > Decimal::scale || v.fraction_digits() > digits) {
-        return core::make_error(
-            errc::request,
-            fmt::format("{}: {} does not fit the instrument's {} fraction digits", field,
-                        v.to_string(), digits));
-    }
-    return std::string_view{buf.data(), v.to_chars(buf.data(), digits)};
+    return venue::detail::grid_text(field, v, digits, buf, errc::request);
 }
 
 /// The fields of one order/create (or one batch item, which has no category), in ccxt's order.

@@ -27,7 +27,8 @@
 #include "mmbot/core/error.hpp"
 #include "mmbot/secrets/credentials.hpp"
 #include "mmbot/secrets/secret_string.hpp"
-#include "mmbot/venue/bybit/detail/hmac_sha256.hpp"
+#include "mmbot/venue/detail/signing_checks.hpp"
+#include "mmbot/venue/detail/hmac_sha256.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
 
 #include <fmt/format.h>
@@ -45,6 +46,13 @@
 
 namespace mmbot::venue::bybit {
 
+namespace detail {
+using venue::detail::hmac_sha256;
+using venue::detail::sha256_digest;
+using venue::detail::sha256_size;
+using venue::detail::to_lower_hex;
+}  // namespace detail
+
 inline constexpr std::string_view header_api_key = "X-BAPI-API-KEY";
 inline constexpr std::string_view header_timestamp = "X-BAPI-TIMESTAMP";
 inline constexpr std::string_view header_recv_window = "X-BAPI-RECV-WINDOW";
@@ -53,7 +61,7 @@ inline constexpr std::string_view header_sign = "X-BAPI-SIGN";
 inline constexpr std::string_view ws_auth_prefix = "GET/realtime";
 
 /// Bybit rejects recv_window outside this range (ms); 5000 is its default.
-inline constexpr std::chrono::milliseconds max_recv_window{60000};
+inline constexpr std::chrono::milliseconds max_recv_window = venue::detail::max_recv_window;
 inline constexpr std::chrono::milliseconds default_recv_window{5000};
 
 /// A millisecond count as decimal text without allocating (timestamps, recv_window, expires).
@@ -85,11 +93,7 @@ concept header_setter = std::invocable<F&, std::string_view, std::string_view>;
 
 /// Bybit's accepted range of recv_window; error bybit_recv_window names the value outside it.
 [[nodiscard]] inline core::result<void> check_recv_window(std::chrono::milliseconds w) {
-    if (w.count() <= 0 || w > max_recv_window) {
-        return core::make_error(errc::recv_window, fmt::format("recv_window: must be in 1..{} ms, got {}",
-                                                               max_recv_window.count(), w.count()));
-    }
-    return {};
+    return venue::detail::check_recv_window(w, "recv_window", errc::recv_window);
 }
 
 class signer {
@@ -106,18 +110,13 @@ public:
             return core::make_error(errc::credentials, "api_key and api_secret must be set");
         }
         if (auto ok = check_recv_window(recv_window); !ok) return ok.error();
-        const std::string_view key = creds.api_key.reveal(secrets::signer_access{});
-        for (std::size_t i = 0; i < key.size(); ++i) {
-            const char c = key[i];
-            const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                               (c >= 'A' && c <= 'Z');
-            if (!alnum) {
-                return core::make_error(
-                    errc::credentials,
-                    fmt::format("api_key: character at position {} is not [A-Za-z0-9]", i));
-            }
+        if (auto ok = venue::detail::check_api_key(creds.api_key.reveal(secrets::signer_access{}),
+                                                   errc::credentials);
+            !ok) {
+            return ok.error();
         }
-        auto mac = detail::hmac_sha256::make(creds.api_secret.reveal(secrets::signer_access{}));
+        auto mac = detail::hmac_sha256::make(creds.api_secret.reveal(secrets::signer_access{}),
+                                             errc::crypto);
         if (!mac) return mac.error();
         return signer{std::move(creds.api_key), std::move(*mac), recv_window};
     }
