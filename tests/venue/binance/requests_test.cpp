@@ -46,7 +46,9 @@ int digits_of(std::string_view text) {
 binance::signer make_signer(const boost::json::value& doc) {
     mmbot::secrets::credentials creds{mmbot::secrets::secret_string{str(doc, "api_key")},
                                       mmbot::secrets::secret_string{str(doc, "secret")}};
-    return std::move(binance::signer::make(std::move(creds)).value());
+    auto s = binance::signer::make(std::move(creds));
+    BOOST_TEST_REQUIRE(s.has_value());
+    return std::move(*s);
 }
 
 /// Builds the request a vector describes, from its inputs only.
