@@ -12,7 +12,9 @@
 //   journal    started fresh under its lock (exit 5): the simulated venue starts empty
 //   log        --log, else mmbot.log beside the journal (truncated: the log is the run's)
 //   pump       each event: book -> faults/readiness -> simulated venue -> loop; then ticks, the
-//              kill switch, signals and hot reload (shadow_session::step)
+//              kill switch, signals and hot reload (shadow_session::step). A live message runs
+//              at its receive time, which --record keeps (runtime/capture_recording.hpp), so a
+//              recording replays to the same decisions
 //   finish     final cancels carried out, the report written, the summary line on stderr
 #pragma once
 
