@@ -26,6 +26,8 @@ import json
 import os
 import sys
 
+# The imports below are of scripts in the source tree: no __pycache__ beside them.
+sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "accuracy_gate"))
 sys.path.insert(0, HERE)
