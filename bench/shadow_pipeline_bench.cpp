@@ -11,11 +11,18 @@
 //   - per order action (place, cancel, ack, fill, block) for the rest: the order path.
 // docs/performance.md has the numbers and the captures they came from.
 //
+// --record's cost on the trading thread (issue 19.1): the latency pass runs twice more, side by
+// side, without and with a feed::capture_recorder taking every line (as ws_feed's tap hands it each
+// frame, on the same thread, before the engine sees it; the writer thread compresses to /tmp). It
+// prints the decision latency and the whole message's latency (read + decode + tap + engine) of
+// both, and the frames the recorder dropped.
+//
 //   bazel run -c opt //bench:shadow_pipeline_bench -- "$PWD/data/sample/bybit_btcusdt_sample.jsonl" [repeats]
 //   bazel run -c opt //bench:shadow_pipeline_bench -- /path/to/bybit_v5_linear_capture.jsonl 20
 #include "mmbot/app/config.hpp"
 #include "mmbot/app/gates.hpp"
 #include "mmbot/app/sim_engine.hpp"
+#include "mmbot/feed/capture_recorder.hpp"
 
 #include <fmt/format.h>
 
@@ -56,10 +63,17 @@ struct result {
     std::vector<std::int64_t> decision_ns;
     std::vector<std::int64_t> quiet_decision_ns;   ///< decisions that sent nothing (keep)
     std::vector<std::int64_t> acting_decision_ns;  ///< decisions that placed/cancelled/blocked
+    std::vector<std::int64_t> message_ns;          ///< read + decode + record tap + engine, per message
     std::int64_t fills = 0;
 };
 
-result run_once(const std::string& capture, const app::config& cfg, bool time_decisions) {
+result run_once(const std::string& capture, const app::config& cfg, bool time_decisions,
+                feed::capture_recorder* rec = nullptr) {
+    // Where each line starts, for the recorder's tap (ev.line is 1-based).
+    std::vector<std::size_t> line_at{0};
+    for (std::size_t i = 0; i < capture.size(); ++i) {
+        if (capture[i] == '\n') line_at.push_back(i + 1);
+    }
     std::istringstream in(capture);
     null_sink sink;
     obs::fake_clock clock;
@@ -94,7 +108,14 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
                vs.placed + vs.acked + vs.cancelled + vs.rejected + vs.fills + vs.cancel_rejected;
     };
     std::uint64_t msg_a0 = test::allocations();
-    while (replay.next(ev)) {
+    for (;;) {
+        const auto m0 = steady::now();
+        if (!replay.next(ev)) break;
+        if (rec != nullptr) {
+            const std::size_t b = line_at[ev.line - 1];
+            const std::size_t e = ev.line < line_at.size() ? line_at[ev.line] - 1 : capture.size();
+            rec->record(ev.event_time_ns, std::string_view(capture).substr(b, e - b));
+        }
         const std::uint64_t act0 = activity();
         if (ev.event_time_ns == 0) continue;
         const std::chrono::nanoseconds now(ev.event_time_ns);
@@ -125,6 +146,7 @@ result run_once(const std::string& capture, const app::config& cfg, bool time_de
             last_tick = now;
         }
         ++r.messages;
+        if (time_decisions) r.message_ns.push_back((steady::now() - m0).count());
         // This message's allocations: its line's read and decode (next()) and the engine's work.
         const std::uint64_t msg_a1 = test::allocations();
         if (ev.line > warm_lines) {
@@ -235,6 +257,32 @@ int bench_main(int argc, char** argv) {
                "one record with a write(2) before it is sent)\n",
                pct_of(lat.acting_decision_ns, 0.50), pct_of(lat.acting_decision_ns, 0.99),
                lat.acting_decision_ns.size());
+    // --record side by side: alternate runs without and with the recorder, pooled.
+    result off;
+    result on;
+    std::uint64_t dropped = 0;
+    std::uint64_t recorded = 0;
+    for (int i = 0; i < 3; ++i) {
+        auto r0 = run_once(capture, cfg, true);
+        off.decision_ns.insert(off.decision_ns.end(), r0.decision_ns.begin(), r0.decision_ns.end());
+        off.message_ns.insert(off.message_ns.end(), r0.message_ns.begin(), r0.message_ns.end());
+        auto rec = feed::capture_recorder::open({.dir = "/tmp/mmbot-bench-record"}).value();
+        auto r1 = run_once(capture, cfg, true, rec.get());
+        rec->close();
+        dropped += rec->stats().frames_dropped;
+        recorded += rec->stats().frames_recorded;
+        on.decision_ns.insert(on.decision_ns.end(), r1.decision_ns.begin(), r1.decision_ns.end());
+        on.message_ns.insert(on.message_ns.end(), r1.message_ns.begin(), r1.message_ns.end());
+    }
+    for (auto* v : {&off.decision_ns, &off.message_ns, &on.decision_ns, &on.message_ns}) std::sort(v->begin(), v->end());
+    fmt::print("--record, side by side (3 runs each, alternating)\n");
+    fmt::print("  decision  without   p50 {} ns, p99 {} ns\n", pct_of(off.decision_ns, 0.50), pct_of(off.decision_ns, 0.99));
+    fmt::print("  decision  with      p50 {} ns, p99 {} ns\n", pct_of(on.decision_ns, 0.50), pct_of(on.decision_ns, 0.99));
+    fmt::print("  message   without   p50 {} ns, p99 {} ns (read + decode + engine)\n", pct_of(off.message_ns, 0.50),
+               pct_of(off.message_ns, 0.99));
+    fmt::print("  message   with      p50 {} ns, p99 {} ns (read + decode + record tap + engine)\n",
+               pct_of(on.message_ns, 0.50), pct_of(on.message_ns, 0.99));
+    fmt::print("  recorder            {} frames recorded, {} dropped\n", recorded, dropped);
     fmt::print("heap allocations      {:.2f} per message ({} in {} messages, including start-up)\n",
                static_cast<double>(timed.allocations) / static_cast<double>(timed.messages),
                timed.allocations, timed.messages);

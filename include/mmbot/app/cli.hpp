@@ -48,6 +48,11 @@ struct cli_options {
     std::optional<core::ratio> speed;
     /// Extra CA certificate (PEM) to trust for a live feed: a local test server's.
     std::string ca_file;
+    /// --record DIR: write every public frame, as received, to gzip captures there
+    /// (feed/capture_recorder.hpp); empty = no recording.
+    std::string record_dir;
+    /// --record-max-mb: rotate a capture file after this many compressed MiB.
+    std::int64_t record_max_mb = 256;
     /// The kill switch's file: its appearance freezes and cancels everything (app/kill_switch.hpp).
     std::string kill_switch_file;
     /// The control socket mmbot-ctl talks to (app/control/); empty = "<journal>.ctl".
@@ -84,6 +89,10 @@ inline constexpr std::string_view cli_usage =
                               time (an exact decimal > 0; 1 = real time; default: as fast as
                               possible)
   --ca-file PATH              also trust this CA certificate (PEM) for a live feed
+  --record DIR                record the public feed as received: gzip captures in DIR,
+                              rotated by size and hour, replayable with --feed replay:FILE
+  --record-max-mb N           rotate a --record file after N MiB compressed (default 256,
+                              1..65536)
   --kill-switch-file PATH     freeze and cancel everything when this file appears (also SIGUSR1)
   --control-socket PATH       the control socket for mmbot-ctl (Unix domain, mode 0600;
                               default: the journal's path + ".ctl")
@@ -317,7 +326,7 @@ template <class T, class U>
     };
 }
 
-/// --obs, --obs-port, --feed, --speed, --ca-file, --kill-switch-file, --control-socket,
+/// --obs, --obs-port, --feed, --speed, --ca-file, --record, --record-max-mb, --kill-switch-file, --control-socket,
 /// --stop-timeout-s, --clock-resync-s, --filters-refresh-s, --endpoint-override.
 [[nodiscard]] inline std::vector<core::flag_spec> io_flags(cli_options& o) {
     return {
@@ -341,6 +350,10 @@ template <class T, class U>
             return store(o.speed, parse_decimal<core::ratio>(n, v, false));
         }),
         path_flag("--ca-file", o.ca_file, false),
+        path_flag("--record", o.record_dir, false),
+        core::value_flag("--record-max-mb", [&o](std::string_view n, std::string_view v) {
+            return store(o.record_max_mb, parse_int<std::int64_t>(n, v, 1, 65536));
+        }),
         path_flag("--kill-switch-file", o.kill_switch_file, false),
         path_flag("--control-socket", o.control_socket, false),
         core::value_flag("--stop-timeout-s", [&o](std::string_view n, std::string_view v) {

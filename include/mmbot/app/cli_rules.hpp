@@ -66,6 +66,8 @@ template <env::environment Env>
 ///   --filters-refresh-s          mmbot-testnet and mmbot-live
 ///   --i-understand-this-is-live  mmbot-live only
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
+///   --record                     mmbot-shadow with a live feed, mmbot-testnet, mmbot-live
+///   --record-max-mb              only with --record
 ///   --obs-port                   only with --obs
 template <env::environment Env>
 [[nodiscard]] std::optional<core::error> refuse_unused_flags(const cli_options& o) {
@@ -88,6 +90,10 @@ template <env::environment Env>
     if (given("--speed") && is_live_feed(o.feed)) {
         return refuse("--speed", "a live feed arrives in real time; --speed paces a replay");
     }
+    if (given("--record") && Env::id == env::kind::shadow && !is_live_feed(o.feed)) {
+        return refuse("--record", "a replay is a capture already; record a live feed (--feed live or wss://...)");
+    }
+    if (given("--record-max-mb") && !given("--record")) return refuse("--record-max-mb", "only used with --record");
     if (given("--obs-port") && !o.obs) return refuse("--obs-port", "only used with --obs");
     return std::nullopt;
 }

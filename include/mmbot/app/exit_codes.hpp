@@ -101,7 +101,7 @@ namespace detail {
 inline constexpr std::array trading_rows = std::to_array<exit_code_row>({
     {0, "ok", "success; a freeze during the run is in the report, not the exit code"},
     {1, "runtime", "unexpected failure while running, or orders still open after the orderly stop"},
-    {2, "usage", "bad flag or flag value, unknown symbol, a --report or --html-report path that cannot be written"},
+    {2, "usage", "bad flag or flag value, unknown symbol, a --report, --html-report or --record path that cannot be written"},
     {3, "config", "config file missing, unreadable or invalid"},
     {4, "environment", "EXCHANGE_ENV unknown or not this binary's, or credentials unusable"},
     {5, "journal", "journal unreadable, corrupt in the middle, locked, another environment's, or unwritable"},
@@ -142,6 +142,7 @@ inline constexpr std::array trading_errors = std::to_array<error_exit>({
     {feed::errc::unreadable, exit_code::feed},
     {feed::errc::line_too_long, exit_code::feed},
     {feed::errc::read_error, exit_code::feed},
+    {feed::errc::record_failed, exit_code::usage},
     {net::errc::tls, exit_code::feed},
     {app::errc::preflight_clock_skew, exit_code::preflight},
     {app::errc::preflight_instrument, exit_code::preflight},

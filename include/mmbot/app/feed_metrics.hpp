@@ -25,7 +25,8 @@ class feed_metrics {
 public:
     explicit feed_metrics(obs::mm_metrics& m)
         : messages_(m.md_messages), gaps_(m.md_gaps), public_(m.ws_reconnects.with({"public"})),
-          private_(m.ws_reconnects.with({"private"})) {}
+          private_(m.ws_reconnects.with({"private"})), capture_frames_(m.capture_frames),
+          capture_dropped_(m.capture_dropped) {}
 
     /// Messages decoded and sequence gaps detected (each gap forces a book resync).
     void market_data(const feed::replay_stats& s) {
@@ -34,6 +35,11 @@ public:
     }
     /// Public WebSocket sessions after the first.
     void public_stream(const feed::ws_feed_stats& s) { add(public_, s.reconnects, seen_public_); }
+    /// --record: frames written and frames dropped (feed/capture_recorder.hpp).
+    void capture(std::uint64_t recorded, std::uint64_t dropped) {
+        add(capture_frames_, recorded, seen_recorded_);
+        add(capture_dropped_, dropped, seen_dropped_);
+    }
     /// `sessions`: private-stream sessions that became ready; every one after the first is a
     /// reconnect.
     void private_stream(std::int64_t sessions) {
@@ -52,10 +58,14 @@ private:
     obs::counter& gaps_;
     obs::counter& public_;
     obs::counter& private_;
+    obs::counter& capture_frames_;
+    obs::counter& capture_dropped_;
     std::uint64_t seen_messages_ = 0;
     std::uint64_t seen_gaps_ = 0;
     std::uint64_t seen_public_ = 0;
     std::uint64_t seen_private_ = 0;
+    std::uint64_t seen_recorded_ = 0;
+    std::uint64_t seen_dropped_ = 0;
 };
 
 }  // namespace mmbot::app

@@ -178,6 +178,8 @@ template <class Loop>
             if (it != timeline->symbols().end()) recorded = &it->second;
         }
         s["markouts"] = report_markouts(recorded);
+        s["inventory_min"] = dec(recorded != nullptr ? recorded->inventory_min : core::quantity{});
+        s["inventory_max"] = dec(recorded != nullptr ? recorded->inventory_max : core::quantity{});
         per_symbol[name] = std::move(s);
     }
     return per_symbol;
@@ -249,6 +251,24 @@ inline void report_book_faults(boost::json::object& market, const book_faults* f
     return market;
 }
 
+/// The run's length in event time and its total net PnL at the end of each complete interval
+/// (report/run_timeline.hpp): what a research sweep needs for orders per minute and a Sharpe-like
+/// ratio. Empty without a timeline.
+[[nodiscard]] inline boost::json::object report_performance(const report::run_timeline* timeline) {
+    boost::json::object perf;
+    const auto ms = [](std::chrono::nanoseconds d) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    };
+    perf["duration_ms"] = timeline != nullptr ? ms(timeline->last_time() - timeline->first_time()) : 0;
+    perf["interval_ms"] = ms(report::pnl_interval);
+    boost::json::array net;
+    if (timeline != nullptr) {
+        for (const auto& n : timeline->net_at_interval_ends()) net.emplace_back(n.to_string());
+    }
+    perf["net_pnl_at_interval_ends"] = std::move(net);
+    return perf;
+}
+
 }  // namespace detail
 
 /// `live`: the WebSocket feed's connection totals, for a live run (null for a replay, whose
@@ -278,6 +298,7 @@ template <class Loop>
     report["pnl"] = std::move(total);
     report["risk"] = detail::report_risk(loop);
     report["market_data"] = detail::report_market(md, live, faults);
+    report["performance"] = detail::report_performance(timeline);
     return report;
 }
 

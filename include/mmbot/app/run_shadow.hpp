@@ -12,7 +12,9 @@
 //   journal    started fresh under its lock (exit 5): the simulated venue starts empty
 //   log        --log, else mmbot.log beside the journal (truncated: the log is the run's)
 //   pump       each event: book -> faults/readiness -> simulated venue -> loop; then ticks, the
-//              kill switch, signals and hot reload (shadow_session::step)
+//              kill switch, signals and hot reload (shadow_session::step). A live message runs
+//              at its receive time, which --record keeps (runtime/capture_recording.hpp), so a
+//              recording replays to the same decisions
 //   finish     final cancels carried out, the report written, the summary line on stderr
 #pragma once
 
@@ -23,6 +25,7 @@
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/run.hpp"
 #include "mmbot/app/runtime/book_step.hpp"
+#include "mmbot/app/runtime/capture_recording.hpp"
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/app/runtime/journal_file.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
@@ -267,14 +270,18 @@ public:
         if (!log_out) return exit_with(log_out.error());
         auto control = open_control_socket(s.opts, journal_path);
         if (!control) return exit_with(control.error());
-        shadow_session session(s, *source, std::move(opened->log), std::move(*log_out), std::move(*control));
+        auto recording = capture_recording::open(s.opts);  // only with a live feed (cli_rules.hpp)
+        if (!recording) return exit_with(recording.error());
+        shadow_session session(s, *source, std::move(opened->log), std::move(*log_out), std::move(*control),
+                               std::move(*recording));
         return session.trade(in, *tls);
     }
 
 private:
     shadow_session(const startup& s, const shadow_feed& source, engine::journal journal, log_output log_out,
-                   control::control_server control)
-        : s_(s), source_(source), journal_(std::move(journal)), log_out_(std::move(log_out)),
+                   control::control_server control, capture_recording recording)
+        : s_(s), source_(source), recording_(std::move(recording)), journal_(std::move(journal)),
+          log_out_(std::move(log_out)),
           sink_(log_out_.file()), log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()),
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
           engine_(s.cfg, s.setups, journal_, seen_.metrics, log_),
@@ -341,7 +348,14 @@ private:
             if (st == feed::poll_status::event) retry_notes_.data_arrived();
             seen_.feed_counts.market_data(ws.stats());
             seen_.feed_counts.public_stream(ws.feed_stats());
-            if (!step(st == feed::poll_status::event ? &ev : nullptr, obs::unix_nanos(wall))) break;
+            recording_.publish(seen_.feed_counts);
+            // A message runs at its receive time, the time a recording keeps: replaying the
+            // recording steps the engine at the same times (docs/research.md). A quiet turn has no
+            // message, and runs at the wall clock.
+            const bool event = st == feed::poll_status::event;
+            if (!step(event ? &ev : nullptr, event ? std::chrono::nanoseconds(ev.event_time_ns) : obs::unix_nanos(wall))) {
+                break;
+            }
         }
         out.md = ws.stats();
         out.ws = ws.feed_stats();
@@ -354,6 +368,7 @@ private:
         fo.topics.symbols = symbol_names(s_.setups);
         fo.max_consecutive_failures = live_feed_give_up_after;
         fo.backoff_seed = static_cast<std::uint64_t>(obs::unix_nanos(wall).count());
+        recording_.tap(fo);
         return fo;
     }
 
@@ -438,8 +453,10 @@ private:
         loop.shutdown(shutdown_requested() != 0 ? "signal" : pumped.error ? "feed_failed" : "end_of_feed", now_);
         // Let the venue carry out the final cancels so the report sees a flat book of orders.
         engine_.advance(now_ + std::chrono::seconds(10));
-        const auto report = make_report(run_params_of(), loop, pumped.md, pumped.ws ? &*pumped.ws : nullptr,
-                                        &seen_.faults, &pictures_.timeline());
+        recording_.close(log_, seen_.feed_counts);
+        auto report = make_report(run_params_of(), loop, pumped.md, pumped.ws ? &*pumped.ws : nullptr,
+                                  &seen_.faults, &pictures_.timeline());
+        recording_.add_to_report(report);
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
         if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();
@@ -473,6 +490,7 @@ private:
 
     const startup& s_;
     const shadow_feed& source_;
+    capture_recording recording_;
     engine::journal journal_;
     log_output log_out_;
     obs::file_sink sink_;

@@ -37,6 +37,7 @@
 #include "mmbot/app/report.hpp"
 #include "mmbot/app/run.hpp"
 #include "mmbot/app/runtime/book_step.hpp"
+#include "mmbot/app/runtime/capture_recording.hpp"
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/app/runtime/journal_file.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
@@ -371,8 +372,10 @@ public:
         if (!log_out) return exit_with(log_out.error());
         auto control = open_control_socket(s.opts, journal_path);
         if (!control) return exit_with(control.error());
+        auto recording = capture_recording::open(s.opts);
+        if (!recording) return exit_with(recording.error());
         trading_session session(s, *ep, *tls, std::move(*keys), std::move(*opened), std::move(*log_out),
-                                std::move(*control));
+                                std::move(*control), std::move(*recording));
         return session.trade();
     }
 
@@ -389,8 +392,9 @@ public:
 private:
     trading_session(const startup& s, const trading_endpoints& ep, boost::asio::ssl::context& tls,
                     trading_signers keys, engine::journal::opened opened, log_output log_out,
-                    control::control_server control)
-        : s_(s), ep_(ep), tls_(tls), keys_(std::move(keys)), journal_(std::move(opened.log)),
+                    control::control_server control, capture_recording recording)
+        : s_(s), ep_(ep), tls_(tls), keys_(std::move(keys)), recording_(std::move(recording)),
+          journal_(std::move(opened.log)),
           log_out_(std::move(log_out)), sink_(log_out_.file()),
           log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()), rest_{rest_io_, ep.rest, tls},
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
@@ -484,6 +488,7 @@ private:
         fo.topics.symbols = symbol_names(s_.setups);
         fo.max_consecutive_failures = 20;
         fo.backoff_seed = static_cast<std::uint64_t>(started_at_.count());
+        recording_.tap(fo);
         return fo;
     }
 
@@ -667,6 +672,7 @@ private:
         seen_.feed_counts.market_data(md_->stats());
         seen_.feed_counts.public_stream(md_->feed_stats());
         seen_.feed_counts.private_stream(pws_->stats().sessions);
+        recording_.publish(seen_.feed_counts);
         for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
             const auto ep = static_cast<bybit::endpoint>(e);
             if (const auto left = gateway_->rate_limit_remaining(ep)) {
@@ -753,7 +759,9 @@ private:
                                 symbol_names(s_.setups), s_.opts.iterations, s_.cfg.maker};
         const auto ws_stats = md_->feed_stats();
         seen_.faults.close(now_);
-        const auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults, &pictures_.timeline());
+        recording_.close(log_, seen_.feed_counts);
+        auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults, &pictures_.timeline());
+        recording_.add_to_report(report);
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
         if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();
@@ -781,6 +789,8 @@ private:
     const trading_endpoints& ep_;
     boost::asio::ssl::context& tls_;
     trading_signers keys_;
+    /// --record: declared before md_, whose frame tap points into it.
+    capture_recording recording_;
     engine::journal journal_;
     engine::order_store store_;       ///< the journal's, until the loop takes it
     engine::position_book positions_;

@@ -26,8 +26,10 @@ enum class errc : std::uint8_t {
     unreadable,
     /// A capture line longer than the replay's maximum.
     line_too_long,
-    /// A read of the capture failed (the OS reason is in the message).
+    /// A read of the capture failed (the OS reason or the gzip fault is in the message).
     read_error,
+    /// --record: the capture directory or a capture file cannot be created or written.
+    record_failed,
     /// A message that is not JSON.
     json_syntax,
     missing_field,

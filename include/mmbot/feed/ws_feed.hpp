@@ -196,6 +196,10 @@ struct ws_feed_options {
     std::uint32_t max_consecutive_failures = 0;
     /// Largest frame accepted (an orderbook.500 snapshot is ~40 KiB).
     std::size_t max_frame_bytes = std::size_t{4} * 1024 * 1024;
+    /// Called with every frame that is not an op reply (acks, pongs), as received, and its receive
+    /// time (the event time the engine sees): --record's tap (feed/capture_recorder.hpp). Runs on
+    /// the trading thread, so it must not block.
+    std::function<void(std::int64_t recv_ts_ns, std::string_view frame)> on_frame;
 };
 
 /// What the feed tells its owner about (for the log). `detail` is valid during the call only.
@@ -325,25 +329,39 @@ private:
     /// Decodes one frame; true when `ev` now holds a market-data message.
     bool handle_frame(std::string_view text, replay_event& ev) {
         state_.on_line();
-        auto doc = codec_.parse(text);
-        if (!doc) return malformed(doc.error().message);
-        const boost::json::object* obj = (*doc)->if_object();
-        if (obj == nullptr) return malformed("message: expected a JSON object");
-        if (const auto* op = obj->if_contains("op"); op != nullptr && op->is_string()) {
-            handle_op(op->get_string(), *obj);
-            if (session_.failed()) return false;
-        }
-        auto kind = codec_.decode(*obj, msg_);
-        if (!kind) return malformed(kind.error().message);
+        // The receive time: the event time of the message and the time a recording keeps.
         const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
+        auto doc = codec_.parse(text);
+        if (!doc) {
+            tap(now_ns, text);
+            return malformed(doc.error().message);
+        }
+        const boost::json::object* obj = (*doc)->if_object();
+        if (obj == nullptr) {
+            tap(now_ns, text);
+            return malformed("message: expected a JSON object");
+        }
+        if (const auto* op = obj->if_contains("op"); op != nullptr && op->is_string()) {
+            // Op replies are the connection's, not the market's: not recorded.
+            handle_op(op->get_string(), *obj);
+            if (session_.failed()) return false;
+        } else {
+            tap(now_ns, text);
+        }
+        auto kind = codec_.decode(*obj, msg_);
+        if (!kind) return malformed(kind.error().message);
         ev.line = state_.lines();
         ev.event_time_ns = now_ns;
         ev.recv_ts_ns = now_ns;
         state_.on_decoded(*kind, msg_, ev);
         if (*kind == message_kind::book && ev.book != nullptr) check_book(ev);
         return !(*kind == message_kind::ignored && msg_.ignored_what == ignored_reason::control);
+    }
+
+    void tap(std::int64_t recv_ns, std::string_view text) const {
+        if (opts_.on_frame) opts_.on_frame(recv_ns, text);
     }
 
     bool malformed(std::string_view why) {

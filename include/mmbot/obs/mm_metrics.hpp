@@ -108,6 +108,8 @@ public:
     gauge& ready;                             ///< mm_ready: 1 when /ready would answer 200
     counter& md_messages;                     ///< mm_md_messages_total
     counter& md_gaps;                         ///< mm_md_gaps_total
+    counter& capture_frames;                  ///< mm_capture_frames_total (--record)
+    counter& capture_dropped;                 ///< mm_capture_frames_dropped_total (--record)
     counter_family& book_crossed;             ///< mm_book_crossed_total{symbol}: crossed episodes
     counter_family& operator_actions;         ///< mm_operator_actions_total{action}: mmbot-ctl commands
     decimal_gauge<seconds_unit>& clock_skew;  ///< mm_clock_skew_seconds: venue clock minus local clock (testnet/live)
@@ -176,6 +178,10 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
       md_messages(reg.add_counter("mm_md_messages_total", "Market-data messages processed.").with({})),
       md_gaps(reg.add_counter("mm_md_gaps_total",
                               "Market-data sequence gaps detected (each forces a resync).").with({})),
+      capture_frames(reg.add_counter("mm_capture_frames_total",
+                                     "Public frames --record wrote to the capture.").with({})),
+      capture_dropped(reg.add_counter("mm_capture_frames_dropped_total",
+                                      "Public frames --record dropped (queue full or write failed).").with({})),
       book_crossed(reg.add_counter(
           "mm_book_crossed_total",
           "Times a book became crossed or locked (best bid >= best ask); not quoted or marked until it uncrosses.",

@@ -41,6 +41,10 @@
 
 namespace mmbot::app::report {
 
+/// The fixed intervals of event time at whose ends the run's total net PnL is sampled (the
+/// report's `performance`, a research sweep's Sharpe-like ratio).
+inline constexpr std::chrono::nanoseconds pnl_interval = std::chrono::seconds(60);
+
 /// The horizons of a markout after the fill.
 inline constexpr std::array<std::chrono::nanoseconds, 3> markout_horizons{
     std::chrono::seconds(1), std::chrono::seconds(10), std::chrono::seconds(60)};
@@ -91,6 +95,8 @@ struct symbol_timeline {
     std::optional<core::price> last_mid;
     std::optional<engine::position> position;
     std::chrono::nanoseconds last_pnl_sample{0};
+    /// The lowest and highest inventory the run held (the one before the first fill included).
+    core::quantity inventory_min, inventory_max;
     /// [0] buys, [1] sells.
     std::array<side_edges, 2> edges{};
 };
@@ -122,6 +128,9 @@ public:
     /// Seconds from the run's first event to `t`, to the millisecond ("12.345").
     [[nodiscard]] std::string seconds_in(std::chrono::nanoseconds t) const;
     [[nodiscard]] std::chrono::nanoseconds last_time() const noexcept { return last_; }
+    /// The total net PnL over every symbol (at each one's last mid) at the end of each complete
+    /// pnl_interval since the first event: what the run had made by then, exact.
+    [[nodiscard]] const std::vector<core::notional>& net_at_interval_ends() const noexcept { return interval_net_; }
 
 private:
     struct pending_markout {
@@ -137,6 +146,7 @@ private:
     void resolve_markouts(std::string_view symbol, symbol_timeline& s, const core::price& mid, timestamp now);
     fill_row* fill_numbered(std::uint64_t n);
     void thin_fills();
+    [[nodiscard]] core::notional total_net() const;
 
     std::size_t cap_;
     std::size_t max_fills_;
@@ -150,6 +160,8 @@ private:
     std::vector<freeze_band> freezes_;
     std::chrono::nanoseconds first_{0};
     std::chrono::nanoseconds last_{0};
+    std::chrono::nanoseconds next_interval_end_{0};
+    std::vector<core::notional> interval_net_;
     bool any_ = false;
 };
 

@@ -116,9 +116,8 @@ inline bool replay_reader::read_line() {
         if (!chunk_full) break;  // end of input
         in_.clear();
     }
-    if (file_ != nullptr && file_->read_errno() != 0) {
-        error_ = core::make_error(errc::read_error, fmt::format("line {}: read failed: {}", number,
-                                                                 std::system_category().message(file_->read_errno())));
+    if (file_ != nullptr && !file_->read_error().empty()) {
+        error_ = core::make_error(errc::read_error, fmt::format("line {}: read failed: {}", number, file_->read_error()));
         return false;
     }
     return any;  // a last line without '\n' still counts

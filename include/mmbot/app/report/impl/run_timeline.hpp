@@ -47,9 +47,26 @@ inline symbol_timeline& run_timeline::at(std::string_view symbol) {
 }
 
 inline void run_timeline::seen(timestamp now) {
-    if (!any_) first_ = now;
+    if (!any_) {
+        first_ = now;
+        next_interval_end_ = now + pnl_interval;
+    }
     any_ = true;
     last_ = std::max(last_, now);
+    // Before this event changes anything: the state at the interval's end.
+    while (now >= next_interval_end_) {
+        interval_net_.push_back(total_net());
+        next_interval_end_ += pnl_interval;
+    }
+}
+
+inline core::notional run_timeline::total_net() const {
+    core::notional net;
+    for (const auto& [name, s] : symbols_) {
+        if (!s.position) continue;
+        net += s.last_mid ? s.position->net_pnl(*s.last_mid) : s.position->realized_pnl - s.position->fees;
+    }
+    return net;
 }
 
 inline void run_timeline::on_book(std::string_view symbol, const core::price& bid, const core::price& ask,
@@ -92,6 +109,14 @@ inline void run_timeline::on_fill(std::string_view symbol, core::side side, cons
         queues[h].push_back({now + markout_horizons[h], number, side, price});
     }
     s.inventory.add(now, after.qty.raw());
+    if (!s.position) {
+        // The inventory before the run's first fill of this symbol (a recovered position, or 0).
+        const core::quantity before = side == core::side::buy ? after.qty - qty : after.qty + qty;
+        s.inventory_min = std::min(before, after.qty);
+        s.inventory_max = std::max(before, after.qty);
+    }
+    s.inventory_min = std::min(s.inventory_min, after.qty);
+    s.inventory_max = std::max(s.inventory_max, after.qty);
     s.position = after;
     sample_pnl(s, now);
 }
