@@ -80,6 +80,105 @@ inline constexpr core::json::reader info_fields{json_errors};
 }
 }  // namespace detail
 
+namespace detail {
+
+/// Which of the three mandatory filters a symbol listed.
+struct filters_seen {
+    bool price = false;
+    bool lot = false;
+    bool notional = false;
+};
+
+/// A string field into `dst` (a view into the document).
+[[nodiscard]] inline core::result<void> read_text(const boost::json::object& o, const core::json::path& p,
+                                                  std::string_view& dst) {
+    auto v = info_fields.string_at(o, p);
+    if (!v) return v.error();
+    dst = *v;
+    return {};
+}
+
+/// One entry of a symbol's `filters`: the three that fill core::filter_text, PERCENT_PRICE into
+/// out.band; other types (MARKET_LOT_SIZE, MAX_NUM_ORDERS, ...) are not ours to check.
+[[nodiscard]] inline core::result<void> read_filter(const boost::json::object& o,
+                                                    const core::json::path& p, core::filter_text& text,
+                                                    filters_seen& seen, symbol_rules& out) {
+    const auto& f = info_fields;
+    auto type = f.string_at(o, p.at("filterType"));
+    if (!type) return type.error();
+    const auto read = [&o, &p](std::string_view key, std::string_view& dst) {
+        return read_text(o, p.at(key), dst);
+    };
+    if (*type == "PRICE_FILTER") {
+        seen.price = true;
+        if (auto r = read("tickSize", text.tick_size); !r) return r;
+        if (auto r = read("minPrice", text.min_price); !r) return r;
+        return read("maxPrice", text.max_price);
+    }
+    if (*type == "LOT_SIZE") {
+        seen.lot = true;
+        if (auto r = read("stepSize", text.qty_step); !r) return r;
+        if (auto r = read("minQty", text.min_qty); !r) return r;
+        return read("maxQty", text.max_qty);
+    }
+    if (*type == "MIN_NOTIONAL") {
+        seen.notional = true;
+        return read("notional", text.min_notional);
+    }
+    if (*type == "PERCENT_PRICE") {
+        auto up = f.decimal_at<core::ratio>(o, p.at("multiplierUp"));
+        if (!up) return up.error();
+        auto down = f.decimal_at<core::ratio>(o, p.at("multiplierDown"));
+        if (!down) return down.error();
+        if (!down->is_positive() || *down > *up) {
+            return f.bad_value(p.at("multiplierDown"),
+                               fmt::format("must be > 0 and <= multiplierUp {}, got {}", *up, *down));
+        }
+        out.band = percent_band{*up, *down};
+    }
+    return {};
+}
+
+/// The rules of the symbol at `symbols[index]` (object `so`).
+[[nodiscard]] inline core::result<symbol_rules> read_symbol_rules(const boost::json::object& info,
+                                                                  const boost::json::object& so,
+                                                                  std::size_t index) {
+    const auto& f = info_fields;
+    const core::json::path sp = core::json::under("symbols", static_cast<std::ptrdiff_t>(index));
+    symbol_rules out;
+    auto status = f.string_at(so, sp.at("status"));
+    if (!status) return status.error();
+    out.trading = *status == "TRADING";
+    core::filter_text text{};
+    auto name = f.string_at(so, sp.at("symbol"));
+    if (!name) return name.error();
+    text.symbol = *name;
+    auto filters = f.array_at(so, sp.at("filters"));
+    if (!filters) return filters.error();
+    filters_seen seen;
+    const std::string head = fmt::format("symbols[{}].filters", index);
+    auto ok = f.for_each_object(**filters, head,
+        [&](const boost::json::object& o, const core::json::path& p) {
+            return read_filter(o, p, text, seen, out);
+        });
+    if (!ok) return ok.error();
+    const char* missing = !seen.price ? "PRICE_FILTER" : !seen.lot ? "LOT_SIZE"
+                          : !seen.notional ? "MIN_NOTIONAL" : nullptr;
+    if (missing != nullptr) return f.bad_value(sp.at("filters"), fmt::format("no {} filter", missing));
+    auto validated = core::make_filters(text);
+    if (!validated) return validated.error();
+    out.filters = std::move(*validated);
+    auto weight = per_minute_limit(info, "REQUEST_WEIGHT");
+    if (!weight) return weight.error();
+    out.weight_per_minute = *weight;
+    auto orders = per_minute_limit(info, "ORDERS");
+    if (!orders) return orders.error();
+    out.orders_per_minute = *orders;
+    return out;
+}
+
+}  // namespace detail
+
 /// The rules of `symbol` from an exchangeInfo answer. Errors: binance_missing_field /
 /// binance_wrong_type / binance_bad_value with the path (a symbol not listed, a filter missing),
 /// and core's invalid_filter when the values themselves are inconsistent (make_filters).
@@ -89,80 +188,14 @@ inline constexpr core::json::reader info_fields{json_errors};
     auto symbols = f.array_at(info, core::json::field("symbols"));
     if (!symbols) return symbols.error();
     for (std::size_t i = 0; i < (*symbols)->size(); ++i) {
-        const core::json::path sp = core::json::under("symbols", static_cast<std::ptrdiff_t>(i));
         const auto* so = (**symbols)[i].if_object();
-        if (so == nullptr) return f.wrong_type(sp, "an object", (**symbols)[i]);
-        auto name = f.string_at(*so, sp.at("symbol"));
-        if (!name) return name.error();
-        if (*name != symbol) continue;
-
-        symbol_rules out;
-        auto status = f.string_at(*so, sp.at("status"));
-        if (!status) return status.error();
-        out.trading = *status == "TRADING";
-        core::filter_text text{};
-        text.symbol = *name;
-        bool have_price = false;
-        bool have_lot = false;
-        bool have_notional = false;
-        auto filters = f.array_at(*so, sp.at("filters"));
-        if (!filters) return filters.error();
-        const std::string head = fmt::format("symbols[{}].filters", i);
-        auto ok = f.for_each_object(**filters, head,
-            [&](const boost::json::object& o, const core::json::path& p) -> core::result<void> {
-                auto type = f.string_at(o, p.at("filterType"));
-                if (!type) return type.error();
-                const auto read = [&](std::string_view key, std::string_view& dst) -> core::result<void> {
-                    auto v = f.string_at(o, p.at(key));
-                    if (!v) return v.error();
-                    dst = *v;
-                    return {};
-                };
-                if (*type == "PRICE_FILTER") {
-                    have_price = true;
-                    if (auto r = read("tickSize", text.tick_size); !r) return r;
-                    if (auto r = read("minPrice", text.min_price); !r) return r;
-                    return read("maxPrice", text.max_price);
-                }
-                if (*type == "LOT_SIZE") {
-                    have_lot = true;
-                    if (auto r = read("stepSize", text.qty_step); !r) return r;
-                    if (auto r = read("minQty", text.min_qty); !r) return r;
-                    return read("maxQty", text.max_qty);
-                }
-                if (*type == "MIN_NOTIONAL") {
-                    have_notional = true;
-                    return read("notional", text.min_notional);
-                }
-                if (*type == "PERCENT_PRICE") {
-                    auto up = f.decimal_at<core::ratio>(o, p.at("multiplierUp"));
-                    if (!up) return up.error();
-                    auto down = f.decimal_at<core::ratio>(o, p.at("multiplierDown"));
-                    if (!down) return down.error();
-                    if (!down->is_positive() || *down > *up) {
-                        return f.bad_value(p.at("multiplierDown"),
-                                           fmt::format("must be > 0 and <= multiplierUp {}, got {}", *up, *down));
-                    }
-                    out.band = percent_band{*up, *down};
-                }
-                return {};
-            });
-        if (!ok) return ok.error();
-        const auto* missing = !have_price ? "PRICE_FILTER" : !have_lot ? "LOT_SIZE"
-                              : !have_notional ? "MIN_NOTIONAL" : nullptr;
-        if (missing != nullptr) {
-            return f.bad_value(sp.at("filters"), fmt::format("no {} filter", missing));
+        if (so == nullptr) {
+            return f.wrong_type(core::json::under("symbols", static_cast<std::ptrdiff_t>(i)),
+                                "an object", (**symbols)[i]);
         }
-        auto validated = core::make_filters(text);
-        if (!validated) return validated.error();
-        out.filters = std::move(*validated);
-        auto weight = detail::per_minute_limit(info, "REQUEST_WEIGHT");
-        if (!weight) return weight.error();
-        out.weight_per_minute = *weight;
-        auto orders = detail::per_minute_limit(info, "ORDERS");
-        if (!orders) return orders.error();
-        out.orders_per_minute = *orders;
-        return out;
+        auto name = f.string_at(*so, core::json::under("symbols", static_cast<std::ptrdiff_t>(i)).at("symbol"));
+        if (!name) return name.error();
+        if (*name == symbol) return detail::read_symbol_rules(info, *so, i);
     }
     return f.bad_value(core::json::field("symbols"), fmt::format("no symbol \"{}\"", symbol));
 }
