@@ -256,7 +256,7 @@ BOOST_AUTO_TEST_CASE(the_scanner_leaves_anything_unusual_to_the_other_tiers) {
     // checked path's, value or error.
     const std::string head = R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,)";
     const std::vector<std::string> texts{
-        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}} )",         // trailing space
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}} x)",        // trailing text
         head + R"( "data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}})",         // space
         head + R"("data":{"s":"BTCUSDT","b":[["1.5" ,"2"]],"a":[],"u":2}})",
         head + R"("data":{"s":"BTCUSDT","b":[["1\u002e5","2"]],"a":[],"u":2}})",    // escape
@@ -288,6 +288,11 @@ BOOST_AUTO_TEST_CASE(the_scanner_leaves_anything_unusual_to_the_other_tiers) {
     bybit_public_codec fast;
     decoded_message msg;
     checked slow;
+    // Trailing whitespace (a CRLF capture) is still the scanner's, with the same values.
+    const std::string crlf = head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}})" + " \t\r\n";
+    BOOST_TEST(mmbot::feed::detail::scan_book_message(crlf, msg));
+    BOOST_TEST_REQUIRE(slow.decode(crlf).has_value());
+    BOOST_TEST(same(msg, slow.msg));
     for (const auto& text : texts) {
         BOOST_TEST(!mmbot::feed::detail::scan_book_message(text, msg), text);
         (void)check_text(text, fast, msg, slow);

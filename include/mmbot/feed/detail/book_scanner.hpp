@@ -12,7 +12,7 @@
 // Like the SAX tier (event_decoder.hpp) it only ever says "decoded" for a message that the checked
 // path decodes to the same values, and it is stricter: it takes exactly the grammar above, `topic`
 // first, then `type`, `ts`, `cts`, `data` in any order (`data` holding `s`, `b`, `a`, `u`, `seq` in
-// any order), no whitespace, no escapes, no byte outside 0x20-0x7e, integers of at most 18 digits,
+// any order), no whitespace (but after the message), no escapes, no byte outside 0x20-0x7e, integers of at most 18 digits,
 // no repeated or unknown key. Anything else (every error, and any unusual but valid message)
 // returns false and the codec goes on to the SAX tier, then the checked path, which words errors;
 // so accepting less here never changes a result, only its speed.
@@ -78,7 +78,10 @@ public:
                 return false;
             }
         }
-        if (!closed_by('}') || p_ != end_ || !action || !ts || !data) return false;
+        if (!closed_by('}') || !action || !ts || !data) return false;
+        // Trailing JSON whitespace is part of the document (a CRLF capture line, say).
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
+        if (p_ != end_) return false;
         book_update& b = out.book;
         b.depth = parts->depth;
         b.action = *action;
