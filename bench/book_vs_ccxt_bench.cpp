@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +37,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace {
@@ -273,8 +275,13 @@ int bench_main(int argc, char** argv) {
     std::vector<std::string> paths;
     const std::vector<std::string> args(argv + 1, argv + argc);  // NOLINT(*-pointer-arithmetic)
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--passes" && i + 1 < args.size()) {
-            passes = std::max(1, std::atoi(args[++i].c_str()));
+        if (args[i] == "--passes") {
+            const std::string_view v = i + 1 < args.size() ? std::string_view(args[++i]) : "";
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), passes);
+            if (ec != std::errc{} || end != v.data() + v.size() || passes < 1) {
+                fmt::print(stderr, "--passes: expected a positive integer, got \"{}\"\n", v);
+                return 2;
+            }
             continue;
         }
         const fs::path p = fs::path(args[i]).is_absolute() ? fs::path(args[i]) : here / args[i];
