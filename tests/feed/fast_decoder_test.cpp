@@ -14,6 +14,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace mmbot::feed;
@@ -222,4 +223,136 @@ BOOST_AUTO_TEST_CASE(mutations_never_make_the_paths_disagree) {
     }
     BOOST_TEST_MESSAGE("mutations " << n.texts << ", fast path took " << n.fast_accepted);
     BOOST_TEST(n.fast_accepted > n.texts / 20);  // the comparison was not vacuous
+}
+
+// ------------------------------------------------------------ the orderbook scanner (first tier)
+
+BOOST_AUTO_TEST_CASE(compact_orderbook_messages_take_the_scanner) {
+    // Positive control: the scanner itself (not the SAX tier behind it) takes real-shaped books,
+    // linear and spot key orders alike, and every orderbook line of the bundled sample.
+    decoded_message msg;
+    checked slow;
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST_REQUIRE(mmbot::feed::detail::scan_book_message(seeds()[i], msg), seeds()[i]);
+        BOOST_TEST_REQUIRE(slow.decode(seeds()[i]).has_value());
+        BOOST_TEST(same(msg, slow.msg), seeds()[i]);
+    }
+    std::ifstream in("data/sample/bybit_btcusdt_sample.jsonl");
+    BOOST_TEST_REQUIRE(static_cast<bool>(in));
+    std::string line;
+    std::uint64_t books = 0;
+    while (std::getline(in, line)) {
+        if (line.find(R"("topic":"orderbook.)") == std::string::npos) continue;
+        ++books;
+        BOOST_TEST_REQUIRE(mmbot::feed::detail::scan_book_message(line, msg), line);
+        BOOST_TEST_REQUIRE(slow.decode(line).has_value());
+        BOOST_TEST_REQUIRE(same(msg, slow.msg), line);
+    }
+    BOOST_TEST(books > 4000U);
+}
+
+BOOST_AUTO_TEST_CASE(the_scanner_leaves_anything_unusual_to_the_other_tiers) {
+    // Each of these is outside the scanner's grammar (valid or not); the result must still be the
+    // checked path's, value or error.
+    const std::string head = R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,)";
+    const std::vector<std::string> texts{
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}} x)",        // trailing text
+        head + R"( "data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}})",         // space
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5" ,"2"]],"a":[],"u":2}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1\u002e5","2"]],"a":[],"u":2}})",    // escape
+        head + R"("data":{"s":"BTCUSDé","b":[["1.5","2"]],"a":[],"u":2}})",  // UTF-8
+        head + "\"data\":{\"s\":\"BTCUSDT\xff\",\"b\":[[\"1.5\",\"2\"]],\"a\":[],\"u\":2}}",  // invalid UTF-8
+        head + "\"data\":{\"\xc3\":1,\"s\":\"BTCUSDT\",\"b\":[[\"1.5\",\"2\"]],\"a\":[],\"u\":2}}",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":1234567890123456789}})",  // 19 digits
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":18446744073709551616}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2.0}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2e3}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":02}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":-2}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2","3"]],"a":[],"u":2}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5"]],"a":[],"u":2}})",
+        head + R"("data":{"s":"BTCUSDT","b":[[1.5,"2"]],"a":[],"u":2}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"],],"a":[],"u":2}})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2,"u":3}})",    // duplicate
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"b":[],"a":[],"u":2}})",
+        head + R"("data":{"s":"ETHUSDT","b":[["1.5","2"]],"a":[],"u":2}})",          // wrong symbol
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"u":2}})",                 // no a
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2},"op":"x"})", // extra key
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}}{})",
+        head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2})",           // unclosed
+        R"({"topic":"orderbook.50.BTCUSDT","type":"Delta","ts":1,"data":{"s":"BTCUSDT","b":[],"a":[],"u":2}})",
+        R"({"topic":"orderbook.50.BTCUSDT","type":"delta","data":{"s":"BTCUSDT","b":[],"a":[],"u":2}})",
+        R"({"topic":"orderbook.5000.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":[],"a":[],"u":2}})",
+        R"({"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"ts":2,"data":{"s":"BTCUSDT","b":[],"a":[],"u":2}})",
+    };
+    bybit_public_codec fast;
+    decoded_message msg;
+    checked slow;
+    // Trailing whitespace (a CRLF capture) is still the scanner's, with the same values.
+    const std::string crlf = head + R"("data":{"s":"BTCUSDT","b":[["1.5","2"]],"a":[],"u":2}})" + " \t\r\n";
+    BOOST_TEST(mmbot::feed::detail::scan_book_message(crlf, msg));
+    BOOST_TEST_REQUIRE(slow.decode(crlf).has_value());
+    BOOST_TEST(same(msg, slow.msg));
+    for (const auto& text : texts) {
+        BOOST_TEST(!mmbot::feed::detail::scan_book_message(text, msg), text);
+        (void)check_text(text, fast, msg, slow);
+    }
+    // Prices and sizes outside the digits loop's reach go through Decimal::parse: taken when it
+    // accepts them, with its value, refused when it refuses them.
+    const std::vector<std::pair<std::string, bool>> decimals{
+        {R"(["1.","2"])", false},          {R"([".5","2"])", false},
+        {R"(["1e5","2"])", false},         {R"(["-1.5","2"])", false},
+        {R"(["0","2"])", false},           {R"(["1.5","-2"])", false},
+        {R"(["1.5","0.000000001"])", false}, {R"(["1.5","2.000000000"])", true},
+        {R"(["12345678901","2"])", true},  {R"(["99999999999999999999","2"])", false},
+        {R"(["0001.5","2"])", true},       {R"(["1.5","0"])", true},
+        {R"(["1.5",""])", false},          {R"(["+1.5","2"])", false},
+    };
+    for (const auto& [pair, taken] : decimals) {
+        const std::string text = head + R"("data":{"s":"BTCUSDT","b":[)" + pair + R"(],"a":[],"u":2}})";
+        BOOST_TEST(mmbot::feed::detail::scan_book_message(text, msg) == taken, text);
+        if (taken) {
+            BOOST_TEST_REQUIRE(slow.decode(text).has_value());
+            BOOST_TEST(same(msg, slow.msg), text);
+        }
+        (void)check_text(text, fast, msg, slow);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(level_mutations_never_make_the_tiers_disagree) {
+    // Edits inside the level arrays, where the scanner's own number reading is: digits, points,
+    // signs, quotes and brackets. The scanner must take a fair share (the comparison is real).
+    std::mt19937 rng(20261207);
+    const std::string alphabet = R"(0123456789..-"[],e)";
+    const std::string seed =
+        R"({"topic":"orderbook.200.BTCUSDT","type":"delta","ts":1786310818129,"data":{"s":"BTCUSDT","b":[["65114.20","6.054"],["65114.1","0.002"],["65113","0"]],"a":[["65114.30","10.470"],["65115.00","0.001"]],"u":18521289,"seq":7961638725},"cts":1786310818127})";
+    const auto b = seed.find(R"("b":)");
+    const auto u = seed.find(R"("u":)");
+    bybit_public_codec fast;
+    decoded_message msg;
+    decoded_message scanned;
+    checked slow;
+    counts n;
+    for (int round = 0; round < 6000; ++round) {
+        std::string t = seed;
+        const auto edits = 1 + rng() % 2;
+        for (std::uint32_t e = 0; e < edits; ++e) {
+            const std::size_t pos = b + rng() % (u - b);
+            const char c = alphabet[rng() % alphabet.size()];
+            switch (rng() % 3) {
+                case 0: t.erase(pos, 1); break;
+                case 1: t.insert(pos, 1, c); break;
+                default: t[pos] = c; break;
+            }
+        }
+        ++n.texts;
+        if (mmbot::feed::detail::scan_book_message(t, scanned)) {
+            ++n.fast_accepted;
+            BOOST_TEST_REQUIRE(slow.decode(t).has_value(), "scanner accepted what the checked path refuses: " << t);
+            BOOST_TEST_REQUIRE(same(scanned, slow.msg), "scanner and checked path differ on: " << t);
+        }
+        (void)check_text(t, fast, msg, slow);
+    }
+    BOOST_TEST_MESSAGE("level mutations " << n.texts << ", scanner took " << n.fast_accepted);
+    BOOST_TEST(n.fast_accepted > n.texts / 10);
 }

@@ -7,10 +7,13 @@
 #include "mmbot/feed/l2_book.hpp"
 #include "reference_book.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <random>
 #include <utility>
+#include <vector>
 
 using namespace mmbot::feed;
 using mmbot::core::price;
@@ -253,5 +256,46 @@ BOOST_AUTO_TEST_CASE(randomized_sequence_matches_the_reference) {
             BOOST_TEST_REQUIRE(diff.empty(), "depth " << depth << " step " << step << ": " << diff);
         }
         BOOST_TEST(book.counters().gaps == 0U);
+    }
+}
+
+// The side container alone against std::vector: inserts, erases and drops at random positions,
+// long runs at one end (so the free room at that end runs out and the levels are recentred).
+BOOST_AUTO_TEST_CASE(level_array_matches_a_vector) {
+    constexpr std::size_t cap = 41;
+    std::mt19937_64 rng(7);
+    mmbot::feed::detail::level_array side(cap);
+    std::vector<level> ref;
+    for (int step = 0; step < 200'000; ++step) {
+        const auto op = rng() % 10;
+        const bool skewed = (step / 5'000) % 2 == 0;  // phases of front-only or back-only edits
+        const auto pos = [&](std::size_t n) -> std::size_t {
+            if (n == 0) return 0;
+            if (rng() % 4 != 0) return skewed ? 0 : n;  // mostly at one end
+            return static_cast<std::size_t>(rng() % (n + 1));
+        };
+        if (op < 5 && ref.size() < cap) {
+            const std::size_t i = pos(ref.size());
+            const level l = lv(step, static_cast<int>(rng() % 100) + 1);
+            side.insert(side.begin() + i, l);
+            ref.insert(ref.begin() + static_cast<std::ptrdiff_t>(i), l);
+        } else if (op < 8 && !ref.empty()) {
+            const std::size_t i = std::min(pos(ref.size()), ref.size() - 1);
+            side.erase(side.begin() + i);
+            ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i));
+        } else if (op == 8 && !ref.empty()) {
+            const std::size_t n = static_cast<std::size_t>(rng() % (ref.size() + 1));
+            side.drop_front(n);
+            ref.erase(ref.begin(), ref.begin() + static_cast<std::ptrdiff_t>(n));
+        } else if (rng() % 50 == 0) {
+            side.clear();
+            ref.clear();
+            for (int k = 0; k < static_cast<int>(rng() % cap); ++k) {
+                side.push_back(lv(k, 1));
+                ref.push_back(lv(k, 1));
+            }
+        }
+        BOOST_TEST_REQUIRE(side.size() == ref.size());
+        BOOST_TEST_REQUIRE(std::equal(side.begin(), side.end(), ref.begin(), ref.end()), "step " << step);
     }
 }

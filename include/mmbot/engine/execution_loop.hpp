@@ -256,7 +256,10 @@ public:
         const auto overdue_after = sweeping ? sweep_interval_ : options_.cancel_retry_after * 10;
         std::int64_t covered = 0;
         std::set<std::string, std::less<>> sweep_symbols;  // copies: a venue may answer at once
-        for (const order* o : store_.open_orders()) {
+        // A snapshot of the open orders (a venue may answer at once), in a buffer kept between
+        // ticks: this runs every tick while quoting, and must not allocate there.
+        store_.open_orders(open_snapshot_);
+        for (const order* o : open_snapshot_) {
             auto it = pending_cancel_.find(o->client_order_id);
             if (it == pending_cancel_.end()) {
                 if (!sweeping) continue;  // a live quote, or an order placed by hand
@@ -863,6 +866,7 @@ private:
     std::map<std::string, timestamp, std::less<>> pending_cancel_;
     /// The pending cancels a cancel-all sent (their latency is cancel_all's, not cancel's).
     std::set<std::string, std::less<>> cancelled_by_all_;
+    std::vector<const order*> open_snapshot_;  // retry_unconfirmed_cancels' scratch
     /// pending_cancel_'s mark for a cancel the venue refused: due again at once.
     static constexpr timestamp refused = timestamp::min();
     timestamp last_sweep_ = timestamp::min() / 2;  // (no overflow in now - last_sweep_)

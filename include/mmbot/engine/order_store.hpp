@@ -99,6 +99,9 @@ public:
     [[nodiscard]] std::vector<const order*> open_orders(std::string_view symbol) const;
     /// All open orders, grouped by symbol (symbols in lexical order), placement order within.
     [[nodiscard]] std::vector<const order*> open_orders() const;
+    /// The same into `out` (cleared first): a caller that keeps `out` does not allocate once it
+    /// has held the largest number of open orders.
+    void open_orders(std::vector<const order*>& out) const;
     [[nodiscard]] std::size_t open_count() const noexcept;
 
     /// The orders held, in placement order: every open one, and the terminal ones not pruned.

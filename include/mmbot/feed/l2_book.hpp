@@ -7,8 +7,10 @@
 // and ignores deltas until the next snapshot. A message with u == 1 (Bybit: "the service
 // restarted") replaces the book whatever its type says.
 //
-// Each side is a sorted flat array with the best level at the BACK: best bid/ask are O(1), and the
-// common update (near the touch) shifts only the few levels in front of it. The depth is bounded:
+// Each side is a sorted flat array with the best level at the BACK: best bid/ask are O(1), and an
+// update shifts only the shorter part of the side (detail/level_array.hpp: room at both ends), so
+// both the common change near the touch and the churn deep in a 200- or 500-level book move few
+// levels. The depth is bounded:
 // levels beyond `max_depth` from the touch are dropped, and storage is reserved up front, so
 // applying updates never allocates once a snapshot has fitted. A book shallower than its stream
 // (depth 50 fed by orderbook.200) is an approximation: levels that fell off cannot come back.
@@ -26,6 +28,7 @@
 
 #include "mmbot/core/enum_label.hpp"
 #include "mmbot/core/units.hpp"
+#include "mmbot/feed/detail/level_array.hpp"
 #include "mmbot/feed/types.hpp"
 
 #include <algorithm>
@@ -66,11 +69,8 @@ struct book_counters {
 class l2_book {
 public:
     /// `max_depth`: levels kept per side (> 0). Storage for twice that is reserved now.
-    explicit l2_book(std::size_t max_depth) : max_depth_(max_depth) {
-        if (max_depth == 0) throw std::invalid_argument("l2_book: max_depth must be > 0");
-        bids_.reserve(capacity());
-        asks_.reserve(capacity());
-    }
+    explicit l2_book(std::size_t max_depth)
+        : max_depth_(checked_depth(max_depth)), bids_(capacity()), asks_(capacity()) {}
 
     /// Applies one orderbook message of this book's symbol and stream.
     apply_status apply(const book_update& up);
@@ -117,7 +117,12 @@ public:
     [[nodiscard]] const book_counters& counters() const noexcept { return counters_; }
 
 private:
-    [[nodiscard]] const std::vector<level>& side(book_side s) const noexcept {
+    static std::size_t checked_depth(std::size_t max_depth) {
+        if (max_depth == 0) throw std::invalid_argument("l2_book: max_depth must be > 0");
+        return max_depth;
+    }
+
+    [[nodiscard]] const detail::level_array& side(book_side s) const noexcept {
         return s == book_side::bid ? bids_ : asks_;
     }
 
@@ -129,8 +134,8 @@ private:
     void finish(const book_update& up);
 
     std::size_t max_depth_;
-    std::vector<level> bids_;  // ascending price: best bid at the back
-    std::vector<level> asks_;  // descending price: best ask at the back
+    detail::level_array bids_;  // ascending price: best bid at the back
+    detail::level_array asks_;  // descending price: best ask at the back
     symbol sym_;
     std::uint64_t last_u_{0};
     std::optional<std::uint64_t> last_seq_;

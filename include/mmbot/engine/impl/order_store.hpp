@@ -69,10 +69,15 @@ inline std::vector<const order*> order_store::open_orders(std::string_view symbo
 
 inline std::vector<const order*> order_store::open_orders() const {
     std::vector<const order*> out;
+    open_orders(out);
+    return out;
+}
+
+inline void order_store::open_orders(std::vector<const order*>& out) const {
+    out.clear();
     for (const auto& [symbol, indices] : open_by_symbol_) {
         for (const std::size_t i : indices) out.push_back(&orders_.at(i));
     }
-    return out;
 }
 
 inline std::size_t order_store::open_count() const noexcept {

@@ -6,6 +6,7 @@
 
 #include "mmbot/feed/bybit_public.hpp"
 
+#include "mmbot/feed/detail/book_scanner.hpp"
 #include "mmbot/feed/detail/json_fields.hpp"
 #include "mmbot/feed/detail/levels.hpp"
 #include "mmbot/feed/errors.hpp"
@@ -255,6 +256,10 @@ inline bybit_public_codec::bybit_public_codec(std::size_t arena_bytes)
 inline std::optional<message_kind> bybit_public_codec::try_decode(
     std::string_view text, decoded_message& out, std::optional<std::int64_t>* recv_ts_ns) {
     if (recv_ts_ns != nullptr) recv_ts_ns->reset();
+    // First tier: the scanner for compact orderbook messages (most of the traffic).
+    if (text.starts_with(R"({"topic":"orderbook.)") && detail::scan_book_message(text, out)) {
+        return message_kind::book;
+    }
     fast_.reset();
     fast_.handler().begin(out, recv_ts_ns != nullptr);
     boost::system::error_code ec;

@@ -16,17 +16,15 @@ namespace detail {
 // touch is at the back where most updates land.
 
 template <class Worse>
-[[nodiscard]] std::vector<level>::iterator find_slot(std::vector<level>& v, const core::price& px,
-                                                     Worse worse) {
+[[nodiscard]] level_array::iterator find_slot(level_array& v, const core::price& px, Worse worse) {
     return std::lower_bound(v.begin(), v.end(), px,
                             [&](const level& l, const core::price& p) { return worse(l.px, p); });
 }
 
 /// Applies one delta level: zero size deletes, a new price inserts, a known one updates. When the
 /// side holds `cap` levels the worst one makes room (it is beyond the stream's depth anyway).
-/// `cap` is the book's own limit, not v.capacity(): a copied book's vectors have no spare room.
 template <class Worse>
-void upsert(std::vector<level>& v, const level& lv, std::size_t cap, Worse worse) {
+void upsert(level_array& v, const level& lv, std::size_t cap, Worse worse) {
     auto it = find_slot(v, lv.px, worse);
     const bool found = it != v.end() && it->px == lv.px;
     if (lv.qty.is_zero()) {
@@ -40,7 +38,7 @@ void upsert(std::vector<level>& v, const level& lv, std::size_t cap, Worse worse
     if (v.size() >= cap) {
         if (it == v.begin()) return;  // worse than everything kept: it would be dropped at once
         const auto pos = std::distance(v.begin(), it);
-        v.erase(v.begin());
+        v.drop_front(1);
         it = v.begin() + (pos - 1);
     }
     v.insert(it, lv);
@@ -52,7 +50,7 @@ void upsert(std::vector<level>& v, const level& lv, std::size_t cap, Worse worse
 /// skipped). Zero sizes mean "no level". Never allocates: past the reserved capacity the worst
 /// levels are dropped, and they are beyond the depth anyway.
 template <class Worse>
-void assign_side(std::vector<level>& v, const std::vector<level>& src, std::size_t cap, Worse worse) {
+void assign_side(level_array& v, const std::vector<level>& src, std::size_t cap, Worse worse) {
     v.clear();
     for (auto it = src.rbegin(); it != src.rend(); ++it) {
         if (it->qty.is_zero()) continue;
@@ -66,8 +64,8 @@ void assign_side(std::vector<level>& v, const std::vector<level>& src, std::size
 }
 
 /// Drops the levels furthest from the touch beyond `depth`.
-inline void truncate_side(std::vector<level>& v, std::size_t depth) {
-    if (v.size() > depth) v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() - depth));
+inline void truncate_side(level_array& v, std::size_t depth) {
+    if (v.size() > depth) v.drop_front(v.size() - depth);
 }
 
 }  // namespace detail
