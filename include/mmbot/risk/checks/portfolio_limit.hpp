@@ -18,6 +18,7 @@
 #include "mmbot/risk/check.hpp"
 #include "mmbot/risk/portfolio.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,6 +32,8 @@ struct portfolio_limit : state_only_check<portfolio_limit> {
     static constexpr std::string_view unseen = "portfolio_unseen";
     static constexpr std::string_view loss = "portfolio_loss";
     static constexpr std::string_view exposure = "portfolio_exposure";
+    /// Every reason its verdicts carry (the block/freeze labels besides its name).
+    static constexpr std::array<std::string_view, 5> reasons = {kill_all, lease_lost, unseen, loss, exposure};
 
     void on(const portfolio_seen& e) { seen_ = e; }
 
