@@ -66,7 +66,7 @@ template <env::environment Env>
 ///   --filters-refresh-s          mmbot-testnet and mmbot-live
 ///   --i-understand-this-is-live  mmbot-live only
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
-///   --obs-port                   only with --obs
+///   --obs-port, --obs-address    only with --obs
 template <env::environment Env>
 [[nodiscard]] std::optional<core::error> refuse_unused_flags(const cli_options& o) {
     const auto given = [&o](std::string_view f) {
@@ -89,6 +89,7 @@ template <env::environment Env>
         return refuse("--speed", "a live feed arrives in real time; --speed paces a replay");
     }
     if (given("--obs-port") && !o.obs) return refuse("--obs-port", "only used with --obs");
+    if (given("--obs-address") && !o.obs) return refuse("--obs-address", "only used with --obs");
     return std::nullopt;
 }
 

@@ -109,12 +109,12 @@ public:
     [[nodiscard]] core::result<reply> command(const command_args& args) {
         auto r = pipeline({args});
         if (!r) return r.error();
-        reply& one = r->front();
+        reply one = std::move(r->front());
         if (one.type == reply::kind::error) {
             return core::make_error(errc::redis_reply, fmt::format("redis {}:{}: {}: {}", at_.host, at_.port,
                                                                    args.empty() ? "" : args.front(), one.text));
         }
-        return std::move(one);
+        return one;
     }
     /// Several commands sent at once, their replies in order (an error reply stays a reply).
     [[nodiscard]] core::result<std::vector<reply>> pipeline(const std::vector<command_args>& commands) {

@@ -107,6 +107,30 @@ namespace detail {
     return {};
 }
 
+/// kill --all's --redis HOST:PORT and --namespace NS.
+[[nodiscard]] inline std::vector<core::flag_spec> redis_flags(ctl_options& o) {
+    return {
+        core::value_flag("--redis", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            const auto colon = v.rfind(':');
+            int port = 0;
+            const auto* end = v.data() + v.size();
+            const auto [p, ec] = colon == std::string_view::npos ? std::from_chars(end, end, port)
+                                                                 : std::from_chars(v.data() + colon + 1, end, port);
+            if (colon == std::string_view::npos || colon == 0 || ec != std::errc{} || p != end || port < 1 || port > 65535) {
+                return ctl_usage_error(fmt::format("{}: expected HOST:PORT, got \"{}\"", n, v));
+            }
+            o.redis_host = std::string(v.substr(0, colon));
+            o.redis_port = port;
+            return {};
+        }),
+        core::value_flag("--namespace", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            if (v.empty()) return ctl_usage_error(fmt::format("{}: empty", n));
+            o.name_space = std::string(v);
+            return {};
+        }),
+    };
+}
+
 }  // namespace detail
 
 /// Reads mmbot-ctl's arguments (argv without argv[0]). `env_socket` is $MMBOT_CONTROL_SOCKET.
@@ -121,7 +145,7 @@ namespace detail {
             return {};
         };
     };
-    const core::flag_spec flags[] = {
+    std::vector<core::flag_spec> flags = {
         core::value_flag("--socket", [&](std::string_view, std::string_view v) -> core::result<void> {
             if (v.empty()) return detail::ctl_usage_error("--socket: empty path");
             o.socket = std::string(v);
@@ -144,24 +168,6 @@ namespace detail {
             o.req.reason = std::string(v);
             return {};
         }),
-        core::value_flag("--redis", [&](std::string_view n, std::string_view v) -> core::result<void> {
-            const auto colon = v.rfind(':');
-            int port = 0;
-            const auto* end = v.data() + v.size();
-            const auto [p, ec] = colon == std::string_view::npos ? std::from_chars(end, end, port)
-                                                                 : std::from_chars(v.data() + colon + 1, end, port);
-            if (colon == std::string_view::npos || colon == 0 || ec != std::errc{} || p != end || port < 1 || port > 65535) {
-                return detail::ctl_usage_error(fmt::format("{}: expected HOST:PORT, got \"{}\"", n, v));
-            }
-            o.redis_host = std::string(v.substr(0, colon));
-            o.redis_port = port;
-            return {};
-        }),
-        core::value_flag("--namespace", [&](std::string_view n, std::string_view v) -> core::result<void> {
-            if (v.empty()) return detail::ctl_usage_error(fmt::format("{}: empty", n));
-            o.name_space = std::string(v);
-            return {};
-        }),
         core::switch_flag("--all", set(o.all)),
         core::switch_flag("--clear", set(o.clear)),
         core::switch_flag("--force", set(o.req.force)),
@@ -170,6 +176,7 @@ namespace detail {
         core::flag_spec{.name = "--help", .alias = "-h", .arity = core::flag_arity::none, .apply = set(o.help),
                         .stops = true},
     };
+    for (auto& f : detail::redis_flags(o)) flags.push_back(std::move(f));
     auto ok = core::read_flags(
         args, {.flags = flags,
                .problem = [](const core::flag_problem& p) {
