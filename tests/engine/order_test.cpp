@@ -119,8 +119,9 @@ BOOST_AUTO_TEST_CASE(shard_ids_carry_the_shard_and_never_collide_across_shards) 
     BOOST_TEST(parsed->run_id == a.run_id());
     BOOST_TEST(parsed->counter == 101U);
     BOOST_TEST(parse_client_order_id("mm-" + std::string(a.run_id().substr(6)) + "-1")->shard.empty());
-    // The longest shard id still fits orderLinkId.
-    client_order_id_generator longest("zzzzzz_" + make_run_id(std::chrono::hours(24 * 365 * 200), 0xFFFFFFFFU),
+    // The longest shard id still fits orderLinkId until 2059 (8 base-36 digits of ms), as the
+    // header says: 3 + 6 + 1 + 12 + 1 + 13 = 36.
+    client_order_id_generator longest("zzzzzz_" + make_run_id(std::chrono::hours(24 * 365 * 88), 0xFFFFFFFFU),
                                       std::numeric_limits<std::uint64_t>::max() - 1);
     const std::string big = longest.next();
     BOOST_TEST(big.size() <= max_order_link_id_chars, big);

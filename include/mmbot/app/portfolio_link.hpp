@@ -92,8 +92,8 @@ private:
                                          v.unrealized_pnl};
             for (const auto* o : loop.store().open_orders()) {
                 if (o->symbol != v.symbol) continue;
-                auto& side = o->side == engine::side::buy ? sym.open_buy_notional : sym.open_sell_notional;
-                side += o->price * o->remaining_qty();
+                auto& resting = o->side == engine::side::buy ? sym.open_buy_notional : sym.open_sell_notional;
+                resting += o->price * o->remaining_qty();
             }
             s.symbols.push_back(std::move(sym));
         }

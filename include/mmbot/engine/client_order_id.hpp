@@ -13,8 +13,8 @@
 // base-36 digits of entropy (random device mixed with the pid), and the counter is base 36. The
 // longest id is 3 + 12 + 1 + 13 = 29 characters. A shard (docs/deploy.md) puts its name (1-6 of
 // [a-z0-9]) in front of the run id, "mm-" <shard> "_" <run id> "-" <counter>, e.g.
-// "mm-alpha_mifk3a2b0x7q-1z", at most 36 characters: two shards never make the same id, whatever
-// their clocks. Two starts in the same millisecond differ by
+// "mm-alpha_mifk3a2b0x7q-1z", at most 36 characters until 2059: two shards never make the same
+// id, whatever their clocks. Two starts in the same millisecond differ by
 // their entropy; on top of that the counter resumes after the largest counter found in the journal
 // (`resume_after`), so ids keep growing across runs even if the clock steps back.
 //

@@ -98,7 +98,8 @@ namespace detail {
         if (!allowed(f)) {
             const bool needs_all = f == "--clear" || f == "--redis" || f == "--namespace";
             return ctl_usage_error(fmt::format("{}: not an option of {}{}", f,
-                                               o.all ? std::string("kill --all") : std::string(command_word(o.req.act)),
+                                               o.all && o.req.act == action::kill ? std::string("kill --all")
+                                                                                  : std::string(command_word(o.req.act)),
                                                f == "--interval-ms" ? " without --watch"
                                                : needs_all && o.req.act == action::kill ? " without --all"
                                                                                         : ""));
