@@ -5,6 +5,7 @@
 #include "mmbot/app/control/ctl_cli.hpp"
 #include "mmbot/app/control/status_text.hpp"
 #include "mmbot/app/exit_codes.hpp"
+#include "mmbot/shard/kill_all.hpp"
 
 #include <fmt/format.h>
 
@@ -61,6 +62,24 @@ int once(const app::control::ctl_options& o, bool clear_screen) {
     return 0;
 }
 
+/// kill --all (or --clear) through the deployment's Redis: every shard, not one socket.
+int kill_all(const app::control::ctl_options& o) {
+    auto link = shard::redis_link::open({o.redis_host, o.redis_port}, o.timeout);
+    if (!link) return fail(link.error());
+    const shard::key_space keys(o.name_space);
+    const std::string reason = o.req.reason.empty() ? std::string("operator") : o.req.reason;
+    auto sent = o.clear ? shard::clear_kill(*link, keys) : shard::kill_all(*link, keys, reason);
+    if (!sent) return fail(sent.error());
+    if (o.clear) {
+        fmt::print("kill --all --clear: {} cleared, {} shard(s) told; each stays frozen until unfrozen\n", keys.kill(),
+                   *sent);
+    } else {
+        fmt::print("kill --all: {} = \"{}\", {} shard(s) listening now; it stays in force until kill --all --clear\n",
+                   keys.kill(), reason, *sent);
+    }
+    return 0;
+}
+
 int run_main(int argc, char** argv) {
     const std::vector<std::string_view> args(argv + 1, argv + argc);
     // Read before any thread exists (mmbot-ctl has none), so getenv's lack of locking is harmless.
@@ -73,6 +92,7 @@ int run_main(int argc, char** argv) {
         fmt::print("{}", app::control::ctl_usage);
         return 0;
     }
+    if (opts->all) return kill_all(*opts);
     if (!opts->watch) return once(*opts, false);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);

@@ -326,3 +326,71 @@ BOOST_AUTO_TEST_CASE(config_filters_may_only_be_stricter) {
     BOOST_TEST(refusal(venue("0.10", "0.001", "0.001", "1190", "1")).find("min_notional: 1 is looser") !=
                std::string::npos);
 }
+
+namespace {
+/// configs/testnet.json with a "portfolio" section (docs/config.md) changed by `edit`.
+template <class Edit>
+std::string testnet_shard(Edit edit) {
+    auto doc = boost::json::parse(read("configs/testnet.json"));
+    boost::json::object p{{"shard", "a"},
+                          {"redis", boost::json::object{{"host", "127.0.0.1"}, {"port", 6379}}},
+                          {"max_total_loss", "500"},
+                          {"assets", boost::json::object{{"BTC", boost::json::object{{"max_gross_exposure", "3000"}}}}}};
+    edit(p);
+    doc.as_object()["portfolio"] = p;
+    return boost::json::serialize(doc);
+}
+}  // namespace
+
+// The optional portfolio section: absent, nothing changes; present, every field is read with its
+// defaults, and each bad field is named with its value.
+BOOST_AUTO_TEST_CASE(the_portfolio_section_is_optional_and_validated_by_field) {
+    BOOST_TEST(!app::load_config_file("configs/testnet.json").value().portfolio.has_value());
+    auto c = app::parse_config(testnet_shard([](auto&) {}), "test.json");
+    BOOST_TEST_REQUIRE(c.has_value(), (c ? "" : c.error().message));
+    const auto& p = *c->portfolio;
+    BOOST_TEST(p.shard == "a");
+    BOOST_TEST(p.venue == "bybit-testnet");
+    BOOST_TEST(p.redis_namespace == "mmbot");
+    BOOST_TEST(p.lease.count() == 10000);
+    BOOST_TEST(p.limits.grace.count() == std::chrono::nanoseconds(std::chrono::seconds(5)).count());
+    BOOST_TEST(p.publish_interval.count() == 100);
+    BOOST_TEST(p.limits.max_total_loss.to_string() == "500");
+    BOOST_TEST(p.limits.assets.at("BTC").max_gross_exposure.to_string() == "3000");
+    BOOST_TEST((p.limits.assets.at("BTC").max_net_exposure == core::notional::max()));
+
+    const auto bad = [](auto edit) { return error_of(testnet_shard(edit)); };
+    BOOST_TEST(bad([](auto& o) { o["shard"] = "Alpha"; }) ==
+               "test.json: portfolio.shard: must be 1-6 of [a-z0-9] (it goes into every client order id), got \"Alpha\"");
+    BOOST_TEST(bad([](auto& o) { o["shard"] = "toolong"; }).find("got \"toolong\"") != std::string::npos);
+    BOOST_TEST(bad([](auto& o) { o["grace_ms"] = 10000; }) ==
+               "test.json: portfolio.grace_ms: must be below lease_ms 10000 (a shard that cannot see Redis stops "
+               "trading before its lease can pass to another process), got 10000");
+    BOOST_TEST(bad([](auto& o) { o["redis"].as_object()["port"] = 0; }) ==
+               "test.json: portfolio.redis.port: must be in [1, 65535], got 0");
+    BOOST_TEST(bad([](auto& o) { o["redis"].as_object()["hots"] = "x"; }).find("portfolio.redis.hots: unknown key") !=
+               std::string::npos);
+    BOOST_TEST(bad([](auto& o) { o["max_total_loss"] = "-1"; }) ==
+               "test.json: portfolio.max_total_loss: must be > 0, got \"-1\"");
+    BOOST_TEST(bad([](auto& o) { o["assets"].as_object()["BTC"].as_object()["max_net_exposure"] = "0"; }) ==
+               "test.json: portfolio.assets.BTC.max_net_exposure: must be > 0, got \"0\"");
+    BOOST_TEST(bad([](auto& o) { o.erase("redis"); }).find("portfolio.redis") != std::string::npos);
+    BOOST_TEST(bad([](auto& o) { o["publish_interval_ms"] = 10; }).find("portfolio.publish_interval_ms") !=
+               std::string::npos);
+    auto shadow = boost::json::parse(read("configs/shadow.json"));
+    shadow.as_object()["portfolio"] = boost::json::parse(testnet_shard([](auto&) {})).as_object()["portfolio"];
+    BOOST_TEST(error_of(boost::json::serialize(shadow)) ==
+               "test.json: portfolio: shadow trades against a simulated venue and is never a shard (testnet, live)");
+}
+
+BOOST_AUTO_TEST_CASE(a_reload_changes_portfolio_limits_but_not_the_shard) {
+    const auto cur = app::parse_config(testnet_shard([](auto&) {}), "a.json").value();
+    auto looser = app::parse_config(testnet_shard([](auto& o) { o["max_total_loss"] = "900"; }), "a.json").value();
+    BOOST_TEST(app::check_reloadable(cur, looser).has_value());
+    auto renamed = app::parse_config(testnet_shard([](auto& o) { o["shard"] = "b"; }), "a.json").value();
+    const auto r = app::check_reloadable(cur, renamed);
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST(r.error().message.find("portfolio.shard, venue, redis") != std::string::npos);
+    const auto plain = app::load_config_file("configs/testnet.json").value();
+    BOOST_TEST(app::check_reloadable(cur, plain).error().message.find("portfolio (being a shard)") != std::string::npos);
+}

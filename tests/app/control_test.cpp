@@ -181,6 +181,23 @@ BOOST_AUTO_TEST_CASE(ctl_command_line) {
     BOOST_TEST(ctl_args({"--help"})->help);
 }
 
+// kill --all goes through Redis: no socket; its options only with it.
+BOOST_AUTO_TEST_CASE(ctl_kill_all_command_line) {
+    auto o = ctl_args({"kill", "--all", "--redis", "10.0.0.5:6380", "--namespace", "prod", "--reason", "incident"});
+    BOOST_TEST_REQUIRE(o.has_value(), (o ? "" : o.error().message));
+    BOOST_TEST((o->all && !o->clear && o->redis_host == "10.0.0.5" && o->redis_port == 6380));
+    BOOST_TEST((o->name_space == "prod" && o->req.reason == "incident" && o->socket.empty()));
+    o = ctl_args({"kill", "--all", "--clear"});
+    BOOST_TEST_REQUIRE(o.has_value());
+    BOOST_TEST((o->clear && o->redis_host == "127.0.0.1" && o->redis_port == 6379 && o->name_space == "mmbot"));
+    const auto error_of = [](std::vector<std::string_view> a) { return ctl_args(std::move(a), "/s").error().message; };
+    BOOST_TEST(error_of({"kill", "--clear"}) == "--clear: not an option of kill without --all");
+    BOOST_TEST(error_of({"freeze", "--all"}) == "--all: not an option of freeze");
+    BOOST_TEST(error_of({"kill", "--all", "--socket", "/x.ctl"}) == "--socket: not an option of kill --all");
+    BOOST_TEST(error_of({"kill", "--all", "--redis", "nohost"}) == "--redis: expected HOST:PORT, got \"nohost\"");
+    BOOST_TEST(error_of({"kill", "--all", "--redis", "h:0"}) == "--redis: expected HOST:PORT, got \"h:0\"");
+}
+
 BOOST_AUTO_TEST_CASE(socket_is_0600_and_long_paths_work) {
     // Deeper than sun_path's 107 bytes: reached through /proc/self/fd/<dir>/<name>.
     std::string dir = scratch("") + std::string(120, 'd');

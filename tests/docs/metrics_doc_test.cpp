@@ -95,6 +95,8 @@ BOOST_AUTO_TEST_CASE(documented_block_reasons_are_the_real_ones) {
         real.emplace(mmbot::policy::label(static_cast<block_reason>(i)));
     }
     for (const auto name : mmbot::app::live_gate::names) real.emplace(name);
+    // The portfolio check names what broke (a lost lease, a stale view, loss, exposure, kill --all).
+    for (const auto r : mmbot::risk::portfolio_limit::reasons) real.emplace(r);
     real.emplace("frozen");  // risk::monitor's block while frozen
     BOOST_TEST(documented == real, "docs/metrics.md's block reasons differ from the code's");
     for (const auto& d : documented) BOOST_TEST(real.contains(d), "documented, does not exist: " << d);

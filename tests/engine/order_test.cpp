@@ -102,6 +102,38 @@ BOOST_AUTO_TEST_CASE(generated_ids_are_valid_and_parse_back) {
     BOOST_TEST(!parse_client_order_id("mm-abc-X").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(shard_ids_carry_the_shard_and_never_collide_across_shards) {
+    // Same start, same entropy, two shards: the ids differ by the shard alone.
+    auto a = client_order_id_generator::for_run(std::chrono::milliseconds(1'000), 7, "alpha");
+    auto b = client_order_id_generator::for_run(std::chrono::milliseconds(1'000), 7, "b2");
+    std::set<std::string> seen;
+    for (int i = 0; i < 100; ++i) {
+        BOOST_TEST(seen.insert(a.next()).second);
+        BOOST_TEST(seen.insert(b.next()).second);
+    }
+    const std::string id = a.next();
+    BOOST_TEST(id.starts_with("mm-alpha_"), id);
+    const auto parsed = parse_client_order_id(id);
+    BOOST_REQUIRE(parsed.has_value());
+    BOOST_TEST(parsed->shard == "alpha");
+    BOOST_TEST(parsed->run_id == a.run_id());
+    BOOST_TEST(parsed->counter == 101U);
+    BOOST_TEST(parse_client_order_id("mm-" + std::string(a.run_id().substr(6)) + "-1")->shard.empty());
+    // The longest shard id still fits orderLinkId until 2059 (8 base-36 digits of ms), as the
+    // header says: 3 + 6 + 1 + 12 + 1 + 13 = 36.
+    client_order_id_generator longest("zzzzzz_" + make_run_id(std::chrono::hours(24 * 365 * 88), 0xFFFFFFFFU),
+                                      std::numeric_limits<std::uint64_t>::max() - 1);
+    const std::string big = longest.next();
+    BOOST_TEST(big.size() <= max_order_link_id_chars, big);
+    BOOST_TEST(parse_client_order_id(big).has_value());
+    // A bad shard part does not parse; a bad shard name is refused when making the generator.
+    BOOST_TEST(!parse_client_order_id("mm-Alpha_abc-1").has_value());
+    BOOST_TEST(!parse_client_order_id("mm-toolong7_abc-1").has_value());
+    BOOST_TEST(!parse_client_order_id("mm-_abc-1").has_value());
+    BOOST_CHECK_THROW((void)client_order_id_generator::for_run(std::chrono::milliseconds(1), 1, "UPPER"),
+                      std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_CASE(ids_unique_across_two_restarts) {
     // Run 1 hands out ids; its largest counter is what recovery finds in the journal.
     std::set<std::string> seen;

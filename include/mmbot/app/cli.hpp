@@ -15,6 +15,8 @@
 #include "mmbot/core/flags.hpp"
 #include "mmbot/core/units.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -40,6 +42,8 @@ struct cli_options {
     std::optional<core::notional> max_inv;
     bool obs = false;
     std::uint16_t obs_port = 8080;
+    /// --obs-address: where --obs listens (loopback unless an operator says otherwise, e.g. a pod).
+    std::string obs_address = "127.0.0.1";
     /// "replay:<path>", "live[:mainnet|:testnet][:linear|:spot]" (Bybit's public WebSocket) or
     /// "wss://HOST[:PORT]/PATH" (another public stream; not in mmbot-live). See is_live_feed().
     std::string feed;
@@ -112,6 +116,7 @@ inline constexpr std::string_view cli_usage =
   --max-inv X                 cap every symbol's inventory notional (quote currency)
   --obs                       serve /health, /ready, /metrics and /status on 127.0.0.1
   --obs-port N                port for --obs (default 8080; 0 = any free port)
+  --obs-address IP            address for --obs (default 127.0.0.1; 0.0.0.0 in a pod, for probes and scrapes)
   --report PATH               write the final JSON report there
   --html-report PATH          write the run as a self-contained HTML page (charts) there
   --journal PATH              order journal (default from the config)
@@ -125,7 +130,7 @@ inline constexpr std::string_view cli_usage =
 a flag the binary does not use is refused (exit 2)
   --help                      this text
 exit codes: 0 ok, 1 runtime, 2 usage, 3 config, 4 environment/secrets, 5 journal, 6 feed,
-            7 preflight failed, 8 live not acknowledged
+            7 preflight failed, 8 live not acknowledged, 9 shard (lease taken, Redis unreachable)
 )";
 
 /// A parsed `--feed live...` value.
@@ -326,7 +331,8 @@ template <class T, class U>
     };
 }
 
-/// --obs, --obs-port, --feed, --speed, --ca-file, --record, --record-max-mb, --kill-switch-file, --control-socket,
+/// --obs, --obs-port, --obs-address, --feed, --speed, --ca-file, --record, --record-max-mb,
+/// --kill-switch-file, --control-socket,
 /// --stop-timeout-s, --clock-resync-s, --filters-refresh-s, --endpoint-override.
 [[nodiscard]] inline std::vector<core::flag_spec> io_flags(cli_options& o) {
     return {
@@ -336,6 +342,13 @@ template <class T, class U>
         }),
         core::value_flag("--obs-port", [&o](std::string_view n, std::string_view v) {
             return store(o.obs_port, parse_int<std::uint16_t>(n, v, 0, 65535));
+        }),
+        core::value_flag("--obs-address", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            boost::system::error_code ec;
+            (void)boost::asio::ip::make_address(std::string(v), ec);
+            if (ec) return usage_error(fmt::format("{}: expected an IP address, got \"{}\"", n, v));
+            o.obs_address = std::string(v);
+            return {};
         }),
         core::value_flag("--feed", [&o](std::string_view, std::string_view v) -> core::result<void> {
             if (!is_live_feed(v) && !(v.starts_with("replay:") && v.size() > 7)) {

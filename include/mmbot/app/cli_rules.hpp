@@ -68,7 +68,7 @@ template <env::environment Env>
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
 ///   --record                     mmbot-shadow with a live feed, mmbot-testnet, mmbot-live
 ///   --record-max-mb              only with --record
-///   --obs-port                   only with --obs
+///   --obs-port, --obs-address    only with --obs
 template <env::environment Env>
 [[nodiscard]] std::optional<core::error> refuse_unused_flags(const cli_options& o) {
     const auto given = [&o](std::string_view f) {
@@ -95,6 +95,7 @@ template <env::environment Env>
     }
     if (given("--record-max-mb") && !given("--record")) return refuse("--record-max-mb", "only used with --record");
     if (given("--obs-port") && !o.obs) return refuse("--obs-port", "only used with --obs");
+    if (given("--obs-address") && !o.obs) return refuse("--obs-address", "only used with --obs");
     return std::nullopt;
 }
 

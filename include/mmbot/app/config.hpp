@@ -17,6 +17,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/policy/maker_policy.hpp"
 #include "mmbot/risk/limits.hpp"
+#include "mmbot/risk/portfolio.hpp"
 
 #include <boost/json.hpp>
 
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -77,6 +79,20 @@ struct sim_config {
     std::chrono::milliseconds outage_for{0};
 };
 
+/// The optional "portfolio" section: this process is one shard of a deployment coordinated through
+/// Redis (docs/deploy.md). Absent: the bot is not a shard and behaves as without it.
+struct portfolio_config {
+    std::string shard;  ///< 1-6 of [a-z0-9]: it goes into every client order id
+    std::string venue;  ///< where this shard trades, as published (default "bybit-<environment>")
+    std::string redis_host = "127.0.0.1";
+    std::int64_t redis_port = 6379;
+    std::string redis_namespace = "mmbot";
+    std::chrono::milliseconds lease{10'000};
+    std::chrono::milliseconds publish_interval{100};
+    /// The limits across shards; limits.grace is the config's grace_ms (default 5000, < lease).
+    risk::portfolio_limits limits;
+};
+
 struct config {
     std::string environment;  ///< must match the binary: shadow | testnet | live
     policy::maker_params maker;
@@ -86,6 +102,7 @@ struct config {
     sim_config sim;
     /// Sorted by symbol, so every iteration (and the report) is deterministic.
     std::map<std::string, symbol_config, std::less<>> symbols;
+    std::optional<portfolio_config> portfolio;
 };
 
 namespace detail {
@@ -341,6 +358,72 @@ inline void read_sim(const json_reader& root, field_sink& sink, config& c) {
     }
 }
 
+/// The optional "portfolio" object (docs/config.md#portfolio): the shard's name, Redis, the lease,
+/// and the limits across shards. grace_ms must be shorter than lease_ms: a shard that cannot see
+/// Redis must stop trading before its lease can run out and another process take the shard.
+inline void read_portfolio(const json_reader& root, field_sink& sink, config& c) {
+    if (!root.has("portfolio")) return;
+    if (c.environment == "shadow") {
+        return sink.fail(root.fail("portfolio", "shadow trades against a simulated venue and is never a shard (testnet, live)"));
+    }
+    const auto p = sink.section(root, "portfolio", {"shard", "venue", "redis", "lease_ms", "grace_ms",
+                                                    "publish_interval_ms", "max_total_loss", "assets"});
+    if (!p) return;
+    portfolio_config pc;
+    pc.venue = "bybit-" + c.environment;
+    sink.take(p->string("shard"), pc.shard);
+    if (!sink.failed()) {
+        const bool ok = !pc.shard.empty() && pc.shard.size() <= 6 &&
+                        std::all_of(pc.shard.begin(), pc.shard.end(),
+                                    [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
+        if (!ok) sink.fail(p->fail("shard", fmt::format("must be 1-6 of [a-z0-9] (it goes into every client order id), got \"{}\"", pc.shard)));
+    }
+    if (p->has("venue")) sink.take(p->string("venue"), pc.venue);
+    if (const auto r = sink.section(*p, "redis", {"host", "port", "namespace"})) {
+        sink.take(r->string("host"), pc.redis_host);
+        sink.take(r->integer("port", 1, 65535), pc.redis_port);
+        if (r->has("namespace")) sink.take(r->string("namespace"), pc.redis_namespace);
+        if (!sink.failed() && pc.redis_host.empty()) sink.fail(r->fail("host", "must not be empty"));
+        if (!sink.failed() && pc.redis_namespace.empty()) sink.fail(r->fail("namespace", "must not be empty"));
+    }
+    if (p->has("lease_ms")) sink.take(p->millis("lease_ms", 1'000, 600'000), pc.lease);
+    std::chrono::milliseconds grace{5'000};
+    if (p->has("grace_ms")) sink.take(p->millis("grace_ms", 100, 600'000), grace);
+    pc.limits.grace = grace;
+    if (p->has("publish_interval_ms")) sink.take(p->millis("publish_interval_ms", 100, 10'000), pc.publish_interval);
+    if (!sink.failed() && grace >= pc.lease) {
+        sink.fail(p->fail("grace_ms", fmt::format("must be below lease_ms {} (a shard that cannot see Redis stops "
+                                                  "trading before its lease can pass to another process), got {}",
+                                                  pc.lease.count(), grace.count())));
+    }
+    if (p->has("max_total_loss")) {
+        sink.take(p->decimal<core::notional>("max_total_loss"), pc.limits.max_total_loss);
+        if (!sink.failed() && !pc.limits.max_total_loss.is_positive()) {
+            sink.fail(p->fail("max_total_loss", fmt::format("must be > 0, got \"{}\"", pc.limits.max_total_loss)));
+        }
+    }
+    if (p->has("assets")) {
+        auto assets = p->object("assets");
+        if (!assets) return sink.fail(assets.error());
+        for (const auto& kv : assets->raw()) {
+            const std::string asset(kv.key());
+            const auto a = sink.section(*assets, asset, {"max_gross_exposure", "max_net_exposure"});
+            if (!a) return;
+            risk::asset_limits al;
+            for (const auto& [key, out] : {std::pair{"max_gross_exposure", &al.max_gross_exposure},
+                                           std::pair{"max_net_exposure", &al.max_net_exposure}}) {
+                if (!a->has(key)) continue;
+                sink.take(a->decimal<core::notional>(key), *out);
+                if (!sink.failed() && !out->is_positive()) {
+                    sink.fail(a->fail(key, fmt::format("must be > 0, got \"{}\"", *out)));
+                }
+            }
+            pc.limits.assets.emplace(asset, al);
+        }
+    }
+    if (!sink.failed()) c.portfolio = std::move(pc);
+}
+
 /// The "symbols" object: at least one; each symbol's filters, strategy and risk, then whether one
 /// order can trade. Stops at the first symbol that fails.
 inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
@@ -419,7 +502,7 @@ inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
     const detail::json_reader root(doc.get_object(), "");
     detail::field_sink sink;
     config c;
-    if (auto e = root.only_keys({"environment", "maker", "journal", "risk", "sim", "symbols"})) {
+    if (auto e = root.only_keys({"environment", "maker", "journal", "risk", "sim", "symbols", "portfolio"})) {
         return core::make_error(e->code, fmt::format("{}: {}", source, e->message));
     }
     sink.take(root.choice("environment", {"shadow", "testnet", "live"}), c.environment);
@@ -429,6 +512,7 @@ inline void read_symbols(const json_reader& root, field_sink& sink, config& c) {
     detail::read_risk(root, sink, c);
     detail::read_sim(root, sink, c);
     detail::read_symbols(root, sink, c);
+    detail::read_portfolio(root, sink, c);
     if (sink.failed()) {
         return core::make_error(sink.error().code, fmt::format("{}: {}", source, sink.error().message));
     }

@@ -35,6 +35,17 @@ namespace mmbot::app {
         return refuse("journal");
     }
     if (next.symbols.size() != current.symbols.size()) return refuse("the symbol list");
+    // The shard's identity and its Redis are fixed for the run; its limits (max_total_loss,
+    // assets) and grace reload like any limit.
+    if (next.portfolio.has_value() != current.portfolio.has_value()) return refuse("portfolio (being a shard)");
+    if (next.portfolio) {
+        const auto& a = *current.portfolio;
+        const auto& b = *next.portfolio;
+        if (a.shard != b.shard || a.venue != b.venue || a.redis_host != b.redis_host || a.redis_port != b.redis_port ||
+            a.redis_namespace != b.redis_namespace || a.lease != b.lease || a.publish_interval != b.publish_interval) {
+            return refuse("portfolio.shard, venue, redis, lease_ms and publish_interval_ms");
+        }
+    }
     for (const auto& [name, sc] : current.symbols) {
         auto it = next.symbols.find(name);
         if (it == next.symbols.end()) return refuse("the symbol list");

@@ -17,6 +17,7 @@
 #include "mmbot/feed/errors.hpp"
 #include "mmbot/net/errors.hpp"
 #include "mmbot/secrets/errors.hpp"
+#include "mmbot/shard/errors.hpp"
 
 #include <array>
 #include <span>
@@ -36,6 +37,7 @@ enum class exit_code : int {
     feed = 6,                   ///< market data source cannot be opened
     preflight = 7,              ///< preflight checks failed
     live_not_acknowledged = 8,  ///< mmbot-live started without --i-understand-this-is-live
+    shard = 9,                  ///< the shard's lease cannot be taken (another holder, Redis unreachable)
 };
 
 /// Exit codes of mmbot-secrets. Not the trading binaries' numbers: there 5 and 6 mean journal and
@@ -108,6 +110,7 @@ inline constexpr std::array trading_rows = std::to_array<exit_code_row>({
     {6, "feed", "market data source cannot be opened, holds no data, or the live feed failed"},
     {7, "preflight", "preflight checks failed, or one order at the first book cannot trade"},
     {8, "live_not_acknowledged", "mmbot-live started without --i-understand-this-is-live"},
+    {9, "shard", "the shard's lease cannot be taken: another process holds the shard, or Redis is unreachable at start"},
 });
 
 inline constexpr std::array trading_errors = std::to_array<error_exit>({
@@ -149,6 +152,10 @@ inline constexpr std::array trading_errors = std::to_array<error_exit>({
     {app::errc::preflight_open_orders, exit_code::preflight},
     {app::errc::preflight_cannot_trade, exit_code::preflight},
     {app::errc::control_socket, exit_code::usage},
+    {shard::errc::shard_taken, exit_code::shard},
+    {shard::errc::redis_unreachable, exit_code::shard},
+    {shard::errc::redis_reply, exit_code::shard},
+    {shard::errc::shard_state, exit_code::shard},
 });
 
 inline constexpr std::array secrets_rows = std::to_array<exit_code_row>({
@@ -184,7 +191,7 @@ inline constexpr std::array ctl_rows = std::to_array<exit_code_row>({
     {0, "ok", "the bot carried out the command (status: printed)"},
     {1, "internal", "internal error (uncaught exception)"},
     {2, "usage", "bad flag, command or option, or a request the bot could not read"},
-    {3, "unreachable", "no bot answers on the control socket (missing, refused, no permission, timeout)"},
+    {3, "unreachable", "no bot answers on the control socket (missing, refused, no permission, timeout), or kill --all cannot reach Redis"},
     {4, "refused", "the bot refused the command: unfreeze while the condition holds, a rejected reload"},
 });
 
@@ -192,6 +199,8 @@ inline constexpr std::array ctl_errors = std::to_array<error_exit>({
     {app::errc::usage, ctl_exit::usage},
     {app::errc::control_request, ctl_exit::usage},
     {app::errc::control_unreachable, ctl_exit::unreachable},
+    {shard::errc::redis_unreachable, ctl_exit::unreachable},
+    {shard::errc::redis_reply, ctl_exit::unreachable},
     {app::errc::control_refused, ctl_exit::refused},
     {app::errc::invalid_reload, ctl_exit::refused},
     {app::errc::invalid_config, ctl_exit::refused},
@@ -211,7 +220,8 @@ static_assert(numbered_in_order(trading_rows) && numbered_in_order(secrets_rows)
 static_assert(ctl_rows[exit_status(ctl_exit::refused)].name == "refused" &&
               ctl_rows[exit_status(ctl_exit::unreachable)].name == "unreachable");
 static_assert(trading_rows[exit_status(exit_code::live_not_acknowledged)].name == "live_not_acknowledged" &&
-              trading_rows[exit_status(exit_code::environment)].name == "environment");
+              trading_rows[exit_status(exit_code::environment)].name == "environment" &&
+              trading_rows[exit_status(exit_code::shard)].name == "shard");
 static_assert(secrets_rows[exit_status(secrets_exit::insecure_permissions)].name == "insecure_permissions" &&
               secrets_rows[exit_status(secrets_exit::environment_mismatch)].name == "environment_mismatch");
 static_assert(local_venue_rows[exit_status(local_venue_exit::start_failed)].name == "start_failed");

@@ -1,6 +1,6 @@
 // mmbot/app/obs_endpoint.hpp
 //
-// --obs for every binary: /health, /ready and /metrics on 127.0.0.1, on the health server's own
+// --obs for every binary: /health, /ready and /metrics on 127.0.0.1 (or --obs-address), on the health server's own
 // thread. The event loop only writes atomics (the readiness board, the metrics) that the server
 // reads, so serving never blocks trading.
 //
@@ -37,6 +37,7 @@ template <class Board, class Logger>
     if (!opts.obs) return {};
     obs::health_server_options so;
     so.port = opts.obs_port;
+    so.address = opts.obs_address;
     server.emplace(so, obs::health_server_handlers{
                            .readiness = [&board] { return board.report(); },
                            .metrics = [&registry, &metrics, &board](std::string& out) {
@@ -46,7 +47,7 @@ template <class Board, class Logger>
                            .status = status});
     auto port = server->start();
     if (!port) return port.error();
-    fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics /status on 127.0.0.1:{}\n", env_name, *port);
+    fmt::print(stderr, "mmbot-{}: serving /health /ready /metrics /status on {}:{}\n", env_name, so.address, *port);
     log.info("obs_listening", {{"port", static_cast<std::int64_t>(*port)}});
     return {};
 }

@@ -11,6 +11,9 @@
 //                 refuses to trade on a failure (app/preflight.hpp)
 //   credentials   mm-bot/<Env namespace>/bybit from the secrets backend: the file named by
 //                 MMBOT_SECRETS_FILE (mode 0600), else MMBOT_SECRET_<NS>_BYBIT_API_KEY/_SECRET
+//   shard         with a "portfolio" config section: the shard's lease in Redis (a second process
+//                 with the same shard is refused, exit 9, naming the holder), before anything
+//                 touches the venue or the journal (app/portfolio_link.hpp)
 //   journal       opened and recovered, never deleted: its records rebuild the order store and
 //                 the positions before anything is sent
 //   clock         GET /v5/market/time: the venue-time offset every signature uses
@@ -43,6 +46,7 @@
 #include "mmbot/app/runtime/log_output.hpp"
 #include "mmbot/app/runtime/observability.hpp"
 #include "mmbot/app/runtime/operator_controls.hpp"
+#include "mmbot/app/portfolio_link.hpp"
 #include "mmbot/app/venue_filters.hpp"
 #include "mmbot/app/venue_watch.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
@@ -350,6 +354,13 @@ public:
             if (!k) return exit_with(k.error());
             keys.emplace(std::move(*k));
         }
+        // A shard takes its lease before it asks the venue anything or opens the journal: the
+        // duplicate of a running shard stops here, having touched nothing.
+        auto shard = start_shard<Env>(given.cfg, [] {
+            obs::system_clock_source wall;
+            return obs::unix_nanos(wall);
+        });
+        if (!shard) return exit_with(shard.error());
         // The venue's filters (narrowed by the config's): what every later phase trades with.
         auto merged = trading_detail::with_venue_filters_of(given, *ep, *tls);
         if (!merged) return exit_with(merged.error());
@@ -375,7 +386,7 @@ public:
         auto recording = capture_recording::open(s.opts);
         if (!recording) return exit_with(recording.error());
         trading_session session(s, *ep, *tls, std::move(*keys), std::move(*opened), std::move(*log_out),
-                                std::move(*control), std::move(*recording));
+                                std::move(*control), std::move(*recording), std::move(*shard));
         return session.trade();
     }
 
@@ -392,13 +403,19 @@ public:
 private:
     trading_session(const startup& s, const trading_endpoints& ep, boost::asio::ssl::context& tls,
                     trading_signers keys, engine::journal::opened opened, log_output log_out,
-                    control::control_server control, capture_recording recording)
+                    control::control_server control, capture_recording recording,
+                    std::unique_ptr<shard::coordinator> shard)
         : s_(s), ep_(ep), tls_(tls), keys_(std::move(keys)), recording_(std::move(recording)),
           journal_(std::move(opened.log)),
           log_out_(std::move(log_out)), sink_(log_out_.file()),
           log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()), rest_{rest_io_, ep.rest, tls},
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
           ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_), pictures_(s.opts) {
+        if (shard) {
+            portfolio_.emplace(std::move(shard), *s.cfg.portfolio, seen_.metrics);
+            log_.info("shard_lease_taken", {{"shard", s.cfg.portfolio->shard},
+                                            {"holder", portfolio_->coordinator().holder()}});
+        }
         for (const auto& e : opened.entries) {
             (void)store_.apply(e.event);
             if (const auto* f = std::get_if<engine::order_fill>(&e.event)) (void)positions_.apply(*f);
@@ -473,7 +490,9 @@ private:
         pws_.emplace(ep_.private_ws, tls_, keys_.ws, [this]() { return venue_ms_at(now()); });
         started_at_ = now();
         loop_.emplace(*gateway_, journal_, std::move(store_), std::move(positions_), to_options(s_.cfg), s_.setups,
-                      seen_.metrics, log_, engine::client_order_id_generator::for_run(started_at_, 0));
+                      seen_.metrics, log_,
+                      engine::client_order_id_generator::for_run(started_at_, 0,
+                                                                 s_.cfg.portfolio ? s_.cfg.portfolio->shard : ""));
         loop_->observe(pictures_.observer());
         for (const auto& [name, setup] : s_.setups) reconciled_[name] = false;
         events_sink_.emplace(sink_type{*loop_, log_, reconciled_});
@@ -521,6 +540,7 @@ private:
         if (!quoting_ && !try_start_quoting()) return false;
         if (!poll_market_data()) return false;
         ops_.poll(*loop_, now_);
+        if (portfolio_ && quoting_) poll_portfolio();
         pictures_.publish_status(*loop_, Env::name, now_);
         if (now_ - last_tick_ >= std::chrono::milliseconds(100)) on_tick();
         if (const int sig = shutdown_requested(); sig != 0) {
@@ -528,6 +548,15 @@ private:
             return false;
         }
         return !(s_.opts.iterations > 0 && events_ >= s_.opts.iterations);
+    }
+
+    /// The shard's side of the portfolio; a reload's new portfolio limits apply from now on.
+    void poll_portfolio() {
+        if (ops_.reloads() != portfolio_reloads_) {
+            portfolio_reloads_ = ops_.reloads();
+            portfolio_->set_limits(ops_.current_config().portfolio->limits);
+        }
+        portfolio_->poll(*loop_, now_, log_);
     }
 
     /// A resync's outcome (app/venue_watch.hpp): exported, logged, and a freeze when the offset
@@ -816,6 +845,9 @@ private:
     std::optional<feed::ws_feed> md_;
     operator_controls<Env, logger_type> ops_;
     run_pictures pictures_;
+    /// A shard's lease, published state and portfolio view (none when the bot is not a shard).
+    std::optional<portfolio_link> portfolio_;
+    std::uint64_t portfolio_reloads_ = 0;
     // The event loop's state.
     std::chrono::nanoseconds started_at_{0};
     std::chrono::nanoseconds now_{0};

@@ -11,7 +11,10 @@
 //
 // where the run id is the start time in milliseconds (8 base-36 digits until 2059) followed by four
 // base-36 digits of entropy (random device mixed with the pid), and the counter is base 36. The
-// longest id is 3 + 12 + 1 + 13 = 29 characters. Two starts in the same millisecond differ by
+// longest id is 3 + 12 + 1 + 13 = 29 characters. A shard (docs/deploy.md) puts its name (1-6 of
+// [a-z0-9]) in front of the run id, "mm-" <shard> "_" <run id> "-" <counter>, e.g.
+// "mm-alpha_mifk3a2b0x7q-1z", at most 36 characters until 2059: two shards never make the same
+// id, whatever their clocks. Two starts in the same millisecond differ by
 // their entropy; on top of that the counter resumes after the largest counter found in the journal
 // (`resume_after`), so ids keep growing across runs even if the clock steps back.
 //
@@ -98,11 +101,18 @@ inline constexpr std::string_view base36_digits = "0123456789abcdefghijklmnopqrs
     return {};
 }
 
-/// The two parts of an id this module generated.
+/// The parts of an id this module generated.
 struct parsed_client_order_id {
-    std::string_view run_id;
+    std::string_view run_id;  ///< with the shard, if any ("alpha_mifk3a2b0x7q")
     std::uint64_t counter = 0;
+    std::string_view shard;   ///< empty for a bot that is not a shard
 };
+
+/// A shard name that fits an id: 1-6 of [a-z0-9].
+[[nodiscard]] constexpr bool valid_shard_name(std::string_view shard) noexcept {
+    return !shard.empty() && shard.size() <= 6 &&
+           std::all_of(shard.begin(), shard.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+}
 
 /// Splits "mm-<run>-<counter>"; nullopt for ids of any other shape (an operator's manual order,
 /// say), which recovery then simply ignores when it looks for the largest counter.
@@ -116,8 +126,13 @@ struct parsed_client_order_id {
     const auto dash = rest.find('-');
     if (dash == std::string_view::npos || dash == 0) return std::nullopt;
     const auto counter = detail::from_base36(rest.substr(dash + 1));
-    if (!counter || !detail::from_base36(rest.substr(0, dash))) return std::nullopt;
-    return parsed_client_order_id{rest.substr(0, dash), *counter};
+    const std::string_view run = rest.substr(0, dash);
+    const auto under = run.find('_');
+    const std::string_view shard = under == std::string_view::npos ? std::string_view{} : run.substr(0, under);
+    if (under != std::string_view::npos && !valid_shard_name(shard)) return std::nullopt;
+    const std::string_view start = under == std::string_view::npos ? run : run.substr(under + 1);
+    if (!counter || !detail::from_base36(start)) return std::nullopt;
+    return parsed_client_order_id{run, *counter, shard};
 }
 
 /// Run id from a start time and some entropy: 8+ base-36 digits of milliseconds, then 4 of
@@ -137,10 +152,15 @@ public:
     explicit client_order_id_generator(std::string run_id, std::uint64_t next_counter = 1)
         : run_id_(std::move(run_id)), next_(next_counter) {}
 
-    /// The run id for `start` and `entropy` (tests, replays).
-    [[nodiscard]] static client_order_id_generator for_run(timestamp start,
-                                                           std::uint32_t entropy) {
-        return client_order_id_generator(make_run_id(start, entropy));
+    /// The run id for `start` and `entropy` (tests, replays); a shard's name in front of it when
+    /// given (it must be valid_shard_name: the config checked it).
+    [[nodiscard]] static client_order_id_generator for_run(timestamp start, std::uint32_t entropy,
+                                                           std::string_view shard = {}) {
+        if (!shard.empty() && !valid_shard_name(shard)) {
+            throw std::invalid_argument("client_order_id_generator: bad shard name");
+        }
+        return client_order_id_generator(shard.empty() ? make_run_id(start, entropy)
+                                                       : std::string(shard) + "_" + make_run_id(start, entropy));
     }
 
     /// Start time from the system clock, entropy from std::random_device mixed with the pid (so

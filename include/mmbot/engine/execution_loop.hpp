@@ -237,6 +237,16 @@ public:
         if (auto r = journal_.sync_if_due(); !r) journal_failure(r.error());
     }
 
+    /// A fact from outside the loop for the checks that hook it (risk/hooks.hpp; a shard's
+    /// portfolio view, risk/portfolio.hpp): handed to the gate, then the state checks run at once,
+    /// as for a book, so a breach freezes on this turn rather than on the next tick.
+    template <class Event>
+    void notify_checks(const Event& e, timestamp now) {
+        now_ = now;
+        monitor_.hooks().on(e);
+        for (const auto& [name, s] : symbols_) (void)monitor_.on_tick(view_of(s), bot_view());
+    }
+
     /// Cancel until confirmed. A cancel can be lost (timeout, disconnect, venue outage) or
     /// refused; the order is then still live on the venue. Frozen or stopping, every open order
     /// must go: each symbol with one gets a cancel-all, repeated with backoff (see

@@ -113,6 +113,13 @@ public:
     counter_family& book_crossed;             ///< mm_book_crossed_total{symbol}: crossed episodes
     counter_family& operator_actions;         ///< mm_operator_actions_total{action}: mmbot-ctl commands
     decimal_gauge<seconds_unit>& clock_skew;  ///< mm_clock_skew_seconds: venue clock minus local clock (testnet/live)
+    // A shard's view of the portfolio (docs/deploy.md). Series exist only in a bot that is a shard
+    // (app/portfolio_link.hpp resolves them), so alerts on them never fire elsewhere.
+    decimal_gauge_family<core::notional_unit>& portfolio_exposure;      ///< mm_portfolio_exposure{asset}: gross
+    decimal_gauge_family<core::notional_unit>& portfolio_net_exposure;  ///< mm_portfolio_net_exposure{asset}
+    decimal_gauge_family<core::notional_unit>& portfolio_loss;          ///< mm_portfolio_loss
+    gauge_family& shard_lease_held;                                    ///< mm_shard_lease_held
+    gauge_family& redis_up;                                            ///< mm_redis_up
 
     /// Resolves (creating on first use) every per-symbol handle. Start-up path: locks, allocates.
     [[nodiscard]] symbol_metrics for_symbol(std::string_view symbol);
@@ -191,7 +198,18 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
                                        {"action"})),
       clock_skew(reg.add_decimal_gauge<seconds_unit>(
                      "mm_clock_skew_seconds", "Venue clock minus local clock, as last measured (testnet/live).")
-                     .with({})) {
+                     .with({})),
+      portfolio_exposure(reg.add_decimal_gauge<core::notional_unit>(
+          "mm_portfolio_exposure",
+          "Gross exposure of an asset across every shard and venue: |position x mid| plus open-order notional.",
+          {"asset"})),
+      portfolio_net_exposure(reg.add_decimal_gauge<core::notional_unit>(
+          "mm_portfolio_net_exposure", "Net exposure of an asset across every shard and venue: |sum of position x mid|.",
+          {"asset"})),
+      portfolio_loss(reg.add_decimal_gauge<core::notional_unit>(
+          "mm_portfolio_loss", "Loss across every shard: -(realized + unrealized PnL); negative is a profit.")),
+      shard_lease_held(reg.add_gauge("mm_shard_lease_held", "This process holds its shard's lease in Redis (1 = yes).")),
+      redis_up(reg.add_gauge("mm_redis_up", "The shard's coordinator reaches Redis (1 = yes).")) {
     for (const std::string_view s : engine_states) {
         states_.emplace_back(std::string(s), &state.with({s}));
     }

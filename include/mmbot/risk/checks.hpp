@@ -6,6 +6,7 @@
 #include "mmbot/risk/checks/loss_limit.hpp"
 #include "mmbot/risk/checks/max_order_notional.hpp"
 #include "mmbot/risk/checks/order_rate.hpp"
+#include "mmbot/risk/checks/portfolio_limit.hpp"
 #include "mmbot/risk/checks/price_band.hpp"
 #include "mmbot/risk/checks/stale_market_data.hpp"
 #include "mmbot/risk/checks/venue_latency.hpp"

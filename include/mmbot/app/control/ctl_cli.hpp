@@ -35,6 +35,10 @@ commands:
   cancel-all                cancel every open order
   reload                    read the config file again (as SIGHUP)
   kill [--reason WORD]      the kill switch: freeze and cancel every order
+  kill --all [--reason WORD] [--clear] [--redis HOST:PORT] [--namespace NS]
+                            every shard of a deployment, through its Redis (no --socket):
+                            freeze and cancel everywhere; the kill stays in force (an unfreeze
+                            is refused) until `kill --all --clear`
 flags:
   --socket PATH       the bot's control socket (default: $MMBOT_CONTROL_SOCKET; the bots
                       listen on --control-socket, default the journal's path + ".ctl")
@@ -51,6 +55,12 @@ struct ctl_options {
     bool watch = false;
     std::chrono::milliseconds interval{1000};
     bool help = false;
+    /// kill --all: every shard through Redis, not one bot through its socket.
+    bool all = false;
+    bool clear = false;
+    std::string redis_host = "127.0.0.1";
+    int redis_port = 6379;
+    std::string name_space = "mmbot";
 };
 
 namespace detail {
@@ -79,15 +89,47 @@ namespace detail {
         if (flag == "--interval-ms") return a == action::status && o.watch;
         if (flag == "--force") return a == action::unfreeze;
         if (flag == "--reason") return a == action::freeze || a == action::kill;
+        if (flag == "--all") return a == action::kill;
+        if (flag == "--clear" || flag == "--redis" || flag == "--namespace") return a == action::kill && o.all;
+        if (flag == "--socket") return !o.all;
         return true;
     };
     for (const auto& f : given) {
         if (!allowed(f)) {
-            return ctl_usage_error(fmt::format("{}: not an option of {}{}", f, command_word(o.req.act),
-                                               f == "--interval-ms" ? " without --watch" : ""));
+            const bool needs_all = f == "--clear" || f == "--redis" || f == "--namespace";
+            return ctl_usage_error(fmt::format("{}: not an option of {}{}", f,
+                                               o.all && o.req.act == action::kill ? std::string("kill --all")
+                                                                                  : std::string(command_word(o.req.act)),
+                                               f == "--interval-ms" ? " without --watch"
+                                               : needs_all && o.req.act == action::kill ? " without --all"
+                                                                                        : ""));
         }
     }
     return {};
+}
+
+/// kill --all's --redis HOST:PORT and --namespace NS.
+[[nodiscard]] inline std::vector<core::flag_spec> redis_flags(ctl_options& o) {
+    return {
+        core::value_flag("--redis", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            const auto colon = v.rfind(':');
+            int port = 0;
+            const auto* end = v.data() + v.size();
+            const auto [p, ec] = colon == std::string_view::npos ? std::from_chars(end, end, port)
+                                                                 : std::from_chars(v.data() + colon + 1, end, port);
+            if (colon == std::string_view::npos || colon == 0 || ec != std::errc{} || p != end || port < 1 || port > 65535) {
+                return ctl_usage_error(fmt::format("{}: expected HOST:PORT, got \"{}\"", n, v));
+            }
+            o.redis_host = std::string(v.substr(0, colon));
+            o.redis_port = port;
+            return {};
+        }),
+        core::value_flag("--namespace", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            if (v.empty()) return ctl_usage_error(fmt::format("{}: empty", n));
+            o.name_space = std::string(v);
+            return {};
+        }),
+    };
 }
 
 }  // namespace detail
@@ -104,7 +146,7 @@ namespace detail {
             return {};
         };
     };
-    const core::flag_spec flags[] = {
+    std::vector<core::flag_spec> flags = {
         core::value_flag("--socket", [&](std::string_view, std::string_view v) -> core::result<void> {
             if (v.empty()) return detail::ctl_usage_error("--socket: empty path");
             o.socket = std::string(v);
@@ -127,12 +169,15 @@ namespace detail {
             o.req.reason = std::string(v);
             return {};
         }),
+        core::switch_flag("--all", set(o.all)),
+        core::switch_flag("--clear", set(o.clear)),
         core::switch_flag("--force", set(o.req.force)),
         core::switch_flag("--json", set(o.json)),
         core::switch_flag("--watch", set(o.watch)),
         core::flag_spec{.name = "--help", .alias = "-h", .arity = core::flag_arity::none, .apply = set(o.help),
                         .stops = true},
     };
+    for (auto& f : detail::redis_flags(o)) flags.push_back(std::move(f));
     auto ok = core::read_flags(
         args, {.flags = flags,
                .problem = [](const core::flag_problem& p) {
@@ -156,6 +201,7 @@ namespace detail {
     if (!command) return detail::ctl_usage_error("missing command (status, freeze, unfreeze, cancel-all, reload, kill)");
     o.req.act = *command;
     if (auto c = detail::check_combination(o, given); !c) return c.error();
+    if (o.all) return o;  // through Redis: no socket
     if (o.socket.empty() && env_socket != nullptr) o.socket = env_socket;
     if (o.socket.empty()) return detail::ctl_usage_error("--socket: required (or set MMBOT_CONTROL_SOCKET)");
     return o;

@@ -80,6 +80,10 @@ public:
         desk_.poll(loop, now, controls);
     }
 
+    /// Reloads applied so far, and the config they left in force (a shard's portfolio limits).
+    [[nodiscard]] std::uint64_t reloads() const noexcept { return reloads_; }
+    [[nodiscard]] const config& current_config() const noexcept { return reloader_.current(); }
+
 private:
     /// The reloaded config applied to the loop, or the refusal (logged either way).
     template <class Loop>
@@ -91,6 +95,7 @@ private:
             return st.error();  // its own code: invalid_reload, invalid_config, config_unreadable
         }
         loop.apply_limits(*st, to_options(*setups));
+        ++reloads_;
         return fmt::format("config reloaded: limits and strategy of {} symbol(s) applied", st->size());
     }
 
@@ -101,6 +106,7 @@ private:
     kill_switch kill_;
     control::operator_desk<Logger> desk_;
     Logger& log_;
+    std::uint64_t reloads_ = 0;
 };
 
 }  // namespace mmbot::app
