@@ -163,6 +163,15 @@ BOOST_AUTO_TEST_CASE(credentials_are_checked_and_never_quoted) {
     auto e = binance::signer::make(std::move(bad));
     BOOST_TEST_REQUIRE(!e.has_value());
     BOOST_TEST(e.error().message == "api_key: character at position 3 is not [A-Za-z0-9]");
+    // What a diagnostic may show of a good signer: the key masked, never the secret.
+    mmbot::secrets::credentials good{
+        mmbot::secrets::secret_string{std::string("vmPUZE6mv9SD5VNHk4HlWFsOr6aKcdef")},
+        mmbot::secrets::secret_string{std::string("s3cr3t")}};
+    auto s = binance::signer::make(std::move(good), std::chrono::milliseconds{2000}).value();
+    BOOST_TEST(s.masked_api_key() == "****cdef");
+    BOOST_TEST(s.key_matches("vmPUZE6mv9SD5VNHk4HlWFsOr6aKcdef"));
+    BOOST_TEST(!s.key_matches("vmPUZE6mv9SD5VNHk4HlWFsOr6aKcdeX"));
+    BOOST_TEST(s.recv_window().count() == 2000);
     mmbot::secrets::credentials empty{};
     BOOST_TEST((binance::signer::make(std::move(empty)).error().code == binance::errc::credentials));
 }
