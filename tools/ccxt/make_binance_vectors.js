@@ -15,6 +15,7 @@
 
 const fs = require('fs');
 const ccxt = require('ccxt');
+const { signedVector } = require('./signed_vector');
 
 const API_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 const SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
@@ -45,15 +46,7 @@ ex.setMarkets([
 ]);
 
 function signed(name, kind, inputs, path, method, params) {
-    const s = ex.sign(path, 'fapiPrivate', method, params);
-    const url = new URL(s.url);
-    return {
-        name, kind, inputs, method,
-        path: url.pathname,
-        query: url.search.startsWith('?') ? url.search.slice(1) : '',
-        body: s.body === undefined ? '' : s.body,
-        headers: s.headers,
-    };
+    return signedVector(ex, 'fapiPrivate', name, kind, inputs, path, method, params);
 }
 
 const vectors = [];
@@ -95,11 +88,8 @@ vectors.push(signed('query mm-0002', 'query', { symbol: 'BTCUSDT', client_order_
 
 // ------------------------------------------------------------ the user data stream key
 for (const method of ['POST', 'PUT', 'DELETE']) {
-    const s = ex.sign('listenKey', 'fapiPrivate', method, {});
-    const url = new URL(s.url);
-    vectors.push({ name: `listenKey ${method}`, kind: 'listen_key', inputs: {}, method,
-                   path: url.pathname, query: url.search.startsWith('?') ? url.search.slice(1) : '',
-                   body: s.body === undefined ? '' : s.body, headers: s.headers });
+    vectors.push(signedVector(ex, 'fapiPrivate', `listenKey ${method}`, 'listen_key', {}, 'listenKey',
+                              method, {}));
 }
 
 const out = {

@@ -15,6 +15,7 @@
 
 const fs = require('fs');
 const ccxt = require('ccxt');
+const { signedVector } = require('./signed_vector');
 
 const API_KEY = 'XXXXXXXXXXXXXXXXXX';
 const SECRET = 'YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYY';
@@ -56,15 +57,7 @@ function exchange(Cls) {
 const ex = exchange(ccxt.bybit);
 
 function signed(name, kind, inputs, path, method, params) {
-    const s = ex.sign(path, 'private', method, params);
-    const url = new URL(s.url);
-    return {
-        name, kind, inputs, method,
-        path: url.pathname,
-        query: url.search.startsWith('?') ? url.search.slice(1) : '',
-        body: s.body === undefined ? '' : s.body,
-        headers: s.headers,
-    };
+    return signedVector(ex, 'private', name, kind, inputs, path, method, params);
 }
 
 // ------------------------------------------------------------------------------ order/create

@@ -75,14 +75,11 @@ struct symbol_metrics {
     }
 };
 
-/// The bundle the engine owns. Families are public: label sets outside `symbol_metrics` (block
-/// reasons, freeze reasons, error codes, endpoints, streams) are resolved with `with(...)`.
-class mm_metrics {
-public:
-    /// `engine_states` are the values of mm_state{state}; the first is set at construction.
-    explicit mm_metrics(registry& reg, std::span<const std::string_view> engine_states = default_engine_states);
+/// The predecessor's metric set, names and labels verbatim (its alert rules and dashboards match
+/// on them).
+struct predecessor_metrics {
+    explicit predecessor_metrics(registry& reg);
 
-    // --- the predecessor's set ----------------------------------------------------------------
     counter_family& orders_placed;            ///< mm_orders_placed_total{symbol,side}
     counter_family& orders_filled;            ///< mm_orders_filled_total{symbol,side}
     counter_family& orders_cancelled;         ///< mm_orders_cancelled_total{symbol}
@@ -94,7 +91,13 @@ public:
     gauge& execution_healthy;                 ///< mm_execution_healthy
     decimal_gauge_family<core::ratio_unit>& fill_rate;  ///< mm_fill_rate{symbol}
 
-    // --- operator metrics ---------------------------------------------------------------------
+};
+
+/// What an operator needs beyond the predecessor's set: PnL, inventory, edge, data age, errors,
+/// reconnects, journal, rate limits, state, readiness, recording, crossed books, clock skew.
+struct operator_metrics {
+    explicit operator_metrics(registry& reg);
+
     decimal_gauge_family<core::notional_unit>& pnl_realized;    ///< mm_pnl_realized{symbol}
     decimal_gauge_family<core::notional_unit>& pnl_unrealized;  ///< mm_pnl_unrealized{symbol}
     decimal_gauge_family<core::quantity_unit>& inventory;       ///< mm_inventory{symbol}
@@ -113,13 +116,28 @@ public:
     counter_family& book_crossed;             ///< mm_book_crossed_total{symbol}: crossed episodes
     counter_family& operator_actions;         ///< mm_operator_actions_total{action}: mmbot-ctl commands
     decimal_gauge<seconds_unit>& clock_skew;  ///< mm_clock_skew_seconds: venue clock minus local clock (testnet/live)
-    // A shard's view of the portfolio (docs/deploy.md). Series exist only in a bot that is a shard
-    // (app/portfolio_link.hpp resolves them), so alerts on them never fire elsewhere.
+};
+
+/// A shard's view of the portfolio (docs/deploy.md). Series exist only in a bot that is a shard
+/// (app/portfolio_link.hpp resolves them), so alerts on them never fire elsewhere.
+struct portfolio_metrics {
+    explicit portfolio_metrics(registry& reg);
+
     decimal_gauge_family<core::notional_unit>& portfolio_exposure;      ///< mm_portfolio_exposure{asset}: gross
     decimal_gauge_family<core::notional_unit>& portfolio_net_exposure;  ///< mm_portfolio_net_exposure{asset}
     decimal_gauge_family<core::notional_unit>& portfolio_loss;          ///< mm_portfolio_loss
     gauge_family& shard_lease_held;                                    ///< mm_shard_lease_held
     gauge_family& redis_up;                                            ///< mm_redis_up
+
+};
+
+/// The bundle the engine owns. Families are public: label sets outside `symbol_metrics` (block
+/// reasons, freeze reasons, error codes, endpoints, streams) are resolved with `with(...)`. The
+/// three groups register in this order, which is the order /metrics lists them in.
+class mm_metrics : public predecessor_metrics, public operator_metrics, public portfolio_metrics {
+public:
+    /// `engine_states` are the values of mm_state{state}; the first is set at construction.
+    explicit mm_metrics(registry& reg, std::span<const std::string_view> engine_states = default_engine_states);
 
     /// Resolves (creating on first use) every per-symbol handle. Start-up path: locks, allocates.
     [[nodiscard]] symbol_metrics for_symbol(std::string_view symbol);
@@ -132,7 +150,7 @@ private:
     std::vector<std::pair<std::string, gauge*>> states_;
 };
 
-inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> engine_states)
+inline predecessor_metrics::predecessor_metrics(registry& reg)
     : orders_placed(reg.add_counter("mm_orders_placed_total",
                                     "Orders sent to the venue.", {"symbol", "side"})),
       orders_filled(reg.add_counter("mm_orders_filled_total",
@@ -156,8 +174,10 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
       execution_healthy(reg.add_gauge("mm_execution_healthy",
                                       "Execution loop healthy (1 = yes, 0 = no).").with({})),
       fill_rate(reg.add_decimal_gauge<core::ratio_unit>(
-          "mm_fill_rate", "Orders filled / orders placed since start (0..1).", {"symbol"})),
-      pnl_realized(reg.add_decimal_gauge<core::notional_unit>(
+          "mm_fill_rate", "Orders filled / orders placed since start (0..1).", {"symbol"})) {}
+
+inline operator_metrics::operator_metrics(registry& reg)
+    : pnl_realized(reg.add_decimal_gauge<core::notional_unit>(
           "mm_pnl_realized", "Realized PnL in quote currency, fees and rebates included.", {"symbol"})),
       pnl_unrealized(reg.add_decimal_gauge<core::notional_unit>(
           "mm_pnl_unrealized", "Unrealized PnL in quote currency, marked at mid.", {"symbol"})),
@@ -198,8 +218,10 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
                                        {"action"})),
       clock_skew(reg.add_decimal_gauge<seconds_unit>(
                      "mm_clock_skew_seconds", "Venue clock minus local clock, as last measured (testnet/live).")
-                     .with({})),
-      portfolio_exposure(reg.add_decimal_gauge<core::notional_unit>(
+                     .with({})) {}
+
+inline portfolio_metrics::portfolio_metrics(registry& reg)
+    : portfolio_exposure(reg.add_decimal_gauge<core::notional_unit>(
           "mm_portfolio_exposure",
           "Gross exposure of an asset across every shard and venue: |position x mid| plus open-order notional.",
           {"asset"})),
@@ -209,7 +231,10 @@ inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> e
       portfolio_loss(reg.add_decimal_gauge<core::notional_unit>(
           "mm_portfolio_loss", "Loss across every shard: -(realized + unrealized PnL); negative is a profit.")),
       shard_lease_held(reg.add_gauge("mm_shard_lease_held", "This process holds its shard's lease in Redis (1 = yes).")),
-      redis_up(reg.add_gauge("mm_redis_up", "The shard's coordinator reaches Redis (1 = yes).")) {
+      redis_up(reg.add_gauge("mm_redis_up", "The shard's coordinator reaches Redis (1 = yes).")) {}
+
+inline mm_metrics::mm_metrics(registry& reg, std::span<const std::string_view> engine_states)
+    : predecessor_metrics(reg), operator_metrics(reg), portfolio_metrics(reg) {
     for (const std::string_view s : engine_states) {
         states_.emplace_back(std::string(s), &state.with({s}));
     }

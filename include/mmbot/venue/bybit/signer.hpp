@@ -106,17 +106,10 @@ public:
     ///   bybit_crypto       OpenSSL could not set up HMAC-SHA256
     [[nodiscard]] static core::result<signer> make(
         secrets::credentials creds, std::chrono::milliseconds recv_window = default_recv_window) {
-        if (creds.api_key.empty() || creds.api_secret.empty()) {
-            return core::make_error(errc::credentials, "api_key and api_secret must be set");
-        }
         if (auto ok = check_recv_window(recv_window); !ok) return ok.error();
-        if (auto ok = venue::detail::check_api_key(creds.api_key.reveal(secrets::signer_access{}),
-                                                   errc::credentials);
-            !ok) {
-            return ok.error();
-        }
-        auto mac = detail::hmac_sha256::make(creds.api_secret.reveal(secrets::signer_access{}),
-                                             errc::crypto);
+        auto mac = venue::detail::keyed_hmac(creds.api_key.reveal(secrets::signer_access{}),
+                                             creds.api_secret.reveal(secrets::signer_access{}),
+                                             errc::credentials, errc::crypto);
         if (!mac) return mac.error();
         return signer{std::move(creds.api_key), std::move(*mac), recv_window};
     }

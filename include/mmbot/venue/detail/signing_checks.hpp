@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/venue/detail/hmac_sha256.hpp"
 
 #include <fmt/format.h>
 
@@ -29,6 +30,20 @@ namespace mmbot::venue::detail {
         }
     }
     return {};
+}
+
+/// The HMAC a signer keys with `secret`, after the credential checks both venues share: key and
+/// secret set, and the key [A-Za-z0-9]+. `key` and `secret` are revealed views (the caller is a
+/// signer); errors carry the venue's `refused` (credentials) or `crypto` code and never key
+/// material.
+[[nodiscard]] inline core::result<hmac_sha256> keyed_hmac(std::string_view key, std::string_view secret,
+                                                          core::error_code refused,
+                                                          core::error_code crypto) {
+    if (key.empty() || secret.empty()) {
+        return core::make_error(refused, "api_key and api_secret must be set");
+    }
+    if (auto ok = check_api_key(key, refused); !ok) return ok.error();
+    return hmac_sha256::make(secret, crypto);
 }
 
 /// Both venues refuse a receive window above 60 s; their default is 5 s.
