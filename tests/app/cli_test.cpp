@@ -189,6 +189,13 @@ BOOST_AUTO_TEST_CASE(unused_flags_are_refused_per_binary) {
         BOOST_TEST(l.find("--feed: not used by mmbot-live") != std::string::npos, l);
     }
     BOOST_TEST(refused<env::shadow>({"--stop-timeout-s", "5"}).find("--stop-timeout-s: not used by mmbot-shadow") == 0U);
+    // --decision-timing: shadow's opt-in; testnet and live always time their decisions.
+    BOOST_TEST(parse({"--decision-timing"}).value().decision_timing);
+    BOOST_TEST(!parse({}).value().decision_timing);
+    BOOST_TEST(refused<env::shadow>({"--decision-timing"}).empty());
+    BOOST_TEST(refused<env::testnet>({"--decision-timing"}) ==
+               "--decision-timing: not used by mmbot-testnet (it always times its decisions)");
+    BOOST_TEST(parse({"--decision-timing=1"}).error().message == "--decision-timing: takes no value, got \"1\"");
     BOOST_TEST(refused<env::shadow>({"--i-understand-this-is-live"}).find("mmbot-shadow") != std::string::npos);
     BOOST_TEST(refused<env::testnet>({"--i-understand-this-is-live"}).find("mmbot-testnet") != std::string::npos);
     BOOST_TEST(refused<env::live>({"--endpoint-override", "127.0.0.1:1"}).find("--endpoint-override") == 0U);

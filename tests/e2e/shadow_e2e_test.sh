@@ -44,6 +44,17 @@ check "money is written as decimal strings" json "$work/a/report.json" \
 check "second identical run exits 0" run_shadow b --maker-only
 check "reports are byte-identical" cmp -s "$work/a/report.json" "$work/b/report.json"
 check "logs are byte-identical" cmp -s "$work/a/mmbot.log" "$work/b/mmbot.log"
+check "a replay's report holds no wall-clock decision latency" json "$work/a/report.json" \
+    "'decision_latency' not in r['performance']"
+mkdir -p "$work/timed"
+check "--decision-timing run exits 0" run_shadow timed --maker-only --decision-timing
+check "--decision-timing: performance.decision_latency counts every book update" json "$work/timed/report.json" \
+    "(lambda d: d['decisions'] > 1000 and 0 < d['p50_ns'] <= d['p90_ns'] <= d['p99_ns'] <= d['p999_ns'] <= d['max_ns'])(r['performance']['decision_latency'])"
+check "--decision-timing changes nothing else in the report" python3 -c "
+import json, sys
+a, t = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+del t['performance']['decision_latency']
+sys.exit(0 if a == t else 1)" "$work/a/report.json" "$work/timed/report.json"
 check "log lines are JSON with sorted keys" python3 -c "
 import json,sys
 for line in open(sys.argv[1]):

@@ -71,6 +71,10 @@ check "run 1 saw fills (got ${fills:-?})" test "${fills:-0}" -ge 1
 check "run 1 left no order open (got ${open_at_exit:-?})" test "${open_at_exit:-1}" -eq 0
 check "run 1 journal on disk" test -s "$work/journal.log"
 check "run 1 reconciled before quoting" grep -q '"msg":"reconciled"' "$work/run1.log"
+check "run 1 report times its decisions (performance.decision_latency)" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))['performance']['decision_latency']
+sys.exit(0 if d['decisions'] > 0 and 0 < d['p50_ns'] <= d['p99_ns'] <= d['max_ns'] else 1)" "$work/run1.json"
 
 check "run 2 exits 0" run_bot run2 5
 check "run 2 recovered the journal" grep -q '"msg":"journal_recovered".*"records":[1-9]' "$work/run2.log"

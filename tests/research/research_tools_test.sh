@@ -76,6 +76,27 @@ a, b, c = (json.load(open(p)) for p in sys.argv[1:4])
 t = c["metrics"]["net_pnl"]["total"]
 assert Decimal(t["delta"]) == Decimal(b["pnl"]["net"]) - Decimal(a["pnl"]["net"]), t
 PY
+check "... says A and B did not time their decisions" grep -q "^decision latency: B did not time its decisions" "$work/out"
+mkdir -p "$work/timed"
+check "a --decision-timing replay of set 1's config" "$shadow" --config "$work/j1/sets/001/config.json" \
+    --feed "replay:$work/short.jsonl.gz" --journal "$work/timed/journal.log" --log "$work/timed/mmbot.log" \
+    --report "$work/timed/report.json" --decision-timing
+check "decision latency is compared where a report has it" expect_exit 0 python3 "$compare" "$a" "$work/timed/report.json" \
+    --json "$work/cmp_timed.json"
+check "... its rows: A empty, B the report's p50/p99/max" python3 - "$work/timed/report.json" "$work/cmp_timed.json" "$work/out" <<'PY'
+import json, sys
+rep, cmp_, out = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), open(sys.argv[3]).read()
+lat = rep["performance"]["decision_latency"]
+assert cmp_["decision_latency"] == {"a": None, "b": lat}, cmp_["decision_latency"]
+for key in ("p50_ns", "p99_ns", "max_ns"):
+    row = [l.split() for l in out.splitlines() if l.startswith("decision_" + key)]
+    assert row and row[0][1:3] == ["-", str(lat[key])], (key, row)
+assert "decision latency: A did not time its decisions" in out
+PY
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); r['performance']['decision_latency']['p99_ns']='fast'; json.dump(r,open(sys.argv[2],'w'))" \
+    "$work/timed/report.json" "$work/badlat.json"
+check "a decision latency that is not an integer exits 2" expect_exit 2 python3 "$compare" "$a" "$work/badlat.json"
+check "... naming the field" grep -q "report B .*badlat.json: performance.decision_latency: expected integer fields" "$work/err"
 check "a file that is not a report exits 2" expect_exit 2 python3 "$compare" "$a" "$work/j1/sweep.csv"
 check "... naming the file" grep -q "report B .*sweep.csv: not JSON" "$work/err"
 

@@ -13,8 +13,10 @@ the execution parameters that differ (the gate's thresholds are for runs of one 
 another config the differences are expected, and the verdict says so), the markouts at 1 s and
 10 s, and the length of each run in event time.
 
-Decision latency is not compared: no report carries it (a shadow report is byte-reproducible,
-which a wall-clock latency would break); `./mmw bench` measures it.
+Decision latency (book update -> order intents sent, wall clock) is compared where the reports
+carry it, in performance.decision_latency: testnet and live runs always do, a shadow run only with
+--decision-timing (a wall-clock time would break a replay's byte-for-byte reproducible report). It
+is not gated: a replay runs as fast as it can, a testnet run waits on the network.
 
 Exit codes: 0 every gated check within its threshold, 1 at least one outside (listed), 2 bad input
 (a file missing or not a run report, other symbols: the message names the file and the field).
@@ -49,6 +51,34 @@ def markouts(report):
     return out
 
 
+LATENCY_KEYS = ("p50_ns", "p99_ns", "max_ns")
+
+
+def decision_latency(report, what):
+    """performance.decision_latency as integers (the gate's loader keeps numbers as text), or None
+    when the run did not time its decisions; a field that is not an integer is bad input."""
+    lat = report.get("performance", {}).get("decision_latency")
+    if lat is None:
+        return None
+    try:
+        return {k: int(str(v)) for k, v in lat.items()}
+    except (AttributeError, ValueError):
+        raise gate.BadInput("{}: performance.decision_latency: expected integer fields, got {}".format(
+            what, json.dumps(lat, default=str))) from None
+
+
+def latency_rows(lat_a, lat_b):
+    """decision_p50_ns, decision_p99_ns, decision_max_ns: A, B, B - A and B / A (not gated)."""
+    rows = []
+    for key in LATENCY_KEYS:
+        va = lat_a.get(key) if lat_a else None
+        vb = lat_b.get(key) if lat_b else None
+        delta = vb - va if va is not None and vb is not None else None
+        ratio = "x{:.2f}".format(vb / va) if va and vb is not None else None
+        rows.append(["decision_" + key, va, vb, delta, ratio, "", "not gated"])
+    return rows
+
+
 def fmt_row(cells, widths):
     return "  ".join(str(c if c is not None else "-").ljust(w) for c, w in zip(cells, widths)).rstrip()
 
@@ -68,6 +98,7 @@ def main(argv):
         thresholds = gate.load_thresholds(thresholds_path)
         a = gate.load_report(args.a, "report A")
         b = gate.load_report(args.b, "report B")
+        lat_a, lat_b = decision_latency(a[0], "report A " + args.a), decision_latency(b[0], "report B " + args.b)
         if a[1] != b[1]:
             raise gate.BadInput("not comparable: execution_params.symbols: {} {} vs {} {}".format(
                 args.a, a[1], args.b, b[1]))
@@ -90,7 +121,7 @@ def main(argv):
         lines.append("execution parameters differ (the gate's thresholds are for one config; differences are expected): "
                      + ", ".join("{} {} -> {}".format(k, json.dumps(v[0], default=str), json.dumps(v[1], default=str))
                                  for k, v in param_diffs.items()))
-    head = ["metric", "A", "B", "B-A", "APE %", "gate check", "within"]
+    head = ["metric", "A", "B", "B-A", "APE %|B/A", "gate check", "within"]
     rows = []
     for name in ORDER:
         m = metrics[name]
@@ -109,10 +140,14 @@ def main(argv):
         rows.append([label, mk_a[key], mk_b[key], "", "", "", "not gated"])
     dur = [r.get("performance", {}).get("duration_ms") for r in (a[0], b[0])]
     rows.append(["duration_ms", dur[0], dur[1], "", "", "", "not gated"])
+    rows += latency_rows(lat_a, lat_b)
     widths = [max(len(str(r[i] if r[i] is not None else "-")) for r in rows + [head]) for i in range(len(head))]
     lines.append(fmt_row(head, widths))
     lines += [fmt_row(r, widths) for r in rows]
-    lines.append("decision latency: not in run reports (docs/research.md); measure it with ./mmw bench")
+    for name, lat in (("A", lat_a), ("B", lat_b)):
+        if lat is None:
+            lines.append("decision latency: {} did not time its decisions (a shadow run without --decision-timing)"
+                         .format(name))
     verdict = "WITHIN the accuracy gate ({} checks)".format(len(checks)) if not outside else \
         "OUTSIDE the accuracy gate: {} of {} checks ({})".format(len(outside), len(checks), ", ".join(outside))
     if param_diffs and outside:
@@ -122,7 +157,8 @@ def main(argv):
     if args.json:
         doc = {"a": args.a, "b": args.b, "thresholds": thresholds_path, "execution_params_differ": param_diffs,
                "metrics": metrics, "checks": checks, "outside": outside,
-               "markouts": {"a": mk_a, "b": mk_b}, "duration_ms": dur}
+               "markouts": {"a": mk_a, "b": mk_b}, "duration_ms": dur,
+               "decision_latency": {"a": lat_a, "b": lat_b}}
         tmp = args.json + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(json.dumps(doc, sort_keys=True, indent=2, default=str) + "\n")

@@ -69,6 +69,9 @@ struct cli_options {
     /// testnet/live: how often instruments-info is asked again (app/venue_filters.hpp).
     std::int64_t filters_refresh_s = 300;
     std::string report_path;
+    /// --decision-timing (mmbot-shadow): time each decision into the report's
+    /// performance.decision_latency; testnet and live always do (app/runtime/decision_timing.hpp).
+    bool decision_timing = false;
     /// --html-report: the run as a self-contained HTML page (app/report/html_report.hpp).
     std::string html_report_path;
     std::string journal_path;
@@ -118,6 +121,8 @@ inline constexpr std::string_view cli_usage =
   --obs-port N                port for --obs (default 8080; 0 = any free port)
   --obs-address IP            address for --obs (default 127.0.0.1; 0.0.0.0 in a pod, for probes and scrapes)
   --report PATH               write the final JSON report there
+  --decision-timing           shadow: time each decision (book update -> intents sent) into the
+                              report's performance.decision_latency (testnet/live always do)
   --html-report PATH          write the run as a self-contained HTML page (charts) there
   --journal PATH              order journal (default from the config)
   --log PATH                  JSON log file (default: mmbot.log beside the journal; - = stderr)
@@ -280,7 +285,8 @@ template <class T, class U>
     });
 }
 
-/// --config, --symbols, --symbol-filter, --iterations, --report, --journal, --log, --log-level.
+/// --config, --symbols, --symbol-filter, --iterations, --report, --html-report, --decision-timing,
+/// --journal, --log, --log-level.
 [[nodiscard]] inline std::vector<core::flag_spec> run_flags(cli_options& o, cli_pending& p) {
     const auto symbols = [&p](std::string_view n, std::string_view v) -> core::result<void> {
         return store(n == "--symbols" ? p.symbols : p.symbol_filter, split_symbols(n, v));
@@ -294,6 +300,10 @@ template <class T, class U>
         }),
         path_flag("--report", o.report_path, true),
         path_flag("--html-report", o.html_report_path, true),
+        core::switch_flag("--decision-timing", [&o](std::string_view, std::string_view) -> core::result<void> {
+            o.decision_timing = true;
+            return {};
+        }),
         path_flag("--journal", o.journal_path, true),
         path_flag("--log", o.log_path, true),
         core::value_flag("--log-level", [&o](std::string_view, std::string_view v) -> core::result<void> {

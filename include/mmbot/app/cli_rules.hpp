@@ -33,7 +33,7 @@ struct flag_rule {
     std::string_view why_not;
 };
 
-inline constexpr std::array<flag_rule, 6> binary_rules{{
+inline constexpr std::array<flag_rule, 7> binary_rules{{
     {"--feed", true, false, false,
      "it trades on Bybit's public stream of its own environment; replays and other streams are "
      "for mmbot-shadow"},
@@ -43,6 +43,7 @@ inline constexpr std::array<flag_rule, 6> binary_rules{{
     {"--clock-resync-s", false, true, true, "it signs no requests, so it keeps no venue clock"},
     {"--filters-refresh-s", false, true, true, "its filters are the config's; it asks no venue"},
     {"--i-understand-this-is-live", false, false, true, "it does not trade on mainnet"},
+    {"--decision-timing", true, false, false, "it always times its decisions"},
 }};
 
 template <env::environment Env>
@@ -65,6 +66,7 @@ template <env::environment Env>
 ///   --clock-resync-s             mmbot-testnet and mmbot-live
 ///   --filters-refresh-s          mmbot-testnet and mmbot-live
 ///   --i-understand-this-is-live  mmbot-live only
+///   --decision-timing            mmbot-shadow only (testnet and live always time)
 ///   --endpoint-override          mmbot-shadow with a live feed, mmbot-testnet (never mmbot-live)
 ///   --record                     mmbot-shadow with a live feed, mmbot-testnet, mmbot-live
 ///   --record-max-mb              only with --record

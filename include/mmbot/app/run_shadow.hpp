@@ -26,6 +26,7 @@
 #include "mmbot/app/run.hpp"
 #include "mmbot/app/runtime/book_step.hpp"
 #include "mmbot/app/runtime/capture_recording.hpp"
+#include "mmbot/app/runtime/decision_timing.hpp"
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/app/runtime/journal_file.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
@@ -285,7 +286,8 @@ private:
           sink_(log_out_.file()), log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()),
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
           engine_(s.cfg, s.setups, journal_, seen_.metrics, log_),
-          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_), pictures_(s.opts) {
+          ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_), pictures_(s.opts),
+          timing_(s.opts.decision_timing) {
         engine_.observe(pictures_.observer());
         install_signal_handlers();
         seen_.board.set_venue_connected(true);  // the simulated venue is in-process
@@ -417,7 +419,7 @@ private:
     /// quotes off it and keeps the last good mark); trades may fill resting orders.
     void on_market(const feed::replay_event& ev) {
         if (const auto u = observe_book(s_.setups, ev, now_, seen_, log_)) {
-            engine_.on_book(u->symbol, *u->book, now_);
+            timing_.time([&] { engine_.on_book(u->symbol, *u->book, now_); });
             return;
         }
         if (ev.msg->kind != feed::message_kind::trades) return;
@@ -457,6 +459,7 @@ private:
         auto report = make_report(run_params_of(), loop, pumped.md, pumped.ws ? &*pumped.ws : nullptr,
                                   &seen_.faults, &pictures_.timeline());
         recording_.add_to_report(report);
+        timing_.add_to_report(report);
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
         if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();
@@ -500,6 +503,7 @@ private:
     sim_engine<Gate, logger_type> engine_;
     operator_controls<Env, logger_type> ops_;
     run_pictures pictures_;
+    decision_timing timing_;  ///< --decision-timing
     detail::progress_line progress_;
     /// A live feed stops (exit 6) after this many failed connects in a row.
     static constexpr std::uint32_t live_feed_give_up_after = 20;

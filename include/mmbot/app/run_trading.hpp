@@ -41,6 +41,7 @@
 #include "mmbot/app/run.hpp"
 #include "mmbot/app/runtime/book_step.hpp"
 #include "mmbot/app/runtime/capture_recording.hpp"
+#include "mmbot/app/runtime/decision_timing.hpp"
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/app/runtime/journal_file.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
@@ -672,7 +673,7 @@ private:
         const auto u = observe_book(s_.setups, ev_, now_, seen_, log_);
         if (!u) return true;
         if (u->usable && !fits_checked_.contains(u->symbol) && !first_book_fits(*u)) return false;
-        loop_->on_book(u->symbol, top_of(*u->book), now_);
+        timing_.time([&] { loop_->on_book(u->symbol, top_of(*u->book), now_); });
         ++events_;
         return true;
     }
@@ -791,6 +792,7 @@ private:
         recording_.close(log_, seen_.feed_counts);
         auto report = make_report(params, *loop_, md_->stats(), &ws_stats, &seen_.faults, &pictures_.timeline());
         recording_.add_to_report(report);
+        timing_.add_to_report(report);
         if (auto ok = write_report_file(s_.opts.report_path, report); !ok) return exit_with(ok.error());
         if (auto ok = pictures_.write_html(report); !ok) return exit_with(ok.error());
         print_summary();
@@ -845,6 +847,9 @@ private:
     std::optional<feed::ws_feed> md_;
     operator_controls<Env, logger_type> ops_;
     run_pictures pictures_;
+    /// Always on: a trading run's report is not reproducible anyway, and its decision latency is
+    /// what `./mmw compare` sets beside a shadow run's.
+    decision_timing timing_{true};
     /// A shard's lease, published state and portfolio view (none when the bot is not a shard).
     std::optional<portfolio_link> portfolio_;
     std::uint64_t portfolio_reloads_ = 0;
