@@ -19,7 +19,7 @@ MMBOT_TEST_COPTS = MMBOT_COPTS + [
 
 # The binaries' own translation units (targets/<env>/main.cpp instantiates the whole header-only
 # stack; the local venue's server.cpp) are optimised (-O2) in every build that does not set its own
-# level (sanitizers, coverage, --config=opt: //build_support:own_opt_level). The e2e tests run these
+# level (sanitizers, --config=opt: //build_support:own_opt_level). The e2e tests run these
 # binaries against each other on the wall clock (the accuracy gate at --speed 1), where an
 # unoptimised bot lags the market it quotes; and a binary built without flags should not be a -O0
 # trading bot. Tests themselves build unoptimised (half the compile time).
