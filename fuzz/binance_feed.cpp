@@ -5,6 +5,8 @@
 // with an error (never a crash), and after every message the sync's book must still be sane: at
 // most max_depth levels a side, strictly ordered from the touch, no zero sizes; a synced book
 // follows the venue's last update id; the sync's counters account for every diff it was given.
+// The same bytes then go through the capture reader shadow uses (feed/binance/replay.hpp): every
+// line is counted once (read, or refused as malformed), and every book it hands out is sane.
 //
 //   bazel test //fuzz:binance_feed_replay                     # seeds, default compiler
 //   CC=clang bazel build --config=fuzz //fuzz:binance_feed    # libFuzzer binary
@@ -12,11 +14,38 @@
 #include "mmbot/feed/binance/capture_line.hpp"
 #include "mmbot/feed/binance/depth_sync.hpp"
 #include "mmbot/feed/binance/public_codec.hpp"
+#include "mmbot/feed/binance/replay.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <sstream>
+#include <string>
 #include <string_view>
+#include <utility>
+
+namespace {
+
+/// The reader over the same bytes: no crash, each non-blank line an event or a malformed count,
+/// every book it shows sane.
+void replay_as_capture(std::string_view text) {
+    std::istringstream in{std::string(text)};
+    mmbot::feed::replay_options opts;
+    opts.max_line_bytes = std::size_t{1} << 16U;
+    mmbot::feed::binance::replay_reader reader(in, std::move(opts));
+    mmbot::feed::replay_event ev;
+    std::uint64_t events = 0;
+    while (reader.next(ev)) {
+        ++events;
+        if (ev.msg == nullptr) __builtin_trap();
+        if (ev.book != nullptr && !mmbot::fuzz::sane(*ev.book)) __builtin_trap();
+    }
+    const auto s = reader.stats();
+    if (reader.error()) return;  // a line over the bound ends the input: counts stop there
+    if (s.messages != events || events + s.malformed_lines > s.lines) __builtin_trap();
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace mmbot::feed::binance;
@@ -65,5 +94,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::uint64_t accounted = c.applied + c.stale + s->buffered() + c.buffer_drops;
         if (c.gaps == 0 ? accounted != diffs : accounted > diffs) __builtin_trap();
     }
+    replay_as_capture(text);
     return 0;
 }

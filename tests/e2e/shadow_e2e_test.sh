@@ -9,10 +9,14 @@
 #   3e. --speed: a 4 s capture replayed at speed 2 takes at least 2 s of wall time and gives the
 #      report and log of the unpaced replay; bad values exit 2 naming the flag;
 #   4. exit codes: bad flag 2, bad config 3, EXCHANGE_ENV mismatch 4, missing capture 6,
-#      live without acknowledgement 8, endpoint override refused by live.
+#      live without acknowledgement 8, endpoint override refused by live;
+#   5. mmbot-shadow-binance (venue/venues.hpp): the bundled Binance USD-M capture replays in sync
+#      (no gap), trades, reports venue "binance", twice byte for byte; a Bybit capture is refused
+#      line by line and exits 6; --feed live is refused (no Binance live stream yet).
 set -euo pipefail
 
 shadow="$1"; testnet="$2"; live="$3"; sample="$4"; config="$5"
+shadow_bn="$6"; sample_bn="$7"; config_bn="$8"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
 fails=0
 # shellcheck source=tests/e2e/lib.sh
@@ -177,6 +181,30 @@ check "missing capture -> 6" expect_exit 6 "$shadow" --config "$config" --feed "
 check "live without acknowledgement -> 8" expect_exit 8 "$live"
 check "live refuses an endpoint override" expect_exit 2 "$live" --i-understand-this-is-live --endpoint-override 127.0.0.1:1
 check "--help -> 0" expect_exit 0 "$shadow" --help
+
+# 5. the same shadow on Binance USD-M
+run_bn() {  # run_bn <name> [extra flags]
+    local name="$1"; shift
+    mkdir -p "$work/$name"
+    "$shadow_bn" --config "$config_bn" --journal "$work/$name/journal.log" --log "$work/$name/mmbot.log" \
+        --report "$work/$name/report.json" "$@" >"$work/$name.out" 2>"$work/$name.err"
+}
+check "mmbot-shadow-binance replays its bundled capture (the default --feed)" run_bn bn1
+check "... in sync: no gap, no malformed line, every diff a book update" json "$work/bn1/report.json" \
+    "r['market_data']['gaps'] == 0 and r['market_data']['malformed_lines'] == 0 and r['market_data']['book_updates'] > 2000"
+check "... quoted and filled, every order ended" json "$work/bn1/report.json" \
+    "r['stats']['orders_placed'] > 50 and r['stats']['fills'] > 0 and r['stats']['open_orders_at_end'] == 0"
+check "... says its venue and its feed" json "$work/bn1/report.json" \
+    "r['execution_params']['venue'] == 'binance' and r['execution_params']['feed'].endswith('binance_btcusdt_sample.txt')"
+check "... and the Bybit binary says its own" json "$work/a/report.json" "r['execution_params']['venue'] == 'bybit'"
+check "a second Binance replay" run_bn bn2 --feed "replay:$sample_bn"
+check "... has a byte-identical report" cmp -s "$work/bn1/report.json" "$work/bn2/report.json"
+check "... and journal" cmp -s "$work/bn1/journal.log" "$work/bn2/journal.log"
+check "a Bybit capture in the Binance binary: every line refused, exit 6" expect_exit 6 "$shadow_bn" \
+    --config "$config_bn" --feed "replay:$sample" --journal "$work/bn3/journal.log" --log "$work/bn3.log"
+check "... naming the line format" grep -q 'expected \\"<recv_ns> <json>\\"' "$work/bn3.log"
+check "--feed live: no Binance live stream yet -> 2" expect_exit 2 "$shadow_bn" --config "$config_bn" --feed live
+check "... saying so" grep -q "mmbot-shadow-binance replays binance captures only" "$work/err"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

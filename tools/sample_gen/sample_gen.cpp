@@ -1,10 +1,13 @@
 // tools/sample_gen/sample_gen.cpp
 //
-// Writes the synthetic Bybit capture shipped as data/sample/bybit_btcusdt_sample.jsonl. The model
-// is in sample_model.hpp; tests/feed/sample_gen_test checks that the checked-in file is exactly
-// what this program writes with the default options.
+// Writes the synthetic captures shipped as data/sample/bybit_btcusdt_sample.jsonl (Bybit v5) and
+// data/sample/binance_btcusdt_sample.txt (`--venue binance`: the same market model in Binance
+// USD-M's `<recv_ns> <json>` lines, BTCUSDT only). The model is in sample_model.hpp;
+// tests/feed/sample_gen_test checks that the checked-in files are exactly what this program writes
+// with the default options.
 //
 //   bazel run //tools/sample_gen -- --out "$PWD/data/sample/bybit_btcusdt_sample.jsonl"
+//   bazel run //tools/sample_gen -- --venue binance --out "$PWD/data/sample/binance_btcusdt_sample.txt"
 //   bazel run //tools/sample_gen -- --seed 7 --minutes 60 > /tmp/other.jsonl
 //   bazel run //tools/sample_gen -- --scenario flash_crash --event-after-s 120 > /tmp/crash.jsonl
 #include "sample_model.hpp"
@@ -20,7 +23,8 @@
 namespace {
 
 constexpr std::string_view usage_text =
-    "usage: sample_gen [--seed N] [--minutes M] [--scenario NAME] [--event-after-s S] [--out PATH]\n"
+    "usage: sample_gen [--seed N] [--minutes M] [--scenario NAME] [--event-after-s S] [--venue bybit|binance]\n"
+    "                  [--out PATH]\n"
     "  --scenario: none, flash_crash, feed_stall, one_sided_flow, spread_collapse (docs/scenarios.md)\n"
     "  output goes to stdout without --out\n";
 
@@ -41,7 +45,7 @@ int run(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg(argv[i]);
         if (arg == "--help" || arg == "-h") {
-            std::cout << "sample_gen: writes the synthetic Bybit v5 capture (docs/market-data.md)\n"
+            std::cout << "sample_gen: writes a synthetic Bybit v5 or Binance USD-M capture (docs/market-data.md)\n"
                       << usage_text;
             return 0;
         }
@@ -66,6 +70,14 @@ int run(int argc, char** argv) {
                 return usage("--event-after-s: expected 0..604800, got \"" + std::string(val) + "\"");
             }
             opt.event_after_ms = seconds * 1000;
+        } else if (arg == "--venue") {
+            if (val == "bybit") {
+                opt.venue = mmbot::tools::sample_gen::protocol::bybit_v5;
+            } else if (val == "binance") {
+                opt.venue = mmbot::tools::sample_gen::protocol::binance_usdm;
+            } else {
+                return usage("--venue: expected bybit or binance, got \"" + std::string(val) + "\"");
+            }
         } else if (arg == "--out") {
             out_path = val;
         } else {

@@ -38,11 +38,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -70,12 +73,18 @@ inline constexpr std::array<std::pair<std::string_view, scenario>, 5> scenario_n
     return std::nullopt;
 }
 
+/// Which venue's wire format the capture is written in. The market model is the same; Binance
+/// captures hold BTCUSDT only (a REST depth snapshot names no symbol, so a replay can take it for
+/// one symbol only), as `<recv_ns> <json>` lines of the combined stream (feed/binance/).
+enum class protocol { bybit_v5, binance_usdm };
+
 struct options {
     std::uint64_t seed{20260809};
     std::int64_t start_ms{1786310400000};  ///< first event time (ms since the epoch)
     std::int64_t duration_ms{600'000};     ///< market time covered
     scenario event{scenario::none};        ///< scripted into BTCUSDT's stream
     std::int64_t event_after_ms{120'000};  ///< when, counted from start_ms
+    protocol venue{protocol::bybit_v5};
 };
 
 namespace detail {
@@ -144,8 +153,9 @@ struct book {
 
 class symbol_model {
 public:
-    symbol_model(const instrument& ins, rng& r, std::int64_t start_ms, event_window event = {})
-        : ins_(ins), rng_(r), event_(event), next_ms_(start_ms),
+    symbol_model(const instrument& ins, rng& r, std::int64_t start_ms, event_window event = {},
+                 protocol venue = protocol::bybit_v5)
+        : ins_(ins), rng_(r), event_(event), binance_(venue == protocol::binance_usdm), next_ms_(start_ms),
           u_(static_cast<std::uint64_t>(r.uniform(10'000'000, 20'000'000))),
           seq_(static_cast<std::uint64_t>(r.uniform(100'000'000'000, 800'000'000'000))) {
         const std::int64_t bid = ins.start_ticks;
@@ -166,8 +176,12 @@ public:
             keep_spread_wide();
             refill();
         }
-        write_ticker(out, next_ms_, true);
-        write_snapshot(out, next_ms_);
+        if (binance_) {
+            open_binance(out);
+        } else {
+            write_ticker(out, next_ms_, true);
+            write_snapshot(out, next_ms_);
+        }
         next_ms_ += rng_.uniform(ins_.min_gap_ms, ins_.max_gap_ms);
     }
 
@@ -259,9 +273,7 @@ private:
 
     /// A taker sells into every bid down to `floor_ticks` (inclusive), one print per level.
     void sell_sweep(std::string& out, std::int64_t now, std::int64_t floor_ticks) {
-        fmt::format_to(std::back_inserter(out),
-                       R"({{"topic":"publicTrade.{}","type":"snapshot","ts":{},"data":[)",
-                       ins_.name, now);
+        begin_trades(out, now);
         bool first = true;
         while (book_.bids.size() > 1 && best_bid() >= floor_ticks) {
             const auto it = std::prev(book_.bids.end());
@@ -274,7 +286,7 @@ private:
             // against liquidity the depth-50 stream does not show.
             print_trade(out, now, false, floor_ticks, size(), first);
         }
-        out += "]}\n";
+        end_trades(out);
         traded_ = true;
     }
 
@@ -343,9 +355,7 @@ private:
             }
             want += rng_.uniform(1, 20);
         }
-        fmt::format_to(std::back_inserter(out),
-                       R"({{"topic":"publicTrade.{}","type":"snapshot","ts":{},"data":[)",
-                       ins_.name, now);
+        begin_trades(out, now);
         bool first = true;
         for (int prints = 0; want > 0 && prints < 5; ++prints) {
             auto& side = buy ? book_.asks : book_.bids;
@@ -359,7 +369,7 @@ private:
             first = false;
             if (side.empty()) break;
         }
-        out += "]}\n";
+        end_trades(out);
         traded_ = true;
     }
 
@@ -373,6 +383,16 @@ private:
                                                                    : "ZeroMinusTick";
         if (px != last_trade_ticks_) last_dir_up_ = px > last_trade_ticks_;
         last_trade_ticks_ = px;
+        if (binance_) {
+            // One message per print; `m` is "the buyer is the maker", i.e. the taker sold.
+            stamp(out, now);
+            fmt::format_to(std::back_inserter(out),
+                           R"({{"stream":"{}@trade","data":{{"e":"trade","E":{},"T":{},"s":"{}","t":{},"p":"{}","q":"{}","X":"MARKET","m":{}}}}})"
+                           "\n",
+                           lower_name(), now, now, ins_.name, seq_, price_text(px), binance_qty_text(lots),
+                           buy ? "false" : "true");
+            return;
+        }
         fmt::format_to(std::back_inserter(out),
                        R"({}{{"T":{},"s":"{}","S":"{}","v":"{}","p":"{}","L":"{}","i":"{}","BT":false,"RPI":false,"seq":{}}})",
                        first ? "" : ",", now, ins_.name, buy ? "Buy" : "Sell", qty_text(lots),
@@ -489,6 +509,10 @@ private:
     void write_book(std::string& out, std::string_view type, std::int64_t now,
                     const std::map<std::int64_t, std::int64_t>& bids,
                     const std::map<std::int64_t, std::int64_t>& asks) {
+        if (binance_) {
+            write_binance_diff(out, now, bids, asks);
+            return;
+        }
         ++u_;
         seq_ += static_cast<std::uint64_t>(rng_.uniform(1, 40));
         fmt::format_to(std::back_inserter(out),
@@ -531,6 +555,16 @@ private:
         next_ticker_ms_ = now + rng_.uniform(2'000, 5'000);
         const auto bb = *book_.bids.rbegin();
         const auto ba = *book_.asks.begin();
+        if (binance_) {
+            // bookTicker carries the id of the diff that left the book so: u of the last diff.
+            stamp(out, now);
+            fmt::format_to(std::back_inserter(out),
+                           R"({{"stream":"{}@bookTicker","data":{{"e":"bookTicker","u":{},"s":"{}","b":"{}","B":"{}","a":"{}","A":"{}","T":{},"E":{}}}}})"
+                           "\n",
+                           lower_name(), u_, ins_.name, price_text(bb.first), binance_qty_text(bb.second),
+                           price_text(ba.first), binance_qty_text(ba.second), now, now);
+            return;
+        }
         fmt::format_to(std::back_inserter(out),
                        R"({{"topic":"tickers.{}","type":"{}","data":{{"symbol":"{}",)", ins_.name,
                        snapshot ? "snapshot" : "delta", ins_.name);
@@ -551,9 +585,82 @@ private:
         traded_ = false;
     }
 
+    // ------------------------------------------------------------------ Binance USD-M wire format
+    /// The recorder's opening: one diff that the snapshot already covers (a replay buffers it and
+    /// drops it as stale, u < lastUpdateId), the REST depth snapshot, and no periodic snapshots
+    /// after it (Binance sends none: every change comes as a diff). The first diff after the
+    /// snapshot straddles it (U <= lastUpdateId <= u), as the documented procedure requires.
+    void open_binance(std::string& out) {
+        const std::int64_t now = next_ms_;
+        write_binance_diff(out, now, {{best_bid(), book_.bids.rbegin()->second}}, {});
+        stamp(out, now + 40);  // the REST answer arrives after the stream's first diff
+        snapshot_id_ = u_ + 2;
+        fmt::format_to(std::back_inserter(out), R"({{"lastUpdateId":{},"E":{},"T":{},"bids":[)", snapshot_id_, now,
+                       now);
+        write_binance_levels(out, book_.bids.rbegin(), book_.bids.rend());
+        out += R"(],"asks":[)";
+        write_binance_levels(out, book_.asks.begin(), book_.asks.end());
+        out += "]}\n";
+        next_snapshot_ms_ = std::numeric_limits<std::int64_t>::max();
+    }
+
+    /// A depthUpdate: ids U..u chain onto the previous diff's u through pu.
+    void write_binance_diff(std::string& out, std::int64_t now, const std::map<std::int64_t, std::int64_t>& bids,
+                            const std::map<std::int64_t, std::int64_t>& asks) {
+        const std::uint64_t pu = u_;
+        const std::uint64_t first = u_ + 1;
+        // The first diff after the snapshot must reach it; later ones span 1-6 engine updates.
+        u_ = std::max(first + static_cast<std::uint64_t>(rng_.uniform(0, 5)), snapshot_id_);
+        stamp(out, now);
+        fmt::format_to(std::back_inserter(out),
+                       R"({{"stream":"{}@depth@0ms","data":{{"e":"depthUpdate","E":{},"T":{},"s":"{}","U":{},"u":{},"pu":{},"b":[)",
+                       lower_name(), now, now - rng_.uniform(1, 5), ins_.name, first, u_, pu);
+        write_binance_levels(out, bids.rbegin(), bids.rend());
+        out += R"(],"a":[)";
+        write_binance_levels(out, asks.begin(), asks.end());
+        out += "]}}\n";
+    }
+
+    template <class It>
+    void write_binance_levels(std::string& out, It first, It last) const {
+        for (It it = first; it != last; ++it) {
+            fmt::format_to(std::back_inserter(out), R"({}["{}","{}"])", it == first ? "" : ",",
+                           price_text(it->first), binance_qty_text(it->second));
+        }
+    }
+
+    /// `<recv_ns> ` before each line: the event time plus a receive delay, never going back.
+    void stamp(std::string& out, std::int64_t now_ms) {
+        recv_ns_ = std::max(recv_ns_ + 1'000, now_ms * 1'000'000 + rng_.uniform(200'000, 900'000));
+        fmt::format_to(std::back_inserter(out), "{} ", recv_ns_);
+    }
+
+    void begin_trades(std::string& out, std::int64_t now) {
+        if (binance_) return;  // a message per print
+        fmt::format_to(std::back_inserter(out), R"({{"topic":"publicTrade.{}","type":"snapshot","ts":{},"data":[)",
+                       ins_.name, now);
+    }
+    void end_trades(std::string& out) const {
+        if (!binance_) out += "]}\n";
+    }
+
+    /// Binance prints every size with the step's digits, a deleted level's as "0.000".
+    [[nodiscard]] std::string binance_qty_text(std::int64_t lots) const {
+        return core::quantity::from_raw(lots * ins_.lot_raw).to_string(ins_.qty_digits);
+    }
+    /// Stream names are lower case: btcusdt@depth@0ms.
+    [[nodiscard]] std::string lower_name() const {
+        std::string n(ins_.name);
+        for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return n;
+    }
+
     const instrument& ins_;
     rng& rng_;
     event_window event_;
+    bool binance_;
+    std::uint64_t snapshot_id_{0};
+    std::int64_t recv_ns_{0};
     std::int64_t crash_floor_ticks_{0};
     book book_;
     std::int64_t next_ms_;
@@ -573,13 +680,28 @@ inline constexpr std::array<instrument, 2> instruments{{
     {"ETHUSDT", 1'000'000, 1'000'000, 2, 2, 192'000, 200, 800},
 }};
 
+/// The Binance capture: BTCUSDT only, no venue restart (a Bybit-only event in this model).
+[[nodiscard]] inline std::string generate_binance(const options& opt, rng& r, std::string out) {
+    const instrument& btc = instruments.front();
+    const event_window event{opt.event, opt.start_ms + opt.event_after_ms,
+                             opt.start_ms + opt.event_after_ms + event_length_ms(opt.event)};
+    symbol_model m(btc, r, opt.start_ms, event, protocol::binance_usdm);
+    // The combined stream's answer to the SUBSCRIBE request.
+    fmt::format_to(std::back_inserter(out), "{} {{\"result\":null,\"id\":1}}\n", opt.start_ms * 1'000'000 - 5'000'000);
+    m.open(out);
+    const std::int64_t end_ms = opt.start_ms + opt.duration_ms;
+    while (m.next_ms() < end_ms) m.step(out, false);
+    return out;
+}
+
 }  // namespace detail
 
-/// The whole capture as JSONL text.
+/// The whole capture as text: Bybit JSONL, or Binance `<recv_ns> <json>` lines.
 [[nodiscard]] inline std::string generate(const options& opt) {
     detail::rng r(opt.seed);
     std::string out;
     out.reserve(std::size_t{2} << 20U);
+    if (opt.venue == protocol::binance_usdm) return detail::generate_binance(opt, r, std::move(out));
     // A recorder's connection starts with the venue's subscribe acks.
     for (std::size_t i = 0; i < detail::instruments.size() + 1; ++i) {
         fmt::format_to(std::back_inserter(out),

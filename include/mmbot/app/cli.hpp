@@ -88,7 +88,8 @@ struct cli_options {
 
 inline constexpr std::string_view cli_usage =
     R"(usage: mmbot-<env> [flags]
-  --config PATH               config file (default configs/<env>.json)
+  --config PATH               config file (default configs/<env>.json; mmbot-shadow-binance:
+                              configs/binance/shadow.json)
   --feed replay:PATH|live[:testnet][:spot]|wss://HOST:PORT/PATH
                               market data: a recorded capture, Bybit's public WebSocket
                               (mainnet by default), or another wss:// stream (mmbot-shadow only)

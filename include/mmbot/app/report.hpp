@@ -41,6 +41,8 @@ struct run_params {
     std::vector<std::string> symbols;
     std::int64_t iterations = 0;
     policy::maker_params maker;
+    /// The venue the binary was built for (venue/venues.hpp: "bybit", "binance").
+    std::string venue;
 };
 
 namespace detail {
@@ -66,6 +68,7 @@ namespace detail {
     boost::json::array syms;
     for (const auto& s : params.symbols) syms.emplace_back(s);
     exec["symbols"] = std::move(syms);
+    exec["venue"] = params.venue;
     return exec;
 }
 

@@ -1,10 +1,11 @@
 // mmbot/app/run.hpp
 //
 // What every binary does before it trades, and `main` itself. A target picks its environment,
-// its risk gate and its session (what the environment runs) at compile time:
+// its venue (venue/venues.hpp), its risk gate and its session (what the environment runs) at
+// compile time:
 //
 //   int main(int argc, char** argv) {
-//       return mmbot::app::run_main<mmbot::env::shadow, mmbot::app::standard_gate,
+//       return mmbot::app::run_main<mmbot::env::shadow, mmbot::venue::bybit_v5, mmbot::app::standard_gate,
 //                                   mmbot::app::shadow_session>(argc, argv);
 //   }
 //
@@ -12,7 +13,7 @@
 //   flags        parse_flags: --help, bad or unused flags (2)
 //   environment  EXCHANGE_ENV against the binary (4), live's acknowledgement (8)
 //   config       the file (3), the command line's overrides (2), the engine setups (3), --report (2)
-//   session      Session<Env, Gate>::run: shadow (app/run_shadow.hpp) or testnet/live
+//   session      Session<Env, Venue, Gate>::run: shadow (app/run_shadow.hpp) or testnet/live
 //                (app/run_trading.hpp). Only the session a target names is compiled into it: the
 //                shadow binary holds no order gateway, signer or REST transport.
 #pragma once
@@ -26,6 +27,7 @@
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/secrets/exchange_env.hpp"
+#include "mmbot/venue/venues.hpp"
 
 #include <fmt/format.h>
 
@@ -112,9 +114,9 @@ template <env::environment Env>
 }  // namespace detail
 
 /// The command line, with the flags this environment does not use refused.
-template <env::environment Env>
+template <env::environment Env, venue::venue_kind Venue>
 [[nodiscard]] outcome<cli_options> parse_flags(int argc, char** argv) {
-    auto opts = parse_cli(argc, argv, fmt::format("configs/{}.json", Env::name));
+    auto opts = parse_cli(argc, argv, fmt::format("configs/{}{}.json", Venue::config_prefix, Env::name));
     if (!opts) return detail::usage_failure(opts.error().message);
     if (opts->help) return std::move(*opts);
     if (auto unused = refuse_unused_flags<Env>(*opts)) return detail::usage_failure(unused->message);
@@ -129,10 +131,10 @@ template <env::environment Env>
 }
 
 /// Runs one binary. Returns the process exit code (docs/exit-codes.md).
-template <env::environment Env, class Gate, template <class, class> class Session>
-    requires session<Session<Env, Gate>>
+template <env::environment Env, venue::venue_kind Venue, class Gate, template <class, class, class> class Session>
+    requires session<Session<Env, Venue, Gate>>
 int run(int argc, char** argv) {
-    auto opts = parse_flags<Env>(argc, argv);
+    auto opts = parse_flags<Env, Venue>(argc, argv);
     if (!opts) return exit_with(opts.error());
     if (opts->help) {
         fmt::print("{}", cli_usage);
@@ -141,16 +143,16 @@ int run(int argc, char** argv) {
     auto started = prepare<Env>(std::move(*opts));
     if (!started) return exit_with(started.error());
     for (const auto& w : quoting_warnings(started->cfg)) fmt::print(stderr, "warning: {}\n", w);
-    return Session<Env, Gate>::run(*started);
+    return Session<Env, Venue, Gate>::run(*started);
 }
 
 /// `main` for a target: `run`, with any exception that escapes it reported on stderr as an
 /// internal error and turned into exit_code::runtime instead of std::terminate. Exceptions here
 /// are ours or the library's (bad_alloc, decimal_overflow_error) and carry no secret.
-template <env::environment Env, class Gate, template <class, class> class Session>
+template <env::environment Env, venue::venue_kind Venue, class Gate, template <class, class, class> class Session>
 int run_main(int argc, char** argv) noexcept {
     try {
-        return run<Env, Gate, Session>(argc, argv);
+        return run<Env, Venue, Gate, Session>(argc, argv);
     } catch (const std::exception& e) {
         // C stdio: it cannot throw while an exception is being reported.
         std::fputs("error: internal: ", stderr);

@@ -45,6 +45,7 @@
 #include "mmbot/feed/ws_feed.hpp"
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/json_log.hpp"
+#include "mmbot/venue/venues.hpp"
 
 #include <fmt/format.h>
 
@@ -101,11 +102,17 @@ template <env::environment Env>
     return ep;
 }
 
-template <env::environment Env>
+template <env::environment Env, venue::venue_kind Venue>
 [[nodiscard]] outcome<shadow_feed> resolve_shadow_feed(const cli_options& opts) {
     shadow_feed f;
-    f.spec = opts.feed.empty() ? std::string("replay:data/sample/bybit_btcusdt_sample.jsonl") : opts.feed;
+    f.spec = opts.feed.empty() ? fmt::format("replay:{}", Venue::sample_capture) : opts.feed;
     if (is_live_feed(f.spec)) {
+        if constexpr (!Venue::live_public_feed) {
+            return fail_with(exit_code::usage,
+                             fmt::format("--feed {}: mmbot-{}{} replays {} captures only; its live stream is not "
+                                         "built yet (docs/binance.md)",
+                                         f.spec, Env::name, Venue::binary_suffix, Venue::name));
+        }
         auto ep = live_endpoint<Env>(f.spec, opts.endpoint_override);
         if (!ep) return ep.error();
         f.endpoint = *ep;
@@ -238,14 +245,14 @@ struct pump_result {
 }  // namespace detail
 
 /// One shadow run, its parts built in order and torn down in reverse.
-template <env::environment Env, class Gate>
+template <env::environment Env, venue::venue_kind Venue, class Gate>
 class shadow_session : core::pinned {
 public:
     using logger_type = obs::json_logger<obs::fake_clock>;
 
     /// The phases of app/run.hpp's `session` concept.
     [[nodiscard]] static int run(const startup& s) {
-        auto source = resolve_shadow_feed<Env>(s.opts);
+        auto source = resolve_shadow_feed<Env, Venue>(s.opts);
         if (!source) return exit_with(source.error());
         feed::capture_file in;
         if (!source->live()) {
@@ -305,7 +312,7 @@ private:
     }
 
     outcome<detail::pump_result> replay(feed::capture_file& in) {
-        feed::replay_reader replay(in, {.on_warning = [this](const feed::replay_warning& w) {
+        typename Venue::capture_reader replay(in, {.on_warning = [this](const feed::replay_warning& w) {
                                        log_.warn("malformed_line", {{"line", static_cast<std::int64_t>(w.line)},
                                                                     {"reason", w.reason}});
                                    }});
@@ -476,7 +483,7 @@ private:
 
     [[nodiscard]] run_params run_params_of() const {
         return run_params{std::string(Env::name), source_.spec, symbol_names(s_.setups), s_.opts.iterations,
-                          s_.cfg.maker};
+                          s_.cfg.maker, std::string(Venue::name)};
     }
 
     void print_summary() const {
@@ -484,8 +491,8 @@ private:
         const auto& st = loop.stats();
         const auto totals = loop.positions().totals(loop.marks());
         fmt::print(stderr,
-                   "mmbot-{}: {} events, {} orders placed, {} fills, {} blocked, freeze {}, net pnl {}{}\n",
-                   Env::name, events_, st.orders_placed, st.fills, st.orders_blocked,
+                   "mmbot-{}{}: {} events, {} orders placed, {} fills, {} blocked, freeze {}, net pnl {}{}\n",
+                   Env::name, Venue::binary_suffix, events_, st.orders_placed, st.fills, st.orders_blocked,
                    loop.monitor().freeze_count() > 0 ? loop.monitor().last_freeze()->reason : "none",
                    totals ? totals->net.to_string() : "n/a",
                    s_.opts.report_path.empty() ? "" : fmt::format(" (report: {})", s_.opts.report_path));

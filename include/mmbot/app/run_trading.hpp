@@ -62,6 +62,7 @@
 #include "mmbot/feed/ws_feed.hpp"
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/json_log.hpp"
+#include "mmbot/venue/venues.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
 #include "mmbot/secrets/env_provider.hpp"
 #include "mmbot/secrets/file_provider.hpp"
@@ -332,8 +333,14 @@ template <env::environment Env>
 
 /// One testnet or live run, its parts built in order and torn down in reverse: the public feed
 /// first, then the loop, the private stream, the gateway (its sender thread joins), REST.
-template <env::environment Env, class Gate>
+template <env::environment Env, venue::venue_kind Venue, class Gate>
 class trading_session : core::pinned {
+    // The gateway, signer and streams below are Bybit's (bybit_v5 is the one venue with
+    // `trading`); a second trading venue brings its own through this parameter.
+    static_assert(Venue::trading,
+                  "trading_session: this venue has no order gateway, private stream or REST transport yet "
+                  "(venue/venues.hpp); only mmbot-shadow can be built for it");
+
 public:
     using logger_type = obs::json_logger<obs::fake_clock>;
     using gateway_type = trading_detail::gateway_t<Env>;
@@ -786,7 +793,8 @@ private:
     int finish() {
         const auto& pub = ep_.public_ws;
         const run_params params{std::string(Env::name), fmt::format("wss://{}:{}{}", pub.host, pub.port, pub.path),
-                                symbol_names(s_.setups), s_.opts.iterations, s_.cfg.maker};
+                                symbol_names(s_.setups), s_.opts.iterations, s_.cfg.maker,
+                                std::string(Venue::name)};
         const auto ws_stats = md_->feed_stats();
         seen_.faults.close(now_);
         recording_.close(log_, seen_.feed_counts);

@@ -39,10 +39,10 @@
 #include "mmbot/feed/book_set.hpp"
 #include "mmbot/feed/bybit_public.hpp"
 #include "mmbot/feed/capture_file.hpp"
+#include "mmbot/feed/detail/line_source.hpp"
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/feed/types.hpp"
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -145,17 +145,17 @@ private:
 class replay_reader {
 public:
     explicit replay_reader(std::istream& in, replay_options opts = {})
-        : in_(in), opts_(std::move(opts)) {}
+        : opts_(std::move(opts)), lines_(in, nullptr, opts_.max_line_bytes) {}
     /// Reads a capture file; a failed read is reported by error(), not taken for the end.
     explicit replay_reader(capture_file& file, replay_options opts = {})
-        : in_(file.stream()), file_(&file), opts_(std::move(opts)) {}
+        : opts_(std::move(opts)), lines_(file.stream(), &file, opts_.max_line_bytes) {}
 
     /// Reads up to the next decodable message; false at end of input or on error().
     [[nodiscard]] bool next(replay_event& ev);
 
     /// Why the replay stopped early: "feed_line_too_long" (line N is longer than the maximum) or
     /// "feed_read_error" (line N: strerror). Empty after a clean end of input.
-    [[nodiscard]] const std::optional<core::error>& error() const noexcept { return error_; }
+    [[nodiscard]] const std::optional<core::error>& error() const noexcept { return lines_.error(); }
 
     [[nodiscard]] replay_stats stats() const noexcept { return state_.stats(); }
     [[nodiscard]] const book_set& books() const noexcept { return state_.books(); }
@@ -165,20 +165,12 @@ private:
     [[nodiscard]] core::result<message_kind> decode_line(std::string_view text,
                                                          std::optional<std::int64_t>& recv_ts_ns);
     void warn(std::string_view reason, std::string_view text);
-    /// Reads one line into line_ (without the '\n'); false at the end of input or on a fault
-    /// (error_ set).
-    [[nodiscard]] bool read_line();
 
-    std::istream& in_;
-    const capture_file* file_{nullptr};
     replay_options opts_;
-    std::optional<core::error> error_;
+    detail::line_source lines_;
     bybit_public_codec codec_;
     decoded_message msg_;
     market_state state_;
-    std::string line_;
-    /// What one istream::getline call reads at most (read_line appends it to line_).
-    std::array<char, 4096> chunk_{};
     std::int64_t last_event_ns_{0};
 };
 

@@ -90,47 +90,10 @@ inline void replay_reader::warn(std::string_view reason, std::string_view text) 
     opts_.on_warning(w);
 }
 
-inline bool replay_reader::read_line() {
-    line_.clear();
-    if (error_) return false;
-    const std::uint64_t number = state_.lines() + 1;
-    // istream::getline into a fixed chunk: bulk reads (as std::getline) with a bound on what one
-    // line may take. A chunk that fills sets failbit without end of file: the line goes on.
-    auto& chunk = chunk_;
-    bool any = false;
-    for (;;) {
-        in_.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()), '\n');
-        const auto got = static_cast<std::size_t>(in_.gcount());
-        const bool ended_by_newline = !in_.fail() && !in_.eof();
-        const bool chunk_full = in_.fail() && !in_.eof();
-        line_.append(chunk.data(), ended_by_newline ? got - 1 : got);
-        any = any || got > 0;
-        if (line_.size() > opts_.max_line_bytes) {
-            error_ = core::make_error(
-                errc::line_too_long,
-                fmt::format("line {}: longer than the maximum of {} bytes", number, opts_.max_line_bytes));
-            line_.clear();
-            return false;
-        }
-        if (ended_by_newline) return true;
-        if (!chunk_full) break;  // end of input
-        in_.clear();
-    }
-    if (file_ != nullptr && !file_->read_error().empty()) {
-        error_ = core::make_error(errc::read_error, fmt::format("line {}: read failed: {}", number, file_->read_error()));
-        return false;
-    }
-    return any;  // a last line without '\n' still counts
-}
-
 inline bool replay_reader::next(replay_event& ev) {
-    while (read_line()) {
+    while (lines_.next()) {
         state_.on_line();
-        std::string_view text(line_);
-        while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
-            text.remove_suffix(1);
-        }
-        text.remove_prefix(std::min(text.find_first_not_of(" \t"), text.size()));
+        const std::string_view text = detail::trim_line(lines_.line());
         if (text.empty()) continue;
 
         std::optional<std::int64_t> recv;
