@@ -166,7 +166,10 @@ BOOST_AUTO_TEST_CASE(steady_order_actions_do_not_allocate) {
     // the shadow bench runs it (a log line is the sink's business, not the order path's).
     engine::engine_options options;
     options.closed_order_retention = 5s;
-    engine::test::basic_harness<engine::test::gate_t, quiet_venue> h("5", options);
+    // The harness's checks plus venue_latency, which tracks every order until it is answered.
+    using gate = risk::gate<risk::stale_market_data, risk::price_band, risk::inventory_limit, risk::edge_floor,
+                            risk::loss_limit, risk::order_rate_cap, risk::venue_latency>;
+    engine::test::basic_harness<gate, quiet_venue> h("5", options);
     h.log.set_min_level(obs::log_level::error);
     venue_script script;
     const auto cycle = [&](int i) {

@@ -22,22 +22,22 @@
 #pragma once
 
 #include "mmbot/core/filters.hpp"
-#include "mmbot/feed/types.hpp"
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/detail/kept_event.hpp"
-#include "mmbot/engine/detail/node_pool.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order.hpp"
 #include "mmbot/engine/order_store.hpp"
 #include "mmbot/engine/positions.hpp"
 #include "mmbot/engine/run_observer.hpp"
 #include "mmbot/engine/state_machine.hpp"
+#include "mmbot/feed/types.hpp"
 #include "mmbot/obs/json_log.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
 #include "mmbot/policy/maker_policy.hpp"
 #include "mmbot/risk/detail/exposure.hpp"
-#include "mmbot/risk/monitor.hpp"
 #include "mmbot/risk/hooks.hpp"
+#include "mmbot/risk/monitor.hpp"
 #include "mmbot/strategy/quoter.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
@@ -913,7 +913,7 @@ private:
     std::map<std::string, symbol_state, std::less<>> symbols_;
     /// Cancels in flight: client order id -> when the cancel was (last) sent, or `refused`.
     std::map<std::string, timestamp, std::less<>> pending_cancel_;
-    detail::node_pool<std::map<std::string, timestamp, std::less<>>> pending_nodes_;  // answered ones, reused
+    core::node_pool<std::map<std::string, timestamp, std::less<>>> pending_nodes_;  // answered ones, reused
     // The order path's events, built over kept objects (no allocation once their ids have grown).
     detail::kept_event<new_order> placements_;
     detail::kept_event<order_ack> acks_;

@@ -25,8 +25,8 @@
 #define MMBOT_ENGINE_ORDER_STORE_HPP
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/engine/client_order_id.hpp"
-#include "mmbot/engine/detail/node_pool.hpp"
 #include "mmbot/engine/order.hpp"
 
 #include <array>
@@ -176,11 +176,11 @@ private:
     /// Execution id -> the order it filled (forgotten when the order is pruned).
     std::unordered_map<std::string, std::size_t> exec_ids_;
     // Nodes of pruned orders and closed entries, reused by the next ones.
-    detail::node_pool<std::map<std::size_t, order>> order_nodes_;
-    detail::node_pool<id_index> client_id_nodes_;  // apart: a node keeps its key's capacity,
-    detail::node_pool<id_index> venue_id_nodes_;   // and client and venue ids differ in length
-    detail::node_pool<std::set<std::size_t>> open_nodes_;
-    detail::node_pool<std::unordered_map<std::string, std::size_t>> exec_nodes_;
+    core::node_pool<std::map<std::size_t, order>> order_nodes_;
+    core::node_pool<id_index> client_id_nodes_;  // apart: a node keeps its key's capacity,
+    core::node_pool<id_index> venue_id_nodes_;   // and client and venue ids differ in length
+    core::node_pool<std::set<std::size_t>> open_nodes_;
+    core::node_pool<std::unordered_map<std::string, std::size_t>> exec_nodes_;
     order_stats stats_;
     std::uint64_t max_counter_ = 0;
 };

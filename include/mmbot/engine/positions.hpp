@@ -25,8 +25,8 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/core/units.hpp"
-#include "mmbot/engine/detail/node_pool.hpp"
 #include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order.hpp"
 
@@ -144,7 +144,7 @@ public:
 private:
     std::map<std::string, position, std::less<>> positions_;
     std::unordered_set<std::string> exec_ids_;
-    detail::node_pool<std::unordered_set<std::string>> exec_nodes_;
+    core::node_pool<std::unordered_set<std::string>> exec_nodes_;
     std::uint64_t duplicates_ = 0;
 };
 

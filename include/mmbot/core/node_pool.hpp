@@ -1,9 +1,10 @@
-// mmbot/engine/detail/node_pool.hpp
+// mmbot/core/node_pool.hpp
 //
 // Erased nodes of a node-based standard container (map, set, unordered_map), kept for the next
-// insert. A structure that forgets as many entries as it adds (the order store: orders close and
-// are pruned while new ones are placed) then allocates nothing in steady state: an insert takes a
-// kept node and writes the new key and value over it, and a string key keeps its capacity.
+// insert. A structure that forgets as many entries as it adds (the order store, whose orders
+// close and are pruned while new ones are placed; a risk check's orders awaiting an answer) then
+// allocates nothing in steady state: an insert takes a kept node and writes the new key and value
+// over it, and a string key keeps its capacity.
 //
 //   node_pool<std::map<std::string, std::size_t, std::less<>>> pool;
 //   pool.erase(m, m.find("old"));          // the node is kept, not freed
@@ -17,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-namespace mmbot::engine::detail {
+namespace mmbot::core {
 
 template <class Container>
 class node_pool {
@@ -74,4 +75,4 @@ private:
     std::vector<node_type> free_;
 };
 
-}  // namespace mmbot::engine::detail
+}  // namespace mmbot::core
