@@ -69,6 +69,20 @@ public:
         return n;
     }
 
+    /// Makes `n` nodes ahead of need, each holding `proto...` (a map's key and value, or a set's
+    /// value; a string longer than any real key leaves that capacity behind), and room to keep
+    /// them: the first n inserts take these, and a structure that never holds more than n entries
+    /// at once never allocates at all.
+    template <class... Proto>
+    void reserve(std::size_t n, const Proto&... proto) {
+        free_.reserve(free_.size() + n);
+        for (std::size_t i = 0; i < n; ++i) {
+            Container one;
+            one.emplace(proto...);
+            free_.push_back(one.extract(one.begin()));
+        }
+    }
+
     [[nodiscard]] std::size_t kept() const noexcept { return free_.size(); }
 
 private:

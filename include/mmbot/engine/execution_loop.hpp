@@ -44,6 +44,7 @@
 #include <array>
 #include <concepts>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -78,6 +79,11 @@ struct engine_options {
     /// them): a run's memory then follows its open orders, not its age. Long enough for any late
     /// event about a closed order (a fill matched just before its cancel) to find it.
     std::chrono::nanoseconds closed_order_retention{std::chrono::seconds(60)};
+    /// Orders held at once (open, or closed within the retention) and fills of them that the
+    /// order store and positions make room for at start (about 1 MB): within it, the order path
+    /// allocates nothing from the first order on; beyond it, it allocates until pruning frees
+    /// records to reuse.
+    std::size_t reserve_orders = 1024;
 };
 
 /// The predecessor's statistics, plus what the report needs.
@@ -175,6 +181,11 @@ public:
         for (const auto& [name, setup] : symbols) {
             symbols_.emplace(name, symbol_state{setup, metrics_.for_symbol(name)});
         }
+        store_.reserve(options_.reserve_orders, options_.reserve_orders);
+        positions_.reserve(options_.reserve_orders);
+        constexpr std::size_t in_flight = 64;  // cancels pending at once, open orders at a tick
+        pending_nodes_.reserve(in_flight, std::string(max_order_link_id_chars, 'x'), timestamp{});
+        open_snapshot_.reserve(in_flight);
         monitor_.on_freeze([this](const risk::freeze_event& e) { handle_freeze(e); });
         metrics_.maker_only_enabled.set(std::int64_t{options_.maker.maker_only ? 1 : 0});
     }

@@ -125,6 +125,12 @@ public:
     std::size_t prune_closed(timestamp closed_before, OnForget&& on_exec_id_forgotten);
     [[nodiscard]] std::uint64_t pruned() const noexcept { return pruned_total_; }
 
+    /// Room for `orders` orders held at once (open, or closed and not yet pruned) and `fills`
+    /// executions of them, made now: a run that stays within it allocates nothing for its orders
+    /// from the first one on (without it, the store allocates until its first prunes give it
+    /// records to reuse, and again whenever it holds more orders than ever before).
+    void reserve(std::size_t orders, std::size_t fills);
+
     /// Orders in each status (pruned ones included), indexed by the status' underlying value.
     [[nodiscard]] std::array<std::size_t, 5> counts_by_status() const;
     [[nodiscard]] std::size_t count(order_status s) const {

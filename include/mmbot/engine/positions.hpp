@@ -33,6 +33,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -129,6 +130,12 @@ public:
 
     [[nodiscard]] std::uint64_t duplicate_fills() const noexcept { return duplicates_; }
 
+    /// Room for `fills` execution ids made now (ids up to 36 characters: Bybit's are UUIDs), so
+    /// the first ones do not allocate.
+    void reserve(std::size_t fills) {
+        exec_nodes_.reserve(fills, std::string(36, 'x'));
+        exec_ids_.reserve(fills);
+    }
     /// Forgets an execution id, so the set of known ones follows the orders still held rather
     /// than the run's age (the execution loop calls this for the fills of the orders its store
     /// prunes; a fill of a pruned order never reaches the positions). Its node is kept for the

@@ -131,6 +131,22 @@ std::size_t order_store::prune_closed(timestamp closed_before, OnForget&& on_exe
     return n;
 }
 
+inline void order_store::reserve(std::size_t orders, std::size_t fills) {
+    // Ids as long as any can be (orderLinkId, Bybit's 36-character order and execution UUIDs).
+    const std::string longest_id(max_order_link_id_chars, 'x');
+    order proto;
+    proto.client_order_id = longest_id;
+    proto.venue_order_id = longest_id;
+    proto.reason = std::string(48, 'x');  // a venue's reject reason or a cancel's cause
+    order_nodes_.reserve(orders, std::size_t{0}, proto);
+    client_id_nodes_.reserve(orders, longest_id, std::size_t{0});
+    venue_id_nodes_.reserve(orders, longest_id, std::size_t{0});
+    open_nodes_.reserve(orders, std::size_t{0});
+    exec_nodes_.reserve(fills, longest_id, std::size_t{0});
+    exec_ids_.reserve(fills);
+    closed_.reserve(orders);
+}
+
 inline core::result<const order*> order_store::existing(const std::string& client_order_id) const {
     if (const order* o = find(client_order_id)) return o;
     return core::make_error(errc::unknown_order,
