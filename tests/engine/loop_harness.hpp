@@ -66,16 +66,17 @@ using gate_t = risk::gate<risk::stale_market_data, risk::price_band, risk::inven
                           risk::edge_floor, risk::loss_limit, risk::order_rate_cap>;
 using logger_t = obs::json_logger<obs::fake_clock>;
 
-template <class Gate>
+/// `Venue` needs a `journal` pointer member (scripted_venue's journaled-before-sent check).
+template <class Gate, class Venue = scripted_venue>
 struct basic_harness {
-    using loop_t = engine::execution_loop<scripted_venue, Gate, logger_t>;
+    using loop_t = engine::execution_loop<Venue, Gate, logger_t>;
     std::filesystem::path dir;
     obs::fake_clock clock{std::chrono::seconds(1'700'000'000)};
     obs::string_sink sink;
     logger_t log{sink, clock, obs::log_level::debug};
     obs::registry registry;
     obs::mm_metrics metrics{registry};
-    scripted_venue venue;
+    Venue venue;
     std::optional<engine::journal> journal;
     std::optional<loop_t> loop;
 

@@ -177,3 +177,28 @@ BOOST_AUTO_TEST_CASE(prune_closed_forgets_only_orders_closed_before_the_cut) {
     BOOST_TEST(code_of(store.apply(place("mm-a-4", side::buy, "100", "1"))) == "applied");
     BOOST_TEST(store.open_orders("BTCUSDT").size() == 1U);
 }
+
+BOOST_AUTO_TEST_CASE(pruned_records_are_reused_without_their_past_and_their_fills_forgotten) {
+    order_store store;
+    (void)store.apply(place("mm-a-1", side::buy, "100", "1"));
+    (void)store.apply(order_ack{"mm-a-1", "v-1", at_ms(1)});
+    (void)store.apply(fill("mm-a-1", "e1", side::buy, "100", "0.4"));
+    (void)store.apply(order_cancel{"mm-a-1", "user", at_ms(10)});
+    (void)store.apply(place("mm-a-2", side::buy, "100", "1"));
+    (void)store.apply(fill("mm-a-2", "e2", side::buy, "100", "0.5"));
+    std::vector<std::string> forgotten;
+    BOOST_TEST(store.prune_closed(at_ms(11), [&](const std::string& e) { forgotten.push_back(e); }) == 1U);
+    BOOST_TEST(forgotten == std::vector<std::string>{"e1"});  // e2's order is still open
+    // A repeated fill of the pruned order is refused as unknown, never applied.
+    BOOST_TEST(code_of(store.apply(fill("mm-a-1", "e1", side::buy, "100", "0.4"))) == "unknown_order");
+    BOOST_TEST(code_of(store.apply(fill("mm-a-2", "e2", side::buy, "100", "0.5"))) == "duplicate");
+    // The next order takes the pruned record: nothing of the old one shows.
+    const new_order third = place("mm-a-3", side::sell, "101", "2");
+    BOOST_TEST(code_of(store.apply(third)) == "applied");
+    BOOST_TEST((*store.find("mm-a-3") == make_order(third)));
+    BOOST_TEST(store.find_by_venue_id("v-1") == nullptr);
+    BOOST_TEST(store.find("mm-a-1") == nullptr);
+    BOOST_TEST(store.open_orders("BTCUSDT").size() == 2U);
+    BOOST_TEST(code_of(store.apply(order_ack{"mm-a-3", "v-1", at_ms(12)})) == "applied");  // v-1 is free again
+    BOOST_TEST(store.find_by_venue_id("v-1") == store.find("mm-a-3"));
+}

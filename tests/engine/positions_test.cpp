@@ -118,6 +118,19 @@ BOOST_AUTO_TEST_CASE(duplicate_fills_ignored) {
     BOOST_TEST(book.qty("ETHUSDT").is_zero());
 }
 
+BOOST_AUTO_TEST_CASE(a_forgotten_exec_id_is_no_longer_known) {
+    // The execution loop forgets the exec ids of the orders its store pruned (a fill of a pruned
+    // order never reaches the positions): the set follows the orders held, not the run's age.
+    position_book book;
+    const auto f = fill("mm-a-1", "exec-1", side::buy, "100", "1");
+    BOOST_TEST((book.apply(f)->outcome == apply_outcome::applied));
+    book.forget_exec_id("exec-1");
+    book.forget_exec_id("never-seen");  // nothing to forget: no effect
+    BOOST_TEST((book.apply(f)->outcome == apply_outcome::applied));
+    BOOST_TEST(book.qty("BTCUSDT").to_string() == "2");
+    BOOST_TEST((book.apply(f)->outcome == apply_outcome::duplicate));
+}
+
 BOOST_AUTO_TEST_CASE(totals_across_symbols) {
     trader t;
     t.trade(side::buy, "100", "2", "0.02");

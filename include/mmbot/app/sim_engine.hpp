@@ -32,12 +32,21 @@ namespace mmbot::app {
 
 /// The simulated venue behind the engine's venue interface.
 struct sim_order_venue {
+    explicit sim_order_venue(venue::sim::simulated_venue& s) : sim(s) {}
+
     venue::sim::simulated_venue& sim;
+    /// Kept between orders: writing each order over it reuses its strings' capacity, so placing
+    /// does not allocate (the sim copies what it keeps into fixed-capacity ids).
+    venue::sim::place_request request{};
 
     void place(const venue::order_request& r, std::chrono::nanoseconds now) {
-        sim.place(venue::sim::place_request{std::string(r.client_order_id), std::string(r.symbol),
-                                            r.side, r.price, r.qty, r.post_only},
-                  now);
+        request.client_order_id.assign(r.client_order_id);
+        request.symbol.assign(r.symbol);
+        request.side = r.side;
+        request.price = r.price;
+        request.qty = r.qty;
+        request.post_only = r.post_only;
+        sim.place(request, now);
     }
     void cancel(std::string_view symbol, std::string_view id, std::chrono::nanoseconds now) {
         sim.cancel(symbol, id, now);

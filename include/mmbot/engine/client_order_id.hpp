@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -176,10 +177,25 @@ public:
 
     /// The next id. Throws std::overflow_error after 2^64-1 ids (not reachable in practice).
     [[nodiscard]] std::string next() {
+        std::string id;
+        next(id);
+        return id;
+    }
+    /// The same written over `out`: a caller that keeps `out` does not allocate (the loop's
+    /// order path).
+    void next(std::string& out) {
         if (next_ == std::numeric_limits<std::uint64_t>::max()) {
             throw std::overflow_error("client_order_id_generator: counter exhausted");
         }
-        return "mm-" + run_id_ + "-" + detail::to_base36(next_++);
+        std::array<char, 16> digits{};  // 2^64 - 1 is 13 base-36 digits
+        std::size_t n = digits.size();
+        for (std::uint64_t v = next_++; n == digits.size() || v != 0; v /= 36U) {
+            digits[--n] = detail::base36_digits[static_cast<std::size_t>(v % 36U)];
+        }
+        out.assign("mm-");
+        out.append(run_id_);
+        out.push_back('-');
+        out.append(digits.data() + n, digits.size() - n);
     }
 
     /// Continues after the largest counter recovered from the journal (never moves backwards).

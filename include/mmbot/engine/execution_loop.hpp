@@ -22,25 +22,29 @@
 #pragma once
 
 #include "mmbot/core/filters.hpp"
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/engine/client_order_id.hpp"
+#include "mmbot/engine/detail/kept_event.hpp"
 #include "mmbot/engine/journal.hpp"
 #include "mmbot/engine/order.hpp"
 #include "mmbot/engine/order_store.hpp"
 #include "mmbot/engine/positions.hpp"
 #include "mmbot/engine/run_observer.hpp"
 #include "mmbot/engine/state_machine.hpp"
+#include "mmbot/feed/types.hpp"
 #include "mmbot/obs/json_log.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
 #include "mmbot/policy/maker_policy.hpp"
 #include "mmbot/risk/detail/exposure.hpp"
-#include "mmbot/risk/monitor.hpp"
 #include "mmbot/risk/hooks.hpp"
+#include "mmbot/risk/monitor.hpp"
 #include "mmbot/strategy/quoter.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
 #include <array>
 #include <concepts>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -75,6 +79,11 @@ struct engine_options {
     /// them): a run's memory then follows its open orders, not its age. Long enough for any late
     /// event about a closed order (a fill matched just before its cancel) to find it.
     std::chrono::nanoseconds closed_order_retention{std::chrono::seconds(60)};
+    /// Orders held at once (open, or closed within the retention) and fills of them that the
+    /// order store and positions make room for at start (about 1 MB): within it, the order path
+    /// allocates nothing from the first order on; beyond it, it allocates until pruning frees
+    /// records to reuse.
+    std::size_t reserve_orders = 1024;
 };
 
 /// The predecessor's statistics, plus what the report needs.
@@ -172,6 +181,11 @@ public:
         for (const auto& [name, setup] : symbols) {
             symbols_.emplace(name, symbol_state{setup, metrics_.for_symbol(name)});
         }
+        store_.reserve(options_.reserve_orders, options_.reserve_orders);
+        positions_.reserve(options_.reserve_orders);
+        constexpr std::size_t in_flight = 64;  // cancels pending at once, open orders at a tick
+        pending_nodes_.reserve(in_flight, std::string(max_order_link_id_chars, 'x'), timestamp{});
+        open_snapshot_.reserve(in_flight);
         monitor_.on_freeze([this](const risk::freeze_event& e) { handle_freeze(e); });
         metrics_.maker_only_enabled.set(std::int64_t{options_.maker.maker_only ? 1 : 0});
     }
@@ -233,7 +247,8 @@ public:
             (void)state_.transition(bot_state::running, "cool_down_elapsed");
         }
         retry_unconfirmed_cancels(now);
-        (void)store_.prune_closed(now - options_.closed_order_retention);
+        (void)store_.prune_closed(now - options_.closed_order_retention,
+                                  [this](const std::string& exec_id) { positions_.forget_exec_id(exec_id); });
         if (auto r = journal_.sync_if_due(); !r) journal_failure(r.error());
     }
 
@@ -304,7 +319,8 @@ public:
                                      const core::quantity& qty, const core::price& ref) {
         auto* s = find(symbol);
         if (s == nullptr || !state_.quoting()) return std::nullopt;
-        return place_on(*s, side, qty, ref);
+        const order* o = place_on(*s, side, qty, ref);
+        return o == nullptr ? std::nullopt : std::optional<std::string>(o->client_order_id);
     }
 
     /// Cancels every open order. Idempotent: orders whose cancel is already in flight are not
@@ -395,12 +411,20 @@ public:
             ack.latency = at - o->created_at;
             place_latency_.observe(*ack.latency);
         }
-        record(order_ack{std::string(client_order_id), std::string(venue_order_id), at});
+        detail::kept_event<order_ack>::lease e(acks_);
+        e->client_order_id.assign(client_order_id);
+        e->venue_order_id.assign(venue_order_id);
+        e->at = at;
+        record(*e);
         monitor_.hooks().on(ack);
     }
 
     void on_reject(std::string_view client_order_id, std::string_view reason, timestamp at) {
-        if (record(order_reject{std::string(client_order_id), std::string(reason), at})) {
+        detail::kept_event<order_reject>::lease e(rejects_);
+        e->client_order_id.assign(client_order_id);
+        e->reason.assign(reason);
+        e->at = at;
+        if (record(*e)) {
             ++stats_.orders_rejected;
             metrics_.venue_errors.with({reason}).inc();
             log_.warn("order_rejected", {{"client_order_id", client_order_id}, {"reason", reason}});
@@ -417,16 +441,25 @@ public:
         log_.warn("cancel_failed", {{"client_order_id", client_order_id}, {"reason", reason}});
         const order* o = store_.find(client_order_id);
         if (o == nullptr || !o->is_open()) return;
-        pending_cancel_.insert_or_assign(std::string(client_order_id), refused);
+        if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
+            it->second = refused;
+        } else {
+            pending_nodes_.emplace(pending_cancel_, client_order_id, refused);
+        }
     }
 
     void on_cancel(std::string_view client_order_id, std::string_view reason, timestamp at) {
         observe_cancel_latency(client_order_id, at);
         const order* o = store_.find(client_order_id);
-        const std::string symbol = o != nullptr ? o->symbol : std::string();
-        if (record(order_cancel{std::string(client_order_id), std::string(reason), at})) {
+        feed::symbol symbol;  // a copy without the heap: the record may prune nothing, but be safe
+        if (o != nullptr) (void)symbol.assign(o->symbol);
+        detail::kept_event<order_cancel>::lease e(cancels_);
+        e->client_order_id.assign(client_order_id);
+        e->reason.assign(reason);
+        e->at = at;
+        if (record(*e)) {
             ++stats_.orders_cancelled;
-            if (auto* s = find(symbol)) s->metrics.cancelled.inc();
+            if (auto* s = find(symbol.view())) s->metrics.cancelled.inc();
         }
         forget(client_order_id);
     }
@@ -442,9 +475,17 @@ public:
                                                   {"exec_id", f.exec_id}});
             return false;
         }
-        order_fill fill{std::string(f.client_order_id), std::string(f.exec_id), o->symbol,
-                        o->side, f.price, f.qty, f.fee, f.at};
-        const std::string symbol = o->symbol;
+        detail::kept_event<order_fill>::lease kept(fills_);
+        order_fill& fill = *kept;
+        fill.client_order_id.assign(f.client_order_id);
+        fill.exec_id.assign(f.exec_id);
+        fill.symbol.assign(o->symbol);
+        fill.side = o->side;
+        fill.price = f.price;
+        fill.qty = f.qty;
+        fill.fee = f.fee;
+        fill.at = f.at;
+        const std::string_view symbol = fill.symbol;
         const core::side side = o->side;
         const bool late = o->status == order_status::cancelled;
         if (!record(fill)) return false;  // a repeated exec id is refused here: the checks hear each fill once
@@ -539,7 +580,7 @@ private:
     void leave_freeze() { monitor_.hooks().on(risk::resumed{now_}); }
 
     struct live_slot {
-        std::string client_order_id;
+        feed::bounded_string<max_order_link_id_chars> client_order_id;  // no heap: a slot per requote
         strategy::live_quote quote;
     };
 
@@ -635,14 +676,15 @@ private:
         using strategy::quote_action;
         if (d.action == quote_action::replace || d.action == quote_action::cancel) {
             if (slot) {
-                cancel_one(s.setup.filters.symbol, slot->client_order_id);
+                cancel_one(s.setup.filters.symbol, slot->client_order_id.view());
                 slot.reset();
             }
         }
         if (d.action == quote_action::place || d.action == quote_action::replace) {
             if (d.action == quote_action::replace) ++stats_.requotes;
-            if (auto id = place_on(s, d.intent.side, d.intent.qty, d.intent.ref)) {
-                slot = live_slot{*id, strategy::live_quote{d.intent.ref, store_.find(*id)->price, now_}};
+            if (const order* o = place_on(s, d.intent.side, d.intent.qty, d.intent.ref)) {
+                slot.emplace(live_slot{{}, strategy::live_quote{d.intent.ref, o->price, now_}});
+                (void)slot->client_order_id.assign(o->client_order_id);  // <= 36: the store checked it
             }
         }
     }
@@ -659,7 +701,7 @@ private:
         ++stats_.stale_quote_pulls;
         for (auto* slot : {&s.bid, &s.ask}) {
             if (*slot) {
-                cancel_one(s.setup.filters.symbol, (*slot)->client_order_id);
+                cancel_one(s.setup.filters.symbol, (*slot)->client_order_id.view());
                 slot->reset();
             }
         }
@@ -671,13 +713,13 @@ private:
         log_.warn("quotes_pulled", {{"symbol", std::string_view{s.setup.filters.symbol}}, {"reason", reason}});
         for (auto* slot : {&s.bid, &s.ask}) {
             if (*slot) {
-                cancel_one(s.setup.filters.symbol, (*slot)->client_order_id);
+                cancel_one(s.setup.filters.symbol, (*slot)->client_order_id.view());
                 slot->reset();
             }
         }
     }
 
-    void cancel_one(std::string_view symbol, const std::string& client_order_id) {
+    void cancel_one(std::string_view symbol, std::string_view client_order_id) {
         if (pending_cancel_.contains(client_order_id)) {
             ++stats_.cancels_already_pending;
             return;
@@ -691,24 +733,28 @@ private:
     /// The first cancel of an order: pending until its end is confirmed, and the checks hear of
     /// it (venue_latency waits for the answer).
     void start_cancel(std::string_view client_order_id, timestamp at) {
-        pending_cancel_.emplace(std::string(client_order_id), at);
+        pending_nodes_.emplace(pending_cancel_, client_order_id, at);
         monitor_.hooks().on(risk::cancel_sent{client_order_id, at});
     }
 
-    std::optional<std::string> place_on(symbol_state& s, core::side side, const core::quantity& qty,
-                                        const core::price& ref) {
+    /// The placed order's record in the store, or null when the intent was blocked or not
+    /// journaled.
+    const order* place_on(symbol_state& s, core::side side, const core::quantity& qty, const core::price& ref) {
         const auto& f = s.setup.filters;
+        detail::kept_event<new_order>::lease kept(placements_);
+        new_order& n = *kept;
         // Every intent has its id from the start, so a blocked one is named in its log line too.
-        std::string id = ids_.next();
+        ids_.next(n.client_order_id);
+        const std::string_view id = n.client_order_id;
         if (!s.top.bid || !s.top.ask) {
             block(s, id, side, "no_market", ref, qty);
-            return std::nullopt;
+            return nullptr;
         }
         const policy::top_of_book top{s.top.bid->px, s.top.ask->px};
         const policy::maker_decision d = Policy::decide(options_.maker, f, side, qty, ref, top);
         if (!d.allowed()) {
             block(s, id, side, Policy::label(d.reason), ref, qty);
-            return std::nullopt;
+            return nullptr;
         }
         if (d.price_adjusted) {
             s.metrics.post_only_adjustments(side).inc();
@@ -717,13 +763,17 @@ private:
         const risk::verdict v = monitor_.check_order(intent, view_of(s), bot_view());
         if (!v.passed()) {
             block(s, id, side, v.reason, d.price, d.qty, &v);
-            return std::nullopt;
+            return nullptr;
         }
         publish_edge(s, intent);
 
         // Journal first: an order that is not on disk is never sent.
-        new_order n{std::move(id), f.symbol, side, d.price, d.qty, now_};
-        if (!record(n)) return std::nullopt;
+        n.symbol.assign(f.symbol);
+        n.side = side;
+        n.price = d.price;
+        n.qty = d.qty;
+        n.at = now_;
+        if (!record(n)) return nullptr;
         const venue::order_request req{n.client_order_id, f.symbol, side, d.price, d.qty,
                                        options_.maker.maker_only, f.price_digits, f.qty_digits};
         monitor_.hooks().on(risk::sent_order{n.client_order_id, f.symbol, now_});
@@ -735,7 +785,7 @@ private:
         log_.debug("order_placed", {{"client_order_id", n.client_order_id}, {"symbol", f.symbol},
                                     {"side", to_string(side)}, {"price", d.price}, {"qty", d.qty}});
         if (observer_ != nullptr) observer_->on_placed(f.symbol, side, d.price, now_);
-        return n.client_order_id;
+        return store_.find(n.client_order_id);
     }
 
     void block(symbol_state& s, std::string_view client_order_id, core::side side, std::string_view reason,
@@ -828,7 +878,7 @@ private:
         monitor_.hooks().on(risk::answered_order{client_order_id, now_});
         // Heterogeneous find, then erase by iterator: no temporary string per event.
         if (const auto it = pending_cancel_.find(client_order_id); it != pending_cancel_.end()) {
-            pending_cancel_.erase(it);
+            pending_nodes_.erase(pending_cancel_, it);
         }
         if (const auto it = cancelled_by_all_.find(client_order_id); it != cancelled_by_all_.end()) {
             cancelled_by_all_.erase(it);
@@ -874,6 +924,13 @@ private:
     std::map<std::string, symbol_state, std::less<>> symbols_;
     /// Cancels in flight: client order id -> when the cancel was (last) sent, or `refused`.
     std::map<std::string, timestamp, std::less<>> pending_cancel_;
+    core::node_pool<std::map<std::string, timestamp, std::less<>>> pending_nodes_;  // answered ones, reused
+    // The order path's events, built over kept objects (no allocation once their ids have grown).
+    detail::kept_event<new_order> placements_;
+    detail::kept_event<order_ack> acks_;
+    detail::kept_event<order_fill> fills_;
+    detail::kept_event<order_cancel> cancels_;
+    detail::kept_event<order_reject> rejects_;
     /// The pending cancels a cancel-all sent (their latency is cancel_all's, not cancel's).
     std::set<std::string, std::less<>> cancelled_by_all_;
     std::vector<const order*> open_snapshot_;  // retry_unconfirmed_cancels' scratch

@@ -4,9 +4,9 @@
 // cancel, reject) is written here before the engine acts on it, and on start the order store and
 // positions are rebuilt from it.
 //
-// Write-ahead is in the types: `append(new_order)` returns a `journaled<new_order>` token, which
-// only the journal can create, and the order-sending path takes that token, so "send before
-// journal" does not compile. Records are text lines with a sequence number and a CRC-32C (format in
+// Write-ahead: `append(new_order)` returns a `journaled<new_order>` token (the record's sequence
+// number), which only the journal can create once the record is written, or an error; the
+// execution loop sends an order only after its append succeeded. Records are text lines with a sequence number and a CRC-32C (format in
 // detail/journal_codec.hpp, docs/journal.md).
 //
 // Recovery on open reads every record and classifies the first damaged one:
@@ -36,8 +36,8 @@
 //   log.info(opened->report.describe());            // torn tail truncated, records read
 //   for (const auto& e : opened->entries) (void)store.apply(e.event);
 //   journal j = std::move(opened->log);
-//   auto token = j.append(new_order{...});          // journaled (and synced) or an error
-//   if (token) venue.send(*token);
+//   const new_order n{...};
+//   if (auto token = j.append(n)) venue.send(n);     // journaled (and synced), or an error: not sent
 #pragma once
 // A classic guard too: linting the impl/ header alone includes this file from inside itself.
 #ifndef MMBOT_ENGINE_JOURNAL_HPP
@@ -126,22 +126,19 @@ struct journal_entry {
 
 class journal;
 
-/// Proof that an event is in the journal (and synced, as far as the policy promises). Only the
-/// journal creates these; an order-sending API that takes `journaled<new_order>` cannot be called
-/// with an order that was not journaled first.
+/// Proof that an event is in the journal (and synced, as far as the policy promises): the
+/// record's sequence number. Only the journal creates these, and only once the record is written,
+/// so code that asks for a `journaled<new_order>` cannot be handed one for an order that was not
+/// journaled first. It does not copy the event (appending must not allocate).
 template <class Event>
 class journaled {
 public:
-    [[nodiscard]] const Event& event() const noexcept { return event_; }
-    [[nodiscard]] const Event& operator*() const noexcept { return event_; }
-    [[nodiscard]] const Event* operator->() const noexcept { return &event_; }
     [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
 
 private:
     friend class journal;
-    journaled(Event e, std::uint64_t seq) : event_(std::move(e)), sequence_(seq) {}
+    explicit journaled(std::uint64_t seq) noexcept : sequence_(seq) {}
 
-    Event event_;
     std::uint64_t sequence_;
 };
 
@@ -188,9 +185,10 @@ public:
     /// Appends one record and syncs as the policy says. On success the record is in the file
     /// (and on disk, for every_record). On failure nothing was added: a partial write is cut
     /// back; if even that fails, or an fdatasync fails, the journal refuses all further appends
-    /// (`journal_failed`), because it can no longer vouch for its own contents.
+    /// (`journal_failed`), because it can no longer vouch for its own contents. The record is
+    /// encoded into a buffer the journal keeps: no allocation once it has held the longest line.
     template <journal_event Event>
-    [[nodiscard]] core::result<journaled<Event>> append(Event event);
+    [[nodiscard]] core::result<journaled<Event>> append(const Event& event);
 
     /// Forces everything appended so far to disk now.
     [[nodiscard]] core::result<void> sync();
@@ -208,7 +206,7 @@ public:
 private:
     journal(detail::unique_fd fd, std::string path, journal_options options, std::uint64_t size,
             std::uint64_t last_sequence);
-    [[nodiscard]] core::result<void> write_line(const std::string& line);
+    [[nodiscard]] core::result<void> write_line(std::string_view line);
     [[nodiscard]] core::result<void> do_sync();
     [[nodiscard]] core::error failed_error() const;
 
@@ -221,6 +219,7 @@ private:
     std::uint64_t syncs_ = 0;
     std::chrono::steady_clock::time_point last_sync_{};
     bool failed_ = false;
+    std::string line_;  ///< the record being appended (kept: its capacity is reused)
 };
 
 /// The result of journal::open: the journal ready for appends, what recovery did, and every

@@ -210,16 +210,29 @@ struct order {
     friend bool operator==(const order&, const order&) = default;
 };
 
-/// A fresh NEW order from its placement intent.
-[[nodiscard]] inline order make_order(const new_order& n) {
-    order o;
-    o.client_order_id = n.client_order_id;
-    o.symbol = n.symbol;
+/// Writes a fresh NEW order from its placement intent over `o`, whatever it held before: a
+/// recycled record (the order store's) keeps its strings' capacity, so this does not allocate.
+inline void assign_order(order& o, const new_order& n) {
+    o.client_order_id.assign(n.client_order_id);
+    o.symbol.assign(n.symbol);
     o.side = n.side;
     o.price = n.price;
     o.qty = n.qty;
+    o.filled_qty = {};
+    o.filled_notional = {};
+    o.fees = {};
+    o.status = order_status::new_;
+    o.venue_order_id.clear();
     o.created_at = n.at;
+    o.acked_at = {};
     o.updated_at = n.at;
+    o.reason.clear();
+}
+
+/// A fresh NEW order from its placement intent.
+[[nodiscard]] inline order make_order(const new_order& n) {
+    order o;
+    assign_order(o, n);
     return o;
 }
 

@@ -25,6 +25,7 @@
 #define MMBOT_ENGINE_ORDER_STORE_HPP
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/engine/client_order_id.hpp"
 #include "mmbot/engine/order.hpp"
 
@@ -32,13 +33,12 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -112,10 +112,24 @@ public:
     /// otherwise hold every order it ever placed (the journal keeps them all). What is kept: every
     /// open order, and every order closed since, so a late event about it (a fill matched before
     /// the cancel took effect, a repeated cancel) still finds it; one about a forgotten order is
-    /// an `unknown_order` error and changes nothing. Statistics and counts_by_status() still count
-    /// pruned orders.
-    std::size_t prune_closed(timestamp closed_before);
+    /// an `unknown_order` error and changes nothing, and so is a repeated fill of one (its
+    /// execution ids are forgotten with it). Statistics and counts_by_status() still count pruned
+    /// orders. The pruned records are kept for new orders: a run that prunes as many orders as it
+    /// places allocates nothing for them.
+    std::size_t prune_closed(timestamp closed_before) {
+        return prune_closed(closed_before, [](const std::string& /*exec_id*/) {});
+    }
+    /// The same, calling `on_exec_id_forgotten(const std::string&)` for each execution id of a
+    /// pruned order (the execution loop's position book forgets them too).
+    template <class OnForget>
+    std::size_t prune_closed(timestamp closed_before, OnForget&& on_exec_id_forgotten);
     [[nodiscard]] std::uint64_t pruned() const noexcept { return pruned_total_; }
+
+    /// Room for `orders` orders held at once (open, or closed and not yet pruned) and `fills`
+    /// executions of them, made now: a run that stays within it allocates nothing for its orders
+    /// from the first one on (without it, the store allocates until its first prunes give it
+    /// records to reuse, and again whenever it holds more orders than ever before).
+    void reserve(std::size_t orders, std::size_t fills);
 
     /// Orders in each status (pruned ones included), indexed by the status' underlying value.
     [[nodiscard]] std::array<std::size_t, 5> counts_by_status() const;
@@ -153,15 +167,26 @@ private:
     /// pruned.
     std::map<std::size_t, order> orders_;
     std::size_t next_index_ = 0;
-    /// (closed at, placement index) in closing order: what prune_closed walks.
-    std::deque<std::pair<timestamp, std::size_t>> closed_;
+    /// (closed at, placement index) in closing order from closed_head_ on: what prune_closed
+    /// walks (a vector whose front is cut now and then, so it keeps its capacity).
+    std::vector<std::pair<timestamp, std::size_t>> closed_;
+    std::size_t closed_head_ = 0;
     std::array<std::size_t, 5> pruned_by_status_{};
     std::uint64_t pruned_total_ = 0;
-    std::map<std::string, std::size_t, std::less<>> by_client_id_;
-    std::map<std::string, std::size_t, std::less<>> by_venue_id_;
-    /// symbol -> indices of its open orders (ordered = placement order).
+    using id_index = std::map<std::string, std::size_t, std::less<>>;
+    id_index by_client_id_;
+    id_index by_venue_id_;
+    /// symbol -> indices of its open orders (ordered = placement order). A symbol stays once it
+    /// had an order (its set may be empty).
     std::map<std::string, std::set<std::size_t>, std::less<>> open_by_symbol_;
-    std::unordered_set<std::string> exec_ids_;
+    /// Execution id -> the order it filled (forgotten when the order is pruned).
+    std::unordered_map<std::string, std::size_t> exec_ids_;
+    // Nodes of pruned orders and closed entries, reused by the next ones.
+    core::node_pool<std::map<std::size_t, order>> order_nodes_;
+    core::node_pool<id_index> client_id_nodes_;  // apart: a node keeps its key's capacity,
+    core::node_pool<id_index> venue_id_nodes_;   // and client and venue ids differ in length
+    core::node_pool<std::set<std::size_t>> open_nodes_;
+    core::node_pool<std::unordered_map<std::string, std::size_t>> exec_nodes_;
     order_stats stats_;
     std::uint64_t max_counter_ = 0;
 };

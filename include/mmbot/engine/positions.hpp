@@ -25,6 +25,7 @@
 #pragma once
 
 #include "mmbot/core/error.hpp"
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/core/units.hpp"
 #include "mmbot/engine/errors.hpp"
 #include "mmbot/engine/order.hpp"
@@ -32,6 +33,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -128,6 +130,20 @@ public:
 
     [[nodiscard]] std::uint64_t duplicate_fills() const noexcept { return duplicates_; }
 
+    /// Room for `fills` execution ids made now (ids up to 36 characters: Bybit's are UUIDs), so
+    /// the first ones do not allocate.
+    void reserve(std::size_t fills) {
+        exec_nodes_.reserve(fills, std::string(36, 'x'));
+        exec_ids_.reserve(fills);
+    }
+    /// Forgets an execution id, so the set of known ones follows the orders still held rather
+    /// than the run's age (the execution loop calls this for the fills of the orders its store
+    /// prunes; a fill of a pruned order never reaches the positions). Its node is kept for the
+    /// next fill.
+    void forget_exec_id(const std::string& exec_id) {
+        if (const auto it = exec_ids_.find(exec_id); it != exec_ids_.end()) exec_nodes_.erase(exec_ids_, it);
+    }
+
     friend bool operator==(const position_book& a, const position_book& b) {
         return a.positions_ == b.positions_ && a.exec_ids_ == b.exec_ids_;
     }
@@ -135,6 +151,7 @@ public:
 private:
     std::map<std::string, position, std::less<>> positions_;
     std::unordered_set<std::string> exec_ids_;
+    core::node_pool<std::unordered_set<std::string>> exec_nodes_;
     std::uint64_t duplicates_ = 0;
 };
 
@@ -161,10 +178,11 @@ inline core::result<position_change> position_book::apply(const order_fill& f) {
                         "and qty > 0, got \"{}\" x \"{}\"",
                         f.exec_id, f.symbol, f.price, f.qty));
     }
-    if (!exec_ids_.insert(f.exec_id).second) {
+    if (exec_ids_.contains(f.exec_id)) {
         ++duplicates_;
         return position_change{apply_outcome::duplicate, {}};
     }
+    exec_nodes_.insert(exec_ids_, f.exec_id);
     auto [it, inserted] = positions_.try_emplace(f.symbol);
     position& p = it->second;
     if (inserted) p.symbol = f.symbol;

@@ -26,7 +26,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
+#include <iterator>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,8 +74,9 @@ inline void put(std::string& out, std::string_view s) {
 }
 template <class Unit>
 void put(std::string& out, const core::decimal<Unit>& d) {
+    std::array<char, core::max_decimal_chars> buf{};
     out.push_back('\t');
-    out += d.to_string();
+    out.append(buf.data(), d.to_chars(buf.data()));
 }
 inline void put(std::string& out, side s) { put(out, to_string(s)); }
 
@@ -113,12 +116,20 @@ template <class Event>
     return "";
 }
 
-/// The complete line for record `seq`, LF included.
+/// The complete line for record `seq`, LF included, written over `line`: the journal keeps one
+/// buffer, so appending a record does not allocate once it has held the longest line.
+template <class Event>
+void encode_record(std::string& line, std::uint64_t seq, const Event& e) {
+    line.clear();
+    fmt::format_to(std::back_inserter(line), "{}\t{}\t{}", seq, type_name<Event>(), e.at.count());
+    put_fields(line, e);
+    const std::uint32_t crc = crc32c(line);
+    fmt::format_to(std::back_inserter(line), "\t{:08x}\n", crc);
+}
 template <class Event>
 [[nodiscard]] std::string encode_record(std::uint64_t seq, const Event& e) {
-    std::string line = fmt::format("{}\t{}\t{}", seq, type_name<Event>(), e.at.count());
-    put_fields(line, e);
-    line += fmt::format("\t{:08x}\n", crc32c(line));
+    std::string line;
+    encode_record(line, seq, e);
     return line;
 }
 

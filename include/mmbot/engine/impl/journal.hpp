@@ -291,7 +291,7 @@ inline core::error journal::failed_error() const {
                                         path_));
 }
 
-inline core::result<void> journal::write_line(const std::string& line) {
+inline core::result<void> journal::write_line(std::string_view line) {
     auto written = detail::write_all(fd_.get(), line, path_);
     if (!written) {
         // Cut back a partial record: a later good record after it would read as corruption in
@@ -319,10 +319,11 @@ inline core::result<void> journal::do_sync() {
 }
 
 template <journal_event Event>
-core::result<journaled<Event>> journal::append(Event event) {
+core::result<journaled<Event>> journal::append(const Event& event) {
     if (failed_ || !fd_.valid()) return failed_error();
     const std::uint64_t seq = last_sequence_ + 1;
-    if (auto r = write_line(detail::encode_record(seq, event)); !r) return r.error();
+    detail::encode_record(line_, seq, event);
+    if (auto r = write_line(line_); !r) return r.error();
     switch (options_.policy) {
         case fsync_policy::every_record:
             if (auto r = do_sync(); !r) return r.error();
@@ -336,7 +337,7 @@ core::result<journaled<Event>> journal::append(Event event) {
         case fsync_policy::none:
             break;
     }
-    return journaled<Event>(std::move(event), seq);
+    return journaled<Event>(seq);
 }
 
 inline core::result<void> journal::sync() {

@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -92,21 +94,57 @@ inline std::array<std::size_t, 5> order_store::counts_by_status() const {
     return counts;
 }
 
-inline std::size_t order_store::prune_closed(timestamp closed_before) {
+template <class OnForget>
+std::size_t order_store::prune_closed(timestamp closed_before, OnForget&& on_exec_id_forgotten) {
     std::size_t n = 0;
-    while (!closed_.empty() && closed_.front().first < closed_before) {
-        const auto it = orders_.find(closed_.front().second);
-        closed_.pop_front();
+    while (closed_head_ < closed_.size() && closed_[closed_head_].first < closed_before) {
+        const auto it = orders_.find(closed_[closed_head_].second);
+        ++closed_head_;
         if (it == orders_.end()) continue;
         const order& o = it->second;
-        by_client_id_.erase(o.client_order_id);
-        if (!o.venue_order_id.empty()) by_venue_id_.erase(o.venue_order_id);
+        client_id_nodes_.erase(by_client_id_, by_client_id_.find(o.client_order_id));
+        if (!o.venue_order_id.empty()) {
+            if (const auto v = by_venue_id_.find(o.venue_order_id); v != by_venue_id_.end()) {
+                venue_id_nodes_.erase(by_venue_id_, v);
+            }
+        }
         ++pruned_by_status_[static_cast<std::size_t>(o.status)];
-        orders_.erase(it);
+        order_nodes_.erase(orders_, it);
         ++n;
+    }
+    if (closed_head_ * 2 >= closed_.size()) {  // cut the walked front (no allocation)
+        closed_.erase(closed_.begin(), closed_.begin() + static_cast<std::ptrdiff_t>(closed_head_));
+        closed_head_ = 0;
+    }
+    if (n > 0) {
+        // The pruned orders' execution ids: a late fill of one is unknown_order now.
+        for (auto it = exec_ids_.begin(); it != exec_ids_.end();) {
+            const auto next = std::next(it);
+            if (!orders_.contains(it->second)) {
+                on_exec_id_forgotten(std::as_const(it->first));
+                exec_nodes_.erase(exec_ids_, it);
+            }
+            it = next;
+        }
     }
     pruned_total_ += n;
     return n;
+}
+
+inline void order_store::reserve(std::size_t orders, std::size_t fills) {
+    // Ids as long as any can be (orderLinkId, Bybit's 36-character order and execution UUIDs).
+    const std::string longest_id(max_order_link_id_chars, 'x');
+    order proto;
+    proto.client_order_id = longest_id;
+    proto.venue_order_id = longest_id;
+    proto.reason = std::string(48, 'x');  // a venue's reject reason or a cancel's cause
+    order_nodes_.reserve(orders, std::size_t{0}, proto);
+    client_id_nodes_.reserve(orders, longest_id, std::size_t{0});
+    venue_id_nodes_.reserve(orders, longest_id, std::size_t{0});
+    open_nodes_.reserve(orders, std::size_t{0});
+    exec_nodes_.reserve(fills, longest_id, std::size_t{0});
+    exec_ids_.reserve(fills);
+    closed_.reserve(orders);
 }
 
 inline core::result<const order*> order_store::existing(const std::string& client_order_id) const {
@@ -227,9 +265,15 @@ inline core::result<apply_outcome> order_store::check_event(const order_reject& 
 
 inline void order_store::commit(const new_order& e) {
     const std::size_t index = next_index_++;
-    orders_.emplace(index, make_order(e));
-    by_client_id_.emplace(e.client_order_id, index);
-    open_by_symbol_[e.symbol].insert(index);
+    if (auto node = order_nodes_.take(); node.empty()) {
+        orders_.emplace(index, make_order(e));
+    } else {
+        node.key() = index;
+        assign_order(node.mapped(), e);
+        orders_.insert(std::move(node));
+    }
+    client_id_nodes_.emplace(by_client_id_, e.client_order_id, index);
+    open_nodes_.insert(open_by_symbol_[e.symbol], index);
     ++stats_.placed;
     if (const auto parsed = parse_client_order_id(e.client_order_id)) {
         max_counter_ = std::max(max_counter_, parsed->counter);
@@ -241,13 +285,13 @@ inline void order_store::commit(const order_ack& e) {
     o.venue_order_id = e.venue_order_id;
     o.acked_at = e.at;
     o.updated_at = e.at;
-    by_venue_id_.emplace(e.venue_order_id, by_client_id_.find(e.client_order_id)->second);
+    venue_id_nodes_.emplace(by_venue_id_, e.venue_order_id, by_client_id_.find(e.client_order_id)->second);
     ++stats_.acked;
 }
 
 inline void order_store::commit(const order_fill& e) {
     order& o = mutable_order(e.client_order_id);
-    exec_ids_.insert(e.exec_id);
+    exec_nodes_.emplace(exec_ids_, e.exec_id, by_client_id_.find(e.client_order_id)->second);
     o.filled_qty += e.qty;
     o.filled_notional += e.price * e.qty;
     o.fees += e.fee;
@@ -275,14 +319,13 @@ inline void order_store::commit(const order_reject& e) {
 
 inline void order_store::close(order& o, order_status to, std::string_view reason, timestamp at) {
     o.status = to;
-    if (!reason.empty()) o.reason = std::string(reason);
+    if (!reason.empty()) o.reason.assign(reason);
     o.updated_at = at;
     const std::size_t index = by_client_id_.find(o.client_order_id)->second;
     closed_.emplace_back(at, index);
     const auto it = open_by_symbol_.find(o.symbol);
     if (it != open_by_symbol_.end()) {
-        it->second.erase(index);
-        if (it->second.empty()) open_by_symbol_.erase(it);
+        if (const auto i = it->second.find(index); i != it->second.end()) open_nodes_.erase(it->second, i);
     }
 }
 

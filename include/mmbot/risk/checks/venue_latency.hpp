@@ -16,6 +16,7 @@
 // or the evidence that froze the bot would freeze it again on the same tick.
 #pragma once
 
+#include "mmbot/core/node_pool.hpp"
 #include "mmbot/risk/check.hpp"
 #include "mmbot/risk/hooks.hpp"
 #include "mmbot/risk/windows.hpp"
@@ -33,11 +34,9 @@ namespace mmbot::risk {
 struct venue_latency : state_only_check<venue_latency> {
     static constexpr std::string_view name = "venue_latency";
 
-    void on(const sent_order& e) { unanswered_.emplace(std::string(e.client_order_id), e.at); }
+    void on(const sent_order& e) { wait_for_answer(e.client_order_id, e.at); }
     /// Waiting since the cancel, unless the order's create is itself still unanswered (earlier).
-    void on(const cancel_sent& e) {
-        if (!unanswered_.contains(e.client_order_id)) unanswered_.emplace(std::string(e.client_order_id), e.at);
-    }
+    void on(const cancel_sent& e) { wait_for_answer(e.client_order_id, e.at); }
     void on(const acked_order& e) {
         if (e.latency) acks_.record(*e.latency, static_cast<std::size_t>(e.latency_window));
         answered(e.client_order_id);
@@ -74,12 +73,18 @@ struct venue_latency : state_only_check<venue_latency> {
     }
 
 private:
+    void wait_for_answer(std::string_view client_order_id, std::chrono::nanoseconds at) {
+        if (unanswered_.contains(client_order_id)) return;  // as emplace did: the first send counts
+        nodes_.emplace(unanswered_, client_order_id, at);
+    }
     void answered(std::string_view client_order_id) {
-        if (const auto it = unanswered_.find(client_order_id); it != unanswered_.end()) unanswered_.erase(it);
+        if (const auto it = unanswered_.find(client_order_id); it != unanswered_.end()) nodes_.erase(unanswered_, it);
     }
 
     latency_window<1024> acks_;
-    std::map<std::string, std::chrono::nanoseconds, std::less<>> unanswered_;
+    using unanswered_map = std::map<std::string, std::chrono::nanoseconds, std::less<>>;
+    unanswered_map unanswered_;
+    core::node_pool<unanswered_map> nodes_;  // answered orders' nodes, reused: no allocation per order
 };
 
 }  // namespace mmbot::risk
