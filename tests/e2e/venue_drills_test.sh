@@ -96,6 +96,17 @@ venue_port="$(cat "$work/port")"
 
 case "$drill" in
 blackhole)
+    # The freeze must land inside the 15 s of dark. With no order in flight when the network goes
+    # (each requote is acked within milliseconds), the first unanswered request is the stale-data
+    # pull at stale_after_ms (5 s), and the default max_unanswered_ms (10 s) put the freeze at the
+    # very end of the window: a loaded machine (a coverage build beside it) once saw none. 4 s
+    # puts it near 9 s. Only this drill: a venue restart must not freeze the bot.
+    python3 - "$work/testnet.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c.setdefault("risk", {})["max_unanswered_ms"] = 4000
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
     python3 "$proxy" --upstream-port "$venue_port" --port-file "$work/proxy_port" --blackhole-s 15 \
         >"$work/proxy.out" 2>"$work/proxy.err" &
     proxy_pid=$!
