@@ -497,12 +497,12 @@ private:
                            a & 0xfffU, (b >> 48U) & 0xffffU, b & 0xffffffffffffU);
     }
 
-    /// `"b":[...]` / `"a":[...]` bodies, best first as Bybit sends them.
+    /// `"b":[...]` / `"a":[...]` bodies, best first, sizes as the venue prints them.
     template <class It>
     void write_levels(std::string& out, It first, It last) const {
         for (It it = first; it != last; ++it) {
             fmt::format_to(std::back_inserter(out), R"({}["{}","{}"])", it == first ? "" : ",",
-                           price_text(it->first), qty_text(it->second));
+                           price_text(it->first), binance_ ? binance_qty_text(it->second) : qty_text(it->second));
         }
     }
 
@@ -597,9 +597,9 @@ private:
         snapshot_id_ = u_ + 2;
         fmt::format_to(std::back_inserter(out), R"({{"lastUpdateId":{},"E":{},"T":{},"bids":[)", snapshot_id_, now,
                        now);
-        write_binance_levels(out, book_.bids.rbegin(), book_.bids.rend());
+        write_levels(out, book_.bids.rbegin(), book_.bids.rend());
         out += R"(],"asks":[)";
-        write_binance_levels(out, book_.asks.begin(), book_.asks.end());
+        write_levels(out, book_.asks.begin(), book_.asks.end());
         out += "]}\n";
         next_snapshot_ms_ = std::numeric_limits<std::int64_t>::max();
     }
@@ -615,18 +615,10 @@ private:
         fmt::format_to(std::back_inserter(out),
                        R"({{"stream":"{}@depth@0ms","data":{{"e":"depthUpdate","E":{},"T":{},"s":"{}","U":{},"u":{},"pu":{},"b":[)",
                        lower_name(), now, now - rng_.uniform(1, 5), ins_.name, first, u_, pu);
-        write_binance_levels(out, bids.rbegin(), bids.rend());
+        write_levels(out, bids.rbegin(), bids.rend());
         out += R"(],"a":[)";
-        write_binance_levels(out, asks.begin(), asks.end());
+        write_levels(out, asks.begin(), asks.end());
         out += "]}}\n";
-    }
-
-    template <class It>
-    void write_binance_levels(std::string& out, It first, It last) const {
-        for (It it = first; it != last; ++it) {
-            fmt::format_to(std::back_inserter(out), R"({}["{}","{}"])", it == first ? "" : ",",
-                           price_text(it->first), binance_qty_text(it->second));
-        }
     }
 
     /// `<recv_ns> ` before each line: the event time plus a receive delay, never going back.

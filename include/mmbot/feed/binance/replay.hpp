@@ -111,6 +111,9 @@ public:
         }
         return nullptr;
     }
+    [[nodiscard]] depth_sync* sync_of(std::string_view sym) noexcept {
+        return const_cast<depth_sync*>(std::as_const(*this).sync_of(sym));  // NOLINT(cppcoreguidelines-pro-type-const-cast): our own
+    }
 
 private:
     /// Counts the message by kind and runs the depth sync. The sync whose book the message changed
@@ -130,7 +133,7 @@ private:
     }
 
     core::result<const depth_sync*> on_diff() {
-        depth_sync* sync = find(msg_.msg.book.sym.view());
+        depth_sync* sync = sync_of(msg_.msg.book.sym.view());
         if (sync == nullptr) {
             if (syncs_.size() == max_symbols) {
                 return core::make_error(errc::bad_value, fmt::format("data.s: \"{}\": more than {} symbols in one capture",
@@ -164,13 +167,6 @@ private:
         (void)waiting->on_snapshot(msg_);
         if (after_gap && waiting->synced()) ++resyncs_;
         return waiting;
-    }
-
-    [[nodiscard]] depth_sync* find(std::string_view sym) noexcept {
-        for (auto& s : syncs_) {
-            if (s->sym() == sym) return s.get();
-        }
-        return nullptr;
     }
 
     void warn(std::string_view reason, std::string_view text) {
