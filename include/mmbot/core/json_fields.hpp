@@ -28,6 +28,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/kind.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
@@ -146,6 +147,16 @@ struct path {
 /// Largest millisecond timestamp whose nanosecond count fits int64 (year 2262).
 inline constexpr std::int64_t max_timestamp_ms =
     std::numeric_limits<std::int64_t>::max() / 1'000'000;
+
+/// Parses one complete JSON document (a venue's answer or pushed message). A syntax error is
+/// `syntax` (the area's json_syntax code): "<what>: not JSON (<Boost.JSON's reason>)".
+[[nodiscard]] inline result<boost::json::value> parse_document(std::string_view text, error_code syntax,
+                                                               std::string_view what = "response") {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(text, ec);
+    if (ec) return make_error(syntax, fmt::format("{}: not JSON ({})", what, ec.message()));
+    return v;
+}
 
 /// Typed reads under one area's codes. Cheap to build and copy (three codes); `constexpr` at
 /// namespace scope in the area that uses it.

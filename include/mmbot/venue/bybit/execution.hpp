@@ -15,6 +15,7 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/bybit/detail/json_fields.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
+#include "mmbot/venue/execution.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -27,30 +28,10 @@
 
 namespace mmbot::venue::bybit {
 
-/// One fill of one of our orders; models engine::venue_fill. `Text` is std::string_view for a
-/// fill read straight from the parsed JSON (`execution`), std::string for one that outlives the
-/// response it came from (`execution_record`).
-template <class Text>
-struct basic_execution {
-    Text client_order_id;
-    Text exec_id;
-    Text order_id;
-    Text symbol;
-    core::price price;
-    core::quantity qty;
-    core::notional fee;
-    std::chrono::nanoseconds at{0};
-    bool is_maker = false;
-
-    /// The same fill with owned strings.
-    [[nodiscard]] basic_execution<std::string> owned() const {
-        return {std::string(client_order_id), std::string(exec_id), std::string(order_id),
-                std::string(symbol), price, qty, fee, at, is_maker};
-    }
-};
-
-using execution = basic_execution<std::string_view>;
-using execution_record = basic_execution<std::string>;
+/// The venue-neutral fill record (venue/execution.hpp), under the names this adapter used first.
+using venue::basic_execution;
+using venue::execution;
+using venue::execution_record;
 
 /// What a row turned out to be. Only `trade` is a fill to apply; funding, settlement and ADL
 /// rows change no order, and a row without orderLinkId was not placed by us.

@@ -11,10 +11,7 @@
 #include "mmbot/core/json_fields.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-
-#include <fmt/format.h>
 
 #include <string_view>
 
@@ -31,12 +28,7 @@ inline constexpr core::json::reader fields{json_errors};
 
 /// Parses one complete JSON document. Error bybit_json_syntax with Boost.JSON's reason.
 [[nodiscard]] inline core::result<boost::json::value> parse_document(std::string_view text) {
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(text, ec);
-    if (ec) {
-        return core::make_error(errc::json_syntax, fmt::format("response: not JSON ({})", ec.message()));
-    }
-    return v;
+    return core::json::parse_document(text, errc::json_syntax);
 }
 
 }  // namespace mmbot::venue::bybit::detail
