@@ -1,6 +1,7 @@
 // mmbot/net/errors.hpp
 //
-// The error code of the TLS plumbing: one label, the message says which step failed.
+// The error codes of the TLS plumbing and the HTTPS client: what a caller may assume about a
+// request that failed (https_client.hpp); the message says which step failed.
 #pragma once
 
 #include "mmbot/core/enum_label.hpp"
@@ -13,8 +14,14 @@ namespace mmbot::net {
 
 /// Error codes (core::error::code) of this area; error_label gives each one's stable label.
 enum class errc : std::uint8_t {
-    /// A CA file, SNI, certificate verification or handshake failure.
+    /// A CA file, SNI, certificate verification or handshake failure (nothing was sent).
     tls,
+    /// Failed before any byte of the request was written (resolve, connect, deadline passed).
+    not_sent,
+    /// Written, no complete answer in time: the outcome is unknown.
+    timeout,
+    /// The server closed the kept-alive connection before the write (nothing was sent).
+    stale_connection,
 };
 
 [[nodiscard]] constexpr std::string_view error_label(errc e) noexcept {

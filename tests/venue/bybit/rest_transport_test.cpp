@@ -4,9 +4,13 @@
 // with the openssl CLI (a self-signed certificate for "localhost"): a verified round trip with
 // keep-alive, a signed POST whose signature the server recomputes from the raw bytes it
 // received, the rate-limit headers, and the failures the retry policy relies on (untrusted
-// certificate, wrong host name, connection refused = not sent, no answer = timeout).
+// certificate, wrong host name, connection refused = not sent, no answer = timeout). Binance's
+// transport shares the HTTPS client (net/https_client.hpp), so its request shapes and signature
+// (HMAC of query + body, checked by the same server) are tested here too.
 #define BOOST_TEST_MODULE bybit_rest_transport
 #include "mmbot/net/tls.hpp"
+#include "mmbot/venue/binance/endpoints.hpp"
+#include "mmbot/venue/binance/rest_transport.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -94,6 +98,13 @@ public:
     std::atomic<int> connections{0};
     std::atomic<int> requests{0};
     std::atomic<int> bad_signatures{0};
+    /// Binance-signed requests whose signature matched (X-MBX-APIKEY, HMAC of query + body).
+    std::atomic<int> binance_signed{0};
+    /// The last request as read: "<METHOD> <target> [<content-type>] <body>".
+    [[nodiscard]] std::string last_request() const {
+        const std::lock_guard lock{mu_};
+        return last_request_;
+    }
     /// X-BAPI-RECV-WINDOW of the last request read.
     [[nodiscard]] std::string last_recv_window() const {
         const std::lock_guard lock{mu_};
@@ -109,6 +120,18 @@ private:
         std::string hex;
         for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", out[i]);
         return hex;
+    }
+
+    /// Binance's rule: HMAC over the query string followed by the body, "signature" taken out.
+    void check_binance(const http::request<http::string_body>& req) {
+        if (req["X-MBX-APIKEY"] != api_key) return;
+        const std::string target(req.target());
+        const auto q = target.find('?');
+        std::string total = q == std::string::npos ? "" : target.substr(q + 1);
+        total += req.body();
+        const auto sig = total.rfind("&signature=");
+        if (sig == std::string::npos) return;
+        if (hmac_hex(total.substr(0, sig)) == total.substr(sig + 11)) ++binance_signed;
     }
 
     void serve() {
@@ -130,6 +153,9 @@ private:
                 {
                     const std::lock_guard lock{mu_};
                     last_recv_window_ = std::string(req["X-BAPI-RECV-WINDOW"]);
+                    last_request_ = fmt::format("{} {} [{}] {}", std::string(req.method_string()),
+                                                std::string(req.target()), std::string(req[http::field::content_type]),
+                                                req.body());
                 }
                 if (mode_ == mode::silent || (mode_ == mode::swallow_first && requests.load() == 1)) continue;
                 if (req.find("X-BAPI-SIGN") != req.end()) {
@@ -144,7 +170,9 @@ private:
                         std::string(req["X-BAPI-RECV-WINDOW"]) + payload);
                     if (expect != req["X-BAPI-SIGN"] || req["X-BAPI-API-KEY"] != api_key) ++bad_signatures;
                 }
+                if (req.find("X-MBX-APIKEY") != req.end()) check_binance(req);
                 http::response<http::string_body> resp{http::status::ok, 11};
+                resp.set("X-MBX-USED-WEIGHT-1M", "7");
                 resp.set(http::field::content_type, "application/json");
                 resp.set("X-Bapi-Limit", "10");
                 resp.set("X-Bapi-Limit-Status", "9");
@@ -162,6 +190,7 @@ private:
     mode mode_;
     mutable std::mutex mu_;
     std::string last_recv_window_;
+    std::string last_request_;
     asio::io_context io_;
     asio::ssl::context tls_{asio::ssl::context::tls_server};
     tcp::acceptor acceptor_{io_};
@@ -239,6 +268,58 @@ BOOST_AUTO_TEST_CASE(verified_round_trip_with_keep_alive_and_signed_post) {
     bybit::write_cancel_all(bybit::category::linear, "BTCUSDT", req).value();
     auto unsigned_private = t.send(req, nullptr, 1);
     BOOST_TEST(unsigned_private.error().code == mmbot::venue::bybit::errc::not_sent);
+}
+
+// Binance's transport over the same HTTPS client: a signed DELETE carries its parameters and
+// signature in the query, a signed POST in a form body; the listenKey POST carries the key header
+// only; the weight header comes back as text.
+BOOST_AUTO_TEST_CASE(binance_requests_go_as_binance_verifies_them) {
+    namespace binance = mmbot::venue::binance;
+    https_server server{localhost_cert(), mode::answer};
+    asio::io_context io;
+    auto tls = net::tls_client_context();
+    BOOST_TEST_REQUIRE(net::trust_pem(tls, localhost_cert().cert_pem).has_value());
+    auto ep = binance::override_endpoint<mmbot::env::testnet>("localhost", std::to_string(server.port()));
+    binance::rest_transport t{io, ep, tls};
+    auto s = binance::signer::make(mmbot::secrets::credentials{mmbot::secrets::secret_string{api_key},
+                                                                mmbot::secrets::secret_string{api_secret}})
+                 .value();
+    constexpr std::chrono::milliseconds window{5000};
+
+    binance::rest_request req;
+    BOOST_TEST_REQUIRE(binance::write_cancel("BTCUSDT", "mm-1", 1700000000123, window, req).has_value());
+    auto r = t.send(req, &s);
+    BOOST_TEST_REQUIRE(r.has_value(), (r ? "" : r.error().message));
+    BOOST_TEST(r->status == 200U);
+    BOOST_TEST(r->used_weight_1m == "7");
+    BOOST_TEST(r->retry_after.empty());
+    BOOST_TEST(server.last_request().starts_with(
+        "DELETE /fapi/v1/order?timestamp=1700000000123&symbol=BTCUSDT&origClientOrderId=mm-1&recvWindow=5000"
+        "&signature="));
+    BOOST_TEST(server.last_request().ends_with(" [] "));
+
+    mmbot::venue::order_request o;
+    o.symbol = "BTCUSDT";
+    o.client_order_id = "mm-2";
+    o.price = mmbot::core::price::parse("65000.1").value();
+    o.qty = mmbot::core::quantity::parse("0.001").value();
+    o.price_digits = 1;
+    o.qty_digits = 3;
+    BOOST_TEST_REQUIRE(binance::write_create(o, 1700000000124, window, req).has_value());
+    BOOST_TEST_REQUIRE(t.send(req, &s).has_value());
+    BOOST_TEST(server.last_request().starts_with(
+        "POST /fapi/v1/order [application/x-www-form-urlencoded] timestamp=1700000000124&symbol=BTCUSDT&side=BUY"));
+    BOOST_TEST(server.binance_signed == 2);
+
+    binance::write_listen_key(binance::http_method::post, req);
+    BOOST_TEST_REQUIRE(t.send(req, &s).has_value());
+    BOOST_TEST(server.last_request() == "POST /fapi/v1/listenKey [application/x-www-form-urlencoded] ");
+    BOOST_TEST(server.binance_signed == 2);  // key header only, no signature
+    BOOST_TEST(t.connects() == 1);
+
+    BOOST_TEST((t.send(req, nullptr).error().code == binance::errc::not_sent));
+    BOOST_TEST(binance::default_endpoint<mmbot::env::testnet>().host == "testnet.binancefuture.com");
+    BOOST_TEST(binance::default_endpoint<mmbot::env::live>().host == "fapi.binance.com");
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_certificate_is_refused) {

@@ -1,7 +1,7 @@
 // mmbot/venue/binance/errors.hpp
 //
-// The error codes of the Binance USD-M adapter: parsing, signing, and one per classified Binance
-// error code or HTTP refusal (error_codes.hpp maps the numbers). Labels ("binance_timestamp", ...)
+// The error codes of the Binance USD-M adapter: parsing, signing, the transport's failures, and one
+// per classified Binance error code or HTTP refusal (error_codes.hpp maps the numbers). Labels ("binance_timestamp", ...)
 // key metrics, logs and the gateway's events: never rename one.
 #pragma once
 
@@ -28,6 +28,15 @@ enum class errc : std::uint8_t {
     crypto,
     /// A request the builder refuses (an empty symbol, a client order id Binance would refuse).
     request,
+    // ---- transport (rest_transport.hpp): what may be assumed about a request that failed
+    /// Nothing of the request was written (resolve, connect, the stop's deadline passed).
+    not_sent,
+    /// The TLS handshake or certificate verification failed (nothing was sent).
+    tls,
+    /// Written, no complete answer in time: the outcome is unknown.
+    timeout,
+    /// The kept-alive connection was closed before the write, also on the retry (not sent).
+    stale_connection,
     // ---- classified venue refusals (error_codes.hpp)
     /// -1021: the timestamp is outside recvWindow: resync the clock, then retry.
     timestamp,
