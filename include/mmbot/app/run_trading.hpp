@@ -712,7 +712,7 @@ private:
         recording_.publish(seen_.feed_counts);
         for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
             const auto ep = static_cast<bybit::endpoint>(e);
-            if (const auto left = gateway_->rate_limit_remaining(ep)) {
+            if (const auto left = gateway_->protocol().rate_limit_remaining(ep)) {
                 seen_.metrics.rate_limit_headroom.with({bybit::path_of(ep)}).set(*left);
             }
         }

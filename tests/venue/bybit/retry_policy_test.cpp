@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(unknown_venue_outcomes_are_queried) {
                             bybit::errc::server_error}) {
         const std::string_view label = error_label(code);
         bybit::create_resolver r{{}, t0};
-        const auto d = r.on_create(create_result::venue_error(code), t0 + 1ms);
+        const auto d = r.on_create(bybit::venue_error(code), t0 + 1ms);
         BOOST_TEST((d.next == action::query), label);
         BOOST_TEST(d.reason == label);
     }
@@ -95,10 +95,10 @@ BOOST_AUTO_TEST_CASE(unknown_venue_outcomes_are_queried) {
 
 BOOST_AUTO_TEST_CASE(gateway_refusals_are_resent_with_backoff_then_rejected) {
     bybit::create_resolver r{{.max_sends = 3}, t0};
-    auto d = r.on_create(create_result::venue_error(bybit::errc::rate_limit), t0);
+    auto d = r.on_create(bybit::venue_error(bybit::errc::rate_limit), t0);
     BOOST_TEST((d.next == action::send));
     BOOST_TEST(d.after == 100ms);
-    d = r.on_create(create_result::venue_error(bybit::errc::timestamp), t0 + 100ms);
+    d = r.on_create(bybit::venue_error(bybit::errc::timestamp), t0 + 100ms);
     BOOST_TEST((d.next == action::send));
     BOOST_TEST(d.after == 200ms);
     d = r.on_create(create_result::not_sent(), t0 + 300ms);
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(definitive_refusals_are_rejected_at_once) {
                             bybit::errc::unclassified}) {
         const std::string_view label = error_label(code);
         bybit::create_resolver r{{}, t0};
-        const auto d = r.on_create(create_result::venue_error(code), t0);
+        const auto d = r.on_create(bybit::venue_error(code), t0);
         BOOST_TEST((d.next == action::rejected), label);
         BOOST_TEST(d.reason == label);
     }

@@ -1,182 +1,44 @@
 // mmbot/venue/bybit/retry_policy.hpp
 //
-// What to do after each attempt of an order/create, as a pure state machine: no I/O, no clock of
-// its own, so every path is a unit test.
+// Bybit's side of the create rule (venue/create_resolver.hpp states it): which retCodes of an
+// order/create leave the order unprocessed, which leave its outcome unknown, and which are final.
 //
-// The rule: a create is never re-sent while it might have reached the matching engine. Re-sending
-// is safe only when the venue definitely refused it at the gateway (10006 rate limit, 10002
-// timestamp, 10018 IP limit: the order was not processed) or the request never left (connect
-// failure). A timeout, a dropped connection after the bytes were written, 10000 "server timeout"
-// or 10016 "internal error" leave the outcome unknown, and 110072 "duplicate orderLinkId" means an
-// earlier attempt did land: all three are resolved by querying the order by orderLinkId.
-// A query that finds nothing is final only once the original request can no longer be accepted:
-// after its timestamp + recv_window (plus a clock-skew margin) Bybit rejects it as expired. Until
-// then the resolver queries again; after that it may send again, with the same orderLinkId, so
-// that even a wrong "not found" cannot make two orders (the venue would answer 110072).
-// The query that settles it goes just after that expiry, not on the backoff grid: the create's
-// short recv_window (retry_params) is what bounds how long an order's fate stays unknown.
+//   not processed (re-send):  10006 rate limit, 10002 timestamp outside recv_window, 10018 IP limit
+//   outcome unknown (query):  10000 server timeout, 10016 internal error, 110072 duplicate
+//                             orderLinkId (an earlier attempt did land)
+//   final (reject):           every other retCode
 //
-//   create_resolver r{params, sent_at};
-//   auto d = r.on_create(create_result::timeout(), now);   // d.next == action::query, d.after = 200ms
-//   ... send GET order/realtime?orderLinkId=... after d.after ...
-//   d = r.on_query(query_result::found("1321..."), now);   // d.next == action::acked
+//   auto d = resolver.on_create(bybit::venue_error(errc::rate_limit), now);   // action::send
 #pragma once
 
-#include "mmbot/core/backoff.hpp"
+#include "mmbot/core/error.hpp"
 #include "mmbot/venue/bybit/errors.hpp"
-#include "mmbot/venue/bybit/ret_codes.hpp"
-
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <string>
-#include <string_view>
+#include "mmbot/venue/create_resolver.hpp"
 
 namespace mmbot::venue::bybit {
 
-struct retry_params {
-    /// Attempts of the create itself (first send included).
-    int max_sends = 3;
-    /// Queries by orderLinkId before giving up on resolving (then the caller reconciles).
-    int max_queries = 8;
-    std::chrono::nanoseconds base_backoff{std::chrono::milliseconds{100}};
-    std::chrono::nanoseconds max_backoff{std::chrono::seconds{2}};
-    /// Signed recv_window of the create: after sent_at + recv_window + skew_margin the venue can
-    /// no longer accept the original request. Shorter than Bybit's default 5 s, because it is how
-    /// long a create whose answer was lost stays unknown (and its quote slot empty): 2 s still
-    /// covers the network and the clock error clock_sync leaves.
-    std::chrono::nanoseconds recv_window{std::chrono::milliseconds{2000}};
-    std::chrono::nanoseconds skew_margin{std::chrono::milliseconds{1000}};
-};
+using venue::create_resolver;
+using venue::create_result;
+using venue::decision;
+using venue::query_result;
+using venue::refusal;
+using venue::retry_backoff;
+using venue::retry_params;
 
-/// The wait before attempt n (from 1) of a create, a query or a cancel: base_backoff doubled once
-/// per earlier attempt, at most max_backoff. No jitter, as before: the gateway and resolver tests
-/// pin these delays.
-[[nodiscard]] inline std::chrono::nanoseconds retry_backoff(const retry_params& p, int n) noexcept {
-    return core::exponential_delay(p.base_backoff, p.max_backoff,
-                                   static_cast<std::uint32_t>(std::max(n - 1, 0)));
+/// What Bybit's refusal of a create (`code`, a ret_codes.hpp label) says about the order.
+[[nodiscard]] inline refusal create_refusal(core::error_code code) noexcept {
+    if (code == errc::duplicate_order_link_id || code == errc::server_timeout || code == errc::server_error) {
+        return refusal::outcome_unknown;
+    }
+    if (code == errc::rate_limit || code == errc::timestamp || code == errc::ip_rate_limit) {
+        return refusal::not_processed;  // refused at the gateway
+    }
+    return refusal::final;
 }
 
-/// How one order/create attempt ended, from the transport's point of view.
-struct create_result {
-    enum class kind : std::uint8_t {
-        accepted,         ///< retCode 0: the order id is known
-        venue_error,      ///< a response with a non-zero retCode (its code in `error_code`)
-        timeout,          ///< sent, no response in time, or the connection dropped after sending
-        not_sent,         ///< failed before any byte of the request was written
-    };
-    kind what = kind::timeout;
-    core::error_code error_code;  ///< the retCode's code (ret_codes.hpp) for venue_error
-    std::string_view order_id;    ///< for accepted
-
-    [[nodiscard]] static create_result accepted(std::string_view id) {
-        return {kind::accepted, {}, id};
-    }
-    [[nodiscard]] static create_result venue_error(core::error_code code) {
-        return {kind::venue_error, code, {}};
-    }
-    [[nodiscard]] static create_result timeout() { return {kind::timeout, {}, {}}; }
-    [[nodiscard]] static create_result not_sent() { return {kind::not_sent, {}, {}}; }
-};
-
-/// How one order/realtime?orderLinkId= query ended.
-struct query_result {
-    enum class kind : std::uint8_t { found, not_found, failed };
-    kind what = kind::failed;
-    std::string_view order_id;  ///< for found
-
-    [[nodiscard]] static query_result found(std::string_view id) { return {kind::found, id}; }
-    [[nodiscard]] static query_result not_found() { return {kind::not_found, {}}; }
-    [[nodiscard]] static query_result failed() { return {kind::failed, {}}; }
-};
-
-struct decision {
-    enum class action : std::uint8_t {
-        acked,     ///< the order exists: report on_ack(order_id)
-        rejected,  ///< definitely not placed: report on_reject(reason)
-        send,      ///< send the create again (same orderLinkId, fresh timestamp) after `after`
-        query,     ///< query by orderLinkId after `after`
-        escalate,  ///< unresolved within the budget: freeze quoting and reconcile (never resend)
-    };
-    action next = action::escalate;
-    std::chrono::nanoseconds after{0};
-    std::string reason;    ///< for rejected / escalate: a ret_codes label or a policy reason
-    std::string order_id;  ///< for acked
-};
-
-class create_resolver {
-public:
-    create_resolver(retry_params p, std::chrono::nanoseconds sent_at) : p_(p), sent_at_(sent_at) {}
-
-    /// After an order/create attempt.
-    [[nodiscard]] decision on_create(const create_result& r, std::chrono::nanoseconds now) {
-        ++sends_;
-        using k = create_result::kind;
-        switch (r.what) {
-            case k::accepted: return {decision::action::acked, {}, {}, std::string(r.order_id)};
-            case k::not_sent: return resend_or_reject("create_not_sent", now);
-            case k::timeout: return query_or_escalate("create_timeout");
-            case k::venue_error: break;
-        }
-        const core::error_code code = r.error_code;
-        if (code == errc::duplicate_order_link_id || code == errc::server_timeout ||
-            code == errc::server_error) {
-            return query_or_escalate(code.name());
-        }
-        if (code == errc::rate_limit || code == errc::timestamp ||
-            code == errc::ip_rate_limit) {
-            return resend_or_reject(code.name(), now);  // refused at the gateway: not processed
-        }
-        return {decision::action::rejected, {}, std::string(code.name()), {}};
-    }
-
-    /// After a query by orderLinkId.
-    [[nodiscard]] decision on_query(const query_result& r, std::chrono::nanoseconds now) {
-        ++queries_;
-        using k = query_result::kind;
-        if (r.what == k::found) return {decision::action::acked, {}, {}, std::string(r.order_id)};
-        if (r.what == k::not_found && now > expiry()) {
-            // The original can no longer be accepted, so "not found" is the truth.
-            return resend_or_reject("create_not_found", now);
-        }
-        auto next = query_or_escalate(r.what == k::not_found ? "create_pending" : "query_failed");
-        if (next.next == decision::action::query && now <= expiry() && now + next.after > expiry()) {
-            // The query that settles it is the first one after expiry: send it then, not on the
-            // backoff grid up to max_backoff later.
-            next.after = expiry() - now + settle_step;
-        }
-        return next;
-    }
-
-    /// When the last send's request expires at the venue.
-    [[nodiscard]] std::chrono::nanoseconds expiry() const noexcept {
-        return sent_at_ + p_.recv_window + p_.skew_margin;
-    }
-    [[nodiscard]] int sends() const noexcept { return sends_; }
-    /// How long after expiry the settling query goes.
-    static constexpr std::chrono::nanoseconds settle_step{std::chrono::milliseconds{1}};
-    [[nodiscard]] int queries() const noexcept { return queries_; }
-
-private:
-    [[nodiscard]] decision resend_or_reject(std::string_view why, std::chrono::nanoseconds now) {
-        if (sends_ >= p_.max_sends) return {decision::action::rejected, {}, std::string(why), {}};
-        const auto wait = retry_backoff(p_, sends_);
-        sent_at_ = now + wait;  // the next request carries a fresh timestamp
-        queries_ = 0;
-        return {decision::action::send, wait, std::string(why), {}};
-    }
-
-    [[nodiscard]] decision query_or_escalate(std::string_view why) {
-        if (queries_ >= p_.max_queries) {
-            return {decision::action::escalate, {}, std::string(why), {}};
-        }
-        return {decision::action::query, retry_backoff(p_, queries_ + 1), std::string(why), {}};
-    }
-
-    retry_params p_;
-    std::chrono::nanoseconds sent_at_;
-    int sends_ = 0;
-    int queries_ = 0;
-};
+/// A create refused with `code`, classified.
+[[nodiscard]] inline create_result venue_error(core::error_code code) noexcept {
+    return create_result::venue_error(code, create_refusal(code));
+}
 
 }  // namespace mmbot::venue::bybit
