@@ -37,6 +37,8 @@ enum class errc : std::uint8_t {
     timeout,
     /// The kept-alive connection was closed before the write, also on the retry (not sent).
     stale_connection,
+    /// The order gateway's command queue is full (venue/order_gateway.hpp).
+    queue_full,
     // ---- classified venue refusals (error_codes.hpp)
     /// -1021: the timestamp is outside recvWindow: resync the clock, then retry.
     timestamp,

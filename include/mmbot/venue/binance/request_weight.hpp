@@ -7,7 +7,8 @@
 // This keeps the venue's count and the time before which nothing may be sent, so the gateway
 // holds requests back instead of earning a ban:
 //   - may_send(now, weight) is false while a Retry-After runs, and when the request would take the
-//     minute's use above `limit - reserve` (the reserve keeps room for cancels);
+//     minute's use above `limit - reserve` (the reserve keeps room for cancels: may_cancel may
+//     use it); wait_for says how long until a request may go;
 //   - the venue's count resets at the minute boundary (Binance's window is the calendar minute).
 //
 //   request_weight w(2400, 200);
@@ -79,6 +80,22 @@ public:
             blocked_until_ = now + std::chrono::seconds{seconds};
         }
         return {};
+    }
+
+    /// A cancel may also use the reserve: only the venue's limit and a running Retry-After hold it.
+    [[nodiscard]] bool may_cancel(clock_ns now, std::uint32_t weight) const noexcept {
+        if (now < blocked_until_) return false;
+        const std::uint32_t used = minute_of(now) == minute_ ? used_ : 0;
+        return used + weight <= limit_;
+    }
+
+    /// How long from `now` before a request of `weight` (a cancel: `cancel`) may go; 0 when it may.
+    [[nodiscard]] clock_ns wait_for(clock_ns now, std::uint32_t weight, bool cancel) const noexcept {
+        if (cancel ? may_cancel(now, weight) : may_send(now, weight)) return clock_ns{0};
+        if (now < blocked_until_) return blocked_until_ - now;
+        // Over the minute's budget: the venue's count starts again at the next calendar minute.
+        const auto next_minute = std::chrono::duration_cast<clock_ns>(std::chrono::minutes{minute_of(now) + 1});
+        return next_minute - now;
     }
 
     [[nodiscard]] std::uint32_t used() const noexcept { return used_; }

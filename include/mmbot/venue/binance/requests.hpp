@@ -13,6 +13,8 @@
 //   DELETE /fapi/v1/allOpenOrders  cancel every open order of a symbol
 //   GET    /fapi/v1/openOrders     the open orders of a symbol
 //   GET    /fapi/v1/order          one order by origClientOrderId
+//   GET    /fapi/v1/userTrades     an order's fills by orderId (the venue's id: these rows do not
+//                                  carry the client id), how fills a lost push missed come back
 //   POST/PUT/DELETE /fapi/v1/listenKey  user data stream key: create, keep alive (every < 60 min),
 //                                  close; api key header only, no signature
 //
@@ -83,6 +85,7 @@ inline constexpr std::string_view path_order = "/fapi/v1/order";
 inline constexpr std::string_view path_all_open_orders = "/fapi/v1/allOpenOrders";
 inline constexpr std::string_view path_open_orders = "/fapi/v1/openOrders";
 inline constexpr std::string_view path_listen_key = "/fapi/v1/listenKey";
+inline constexpr std::string_view path_user_trades = "/fapi/v1/userTrades";
 inline constexpr std::string_view path_exchange_info = "/fapi/v1/exchangeInfo";
 inline constexpr std::string_view path_depth = "/fapi/v1/depth";
 inline constexpr std::string_view path_time = "/fapi/v1/time";
@@ -223,6 +226,33 @@ inline void open_signed(rest_request& r, http_method m, std::string_view path, s
     out.method = http_method::get;
     out.path = path_open_orders;
     return {};
+}
+
+/// GET /fapi/v1/userTrades of one order by its venue id (orderId, digits), oldest first.
+[[nodiscard]] inline core::result<void> write_user_trades(std::string_view symbol, std::string_view order_id,
+                                                          std::int64_t now_ms, std::chrono::milliseconds window,
+                                                          rest_request& out) {
+    if (auto ok = detail::check_symbol(symbol); !ok) return ok;
+    const bool digits = !order_id.empty() && order_id.size() <= 19 &&
+                        order_id.find_first_not_of("0123456789") == std::string_view::npos;
+    if (!digits) {
+        return core::make_error(errc::request, fmt::format("orderId: \"{}\" is not a venue order id", order_id));
+    }
+    detail::open_signed(out, http_method::get, path_user_trades, now_ms);
+    detail::param(out.params, "symbol", symbol);
+    detail::param(out.params, "orderId", order_id);
+    return detail::close_signed(out, window);
+}
+
+/// Writes a fresh `timestamp` over a signed request's first parameter: a request built earlier
+/// (a create re-sent after a refusal, a queued cancel) goes out stamped with the time it is sent.
+inline void restamp(rest_request& r, std::int64_t now_ms) {
+    constexpr std::string_view key = "timestamp=";
+    if (!r.signed_request || !r.params.starts_with(key)) return;
+    const auto end = r.params.find('&');
+    std::array<char, 20> buf{};
+    r.params.replace(key.size(), (end == std::string::npos ? r.params.size() : end) - key.size(),
+                     detail::ms_text(now_ms, buf));
 }
 
 /// The user data stream's key: POST creates, PUT keeps alive, DELETE closes. No parameters.

@@ -11,6 +11,7 @@
 //   DELETE /fapi/v1/allOpenOrders   -> parse_cancel_all    {"code":200,"msg":"The operation ..."}
 //   GET  /fapi/v1/time              -> parse_server_time   {"serverTime":1499827319559}
 //   POST /fapi/v1/listenKey         -> parse_listen_key    {"listenKey":"pqia91ma19a5s61cv6a8..."}
+//   GET  /fapi/v1/userTrades        -> parse_user_trades   an order's fills, oldest first
 //
 // Binance writes prices and quantities as strings ("0.10") and ids and times as numbers; both are
 // read exactly (decimals from the string, never through a double). The order id, a JSON integer,
@@ -32,12 +33,14 @@
 #include "mmbot/core/units.hpp"
 #include "mmbot/venue/binance/error_codes.hpp"
 #include "mmbot/venue/binance/errors.hpp"
+#include "mmbot/venue/execution.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -299,6 +302,59 @@ inline constexpr order_keys stream_order_keys{"s", "c", "i", "S", "X", "p", "q",
         }
     }
     return std::string(*key);
+}
+
+/// GET /fapi/v1/userTrades of one order: its fills as the engine takes them, oldest first (by
+/// time, then trade id). The rows carry no client order id: `client_order_id` is the one the
+/// caller asked about. Errors name the row ("[0].price: missing field").
+[[nodiscard]] inline core::result<std::vector<execution_record>> parse_user_trades(std::string_view text,
+                                                                                  std::string_view client_order_id) {
+    auto doc = detail::parse_document(text);
+    if (!doc) return doc.error();
+    auto list = detail::fields.as_array(*doc, core::json::field("response"));
+    if (!list) return list.error();
+    std::vector<execution_record> out;
+    auto ok = detail::fields.for_each_object(**list, "", [&](const boost::json::object& o, const core::json::path& p) {
+        execution_record e;
+        e.client_order_id = client_order_id;
+        for (auto [key, dst] : {std::pair{"id", &e.exec_id}, std::pair{"orderId", &e.order_id}}) {
+            auto id = detail::id_text_at(o, p.at(key));
+            if (!id) return core::result<void>(id.error());
+            *dst = std::move(*id);
+        }
+        auto sym = detail::fields.string_at(o, p.at("symbol"));
+        if (!sym) return core::result<void>(sym.error());
+        e.symbol = *sym;
+        auto px = detail::fields.decimal_at<core::price>(o, p.at("price"));
+        if (!px) return core::result<void>(px.error());
+        auto qty = detail::fields.decimal_at<core::quantity>(o, p.at("qty"));
+        if (!qty) return core::result<void>(qty.error());
+        if (!px->is_positive() || !qty->is_positive()) {
+            return core::result<void>(detail::fields.bad_value(
+                p, fmt::format("price and qty must be > 0, got {} x {}", px->to_string(), qty->to_string())));
+        }
+        e.price = *px;
+        e.qty = *qty;
+        auto fee = detail::fields.decimal_at<core::notional>(o, p.at("commission"));
+        if (!fee) return core::result<void>(fee.error());
+        e.fee = *fee;
+        auto t = detail::fields.timestamp_ms_at(o, p.at("time"));
+        if (!t) return core::result<void>(t.error());
+        e.at = *t;
+        const auto* maker = o.if_contains("maker");
+        if (maker == nullptr) return core::result<void>(detail::fields.missing(p.at("maker")));
+        auto is_maker = detail::fields.as_bool(*maker, p.at("maker"));
+        if (!is_maker) return core::result<void>(is_maker.error());
+        e.is_maker = *is_maker;
+        out.push_back(std::move(e));
+        return core::result<void>{};
+    });
+    if (!ok) return ok.error();
+    std::stable_sort(out.begin(), out.end(), [](const execution_record& a, const execution_record& b) {
+        if (a.at != b.at) return a.at < b.at;
+        return a.exec_id.size() != b.exec_id.size() ? a.exec_id.size() < b.exec_id.size() : a.exec_id < b.exec_id;
+    });
+    return out;
 }
 
 }  // namespace mmbot::venue::binance
