@@ -12,6 +12,7 @@
 //
 //   bazel test //fuzz:venue_responses_replay                      # seeds, default compiler
 //   CC=clang bazel build --config=fuzz //fuzz:venue_responses     # libFuzzer binary
+#include "mmbot/venue/binance/private_stream.hpp"
 #include "mmbot/venue/binance/responses.hpp"
 #include "mmbot/venue/binance/user_stream.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
@@ -33,7 +34,7 @@ struct null_sink {
     void on_ack(std::string_view, std::string_view, std::chrono::nanoseconds) {}
     void on_reject(std::string_view, std::string_view, std::chrono::nanoseconds) {}
     void on_cancel(std::string_view, std::string_view, std::chrono::nanoseconds) {}
-    void on_fill(const mmbot::venue::bybit::execution&) {}
+    void on_fill(const mmbot::venue::execution&) {}
 };
 
 void binance_answers(std::string_view text) {
@@ -63,6 +64,9 @@ void binance_answers(std::string_view text) {
         if (u->fill.has_value() != (u->what == binance::exec_type::trade)) __builtin_trap();
         if (u->fill && (!u->fill->price.is_positive() || !u->fill->qty.is_positive())) __builtin_trap();
     }
+    binance::private_stream stream;
+    null_sink sink;
+    check(stream.handle(text, sink));
 }
 
 }  // namespace

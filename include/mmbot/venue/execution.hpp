@@ -13,6 +13,7 @@
 #include "mmbot/core/units.hpp"
 
 #include <chrono>
+#include <concepts>
 #include <string>
 #include <string_view>
 
@@ -43,5 +44,15 @@ struct basic_execution {
 
 using execution = basic_execution<std::string_view>;
 using execution_record = basic_execution<std::string>;
+
+/// Where a venue's private stream hands what it learns (the execution loop): an order acknowledged
+/// (client id, venue id, time), rejected or cancelled (client id, reason, time), and fills.
+template <class S>
+concept event_sink = requires(S& s, std::string_view id, std::chrono::nanoseconds at, const execution& e) {
+    s.on_ack(id, id, at);
+    s.on_reject(id, id, at);
+    s.on_cancel(id, id, at);
+    s.on_fill(e);
+};
 
 }  // namespace mmbot::venue

@@ -1,14 +1,20 @@
 // Binance USD-M answers and pushes (part of protocol_test): refusals classified from the HTTP
-// status and the body, the order endpoints' answers, the user data stream's events. The texts are
+// status and the body, the order endpoints' answers, the user data stream's events and their
+// decoder into the engine's calls. The texts are
 // the shapes Binance documents (USD-M "New Order", "Query Order", "Event: Order Update", "Event:
 // Balance and Position Update", "Event: User Data Stream Expired"), with our values.
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/venue/binance/private_stream.hpp"
 #include "mmbot/venue/binance/responses.hpp"
 #include "mmbot/venue/binance/user_stream.hpp"
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace binance = mmbot::venue::binance;
 using binance::errc;
@@ -235,4 +241,70 @@ BOOST_AUTO_TEST_CASE(account_updates_expiry_and_other_events) {
     auto margin = binance::parse_user_event(R"({"e":"MARGIN_CALL","E":1587727187525,"cw":"3.16812045","p":[]})");
     BOOST_REQUIRE(margin.has_value());
     BOOST_TEST(std::get<binance::other_event>(*margin).name == "MARGIN_CALL");
+}
+
+// ------------------------------------------------------------------ the decoder into the engine
+
+namespace {
+struct engine_calls {
+    std::vector<std::string> calls;
+    void on_ack(std::string_view id, std::string_view venue_id, std::chrono::nanoseconds) {
+        calls.push_back(fmt::format("ack {} {}", id, venue_id));
+    }
+    void on_reject(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        calls.push_back(fmt::format("reject {} {}", id, why));
+    }
+    void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        calls.push_back(fmt::format("cancel {} {}", id, why));
+    }
+    void on_fill(const mmbot::venue::execution& e) {
+        calls.push_back(fmt::format("fill {} {} {}x{} fee {}", e.client_order_id, e.exec_id, e.qty.to_string(),
+                                    e.price.to_string(), e.fee.to_string()));
+    }
+};
+
+std::string with_exec(std::string text, std::string_view x, std::string_view status) {
+    text.replace(text.find(R"("x":"TRADE","X":"PARTIALLY_FILLED")"), 34,
+                 fmt::format(R"("x":"{}","X":"{}")", x, status));
+    return text;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_user_stream_drives_the_engine) {
+    binance::private_stream stream{"USDT"};
+    engine_calls engine;
+    const std::string trade = trade_update(R"("N":"USDT","n":"-0.00520008","m":true,)");
+    BOOST_TEST((stream.handle(with_exec(trade, "NEW", "NEW"), engine).value() == binance::stream_event::order));
+    BOOST_TEST((stream.handle(trade, engine).value() == binance::stream_event::order));
+    (void)stream.handle(trade_update(R"("N":"BNB","n":"0.00001","m":true,)"), engine);
+    (void)stream.handle(with_exec(trade, "CANCELED", "CANCELED"), engine);
+    (void)stream.handle(with_exec(trade, "EXPIRED", "EXPIRED"), engine);
+    (void)stream.handle(with_exec(trade, "NEW", "REJECTED"), engine);
+    (void)stream.handle(with_exec(trade, "CALCULATED", "FILLED"), engine);
+    std::string liquidation = with_exec(trade, "NEW", "NEW");
+    liquidation.replace(liquidation.find("mm-b-000042"), 11, "autoclose-1");
+    (void)stream.handle(liquidation, engine);
+    BOOST_TEST(engine.calls == (std::vector<std::string>{
+                                   "ack mm-b-000042 8886774",
+                                   "fill mm-b-000042 771 0.004x65000.1 fee -0.00520008",
+                                   "fill mm-b-000042 771 0.004x65000.1 fee 0",
+                                   "cancel mm-b-000042 CANCELED",
+                                   "cancel mm-b-000042 EXPIRED",
+                                   "reject mm-b-000042 REJECTED",
+                               }),
+               boost::test_tools::per_element());
+    const auto& st = stream.stats();
+    BOOST_TEST(st.fees_in_other_asset == 1);
+    BOOST_TEST(st.other_executions == 1);
+    BOOST_TEST(st.foreign == 1);
+
+    BOOST_TEST((stream.handle(R"({"e":"ACCOUNT_UPDATE","E":1,"a":{"m":"ORDER","B":[],"P":[]}})", engine).value() ==
+                binance::stream_event::account));
+    BOOST_TEST((stream.handle(R"({"e":"listenKeyExpired","E":"1736996475556","listenKey":"k"})", engine).value() ==
+                binance::stream_event::key_expired));
+    BOOST_TEST((stream.handle(R"({"e":"MARGIN_CALL","E":1})", engine).value() == binance::stream_event::ignored));
+    // A malformed order update reaches no sink call.
+    const auto before = engine.calls.size();
+    BOOST_TEST(!stream.handle(trade_update(""), engine));
+    BOOST_TEST(engine.calls.size() == before);
 }

@@ -64,13 +64,7 @@ struct stream_stats {
 };
 
 template <class S>
-concept private_sink = requires(S& s, std::string_view id, std::chrono::nanoseconds at,
-                                const execution& e) {
-    s.on_ack(id, id, at);
-    s.on_reject(id, id, at);
-    s.on_cancel(id, id, at);
-    s.on_fill(e);
-};
+concept private_sink = venue::event_sink<S>;
 
 /// Frames the client sends after connecting (auth first: signer::append_ws_auth) and every 20 s.
 inline constexpr std::string_view subscribe_frame = R"({"op":"subscribe","args":["order","execution"]})";
