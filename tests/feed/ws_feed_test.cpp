@@ -7,11 +7,13 @@
 // sequence gap (unsubscribe + subscribe of that book's topic, book rebuilt from the new snapshot),
 // a rejected subscribe (fatal, ret_msg in the error), plus the URL parser (the backoff: tests/core).
 #define BOOST_TEST_MODULE feed_ws_feed
+#include "mmbot/feed/binance/ws_feed.hpp"
 #include "mmbot/feed/ws_feed.hpp"
 #include "mmbot/net/tls.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/json.hpp>
@@ -549,4 +551,140 @@ BOOST_AUTO_TEST_CASE(gives_up_after_max_consecutive_failures) {
     BOOST_TEST_REQUIRE(f.failed());
     BOOST_TEST(f.error().code == mmbot::feed::errc::connect);
     BOOST_TEST(f.feed_stats().connect_failures == 3U);
+}
+
+// ------------------------------------------------------------------ Binance: the live stream
+
+namespace {
+
+/// Answers every HTTPS request with the next of `bodies` (the last one repeats), recording the
+/// targets: the REST depth snapshots of the Binance live feed.
+class snapshot_server {
+public:
+    explicit snapshot_server(std::vector<std::string> bodies) : bodies_(std::move(bodies)) {
+        tls_.use_certificate_chain(asio::buffer(server_cert().cert_pem));
+        tls_.use_private_key(asio::buffer(server_cert().key_pem), asio::ssl::context::pem);
+        acceptor_.open(tcp::v4());
+        acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+        acceptor_.listen();
+        thread_ = std::thread([this] { serve(); });
+    }
+    snapshot_server(const snapshot_server&) = delete;
+    snapshot_server& operator=(const snapshot_server&) = delete;
+    ~snapshot_server() {
+        stop_ = true;
+        boost::system::error_code ec;
+        tcp::socket s{io_};
+        s.connect({asio::ip::make_address("127.0.0.1"), port()}, ec);
+        thread_.join();
+    }
+    [[nodiscard]] unsigned short port() const { return acceptor_.local_endpoint().port(); }
+    [[nodiscard]] std::vector<std::string> targets() const {
+        const std::lock_guard lock(mu_);
+        return targets_;
+    }
+
+private:
+    void serve() {
+        namespace http = boost::beast::http;
+        while (!stop_) {
+            tcp::socket sock{io_};
+            boost::system::error_code ec;
+            acceptor_.accept(sock, ec);
+            if (ec || stop_) return;
+            asio::ssl::stream<tcp::socket> stream{std::move(sock), tls_};
+            stream.handshake(asio::ssl::stream_base::server, ec);
+            if (ec) continue;
+            boost::beast::flat_buffer buf;
+            for (;;) {
+                http::request<http::string_body> req;
+                http::read(stream, buf, req, ec);
+                if (ec) break;
+                std::string body;
+                {
+                    const std::lock_guard lock(mu_);
+                    targets_.emplace_back(req.target());
+                    body = bodies_.at(std::min(targets_.size(), bodies_.size()) - 1);
+                }
+                http::response<http::string_body> resp{http::status::ok, 11};
+                resp.keep_alive(req.keep_alive());
+                resp.body() = body;
+                resp.prepare_payload();
+                http::write(stream, resp, ec);
+                if (ec) break;
+            }
+        }
+    }
+
+    std::vector<std::string> bodies_;
+    asio::io_context io_;
+    asio::ssl::context tls_{asio::ssl::context::tls_server};
+    tcp::acceptor acceptor_{io_};
+    mutable std::mutex mu_;
+    std::vector<std::string> targets_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+std::string depth_diff(std::uint64_t first, std::uint64_t last, std::uint64_t prev, std::string_view bid) {
+    return fmt::format(R"({{"stream":"btcusdt@depth@100ms","data":{{"e":"depthUpdate","E":1786310400000,)"
+                       R"("T":1786310399997,"s":"BTCUSDT","U":{},"u":{},"pu":{},"b":[["{}","1.000"]],"a":[]}}}})",
+                       first, last, prev, bid);
+}
+
+std::string depth_snapshot(std::uint64_t id) {
+    return fmt::format(R"({{"lastUpdateId":{},"E":1786310400000,"T":1786310400000,)"
+                       R"("bids":[["64990.00","3.000"]],"asks":[["65010.00","1.000"]]}})",
+                       id);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(binance_stream_target_names_every_stream) {
+    feed::binance::ws_feed_options o;
+    o.symbols = {"BTCUSDT", "ETHUSDT"};
+    BOOST_TEST(feed::binance::stream_target(o) ==
+               "/stream?streams=btcusdt@depth@100ms/btcusdt@bookTicker/btcusdt@aggTrade/ethusdt@depth@100ms/"
+               "ethusdt@bookTicker/ethusdt@aggTrade");
+}
+
+// Binance's procedure live: the first diff waits for a REST snapshot, fetched at once; diffs older
+// than it are dropped, the next must chain by pu; a break fetches a new snapshot.
+BOOST_AUTO_TEST_CASE(binance_live_books_sync_by_rest_snapshot_and_resync_after_a_gap) {
+    snapshot_server rest{{depth_snapshot(103), depth_snapshot(300)}};
+    ws_server server(server_cert(), [](ws_server& s, server_ws& ws, int) {
+        ws_server::send(ws, R"({"result":null,"id":1})");
+        ws_server::send(ws, depth_diff(100, 105, 99, "65000.00"));  // straddles the snapshot's 103
+        ws_server::send(ws, depth_diff(106, 110, 105, "65000.50"));  // chains
+        ws_server::send(ws, depth_diff(200, 210, 150, "65001.00"));  // pu 150 != 110: a gap
+        ws_server::send(ws, depth_diff(290, 305, 289, "65002.00"));  // straddles the new snapshot's 300
+        s.drain(ws, 0);
+    });
+    auto tls = trusting_context();
+    feed::binance::ws_feed_options o;
+    o.endpoint = feed::ws_endpoint{"127.0.0.1", std::to_string(server.port()), "/stream"};
+    o.rest = mmbot::net::https_host{"127.0.0.1", std::to_string(rest.port())};
+    o.symbols = {"BTCUSDT"};
+    o.connect_timeout = 2'000ms;
+    o.backoff_initial = 20ms;
+    feed::binance::ws_feed f(o, tls);
+    f.start();
+    std::vector<std::string> bids;
+    feed::replay_event ev;
+    const auto end = std::chrono::steady_clock::now() + 5'000ms;
+    while (bids.size() < 4 && std::chrono::steady_clock::now() < end) {
+        const auto st = f.poll(ev, 100ms);
+        BOOST_REQUIRE(st != feed::poll_status::failed);
+        if (st != feed::poll_status::event || ev.book == nullptr) continue;
+        bids.push_back(ev.book->valid() ? ev.book->best_bid()->px.to_string() : "invalid");
+    }
+    // Snapshot + first diff, the chained diff, the gap (its diff not applied: the new snapshot is
+    // fetched at once, so the book the engine sees is that snapshot's), then the next diff on it.
+    BOOST_TEST(bids == (std::vector<std::string>{"65000", "65000.5", "64990", "65002"}), boost::test_tools::per_element());
+    BOOST_TEST(f.snapshots_fetched() == 2U);
+    const auto targets = rest.targets();
+    BOOST_REQUIRE_EQUAL(targets.size(), 2U);
+    BOOST_TEST(targets[0] == "/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
+    BOOST_TEST(f.stats().books.gaps == 1U);
+    BOOST_TEST(f.feed_stats().pongs == 1U);  // the {"result":...} answer
 }

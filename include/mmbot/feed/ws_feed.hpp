@@ -211,6 +211,7 @@ enum class ws_notice_kind : std::uint8_t {
     resync_requested,     ///< detail: the orderbook topic
     malformed_frame,      ///< detail: the decode error
     op_failed,            ///< detail: an unsubscribe (or other op) answered "success":false
+    snapshot_failed,      ///< detail: a REST depth snapshot that could not be fetched (Binance)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(ws_notice_kind k) noexcept {

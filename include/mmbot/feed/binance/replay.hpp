@@ -3,9 +3,9 @@
 // Replays a Binance capture (`<recv_ns> <json>` lines, feed/binance/capture_line.hpp; plain or
 // gzip, through feed::capture_file) as the same feed::replay_event stream the Bybit reader
 // (feed/replay.hpp) hands the shadow engine: one event per decoded message, in file order, at its
-// receive time. Books are kept by a depth_sync per symbol (feed/binance/depth_sync.hpp), created at
-// the symbol's first diff; the REST depth snapshot a recorder writes (`{"lastUpdateId":...}`, no
-// symbol) is taken by the one sync that waits for a snapshot. An event's `book` is that symbol's
+// receive time. Books are kept by a book_keeper (feed/binance/book_keeper.hpp: a depth_sync per
+// symbol, created at its first diff; the REST depth snapshot a recorder writes
+// (`{"lastUpdateId":...}`, no symbol) is taken by the one sync that waits for a snapshot). An event's `book` is that symbol's
 // book when the message changed it (a diff applied, a snapshot synced) or broke it (a gap: the book
 // is invalid until the next snapshot); null for a diff that was buffered or dropped as stale.
 //
@@ -21,6 +21,7 @@
 //   while (replay.next(ev)) engine.step(ev);
 #pragma once
 
+#include "mmbot/feed/binance/book_keeper.hpp"
 #include "mmbot/feed/binance/capture_line.hpp"
 #include "mmbot/feed/binance/depth_sync.hpp"
 #include "mmbot/feed/binance/public_codec.hpp"
@@ -44,13 +45,13 @@ namespace mmbot::feed::binance {
 class replay_reader {
 public:
     /// At most this many symbols get a book (a capture is one or a few symbols).
-    static constexpr std::size_t max_symbols = 64;
+    static constexpr std::size_t max_symbols = book_keeper::max_symbols;
 
     explicit replay_reader(std::istream& in, replay_options opts = {}, sync_rule rule = sync_rule::usdm_futures)
-        : opts_(std::move(opts)), lines_(in, nullptr, opts_.max_line_bytes), rule_(rule) {}
+        : opts_(std::move(opts)), lines_(in, nullptr, opts_.max_line_bytes), books_(rule) {}
     /// Reads a capture file; a failed read is reported by error(), not taken for the end.
     explicit replay_reader(capture_file& file, replay_options opts = {}, sync_rule rule = sync_rule::usdm_futures)
-        : opts_(std::move(opts)), lines_(file.stream(), &file, opts_.max_line_bytes), rule_(rule) {}
+        : opts_(std::move(opts)), lines_(file.stream(), &file, opts_.max_line_bytes), books_(rule) {}
 
     /// Reads up to the next decodable message; false at end of input or on error().
     [[nodiscard]] bool next(replay_event& ev) {
@@ -62,7 +63,7 @@ public:
             auto kind = line ? codec_.decode(line->json, msg_) : core::result<event_kind>(line.error());
             const depth_sync* book_of = nullptr;
             if (kind) {
-                auto changed = count_and_sync(*kind);
+                auto changed = books_.on_message(*kind, msg_);
                 if (!changed) {
                     kind = changed.error();
                 } else {
@@ -90,85 +91,18 @@ public:
     [[nodiscard]] const std::optional<core::error>& error() const noexcept { return lines_.error(); }
 
     [[nodiscard]] replay_stats stats() const noexcept {
-        replay_stats s = stats_;
-        for (const auto& sync : syncs_) {
-            const book_counters& c = sync->book().counters();
-            s.books.snapshots += c.snapshots;
-            s.books.deltas += c.deltas;
-            s.books.crossed += c.crossed;
-            s.books.crossed_episodes += c.crossed_episodes;
-            s.books.gaps += sync->counters().gaps;
-            s.books.dropped_deltas += sync->counters().stale + sync->counters().buffer_drops;
-        }
-        s.books.resyncs = resyncs_;
+        replay_stats s = books_.stats();
+        s.lines = stats_.lines;
+        s.messages = stats_.messages;
+        s.malformed_lines = stats_.malformed_lines;
         return s;
     }
 
     /// The sync of `sym`, or null before its first diff.
-    [[nodiscard]] const depth_sync* sync_of(std::string_view sym) const noexcept {
-        for (const auto& s : syncs_) {
-            if (s->sym() == sym) return s.get();
-        }
-        return nullptr;
-    }
-    [[nodiscard]] depth_sync* sync_of(std::string_view sym) noexcept {
-        return const_cast<depth_sync*>(std::as_const(*this).sync_of(sym));  // NOLINT(cppcoreguidelines-pro-type-const-cast): our own
-    }
+    [[nodiscard]] const depth_sync* sync_of(std::string_view sym) const noexcept { return books_.sync_of(sym); }
+    [[nodiscard]] depth_sync* sync_of(std::string_view sym) noexcept { return books_.sync_of(sym); }
 
 private:
-    /// Counts the message by kind and runs the depth sync. The sync whose book the message changed
-    /// or broke (null when none did), or the reason the line cannot be used.
-    [[nodiscard]] core::result<const depth_sync*> count_and_sync(event_kind kind) {
-        switch (kind) {
-            case event_kind::depth_diff: return on_diff();
-            case event_kind::depth_snapshot: return on_snapshot();
-            case event_kind::book_ticker: ++stats_.tickers; break;
-            case event_kind::trades:
-                ++stats_.trade_messages;
-                stats_.trades += msg_.msg.trades.prints.size();
-                break;
-            case event_kind::ignored: ++stats_.ignored_messages; break;
-        }
-        return nullptr;
-    }
-
-    core::result<const depth_sync*> on_diff() {
-        depth_sync* sync = sync_of(msg_.msg.book.sym.view());
-        if (sync == nullptr) {
-            if (syncs_.size() == max_symbols) {
-                return core::make_error(errc::bad_value, fmt::format("data.s: \"{}\": more than {} symbols in one capture",
-                                                                     msg_.msg.book.sym.view(), max_symbols));
-            }
-            syncs_.push_back(std::make_unique<depth_sync>(msg_.msg.book.sym.view(), rule_));
-            sync = syncs_.back().get();
-        }
-        ++stats_.book_updates;
-        const sync_status st = sync->on_diff(msg_);
-        return st == sync_status::applied || st == sync_status::gap ? sync : nullptr;
-    }
-
-    core::result<const depth_sync*> on_snapshot() {
-        depth_sync* waiting = nullptr;
-        std::size_t waiters = 0;
-        for (auto& s : syncs_) {
-            if (s->needs_snapshot()) {
-                waiting = s.get();
-                ++waiters;
-            }
-        }
-        if (waiters != 1) {
-            return core::make_error(errc::bad_value,
-                                    fmt::format("lastUpdateId: a REST depth snapshot names no symbol, and {} symbols "
-                                                "wait for one (exactly one must)",
-                                                waiters));
-        }
-        ++stats_.book_updates;
-        const bool after_gap = waiting->counters().gaps > 0;
-        (void)waiting->on_snapshot(msg_);
-        if (after_gap && waiting->synced()) ++resyncs_;
-        return waiting;
-    }
-
     void warn(std::string_view reason, std::string_view text) {
         ++stats_.malformed_lines;
         if (!opts_.on_warning) return;
@@ -178,13 +112,11 @@ private:
 
     replay_options opts_;
     feed::detail::line_source lines_;
-    sync_rule rule_;
     public_codec codec_;
     binance_message msg_;
-    /// One per symbol, in the order of their first diff; pointers stay put (events point at books).
-    std::vector<std::unique_ptr<depth_sync>> syncs_;
+    book_keeper books_;
+    /// lines, messages, malformed_lines; the rest is the books'.
     replay_stats stats_;
-    std::uint64_t resyncs_{0};
 };
 
 }  // namespace mmbot::feed::binance
