@@ -12,7 +12,7 @@
 #      live without acknowledgement 8, endpoint override refused by live;
 #   5. mmbot-shadow-binance (venue/venues.hpp): the bundled Binance USD-M capture replays in sync
 #      (no gap), trades, reports venue "binance", twice byte for byte; a Bybit capture is refused
-#      line by line and exits 6; --feed live is refused (no Binance live stream yet).
+#      line by line and exits 6; --feed live:spot and a live --record are refused (exit 2).
 set -euo pipefail
 
 shadow="$1"; testnet="$2"; live="$3"; sample="$4"; config="$5"
@@ -203,8 +203,11 @@ check "... and journal" cmp -s "$work/bn1/journal.log" "$work/bn2/journal.log"
 check "a Bybit capture in the Binance binary: every line refused, exit 6" expect_exit 6 "$shadow_bn" \
     --config "$config_bn" --feed "replay:$sample" --journal "$work/bn3/journal.log" --log "$work/bn3.log"
 check "... naming the line format" grep -q 'expected \\"<recv_ns> <json>\\"' "$work/bn3.log"
-check "--feed live: no Binance live stream yet -> 2" expect_exit 2 "$shadow_bn" --config "$config_bn" --feed live
-check "... saying so" grep -q "mmbot-shadow-binance replays binance captures only" "$work/err"
+check "--feed live:spot: Binance spot is not followed -> 2" expect_exit 2 "$shadow_bn" --config "$config_bn" --feed live:spot
+check "... saying so" grep -q "Binance spot is not followed" "$work/err"
+check "--feed live --record: no Binance recording yet -> 2" expect_exit 2 "$shadow_bn" --config "$config_bn" \
+    --feed live --record "$work/rec-bn"
+check "... saying so, before connecting" grep -q "Binance recordings are not written yet" "$work/err"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

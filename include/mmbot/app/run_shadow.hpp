@@ -29,6 +29,7 @@
 #include "mmbot/app/runtime/decision_timing.hpp"
 #include "mmbot/app/runtime/failure.hpp"
 #include "mmbot/app/runtime/journal_file.hpp"
+#include "mmbot/app/runtime/live_feed_of.hpp"
 #include "mmbot/app/runtime/log_output.hpp"
 #include "mmbot/app/runtime/observability.hpp"
 #include "mmbot/app/runtime/operator_controls.hpp"
@@ -65,10 +66,10 @@ namespace mmbot::app {
 
 /// What --feed asks shadow to read.
 struct shadow_feed {
-    std::string spec;                           ///< --feed, or the bundled sample
-    std::optional<feed::ws_endpoint> endpoint;  ///< a live stream's, else empty
-    std::string capture;                        ///< a replay's file
-    [[nodiscard]] bool live() const noexcept { return endpoint.has_value(); }
+    std::string spec;                   ///< --feed, or the bundled sample
+    std::optional<live_source> source;  ///< a live stream's, else empty
+    std::string capture;                ///< a replay's file
+    [[nodiscard]] bool live() const noexcept { return source.has_value(); }
 };
 
 /// Where a live feed connects: Bybit's public stream of the environment (`live`, `live:testnet`,
@@ -107,15 +108,15 @@ template <env::environment Env, venue::venue_kind Venue>
     shadow_feed f;
     f.spec = opts.feed.empty() ? fmt::format("replay:{}", Venue::sample_capture) : opts.feed;
     if (is_live_feed(f.spec)) {
-        if constexpr (!Venue::live_public_feed) {
-            return fail_with(exit_code::usage,
-                             fmt::format("--feed {}: mmbot-{}{} replays {} captures only; its live stream is not "
-                                         "built yet (docs/binance.md)",
-                                         f.spec, Env::name, Venue::binary_suffix, Venue::name));
+        if constexpr (std::same_as<Venue, venue::binance_usdm>) {
+            auto src = live_feed_of<Venue>::template source_of<Env>(opts);
+            if (!src) return src.error();
+            f.source = std::move(*src);
+        } else {
+            auto ep = live_endpoint<Env>(f.spec, opts.endpoint_override);
+            if (!ep) return ep.error();
+            f.source = live_source{*ep, std::nullopt};
         }
-        auto ep = live_endpoint<Env>(f.spec, opts.endpoint_override);
-        if (!ep) return ep.error();
-        f.endpoint = *ep;
         return f;
     }
     if (!opts.ca_file.empty()) {
@@ -135,7 +136,7 @@ template <env::environment Env>
     verdict.record("venue", core::result<std::string>(std::string(
                                 "simulated in-process: nothing to reach, no open orders")));
     verdict.record("market_data", core::result<std::string>(
-                                      f.live() ? fmt::format("live feed {}:{}", f.endpoint->host, f.endpoint->port)
+                                      f.live() ? fmt::format("live feed {}:{}", f.source->stream.host, f.source->stream.port)
                                                : fmt::format("capture {} opens", f.capture)));
     verdict.record("journal", core::result<std::string>(
                                   fmt::format("{}: replays start a fresh journal", journal_path_of(s.opts, s.cfg))));
@@ -339,10 +340,11 @@ private:
     /// serves both sources.
     outcome<detail::pump_result> follow_live(boost::asio::ssl::context& tls) {
         obs::system_clock_source wall;
-        feed::ws_feed ws(live_feed_options(wall), tls, [this](const feed::ws_notice& n) { log_notice(n); });
+        typename live_feed_of<Venue>::type ws(live_feed_options(wall), tls,
+                                              [this](const feed::ws_notice& n) { log_notice(n); });
         seen_.board.set_venue_connected(true);
         clock_.set(obs::unix_nanos(wall));
-        const auto& ep = *source_.endpoint;
+        const auto& ep = source_.source->stream;
         log_.info("feed_live", {{"url", fmt::format("wss://{}:{}{}", ep.host, ep.port, ep.path)}});
         ws.start();
         detail::pump_result out;
@@ -371,13 +373,11 @@ private:
         return out;
     }
 
-    [[nodiscard]] feed::ws_feed_options live_feed_options(obs::system_clock_source& wall) const {
-        feed::ws_feed_options fo;
-        fo.endpoint = *source_.endpoint;
-        fo.topics.symbols = symbol_names(s_.setups);
-        fo.max_consecutive_failures = live_feed_give_up_after;
-        fo.backoff_seed = static_cast<std::uint64_t>(obs::unix_nanos(wall).count());
-        recording_.tap(fo);
+    [[nodiscard]] typename live_feed_of<Venue>::options live_feed_options(obs::system_clock_source& wall) const {
+        auto fo = live_feed_of<Venue>::options_for({*source_.source, symbol_names(s_.setups), live_feed_give_up_after,
+                                                    static_cast<std::uint64_t>(obs::unix_nanos(wall).count())});
+        // Binance refuses --record up front (live_feed_of.hpp): only Bybit's frames are tapped.
+        if constexpr (std::same_as<Venue, venue::bybit_v5>) recording_.tap(fo);
         return fo;
     }
 

@@ -7,8 +7,9 @@
 // instead of failing at run time.
 //
 //   bybit_v5      Bybit v5 (linear and spot): public stream, captures, trading (testnet, live)
-//   binance_usdm  Binance USD-M futures: captures (`<recv_ns> <json>`, feed/binance/replay.hpp);
-//                 no live stream or trading session yet (docs/binance.md, "Where it stands")
+//   binance_usdm  Binance USD-M futures: captures (`<recv_ns> <json>`, feed/binance/replay.hpp) and
+//                 the live public stream (feed/binance/ws_feed.hpp) in shadow; no trading session
+//                 yet (docs/binance.md)
 //
 //   template <venue::venue_kind Venue>
 //   void replay(feed::capture_file& f) { typename Venue::capture_reader r(f); ... }
@@ -32,7 +33,7 @@ struct bybit_v5 {
     static constexpr std::string_view config_prefix = "";
     /// The binaries' own name: mmbot-<env><suffix>.
     static constexpr std::string_view binary_suffix = "";
-    /// feed::ws_feed speaks its public WebSocket (`--feed live`).
+    /// feed::ws_feed speaks its public WebSocket (`--feed live`; app/runtime/live_feed_of.hpp).
     static constexpr bool live_public_feed = true;
     /// An order gateway, private stream and REST transport exist: testnet and live can trade it.
     static constexpr bool trading = true;
@@ -44,7 +45,8 @@ struct binance_usdm {
     static constexpr std::string_view sample_capture = "data/sample/binance_btcusdt_sample.txt";
     static constexpr std::string_view config_prefix = "binance/";
     static constexpr std::string_view binary_suffix = "-binance";
-    static constexpr bool live_public_feed = false;
+    /// feed::binance::ws_feed follows its public stream (`--feed live`; app/runtime/live_feed_of.hpp).
+    static constexpr bool live_public_feed = true;
     static constexpr bool trading = false;
 };
 
