@@ -9,6 +9,7 @@
 #define BOOST_TEST_MODULE feed_ws_feed
 #include "mmbot/feed/binance/ws_feed.hpp"
 #include "mmbot/feed/ws_feed.hpp"
+#include "mmbot/venue/binance/private_ws.hpp"
 #include "mmbot/net/tls.hpp"
 
 #include <boost/asio/ssl.hpp>
@@ -154,6 +155,11 @@ public:
     }
     std::atomic<int> sessions{0};
     std::atomic<int> tls_failures{0};
+    /// Each session's upgrade target, in order.
+    [[nodiscard]] std::vector<std::string> targets() const {
+        const std::lock_guard lock(mu_);
+        return targets_;
+    }
 
 private:
     void serve() {
@@ -168,7 +174,16 @@ private:
                 ++tls_failures;
                 continue;
             }
-            ws.accept(ec);
+            // The upgrade request read first, so its target (the stream's path) is recorded.
+            boost::beast::flat_buffer hbuf;
+            boost::beast::http::request<boost::beast::http::string_body> upgrade;
+            boost::beast::http::read(ws.next_layer(), hbuf, upgrade, ec);
+            if (ec) continue;
+            {
+                const std::lock_guard lock(mu_);
+                targets_.emplace_back(upgrade.target());
+            }
+            ws.accept(upgrade, ec);
             if (ec) continue;
             ++sessions;
             script_(*this, ws, index);
@@ -183,6 +198,7 @@ private:
     std::atomic<bool> stop_{false};
     mutable std::mutex mu_;
     std::vector<frame> frames_;
+    std::vector<std::string> targets_;
     std::thread thread_;
 };
 
@@ -687,4 +703,76 @@ BOOST_AUTO_TEST_CASE(binance_live_books_sync_by_rest_snapshot_and_resync_after_a
     BOOST_TEST(targets[0] == "/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
     BOOST_TEST(f.stats().books.gaps == 1U);
     BOOST_TEST(f.feed_stats().pongs == 1U);  // the {"result":...} answer
+}
+
+// ------------------------------------------------------ Binance: the user data stream client
+
+namespace {
+struct order_calls {
+    std::vector<std::string> calls;
+    void on_ack(std::string_view id, std::string_view venue_id, std::chrono::nanoseconds) {
+        calls.push_back(fmt::format("ack {} {}", id, venue_id));
+    }
+    void on_reject(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        calls.push_back(fmt::format("reject {} {}", id, why));
+    }
+    void on_cancel(std::string_view id, std::string_view why, std::chrono::nanoseconds) {
+        calls.push_back(fmt::format("cancel {} {}", id, why));
+    }
+    void on_fill(const mmbot::venue::execution& e) {
+        calls.push_back(fmt::format("fill {} {} {}", e.client_order_id, e.exec_id, e.qty.to_string()));
+    }
+};
+
+std::string order_update(std::string_view x, std::string_view status, std::string_view fill) {
+    return fmt::format(R"({{"e":"ORDER_TRADE_UPDATE","E":1786310400100,"T":1786310400099,"o":{{"s":"BTCUSDT",)"
+                       R"("c":"mm-b-1","S":"BUY","o":"LIMIT","f":"GTX","q":"0.010","p":"65000.00","ap":"0","sp":"0",)"
+                       R"("x":"{}","X":"{}","i":42,"l":"{}","z":"{}","L":"65000.00","N":"USDT","n":"0","T":1786310400099,)"
+                       R"("t":7,"m":true,"R":false,"ps":"BOTH"}}}})",
+                       x, status, fill, fill);
+}
+}  // namespace
+
+// The client connects on /ws/<listenKey>, is ready at once, hands order events to the engine, and
+// on listenKeyExpired reports it and reconnects on the key use_key gives next; no notice or stat
+// carries the key.
+BOOST_AUTO_TEST_CASE(binance_user_stream_follows_its_listen_key) {
+    ws_server server(server_cert(), [](ws_server& s, server_ws& ws, int index) {
+        if (index == 0) {
+            ws_server::send(ws, order_update("NEW", "NEW", "0"));
+            ws_server::send(ws, order_update("TRADE", "PARTIALLY_FILLED", "0.004"));
+            ws_server::send(ws, R"({"e":"listenKeyExpired","E":"1786310400200","listenKey":"KEYONE"})");
+        } else {
+            ws_server::send(ws, order_update("CANCELED", "CANCELED", "0"));
+        }
+        s.drain(ws, index);
+    });
+    auto tls = trusting_context();
+    auto o = mmbot::venue::binance::private_ws_override<mmbot::env::testnet>("127.0.0.1", std::to_string(server.port()));
+    o.backoff_initial = 20ms;
+    mmbot::venue::binance::private_ws ws(o, tls);
+    ws.use_key("KEYONE");
+    ws.start();
+    order_calls engine;
+    int ready = 0;
+    bool expired = false;
+    const auto end = std::chrono::steady_clock::now() + 5'000ms;
+    while (engine.calls.size() < 3 && std::chrono::steady_clock::now() < end) {
+        const auto r = ws.poll(engine, 100ms);
+        BOOST_REQUIRE(!r.fatal.has_value());
+        ready += r.became_ready ? 1 : 0;
+        if (r.key_expired) {
+            expired = true;
+            ws.use_key("KEYTWO");
+        }
+    }
+    BOOST_TEST(expired);
+    BOOST_TEST(ready == 2);
+    BOOST_TEST(engine.calls == (std::vector<std::string>{"ack mm-b-1 42", "fill mm-b-1 7 0.004", "cancel mm-b-1 CANCELED"}),
+               boost::test_tools::per_element());
+    const auto targets = server.targets();
+    BOOST_REQUIRE(targets.size() >= 2U);
+    BOOST_TEST(targets[0] == "/ws/KEYONE");
+    BOOST_TEST(targets.back() == "/ws/KEYTWO");
+    BOOST_TEST(ws.stats().keys_expired == 1);
 }

@@ -80,6 +80,13 @@ struct ws_session_options {
     /// The error code poll() reports when it gives up.
     core::error_code give_up_code{};
     std::size_t max_frame_bytes = std::size_t{4} * 1024 * 1024;
+    /// What messages show for `path` (empty: `path` itself): a path carrying a token (Binance's
+    /// /ws/<listenKey>) is never written into a log line.
+    std::string shown_path;
+    /// Count the server's control frames (pings, pongs) as signs of life too: for a stream that
+    /// may carry no message for minutes and whose server pings (Binance's user data stream: a
+    /// ping every 3 minutes, answered by the WebSocket layer).
+    bool control_frames_are_liveness = false;
 };
 
 /// What happened to the connection (for the owner's log and counters).
@@ -142,6 +149,8 @@ public:
     /// Stops for good: poll() reports failed with `e`.
     void fail(core::error e);
     void reset_backoff() noexcept;
+    /// The path (and what messages show of it) of the next connection; the open one is kept.
+    void set_path(std::string path, std::string shown_path);
 
     [[nodiscard]] bool open() const noexcept;
     [[nodiscard]] bool failed() const noexcept;

@@ -6,6 +6,7 @@
 // holds requests after a 429.
 #include <boost/test/unit_test.hpp>
 
+#include "mmbot/venue/binance/listen_key.hpp"
 #include "mmbot/venue/binance/order_gateway.hpp"
 
 #include <fmt/format.h>
@@ -258,4 +259,43 @@ BOOST_AUTO_TEST_CASE(a_full_queue_and_a_bad_order_are_refused_before_sending) {
     auto refused = make().submit_place(bad, t0);
     BOOST_REQUIRE(!refused);
     BOOST_TEST((refused.error().code == binance::errc::request));
+}
+
+BOOST_AUTO_TEST_CASE(the_listen_key_is_made_kept_alive_and_made_anew) {
+    binance::listen_key_keeper keeper{30min, 5s};
+    scripted_transport t;
+    const auto key = [](char c) { return fmt::format(R"({{"listenKey":"{}"}})", std::string(60, c)); };
+    t.ok(key('a'));
+    auto made = binance::keep_listen_key(keeper, t, nullptr, t0);
+    BOOST_REQUIRE(made.has_value());
+    BOOST_REQUIRE(made->has_value());
+    BOOST_TEST(**made == std::string(60, 'a'));
+    BOOST_TEST((t.log.back().method == binance::http_method::post));
+    BOOST_TEST(t.log.back().path == "/fapi/v1/listenKey");
+    BOOST_TEST(t.log.back().params.empty());  // the api key header only
+
+    // Nothing due until the keep-alive, which keeps the same key (no new key reported).
+    BOOST_TEST(!keeper.due(t0 + 29min).has_value());
+    t.ok(key('a'));
+    auto kept = binance::keep_listen_key(keeper, t, nullptr, t0 + 30min);
+    BOOST_REQUIRE(kept.has_value());
+    BOOST_TEST(!kept->has_value());
+    BOOST_TEST((t.log.back().method == binance::http_method::put));
+
+    // A keep-alive the venue no longer knows: the key is forgotten, and after the retry pause a new one is made.
+    t.refuse(400, -1125, "This listenKey does not exist.");
+    auto gone = binance::keep_listen_key(keeper, t, nullptr, t0 + 60min);
+    BOOST_REQUIRE(!gone);
+    BOOST_TEST(gone.error().message == "HTTP 400, code -1125: This listenKey does not exist.");
+    BOOST_TEST(!keeper.due(t0 + 60min + 1s).has_value());
+    BOOST_TEST((keeper.due(t0 + 60min + 5s) == binance::http_method::post));
+    t.ok(key('b'));
+    auto fresh = binance::keep_listen_key(keeper, t, nullptr, t0 + 60min + 5s);
+    BOOST_REQUIRE(fresh.has_value() && fresh->has_value());
+    BOOST_TEST(**fresh == std::string(60, 'b'));
+    BOOST_TEST(keeper.keys_made() == 2U);
+
+    // The stream said listenKeyExpired: the next step makes a new key.
+    keeper.expired();
+    BOOST_TEST((keeper.due(t0 + 61min) == binance::http_method::post));
 }

@@ -182,7 +182,9 @@ private:
                 .reset_backoff_on_first_frame = true,
                 .max_consecutive_failures = o.max_consecutive_failures,
                 .give_up_code = errc::connect,
-                .max_frame_bytes = o.max_frame_bytes};
+                .max_frame_bytes = o.max_frame_bytes,
+                .shown_path = {},
+                .control_frames_are_liveness = false};
     }
 
     [[nodiscard]] static constexpr ws_notice_kind notice_of(net::ws_session_event e) noexcept {

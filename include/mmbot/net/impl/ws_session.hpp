@@ -143,11 +143,17 @@ struct ws_session::impl {
         c->ws.set_option(t);
         c->ws.read_message_max(opts.max_frame_bytes);
         c->ws.text(true);
+        if (opts.control_frames_are_liveness) {
+            c->ws.control_callback([this, c](websocket::frame_type, boost::beast::string_view) {
+                if (c == conn) last_rx = steady::now();
+            });
+        }
         const std::string host_header = opts.port == "443" ? opts.host : where();
         c->ws.async_handshake(host_header, opts.path, [this, c](boost::system::error_code ec) {
             if (c != conn) return;
             if (ec) {
-                return attempt_failed(c, fmt::format("{}{}: WebSocket handshake failed: {}", where(), opts.path,
+                return attempt_failed(c, fmt::format("{}{}: WebSocket handshake failed: {}", where(),
+                                                     opts.shown_path.empty() ? opts.path : opts.shown_path,
                                                      ec.message()));
             }
             on_open(c);
@@ -342,6 +348,11 @@ MMBOT_DECL void ws_session::abandon(std::string_view why) {
 MMBOT_DECL void ws_session::fail(core::error e) { impl_->fail(std::move(e)); }
 
 MMBOT_DECL void ws_session::reset_backoff() noexcept { impl_->backoff.reset(); }
+
+MMBOT_DECL void ws_session::set_path(std::string path, std::string shown_path) {
+    impl_->opts.path = std::move(path);
+    impl_->opts.shown_path = std::move(shown_path);
+}
 
 MMBOT_DECL bool ws_session::open() const noexcept { return impl_->conn != nullptr && impl_->conn->open; }
 

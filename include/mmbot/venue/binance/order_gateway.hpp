@@ -20,8 +20,10 @@ namespace mmbot::venue::binance {
 template <class Transport>
 using order_gateway = venue::order_gateway<gateway_protocol, Transport>;
 
+// NOLINTBEGIN(misc-unused-using-decls): the adapter's names for its users
 using venue::gateway_event;
 using venue::gateway_params;
 using venue::gateway_stats;
+// NOLINTEND(misc-unused-using-decls)
 
 }  // namespace mmbot::venue::binance

@@ -29,9 +29,11 @@
 namespace mmbot::venue::bybit {
 
 /// The venue-neutral fill record (venue/execution.hpp), under the names this adapter used first.
+// NOLINTBEGIN(misc-unused-using-decls): the adapter's names for its users
 using venue::basic_execution;
 using venue::execution;
 using venue::execution_record;
+// NOLINTEND(misc-unused-using-decls)
 
 /// What a row turned out to be. Only `trade` is a fill to apply; funding, settlement and ADL
 /// rows change no order, and a row without orderLinkId was not placed by us.

@@ -22,9 +22,11 @@ namespace mmbot::venue::bybit {
 template <class Transport>
 using order_gateway = venue::order_gateway<gateway_protocol, Transport>;
 
+// NOLINTBEGIN(misc-unused-using-decls): the adapter's names for its users
 using venue::gateway_event;
 using venue::gateway_params;
 using venue::gateway_stats;
 using venue::to_string;
+// NOLINTEND(misc-unused-using-decls)
 
 }  // namespace mmbot::venue::bybit

@@ -188,7 +188,9 @@ private:
                 .backoff = {.initial = o.backoff_initial, .cap = o.backoff_max},
                 // A private session counts as working once it is authenticated and subscribed.
                 .reset_backoff_on_first_frame = false,
-                .max_frame_bytes = o.max_frame_bytes};
+                .max_frame_bytes = o.max_frame_bytes,
+                .shown_path = {},
+                .control_frames_are_liveness = false};
     }
 
     void on_event(net::ws_session_event k, std::string_view detail) {

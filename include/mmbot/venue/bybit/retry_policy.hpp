@@ -17,6 +17,7 @@
 
 namespace mmbot::venue::bybit {
 
+// NOLINTBEGIN(misc-unused-using-decls): the adapter's names for its users
 using venue::create_resolver;
 using venue::create_result;
 using venue::decision;
@@ -24,6 +25,7 @@ using venue::query_result;
 using venue::refusal;
 using venue::retry_backoff;
 using venue::retry_params;
+// NOLINTEND(misc-unused-using-decls)
 
 /// What Bybit's refusal of a create (`code`, a ret_codes.hpp label) says about the order.
 [[nodiscard]] inline refusal create_refusal(core::error_code code) noexcept {
