@@ -231,6 +231,48 @@ enum class poll_status : std::uint8_t {
     failed,  ///< a fatal error (error()); the feed has stopped
 };
 
+/// A public stream's session, whichever the venue's feed (`Options` has endpoint, connect_timeout,
+/// ping_interval, idle_timeout, backoff_initial/max/seed, max_consecutive_failures,
+/// max_frame_bytes): jittered backoff reset by the first frame, giving up as feed_connect.
+template <class Options>
+[[nodiscard]] net::ws_session_options public_session_options(const Options& o, std::string path) {
+    return {.host = o.endpoint.host,
+            .port = o.endpoint.port,
+            .path = std::move(path),
+            .connect_timeout = o.connect_timeout,
+            .ping_interval = o.ping_interval,
+            .idle_timeout = o.idle_timeout,
+            .watchdog_period = std::max(o.idle_timeout / 4, std::chrono::milliseconds(5)),
+            .backoff = {.initial = o.backoff_initial, .cap = o.backoff_max, .jitter = true, .seed = o.backoff_seed},
+            .reset_backoff_on_first_frame = true,
+            .max_consecutive_failures = o.max_consecutive_failures,
+            .give_up_code = errc::connect,
+            .max_frame_bytes = o.max_frame_bytes,
+            .shown_path = {},
+            .control_frames_are_liveness = false};
+}
+
+/// The session's event as the feed's notice.
+[[nodiscard]] constexpr ws_notice_kind notice_of(net::ws_session_event e) noexcept {
+    switch (e) {
+        case net::ws_session_event::connected: return ws_notice_kind::connected;
+        case net::ws_session_event::connect_failed: return ws_notice_kind::connect_failed;
+        case net::ws_session_event::disconnected: return ws_notice_kind::disconnected;
+        case net::ws_session_event::reconnect_scheduled: return ws_notice_kind::reconnect_scheduled;
+    }
+    return ws_notice_kind::disconnected;
+}
+
+/// A feed's own counters with its session's (connections, failures, pings).
+[[nodiscard]] inline ws_feed_stats with_session_stats(ws_feed_stats own, const net::ws_session_stats& s) noexcept {
+    own.connects = s.connects;
+    own.reconnects = s.connects > 0 ? s.connects - 1 : 0;
+    own.connect_failures = s.connect_failures;
+    own.disconnects = s.disconnects;
+    own.pings_sent = s.pings_sent;
+    return own;
+}
+
 class ws_feed : core::pinned {
 public:
     using notice_handler = std::function<void(const ws_notice&)>;
@@ -240,7 +282,7 @@ public:
         : opts_(std::move(opts)),
           on_notice_(std::move(on_notice)),
           topics_(topics_for(opts_.topics)),
-          session_(session_options(opts_), tls,
+          session_(public_session_options(opts_, opts_.endpoint.path), tls,
                    {.on_open = [this] { on_open(); },
                     .ping_frame = [](std::uint64_t n) { return fmt::format(R"({{"op":"ping","req_id":"ping-{}"}})", n); },
                     .on_event = [this](net::ws_session_event k, std::string_view detail,
@@ -274,47 +316,11 @@ public:
     [[nodiscard]] const core::error& error() const noexcept { return session_.error(); }
     [[nodiscard]] bool connected() const noexcept { return session_.open(); }
     [[nodiscard]] replay_stats stats() const noexcept { return state_.stats(); }
-    [[nodiscard]] ws_feed_stats feed_stats() const noexcept {
-        const net::ws_session_stats s = session_.stats();
-        ws_feed_stats out = fstats_;
-        out.connects = s.connects;
-        out.reconnects = s.connects > 0 ? s.connects - 1 : 0;
-        out.connect_failures = s.connect_failures;
-        out.disconnects = s.disconnects;
-        out.pings_sent = s.pings_sent;
-        return out;
-    }
+    [[nodiscard]] ws_feed_stats feed_stats() const noexcept { return with_session_stats(fstats_, session_.stats()); }
     [[nodiscard]] const book_set& books() const noexcept { return state_.books(); }
     [[nodiscard]] const std::vector<std::string>& topics() const noexcept { return topics_; }
 
 private:
-    [[nodiscard]] static net::ws_session_options session_options(const ws_feed_options& o) {
-        return {.host = o.endpoint.host,
-                .port = o.endpoint.port,
-                .path = o.endpoint.path,
-                .connect_timeout = o.connect_timeout,
-                .ping_interval = o.ping_interval,
-                .idle_timeout = o.idle_timeout,
-                .watchdog_period = std::max(o.idle_timeout / 4, std::chrono::milliseconds(5)),
-                .backoff = {.initial = o.backoff_initial, .cap = o.backoff_max, .jitter = true, .seed = o.backoff_seed},
-                .reset_backoff_on_first_frame = true,
-                .max_consecutive_failures = o.max_consecutive_failures,
-                .give_up_code = errc::connect,
-                .max_frame_bytes = o.max_frame_bytes,
-                .shown_path = {},
-                .control_frames_are_liveness = false};
-    }
-
-    [[nodiscard]] static constexpr ws_notice_kind notice_of(net::ws_session_event e) noexcept {
-        switch (e) {
-            case net::ws_session_event::connected: return ws_notice_kind::connected;
-            case net::ws_session_event::connect_failed: return ws_notice_kind::connect_failed;
-            case net::ws_session_event::disconnected: return ws_notice_kind::disconnected;
-            case net::ws_session_event::reconnect_scheduled: return ws_notice_kind::reconnect_scheduled;
-        }
-        return ws_notice_kind::disconnected;
-    }
-
     void notice(ws_notice_kind k, std::string_view detail, std::chrono::milliseconds delay = {}) {
         if (on_notice_) on_notice_(ws_notice{k, detail, delay});
     }

@@ -165,6 +165,19 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+/// Polls `s` until `deadline`, handing every frame to `on_frame(std::string_view)`; how it ended
+/// (idle, or failed: s.error()). For streams whose every frame is handled in place (the private
+/// streams), unlike the feeds, which return at each message.
+template <class OnFrame>
+ws_session::status poll_frames(ws_session& s, std::chrono::steady_clock::time_point deadline, OnFrame&& on_frame) {
+    std::string_view frame;
+    for (;;) {
+        const auto st = s.poll(frame, deadline);
+        if (st != ws_session::status::frame) return st;
+        on_frame(frame);
+    }
+}
+
 }  // namespace mmbot::net
 
 #if !defined(MMBOT_SEPARATE_COMPILATION)

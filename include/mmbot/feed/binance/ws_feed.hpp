@@ -115,7 +115,7 @@ public:
           on_notice_(std::move(on_notice)),
           rest_(rest_io_, opts_.rest, tls),
           books_(sync_rule::usdm_futures),
-          session_(session_options(opts_), tls,
+          session_(public_session_options(opts_, stream_target(opts_)), tls,
                    {.on_open = [this] { books_.reset_all(); },
                     .ping_frame = [](std::uint64_t n) {
                         return fmt::format(R"({{"method":"LIST_SUBSCRIPTIONS","id":{}}})", n + 1);
@@ -154,49 +154,13 @@ public:
         s.malformed_lines = malformed_;
         return s;
     }
-    [[nodiscard]] ws_feed_stats feed_stats() const noexcept {
-        const net::ws_session_stats s = session_.stats();
-        ws_feed_stats out = fstats_;
-        out.connects = s.connects;
-        out.reconnects = s.connects > 0 ? s.connects - 1 : 0;
-        out.connect_failures = s.connect_failures;
-        out.disconnects = s.disconnects;
-        out.pings_sent = s.pings_sent;
-        return out;
-    }
+    [[nodiscard]] ws_feed_stats feed_stats() const noexcept { return with_session_stats(fstats_, session_.stats()); }
     [[nodiscard]] const book_keeper& books() const noexcept { return books_; }
     /// REST depth snapshots fetched and applied, and fetches that failed.
     [[nodiscard]] std::uint64_t snapshots_fetched() const noexcept { return snapshots_; }
     [[nodiscard]] std::uint64_t snapshot_failures() const noexcept { return snapshot_failures_; }
 
 private:
-    [[nodiscard]] static net::ws_session_options session_options(const ws_feed_options& o) {
-        return {.host = o.endpoint.host,
-                .port = o.endpoint.port,
-                .path = stream_target(o),
-                .connect_timeout = o.connect_timeout,
-                .ping_interval = o.ping_interval,
-                .idle_timeout = o.idle_timeout,
-                .watchdog_period = std::max(o.idle_timeout / 4, std::chrono::milliseconds(5)),
-                .backoff = {.initial = o.backoff_initial, .cap = o.backoff_max, .jitter = true, .seed = o.backoff_seed},
-                .reset_backoff_on_first_frame = true,
-                .max_consecutive_failures = o.max_consecutive_failures,
-                .give_up_code = errc::connect,
-                .max_frame_bytes = o.max_frame_bytes,
-                .shown_path = {},
-                .control_frames_are_liveness = false};
-    }
-
-    [[nodiscard]] static constexpr ws_notice_kind notice_of(net::ws_session_event e) noexcept {
-        switch (e) {
-            case net::ws_session_event::connected: return ws_notice_kind::connected;
-            case net::ws_session_event::connect_failed: return ws_notice_kind::connect_failed;
-            case net::ws_session_event::disconnected: return ws_notice_kind::disconnected;
-            case net::ws_session_event::reconnect_scheduled: return ws_notice_kind::reconnect_scheduled;
-        }
-        return ws_notice_kind::disconnected;
-    }
-
     void notice(ws_notice_kind k, std::string_view detail, std::chrono::milliseconds delay = {}) {
         if (on_notice_) on_notice_(ws_notice{k, detail, delay});
     }

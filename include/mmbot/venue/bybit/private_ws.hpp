@@ -144,15 +144,10 @@ public:
     template <class Sink>
     private_poll_result poll(Sink& sink, std::chrono::milliseconds max_wait) {
         result_ = private_poll_result{};
-        const auto deadline = std::chrono::steady_clock::now() + max_wait;
-        std::string_view frame;
-        for (;;) {
-            switch (session_.poll(frame, deadline)) {
-                case net::ws_session::status::failed: result_.fatal = session_.error(); return result_;
-                case net::ws_session::status::idle: return result_;
-                case net::ws_session::status::frame: handle_frame(frame, sink); break;
-            }
-        }
+        const auto st = net::poll_frames(session_, std::chrono::steady_clock::now() + max_wait,
+                                         [&](std::string_view frame) { handle_frame(frame, sink); });
+        if (st == net::ws_session::status::failed) result_.fatal = session_.error();
+        return result_;
     }
 
     void stop() { session_.stop(); }
