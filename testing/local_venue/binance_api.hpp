@@ -39,6 +39,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -81,6 +82,8 @@ enum class op : std::uint8_t {
     balance,
     account,
     position_risk,
+    coin_config,
+    margin_pairs,
 };
 
 enum class access : std::uint8_t { open, key, signed_request };
@@ -94,7 +97,7 @@ struct route {
 };
 
 /// Every path served, with Binance's weights ("USD-M Futures" REST docs).
-inline constexpr std::array<route, 18> routes{{
+inline constexpr std::array<route, 20> routes{{
     {"GET", "/fapi/v1/ping", op::ping, access::open, 1},
     {"GET", "/fapi/v1/time", op::time, access::open, 1},
     {"GET", "/fapi/v1/exchangeInfo", op::exchange_info, access::open, 1},
@@ -113,6 +116,10 @@ inline constexpr std::array<route, 18> routes{{
     {"GET", "/fapi/v3/account", op::account, access::signed_request, 5},
     {"GET", "/fapi/v2/positionRisk", op::position_risk, access::signed_request, 5},
     {"GET", "/fapi/v3/positionRisk", op::position_risk, access::signed_request, 5},
+    // Binance's wallet and margin (api.binance.com): ccxt's loadMarkets asks for the coins and the
+    // cross-margin pairs when it has keys (there are none here: an empty list).
+    {"GET", "/sapi/v1/capital/config/getall", op::coin_config, access::signed_request, 10},
+    {"GET", "/sapi/v1/margin/allPairs", op::margin_pairs, access::key, 1},
 }};
 
 /// A handler's outcome: the JSON to send with 200, or Binance's refusal.
@@ -530,6 +537,37 @@ struct coin_view {
     return boost::json::value(std::move(o));
 }
 
+/// GET /sapi/v1/capital/config/getall: the coins of the listed instruments and of the account,
+/// with the account's balance as `free`; no networks (no deposits or withdrawals here).
+[[nodiscard]] inline outcome coin_config(const venue_core& core) {
+    std::set<std::string, std::less<>> names;
+    for (const auto& i : core.ex.instruments()) {
+        const symbol_coins c = coins_of(i.filters.symbol);
+        names.insert(c.base);
+        names.insert(c.quote);
+    }
+    for (const auto& c : core.ex.holdings().coins()) names.insert(c.coin);
+    boost::json::array list;
+    for (const auto& name : names) {
+        const coin_balance* held = core.ex.holdings().coin(name);
+        list.push_back({{"coin", name},
+                        {"name", name},
+                        {"free", (held != nullptr ? held->balance : core::notional{}).to_string()},
+                        {"locked", "0"},
+                        {"freeze", "0"},
+                        {"withdrawing", "0"},
+                        {"ipoing", "0"},
+                        {"ipoable", "0"},
+                        {"storage", "0"},
+                        {"isLegalMoney", false},
+                        {"trading", true},
+                        {"depositAllEnable", false},
+                        {"withdrawAllEnable", false},
+                        {"networkList", boost::json::array{}}});
+    }
+    return boost::json::value(std::move(list));
+}
+
 [[nodiscard]] inline outcome listen_key(binance_front& bn, op what, const boost::json::object& p, std::int64_t now_ms) {
     if (what == op::listen_key_new) {
         return boost::json::value(boost::json::object{{"listenKey", bn.access.open_listen_key(now_ms)}});
@@ -565,6 +603,8 @@ struct coin_view {
         case op::balance: return balance(core, now_ms);
         case op::account: return account(core, now_ms);
         case op::position_risk: return position_risk(core, p, now_ms);
+        case op::coin_config: return coin_config(core);
+        case op::margin_pairs: return boost::json::value(boost::json::array{});
     }
     return bn_error(bn::unknown, "unknown endpoint");
 }

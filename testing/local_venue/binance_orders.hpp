@@ -66,7 +66,7 @@ namespace mmbot::venue::local {
     return "CANCELED";
 }
 
-[[nodiscard]] inline std::string_view binance_side(core::side s) { return s == core::side::buy ? "BUY" : "SELL"; }
+[[nodiscard]] inline std::string_view side_text(core::side s) { return s == core::side::buy ? "BUY" : "SELL"; }
 
 namespace detail {
 [[nodiscard]] inline std::string avg_text(const order_record& o) {
@@ -90,7 +90,7 @@ namespace detail {
     j["type"] = "LIMIT";
     j["reduceOnly"] = false;
     j["closePosition"] = false;
-    j["side"] = binance_side(o.side);
+    j["side"] = side_text(o.side);
     j["positionSide"] = "BOTH";
     j["stopPrice"] = "0";
     j["workingType"] = "CONTRACT_PRICE";
@@ -145,7 +145,7 @@ namespace detail {
     boost::json::object o;
     o["s"] = r.symbol;
     o["c"] = r.link_id;
-    o["S"] = binance_side(r.side);
+    o["S"] = side_text(r.side);
     o["o"] = "LIMIT";
     o["f"] = r.post_only ? "GTX" : "GTC";
     o["q"] = r.qty.to_string(r.qty_digits);

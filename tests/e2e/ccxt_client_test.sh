@@ -3,11 +3,15 @@
 # mmbot-local-venue replaying the bundled sample: markets, books, orders on the private stream, a
 # crossing post-only cancelled with EC_PostOnlyWillTakeLiquidity, balance and position after fills,
 # and ccxt's own exception classes for a bad secret, a stale timestamp and a rate limit
-# (tests/e2e/ccxt_client_test.js lists every check). ccxt is what `./mmw setup` installs with
-# `npm ci` into tools/ccxt/node_modules; without it (or with another version) the test fails and
-# says to run ./mmw setup: it never passes without running the client. About 10 s.
+# (tests/e2e/ccxt_client_test.js lists every check). Then the same venue binary with
+# --protocol binance replaying the bundled Binance capture, against ccxt's binanceusdm
+# (tests/e2e/ccxt_binance_client_test.js: markets, books REST and streamed, orders, the user data
+# stream, -5022, -4116, -1022, 429). ccxt is what `./mmw setup` installs with `npm ci` into
+# tools/ccxt/node_modules; without it (or with another version) the test fails and says to run
+# ./mmw setup: it never passes without running the client. About 10 s + 7 s.
 set -euo pipefail
 venue="$(realpath "$1")"; sample="$(realpath "$2")"; client="$(realpath "$3")"; lock="$(realpath "$4")"
+binance_sample="$(realpath "$5")"; binance_client="$(realpath "$6")"
 source "$(dirname "$0")/lib.sh"  # check, expect_exit
 work="$(mktemp -d "${TEST_TMPDIR:-/tmp}/ccxt.XXXXXX")"
 fails=0
@@ -46,5 +50,25 @@ kill -TERM "$venue_pid"
 check "the venue stops cleanly on SIGTERM" wait "$venue_pid"
 trap - EXIT
 check "the secret is in no output" bash -c "! grep -qF -- '$secret' '$work/venue.out' '$work/venue.err' '$work/client.err'"
+
+# The same binary speaking Binance USD-M, with ccxt's binanceusdm.
+rm -f "$work/port"
+"$venue" --protocol binance --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
+    --capture "$binance_sample" >"$work/bn-venue.out" 2>"$work/bn-venue.err" &
+venue_pid=$!
+trap 'kill -TERM "$venue_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { echo "FAIL - the Binance venue did not start: $(cat "$work/bn-venue.err")"; exit 1; }
+sleep 1  # the capture's snapshot replayed
+set +e
+NODE_PATH="$modules" NODE_EXTRA_CA_CERTS="$work/cert.pem" timeout 120 \
+    node "$binance_client" "$(cat "$work/port")" "$key" "$secret" 2>"$work/bn-client.err"
+rc=$?
+set -e
+[ "$rc" -eq 0 ] || { fails=$((fails + 1)); echo "   binance client exit $rc: $(head -c 600 "$work/bn-client.err")"; }
+kill -TERM "$venue_pid"
+check "the Binance venue stops cleanly on SIGTERM" wait "$venue_pid"
+trap - EXIT
+check "the secret is in no output (binance)" bash -c "! grep -qF -- '$secret' '$work/bn-venue.out' '$work/bn-venue.err' '$work/bn-client.err'"
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
