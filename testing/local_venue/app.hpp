@@ -161,7 +161,7 @@ namespace mmbot::venue::local {
     std::unique_ptr<server> srv;
     try {
         srv = binance_protocol
-                  ? std::make_unique<server>(io, core, **tls, binance_side{*bn_front, bn_capture.get()}, o.port)
+                  ? std::make_unique<server>(io, core, **tls, binance_side{bn_front.get(), bn_capture.get()}, o.port)
                   : std::make_unique<server>(io, core, **tls, capture.get(), o.port);
     } catch (const boost::system::system_error& e) {
         return core::make_error(errc::listen,

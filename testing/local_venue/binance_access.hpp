@@ -98,8 +98,8 @@ inline constexpr std::int64_t min_notional = -4164;
 inline constexpr std::int64_t post_only_would_take = -5022;
 }  // namespace bn
 
-[[nodiscard]] inline binance_error bn_error(std::int64_t code, std::string msg, unsigned http = 400) {
-    return {http, code, std::move(msg), 0};
+[[nodiscard]] inline binance_error bn_error(std::int64_t code, std::string_view msg, unsigned http = 400) {
+    return {http, code, std::string(msg), 0};
 }
 /// -1102 for a parameter that is absent, empty or malformed, in Binance's words.
 [[nodiscard]] inline binance_error bn_missing(std::string_view name) {

@@ -61,8 +61,8 @@ struct binance_front {
     std::uint64_t auto_ids = 0;
 };
 
-/// The PERCENT_PRICE band the venue lists and enforces (Binance's for BTCUSDT).
-inline const binance::percent_band binance_band{core::ratio::parse("1.0500").value(), core::ratio::parse("0.9500").value()};
+/// The PERCENT_PRICE band the venue lists and enforces (Binance's for BTCUSDT): 1.0500 / 0.9500.
+inline constexpr binance::percent_band binance_band{core::ratio::from_raw(105'000'000), core::ratio::from_raw(95'000'000)};
 
 namespace binance_api {
 

@@ -211,10 +211,13 @@ private:
         boost::system::error_code ec;
         boost::json::value doc = boost::json::parse(raw, ec);
         if (ec || !doc.is_object()) return std::nullopt;
+        boost::json::object event;
         if (auto* inner = doc.get_object().if_contains("data"); inner != nullptr && inner->is_object()) {
-            return std::move(inner->get_object());
+            event = std::move(inner->get_object());
+        } else {
+            event = std::move(doc.get_object());
         }
-        return std::move(doc.get_object());
+        return event;
     }
 
     /// The symbols of the capture and its largest update id and trade id (for --loop's shift).

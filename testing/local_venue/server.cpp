@@ -242,7 +242,7 @@ public:
     server_core(asio::io_context& io, venue_core& core, asio::ssl::context& tls, binance_side binance,
                 unsigned short port)
         : server_core(io, core, tls, nullptr, port) {
-        binance_ = &binance.front;
+        binance_ = binance.front;
         binance_capture_ = binance.capture;
     }
 

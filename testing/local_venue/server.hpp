@@ -86,7 +86,7 @@ class server_core;
 /// What the server needs to speak Binance USD-M (--protocol binance): the front end's state and
 /// the Binance capture (may be null: no market data).
 struct binance_side {
-    binance_front& front;
+    binance_front* front = nullptr;  ///< not null
     binance_capture* capture = nullptr;
 };
 

@@ -123,7 +123,9 @@ BOOST_AUTO_TEST_CASE(time_ping_and_exchange_info_parse_with_the_client_parser) {
     BOOST_TEST(rules->filters.tick_size.to_string() == "0.1");
     BOOST_TEST(rules->filters.qty_step.to_string() == "0.001");
     BOOST_TEST(rules->filters.min_notional.to_string() == "5");
-    BOOST_TEST(rules->band.has_value());
+    BOOST_TEST_REQUIRE(rules->band.has_value());
+    BOOST_TEST(rules->band->up.to_string() == "1.05");
+    BOOST_TEST(rules->band->down.to_string() == "0.95");
     BOOST_TEST(rules->weight_per_minute == 2400u);
     BOOST_TEST(rules->orders_per_minute == 1200u);
     BOOST_TEST(h.get("/fapi/v1/nothing").status == 404u);

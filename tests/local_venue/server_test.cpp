@@ -517,7 +517,7 @@ struct binance_venue {
         o.link_ids_unique_among_open = true;
         core.emplace(std::move(o), make_signer(), true, 3);
         front.emplace(local::binance_access{signer(), true, ttl});
-        srv = std::make_unique<local::server>(io, *core, *tls, local::binance_side{*front, feed.get()}, 0);
+        srv = std::make_unique<local::server>(io, *core, *tls, local::binance_side{&*front, feed.get()}, 0);
         srv->start();
         thread = std::thread([this] { io.run(); });
     }
