@@ -17,7 +17,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -380,6 +382,43 @@ BOOST_AUTO_TEST_CASE(depth_snapshot_and_diff_stream_sync_the_client_book) {
     BOOST_TEST(client.counters().gaps == 0u);
     BOOST_TEST(snapshots >= 5);
     BOOST_TEST(checked > 2000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(binance_front_loop)
+
+BOOST_AUTO_TEST_CASE(loop_shifts_update_and_trade_ids_past_the_earlier_pass) {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    BOOST_TEST_REQUIRE(tmp != nullptr);
+    const std::string path = std::string(tmp) + "/loop_capture.txt";
+    {
+        std::ofstream out(path);
+        out << R"(1000000000 {"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":5,"u":7,"pu":4,"b":[["65000.00","1.000"]],"a":[]}})" "\n"
+            << R"(1000000001 {"lastUpdateId":7,"E":1,"T":1,"bids":[["65000.00","1.000"]],"asks":[["65000.10","1.000"]]})" "\n"
+            << R"(1001000000 {"stream":"btcusdt@trade","data":{"e":"trade","E":2,"T":2,"s":"BTCUSDT","t":40,"p":"65000.00","q":"0.001","X":"MARKET","m":true}})" "\n"
+            << R"(1002000000 {"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":3,"T":3,"s":"BTCUSDT","U":8,"u":9,"pu":7,"b":[["65000.00","2.000"]],"a":[]}})" "\n";
+    }
+    auto feed = local::binance_capture::open(path, mmbot::core::ratio::parse("1000").value(), true).value();
+    mmbot::feed::replay_event ev;
+    std::vector<std::string> seen;
+    while (seen.size() < 6 && feed->next_due() && feed->deliver(ev)) {
+        for (const auto& m : feed->public_messages(ev, t0_ms)) {
+            if (m.stream != "btcusdt@depth@0ms" && m.stream != "btcusdt@trade") continue;
+            const auto d = boost::json::parse(m.data).as_object();
+            seen.push_back(m.stream == "btcusdt@trade"
+                               ? "t " + std::to_string(d.at("t").as_int64())
+                               : std::to_string(d.at("U").as_int64()) + ".." + std::to_string(d.at("u").as_int64()) +
+                                     " pu " + std::to_string(d.at("pu").as_int64()) + " book " +
+                                     std::to_string(feed->last_update_id("BTCUSDT")));
+        }
+    }
+    // Pass 1 adds 10 (the largest u, 9, + 1) to update ids and 41 to trade ids; its first diff's pu
+    // names no u the client saw (a gap: it resyncs from a snapshot), and the book starts over from
+    // the capture's own snapshot (17 = 7 + 10).
+    BOOST_TEST(seen == (std::vector<std::string>{"5..7 pu 4 book 0", "t 40", "8..9 pu 7 book 9", "15..17 pu 14 book 0",
+                                                 "t 81", "18..19 pu 17 book 19"}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
