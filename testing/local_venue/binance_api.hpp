@@ -8,8 +8,8 @@
 // parameters (query string and x-www-form-urlencoded body, both percent-decoded into one object),
 // authentication (binance_access.hpp: the API key; SIGNED endpoints the signature over the raw
 // query + body and the timestamp), rate limits (REQUEST_WEIGHT by the endpoint's weight, ORDERS
-// for new orders: 429 + Retry-After, -1003 / -1015), then the handler. Every answer carries
-// X-MBX-USED-WEIGHT-1M; new orders also X-MBX-ORDER-COUNT-1M.
+// for new orders: 429 + Retry-After, -1003 / -1015), then the handler. Every answer on a served
+// path carries X-MBX-USED-WEIGHT-1M; new orders also X-MBX-ORDER-COUNT-1M.
 //
 // Orders are checked as Binance checks them, with its codes (the exchange's own Bybit checks then
 // never refuse): LIMIT only (-1116), timeInForce GTC or GTX (-1115), BUY/SELL (-1117), price and
@@ -662,8 +662,11 @@ template <header_lookup Headers>
     std::optional<binance_error> refused;
     if (served->who == api::access::key) refused = bn.access.check_key(key);
     if (served->who == api::access::signed_request) refused = bn.access.check_signed(key, query, body, params, now_ms);
+    // A request refused for its key, signature or time still weighs; only an authentic order
+    // counts against ORDERS.
     const bool order = served->what == api::op::order_new;
-    const binance_usage use = bn.access.charge(api::detail::weight_of(*served, params), order, now_ms, forced_rate_limit);
+    const binance_usage use =
+        bn.access.charge(api::detail::weight_of(*served, params), order && !refused, now_ms, forced_rate_limit);
     if (!refused) refused = use.refused;
     const api::outcome out = refused ? api::outcome{*refused} : api::detail::dispatch(core, bn, served->what, params, now);
     rest_answer a = std::holds_alternative<binance_error>(out)

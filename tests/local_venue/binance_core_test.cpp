@@ -80,6 +80,15 @@ binance::rest_request create(std::string_view id, side s, std::string_view px, s
     binance::write_create(o, ms, binance::default_recv_window, r).value();
     return r;
 }
+/// A signed GET of `path` with `query` between timestamp and recvWindow, as ccxt orders them.
+binance::rest_request signed_get(std::string_view path, std::string_view query, std::int64_t ms) {
+    binance::rest_request r;
+    r.method = binance::http_method::get;
+    r.path = path;
+    r.params = "timestamp=" + std::to_string(ms) + (query.empty() ? "" : "&") + std::string(query) + "&recvWindow=5000";
+    return r;
+}
+
 binance::rest_request by_id(bool cancel, std::string_view id, std::int64_t ms) {
     binance::rest_request r;
     if (cancel) {
@@ -278,6 +287,20 @@ BOOST_AUTO_TEST_CASE(order_trade_update_on_place_fill_and_cancel) {
     BOOST_TEST(acct.at("a").at("B").at(0).at("wb").as_string() == "99999.64249945");
     BOOST_TEST(acct.at("a").at("P").at(0).at("pa").as_string() == "0.010");
     BOOST_TEST(acct.at("a").at("P").at(0).at("ep").as_string() == "65000.10");
+    // The same account over REST: the mark is the mid, 65000.05, so unrealised = -0.05 x 0.010.
+    const auto risk = json_of(h.send(signed_get("/fapi/v2/positionRisk", "symbol=BTCUSDT", t0_ms))).as_array();
+    BOOST_TEST_REQUIRE(risk.size() == 1u);
+    BOOST_TEST(risk[0].at("positionAmt").as_string() == "0.010");
+    BOOST_TEST(risk[0].at("entryPrice").as_string() == "65000.10");
+    BOOST_TEST(risk[0].at("markPrice").as_string() == "65000.05");
+    BOOST_TEST(risk[0].at("unRealizedProfit").as_string() == "-0.0005");
+    const auto bal = json_of(h.send(signed_get("/fapi/v2/balance", "", t0_ms))).as_array();
+    BOOST_TEST_REQUIRE(bal.size() == 1u);
+    BOOST_TEST(bal[0].at("balance").as_string() == "99999.64249945");
+    BOOST_TEST(bal[0].at("crossUnPnl").as_string() == "-0.0005");
+    const auto account = json_of(h.send(signed_get("/fapi/v2/account", "", t0_ms))).as_object();
+    BOOST_TEST(account.at("totalWalletBalance").as_string() == "99999.64249945");
+    BOOST_TEST(account.at("totalMarginBalance").as_string() == "99999.64199945");
 
     (void)h.send(create("f-2", side::sell, "66000.00", t0_ms));
     (void)h.send(by_id(true, "f-2", t0_ms));
