@@ -7,6 +7,9 @@
 // Stdout gets one line once listening:
 //   mmbot-local-venue listening on 127.0.0.1:<port> (REST https://, WebSocket wss:// /v5/private,
 //   /v5/public/linear)
+// or, with --protocol binance:
+//   mmbot-local-venue listening on 127.0.0.1:<port> (Binance USD-M: REST https:// /fapi, WebSocket
+//   wss:// /ws/<listenKey>, /ws/<stream>, /stream?streams=)
 // With --state, stderr says what was restored at start and saved at the stop; a state file that
 // cannot be read at start or written at the stop is an error (exit 2, naming the file and field).
 // The API key and secret are never printed; --cert-out gets only the certificate, never the key.
@@ -16,6 +19,7 @@
 #include "mmbot/secrets/credentials.hpp"
 #include "mmbot/secrets/detail/wipe.hpp"
 #include "mmbot/secrets/secret_string.hpp"
+#include "mmbot/venue/binance/signer.hpp"
 #include "mmbot/venue/bybit/signer.hpp"
 #include "testing/local_venue/capture_feed.hpp"
 #include "testing/local_venue/cert.hpp"
@@ -83,6 +87,7 @@ namespace mmbot::venue::local {
     ex.sim.taker_fee_rate = o.taker_fee;
     ex.id_epoch = static_cast<std::uint64_t>(started_ms);
     if (!o.balances.empty()) ex.start_balances = o.balances;
+    ex.link_ids_unique_among_open = o.protocol == wire_protocol::binance;
     return ex;
 }
 
@@ -124,8 +129,23 @@ namespace mmbot::venue::local {
     auto tls = tls_server_context(*id);
     if (!tls) return tls.error();
 
+    const bool binance_protocol = o.protocol == wire_protocol::binance;
     std::unique_ptr<capture_feed> capture;
-    if (!o.capture.empty()) {
+    std::unique_ptr<binance_capture> bn_capture;
+    std::unique_ptr<binance_front> bn_front;
+    if (binance_protocol) {
+        auto again = load_credentials(o);
+        if (!again) return again.error();
+        auto bn_signer = binance::signer::make(std::move(*again));
+        if (!bn_signer) return bn_signer.error();
+        bn_front = std::make_unique<binance_front>(
+            binance_access{std::move(*bn_signer), o.rate_limits, std::chrono::seconds{o.listen_key_ttl_s}});
+        if (!o.capture.empty()) {
+            auto c = binance_capture::open(o.capture, o.speed, o.loop);
+            if (!c) return c.error();
+            bn_capture = std::move(*c);
+        }
+    } else if (!o.capture.empty()) {
         auto c = capture_feed::open(o.capture, o.speed, o.loop);
         if (!c) return c.error();
         capture = std::move(*c);
@@ -140,7 +160,9 @@ namespace mmbot::venue::local {
     boost::asio::io_context io;
     std::unique_ptr<server> srv;
     try {
-        srv = std::make_unique<server>(io, core, **tls, capture.get(), o.port);
+        srv = binance_protocol
+                  ? std::make_unique<server>(io, core, **tls, binance_side{bn_front.get(), bn_capture.get()}, o.port)
+                  : std::make_unique<server>(io, core, **tls, capture.get(), o.port);
     } catch (const boost::system::system_error& e) {
         return core::make_error(errc::listen,
                                 fmt::format("127.0.0.1:{}: {}", o.port, e.code().message()));
@@ -151,9 +173,10 @@ namespace mmbot::venue::local {
             return ok.error();
         }
     }
-    fmt::print("mmbot-local-venue listening on 127.0.0.1:{} (REST https://, WebSocket wss:// "
-               "/v5/private, /v5/public/linear)\n",
-               srv->port());
+    fmt::print("mmbot-local-venue listening on 127.0.0.1:{} ({})\n", srv->port(),
+               binance_protocol ? "Binance USD-M: REST https:// /fapi, WebSocket wss:// /ws/<listenKey>, /ws/<stream>, "
+                                  "/stream?streams="
+                                : "REST https://, WebSocket wss:// /v5/private, /v5/public/linear");
     std::fflush(stdout);
 
     boost::asio::signal_set signals{io};

@@ -78,6 +78,9 @@ struct exchange_options {
     std::uint64_t id_epoch = 0;
     /// The account's coins before any fill (account.hpp).
     std::vector<coin_balance> start_balances = account::default_start();
+    /// Binance's rule for client order ids: unique among *open* orders (a closed order's id may be
+    /// used again). false: Bybit's, never reused (110072).
+    bool link_ids_unique_among_open = false;
 };
 
 /// One order as the venue keeps it (open and closed alike; orderLinkIds are never reused).
@@ -111,6 +114,27 @@ struct order_record {
 struct private_push {
     std::string_view topic;  ///< "order" or "execution"
     std::string text;
+};
+
+/// What happened to an order, for a front end that formats its own pushes (Binance's
+/// ORDER_TRADE_UPDATE): the record's index in orders() and, for a trade, the fill.
+enum class order_event_kind : std::uint8_t { accepted, trade, canceled, post_only_expired, rejected };
+struct order_event {
+    std::size_t index = 0;
+    order_event_kind kind = order_event_kind::accepted;
+    std::int64_t at_ms = 0;
+    /// The order as this event left it (a later event may have changed the record since).
+    std::string_view status;
+    std::string_view reject_reason;
+    core::quantity cum_qty;
+    core::notional cum_value;
+    // A trade only:
+    core::price px;
+    core::quantity qty;
+    core::notional fee;
+    bool maker = false;
+    std::uint64_t exec_seq = 0;  ///< the execution's counter (execId's last group)
+    core::notional realised;     ///< realised PnL of this fill before its fee
 };
 
 /// One execution as the `execution` topic pushed it (and execution/list serves it).
@@ -241,6 +265,19 @@ public:
 
     /// The private pushes produced since the last call, oldest first.
     [[nodiscard]] std::vector<private_push> take_pushes() { return std::exchange(pushes_, {}); }
+    /// The order events since the last call, oldest first (the same changes the pushes tell).
+    [[nodiscard]] std::vector<order_event> take_events() { return std::exchange(events_, {}); }
+
+    /// The index in orders() of the order with this orderId / orderLinkId (the latest holder of
+    /// a reused one), if any.
+    [[nodiscard]] std::optional<std::size_t> index_by_order_id(std::string_view id) const {
+        const auto it = by_order_id_.find(std::string(id));
+        return it == by_order_id_.end() ? std::nullopt : std::optional(it->second);
+    }
+    [[nodiscard]] std::optional<std::size_t> index_by_link(std::string_view link) const {
+        const auto it = by_link_.find(std::string(link));
+        return it == by_link_.end() ? std::nullopt : std::optional(it->second);
+    }
 
     // --------------------------------------------------------------------------- order entry
 
@@ -592,7 +629,9 @@ private:
             if (auto ok = bybit::detail::check_link_id(*l); !ok) {
                 return params_error(ok.error().message);
             }
-            if (by_link_.contains(*l)) {
+            const auto held = by_link_.find(*l);
+            if (held != by_link_.end() &&
+                (!opts_.link_ids_unique_among_open || records_[held->second].open())) {
                 duplicate_link_rejects_.push_back(*l);
                 return error_reply(ret::duplicate_link_id, "OrderLinkedID is duplicate");
             }
@@ -638,6 +677,19 @@ private:
         return it == by_key_.end() ? nullptr : &records_[it->second];
     }
 
+    [[nodiscard]] order_event make_event(const order_record& o, order_event_kind k, nanoseconds at) const {
+        order_event e;
+        e.index = static_cast<std::size_t>(&o - records_.data());
+        e.kind = k;
+        e.at_ms = detail::to_ms(at);
+        e.status = o.status;
+        e.reject_reason = o.reject_reason;
+        e.cum_qty = o.cum_qty;
+        e.cum_value = o.cum_value;
+        return e;
+    }
+    void event(const order_record& o, order_event_kind k, nanoseconds at) { events_.push_back(make_event(o, k, at)); }
+
     void push_order(const order_record& o, nanoseconds at) {
         boost::json::object msg;
         msg["id"] = fmt::format("lv-{}", ++next_push_);
@@ -659,6 +711,7 @@ private:
         o->status = "New";
         o->updated_ms = detail::to_ms(at);
         push_order(*o, at);
+        event(*o, order_event_kind::accepted, at);
     }
     void on_sim_reject(bybit::category c, std::string_view key, std::string_view /*why*/,
                        nanoseconds at) {
@@ -670,18 +723,21 @@ private:
         o->reject_reason = "EC_Others";
         o->updated_ms = detail::to_ms(at);
         push_order(*o, at);
+        event(*o, order_event_kind::rejected, at);
     }
     void on_cancel(bybit::category c, std::string_view key, std::string_view why, nanoseconds at) {
         order_record* o = record_of(c, key);
         if (o == nullptr) return;
         o->status = o->cum_qty.is_positive() ? "PartiallyFilledCanceled" : "Cancelled";
-        if (why == sim::reason::post_only_would_take) {
+        const bool post_only = why == sim::reason::post_only_would_take;
+        if (post_only) {
             o->reject_reason = "EC_PostOnlyWillTakeLiquidity";
         } else {
             o->cancel_type = "CancelByUser";
         }
         o->updated_ms = detail::to_ms(at);
         push_order(*o, at);
+        event(*o, post_only ? order_event_kind::post_only_expired : order_event_kind::canceled, at);
     }
     void on_fill(bybit::category c, const sim::fill& f) {
         order_record* o = record_of(c, f.client_order_id);
@@ -713,8 +769,21 @@ private:
         e["execTime"] = std::to_string(detail::to_ms(f.at));
         e["closedSize"] = "0";
         e["seq"] = static_cast<std::int64_t>(next_exec_seq_);
+        const auto realised_so_far = [&] {
+            const position_record* p = account_.position(o->symbol);
+            return p == nullptr ? core::notional{} : p->cum_realised;
+        };
+        const core::notional before = realised_so_far();
         account_.on_fill({c, o->symbol, o->side, f.price, f.qty, f.fee, detail::to_ms(f.at), next_exec_seq_,
                           {o->price_digits, o->qty_digits}});
+        order_event ev = make_event(*o, order_event_kind::trade, f.at);
+        ev.px = f.price;
+        ev.qty = f.qty;
+        ev.fee = f.fee;
+        ev.maker = f.is_maker;
+        ev.exec_seq = next_exec_seq_;
+        ev.realised = c == bybit::category::linear ? realised_so_far() - before + f.fee : core::notional{};
+        events_.push_back(ev);
         executions_.push_back({c, e});  // GET /v5/execution/list serves the same rows
         boost::json::object msg;
         msg["id"] = fmt::format("lv-{}", ++next_push_);
@@ -735,6 +804,7 @@ private:
     std::unordered_map<std::string, std::size_t> by_link_;
     std::unordered_map<std::string, std::size_t> by_order_id_;
     std::vector<private_push> pushes_;
+    std::vector<order_event> events_;
     /// Every execution, oldest first, as the `execution` topic pushed it.
     std::vector<execution_row> executions_;
     std::uint64_t next_order_ = 0;

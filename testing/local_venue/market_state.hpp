@@ -96,6 +96,12 @@ public:
         take(m.funding_rate, t.funding_rate);
     }
 
+    /// The update id the book's REST answer reports when the venue's own differs from the book's
+    /// (Binance: the last applied diff's `u`, while feed::l2_book counts its own sequence).
+    void set_update_id(std::string_view sym, std::uint64_t u) {
+        if (const auto it = symbols_.find(sym); it != symbols_.end()) it->second.u = u;
+    }
+
     [[nodiscard]] const symbol_market* find(std::string_view sym) const {
         const auto it = symbols_.find(sym);
         return it == symbols_.end() ? nullptr : &it->second;

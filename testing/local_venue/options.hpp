@@ -45,7 +45,14 @@
 
 namespace mmbot::venue::local {
 
+/// The wire protocol the venue speaks (--protocol): one matching core, accounts, faults and state
+/// behind either front end.
+enum class wire_protocol : std::uint8_t { bybit, binance };
+
 struct venue_options {
+    wire_protocol protocol = wire_protocol::bybit;
+    /// --listen-key-ttl-s: a Binance listenKey not kept alive for this long expires (Binance: 60 min).
+    std::int64_t listen_key_ttl_s = 3600;
     unsigned short port = 0;
     std::string port_file;
     std::string cert_out;
@@ -73,7 +80,10 @@ struct venue_options {
 };
 
 inline constexpr std::string_view usage_text = R"(usage: mmbot-local-venue [flags]
-A local venue speaking Bybit's v5 REST and WebSocket protocol over TLS on 127.0.0.1.
+A local venue speaking Bybit's v5 (or Binance USD-M's) REST and WebSocket protocol over TLS on
+127.0.0.1.
+  --protocol P             bybit (the default) or binance (USD-M futures: /fapi, /ws, /stream)
+  --listen-key-ttl-s N     binance: a listenKey not kept alive for N s expires (default 3600)
   --port N                 port (0 = ephemeral, the default)
   --port-file PATH         write the chosen port there once listening
   --cert-out PATH          write the self-signed certificate (PEM) there
@@ -92,7 +102,7 @@ A local venue speaking Bybit's v5 REST and WebSocket protocol over TLS on 127.0.
   --latency-ms N           order placement/cancel latency (default 0)
   --maker-fee RATE         maker fee rate (default 0.0002)
   --taker-fee RATE         taker fee rate (default 0.00055)
-  --no-rate-limit          never answer 10006
+  --no-rate-limit          never refuse for rate (10006; binance: 429 -1003)
   --balance COIN:AMOUNT    a coin's balance before any fill (repeatable; default USDT:100000)
   --state PATH             save orders, executions, positions and balances there at SIGTERM/SIGINT;
                            restore them from it at start when it exists
@@ -203,6 +213,17 @@ template <class Int>
             o.balances.push_back(std::move(*b));
             return {};
         }),
+        core::value_flag("--protocol", [&o](std::string_view n, std::string_view v) -> core::result<void> {
+            if (v == "bybit") {
+                o.protocol = wire_protocol::bybit;
+            } else if (v == "binance") {
+                o.protocol = wire_protocol::binance;
+            } else {
+                return usage_error(n, fmt::format("expected bybit or binance, got \"{}\"", v.substr(0, 40)));
+            }
+            return {};
+        }),
+        int_flag_spec<std::int64_t>("--listen-key-ttl-s", o.listen_key_ttl_s, 1, 86'400),
         int_flag_spec<std::uint64_t>("--seed", o.seed, 0, UINT64_MAX),
         int_flag_spec<std::int64_t>("--latency-ms", o.latency_ms, 0, 60'000),
     };

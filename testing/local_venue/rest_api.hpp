@@ -58,6 +58,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace mmbot::venue::local {
 
@@ -85,6 +86,8 @@ struct rest_answer {
     std::string body;
     std::string_view content_type = "application/json";
     std::optional<limit_answer> limits;
+    /// Further headers (the Binance front end's X-MBX-* and Retry-After).
+    std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// What the server's header lookup must be: name -> value ("" when absent).

@@ -49,7 +49,7 @@ class server_core;
 
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
-enum class ws_kind : std::uint8_t { private_stream, public_stream };
+enum class ws_kind : std::uint8_t { private_stream, public_stream, binance_user, binance_public };
 
 /// One WebSocket connection (private or public). Writes are queued: one async_write at a time.
 class ws_session : public std::enable_shared_from_this<ws_session> {
@@ -66,13 +66,32 @@ public:
     }
     [[nodiscard]] ws_kind kind() const noexcept { return kind_; }
     [[nodiscard]] bool wants(std::string_view topic) const {
-        return !closed_ && (kind_ == ws_kind::public_stream || authed_) &&
+        return !closed_ && (kind_ == ws_kind::public_stream || kind_ == ws_kind::binance_public || authed_) &&
                topics_.contains(topic);
+    }
+    /// Binance: a user data stream on `listen_key`, or public streams (`combined`: /stream, each
+    /// message wrapped as {"stream":..,"data":..}).
+    void binance_user(std::string listen_key) {
+        authed_ = true;
+        topics_.insert(std::move(listen_key));
+    }
+    void binance_streams(std::vector<std::string> streams, bool combined) {
+        combined_ = combined;
+        for (auto& t : streams) topics_.insert(std::move(t));
+    }
+    /// A Binance public message of `stream`, wrapped on a combined connection.
+    void send_stream(std::string_view stream, const std::string& data) {
+        send(combined_ ? fmt::format(R"({{"stream":"{}","data":{}}})", stream, data) : data);
     }
     void close() {
         if (closed_) return;
         closed_ = true;
         beast::get_lowest_layer(ws_).close();
+    }
+    /// Closes once what is queued has been written.
+    void close_after_sending() {
+        closing_ = true;
+        if (!writing_) close();
     }
 
 private:
@@ -91,6 +110,7 @@ private:
     void write_next() {
         if (outbox_.empty() || closed_) {
             writing_ = false;
+            if (closing_) close();
             return;
         }
         writing_ = true;
@@ -107,6 +127,7 @@ private:
                         });
     }
     void on_text(std::string_view text);
+    void on_binance_text(std::string_view text);
     /// Why Bybit would refuse a subscription to `topic` on this stream, in its words; nothing
     /// when it is served. A topic that names no handler (another stream's, a depth Bybit does not
     /// offer here) or a symbol the capture does not carry is refused, never acknowledged.
@@ -131,6 +152,8 @@ private:
     std::deque<std::string> outbox_;
     std::set<std::string, std::less<>> topics_;  // transparent: a broadcast looks a topic up without a copy
     bool writing_ = false;
+    bool combined_ = false;
+    bool closing_ = false;
     bool authed_ = false;
     bool closed_ = false;
 };
@@ -164,6 +187,16 @@ private:
                          });
     }
     void on_request();
+    template <class Request>
+    void upgrade_binance(Request req, std::string_view target);
+    void refuse_upgrade(unsigned version, std::string_view why) {
+        res_ = {http::status::not_found, version};
+        res_.set(http::field::content_type, "text/plain");
+        res_.body() = std::string(why);
+        res_.keep_alive(false);
+        res_.prepare_payload();
+        write(0);
+    }
     void write(std::int64_t delay_ms) {
         if (delay_ms <= 0) {
             write_now();
@@ -199,21 +232,32 @@ public:
     server_core(asio::io_context& io, venue_core& core, asio::ssl::context& tls, capture_feed* capture,
            unsigned short port)
         : core_(core), tls_(tls), capture_(capture), acceptor_(io), md_timer_(io),
-          tick_timer_(io) {
+          tick_timer_(io), key_timer_(io) {
         acceptor_.open(tcp::v4());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind({asio::ip::make_address("127.0.0.1"), port});
         acceptor_.listen();
     }
 
+    server_core(asio::io_context& io, venue_core& core, asio::ssl::context& tls, binance_side binance,
+                unsigned short port)
+        : server_core(io, core, tls, nullptr, port) {
+        binance_ = binance.front;
+        binance_capture_ = binance.capture;
+    }
+
     [[nodiscard]] unsigned short port() const { return acceptor_.local_endpoint().port(); }
     [[nodiscard]] venue_core& core() noexcept { return core_; }
+    /// The Binance front end, or null when the venue speaks Bybit.
+    [[nodiscard]] binance_front* binance() noexcept { return binance_; }
+    [[nodiscard]] const binance_capture* binance_feed() const noexcept { return binance_capture_; }
 
     /// Starts accepting and the replay clock. Call once, before running the io_context.
     void start() {
         replay_start_ = std::chrono::steady_clock::now();
         accept_next();
         schedule_market_data();
+        if (binance_ != nullptr) schedule_listen_key_check();
         const auto& sim = core_.ex.sim_config();
         if (sim.place_latency.count() > 0 || sim.cancel_latency.count() > 0) schedule_tick();
     }
@@ -226,6 +270,7 @@ public:
         acceptor_.close(ec);
         md_timer_.cancel();
         tick_timer_.cancel();
+        key_timer_.cancel();
         for (auto& w : sessions_) {
             if (auto s = w.lock()) s->close();
         }
@@ -239,9 +284,11 @@ public:
     }
     [[nodiscard]] std::uint64_t next_conn_id() noexcept { return ++conn_ids_; }
 
-    /// Sends the exchange's pending private pushes (with the drop/dup faults).
+    /// Sends the exchange's pending private pushes (with the drop/dup faults): Bybit's topics, or
+    /// Binance's user data stream.
     void flush_pushes() {
         auto pushes = core_.ex.take_pushes();
+        const auto events = core_.ex.take_events();
         // Every change of the exchange makes a push (order and execution updates), and a REST
         // answer is written after this: saving here makes --state durable before anyone is told.
         if (!pushes.empty() && !core_.state_path.empty()) {
@@ -249,9 +296,35 @@ public:
                 fmt::print(stderr, "mmbot-local-venue: {}\n", ok.error().message);
             }
         }
+        if (binance_ != nullptr) {
+            const std::string key = binance_->access.live_key();
+            for (const auto& text : user_stream_pushes(core_.ex, core_.market, events, detail::to_ms(wall_now()))) {
+                const int copies = core_.faults.private_copies();
+                for (int i = 0; i < copies; ++i) broadcast(detail::ws_kind::binance_user, key, text);
+            }
+            return;
+        }
         for (auto& p : pushes) {
             const int copies = core_.faults.private_copies();
             for (int i = 0; i < copies; ++i) broadcast(detail::ws_kind::private_stream, p.topic, p.text);
+        }
+    }
+
+    /// Binance: closes the user data streams of keys closed by DELETE, and tells those of expired
+    /// keys (listenKeyExpired) before closing them.
+    void end_listen_keys() {
+        if (binance_ == nullptr) return;
+        const std::int64_t now_ms = detail::to_ms(wall_now());
+        binance_->access.expire_listen_keys(now_ms);
+        for (const auto& key : binance_->access.take_expired()) {
+            const std::string msg = fmt::format(R"({{"e":"listenKeyExpired","E":{},"listenKey":"{}"}})", now_ms, key);
+            for_sessions(detail::ws_kind::binance_user, key, [&](detail::ws_session& s) {
+                s.send(msg);
+                s.close_after_sending();
+            });
+        }
+        for (const auto& key : binance_->access.take_closed()) {
+            for_sessions(detail::ws_kind::binance_user, key, [](detail::ws_session& s) { s.close(); });
         }
     }
 
@@ -278,14 +351,74 @@ private:
     }
 
     void broadcast(detail::ws_kind kind, std::string_view topic, const std::string& text) {
+        for_sessions(kind, topic, [&](detail::ws_session& s) {
+            if (kind == detail::ws_kind::binance_public) {
+                s.send_stream(topic, text);
+            } else {
+                s.send(text);
+            }
+        });
+    }
+    template <class F>
+    void for_sessions(detail::ws_kind kind, std::string_view topic, F&& f) {
         for (auto& w : sessions_) {
             auto s = w.lock();
-            if (s && s->kind() == kind && s->wants(topic)) s->send(text);
+            if (s && s->kind() == kind && s->wants(topic)) f(*s);
+        }
+    }
+
+    /// Binance: listen keys expire on the wall clock; checked every 100 ms.
+    void schedule_listen_key_check() {
+        key_timer_.expires_after(std::chrono::milliseconds{100});
+        key_timer_.async_wait([this](beast::error_code ec) {
+            if (ec || stopped_) return;
+            end_listen_keys();
+            schedule_listen_key_check();
+        });
+    }
+
+    /// Binance: applies every capture message that is due and sends it to its streams.
+    void schedule_binance_market_data() {
+        if (binance_capture_ == nullptr || stopped_) return;
+        const auto elapsed = std::chrono::steady_clock::now() - replay_start_;
+        while (auto due = binance_capture_->next_due()) {
+            if (*due > elapsed) {
+                md_timer_.expires_at(replay_start_ + *due);
+                md_timer_.async_wait([this](beast::error_code ec) {
+                    if (!ec) schedule_binance_market_data();
+                });
+                return;
+            }
+            feed::replay_event ev;
+            if (!binance_capture_->deliver(ev)) break;
+            const auto now = wall_now();
+            if (ev.msg == nullptr) continue;
+            if (ev.book != nullptr) {
+                core_.ex.on_book(*ev.book, now);
+                const std::string_view sym = ev.book->sym().view();
+                core_.market.on_book(*ev.book, {});
+                core_.market.set_update_id(sym, binance_capture_->last_update_id(sym));
+            } else if (ev.msg->kind == feed::message_kind::trades) {
+                for (const auto& t : ev.msg->trades.prints) {
+                    core_.ex.on_trade(t, now);
+                    core_.market.on_trade(t, {}, detail::to_ms(now));
+                }
+            }
+            flush_pushes();
+            const bool diff = ev.msg->kind == feed::message_kind::book && ev.msg->book.action == feed::book_action::delta;
+            if (diff && core_.faults.public_gap()) continue;
+            for (const auto& m : binance_capture_->public_messages(ev, detail::to_ms(now))) {
+                broadcast(detail::ws_kind::binance_public, m.stream, m.data);
+            }
         }
     }
 
     /// Applies every capture message that is due, then sleeps until the next one.
     void schedule_market_data() {
+        if (binance_ != nullptr) {
+            schedule_binance_market_data();
+            return;
+        }
         if (capture_ == nullptr || stopped_) return;
         const auto elapsed = std::chrono::steady_clock::now() - replay_start_;
         std::string topic_scratch;
@@ -355,6 +488,9 @@ private:
     tcp::acceptor acceptor_;
     asio::steady_timer md_timer_;
     asio::steady_timer tick_timer_;
+    asio::steady_timer key_timer_;
+    binance_front* binance_ = nullptr;
+    binance_capture* binance_capture_ = nullptr;
     std::chrono::steady_clock::time_point replay_start_;
     std::vector<std::weak_ptr<detail::ws_session>> sessions_;
     std::uint64_t conn_ids_ = 0;
@@ -383,6 +519,10 @@ void http_session::on_request() {
     auto req = parser_->release();
     const std::string target(req.target());
     const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+    if (websocket::is_upgrade(req) && srv_.binance() != nullptr) {
+        upgrade_binance(std::move(req), target);
+        return;
+    }
     if (websocket::is_upgrade(req)) {
         ws_kind kind = ws_kind::public_stream;
         if (path == "/v5/private") {
@@ -431,8 +571,14 @@ void http_session::on_request() {
                 const auto it = req.find(name);
                 return it == req.end() ? std::string_view{} : std::string_view(it->value());
             };
-            a = handle_rest(srv_.core(), method, target, lookup, body, wall_now(),
-                            f.action == rest_fault::rate_limit);
+            if (binance_front* bn = srv_.binance()) {
+                a = handle_binance_rest(srv_.core(), *bn, method, target, lookup, body, wall_now(),
+                                        f.action == rest_fault::rate_limit);
+                srv_.end_listen_keys();
+            } else {
+                a = handle_rest(srv_.core(), method, target, lookup, body, wall_now(),
+                                f.action == rest_fault::rate_limit);
+            }
             srv_.flush_pushes();
         }
     }
@@ -443,9 +589,137 @@ void http_session::on_request() {
         res_.set("X-Bapi-Limit-Status", std::to_string(a.limits->remaining));
         res_.set("X-Bapi-Limit-Reset-Timestamp", std::to_string(a.limits->reset_ms));
     }
+    for (const auto& [name, value] : a.headers) res_.set(name, value);
     res_.body() = std::move(a.body);
     res_.prepare_payload();
     write(delay_ms);
+}
+
+/// Binance's WebSocket paths (see server.hpp): /ws/<listenKey>, /ws/<stream>[/<stream>...], /ws,
+/// /stream?streams=a/b, each also under /public and /market; /private/ws?listenKey=<key>. Any
+/// other path: 404.
+template <class Request>
+void http_session::upgrade_binance(Request req, std::string_view target) {
+    const auto q = target.find('?');
+    std::string_view path = target.substr(0, q);
+    const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    // Binance's split hosts' paths (2025): /public/ws, /market/ws (public streams by kind; served
+    // alike here) and /private/ws?listenKey=<key> (the user data stream).
+    std::string private_path;
+    for (const std::string_view prefix : {"/public", "/market", "/private"}) {
+        if (path.starts_with(prefix) && path.substr(prefix.size()).starts_with("/")) {
+            path.remove_prefix(prefix.size());
+            if (prefix == "/private" && query.starts_with("listenKey=")) {
+                private_path = fmt::format("/ws/{}", query.substr(10, query.find('&') == std::string_view::npos
+                                                                          ? std::string_view::npos
+                                                                          : query.find('&') - 10));
+                path = private_path;
+            }
+            break;
+        }
+    }
+    binance_front& bn = *srv_.binance();
+    std::vector<std::string> streams;
+    const auto split = [&streams](std::string_view list) {
+        while (!list.empty()) {
+            const auto slash = list.find('/');
+            if (slash != 0) streams.emplace_back(list.substr(0, slash));
+            list = slash == std::string_view::npos ? std::string_view{} : list.substr(slash + 1);
+        }
+    };
+    bool combined = false;
+    std::string user_key;
+    if (path == "/stream") {
+        combined = true;
+        if (query.starts_with("streams=")) split(query.substr(8));
+    } else if (path == "/ws" || path.starts_with("/ws/")) {
+        const std::string_view rest = path.size() > 4 ? path.substr(4) : std::string_view{};
+        if (!rest.empty() && bn.access.listen_key_live(rest, to_ms(wall_now()))) {
+            user_key = std::string(rest);
+        } else {
+            split(rest);
+        }
+    } else {
+        refuse_upgrade(req.version(), "no WebSocket at this path (Binance: /ws/<listenKey>, /ws/<stream>, /stream?streams=)");
+        return;
+    }
+    // A name that is no stream served (ccxt connects to /ws/0 and subscribes by SUBSCRIBE; an
+    // expired listenKey) opens a connection that carries nothing, as on Binance.
+    const binance_capture* feed = srv_.binance_feed();
+    std::erase_if(streams, [feed](const std::string& st) { return feed == nullptr || !feed->serves(st); });
+    beast::get_lowest_layer(stream_).expires_never();
+    const ws_kind kind = user_key.empty() ? ws_kind::binance_public : ws_kind::binance_user;
+    auto ws = std::make_shared<ws_session>(std::move(stream_), kind, bybit::category::linear, srv_, srv_.next_conn_id());
+    if (user_key.empty()) {
+        ws->binance_streams(std::move(streams), combined);
+    } else {
+        ws->binance_user(std::move(user_key));
+    }
+    ws->accept(std::move(req));
+}
+
+/// Binance's WebSocket requests: {"method":"SUBSCRIBE"|"UNSUBSCRIBE"|"LIST_SUBSCRIPTIONS",
+/// "params":[...],"id":N} -> {"result":null|[...],"id":N}, or {"error":{"code":2,"msg":..},"id":N}.
+void ws_session::on_binance_text(std::string_view text) {
+    boost::system::error_code ec;
+    const boost::json::value doc = boost::json::parse(text, ec);
+    const auto* msg = ec ? nullptr : doc.if_object();
+    const auto error = [this](int code, std::string_view why, const boost::json::value& id) {
+        boost::json::object o;
+        o["error"] = boost::json::object{{"code", code}, {"msg", why}};
+        o["id"] = id;
+        send(boost::json::serialize(o));
+    };
+    const boost::json::value null_id;
+    if (msg == nullptr) {
+        error(3, "Invalid JSON: expected an object with \"method\"", null_id);
+        return;
+    }
+    const auto* id_p = msg->if_contains("id");
+    const boost::json::value& id = id_p != nullptr ? *id_p : null_id;
+    const auto* method_p = msg->if_contains("method");
+    const std::string method = method_p != nullptr && method_p->is_string() ? std::string(method_p->get_string()) : "";
+    boost::json::object answer;
+    answer["id"] = id;
+    if (method == "LIST_SUBSCRIPTIONS") {
+        boost::json::array list;
+        for (const auto& t : topics_) list.emplace_back(t);
+        answer["result"] = std::move(list);
+        send(boost::json::serialize(answer));
+        return;
+    }
+    if ((method != "SUBSCRIBE" && method != "UNSUBSCRIBE") || kind_ != ws_kind::binance_public) {
+        error(2, fmt::format("Invalid request: unknown method \"{}\"", std::string_view(method).substr(0, 40)), id);
+        return;
+    }
+    const auto* params = msg->if_contains("params");
+    if (params == nullptr || !params->is_array()) {
+        error(2, "Invalid request: params must be an array of stream names", id);
+        return;
+    }
+    std::vector<std::string> streams;
+    const binance_capture* feed = srv_.binance_feed();
+    for (const auto& v : params->get_array()) {
+        if (!v.is_string()) {
+            error(2, "Invalid request: params must be an array of stream names", id);
+            return;
+        }
+        const std::string st(v.get_string());
+        if (method == "SUBSCRIBE" && (feed == nullptr || !feed->serves(st))) {
+            error(2, fmt::format("Invalid request: unknown stream {}", std::string_view(st).substr(0, 80)), id);
+            return;
+        }
+        streams.push_back(st);
+    }
+    for (const auto& st : streams) {
+        if (method == "SUBSCRIBE") {
+            topics_.insert(st);
+        } else {
+            topics_.erase(st);
+        }
+    }
+    answer["result"] = nullptr;
+    send(boost::json::serialize(answer));
 }
 
 template <class Request>
@@ -459,6 +733,10 @@ void ws_session::accept(Request req) {
 }
 
 void ws_session::on_text(std::string_view text) {
+    if (kind_ == ws_kind::binance_public || kind_ == ws_kind::binance_user) {
+        on_binance_text(text);
+        return;
+    }
     boost::system::error_code ec;
     const boost::json::value doc = boost::json::parse(text, ec);
     const auto* msg = ec ? nullptr : doc.if_object();
@@ -542,6 +820,10 @@ void ws_session::on_text(std::string_view text) {
 server::server(asio::io_context& io, venue_core& core, asio::ssl::context& tls, capture_feed* capture,
                unsigned short port)
     : core_(std::make_unique<detail::server_core>(io, core, tls, capture, port)) {}
+
+server::server(asio::io_context& io, venue_core& core, asio::ssl::context& tls, binance_side binance,
+               unsigned short port)
+    : core_(std::make_unique<detail::server_core>(io, core, tls, binance, port)) {}
 
 server::~server() = default;
 

@@ -12,6 +12,18 @@
 // Faults act here: disconnect (the TCP connection is closed without a reply), http_5xx (503),
 // rate_limit (10006), delay_ms, drop_ws / dup_ws (each private push), ws_gap (a public delta).
 //
+// With a binance_side (--protocol binance) the same port speaks Binance USD-M instead:
+//   /fapi/...                  REST (binance_api.hpp)
+//   /ws/<listenKey>            the user data stream: ORDER_TRADE_UPDATE, ACCOUNT_UPDATE,
+//                              listenKeyExpired (then the connection closes)
+//   /ws/<stream>, /ws          a raw public stream (binance_capture.hpp), more by SUBSCRIBE
+//   /stream?streams=a/b        combined streams, each message {"stream":..,"data":..}
+//   /public/..., /market/...   the same public paths (Binance's split hosts since 2025)
+//   /private/ws?listenKey=<k>  the user data stream (the same)
+//   /admin/...                 as above
+// Faults: rate_limit is 429 -1003; drop_ws / dup_ws act on user data stream pushes; ws_gap skips a
+// diff of the depth streams (the next one's pu names a u the client never saw).
+//
 // Everything runs on the caller's io_context from one thread, so the venue core needs no locks.
 // The market-data timer replays the capture on the wall clock: each message due is applied to the
 // matching engine (fills, pushes) and forwarded to public subscribers.
@@ -25,6 +37,8 @@
 // The Beast sessions are compiled once, in server.cpp: includers see only this declaration.
 #pragma once
 
+#include "testing/local_venue/binance_api.hpp"
+#include "testing/local_venue/binance_capture.hpp"
 #include "testing/local_venue/capture_feed.hpp"
 #include "testing/local_venue/cert.hpp"
 #include "testing/local_venue/errors.hpp"
@@ -69,11 +83,21 @@ namespace detail {
 class server_core;
 }
 
+/// What the server needs to speak Binance USD-M (--protocol binance): the front end's state and
+/// the Binance capture (may be null: no market data).
+struct binance_side {
+    binance_front* front = nullptr;  ///< not null
+    binance_capture* capture = nullptr;
+};
+
 class server {
 public:
     /// `capture` may be null (no market data: orders rest and never fill). Throws on a bind
     /// failure (start-up).
     server(asio::io_context& io, venue_core& core, asio::ssl::context& tls, capture_feed* capture,
+           unsigned short port);
+    /// The Binance USD-M protocol on the same port instead of Bybit's.
+    server(asio::io_context& io, venue_core& core, asio::ssl::context& tls, binance_side binance,
            unsigned short port);
     server(const server&) = delete;
     server& operator=(const server&) = delete;

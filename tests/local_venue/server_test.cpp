@@ -5,11 +5,15 @@
 // (chain and host name) on; the client is the project's own rest_transport + signer + request
 // builders + response parsers, and a Beast WebSocket client whose frames are parsed with
 // bybit::private_stream and feed::bybit_public_codec. Covers REST round trips, every fault kind,
-// rate-limit headers, private WS auth + pushes, public WS snapshot + deltas + ws_gap.
+// rate-limit headers, private WS auth + pushes, public WS snapshot + deltas + ws_gap; and
+// --protocol binance: the user data stream (ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, listenKeyExpired),
+// a combined depth stream with a ws_gap (one pu break).
 #define BOOST_TEST_MODULE local_venue_server
 #include "mmbot/feed/bybit_public.hpp"
 #include "mmbot/feed/l2_book.hpp"
 #include "mmbot/net/tls.hpp"
+#include "mmbot/venue/binance/requests.hpp"
+#include "mmbot/venue/binance/signer.hpp"
 #include "mmbot/venue/bybit/private_stream.hpp"
 #include "mmbot/venue/bybit/rest_transport.hpp"
 #include "testing/local_venue/server.hpp"
@@ -23,6 +27,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
@@ -469,4 +474,171 @@ BOOST_AUTO_TEST_CASE(public_ws_loop_replays_with_ids_still_increasing) {
     }
     BOOST_TEST(snapshots >= 3);  // the subscriber's own, then each pass's recorded snapshot
     BOOST_TEST(last_u > 12U);
+}
+
+// ------------------------------------------------------------------ --protocol binance over TLS
+
+namespace {
+
+namespace binance = mmbot::venue::binance;
+
+/// A Binance capture: a diff (u 10), the REST snapshot it is in (lastUpdateId 10), then a diff
+/// every 20 ms (u = 11, 12, ... chained by pu) and at 300 ms a sell print at 64999.00 (fills
+/// resting buys at or above 65000.00).
+std::filesystem::path write_binance_capture(std::string_view name, int diffs) {
+    const auto path = tmp_dir() / std::string(name);
+    std::ofstream out(path);
+    const std::int64_t t0 = 1'786'310'400'000;
+    const auto ns = [](std::int64_t ms) { return ms * 1'000'000; };
+    out << ns(t0) << R"( {"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":)" << t0 << R"(,"T":)" << t0
+        << R"(,"s":"BTCUSDT","U":9,"u":10,"pu":8,"b":[["65000.00","1.500"]],"a":[]}})" << "\n";
+    out << ns(t0) + 1 << R"( {"lastUpdateId":10,"E":)" << t0 << R"(,"T":)" << t0
+        << R"(,"bids":[["65000.00","1.500"],["64999.90","2.000"]],"asks":[["65000.10","0.500"],["65000.20","3.000"]]})" << "\n";
+    bool traded = false;
+    for (int i = 0; i < diffs; ++i) {
+        const std::int64_t t = t0 + (i + 1) * 20;
+        if (!traded && t >= t0 + 300) {
+            out << ns(t0 + 300) << R"( {"stream":"btcusdt@trade","data":{"e":"trade","E":)" << t0 + 300 << R"(,"T":)" << t0 + 300
+                << R"(,"s":"BTCUSDT","t":500,"p":"64999.00","q":"0.500","X":"MARKET","m":true}})" << "\n";
+            traded = true;
+        }
+        out << ns(t) << R"( {"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate","E":)" << t << R"(,"T":)" << t
+            << R"(,"s":"BTCUSDT","U":)" << i + 11 << R"(,"u":)" << i + 11 << R"(,"pu":)" << i + 10
+            << R"(,"b":[["64999.80","0.00)" << (i % 9) + 1 << R"("]],"a":[]}})" << "\n";
+    }
+    return path;
+}
+
+/// The venue speaking Binance on its own I/O thread.
+struct binance_venue {
+    binance_venue(const std::filesystem::path& capture, std::chrono::seconds ttl) {
+        feed = local::binance_capture::open(capture, mmbot::core::ratio::parse("1").value()).value();
+        local::exchange_options o;
+        o.link_ids_unique_among_open = true;
+        core.emplace(std::move(o), make_signer(), true, 3);
+        front.emplace(local::binance_access{signer(), true, ttl});
+        srv = std::make_unique<local::server>(io, *core, *tls, local::binance_side{&*front, feed.get()}, 0);
+        srv->start();
+        thread = std::thread([this] { io.run(); });
+    }
+    binance_venue(const binance_venue&) = delete;
+    binance_venue& operator=(const binance_venue&) = delete;
+    ~binance_venue() {
+        asio::post(io, [this] {
+            srv->stop();
+            io.stop();
+        });
+        thread.join();
+    }
+    static binance::signer signer() {
+        return binance::signer::make(mmbot::secrets::credentials{mmbot::secrets::secret_string{std::string(venue_test::key)},
+                                                                 mmbot::secrets::secret_string{std::string(venue_test::secret)}})
+            .value();
+    }
+
+    std::unique_ptr<asio::ssl::context> tls = local::tls_server_context(identity()).value();
+    std::unique_ptr<local::binance_capture> feed;
+    std::optional<local::venue_core> core;
+    std::optional<local::binance_front> front;
+    asio::io_context io;
+    std::unique_ptr<local::server> srv;
+    std::thread thread;
+};
+
+/// One HTTPS request with the API key header (a Binance request as rest_request gives it).
+http::response<http::string_body> https(unsigned short port, const binance::rest_request& r) {
+    asio::io_context io;
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    tls.add_certificate_authority(asio::buffer(identity().cert_pem));
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> s{io, tls};
+    beast::get_lowest_layer(s).connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    s.handshake(asio::ssl::stream_base::client);
+    http::request<http::string_body> req{http::string_to_verb(binance::to_string(r.method)), r.target(), 11};
+    req.set(http::field::host, "localhost");
+    req.set(binance::header_api_key, venue_test::key);
+    req.set(http::field::content_type, "application/x-www-form-urlencoded");
+    req.body() = std::string(r.body());
+    req.prepare_payload();
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    return res;
+}
+
+boost::json::object json_object(const std::string& text) { return boost::json::parse(text).as_object(); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(binance_user_stream_public_streams_gap_and_listen_key_expiry) {
+    binance_venue v{write_binance_capture("binance_capture.txt", 100), std::chrono::seconds{2}};
+    const auto port = v.srv->port();
+
+    binance::rest_request r;
+    binance::write_listen_key(binance::http_method::post, r);
+    const auto made = https(port, r);
+    BOOST_TEST_REQUIRE(made.result_int() == 200U, made.body());
+    BOOST_TEST(made["X-MBX-USED-WEIGHT-1M"] == "1");
+    const std::string key(json_object(made.body()).at("listenKey").as_string());
+    ws_client user{port, "/ws/" + key};
+
+    // Combined depth stream, one diff of it skipped by ws_gap once it flows.
+    ws_client depth{port, "/stream?streams=btcusdt@depth@100ms"};
+    BOOST_TEST_REQUIRE(depth.read().has_value());
+    BOOST_TEST(admin(port, R"({"kind":"ws_gap","count":1})").find(R"("ok":true)") != std::string::npos);
+
+    // A GTC buy at 65000.00 rests (the ask is 65000.10) and fills as maker on the print at 300 ms.
+    auto o = order("bn-1", mmbot::core::side::buy, "65000.00", "0.010", false);
+    binance::write_create(o, now_ms(), binance::default_recv_window, r).value();
+    auto signer = binance_venue::signer();
+    BOOST_TEST_REQUIRE(signer.append_signature(r.params).has_value());
+    const auto placed = https(port, r);
+    BOOST_TEST_REQUIRE(placed.result_int() == 200U, placed.body());
+    BOOST_TEST(placed["X-MBX-ORDER-COUNT-1M"] == "1");
+    std::vector<std::string> seen;
+    for (int i = 0; i < 3; ++i) {
+        auto m = user.read();
+        BOOST_TEST_REQUIRE(m.has_value());
+        const auto doc = json_object(*m);
+        if (doc.at("e").as_string() == "ORDER_TRADE_UPDATE") {
+            const auto& u = doc.at("o").as_object();
+            seen.push_back(std::string(u.at("x").as_string()) + "/" + std::string(u.at("X").as_string()) + " " +
+                           std::string(u.at("l").as_string()) + "@" + std::string(u.at("L").as_string()) +
+                           (u.at("m").as_bool() ? " maker" : ""));
+        } else {
+            seen.push_back(std::string(doc.at("e").as_string()) + " " +
+                           std::string(doc.at("a").at("P").at(0).at("pa").as_string()));
+        }
+    }
+    BOOST_TEST(seen == (std::vector<std::string>{"NEW/NEW 0.000@0.00", "TRADE/FILLED 0.010@65000.00 maker",
+                                                 "ACCOUNT_UPDATE 0.010"}),
+               boost::test_tools::per_element());
+
+    // The depth stream: wrapped, chained by pu except across the one skipped diff.
+    int breaks = 0;
+    std::uint64_t prev_u = 0;
+    for (int i = 0; i < 30; ++i) {
+        auto m = depth.read();
+        BOOST_TEST_REQUIRE(m.has_value());
+        const auto doc = json_object(*m);
+        BOOST_TEST_REQUIRE(doc.at("stream").as_string() == "btcusdt@depth@100ms");
+        const auto& d = doc.at("data").as_object();
+        const auto pu = static_cast<std::uint64_t>(d.at("pu").as_int64());
+        if (prev_u != 0 && pu != prev_u) ++breaks;
+        prev_u = static_cast<std::uint64_t>(d.at("u").as_int64());
+    }
+    BOOST_TEST(breaks == 1);
+
+    // Not kept alive: after 2 s the user stream is told and closed.
+    auto expired = user.read(4000ms);
+    BOOST_TEST_REQUIRE(expired.has_value());
+    const auto doc = json_object(*expired);
+    BOOST_TEST(doc.at("e").as_string() == "listenKeyExpired");
+    BOOST_TEST(doc.at("listenKey").as_string() == key);
+    BOOST_TEST(!user.read(1000ms).has_value());
+    binance::write_listen_key(binance::http_method::put, r);
+    const auto keep = https(port, r);
+    BOOST_TEST(keep.result_int() == 400U);
+    BOOST_TEST(keep.body() == R"({"code":-1125,"msg":"This listenKey does not exist."})");
 }

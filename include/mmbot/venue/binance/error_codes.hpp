@@ -29,7 +29,7 @@ struct code_info {
 };
 
 namespace detail {
-inline constexpr std::array<code_info, 30> code_table{{
+inline constexpr std::array<code_info, 31> code_table{{
     {-1000, errc::server_error, true},  // UNKNOWN: an unknown error occurred
     {-1001, errc::server_error, true},  // DISCONNECTED: internal error
     {-1003, errc::rate_limit, true},    // TOO_MANY_REQUESTS
@@ -53,10 +53,11 @@ inline constexpr std::array<code_info, 30> code_table{{
     {-2019, errc::insufficient_balance, false},  // MARGIN_NOT_SUFFICIEN
     {-4003, errc::filter_failure, false},  // QTY_LESS_THAN_ZERO
     {-4014, errc::filter_failure, false},  // PRICE_NOT_INCREASED_BY_TICK_SIZE
-    {-4015, errc::duplicate_client_order_id, false},  // CLIENT_ORDER_ID_INVALID / duplicate
+    {-4015, errc::params, false},  // CLIENT_ORDER_ID_INVALID: "Client order id is not valid."
     {-4016, errc::filter_failure, false},  // PRICE_HIGHTER_THAN_MULTIPLIER_UP (PERCENT_PRICE)
     {-4023, errc::filter_failure, false},  // QTY_NOT_INCREASED_BY_STEP_SIZE
     {-4024, errc::filter_failure, false},  // PRICE_LOWER_THAN_MULTIPLIER_DOWN (PERCENT_PRICE)
+    {-4116, errc::duplicate_client_order_id, false},  // DUPLICATED_CLIENT_ORDER_ID: "ClientOrderId is duplicated."
     {-4164, errc::filter_failure, false},  // MIN_NOTIONAL
     {-5022, errc::post_only_would_take, false},  // GTX order would immediately match
     {-5028, errc::timestamp, true},     // timestamp for this request is outside the recvWindow

@@ -64,7 +64,7 @@ enum class errc : std::uint8_t {
     insufficient_balance,
     /// -4164 / -4003 / -4014 / -4023 and PERCENT_PRICE refusals: the order breaks a filter.
     filter_failure,
-    /// -4015: the client order id is already in use.
+    /// -4116: the client order id is already in use by an open order.
     duplicate_client_order_id,
     /// Any code this table does not know: not retried.
     unclassified,

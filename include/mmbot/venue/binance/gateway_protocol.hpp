@@ -23,7 +23,7 @@
 //
 // The refusals a create can meet, as the create rule reads them (venue/create_resolver.hpp):
 //   not processed (re-send):   -1021/-5028 timestamp, 429/-1003 weight, -1015 orders, 418 ban
-//   outcome unknown (query):   -1000/-1001/-1007/-1008 and 5xx (the venue failed inside), -4015
+//   outcome unknown (query):   -1000/-1001/-1007/-1008 and 5xx (the venue failed inside), -4116
 //                              (the client order id is taken: an earlier attempt landed)
 //   final (reject):            -5022 (GTX would take), filters, balance, parameters, keys, others
 #pragma once
