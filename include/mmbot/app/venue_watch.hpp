@@ -56,9 +56,9 @@ public:
         std::vector<std::string> symbols;  ///< whose instruments-info is asked again
     };
 
-    venue_watch(venue::bybit::rest_endpoint ep, boost::asio::ssl::context& tls, schedule plan,
+    venue_watch(const venue::bybit::rest_endpoint& ep, boost::asio::ssl::context& tls, schedule plan,
                 std::chrono::nanoseconds offset, now_fn now)
-        : transport_(io_, std::move(ep), tls), plan_(std::move(plan)), now_(std::move(now)),
+        : transport_(io_, ep, tls), plan_(std::move(plan)), now_(std::move(now)),
           offset_ns_(offset.count()) {}
 
     venue_watch(const venue_watch&) = delete;

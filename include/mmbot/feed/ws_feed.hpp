@@ -235,10 +235,10 @@ enum class poll_status : std::uint8_t {
 /// ping_interval, idle_timeout, backoff_initial/max/seed, max_consecutive_failures,
 /// max_frame_bytes): jittered backoff reset by the first frame, giving up as feed_connect.
 template <class Options>
-[[nodiscard]] net::ws_session_options public_session_options(const Options& o, std::string path) {
+[[nodiscard]] net::ws_session_options public_session_options(const Options& o, const std::string& path) {
     return {.host = o.endpoint.host,
             .port = o.endpoint.port,
-            .path = std::move(path),
+            .path = path,
             .connect_timeout = o.connect_timeout,
             .ping_interval = o.ping_interval,
             .idle_timeout = o.idle_timeout,
