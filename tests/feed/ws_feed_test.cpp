@@ -776,3 +776,42 @@ BOOST_AUTO_TEST_CASE(binance_user_stream_follows_its_listen_key) {
     BOOST_TEST(targets.back() == "/ws/KEYTWO");
     BOOST_TEST(ws.stats().keys_expired == 1);
 }
+
+// A snapshot the venue cannot give (HTTP 500, then no snapshot JSON) leaves the book invalid and is
+// retried after snapshot_retry; the first good one syncs it.
+BOOST_AUTO_TEST_CASE(binance_live_snapshot_failures_are_retried) {
+    snapshot_server rest{{R"({"code":-1000,"msg":"busy"})", "not json", depth_snapshot(103)}};
+    ws_server server(server_cert(), [](ws_server& s, server_ws& ws, int) {
+        for (std::uint64_t i = 0; i < 30; ++i) {
+            ws_server::send(ws, depth_diff(100 + i * 10, 109 + i * 10, i == 0 ? 99 : 99 + i * 10, "65000.00"));
+            std::this_thread::sleep_for(20ms);
+        }
+        s.drain(ws, 0);
+    });
+    auto tls = trusting_context();
+    feed::binance::ws_feed_options o;
+    o.endpoint = feed::ws_endpoint{"127.0.0.1", std::to_string(server.port()), "/stream"};
+    o.rest = mmbot::net::https_host{"127.0.0.1", std::to_string(rest.port())};
+    o.symbols = {"BTCUSDT"};
+    o.snapshot_retry = 50ms;
+    std::vector<std::string> notices;
+    feed::binance::ws_feed f(o, tls, [&](const feed::ws_notice& n) {
+        if (n.kind == feed::ws_notice_kind::snapshot_failed) notices.emplace_back(n.detail);
+    });
+    f.start();
+    feed::replay_event ev;
+    bool valid = false;
+    const auto end = std::chrono::steady_clock::now() + 5'000ms;
+    while (!valid && std::chrono::steady_clock::now() < end) {
+        BOOST_REQUIRE(f.poll(ev, 100ms) != feed::poll_status::failed);
+        valid = ev.book != nullptr && ev.book->valid();
+    }
+    BOOST_TEST(valid);
+    BOOST_TEST(f.snapshot_failures() == 2U);
+    BOOST_TEST(f.snapshots_fetched() == 1U);
+    BOOST_REQUIRE_EQUAL(notices.size(), 2U);
+    BOOST_TEST(notices[0].starts_with("depth snapshot BTCUSDT: "));
+    BOOST_TEST(f.connected());
+    BOOST_TEST(!f.failed());
+    f.stop();
+}
