@@ -318,6 +318,14 @@ BOOST_AUTO_TEST_CASE(binance_requests_go_as_binance_verifies_them) {
     BOOST_TEST(t.connects() == 1);
 
     BOOST_TEST((t.send(req, nullptr).error().code == binance::errc::not_sent));
+    BOOST_TEST(t.connected());
+    t.close();
+    BOOST_TEST(!t.connected());
+    // The stop's deadline passed: nothing more is sent.
+    t.set_deadline(std::chrono::steady_clock::now() - std::chrono::seconds{1});
+    t.cancel_in_flight();  // nothing in flight: a no-op
+    BOOST_TEST((t.send(req, &s).error().code == binance::errc::not_sent));
+    BOOST_TEST(server.requests == 3);
     BOOST_TEST(binance::default_endpoint<mmbot::env::testnet>().host == "testnet.binancefuture.com");
     BOOST_TEST(binance::default_endpoint<mmbot::env::live>().host == "fapi.binance.com");
 }
