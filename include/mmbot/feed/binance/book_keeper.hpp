@@ -5,7 +5,7 @@
 // (feed/binance/replay.hpp) and a live stream share. A sync is made at its symbol's first diff.
 // A REST depth snapshot names no symbol: a replay hands it to the one sync that waits for one
 // (`on_message`: exactly one must), a live stream to the symbol it asked for (`on_snapshot_for`).
-// `waiting()` lists the symbols whose book needs a snapshot, for a live stream to fetch.
+// `first_waiting()` names a symbol whose book needs a snapshot, for a live stream to fetch.
 //
 //   book_keeper books{sync_rule::usdm_futures};
 //   auto changed = books.on_message(kind, msg);     // the sync whose book changed or broke, or null
@@ -63,13 +63,13 @@ public:
         return apply_snapshot(*sync, snapshot);
     }
 
-    /// The symbols whose book waits for a REST snapshot.
-    [[nodiscard]] std::vector<std::string_view> waiting() const {
-        std::vector<std::string_view> out;
+    /// The first symbol whose book waits for a REST snapshot, or empty. Asked after every live
+    /// frame: a scan, no allocation.
+    [[nodiscard]] std::string_view first_waiting() const noexcept {
         for (const auto& s : syncs_) {
-            if (s->needs_snapshot()) out.push_back(s->sym());
+            if (s->needs_snapshot()) return s->sym();
         }
-        return out;
+        return {};
     }
 
     /// Forgets every book (a reconnect): each waits for a new snapshot.

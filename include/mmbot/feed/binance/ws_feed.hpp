@@ -204,11 +204,11 @@ private:
     /// One REST snapshot for the first symbol whose book waits for one, unless a failed fetch is
     /// too recent. The sync it was applied to, or null.
     const depth_sync* fetch_waiting_snapshot() {
-        const auto waiting = books_.waiting();
+        const std::string_view waiting = books_.first_waiting();
         if (waiting.empty()) return nullptr;
         const auto now = std::chrono::steady_clock::now();
         if (now < next_snapshot_at_) return nullptr;
-        const std::string sym(waiting.front());
+        const std::string sym(waiting);
         ++fstats_.resync_requests;
         notice(ws_notice_kind::resync_requested, sym);
         const std::string target = fmt::format("/fapi/v1/depth?symbol={}&limit={}", sym, opts_.snapshot_limit);

@@ -134,18 +134,18 @@ public:
     }
 
     template <class Transport>
-    [[nodiscard]] core::result<answer> send(Transport& t, const request& r, signer* s, std::int64_t venue_ms,
+    [[nodiscard]] core::result<answer> send(Transport& t, request& r, signer* s, std::int64_t venue_ms,
                                             std::chrono::nanoseconds now) {
         static_assert(rest_sender<Transport>,
                       "binance::gateway_protocol: Transport needs send(const rest_request&, signer*) returning "
                       "core::result<R> where R has status, body, used_weight_1m and retry_after");
-        request stamped = r;
-        restamp(stamped, venue_ms);
-        auto resp = t.send(stamped, s);
+        // Stamped in place: the task keeps the request, and a re-send stamps it again.
+        restamp(r, venue_ms);
+        auto resp = t.send(r, s);
         if (!resp) return resp.error();
         // A malformed weight header changes nothing (the venue's refusals still hold us back).
         (void)weight_.on_response(now, static_cast<int>(resp->status), resp->used_weight_1m, resp->retry_after);
-        return answer{resp->status, std::string(resp->body)};
+        return answer{resp->status, std::move(resp->body)};
     }
 
     /// The weight budget already took the 429/418 and its Retry-After from the answer.
