@@ -144,8 +144,12 @@ struct ws_session::impl {
         c->ws.read_message_max(opts.max_frame_bytes);
         c->ws.text(true);
         if (opts.control_frames_are_liveness) {
-            c->ws.control_callback([this, c](websocket::frame_type, boost::beast::string_view) {
-                if (c == conn) last_rx = steady::now();
+            // The stream owns this callback, so it must not own the stream's connection: a
+            // shared_ptr here would be a cycle that outlives the session (LeakSanitizer). The raw
+            // pointer is only compared, never followed, and dies with the connection.
+            const connection* self = c.get();
+            c->ws.control_callback([this, self](websocket::frame_type, boost::beast::string_view) {
+                if (self == conn.get()) last_rx = steady::now();
             });
         }
         const std::string host_header = opts.port == "443" ? opts.host : where();
