@@ -84,6 +84,8 @@ enum class op : std::uint8_t {
     position_risk,
     coin_config,
     margin_pairs,
+    user_trades,
+    book_ticker,
 };
 
 enum class access : std::uint8_t { open, key, signed_request };
@@ -97,7 +99,7 @@ struct route {
 };
 
 /// Every path served, with Binance's weights ("USD-M Futures" REST docs).
-inline constexpr std::array<route, 20> routes{{
+inline constexpr std::array<route, 22> routes{{
     {"GET", "/fapi/v1/ping", op::ping, access::open, 1},
     {"GET", "/fapi/v1/time", op::time, access::open, 1},
     {"GET", "/fapi/v1/exchangeInfo", op::exchange_info, access::open, 1},
@@ -107,6 +109,8 @@ inline constexpr std::array<route, 20> routes{{
     {"GET", "/fapi/v1/order", op::order_query, access::signed_request, 1},
     {"DELETE", "/fapi/v1/allOpenOrders", op::cancel_all, access::signed_request, 1},
     {"GET", "/fapi/v1/openOrders", op::open_orders, access::signed_request, 0},
+    {"GET", "/fapi/v1/userTrades", op::user_trades, access::signed_request, 5},
+    {"GET", "/fapi/v1/ticker/bookTicker", op::book_ticker, access::open, 2},
     {"POST", "/fapi/v1/listenKey", op::listen_key_new, access::key, 1},
     {"PUT", "/fapi/v1/listenKey", op::listen_key_keep, access::key, 1},
     {"DELETE", "/fapi/v1/listenKey", op::listen_key_close, access::key, 1},
@@ -568,6 +572,92 @@ struct coin_view {
     return boost::json::value(std::move(list));
 }
 
+/// The exchange's text of a field of an execution row ("" when absent).
+[[nodiscard]] inline std::string_view row_text(const boost::json::object& row, std::string_view key) {
+    return text(row, key);
+}
+
+/// GET /fapi/v1/userTrades: the symbol's fills (of one order with orderId), oldest first, at most
+/// `limit` (default 500, max 1000). Each trade's `id` is the `t` its ORDER_TRADE_UPDATE carried.
+[[nodiscard]] inline outcome user_trades(const venue_core& core, const boost::json::object& p) {
+    const std::string_view symbol = text(p, "symbol");
+    if (symbol.empty()) return bn_missing("symbol");
+    const instrument_spec* ins = listed(core, symbol);
+    if (ins == nullptr) return bad_symbol();
+    std::optional<std::int64_t> order_number;
+    if (const std::string_view n = text(p, "orderId"); !n.empty()) {
+        std::int64_t v = 0;
+        const auto r = std::from_chars(n.data(), n.data() + n.size(), v);
+        if (r.ec != std::errc{} || r.ptr != n.data() + n.size()) return bn_missing("orderId");
+        order_number = v;
+    }
+    std::int64_t limit = 500;
+    if (const std::string_view l = text(p, "limit"); !l.empty()) {
+        const auto r = std::from_chars(l.data(), l.data() + l.size(), limit);
+        if (r.ec != std::errc{} || r.ptr != l.data() + l.size() || limit < 1 || limit > 1000) {
+            return bn_error(bn::mandatory_param, "Illegal 'limit': 1 to 1000.");
+        }
+    }
+    boost::json::array list;
+    for (const auto& e : core.ex.executions()) {
+        if (std::cmp_greater_equal(list.size(), limit)) break;
+        const auto& row = e.row;
+        if (e.cat != bybit::category::linear || row_text(row, "symbol") != symbol) continue;
+        const std::string_view venue_id = row_text(row, "orderId");
+        const std::int64_t number = binance_number(venue_id);
+        if (order_number && number != *order_number) continue;
+        const auto* seq = row.if_contains("seq");
+        const std::uint64_t exec_seq = seq != nullptr && seq->is_int64() ? static_cast<std::uint64_t>(seq->get_int64()) : 0;
+        const auto px = core::price::parse(row_text(row, "execPrice"));
+        const auto qty = core::quantity::parse(row_text(row, "execQty"));
+        const bool buy = row_text(row, "side") == core::to_string(core::side::buy);
+        const auto* maker = row.if_contains("isMaker");
+        const bool is_maker = maker != nullptr && maker->is_bool() && maker->get_bool();
+        std::int64_t at_ms = 0;
+        const std::string_view t = row_text(row, "execTime");
+        (void)std::from_chars(t.data(), t.data() + t.size(), at_ms);
+        boost::json::object o;
+        o["buyer"] = buy;
+        o["commission"] = row_text(row, "execFee");
+        o["commissionAsset"] = coins_of(symbol).quote;
+        o["id"] = binance_number(fmt::format("{}-{:012x}", venue_id.substr(0, 23), exec_seq & 0xFFFFFFFFFFFFULL));
+        o["maker"] = is_maker;
+        o["orderId"] = number;
+        o["price"] = row_text(row, "execPrice");
+        o["qty"] = row_text(row, "execQty");
+        o["quoteQty"] = px && qty ? (*px * *qty).to_string() : std::string("0");
+        o["realizedPnl"] = "0";
+        o["side"] = buy ? "BUY" : "SELL";
+        o["positionSide"] = "BOTH";
+        o["symbol"] = symbol;
+        o["time"] = at_ms;
+        list.push_back(std::move(o));
+    }
+    return boost::json::value(std::move(list));
+}
+
+/// GET /fapi/v1/ticker/bookTicker?symbol=: the replayed book's best bid and ask.
+[[nodiscard]] inline outcome book_ticker(const venue_core& core, const boost::json::object& p, std::int64_t now_ms) {
+    const std::string_view symbol = text(p, "symbol");
+    if (symbol.empty()) return bn_missing("symbol");
+    const instrument_spec* ins = listed(core, symbol);
+    if (ins == nullptr) return bad_symbol();
+    const auto& f = ins->filters;
+    boost::json::object o;
+    o["symbol"] = symbol;
+    const auto put = [&](std::string_view px_key, std::string_view qty_key, const level_list* levels) {
+        const bool any = levels != nullptr && !levels->empty();
+        o[px_key] = any ? levels->front().px.to_string(f.price_digits) : core::price{}.to_string(f.price_digits);
+        o[qty_key] = any ? levels->front().qty.to_string(f.qty_digits) : core::quantity{}.to_string(f.qty_digits);
+    };
+    const symbol_market* m = core.market.find(symbol);
+    put("bidPrice", "bidQty", m != nullptr ? &m->bids : nullptr);
+    put("askPrice", "askQty", m != nullptr ? &m->asks : nullptr);
+    o["time"] = now_ms;
+    o["lastUpdateId"] = m != nullptr ? m->u : std::uint64_t{0};
+    return boost::json::value(std::move(o));
+}
+
 [[nodiscard]] inline outcome listen_key(binance_front& bn, op what, const boost::json::object& p, std::int64_t now_ms) {
     if (what == op::listen_key_new) {
         return boost::json::value(boost::json::object{{"listenKey", bn.access.open_listen_key(now_ms)}});
@@ -605,6 +695,8 @@ struct coin_view {
         case op::position_risk: return position_risk(core, p, now_ms);
         case op::coin_config: return coin_config(core);
         case op::margin_pairs: return boost::json::value(boost::json::array{});
+        case op::user_trades: return user_trades(core, p);
+        case op::book_ticker: return book_ticker(core, p, now_ms);
     }
     return bn_error(bn::unknown, "unknown endpoint");
 }

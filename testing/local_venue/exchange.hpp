@@ -195,6 +195,8 @@ public:
         return opts_.instruments;
     }
     [[nodiscard]] const std::vector<order_record>& orders() const noexcept { return records_; }
+    /// Every execution in the order it happened (execution/list's rows; Binance's userTrades).
+    [[nodiscard]] const std::vector<execution_row>& executions() const noexcept { return executions_; }
     /// The orderLinkId of each create (single or in a batch) refused with 110072 because the id
     /// was already used, oldest first (a test's ledger: a well-behaved client sends none).
     [[nodiscard]] const std::vector<std::string>& duplicate_link_rejects() const noexcept {

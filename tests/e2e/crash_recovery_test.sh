@@ -3,8 +3,10 @@
 # killed with SIGKILL at random points, restarted on the same journal each time, then stopped in
 # order. docs/reliability.md.
 #
-#   crash_recovery_test.sh <mmbot-testnet> <mmbot-local-venue> <capture> <config> <ledger_check.py>
-#   (tools/soak/ledger_check.py, with venue_client.py beside it)
+#   crash_recovery_test.sh <mmbot-testnet> <mmbot-local-venue> <capture> <config> <ledger_check.py> [binance]
+#   (tools/soak/ledger_check.py, with venue_client.py beside it). With `binance` the same drill runs
+#   mmbot-testnet-binance against the venue's --protocol binance (one symbol, BTCUSDT; strays placed
+#   with Binance's POST /fapi/v1/order).
 #
 # Rounds (CRASH_ROUNDS, default 30): start the bot; wait until it logs quoting_started, then a
 # random delay (0..CRASH_MAX_DELAY_MS, default 1500 ms) and kill -9: the kill lands while orders
@@ -29,7 +31,7 @@
 #     after a reject, fills agree, 0 orders open in the journal; every stray cancelled.
 set -euo pipefail
 
-testnet="$1"; venue="$2"; sample="$3"; config="$4"; tools="$(dirname "$5")"
+testnet="$1"; venue="$2"; sample="$3"; config="$4"; tools="$(dirname "$5")"; venue_kind="${6:-bybit}"
 seed="${CRASH_SEED:-8}"
 rounds="${CRASH_ROUNDS:-30}"
 max_delay_ms="${CRASH_MAX_DELAY_MS:-1500}"
@@ -42,6 +44,11 @@ say_check() {  # say_check <0|1> <description>: a check whose verdict is already
     if [ "$1" -eq 0 ]; then echo "ok   - $2"; else echo "FAIL - $2"; fails=$((fails + 1)); fi
 }
 
+if [ "$venue_kind" = binance ]; then
+    secret_venue=BINANCE; protocol=(--protocol binance); client=(--binance); symbols=(BTCUSDT)
+else
+    secret_venue=BYBIT; protocol=(); client=(); symbols=(BTCUSDT ETHUSDT)
+fi
 key="CRKEY$RANDOM"; secret="CRSECRET$RANDOM$RANDOM"
 printf '%s\n%s\n' "$key" "$secret" > "$work/creds"; chmod 600 "$work/creds"
 grep -v '"op":' "$sample" > "$work/capture.jsonl"
@@ -58,7 +65,7 @@ trap cleanup EXIT
 
 # Mild faults: 2 % of REST requests answered 503, 1 % dropped without a reply, 2 % of private
 # pushes sent twice. The capture plays at twice real time (300 s of market data).
-"$venue" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
+"$venue" "${protocol[@]}" --port-file "$work/port" --cert-out "$work/cert.pem" --credentials-file "$work/creds" \
     --capture "$work/capture.jsonl" --config "$work/testnet.json" --speed 2 --seed 11 \
     --fault http_5xx:0.02 --fault disconnect:0.01 --fault dup_ws:0.02 \
     >"$work/venue.out" 2>"$work/venue.err" &
@@ -84,7 +91,7 @@ journal_records() {  # complete records in the journal file (header excluded)
 }
 ms_sleep() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 
-# Verdicts of one killed round: recovered records == records on disk, both symbols reconciled
+# Verdicts of one killed round: recovered records == records on disk, every symbol reconciled
 # before quoting, the planted stray's symbol cancelled an orphan.
 round_checks() {  # round_checks <name> <expected records> <stray symbol or "">
     local log="$work/$1.log" expected="$2" stray="$3" rec summary pre
@@ -95,7 +102,7 @@ round_checks() {  # round_checks <name> <expected records> <stray symbol or "">
         return 1
     fi
     pre=$(sed -n '1,/"msg":"quoting_started"/p' "$log")
-    for sym in BTCUSDT ETHUSDT; do
+    for sym in "${symbols[@]}"; do
         grep '"msg":"reconciled"' <<<"$pre" | grep -q "\"symbol\":\"$sym\"" ||
             { echo "       $1: $sym not reconciled before quoting"; return 1; }
     done
@@ -118,9 +125,10 @@ for i in $(seq "$rounds"); do
     stray=""
     if [ "$mode" = late ] && [ $((i % 3)) -eq 0 ]; then
         strays=$((strays + 1))
-        if [ $((strays % 2)) -eq 1 ]; then stray=BTCUSDT; px=50000.0; qty=0.001
+        if [ "$venue_kind" = binance ]; then stray=BTCUSDT; px=-; qty=0.002  # 2 % under the bid
+        elif [ $((strays % 2)) -eq 1 ]; then stray=BTCUSDT; px=50000.0; qty=0.001
         else stray=ETHUSDT; px=1500.00; qty=0.01; fi
-        python3 "$tools/venue_client.py" --port "$port" --ca "$work/cert.pem" \
+        python3 "$tools/venue_client.py" --port "$port" --ca "$work/cert.pem" "${client[@]}" \
             --credentials "$work/creds" place "stray-$strays" "$stray" Buy "$px" "$qty" ||
             { echo "FAIL - could not plant stray-$strays"; fails=$((fails + 1)); stray=""; }
     fi
@@ -168,7 +176,7 @@ done
 drill_ms=$((($(date +%s%N) - drill_start) / 1000000))
 echo "   seed $seed, kill delays in ms (l: after quoting_started, e: after the process start): ${delays[*]}"
 echo "   $rounds rounds in ${drill_ms} ms: $late_rounds after quoting, $early_rounds early; $strays stray orders planted"
-say_check $((round_fail > 0)) "every round: the bot was running when killed; after quoting: recovered the whole journal, reconciled both symbols, cancelled strays ($rounds rounds, $round_fail failed)"
+say_check $((round_fail > 0)) "every round: the bot was running when killed; after quoting: recovered the whole journal, reconciled ${symbols[*]}, cancelled strays ($rounds rounds, $round_fail failed)"
 check "at least 20 kill points ($rounds)" test "$rounds" -ge 20
 
 # Final run: quote a few seconds, SIGTERM, orderly stop.
@@ -183,7 +191,7 @@ fi
 set +e; wait "$bot_pid" 2>/dev/null; final_rc=$?; set -e
 bot_pid=""
 echo "   final: exit $final_rc: $(tail -1 "$work/final.err")"
-check "final run: recovered the journal and reconciled both symbols" round_checks final "$expected" ""
+check "final run: recovered the journal and reconciled ${symbols[*]}" round_checks final "$expected" ""
 check "final run exits 0 after SIGTERM" test "$final_rc" -eq 0
 open_at_exit=$(sed -n 's/.* \([0-9]*\) open at exit.*/\1/p' "$work/final.err" | tail -1)
 check "final run says 0 open at exit (got ${open_at_exit:-?})" test "${open_at_exit:-1}" -eq 0

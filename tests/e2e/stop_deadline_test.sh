@@ -5,7 +5,7 @@
 # included. Before the fix, 1 s took 7.9 s and 5 s took 16.6 s (a hung REST call held the sender
 # thread for its full read timeout, then a reconnect).
 # Also (issue 20.9): a TLS failure at start-up (a CA that does not sign the venue's certificate)
-# names the TLS cause, not only "no usable market/time sample yet".
+# names the TLS cause, not only "no usable sample yet".
 set -euo pipefail
 
 testnet="$1"; venue="$2"; sample="$3"; config="$4"

@@ -8,6 +8,7 @@
 #include "mmbot/venue/binance/error_codes.hpp"
 #include "mmbot/venue/binance/exchange_info.hpp"
 #include "mmbot/venue/binance/requests.hpp"
+#include "mmbot/venue/binance/responses.hpp"
 #include "mmbot/venue/binance/signer.hpp"
 #include "testing/local_venue/binance_api.hpp"
 #include "testing/local_venue/binance_capture.hpp"
@@ -311,6 +312,51 @@ BOOST_AUTO_TEST_CASE(order_trade_update_on_place_fill_and_cancel) {
     BOOST_TEST(cancel.at("X").as_string() == "CANCELED");
     BOOST_TEST(cancel.at("i").as_int64() == 2);
     BOOST_TEST(cancel.at("a").as_string() == "0");  // nothing open on the ask side any more
+}
+
+BOOST_AUTO_TEST_CASE(user_trades_match_the_stream_and_book_ticker_reads_back) {
+    bn_harness h;
+    // No book yet: both sides of bookTicker are 0, which the client refuses naming the side.
+    binance::rest_request tick;
+    binance::write_book_ticker("BTCUSDT", tick).value();
+    const auto empty = binance::parse_book_ticker(h.send(tick).body, "BTCUSDT");
+    BOOST_TEST_REQUIRE(!empty.has_value());
+    BOOST_TEST(empty.error().message.find("bidPrice") != std::string::npos, empty.error().message);
+    venue_test::book_fixture b;
+    h.on_book(b.book);
+    (void)h.core.ex.take_events();
+    auto top = binance::parse_book_ticker(h.send(tick).body, "BTCUSDT");
+    BOOST_TEST_REQUIRE(top.has_value(), (top ? "" : top.error().message));
+    BOOST_TEST(top->bid == mmbot::core::price::parse("65000.00").value());
+    BOOST_TEST(top->ask == mmbot::core::price::parse("65000.10").value());
+    BOOST_TEST(!binance::parse_book_ticker(h.send(tick).body, "ETHUSDT").has_value());  // another symbol's answer
+
+    // A taker fill, then the same fill read back by userTrades: id = the push's t, exact values.
+    BOOST_TEST_REQUIRE(h.send(create("u-1", side::buy, "65000.10", t0_ms, false)).status == 200u);
+    const auto pushes = local::user_stream_pushes(h.core.ex, h.core.market, h.core.ex.take_events(), t0_ms);
+    BOOST_TEST_REQUIRE(pushes.size() >= 2u);
+    const auto pushed = boost::json::parse(pushes[1]).as_object().at("o").as_object();
+    const auto order_id = std::to_string(pushed.at("i").as_int64());
+    binance::rest_request trades;
+    binance::write_user_trades("BTCUSDT", order_id, t0_ms, binance::default_recv_window, trades).value();
+    const auto answer = h.send(trades);
+    BOOST_TEST_REQUIRE(answer.status == 200u, answer.body);
+    // This minute: 3 bookTickers of 2, the order 0 (ORDERS counts it), userTrades 5.
+    BOOST_TEST(header(answer, "X-MBX-USED-WEIGHT-1M") == "11");
+    const auto fills = binance::parse_user_trades(answer.body, "u-1");
+    BOOST_TEST_REQUIRE(fills.has_value(), (fills ? "" : fills.error().message));
+    BOOST_TEST_REQUIRE(fills->size() == 1u);
+    const auto& f = fills->front();
+    BOOST_TEST(f.exec_id == std::to_string(pushed.at("t").as_int64()));
+    BOOST_TEST(f.order_id == order_id);
+    BOOST_TEST(f.price == mmbot::core::price::parse("65000.10").value());
+    BOOST_TEST(f.qty == mmbot::core::quantity::parse("0.010").value());
+    BOOST_TEST(f.fee == mmbot::core::notional::parse(pushed.at("n").as_string().c_str()).value());
+    BOOST_TEST(!f.is_maker);
+    // Another order's id lists nothing; a missing symbol is Binance's -1102.
+    binance::write_user_trades("BTCUSDT", "999999", t0_ms, binance::default_recv_window, trades).value();
+    BOOST_TEST(json_of(h.send(trades)).as_array().empty());
+    BOOST_TEST(refusal(h.send(signed_get("/fapi/v1/userTrades", "", t0_ms))).starts_with("400 -1102"));
 }
 
 BOOST_AUTO_TEST_CASE(listen_key_lifecycle_and_expiry) {

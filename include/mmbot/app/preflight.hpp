@@ -133,6 +133,30 @@ struct journal_state {
 
 // ------------------------------------------------------------------------------------- venue
 
+namespace detail {
+
+/// A server-time answer judged: the offset (server time against the midpoint of the round trip)
+/// must stay below half the recv_window (errc::preflight_clock_skew names the numbers).
+[[nodiscard]] inline core::result<std::string> clock_verdict(std::chrono::nanoseconds sent, std::chrono::nanoseconds received,
+                                                            std::chrono::nanoseconds server,
+                                                            std::chrono::milliseconds recv_window) {
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    const auto rtt = received - sent;
+    const auto offset = server - (sent + rtt / 2);
+    const auto skew = offset.count() < 0 ? -offset : offset;
+    const auto limit = duration_cast<std::chrono::nanoseconds>(recv_window) / 2;
+    const auto text = fmt::format("round trip {} ms, local clock off by {} ms (limit {} ms = half "
+                                  "the {} ms recv_window)",
+                                  duration_cast<milliseconds>(rtt).count(),
+                                  duration_cast<milliseconds>(offset).count(),
+                                  duration_cast<milliseconds>(limit).count(), recv_window.count());
+    if (skew >= limit) return core::make_error(errc::preflight_clock_skew, text);
+    return "venue answered: " + text;
+}
+
+}  // namespace detail
+
 /// market/time: reachable, and the clock offset (server time against the midpoint of the
 /// round trip) below half the recv_window. `local_now` gives wall-clock time since the epoch.
 template <rest_sender Transport, class LocalClock>
@@ -148,17 +172,7 @@ template <rest_sender Transport, class LocalClock>
     if (!resp) return resp.error();
     auto server = venue::bybit::parse_server_time(resp->body);
     if (!server) return server.error();
-    const auto rtt = received - sent;
-    const auto offset = *server - (sent + rtt / 2);
-    const auto skew = offset.count() < 0 ? -offset : offset;
-    const auto limit = duration_cast<std::chrono::nanoseconds>(recv_window) / 2;
-    const auto text = fmt::format("round trip {} ms, local clock off by {} ms (limit {} ms = half "
-                                  "the {} ms recv_window)",
-                                  duration_cast<milliseconds>(rtt).count(),
-                                  duration_cast<milliseconds>(offset).count(),
-                                  duration_cast<milliseconds>(limit).count(), recv_window.count());
-    if (skew >= limit) return core::make_error(errc::preflight_clock_skew, text);
-    return "venue answered: " + text;
+    return detail::clock_verdict(sent, received, *server, recv_window);
 }
 
 namespace detail {
@@ -222,19 +236,15 @@ template <rest_sender Transport>
     return out;
 }
 
-/// instruments-info for every configured symbol: listed, Trading, the config's filters (where it
-/// states them) at least as strict as the venue's, and the filters the bot uses (cfg, merged at
-/// start by with_venue_filters) still what that gives.
-template <rest_sender Transport>
-[[nodiscard]] core::result<std::string> check_instruments(Transport& t, const config& cfg,
-                                                          venue::bybit::category cat) {
-    std::vector<std::string> names;
-    for (const auto& [name, sc] : cfg.symbols) names.push_back(name);
-    auto venue = fetch_venue_filters(t, names, cat);
-    if (!venue) return venue.error();
+namespace detail {
+
+/// Every configured symbol's filters from the venue (`venue` has each), against the config's:
+/// where it states them at least as strict, and the filters the bot uses (cfg, merged at start by
+/// with_venue_filters) still what that gives.
+[[nodiscard]] inline core::result<std::string> instruments_verdict(const config& cfg, const venue_filter_map& venue) {
     std::vector<std::string> checked;
     for (const auto& [name, sc] : cfg.symbols) {
-        auto f = effective_filters(name, sc, venue->at(name));
+        auto f = effective_filters(name, sc, venue.at(name));
         if (!f) return f.error();
         if (const auto diff = detail::filter_mismatch(sc.filters, *f); !diff.empty()) {
             return core::make_error(errc::preflight_instrument,
@@ -246,6 +256,50 @@ template <rest_sender Transport>
     }
     return fmt::format("{}: Trading", fmt::join(checked, ", "));
 }
+
+}  // namespace detail
+
+/// instruments-info for every configured symbol: listed, Trading, the config's filters (where it
+/// states them) at least as strict as the venue's, and the filters the bot uses (cfg, merged at
+/// start by with_venue_filters) still what that gives.
+template <rest_sender Transport>
+[[nodiscard]] core::result<std::string> check_instruments(Transport& t, const config& cfg,
+                                                          venue::bybit::category cat) {
+    std::vector<std::string> names;
+    for (const auto& [name, sc] : cfg.symbols) names.push_back(name);
+    auto venue = fetch_venue_filters(t, names, cat);
+    if (!venue) return venue.error();
+    return detail::instruments_verdict(cfg, *venue);
+}
+
+namespace detail {
+
+/// The venue's open orders (`venue_open` by client id; `unknown`: those the journal does not
+/// know, as shown) against the journal's: any unknown order fails (another bot on the account, or
+/// a lost journal), and so does a journal order the venue does not list.
+[[nodiscard]] inline core::result<std::string> open_orders_verdict(const std::set<std::string, std::less<>>& venue_open,
+                                                                  const std::vector<std::string>& unknown,
+                                                                  const std::set<std::string, std::less<>>& journal_open) {
+    std::vector<std::string> missing;
+    for (const auto& id : journal_open) {
+        if (!venue_open.contains(id)) missing.push_back(id);
+    }
+    const auto mismatch = [](const std::vector<std::string>& ids, std::string_view what) {
+        return core::make_error(errc::preflight_open_orders,
+                                fmt::format("{} {}: {}", ids.size(), what, fmt::join(ids, ", ")));
+    };
+    if (!unknown.empty()) {
+        return mismatch(unknown, "order(s) open on the venue that the journal does not know "
+                                 "(another bot on this account, or a lost journal)");
+    }
+    if (!missing.empty()) {
+        return mismatch(missing, "journal order(s) open that the venue does not list (start-up "
+                                 "reconcile will query each)");
+    }
+    return fmt::format("{} open order(s) on the venue, all in the journal", venue_open.size());
+}
+
+}  // namespace detail
 
 /// order/realtime (open orders, every page) for every configured symbol, against the journal.
 template <rest_sender Transport>
@@ -277,23 +331,7 @@ template <rest_sender Transport>
             cursor = page->next_cursor;
         }
     }
-    std::vector<std::string> missing;
-    for (const auto& id : journal_open) {
-        if (!venue_open.contains(id)) missing.push_back(id);
-    }
-    const auto mismatch = [](const std::vector<std::string>& ids, std::string_view what) {
-        return core::make_error(errc::preflight_open_orders,
-                                fmt::format("{} {}: {}", ids.size(), what, fmt::join(ids, ", ")));
-    };
-    if (!unknown.empty()) {
-        return mismatch(unknown, "order(s) open on the venue that the journal does not know "
-                                 "(another bot on this account, or a lost journal)");
-    }
-    if (!missing.empty()) {
-        return mismatch(missing, "journal order(s) open that the venue does not list (start-up "
-                                 "reconcile will query each)");
-    }
-    return fmt::format("{} open order(s) on the venue, all in the journal", venue_open.size());
+    return detail::open_orders_verdict(venue_open, unknown, journal_open);
 }
 
 /// One order of strategy.order_qty of `symbol` at `mid` can trade: its notional (mid x qty) is
@@ -327,6 +365,17 @@ template <rest_sender Transport>
     return fmt::format("{}: one order of {} at {} is {}, within the caps", symbol, q, mid, value);
 }
 
+/// check_order_fits at the venue's best bid and at its best ask: the line for the verdict.
+[[nodiscard]] inline core::result<std::string> order_fits_both_sides(const config& cfg, std::string_view symbol,
+                                                                    const core::price& bid, const core::price& ask) {
+    for (const auto& px : {bid, ask}) {
+        auto ok = check_order_fits(cfg, symbol, px);
+        if (!ok) return ok.error();
+    }
+    return fmt::format("{}: one order of {} fits at bid {} and ask {}", symbol,
+                       cfg.symbols.find(symbol)->second.strategy.order_qty, bid, ask);
+}
+
 /// market/tickers for every configured symbol, then check_order_fits at its best bid and at its
 /// best ask: one order of the config can trade at the venue's current prices. Errors: the
 /// transport's and the parser's (a symbol without a two-sided book is "no ticker"), and
@@ -335,19 +384,17 @@ template <rest_sender Transport>
 [[nodiscard]] core::result<std::string> check_order_fits_at_venue(Transport& t, const config& cfg,
                                                                   venue::bybit::category cat) {
     std::vector<std::string> fits;
-    for (const auto& [name, sym] : cfg.symbols) {
+    for (const auto& entry : cfg.symbols) {
+        const std::string& name = entry.first;
         venue::bybit::rest_request req;
         if (auto ok = venue::bybit::write_tickers(cat, name, req); !ok) return ok.error();
         auto resp = t.send(req, nullptr, 0);
         if (!resp) return resp.error();
         auto top = venue::bybit::parse_ticker(resp->body, name);
         if (!top) return top.error();
-        for (const auto& px : {top->bid, top->ask}) {
-            auto ok = check_order_fits(cfg, name, px);
-            if (!ok) return ok.error();
-        }
-        fits.push_back(fmt::format("{}: one order of {} fits at bid {} and ask {}", name,
-                                   sym.strategy.order_qty, top->bid, top->ask));
+        auto fit = order_fits_both_sides(cfg, name, top->bid, top->ask);
+        if (!fit) return fit.error();
+        fits.push_back(std::move(*fit));
     }
     return fmt::format("{}", fmt::join(fits, "; "));
 }

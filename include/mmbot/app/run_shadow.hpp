@@ -299,6 +299,7 @@ private:
         engine_.observe(pictures_.observer());
         install_signal_handlers();
         seen_.board.set_venue_connected(true);  // the simulated venue is in-process
+        seen_.metrics.bot_info.with({Env::name, Venue::name}).set(std::int64_t{1});
     }
 
     /// Pump the feed to its end (or a stop), then finish. Returns the exit code.

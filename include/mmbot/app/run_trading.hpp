@@ -1,24 +1,29 @@
 // mmbot/app/run_trading.hpp
 //
-// The session of mmbot-testnet and mmbot-live (app/run.hpp runs it once flags, config,
-// EXCHANGE_ENV and the environment checks have passed). The phases:
+// The session of mmbot-testnet and mmbot-live, on Bybit or on Binance (app/run.hpp runs it once
+// flags, config, EXCHANGE_ENV and the environment checks have passed). Written once: what differs
+// between venues is the venue's side (app/trading/venue_side.hpp: bybit_side, binance_side). The
+// phases:
 //
-//   endpoints     Env's REST, private and public streams, or --endpoint-override HOST:PORT (only
-//                 where Env::endpoint_override_allowed: never live; testnet only loopback or Bybit
-//                 testnet, app/endpoint_override.hpp); --ca-file adds the CA it presents.
-//                 Certificate and host-name verification stay on.
+//   endpoints     Env's REST, private and public streams of the venue, or --endpoint-override
+//                 HOST:PORT (only where Env::endpoint_override_allowed: never live; testnet only
+//                 loopback or the venue's testnet, app/endpoint_override.hpp); --ca-file adds the
+//                 CA it presents. Certificate and host-name verification stay on.
 //   preflight     --preflight prints the verdict and exits; live runs it at every start and
 //                 refuses to trade on a failure (app/preflight.hpp)
-//   credentials   mm-bot/<Env namespace>/bybit from the secrets backend: the file named by
-//                 MMBOT_SECRETS_FILE (mode 0600), else MMBOT_SECRET_<NS>_BYBIT_API_KEY/_SECRET
+//   credentials   mm-bot/<Env namespace>/<venue> from the secrets backend: the file named by
+//                 MMBOT_SECRETS_FILE (mode 0600), else MMBOT_SECRET_<NS>_<VENUE>_API_KEY/_SECRET
+//                 (app/trading/credentials.hpp)
 //   shard         with a "portfolio" config section: the shard's lease in Redis (a second process
 //                 with the same shard is refused, exit 9, naming the holder), before anything
 //                 touches the venue or the journal (app/portfolio_link.hpp)
 //   journal       opened and recovered, never deleted: its records rebuild the order store and
 //                 the positions before anything is sent
-//   clock         GET /v5/market/time: the venue-time offset every signature uses
-//   venue         bybit::order_gateway on rest_transport (sender thread) + bybit::private_ws
-//                 (order + execution, polled on this thread) + feed::ws_feed (public books)
+//   clock         the venue's server time (Bybit /v5/market/time, Binance /fapi/v1/time): the
+//                 venue-time offset every signature uses, kept by the venue watch's thread
+//                 (app/venue_watch.hpp) with the venue's filters (and Binance's listenKey)
+//   venue         the venue's order gateway on its REST transport (sender thread), its private
+//                 stream (polled on this thread) and its public stream (app/runtime/live_feed_of.hpp)
 //   reconcile     after the private stream is ready, and again after each reconnect: orders open
 //                 at the venue that the store does not know are cancelled, store-open orders the
 //                 venue does not list are queried and their final state applied. Quoting starts
@@ -33,7 +38,6 @@
 
 #include "mmbot/app/cli.hpp"
 #include "mmbot/app/config.hpp"
-#include "mmbot/app/endpoint_override.hpp"
 #include "mmbot/app/engine_setup.hpp"
 #include "mmbot/app/loop_health.hpp"
 #include "mmbot/app/preflight.hpp"
@@ -52,31 +56,26 @@
 #include "mmbot/app/venue_watch.hpp"
 #include "mmbot/app/runtime/report_file.hpp"
 #include "mmbot/app/runtime/run_pictures.hpp"
+#include "mmbot/app/runtime/live_feed_of.hpp"
 #include "mmbot/app/runtime/tls_context.hpp"
+#include "mmbot/app/trading/credentials.hpp"
+#include "mmbot/app/trading/venue_side.hpp"
 #include "mmbot/app/signals.hpp"
 #include "mmbot/core/backoff.hpp"
 #include "mmbot/core/env.hpp"
 #include "mmbot/core/pinned.hpp"
 #include "mmbot/engine/execution_loop.hpp"
 #include "mmbot/engine/journal.hpp"
-#include "mmbot/feed/ws_feed.hpp"
 #include "mmbot/obs/clock.hpp"
 #include "mmbot/obs/json_log.hpp"
 #include "mmbot/venue/venues.hpp"
 #include "mmbot/obs/mm_metrics.hpp"
-#include "mmbot/secrets/env_provider.hpp"
-#include "mmbot/secrets/file_provider.hpp"
-#include "mmbot/secrets/namespaced_provider.hpp"
-#include "mmbot/venue/bybit/clock_sync.hpp"
-#include "mmbot/venue/bybit/failover_transport.hpp"
-#include "mmbot/venue/bybit/order_gateway.hpp"
-#include "mmbot/venue/bybit/private_ws.hpp"
-#include "mmbot/venue/bybit/rest_transport.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -93,44 +92,6 @@
 namespace mmbot::app {
 
 namespace trading_detail {
-
-/// The rest_transport lives beside its io_context; the gateway's sender thread is its only user.
-struct transport_ref {
-    venue::bybit::rest_transport* t = nullptr;
-    core::result<venue::bybit::http_response> send(const venue::bybit::rest_request& r,
-                                                   venue::bybit::signer* s, std::int64_t ms) {
-        return t->send(r, s, ms);
-    }
-};
-
-/// mmbot-live's REST goes through host failover (api.bybit.com, then api.bytick.com); testnet
-/// has one host, and an --endpoint-override is one host too.
-template <env::environment Env>
-using failover_t = venue::bybit::failover_transport<Env, transport_ref>;
-
-template <env::environment Env>
-struct failover_ref {
-    failover_t<Env>* t = nullptr;
-    auto send(const venue::bybit::rest_request& r, venue::bybit::signer* s, std::int64_t ms) {
-        return t->send(r, s, ms);
-    }
-};
-
-template <env::environment Env>
-using gateway_t = venue::bybit::order_gateway<failover_ref<Env>>;
-
-template <env::environment Env>
-[[nodiscard]] core::result<secrets::credentials> load_credentials() {
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread starts
-    const char* file = std::getenv("MMBOT_SECRETS_FILE");
-    // Each backend in its own namespaced provider, not both in an any_provider: gcc 12 at -O2 warns
-    // (falsely) about the variant's inactive alternatives when it is moved.
-    if (file != nullptr && *file != '\0') {
-        return secrets::namespaced_provider<Env, secrets::file_provider>{secrets::file_provider{file}}
-            .credentials_for("bybit");
-    }
-    return secrets::namespaced_provider<Env, secrets::env_provider>{secrets::env_provider{}}.credentials_for("bybit");
-}
 
 /// The engine's sink for the gateway and the private stream, plus what the engine has no call
 /// for: reconcile progress and unresolved creates (freeze, then reconcile).
@@ -161,8 +122,8 @@ struct trading_sink {
     void on_recovered_fill(const Fill& f) {
         if (loop.on_fill(f)) ++fills_recovered;
     }
-    void on_gateway_notice(const venue::bybit::gateway_event& e) {
-        using k = venue::bybit::gateway_event::kind;
+    void on_gateway_notice(const venue::gateway_event& e) {
+        using k = venue::gateway_event::kind;
         switch (e.what) {
             case k::reconciled:
                 reconciled[e.symbol] = true;
@@ -198,106 +159,42 @@ struct trading_sink {
 
 }  // namespace trading_detail
 
-/// Where testnet and live connect: Env's hosts, or all three moved to --endpoint-override.
-struct trading_endpoints {
-    venue::bybit::rest_endpoint rest;
-    venue::bybit::private_ws_options private_ws;
-    feed::ws_endpoint public_ws;
-};
-
-template <env::environment Env>
-[[nodiscard]] outcome<trading_endpoints> trading_endpoints_of(const cli_options& opts) {
-    namespace bybit = venue::bybit;
-    trading_endpoints ep{bybit::default_endpoint<Env>(), bybit::private_ws_endpoint<Env>(),
-                         feed::public_endpoint<Env>(feed::ws_category::linear)};
-    if (opts.endpoint_override.empty()) return ep;
-    if constexpr (Env::endpoint_override_allowed) {
-        // Testnet: loopback or Bybit testnet only (app/endpoint_override.hpp).
-        auto hp = check_endpoint_override<Env>(opts.endpoint_override);
-        if (!hp) return fail_with(exit_code::usage, hp.error());
-        ep.rest = bybit::override_endpoint<Env>(hp->host, hp->port);
-        ep.private_ws = bybit::private_ws_override<Env>(hp->host, hp->port);
-        ep.public_ws.host = hp->host;
-        ep.public_ws.port = hp->port;
-        return ep;
-    } else {
-        return fail_with(exit_code::usage, "--endpoint-override: not available here");
-    }
-}
-
 /// Every check the bot relies on before it may quote, as one JSON verdict (app/preflight.hpp);
-/// nothing is placed or cancelled.
-template <env::environment Env>
-[[nodiscard]] preflight::report trading_preflight(const startup& s, const trading_endpoints& ep,
+/// nothing is placed or cancelled. The venue's checks are its side's (Side::check_venue).
+template <env::environment Env, class Side>
+[[nodiscard]] preflight::report trading_preflight(const startup& s, const typename Side::endpoints& ep,
                                                   boost::asio::ssl::context& tls) {
-    namespace bybit = venue::bybit;
     preflight::report verdict{std::string(Env::name)};
     verdict.record("config", core::result<std::string>(fmt::format("{}: {} symbol(s), environment {}",
                                                                    s.opts.config_path, s.cfg.symbols.size(),
                                                                    s.cfg.environment)));
-    auto shown = trading_detail::load_credentials<Env>();
+    auto shown = load_credentials<Env>(Side::secrets_name);
     verdict.record("secrets", shown ? core::result<std::string>(fmt::format("{}", *shown))
                                     : core::result<std::string>(shown.error()));
-    boost::asio::io_context io;
-    bybit::rest_transport rest{io, ep.rest, tls};
-    obs::system_clock_source wall;
-    const auto local_now = [&wall] { return obs::unix_nanos(wall); };
-    const auto clock_ok = preflight::check_venue_clock(rest, local_now, bybit::default_recv_window);
-    verdict.record("venue_clock", clock_ok);
-    if (clock_ok) {
-        verdict.record("instruments", preflight::check_instruments(rest, s.cfg, bybit::category::linear));
-        verdict.record("order_fits", preflight::check_order_fits_at_venue(rest, s.cfg, bybit::category::linear));
-    } else {
-        verdict.skip("instruments", "the venue did not answer market/time");
-        verdict.skip("order_fits", "the venue did not answer market/time");
-    }
+    typename Side::venue_checks venue{ep, tls};
+    const bool clock_ok = venue.market(verdict, s);
     auto jstate = preflight::check_journal(journal_path_of(s.opts, s.cfg), Env::name, journal_options_of(s.cfg));
     verdict.record("journal", jstate ? core::result<std::string>(jstate->detail)
                                      : core::result<std::string>(jstate.error()));
-    auto sig = shown ? bybit::signer::make(std::move(*shown)) : core::result<bybit::signer>(shown.error());
-    if (clock_ok && jstate && sig) {
-        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(local_now()).count();
-        verdict.record("open_orders", preflight::check_open_orders(rest, *sig, now_ms, s.cfg, bybit::category::linear,
-                                                                   jstate->open_orders));
-    } else {
-        verdict.skip("open_orders", "needs the secrets, the venue clock and the journal");
-    }
+    venue.open_orders(verdict, s, std::move(shown), jstate, clock_ok);
     return verdict;
 }
 
 namespace trading_detail {
 
-/// instruments-info for `symbols`, asked up to `attempts` times: a transport failure or a 5xx
-/// (not JSON) is retried after 200 ms, 400 ms, ...; a verdict (a symbol not listed or not
-/// Trading) and a certificate that does not verify are not: asking again changes neither.
-template <class Transport>
-[[nodiscard]] core::result<venue_filter_map> fetch_filters_with_retries(Transport& rest,
-                                                                        const std::vector<std::string>& symbols,
-                                                                        std::uint32_t attempts) {
-    for (std::uint32_t i = 0;; ++i) {
-        auto fetched = preflight::fetch_venue_filters(rest, symbols, venue::bybit::category::linear);
-        const bool final = fetched || fetched.error().code == errc::preflight_instrument ||
-                           fetched.error().code == venue::bybit::errc::tls || i + 1 >= attempts;
-        if (final) return fetched;
-        std::this_thread::sleep_for(
-            core::exponential_delay(std::chrono::milliseconds(200), std::chrono::milliseconds(2000), i));
-    }
-}
-
-/// `s` with every symbol's filters from the venue's instruments-info, narrowed by the config's
+/// `s` with every symbol's filters from the venue (Side::fetch_filters), narrowed by the config's
 /// (app/venue_filters.hpp), and its engine setups rebuilt from them. Exit 7 when the venue does
 /// not list a symbol or a config filter is looser than the venue's; exit 3 when an order of
 /// order_qty cannot trade under the venue's filters; exit 1 (runtime, as a failed clock sync)
 /// when the venue cannot be asked: TLS, connect, timeouts, 5 failed attempts.
-[[nodiscard]] inline outcome<startup> with_venue_filters_of(const startup& s, const trading_endpoints& ep,
-                                                           boost::asio::ssl::context& tls) {
-    boost::asio::io_context io;
-    venue::bybit::rest_transport rest{io, ep.rest, tls};
-    auto fetched = fetch_filters_with_retries(rest, symbol_names(s.setups), 5);
+template <class Side>
+[[nodiscard]] outcome<startup> with_venue_filters_of(const startup& s, const typename Side::endpoints& ep,
+                                                     boost::asio::ssl::context& tls) {
+    auto fetched = Side::fetch_filters(ep, tls, symbol_names(s.setups));
     if (!fetched) {
         const exit_code code = fetched.error().code == errc::preflight_instrument ? exit_code::preflight
                                                                                    : exit_code::runtime;
-        return fail_with(code, fmt::format("instruments-info from {}:{}: {}", ep.rest.host, ep.rest.port,
+        return fail_with(code, fmt::format("instruments from {}:{}: {}", ep.rest.host, ep.rest.port,
                                            fetched.error().message));
     }
     auto cfg = with_venue_filters(s.cfg, *fetched);
@@ -309,56 +206,36 @@ template <class Transport>
 
 }  // namespace trading_detail
 
-/// One signer per connection (they are not thread-safe): REST (sender thread) and private WS.
-struct trading_signers {
-    venue::bybit::signer rest;
-    venue::bybit::signer ws;
-};
-
-template <env::environment Env>
-[[nodiscard]] outcome<trading_signers> load_signers() {
-    const auto one = [] () -> outcome<venue::bybit::signer> {
-        auto creds = trading_detail::load_credentials<Env>();
-        if (!creds) return fail_with(exit_code::environment, creds.error());
-        auto sig = venue::bybit::signer::make(std::move(*creds));
-        if (!sig) return fail_with(exit_code::environment, sig.error());
-        return std::move(*sig);
-    };
-    auto rest = one();
-    if (!rest) return rest.error();
-    auto ws = one();
-    if (!ws) return ws.error();
-    return trading_signers{std::move(*rest), std::move(*ws)};
-}
-
 /// One testnet or live run, its parts built in order and torn down in reverse: the public feed
 /// first, then the loop, the private stream, the gateway (its sender thread joins), REST.
 template <env::environment Env, venue::venue_kind Venue, class Gate>
 class trading_session : core::pinned {
-    // The gateway, signer and streams below are Bybit's (bybit_v5 is the one venue with
-    // `trading`); a second trading venue brings its own through this parameter.
     static_assert(Venue::trading,
                   "trading_session: this venue has no order gateway, private stream or REST transport yet "
                   "(venue/venues.hpp); only mmbot-shadow can be built for it");
 
 public:
+    /// Everything the run asks of the venue (app/trading/venue_side.hpp).
+    using side_type = typename trading_side_of<Venue, Env>::type;
+    static_assert(venue_side<side_type>, "trading_session: the venue's side lacks a member venue_side needs");
+    using endpoints = typename side_type::endpoints;
     using logger_type = obs::json_logger<obs::fake_clock>;
-    using gateway_type = trading_detail::gateway_t<Env>;
+    using gateway_type = typename side_type::gateway_type;
     using loop_type = engine::execution_loop<gateway_type, Gate, logger_type>;
     using sink_type = trading_detail::trading_sink<loop_type, logger_type>;
 
     /// The phases of app/run.hpp's `session` concept.
     [[nodiscard]] static int run(const startup& given) {
-        auto ep = trading_endpoints_of<Env>(given.opts);
+        auto ep = side_type::endpoints_of(given.opts);
         if (!ep) return exit_with(ep.error());
         auto tls = client_tls(given.opts);
         if (!tls) return exit_with(tls.error());
         if (given.opts.preflight) return preflight_only(given, *ep, *tls);
         // testnet: credentials first (a local problem, exit 4, before any request). live: after
         // its mandatory preflight, whose verdict reports missing or unreadable secrets itself.
-        std::optional<trading_signers> keys;
+        std::optional<typename side_type::keys> keys;
         if constexpr (!Env::requires_preflight) {
-            auto k = load_signers<Env>();
+            auto k = side_type::load_keys();
             if (!k) return exit_with(k.error());
             keys.emplace(std::move(*k));
         }
@@ -370,17 +247,17 @@ public:
         });
         if (!shard) return exit_with(shard.error());
         // The venue's filters (narrowed by the config's): what every later phase trades with.
-        auto merged = trading_detail::with_venue_filters_of(given, *ep, *tls);
+        auto merged = trading_detail::with_venue_filters_of<side_type>(given, *ep, *tls);
         if (!merged) return exit_with(merged.error());
         const startup& s = *merged;
         if constexpr (Env::requires_preflight) {
-            if (const auto verdict = trading_preflight<Env>(s, *ep, *tls); !verdict.passed()) {
+            if (const auto verdict = trading_preflight<Env, side_type>(s, *ep, *tls); !verdict.passed()) {
                 fmt::print(stderr, "{}", verdict.to_json());
                 return exit_with(fail_with(exit_code::preflight,
                                            fmt::format("mmbot-{}: preflight failed (verdict above); nothing was sent",
                                                        Env::name)));
             }
-            auto k = load_signers<Env>();
+            auto k = side_type::load_keys();
             if (!k) return exit_with(k.error());
             keys.emplace(std::move(*k));
         }
@@ -400,25 +277,27 @@ public:
 
     /// --preflight: the verdict on stdout, exit 0 or 7. Filters the venue cannot give are
     /// reported by the verdict's instruments check rather than ending the run.
-    [[nodiscard]] static int preflight_only(const startup& given, const trading_endpoints& ep,
+    [[nodiscard]] static int preflight_only(const startup& given, const endpoints& ep,
                                             boost::asio::ssl::context& tls) {
-        auto merged = trading_detail::with_venue_filters_of(given, ep, tls);
-        const auto verdict = trading_preflight<Env>(merged ? *merged : given, ep, tls);
+        auto merged = trading_detail::with_venue_filters_of<side_type>(given, ep, tls);
+        const auto verdict = trading_preflight<Env, side_type>(merged ? *merged : given, ep, tls);
         fmt::print("{}", verdict.to_json());
         return verdict.passed() ? 0 : static_cast<int>(exit_code::preflight);
     }
 
 private:
-    trading_session(const startup& s, const trading_endpoints& ep, boost::asio::ssl::context& tls,
-                    trading_signers keys, engine::journal::opened opened, log_output log_out,
+    trading_session(const startup& s, const endpoints& ep, boost::asio::ssl::context& tls,
+                    typename side_type::keys keys, engine::journal::opened opened, log_output log_out,
                     control::control_server control, capture_recording recording,
                     std::unique_ptr<shard::coordinator> shard)
-        : s_(s), ep_(ep), tls_(tls), keys_(std::move(keys)), recording_(std::move(recording)),
+        : s_(s), ep_(ep), tls_(tls), recording_(std::move(recording)),
           journal_(std::move(opened.log)),
           log_out_(std::move(log_out)), sink_(log_out_.file()),
-          log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()), rest_{rest_io_, ep.rest, tls},
+          log_(sink_, clock_, obs::parse_log_level(s.opts.log_level).value()),
+          side_(ep, tls, std::move(keys), [this] { return now(); }),
           seen_(clock_, symbol_names(s.setups), stale_after_of(s.setups)),
           ops_(s.opts, s.loaded, std::move(control), log_, seen_.metrics, journal_), pictures_(s.opts) {
+        seen_.metrics.bot_info.with({Env::name, Venue::name}).set(std::int64_t{1});
         if (shard) {
             portfolio_.emplace(std::move(shard), *s.cfg.portfolio, seen_.metrics);
             log_.info("shard_lease_taken", {{"shard", s.cfg.portfolio->shard},
@@ -443,9 +322,6 @@ private:
     }
 
     [[nodiscard]] std::chrono::nanoseconds now() const { return obs::unix_nanos(wall_); }
-    [[nodiscard]] core::result<std::int64_t> venue_ms_at(std::chrono::nanoseconds t) const {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(t + venue_watch_->offset()).count();
-    }
 
     int trade() {
         if (auto ok = sync_clock(); !ok) return exit_with(ok.error());
@@ -465,18 +341,13 @@ private:
     /// The venue-time offset every signature uses. The error names why the last attempt failed
     /// (TLS, connect, timeout), not only that no sample arrived.
     outcome<void> sync_clock() {
-        venue::bybit::clock_sync sync;
-        auto synced = venue::bybit::sync_clock(sync, rest_, [this] { return now(); }, 3);
+        auto synced = side_.sync_clock({std::chrono::seconds(s_.opts.clock_resync_s),
+                                        std::chrono::seconds(s_.opts.filters_refresh_s), symbol_names(s_.setups)});
         if (!synced) {
             log_.error("clock_sync_failed", {{"code", synced.error().code}, {"error", synced.error().message}});
             return fail_with(exit_code::runtime,
                              fmt::format("{}:{}: {}", ep_.rest.host, ep_.rest.port, synced.error().message));
         }
-        venue_watch_.emplace(ep_.rest, tls_,
-                             venue_watch::schedule{std::chrono::seconds(s_.opts.clock_resync_s),
-                                                   std::chrono::seconds(s_.opts.filters_refresh_s),
-                                                   symbol_names(s_.setups)},
-                             *synced, [this] { return now(); });
         seen_.metrics.clock_skew.set(*synced);
         log_.info("clock_synced", {{"offset_ns", static_cast<std::int64_t>(synced->count())}});
         return {};
@@ -485,19 +356,9 @@ private:
     /// REST (with live's second domain when no override is in force), the gateway, the private
     /// and public streams, and the loop on the journal's store and positions.
     void connect() {
-        namespace bybit = venue::bybit;
-        const auto now_fn = [this] { return now(); };
-        if (s_.opts.endpoint_override.empty() && bybit::host_failover<Env>::has_failover()) {
-            rest_failover_.emplace(rest_io_, bybit::rest_endpoint{std::string(Env::rest_failover_host)}, tls_);
-        }
-        hosts_.emplace(trading_detail::transport_ref{&rest_},
-                       rest_failover_ ? std::optional(trading_detail::transport_ref{&*rest_failover_}) : std::nullopt,
-                       now_fn);
-        gateway_.emplace(trading_detail::failover_ref<Env>{&*hosts_}, &keys_.rest, bybit::gateway_params{}, now_fn,
-                         [this](std::chrono::nanoseconds t) { return venue_ms_at(t); });
-        pws_.emplace(ep_.private_ws, tls_, keys_.ws, [this]() { return venue_ms_at(now()); });
+        side_.connect(s_.opts);
         started_at_ = now();
-        loop_.emplace(*gateway_, journal_, std::move(store_), std::move(positions_), to_options(s_.cfg), s_.setups,
+        loop_.emplace(side_.gateway(), journal_, std::move(store_), std::move(positions_), to_options(s_.cfg), s_.setups,
                       seen_.metrics, log_,
                       engine::client_order_id_generator::for_run(started_at_, 0,
                                                                  s_.cfg.portfolio ? s_.cfg.portfolio->shard : ""));
@@ -509,25 +370,23 @@ private:
         });
     }
 
-    [[nodiscard]] feed::ws_feed_options public_feed_options() const {
-        feed::ws_feed_options fo;
-        fo.endpoint = ep_.public_ws;
-        fo.topics.symbols = symbol_names(s_.setups);
-        fo.max_consecutive_failures = 20;
-        fo.backoff_seed = static_cast<std::uint64_t>(started_at_.count());
-        recording_.tap(fo);
+    [[nodiscard]] typename live_feed_of<Venue>::options public_feed_options() const {
+        auto fo = live_feed_of<Venue>::options_for(
+            {ep_.public_feed, symbol_names(s_.setups), 20, static_cast<std::uint64_t>(started_at_.count())});
+        // Binance refuses --record up front (binance_side::endpoints_of): only Bybit's frames are tapped.
+        if constexpr (std::same_as<Venue, venue::bybit_v5>) recording_.tap(fo);
         return fo;
     }
 
     void start() {
-        venue_watch_->start();
-        gateway_->start();
-        pws_->start();
+        side_.watch().start();
+        side_.start();
         md_->start();
         log_.info("trading_started",
-                  {{"rest", fmt::format("{}:{}", ep_.rest.host, ep_.rest.port)},
-                   {"rest_failover", rest_failover_ ? Env::rest_failover_host : std::string_view("none")},
-                   {"private_ws", fmt::format("{}:{}", ep_.private_ws.host, ep_.private_ws.port)}});
+                  {{"venue", Venue::name},
+                   {"rest", fmt::format("{}:{}", ep_.rest.host, ep_.rest.port)},
+                   {"rest_failover", side_.failover_host()},
+                   {"private_ws", side_.private_where()}});
         now_ = started_at_;
         ready_deadline_ = started_at_ + std::chrono::seconds(30);
         health_.emplace(started_at_);
@@ -544,7 +403,7 @@ private:
         poll_clock();
         poll_filters();
         if (!poll_private()) return false;
-        (void)gateway_->drain(*events_sink_);
+        (void)side_.gateway().drain(*events_sink_);
         if (!quoting_ && !try_start_quoting()) return false;
         if (!poll_market_data()) return false;
         ops_.poll(*loop_, now_);
@@ -570,7 +429,7 @@ private:
     /// A resync's outcome (app/venue_watch.hpp): exported, logged, and a freeze when the offset
     /// jumped or could not be measured max_failures times in a row.
     void poll_clock() {
-        auto r = venue_watch_->take_clock_report();
+        auto r = side_.watch().take_clock_report();
         if (!r) return;
         const auto ms = [](std::chrono::nanoseconds d) {
             return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -585,7 +444,7 @@ private:
             log_.error("clock_freeze", {{"reason", *r->freeze_reason},
                                         {"offset_ms", r->offset ? ms(*r->offset) : ms(r->previous)},
                                         {"previous_ms", ms(r->previous)},
-                                        {"max_jump_ms", static_cast<std::int64_t>(venue::bybit::max_offset_jump.count())}});
+                                        {"max_jump_ms", static_cast<std::int64_t>(venue::max_offset_jump.count())}});
             loop_->freeze(risk::freeze_reason{*r->freeze_reason, risk::release::cool_down}, now_);
         }
     }
@@ -594,7 +453,7 @@ private:
     /// requoted on the new grid; one whose config filters are no longer at least as strict as the
     /// venue's, or whose order can no longer trade, freezes the bot (filters_conflict).
     void poll_filters() {
-        auto fetched = venue_watch_->take_filters();
+        auto fetched = side_.watch().take_filters();
         if (!fetched) return;
         if (!*fetched) {
             if (fetched->error().code == errc::preflight_instrument) {  // a symbol gone or not Trading
@@ -634,16 +493,20 @@ private:
 
     /// The private stream's acks, fills and cancels; a (re)connect asks for a reconcile.
     bool poll_private() {
-        const auto pr = pws_->poll(*events_sink_, std::chrono::milliseconds(1));
+        const auto pr = side_.poll_private(*events_sink_, std::chrono::milliseconds(1));
         if (pr.fatal) {
             fatal_ = *pr.fatal;
             return false;
         }
         if (pr.bad_frame) log_.warn("private_ws_bad_frame", {{"error", pr.bad_frame->message}});
-        if (pr.lost) log_.warn("private_ws_lost", {{"reason", pws_->last_error()}});
+        if (pr.lost) log_.warn("private_ws_lost", {{"reason", side_.private_last_error()}});
+        // Binance: the user data stream's key expired; the venue watch makes a new one at once.
+        if constexpr (requires { pr.key_expired; }) {
+            if (pr.key_expired) log_.warn("listen_key_expired", {});
+        }
         if (pr.became_ready || events_sink_->reconcile_needed) {
             events_sink_->reconcile_needed = false;
-            log_.info("private_ws_ready", {{"sessions", pws_->stats().sessions}});
+            log_.info("private_ws_ready", {{"sessions", side_.private_sessions()}});
             request_reconcile(now_);
         }
         return true;
@@ -653,7 +516,7 @@ private:
     /// the start without that, the run stops.
     bool try_start_quoting() {
         const bool all = last_reconcile_done();
-        if (all && pws_->ready()) {
+        if (all && side_.private_ready()) {
             loop_->start(now_);
             quoting_ = true;
             log_.info("quoting_started", {});
@@ -663,7 +526,7 @@ private:
             if (!loop_->store().open_orders().empty()) loop_->cancel_all("recovered_open_orders", now_);
         } else if (now_ > ready_deadline_) {
             fatal_ = core::make_error(errc::venue_not_ready, fmt::format("private stream or reconcile not done within "
-                                                                     "30 s (last: {})", pws_->last_error()));
+                                                                     "30 s (last: {})", side_.private_last_error()));
             return false;
         }
         return true;
@@ -701,21 +564,15 @@ private:
     }
 
     void on_tick() {
-        namespace bybit = venue::bybit;
         if (quoting_) loop_->on_tick(now_);
         last_tick_ = now_;
-        seen_.board.set_venue_connected(pws_->ready());
+        seen_.board.set_venue_connected(side_.private_ready());
         seen_.board.set_frozen(loop_->state() == engine::bot_state::freeze);
         seen_.feed_counts.market_data(md_->stats());
         seen_.feed_counts.public_stream(md_->feed_stats());
-        seen_.feed_counts.private_stream(pws_->stats().sessions);
+        seen_.feed_counts.private_stream(side_.private_sessions());
         recording_.publish(seen_.feed_counts);
-        for (std::size_t e = 0; e < bybit::endpoint_count; ++e) {
-            const auto ep = static_cast<bybit::endpoint>(e);
-            if (const auto left = gateway_->protocol().rate_limit_remaining(ep)) {
-                seen_.metrics.rate_limit_headroom.with({bybit::path_of(ep)}).set(*left);
-            }
-        }
+        side_.publish_headroom(seen_.metrics);
     }
 
     /// Every symbol's last reconcile has reported (reconciled or reconcile_failed, which asks again).
@@ -730,7 +587,7 @@ private:
                 if (o->symbol == name) open.push_back(o->client_order_id);
             }
             done = false;
-            if (auto ok = gateway_->reconcile(name, std::move(open), at); !ok) {
+            if (auto ok = side_.gateway().reconcile(name, std::move(open), at); !ok) {
                 log_.error("reconcile_failed", {{"symbol", name}, {"error", ok.error().message}});
             }
         }
@@ -748,15 +605,14 @@ private:
         // Every REST call from here on ends by the deadline, and the one in flight is cancelled at
         // it (below), so a hung venue cannot hold gateway.stop() beyond it.
         const auto steady_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s_.opts.stop_timeout_s);
-        rest_.set_deadline(steady_deadline);
-        if (rest_failover_) rest_failover_->set_deadline(steady_deadline);
+        side_.set_deadline(steady_deadline);
         auto next_reconcile = stop_started + std::chrono::seconds(1);
         while (now() < stop_deadline) {
             const auto t = now();
             clock_.set(t);
-            if (!pws_->fatal()) (void)pws_->poll(*events_sink_, std::chrono::milliseconds(5));
-            (void)gateway_->drain(*events_sink_);
-            if (gateway_->pending() == 0 && loop_->store().open_orders().empty()) break;
+            if (!side_.private_failed()) (void)side_.poll_private(*events_sink_, std::chrono::milliseconds(5));
+            (void)side_.gateway().drain(*events_sink_);
+            if (side_.gateway().pending() == 0 && loop_->store().open_orders().empty()) break;
             (void)loop_->retry_unconfirmed_cancels(t);
             // Requests still in flight (a create being resolved, a cancel retried) do not hold the
             // reconcile back: it skips the orders the gateway is still creating.
@@ -770,13 +626,10 @@ private:
         }
         if (!loop_->store().open_orders().empty()) note_open_at_exit();
         // A call started before the deadline was set still waits for its own read timeout: end it.
-        rest_.cancel_in_flight();
-        if (rest_failover_) rest_failover_->cancel_in_flight();
-        gateway_->stop();
-        pws_->stop();
+        side_.cancel_in_flight();
+        side_.stop();
         md_->stop();
-        venue_watch_->stop();
-        (void)gateway_->drain(*events_sink_);
+        (void)side_.gateway().drain(*events_sink_);
     }
 
     void note_open_at_exit() {
@@ -791,7 +644,7 @@ private:
     }
 
     int finish() {
-        const auto& pub = ep_.public_ws;
+        const auto& pub = ep_.public_feed.stream;
         const run_params params{std::string(Env::name), fmt::format("wss://{}:{}{}", pub.host, pub.port, pub.path),
                                 symbol_names(s_.setups), s_.opts.iterations, s_.cfg.maker,
                                 std::string(Venue::name)};
@@ -810,24 +663,23 @@ private:
 
     void print_summary() const {
         const auto& st = loop_->stats();
-        const auto gs = gateway_->stats();
+        const auto gs = side_.gateway().stats();
         const auto totals = loop_->positions().totals(loop_->marks());
         fmt::print(stderr,
-                   "mmbot-{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
-                   "{} open at exit, requests {} (throttled {}, 10006 {}, unresolved {}), fills recovered {} "
+                   "mmbot-{}{}: {} book events, {} orders placed, {} fills, {} cancelled, {} rejected, "
+                   "{} open at exit, requests {} (throttled {}, rate-limited {}, unresolved {}), fills recovered {} "
                    "(of {} read back), cancel retries {}, host failovers {}, net pnl {}\n",
-                   Env::name, events_, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
+                   Env::name, Venue::binary_suffix, events_, st.orders_placed, st.fills, st.orders_cancelled, st.orders_rejected,
                    loop_->store().open_orders().size(), gs.requests_sent, gs.throttled, gs.venue_rate_limited,
                    gs.unresolved, events_sink_ ? events_sink_->fills_recovered : 0, gs.executions_read_back,
-                   st.cancel_retries, hosts_->switches(),
+                   st.cancel_retries, side_.host_switches(),
                    totals ? totals->net.to_string() : "n/a");
     }
 
     // What start-up hands over.
     const startup& s_;
-    const trading_endpoints& ep_;
+    const endpoints& ep_;
     boost::asio::ssl::context& tls_;
-    trading_signers keys_;
     /// --record: declared before md_, whose frame tap points into it.
     capture_recording recording_;
     engine::journal journal_;
@@ -838,21 +690,16 @@ private:
     obs::fake_clock clock_;
     obs::system_clock_source wall_;
     logger_type log_;
-    // The venue, built after the clock sync (connect()).
-    boost::asio::io_context rest_io_;
-    venue::bybit::rest_transport rest_;
-    std::optional<venue_watch> venue_watch_;  ///< the venue's clock and instruments, on their own thread
+    /// The venue: its REST, its watch (clock, filters), then, from connect(), its gateway and
+    /// private stream.
+    side_type side_;
     /// Each symbol's filters as the loop uses them (a refresh compares against these).
     std::map<std::string, core::instrument_filters, std::less<>> filters_;
-    std::optional<venue::bybit::rest_transport> rest_failover_;
-    std::optional<trading_detail::failover_t<Env>> hosts_;
-    std::optional<gateway_type> gateway_;
-    std::optional<venue::bybit::private_ws> pws_;
     run_observability<obs::fake_clock> seen_;
     std::optional<loop_type> loop_;
     std::map<std::string, bool, std::less<>> reconciled_;
     std::optional<sink_type> events_sink_;
-    std::optional<feed::ws_feed> md_;
+    std::optional<typename live_feed_of<Venue>::type> md_;
     operator_controls<Env, logger_type> ops_;
     run_pictures pictures_;
     /// Always on: a trading run's report is not reproducible anyway, and its decision latency is

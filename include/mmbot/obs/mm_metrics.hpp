@@ -116,6 +116,9 @@ struct operator_metrics {
     counter_family& book_crossed;             ///< mm_book_crossed_total{symbol}: crossed episodes
     counter_family& operator_actions;         ///< mm_operator_actions_total{action}: mmbot-ctl commands
     decimal_gauge<seconds_unit>& clock_skew;  ///< mm_clock_skew_seconds: venue clock minus local clock (testnet/live)
+    /// mm_bot_info{environment, venue}: 1 for the binary's own pair, so every series of a bot can
+    /// be joined to the venue it trades (`* on(instance) group_left(venue) mm_bot_info`).
+    gauge_family& bot_info;
 };
 
 /// A shard's view of the portfolio (docs/deploy.md). Series exist only in a bot that is a shard
@@ -218,7 +221,9 @@ inline operator_metrics::operator_metrics(registry& reg)
                                        {"action"})),
       clock_skew(reg.add_decimal_gauge<seconds_unit>(
                      "mm_clock_skew_seconds", "Venue clock minus local clock, as last measured (testnet/live).")
-                     .with({})) {}
+                     .with({})),
+      bot_info(reg.add_gauge("mm_bot_info", "1 for the environment and venue this binary was built for.",
+                             {"environment", "venue"})) {}
 
 inline portfolio_metrics::portfolio_metrics(registry& reg)
     : portfolio_exposure(reg.add_decimal_gauge<core::notional_unit>(

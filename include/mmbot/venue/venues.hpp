@@ -7,9 +7,8 @@
 // instead of failing at run time.
 //
 //   bybit_v5      Bybit v5 (linear and spot): public stream, captures, trading (testnet, live)
-//   binance_usdm  Binance USD-M futures: captures (`<recv_ns> <json>`, feed/binance/replay.hpp) and
-//                 the live public stream (feed/binance/ws_feed.hpp) in shadow; no trading session
-//                 yet (docs/binance.md)
+//   binance_usdm  Binance USD-M futures: captures (`<recv_ns> <json>`, feed/binance/replay.hpp),
+//                 the live public stream (feed/binance/ws_feed.hpp), trading (testnet, live)
 //
 //   template <venue::venue_kind Venue>
 //   void replay(feed::capture_file& f) { typename Venue::capture_reader r(f); ... }
@@ -47,7 +46,8 @@ struct binance_usdm {
     static constexpr std::string_view binary_suffix = "-binance";
     /// feed::binance::ws_feed follows its public stream (`--feed live`; app/runtime/live_feed_of.hpp).
     static constexpr bool live_public_feed = true;
-    static constexpr bool trading = false;
+    /// Its gateway, user data stream and REST transport (app/trading/binance_side.hpp).
+    static constexpr bool trading = true;
 };
 
 /// What a venue type must declare. A static_assert in each consumer names this concept.

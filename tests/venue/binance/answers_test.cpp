@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mmbot/venue/binance/private_stream.hpp"
+#include "mmbot/venue/binance/requests.hpp"
 #include "mmbot/venue/binance/responses.hpp"
 #include "mmbot/venue/binance/user_stream.hpp"
 
@@ -148,6 +149,29 @@ BOOST_AUTO_TEST_CASE(time_cancel_all_and_listen_key) {
     BOOST_REQUIRE(!slash);
     BOOST_TEST(slash.error().message == "listenKey: has a character outside [A-Za-z0-9]");
     BOOST_TEST(!binance::parse_listen_key(R"({"listenKey":""})"));
+}
+
+BOOST_AUTO_TEST_CASE(book_ticker_is_read_exactly_and_needs_both_sides) {
+    auto top = binance::parse_book_ticker(
+        R"({"symbol":"BTCUSDT","bidPrice":"65000.00","bidQty":"1.5","askPrice":"65000.10","askQty":"2","time":1,"lastUpdateId":7})",
+        "BTCUSDT");
+    BOOST_REQUIRE(top.has_value());
+    BOOST_TEST(top->bid == price::parse("65000.00").value());
+    BOOST_TEST(top->ask == price::parse("65000.10").value());
+    auto other = binance::parse_book_ticker(R"({"symbol":"ETHUSDT","bidPrice":"1","askPrice":"2"})", "BTCUSDT");
+    BOOST_REQUIRE(!other);
+    BOOST_TEST(other.error().message == "symbol: expected BTCUSDT, got ETHUSDT");
+    auto empty = binance::parse_book_ticker(R"({"symbol":"BTCUSDT","bidPrice":"65000.00","askPrice":"0.00"})", "BTCUSDT");
+    BOOST_REQUIRE(!empty);
+    BOOST_TEST(empty.error().message == "askPrice: no order resting on this side");
+    BOOST_TEST(!binance::parse_book_ticker(R"({"symbol":"BTCUSDT","bidPrice":1,"askPrice":"2"})", "BTCUSDT"));
+    binance::rest_request r;
+    BOOST_TEST(binance::write_book_ticker("BTCUSDT", r).has_value());
+    BOOST_TEST(r.target() == "/fapi/v1/ticker/bookTicker?symbol=BTCUSDT");
+    BOOST_TEST(!r.signed_request);
+    BOOST_TEST(!binance::write_book_ticker("", r));
+    binance::write_public(binance::path_time, r);
+    BOOST_TEST(r.target() == "/fapi/v1/time");
 }
 
 BOOST_AUTO_TEST_CASE(a_trade_update_carries_one_exact_fill) {

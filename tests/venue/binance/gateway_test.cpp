@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -140,6 +141,17 @@ BOOST_AUTO_TEST_CASE(gateway_sends_binance_requests_stamped_when_sent) {
     BOOST_TEST(t.log[2].path == "/fapi/v1/allOpenOrders");
     // Cancel-all names no order: its cancels arrive on the user data stream.
     BOOST_TEST(drain(gw) == (std::vector<std::string>{"ack mm-1 101", "cancel mm-1 CANCELED"}));
+    // The metric's headroom: the weight limit less the last X-MBX-USED-WEIGHT-1M (3).
+    BOOST_TEST((gw.protocol().weight_remaining() == std::optional<std::int64_t>(2400 - 3)));
+}
+
+BOOST_AUTO_TEST_CASE(weight_headroom_is_unknown_until_an_answer_says) {
+    auto gw = make();
+    BOOST_TEST(!gw.protocol().weight_remaining().has_value());
+    gw.transport().answers.emplace_back(fake_answer{200, order_json("mm-1", "NEW"), "", ""});  // no header
+    gw.place(order("mm-1"), t0);
+    (void)gw.pump(t0);
+    BOOST_TEST(!gw.protocol().weight_remaining().has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_post_only_that_would_take_is_rejected_once) {

@@ -7,11 +7,13 @@
 #include "mmbot/venue/binance/error_codes.hpp"
 #include "mmbot/venue/binance/exchange_info.hpp"
 #include "mmbot/venue/binance/request_weight.hpp"
+#include "mmbot/venue/clock_sync.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace binance = mmbot::venue::binance;
 using binance::errc;
@@ -86,6 +88,34 @@ BOOST_AUTO_TEST_CASE(exchange_info_errors_name_the_path) {
     e = binance::parse_symbol_rules(broken.as_object(), "BTCUSDT");
     BOOST_TEST(e.error().message == "symbols[0].filters[0].tickSize: missing field");
     BOOST_TEST((e.error().code == errc::missing_field));
+    // Listed or not, whatever the row holds; a malformed list lists nothing.
+    BOOST_TEST(binance::lists_symbol(doc.as_object(), "ETHUSDT"));
+    BOOST_TEST(!binance::lists_symbol(doc.as_object(), "SOLUSDT"));
+    BOOST_TEST(!binance::lists_symbol(boost::json::parse(R"({"symbols":{}})").as_object(), "BTCUSDT"));
+    BOOST_TEST(!binance::lists_symbol(boost::json::parse(R"({"symbols":[1,{"symbol":2}]})").as_object(), "BTCUSDT"));
+}
+
+BOOST_AUTO_TEST_CASE(the_clock_sync_speaks_binance_codes) {
+    using namespace std::chrono_literals;
+    mmbot::venue::basic_clock_sync<errc> sync;
+    auto none = sync.venue_time_ms(1s);
+    BOOST_TEST_REQUIRE(!none.has_value());
+    BOOST_TEST((none.error().code == errc::clock_unsynced));
+    BOOST_TEST(error_label(errc::clock_unsynced) == "binance_clock_unsynced");
+    // Three samples, one too slow (2 s round trip): the shortest round trip's midpoint wins.
+    std::vector<std::chrono::nanoseconds> clock{0ms, 10ms, 20ms, 2020ms, 3000ms, 3004ms, 4000ms};
+    std::size_t i = 0;
+    const auto now = [&] { return clock.at(i++); };
+    std::vector<mmbot::core::result<std::chrono::nanoseconds>> server{std::chrono::nanoseconds{1005ms}, std::chrono::nanoseconds{1500ms}, std::chrono::nanoseconds{4002ms}};
+    std::size_t k = 0;
+    auto offset = mmbot::venue::sample_clock(sync, [&] { return server.at(k++); }, now, 3, "/fapi/v1/time");
+    BOOST_TEST_REQUIRE(offset.has_value(), offset.error().message);
+    BOOST_TEST(offset->count() == std::chrono::nanoseconds(1000ms).count());  // 4002 - (3000 + 3004) / 2
+    mmbot::venue::basic_clock_sync<errc> far{{.max_rtt = 1s, .max_skew = 30s}};
+    BOOST_TEST(far.add_sample(0ms, 10ms, 60s));
+    auto skew = far.venue_time_ms(20ms);
+    BOOST_TEST_REQUIRE(!skew.has_value());
+    BOOST_TEST((skew.error().code == errc::clock_skew));
 }
 
 BOOST_AUTO_TEST_CASE(weight_budget_follows_the_venue) {

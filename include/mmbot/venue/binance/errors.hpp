@@ -39,6 +39,11 @@ enum class errc : std::uint8_t {
     stale_connection,
     /// The order gateway's command queue is full (venue/order_gateway.hpp).
     queue_full,
+    // ---- the venue-time offset (venue/clock_sync.hpp)
+    /// No usable GET /fapi/v1/time sample yet.
+    clock_unsynced,
+    /// The local clock is further from the venue's than allowed.
+    clock_skew,
     // ---- classified venue refusals (error_codes.hpp)
     /// -1021: the timestamp is outside recvWindow: resync the clock, then retry.
     timestamp,

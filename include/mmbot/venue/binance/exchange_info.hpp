@@ -200,6 +200,18 @@ struct filters_seen {
     return f.bad_value(core::json::field("symbols"), fmt::format("no symbol \"{}\"", symbol));
 }
 
+/// Whether an exchangeInfo answer lists `symbol` at all (a malformed list lists nothing).
+[[nodiscard]] inline bool lists_symbol(const boost::json::object& info, std::string_view symbol) {
+    const auto* symbols = info.if_contains("symbols");
+    if (symbols == nullptr || !symbols->is_array()) return false;
+    for (const auto& v : symbols->get_array()) {
+        const auto* so = v.if_object();
+        const auto* name = so != nullptr ? so->if_contains("symbol") : nullptr;
+        if (name != nullptr && name->is_string() && name->get_string() == symbol) return true;
+    }
+    return false;
+}
+
 /// Whether `px` is inside the PERCENT_PRICE band around `mark`: mark x down <= px <= mark x up,
 /// compared exactly (both sides scaled to price x ratio, no rounding).
 [[nodiscard]] inline bool within_band(const percent_band& b, const core::price& px,

@@ -39,6 +39,7 @@
 #include "mmbot/venue/gateway_protocol.hpp"
 #include "mmbot/venue/order_venue.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -91,7 +92,7 @@ public:
     static constexpr std::chrono::milliseconds default_window{5000};
 
     explicit gateway_protocol(std::uint32_t weight_limit = default_weight_limit)
-        : weight_(weight_limit, cancel_reserve) {}
+        : weight_(weight_limit, cancel_reserve), weight_limit_(weight_limit) {}
 
     // ------------------------------------------------------------------------------ writing
     // Written with timestamp 0: send() stamps each request with the venue's time as it goes.
@@ -145,6 +146,10 @@ public:
         if (!resp) return resp.error();
         // A malformed weight header changes nothing (the venue's refusals still hold us back).
         (void)weight_.on_response(now, static_cast<int>(resp->status), resp->used_weight_1m, resp->retry_after);
+        if (auto used = parse_header_count(header_used_weight_1m, resp->used_weight_1m)) {
+            headroom_.store(static_cast<std::int64_t>(weight_limit_) - static_cast<std::int64_t>(*used),
+                            std::memory_order_relaxed);
+        }
         return answer{resp->status, std::move(resp->body)};
     }
 
@@ -153,6 +158,13 @@ public:
 
     /// The venue's weight used this minute, as its last answer said. Sender side.
     [[nodiscard]] const request_weight& weight() const noexcept { return weight_; }
+    /// The request weight left this minute (the limit less X-MBX-USED-WEIGHT-1M of the last
+    /// answer that carried it); empty before one did. Any thread (the metrics tick).
+    [[nodiscard]] std::optional<std::int64_t> weight_remaining() const noexcept {
+        const std::int64_t left = headroom_.load(std::memory_order_relaxed);
+        if (left == unknown_headroom) return std::nullopt;
+        return left;
+    }
 
     // ------------------------------------------------------------------------------ reading
 
@@ -251,7 +263,11 @@ private:
         return v;
     }
 
+    static constexpr std::int64_t unknown_headroom = -1;
     request_weight weight_;
+    std::uint32_t weight_limit_;
+    /// weight_remaining(); unknown_headroom until an answer said. Written by the sender.
+    std::atomic<std::int64_t> headroom_{unknown_headroom};
 };
 
 }  // namespace mmbot::venue::binance

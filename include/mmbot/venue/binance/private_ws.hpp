@@ -115,8 +115,8 @@ public:
           session_(session_options(opts_), tls,
                    {.on_open = [this] { on_open(); },
                     .ping_frame = {},
-                    .on_event = [this](net::ws_session_event k, std::string_view, std::chrono::milliseconds) {
-                        on_event(k);
+                    .on_event = [this](net::ws_session_event k, std::string_view detail, std::chrono::milliseconds) {
+                        on_event(k, detail);
                     }}) {}
 
     /// The key the next connection uses; a connection on another key is dropped (and remade).
@@ -143,6 +143,13 @@ public:
     }
 
     [[nodiscard]] bool ready() const noexcept { return session_.open(); }
+    /// Why the last connection ended or failed (empty until one did).
+    [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
+    /// The session gave up for good (a certificate that does not verify), and why.
+    [[nodiscard]] std::optional<core::error> fatal() const {
+        if (!session_.failed()) return std::nullopt;
+        return session_.error();
+    }
     [[nodiscard]] private_ws_stats stats() const noexcept {
         const net::ws_session_stats s = session_.stats();
         private_ws_stats out = stats_;
@@ -170,8 +177,11 @@ private:
                 .control_frames_are_liveness = true};
     }
 
-    void on_event(net::ws_session_event k) {
+    void on_event(net::ws_session_event k, std::string_view detail) {
         if (k == net::ws_session_event::disconnected) result_.lost = true;
+        if (k == net::ws_session_event::disconnected || k == net::ws_session_event::connect_failed) {
+            last_error_ = std::string(detail);
+        }
     }
 
     void on_open() {
@@ -200,6 +210,7 @@ private:
     private_ws_options opts_;
     private_stream stream_;
     std::string key_;
+    std::string last_error_;
     private_ws_stats stats_;
     private_poll_result result_;
     // Last, so it is destroyed first: its handlers refer to the members above.

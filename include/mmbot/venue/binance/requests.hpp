@@ -89,6 +89,7 @@ inline constexpr std::string_view path_user_trades = "/fapi/v1/userTrades";
 inline constexpr std::string_view path_exchange_info = "/fapi/v1/exchangeInfo";
 inline constexpr std::string_view path_depth = "/fapi/v1/depth";
 inline constexpr std::string_view path_time = "/fapi/v1/time";
+inline constexpr std::string_view path_book_ticker = "/fapi/v1/ticker/bookTicker";
 
 /// Binance's bound on newClientOrderId.
 inline constexpr std::size_t max_client_order_id = 36;
@@ -253,6 +254,22 @@ inline void restamp(rest_request& r, std::int64_t now_ms) {
     std::array<char, 20> buf{};
     r.params.replace(key.size(), (end == std::string::npos ? r.params.size() : end) - key.size(),
                      detail::ms_text(now_ms, buf));
+}
+
+/// A public GET with no parameters (no key, no signature): /fapi/v1/time, /fapi/v1/exchangeInfo.
+inline void write_public(std::string_view path, rest_request& out) {
+    out.method = http_method::get;
+    out.path = path;
+    out.params.clear();
+    out.signed_request = false;
+}
+
+/// GET /fapi/v1/ticker/bookTicker of one symbol (public, weight 2): its best bid and ask.
+[[nodiscard]] inline core::result<void> write_book_ticker(std::string_view symbol, rest_request& out) {
+    if (auto ok = detail::check_symbol(symbol); !ok) return ok;
+    write_public(path_book_ticker, out);
+    detail::param(out.params, "symbol", symbol);
+    return {};
 }
 
 /// The user data stream's key: POST creates, PUT keeps alive, DELETE closes. No parameters.

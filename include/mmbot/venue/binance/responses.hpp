@@ -285,6 +285,36 @@ inline constexpr order_keys stream_order_keys{"s", "c", "i", "S", "X", "p", "q",
     return std::chrono::duration_cast<std::chrono::milliseconds>(*t);
 }
 
+/// The best bid and ask of one symbol.
+struct book_top {
+    std::string symbol;
+    core::price bid;  ///< bidPrice
+    core::price ask;  ///< askPrice
+};
+
+/// GET /fapi/v1/ticker/bookTicker?symbol=S: {"symbol", "bidPrice", "askPrice", ...}. Errors as
+/// the other parsers; binance_bad_value when the answer is another symbol's or a side is empty
+/// (a price of 0: no order resting there).
+[[nodiscard]] inline core::result<book_top> parse_book_ticker(std::string_view text, std::string_view symbol) {
+    auto doc = detail::parse_document(text);
+    if (!doc) return doc.error();
+    auto o = detail::root_object(*doc);
+    if (!o) return o.error();
+    auto sym = detail::fields.string_at(**o, core::json::field("symbol"));
+    if (!sym) return sym.error();
+    if (*sym != symbol) {
+        return detail::fields.bad_value(core::json::field("symbol"), fmt::format("expected {}, got {}", symbol, *sym));
+    }
+    book_top out{std::string(*sym), {}, {}};
+    for (auto [key, dst] : {std::pair{"bidPrice", &out.bid}, std::pair{"askPrice", &out.ask}}) {
+        auto px = detail::fields.decimal_at<core::price>(**o, core::json::field(key));
+        if (!px) return px.error();
+        if (!px->is_positive()) return detail::fields.bad_value(core::json::field(key), "no order resting on this side");
+        *dst = *px;
+    }
+    return out;
+}
+
 /// POST /fapi/v1/listenKey: the user data stream's key (also what a PUT keep-alive answers).
 [[nodiscard]] inline core::result<std::string> parse_listen_key(std::string_view text) {
     auto doc = detail::parse_document(text);
