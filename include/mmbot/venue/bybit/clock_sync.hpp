@@ -29,12 +29,15 @@
 
 namespace mmbot::venue::bybit {
 
+// Bybit's names for the shared rule (venue/clock_sync.hpp), as callers and tests spell them.
+// NOLINTBEGIN(misc-unused-using-decls): re-exported, used outside this header
 using venue::clock_sync_params;
 using clock_sync = venue::basic_clock_sync<errc>;
 using venue::assess_resync;
 using venue::max_offset_jump;
 using venue::max_resync_failures;
 using venue::resync_report;
+// NOLINTEND(misc-unused-using-decls)
 
 /// Takes up to `attempts` GET /v5/market/time samples through `t` (send(request, signer*, ms)
 /// -> result<{body}>) and returns the kept offset (venue::sample_clock says which error when none
