@@ -366,7 +366,12 @@ namespace detail {
 [[nodiscard]] inline outcome order_new(venue_core& core, binance_front& bn, const boost::json::object& p,
                                        std::chrono::nanoseconds now) {
     auto checked = order_params(core, bn, p);
-    if (auto* refused = std::get_if<binance_error>(&checked)) return std::move(*refused);
+    if (auto* refused = std::get_if<binance_error>(&checked)) {
+        if (refused->code == bn::duplicate_client_order_id) {
+            core.ex.record_duplicate_link(std::string(text(p, "newClientOrderId")));
+        }
+        return std::move(*refused);
+    }
     const auto& params = std::get<boost::json::object>(checked);
     const api_reply r = core.ex.create(params, now);
     if (r.ret_code != ret::ok) return bn_error(bn::unknown, r.ret_msg);  // the checks above leave none

@@ -197,11 +197,15 @@ public:
     [[nodiscard]] const std::vector<order_record>& orders() const noexcept { return records_; }
     /// Every execution in the order it happened (execution/list's rows; Binance's userTrades).
     [[nodiscard]] const std::vector<execution_row>& executions() const noexcept { return executions_; }
-    /// The orderLinkId of each create (single or in a batch) refused with 110072 because the id
-    /// was already used, oldest first (a test's ledger: a well-behaved client sends none).
+    /// The orderLinkId of each create (single or in a batch) refused because the id was already
+    /// used (Bybit's 110072, Binance's -4116), oldest first (a test's ledger: a well-behaved client
+    /// sends none but re-sends of a create whose answer it lost).
     [[nodiscard]] const std::vector<std::string>& duplicate_link_rejects() const noexcept {
         return duplicate_link_rejects_;
     }
+    /// Records such a refusal; the Binance front end checks its ids itself (its rule: only an open
+    /// order holds one).
+    void record_duplicate_link(std::string link) { duplicate_link_rejects_.push_back(std::move(link)); }
     [[nodiscard]] const sim::venue_config& sim_config() const noexcept { return opts_.sim; }
     /// Coins and positions as the fills left them.
     [[nodiscard]] const account& holdings() const noexcept { return account_; }
@@ -634,7 +638,7 @@ private:
             const auto held = by_link_.find(*l);
             if (held != by_link_.end() &&
                 (!opts_.link_ids_unique_among_open || records_[held->second].open())) {
-                duplicate_link_rejects_.push_back(*l);
+                record_duplicate_link(*l);
                 return error_reply(ret::duplicate_link_id, "OrderLinkedID is duplicate");
             }
         }

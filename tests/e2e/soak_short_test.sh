@@ -2,15 +2,16 @@
 # The CI soak: tools/soak/soak.sh for SOAK_SHORT_SECONDS (default 60) against the local venue with
 # its default faults: bounded memory (RSS growth after the 20 % warm-up < 5 %), no loop stall, no
 # lost / unjournaled / duplicated order, 0 open at exit, the bot trading (not frozen) throughout.
-# Long soaks run the same script by hand: docs/reliability.md.
+# Long soaks run the same script by hand: docs/reliability.md. With `binance` the soak is
+# mmbot-testnet-binance against the venue's --protocol binance.
 #
-#   soak_short_test.sh <soak.sh> <mmbot-testnet> <mmbot-local-venue> <sample_gen> <config>
+#   soak_short_test.sh <soak.sh> <mmbot-testnet> <mmbot-local-venue> <sample_gen> <config> [binance]
 set -euo pipefail
 
-soak="$1"; testnet="$2"; venue="$3"; sample_gen="$4"; config="$5"
+soak="$1"; testnet="$2"; venue="$3"; sample_gen="$4"; config="$5"; protocol="${6:-bybit}"
 out="${TEST_TMPDIR:-$(mktemp -d)}/soak"
 set +e
-bash "$soak" --seconds "${SOAK_SHORT_SECONDS:-60}" --seed "${SOAK_SEED:-3}" --out "$out" \
+bash "$soak" --protocol "$protocol" --seconds "${SOAK_SHORT_SECONDS:-60}" --seed "${SOAK_SEED:-3}" --out "$out" \
     --testnet "$testnet" --venue "$venue" --sample-gen "$sample_gen" --config "$config"
 rc=$?
 set -e

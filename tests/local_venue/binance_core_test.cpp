@@ -222,6 +222,8 @@ BOOST_AUTO_TEST_CASE(duplicate_client_id_post_only_crossing_and_filters) {
     const auto dup = h.send(create("d-1", side::buy, "64000.10", t0_ms));
     BOOST_TEST(refusal(dup) == "400 -4116 ClientOrderId is duplicated.");
     BOOST_TEST(binance::classify(400, -4116).error == binance::errc::duplicate_client_order_id);
+    // Kept for /admin/orders, so a ledger check can tell a re-send from a second order.
+    BOOST_TEST(h.core.ex.duplicate_link_rejects() == std::vector<std::string>{"d-1"});
     // Best ask 65000.10: a post-only buy there would take.
     const auto cross = h.send(create("d-2", side::buy, "65000.10", t0_ms));
     BOOST_TEST(refusal(cross) ==

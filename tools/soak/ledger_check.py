@@ -5,9 +5,10 @@
                     [--foreign-prefix stray-] [--summary out.json]
 
 --orders is the local venue's GET /admin/orders answer (every order it ever accepted, open or
-closed, and the orderLinkIds of the creates it refused with 110072); --journal is the bot's order
-journal (docs/journal.md). Prints one `ok   - ...` / `FAIL - ...` line per check, like the e2e
-scripts, and exits 1 when any check fails (2 on unreadable input). Checks:
+closed, and the orderLinkIds of the creates it refused as duplicates: Bybit's 110072, Binance's
+-4116); --journal is the bot's order journal (docs/journal.md). Prints one `ok   - ...` /
+`FAIL - ...` line per check, like the e2e scripts, and exits 1 when any check fails (2 on
+unreadable input). Checks:
 
   * every order the venue accepted has a non-empty orderLinkId, and none appears twice;
   * every one of them (except ids starting with a --foreign-prefix: orders a test placed behind
@@ -17,8 +18,8 @@ scripts, and exits 1 when any check fails (2 on unreadable input). Checks:
   * no orderLinkId has two `new` records and no execId two `fill` records in the journal;
   * no `ack` follows a `reject` of the same order in the journal: the bot never declared an order
     dead (e.g. "not found" while its create was still on the way) that the venue then accepted;
-  * every create the venue refused with 110072 (duplicate orderLinkId) names an order the venue
-    accepted once and the journal holds: the same journal order created twice, refused, and no
+  * every create the venue refused as a duplicate orderLinkId (110072; -4116 on Binance) names
+    an order the venue accepted once and the journal holds: the same journal order created twice, refused, and no
     second order at the venue;
   * the fills the journal holds for an order add up to the venue's cumExecQty (no lost fill);
   * with --expect-closed (after an orderly stop): no order open at the venue (zero orphans) and
@@ -153,12 +154,12 @@ def main():
     n_dup = int(ledger.get("duplicate_link_rejects", 0))
     if dup_ids is None:
         # A venue without the id list: only the count can be reported.
-        check(True, f"venue refused {n_dup} duplicate create(s) (110072); ids not listed by this venue")
+        check(True, f"venue refused {n_dup} duplicate create(s); ids not listed by this venue")
         unaccounted = []
     else:
         unaccounted = [k for k in dup_ids if k not in bot or k not in news]
         check(not unaccounted and len(dup_ids) == n_dup,
-              f"venue refused {n_dup} duplicate create(s) (110072), each a re-send of one journaled "
+              f"venue refused {n_dup} duplicate create(s), each a re-send of one journaled "
               f"order the venue holds once",
               [f"unaccounted duplicate: {k}" for k in unaccounted])
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Soak: mmbot-testnet against mmbot-local-venue with faults injected, for minutes or hours, then an
 # orderly stop (SIGTERM); checks memory, stalls and the order ledger. docs/reliability.md.
+# `--protocol binance`: mmbot-testnet-binance against the venue speaking Binance USD-M.
 #
-#   tools/soak/soak.sh --minutes N [--seconds N] [--fault SPEC ...] [--out DIR]
+#   tools/soak/soak.sh --minutes N [--seconds N] [--protocol bybit|binance] [--fault SPEC ...] [--out DIR]
 #
 # Exit 0: every check passed; 1: a check failed (soak-summary.json says which); 2: usage, or the
 # soak could not run (a binary missing, the venue did not start).
@@ -13,8 +14,11 @@ root="$(cd "$here/../.." && pwd)"
 
 usage() {
     cat <<EOF
-usage: soak.sh --minutes N [--seconds N] [--fault SPEC ...] [--out DIR] [options]
+usage: soak.sh --minutes N [--seconds N] [--protocol bybit|binance] [--fault SPEC ...] [--out DIR] [options]
   --minutes N, --seconds N  how long the bot trades (added up; at least 20 s in all)
+  --protocol P              the venue's protocol: bybit (default: mmbot-testnet, configs/testnet.json)
+                            or binance (mmbot-testnet-binance, configs/binance/testnet.json, the
+                            venue started with --protocol binance, a Binance capture)
   --fault SPEC              a venue fault rule (repeatable; replaces the defaults), see
                             docs/local-venue.md; default: $(printf '%s ' "${default_faults[@]}")
   --no-faults               no faults at all
@@ -22,11 +26,12 @@ usage: soak.sh --minutes N [--seconds N] [--fault SPEC ...] [--out DIR] [options
   --speed X                 market-data replay speed (default 1: real time)
   --seed N                  seed of the venue's fault draws and of the generated capture (default 1)
   --capture PATH            replay this capture instead of generating one with sample_gen
-  --config PATH             mmbot config (default configs/testnet.json), quoting made busier
+  --config PATH             mmbot config (default: the protocol's testnet config), quoting made busier
                             (1 s quote age, 0.5 bps requote threshold) and a freeze lifted
                             after 10 s (freeze_cool_down_ms) unless --keep-config
   --keep-config             use --config as it is
-  --testnet PATH            mmbot-testnet (default bazel-bin/targets/testnet/mmbot-testnet)
+  --testnet PATH            the testnet binary (default bazel-bin/targets/testnet/mmbot-testnet,
+                            or mmbot-testnet-binance with --protocol binance)
   --venue PATH              mmbot-local-venue (default bazel-bin/targets/local_venue/mmbot-local-venue)
   --sample-gen PATH         sample_gen (default bazel-bin/tools/sample_gen/sample_gen)
   --warmup-fraction F       warm-up share of the run for the memory check (default 0.2)
@@ -39,8 +44,7 @@ EOF
 
 default_faults=(disconnect:0.01 http_5xx:0.02 rate_limit:0.01 dup_ws:0.02 ws_gap:0.002 delay_ms:150:0.02)
 minutes=0; seconds=0; duration_given=0; faults=("${default_faults[@]}"); faults_given=0
-out=""; speed=1; seed=1; capture=""; config="$root/configs/testnet.json"; keep_config=0
-testnet="$root/bazel-bin/targets/testnet/mmbot-testnet"
+out=""; speed=1; seed=1; capture=""; config=""; keep_config=0; protocol=bybit; testnet=""
 venue="$root/bazel-bin/targets/local_venue/mmbot-local-venue"
 sample_gen="$root/bazel-bin/tools/sample_gen/sample_gen"
 warmup_fraction=0.2; max_growth=5; stall_ms=1000
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
         --out) need "$@"; out="$2"; shift 2 ;;
         --speed) need "$@"; speed="$2"; shift 2 ;;
         --seed) need "$@"; seed="$2"; shift 2 ;;
+        --protocol) need "$@"; protocol="$2"; shift 2 ;;
         --capture) need "$@"; capture="$2"; shift 2 ;;
         --config) need "$@"; config="$2"; shift 2 ;;
         --keep-config) keep_config=1; shift ;;
@@ -69,13 +74,24 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ "$duration_given" -eq 1 ] || { usage >&2; die "--minutes or --seconds is required"; }
+# What differs between the venues: the binary, its config, the capture's format, the names the
+# credentials go in under.
+case "$protocol" in
+    bybit) suffix=""; secret_venue=BYBIT; sample="$root/data/sample/bybit_btcusdt_sample.jsonl"
+           default_config="$root/configs/testnet.json" ;;
+    binance) suffix="-binance"; secret_venue=BINANCE; sample="$root/data/sample/binance_btcusdt_sample.txt"
+             default_config="$root/configs/binance/testnet.json" ;;
+    *) die "--protocol: expected bybit or binance, got \"$protocol\"" ;;
+esac
+[ -n "$testnet" ] || testnet="$root/bazel-bin/targets/testnet/mmbot-testnet$suffix"
+[ -n "$config" ] || config="$default_config"
 [[ "$minutes" =~ ^[0-9]+$ && "$seconds" =~ ^[0-9]+$ ]] || die "--minutes/--seconds: whole numbers"
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed: a whole number"
 [[ "$speed" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--speed: a decimal > 0"
 duration=$((minutes * 60 + seconds))
 [ "$duration" -ge 20 ] || die "the soak must last at least 20 s (got ${duration} s)"
 for b in "$testnet" "$venue"; do
-    [ -x "$b" ] || die "$b: not found or not executable (bazel build //targets/testnet:mmbot-testnet //targets/local_venue:mmbot-local-venue, or pass --testnet/--venue)"
+    [ -x "$b" ] || die "$b: not found or not executable (bazel build //targets/testnet:mmbot-testnet$suffix //targets/local_venue:mmbot-local-venue, or pass --testnet/--venue)"
 done
 [ -r "$config" ] || die "$config: not readable"
 command -v python3 >/dev/null || die "python3 is needed for the checks"
@@ -84,7 +100,7 @@ if [ -z "$out" ]; then out="$(mktemp -d /tmp/mmbot-soak.XXXXXX)"; fi
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -f "$out"/{port,journal.log,bot.log,rss.csv,orders.json,ledger.json,soak-summary.json}
-echo "soak: ${duration} s, speed $speed, seed $seed, faults: ${faults[*]:-none}; output in $out"
+echo "soak: $protocol, ${duration} s, speed $speed, seed $seed, faults: ${faults[*]:-none}; output in $out"
 
 # ---------------------------------------------------------------------------------- inputs
 # The venue replays its capture once; when it ends the public feed goes quiet and the bot pulls
@@ -93,13 +109,13 @@ echo "soak: ${duration} s, speed $speed, seed $seed, faults: ${faults[*]:-none};
 if [ -z "$capture" ]; then
     need_min=$(python3 -c "import math,sys; print(math.ceil(float(sys.argv[1]) * float(sys.argv[2]) / 60) + 2)" "$duration" "$speed")
     if [ -x "$sample_gen" ]; then
-        "$sample_gen" --seed "$seed" --minutes "$need_min" --out "$out/capture.raw.jsonl" ||
+        "$sample_gen" --venue "$protocol" --seed "$seed" --minutes "$need_min" --out "$out/capture.raw.jsonl" ||
             die "sample_gen failed"
         echo "soak: generated a ${need_min}-minute capture with sample_gen"
     else
         echo "soak: WARNING: $sample_gen not found (bazel build //tools/sample_gen); replaying the" \
              "10-minute sample: a soak longer than 10 minutes / speed outlasts it" >&2
-        cp "$root/data/sample/bybit_btcusdt_sample.jsonl" "$out/capture.raw.jsonl"
+        cp "$sample" "$out/capture.raw.jsonl"
     fi
     capture="$out/capture.raw.jsonl"
 fi
@@ -132,7 +148,7 @@ trap 'echo "soak: interrupted" >&2; exit 2' INT TERM
 
 fault_args=()
 for f in "${faults[@]}"; do fault_args+=(--fault "$f"); done
-"$venue" --port-file "$out/port" --cert-out "$out/cert.pem" --credentials-file "$out/creds" \
+"$venue" --protocol "$protocol" --port-file "$out/port" --cert-out "$out/cert.pem" --credentials-file "$out/creds" \
     --capture "$out/capture.jsonl" --config "$out/testnet.json" --speed "$speed" --seed "$seed" \
     "${fault_args[@]}" >"$out/venue.out" 2>"$out/venue.err" &
 venue_pid=$!
@@ -140,8 +156,8 @@ for _ in $(seq 300); do [ -s "$out/port" ] && break; kill -0 "$venue_pid" 2>/dev
 [ -s "$out/port" ] || die "the venue did not start: $(tail -3 "$out/venue.err")"
 port="$(cat "$out/port")"
 
-EXCHANGE_ENV=testnet MMBOT_SECRET_TESTNET_BYBIT_API_KEY="$key" \
-MMBOT_SECRET_TESTNET_BYBIT_API_SECRET="$secret" "$testnet" --config "$out/testnet.json" \
+env EXCHANGE_ENV=testnet "MMBOT_SECRET_TESTNET_${secret_venue}_API_KEY=$key" \
+    "MMBOT_SECRET_TESTNET_${secret_venue}_API_SECRET=$secret" "$testnet" --config "$out/testnet.json" \
     --endpoint-override "localhost:$port" --ca-file "$out/cert.pem" \
     --journal "$out/journal.log" --log "$out/bot.log" --report "$out/report.json" \
     --iterations 0 >"$out/bot.out" 2>"$out/bot.err" &
@@ -217,7 +233,7 @@ kill -TERM "$venue_pid" 2>/dev/null || true; wait "$venue_pid" 2>/dev/null || tr
 report_args=(--dir "$out" --duration-s "$duration" --warmup-fraction "$warmup_fraction"
     --max-rss-growth-pct "$max_growth" --stall-ms "$stall_ms" --bot-exit "$bot_rc"
     --bot-alive-at-end "$alive" --started-quoting "$quoting" --open-at-exit "${open_at_exit:--1}" --ledger-rc "$ledger_rc"
-    --param "duration_s=$duration" --param "speed=$speed" --param "seed=$seed"
+    --param "protocol=$protocol" --param "duration_s=$duration" --param "speed=$speed" --param "seed=$seed"
     --param "faults=${faults[*]:-none}" --param "testnet=$testnet")
 [ "${SOAK_ALLOW_NO_LOOP_HEALTH:-0}" != 1 ] || report_args+=(--allow-missing-loop-health)
 set +e
