@@ -308,6 +308,9 @@ private:
             return exit_with(ok.error());
         }
         auto pumped = source_.live() ? follow_live(tls) : replay(in);
+        // The feed, and the books the simulated venue read, died with the pump; the final cancels
+        // and any placement still in flight run after it (finish).
+        engine_.venue().forget_books();
         if (!pumped) return exit_with(pumped.error());
         progress_.done();
         return finish(*pumped);

@@ -74,6 +74,27 @@ BOOST_AUTO_TEST_CASE(post_only_inside_the_spread_rests_with_empty_queue) {
     BOOST_TEST(open[0].venue_order_id == "sim-o1");
 }
 
+BOOST_AUTO_TEST_CASE(a_placement_in_flight_when_the_feed_ends_rests_without_its_book) {
+    // The shadow run's end: the feed (and its books) is destroyed, then the venue carries out what
+    // is still queued. It must not read the freed book (ASan saw it in mmbot-shadow --feed live).
+    event_log log;
+    simulated_venue venue(with_latency(5ms, 5ms));
+    {
+        market gone;
+        gone.snapshot({{"100", "5"}}, {{"101", "4"}});
+        venue.on_book(gone.book, 0ns, log);
+        venue.place(order("b1", side::buy, "100", "1"), 1ns);
+        venue.place(order("b2", side::buy, "101", "1"), 1ns);  // would cross the forgotten book
+    }
+    venue.forget_books();
+    venue.advance(10ms, log);
+    BOOST_TEST(log.take() == (lines{"ack b1 sim-o1 @5000001", "ack b2 sim-o2 @5000001"}),
+               boost::test_tools::per_element());
+    const auto open = venue.open_orders("BTCUSDT");
+    BOOST_TEST_REQUIRE(open.size() == 2U);
+    BOOST_TEST(!open[0].queue_known);
+}
+
 // ------------------------------------------------------------------------------ queue and prints
 
 BOOST_AUTO_TEST_CASE(queue_ahead_is_consumed_before_we_fill) {

@@ -82,6 +82,13 @@ public:
     template <class Sink>
     void on_book(const feed::l2_book& book, nanoseconds now, Sink& sink);
 
+    /// The books on_book remembered are gone (their feed ended and was destroyed): forget them,
+    /// so requests still queued (an orderly stop's cancels, a placement in flight) are carried out
+    /// as before any book (a placement rests with an unknown queue), never against freed memory.
+    void forget_books() noexcept {
+        for (auto& s : symbols_) s.book = nullptr;
+    }
+
     /// Advances to `now`, then applies one trade print to the resting orders of its symbol.
     template <class Sink>
     void on_trade(const feed::trade& print, nanoseconds now, Sink& sink);
